@@ -1,0 +1,86 @@
+"""The `fedctl` click group and the single error boundary.
+
+Commands are imported lazily (one module per command, `fedctl.cli.<name>.command`), so
+`fedctl --help` never pays for pydantic, httpx or the emulator. Only `LazyGroup.invoke` catches
+`FedctlError`: it prints the error's one line to stderr and exits with its code. No
+traceback reaches a user unless `--debug` asks for one.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from typing import Any
+
+import click
+
+from fedctl import __version__
+
+# name -> one-line help, shown without importing the command's module.
+COMMANDS: dict[str, str] = {
+    "validate": "Check configuration files offline and report every problem.",
+    "lint": "Security and hygiene findings on the configuration (text, JSON, SARIF).",
+    "plan": "Compare the configuration with the live organization and show the changes.",
+    "apply": "Make the live organization match the configuration (or a saved plan).",
+    "explain": "Explain which rules would accept an identity token, and why.",
+    "export": "Write the live organization as fedctl configuration.",
+    "snapshot": "Save the normalised live state for credential-free plans.",
+    "drift": "Report live changes that did not come from fedctl, with their authors.",
+    "whoami": "Show the organization and the credential fedctl would use.",
+    "schema": "Write the JSON Schemas of the configuration language.",
+    "emulator": "Run the local Admin API emulator.",
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose subcommands live in `fedctl.cli.<name>` and load on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [name for name in COMMANDS if _module_exists(name)]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS or not _module_exists(cmd_name):
+            return None
+        module = importlib.import_module(f"fedctl.cli.{cmd_name}")
+        command: click.Command = module.command
+        return command
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """The error boundary: a FedctlError becomes one line on stderr and its exit code."""
+        from fedctl.errors import FedctlError
+
+        try:
+            return super().invoke(ctx)
+        except FedctlError as exc:
+            if (ctx.obj or {}).get("debug"):
+                raise
+            click.echo(f"error: {exc.render()}", err=True)
+            raise click.exceptions.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            click.echo("Interrupted.", err=True)
+            raise click.exceptions.Exit(130) from None
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, COMMANDS[name]) for name in self.list_commands(ctx)]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+def _module_exists(name: str) -> bool:
+    return importlib.util.find_spec(f"fedctl.cli.{name}") is not None
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="fedctl")
+@click.option("--debug", is_flag=True, help="Show Python tracebacks (may include URLs).")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """Anthropic Workload Identity Federation as code."""
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the `fedctl` console script."""
+    cli.main(args=argv, prog_name="fedctl")

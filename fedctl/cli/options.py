@@ -1,0 +1,62 @@
+"""Options shared by several commands, as decorators, so every command spells them alike."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def config_options(func: F) -> F:
+    """PATH (file or directory, default '.') plus --var / --var-file for `.j2` templates."""
+    func = click.option(
+        "--var",
+        "variables",
+        multiple=True,
+        metavar="KEY=VALUE",
+        help="Template variable (repeatable; wins over --var-file).",
+    )(func)
+    func = click.option(
+        "--var-file",
+        "var_files",
+        multiple=True,
+        type=click.Path(dir_okay=False),
+        help="YAML mapping of template variables (repeatable).",
+    )(func)
+    func = click.argument("path", default=".", type=click.Path())(func)
+    return func
+
+
+def api_options(func: F) -> F:
+    """Where the Admin API is and how to authenticate to it."""
+    func = click.option(
+        "--base-url",
+        envvar="ANTHROPIC_BASE_URL",
+        default=None,
+        help="Admin API base URL [env ANTHROPIC_BASE_URL; default https://api.anthropic.com].",
+    )(func)
+    func = click.option(
+        "--auth-token",
+        default=None,
+        help="org:admin bearer token [env ANTHROPIC_AUTH_TOKEN]. Prefer the variable.",
+    )(func)
+    func = click.option(
+        "--parallelism",
+        default=8,
+        show_default=True,
+        type=click.IntRange(1, 64),
+        help="Concurrent API requests.",
+    )(func)
+    func = click.option(
+        "--local",
+        "local_state",
+        is_flag=False,
+        flag_value=".fedctl/local.db",
+        default=None,
+        metavar="[STATE]",
+        help="Run against the bundled emulator in-process (state in .fedctl/local.db).",
+    )(func)
+    return func

@@ -1,0 +1,166 @@
+"""The one family of errors fedctl raises; only `fedctl.cli.main` catches them.
+
+    FedctlError                  exit 1 unless a subclass says otherwise
+    ├── ConfigError              one located problem in a configuration file
+    ├── ValidationFailed         several Diagnostics collected in one run
+    ├── ApiError                 the Admin API refused or failed (status, type, request-id)
+    │   └── AuthError            no usable credential, or the API said 401/403
+    ├── PlanError                the plan cannot be made; names the resources
+    │   └── UnsafePlanError      a safety limit; says which flag allows it
+    ├── ApplyError               apply failed part-way; the summary says what is done
+    └── UsageError               a command-line combination that cannot work
+
+Every error renders itself as one line a person can act on: where, what is wrong,
+what would work. No error message ever holds a token or key material.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+@dataclass(frozen=True)
+class Location:
+    """A place in a configuration file; `rendered` marks a position in a template's output."""
+
+    file: str
+    line: int
+    column: int
+    rendered: bool = False
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}:{self.column}"
+        return f"{where} (in the rendered template)" if self.rendered else where
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One finding about the configuration: where, which field, what is wrong, what works.
+
+    >>> Diagnostic(Location("rules.yaml", 3, 5), "rules[0].name", "is empty").render()
+    'rules.yaml:3:5: rules[0].name: is empty'
+    """
+
+    location: Location | None
+    path: str
+    message: str
+    severity: Severity = Severity.ERROR
+    code: str = ""
+
+    def render(self) -> str:
+        where = f"{self.location}: " if self.location else ""
+        field_path = f"{self.path}: " if self.path else ""
+        return f"{where}{field_path}{self.message}"
+
+    def to_json(self) -> dict[str, object]:
+        loc = self.location
+        return {
+            "severity": self.severity.value,
+            "code": self.code,
+            "file": loc.file if loc else None,
+            "line": loc.line if loc else None,
+            "column": loc.column if loc else None,
+            "rendered_template": loc.rendered if loc else False,
+            "path": self.path,
+            "message": self.message,
+        }
+
+
+class FedctlError(Exception):
+    """Base of every error a user may see; `render()` is the one line they read."""
+
+    exit_code: int = 1
+
+    def render(self) -> str:
+        return str(self)
+
+
+class UsageError(FedctlError):
+    """A combination of options or arguments that cannot work."""
+
+
+class ConfigError(FedctlError):
+    """A single located configuration problem (file unreadable, YAML syntax...)."""
+
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(diagnostic.render())
+        self.diagnostic = diagnostic
+
+
+class ValidationFailed(FedctlError):
+    """Every problem found in one validation run, in file order."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        self.diagnostics = diagnostics
+        super().__init__(f"{len(diagnostics)} problem(s) in the configuration")
+
+    def render(self) -> str:
+        lines = [d.render() for d in self.diagnostics]
+        count = len(self.diagnostics)
+        lines.append(f"{count} error{'s' if count != 1 else ''} found; nothing was changed.")
+        return "\n".join(lines)
+
+
+@dataclass(eq=False)
+class ApiError(FedctlError):
+    """The Admin API answered with an error, or could not be reached."""
+
+    message: str
+    status: int | None = None
+    error_type: str | None = None
+    request_id: str | None = None
+    resource: str | None = None
+    hint: str | None = None
+    method: str | None = None
+    url_path: str | None = None
+
+    def __post_init__(self) -> None:
+        super().__init__(self.message)
+
+    def render(self) -> str:
+        parts = []
+        if self.resource:
+            parts.append(f"{self.resource}: ")
+        head = f"{self.method} {self.url_path}" if self.method and self.url_path else "API"
+        status = f" {self.status} {self.error_type or ''}".rstrip() if self.status else ""
+        parts.append(f"{head} failed{status}: {self.message}")
+        if self.request_id:
+            parts.append(f" (request-id {self.request_id})")
+        if self.hint:
+            parts.append(f"; {self.hint}")
+        return "".join(parts)
+
+
+class AuthError(ApiError):
+    """No usable credential, or the API refused the one fedctl chose."""
+
+
+@dataclass(eq=False)
+class PlanError(FedctlError):
+    """The plan cannot be made or would be refused; `resources` are `kind/name` strings."""
+
+    message: str
+    resources: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        super().__init__(self.message)
+
+    def render(self) -> str:
+        names = f"{', '.join(self.resources)}: " if self.resources else ""
+        return f"{names}{self.message}"
+
+
+@dataclass(eq=False)
+class UnsafePlanError(PlanError):
+    """A safety limit was exceeded; the message names the limit and the flag allowing it."""
+
+
+class ApplyError(FedctlError):
+    """Apply stopped with failed steps; the rendered summary lists done/failed/skipped."""

@@ -1,0 +1,175 @@
+"""The normalised domain model: one comparable shape for desired and live state.
+
+`fedctl.desired` builds a DesiredState from the configuration; `fedctl.live` builds a
+LiveState from the Admin API. Both use the classes below, keyed by (kind, name), with
+server defaults filled in, references held by *name* (issuer, service account) and
+workspaces held by *ID*. The planner compares them field by field, so two states that
+mean the same thing must be equal here:
+
+- an omitted description and an empty one are both "";
+- `match` keys that are unset are None; empty `claims` is None; `subject_prefix: ""` is None;
+- jwks always carries every key of its variant (None where unset), as the API returns it;
+- memberships are explicit rows only (the implicit default-workspace row is not one).
+
+Usage:
+    sa = ServiceAccountSpec(name="ci", memberships={"wrkspc_01...": "workspace_developer"})
+    desired = DesiredState(service_accounts={"ci": sa})
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+OrganizationRole = Literal["admin", "developer"]
+WorkspaceRole = Literal[
+    "workspace_admin", "workspace_developer", "workspace_restricted_developer", "workspace_user"
+]
+
+# Rules the API lets an OAuth caller manage (admin-api.md §5.9); anything else is
+# Console-managed and never changed by fedctl.
+MANAGEABLE_SCOPES = frozenset({"workspace:inference", "workspace:developer"})
+
+DEFAULT_TOKEN_LIFETIME_SECONDS = 3600
+DEFAULT_MAX_JWT_LIFETIME_SECONDS = 3600
+
+
+class Kind(StrEnum):
+    SERVICE_ACCOUNT = "service_account"
+    ISSUER = "issuer"
+    RULE = "rule"
+
+
+def scope_is_manageable(oauth_scope: str) -> bool:
+    """True when every scope token is one an OAuth caller may set (admin-api.md §5.9)."""
+    tokens = oauth_scope.split()
+    return bool(tokens) and all(token in MANAGEABLE_SCOPES for token in tokens)
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class ServiceAccountSpec(_Frozen):
+    name: str
+    description: str = ""
+    organization_role: OrganizationRole = "developer"
+    # workspace ID -> role; explicit memberships only.
+    memberships: dict[str, WorkspaceRole] = Field(default_factory=dict)
+
+
+class IssuerSpec(_Frozen):
+    name: str
+    issuer_url: str
+    # The API's JWKS union, every key of the variant present: {"type": "discovery",
+    # "discovery_base": None, "ca_cert_pem": None}, {"type": "explicit_url", "url": ...,
+    # "ca_cert_pem": None} or {"type": "inline", "keys": [...public JWKs...]}.
+    jwks: dict[str, Any]
+    max_jwt_lifetime_seconds: int = DEFAULT_MAX_JWT_LIFETIME_SECONDS
+    check_jti: bool = True
+
+
+class RuleMatchSpec(_Frozen):
+    subject_prefix: str | None = None
+    audience: str | None = None
+    claims: dict[str, str] | None = None
+    condition: str | None = None
+
+
+class RuleSpec(_Frozen):
+    name: str
+    issuer_name: str
+    service_account_name: str
+    description: str = ""
+    match: RuleMatchSpec
+    oauth_scope: str
+    # Workspace IDs of the explicit enablements.
+    workspace_ids: frozenset[str] = frozenset()
+    applies_to_all_workspaces: bool = False
+    token_lifetime_seconds: int = DEFAULT_TOKEN_LIFETIME_SECONDS
+
+    @property
+    def console_managed(self) -> bool:
+        return not scope_is_manageable(self.oauth_scope)
+
+
+Spec = ServiceAccountSpec | IssuerSpec | RuleSpec
+
+
+class Workspace(_Frozen):
+    id: str
+    name: str
+    archived: bool = False
+    is_default: bool = False
+
+
+class Organization(_Frozen):
+    id: str
+    name: str
+
+
+class LiveMeta(_Frozen):
+    """What the server knows about a live resource beyond its spec."""
+
+    id: str
+    created_at: str | None = None
+    updated_at: str | None = None
+    created_by_actor_id: str | None = None
+    updated_by_actor_id: str | None = None
+    archived_at: str | None = None
+    archived_by_actor_id: str | None = None
+
+    @property
+    def archived(self) -> bool:
+        return self.archived_at is not None
+
+
+class LiveServiceAccount(_Frozen):
+    spec: ServiceAccountSpec
+    meta: LiveMeta
+
+
+class LiveIssuer(_Frozen):
+    spec: IssuerSpec
+    meta: LiveMeta
+
+
+class LiveRule(_Frozen):
+    spec: RuleSpec
+    meta: LiveMeta
+    issuer_id: str
+    service_account_id: str
+    # A legacy single-workspace binding (admin-api.md §5.8), kept apart from workspace_ids.
+    legacy_workspace_id: str | None = None
+
+
+class DesiredState(_Frozen):
+    """What the configuration declares, normalised; keyed by name within each kind."""
+
+    organization_id: str | None = None
+    service_accounts: dict[str, ServiceAccountSpec] = Field(default_factory=dict)
+    issuers: dict[str, IssuerSpec] = Field(default_factory=dict)
+    rules: dict[str, RuleSpec] = Field(default_factory=dict)
+    # Renames: current name -> names it had before (config `previous_names`).
+    previous_names: dict[tuple[Kind, str], tuple[str, ...]] = Field(default_factory=dict)
+    prune: bool = False
+    protect: frozenset[str] = frozenset()
+
+
+class LiveState(_Frozen):
+    """What the organization holds. Active resources keyed by name; archived ones kept apart.
+
+    Archived resources matter for names the API may keep reserved and for telling a user
+    who revoked a declared resource; the planner never changes them.
+    """
+
+    organization: Organization
+    workspaces: tuple[Workspace, ...] = ()
+    service_accounts: dict[str, LiveServiceAccount] = Field(default_factory=dict)
+    issuers: dict[str, LiveIssuer] = Field(default_factory=dict)
+    rules: dict[str, LiveRule] = Field(default_factory=dict)
+    archived_service_accounts: tuple[LiveServiceAccount, ...] = ()
+    archived_issuers: tuple[LiveIssuer, ...] = ()
+    archived_rules: tuple[LiveRule, ...] = ()
