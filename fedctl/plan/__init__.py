@@ -1,0 +1,1 @@
+"""DesiredState + LiveState -> Plan. Knows nothing of HTTP."""
