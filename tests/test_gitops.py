@@ -1,0 +1,97 @@
+"""The shipped GitOps files parse, pass the GitHub schemas and zizmor, and pin every action."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+WORKFLOW = ROOT / "examples/github-actions/.github/workflows/fedctl.yml"
+ACTION = ROOT / "action.yml"
+PRE_COMMIT_HOOKS = ROOT / ".pre-commit-hooks.yaml"
+PINNED = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40}$")
+
+
+def _tool(name: str) -> str:
+    found = shutil.which(name) or str(Path(sys.executable).parent / name)
+    if not Path(found).exists():
+        pytest.fail(f"{name} is not installed; it is part of the dev extra")
+    return found
+
+
+def _uses(document: dict[str, object]) -> list[str]:
+    found: list[str] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "uses" and isinstance(value, str):
+                    found.append(value)
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(document)
+    return found
+
+
+@pytest.mark.parametrize(
+    ("path", "schema"),
+    [(WORKFLOW, "vendor.github-workflows"), (ACTION, "vendor.github-actions")],
+)
+def test_file_matches_github_schema(path: Path, schema: str) -> None:
+    result = subprocess.run(
+        [_tool("check-jsonschema"), "--builtin-schema", schema, str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("path", [WORKFLOW, ACTION])
+def test_zizmor_finds_nothing(path: Path) -> None:
+    result = subprocess.run(
+        [_tool("zizmor"), "--offline", "--no-progress", path.name],
+        cwd=path.parent,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No findings to report" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("path", [WORKFLOW, ACTION])
+def test_every_action_is_pinned_by_commit(path: Path) -> None:
+    uses = _uses(yaml.safe_load(path.read_text()))
+    assert uses, "expected at least one `uses:`"
+    unpinned = [u for u in uses if not PINNED.match(u)]
+    assert unpinned == []
+
+
+def test_workflow_grants_no_default_permissions_and_pr_job_gets_no_id_token() -> None:
+    workflow = yaml.safe_load(WORKFLOW.read_text())
+    assert workflow["permissions"] == {}
+    review = workflow["jobs"]["review"]["permissions"]
+    assert "id-token" not in review
+    assert workflow["jobs"]["apply"]["permissions"]["id-token"] == "write"
+
+
+def test_pre_commit_hooks_run_validate_and_lint() -> None:
+    hooks = yaml.safe_load(PRE_COMMIT_HOOKS.read_text())
+    assert [(h["id"], h["entry"]) for h in hooks] == [
+        ("fedctl-validate", "fedctl validate"),
+        ("fedctl-lint", "fedctl lint"),
+    ]
+    for hook in hooks:
+        assert hook["language"] == "python"
+        assert hook["pass_filenames"] is False
+        assert re.search(hook["files"], "federation/rules.yaml.j2")
