@@ -202,3 +202,16 @@ def test_random_text_gives_diagnostics_never_a_traceback(tmp_path: Path, text: s
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert result.exit_code in (0, 1)
     assert isinstance(json.loads(result.output), list)
+
+
+def test_non_text_keys_and_values_are_named(tmp_path: Path) -> None:
+    target = _write(
+        tmp_path,
+        "1: x\nservice_accounts:\n  - name: s\n    description: 2024-01-01\n",
+    )
+    result = CliRunner().invoke(cli, ["validate", str(target)])
+    assert result.output.splitlines() == [
+        f"{target}:1:1: 1: key 1 must be text; quote it",
+        f"{target}:4:18: service_accounts[0].description: must be text, not a YAML date",
+        "2 errors found; the configuration is not valid.",
+    ]
