@@ -247,3 +247,34 @@ def test_plain_http_to_a_remote_host_is_refused() -> None:
         "error: base URL 'http://api.example.com' uses plain http; only https is allowed, "
         "except to loopback (127.0.0.0/8, localhost, ::1) for a local emulator\n"
     )
+
+
+def test_an_api_401_on_a_cached_token_re_exchanges_once(
+    federation: Federation, tmp_path: Path
+) -> None:
+    config_dir = Path(os.environ["ANTHROPIC_CONFIG_DIR"])
+    token_file = tmp_path / "jwt"
+    token_file.write_text(federation.jwt())
+    write_profile(config_dir, federation, token_file)
+    cache = config_dir / "credentials" / "ci.json"
+    cache.parent.mkdir()
+    revoked = "sk-ant-oat01-revoked-by-the-server"
+    cache.write_text(json.dumps({"access_token": revoked, "expires_at": 4_000_000_000}))
+    cache.chmod(0o600)
+    federation.emulator.reset_request_log()
+
+    result = run(["whoami", "--format", "json"], ANTHROPIC_PROFILE="ci")
+
+    assert json.loads(result.output)["rule"]["name"] == "fedctl-bootstrap"  # type: ignore[attr-defined]
+    assert federation.emulator.requests().count(("POST", "/v1/oauth/token")) == 1
+    assert revoked not in cache.read_text()
+
+
+def test_whoami_local_runs_the_bundled_emulator(tmp_path: Path) -> None:
+    state = tmp_path / "new-dir" / "local.db"
+    result = run(["whoami", "--local", str(state)])
+    assert result.exit_code == 0  # type: ignore[attr-defined]
+    lines = result.output.splitlines()  # type: ignore[attr-defined]
+    assert lines[0].startswith("organization:    Local Emulator Org (")
+    assert lines[2] == f"credential:      bundled emulator ({state})"
+    assert state.exists()
