@@ -103,7 +103,7 @@ def differences(stored: wire.WireModel, sent: Mapping[str, Any]) -> list[str]:
     return changed
 
 
-def _read_back(
+def read_back(
     client: AdminClient, read: Callable[[], Found], accept: Callable[[Found], bool]
 ) -> tuple[Found, bool]:
     """Read until `accept` holds, waiting out read lag before concluding that it does not.
@@ -139,14 +139,14 @@ def _create(client: AdminClient, kind: _Kind, body: dict[str, Any]) -> Any:
         existing = _find_created(client, kind, body, resource)
         if existing is not None:
             return existing
-    raise _still_unknown(resource, "create")
+    raise still_unknown(resource, "create")
 
 
 def _find_created(client: AdminClient, kind: _Kind, body: dict[str, Any], resource: str) -> Any:
     def by_name() -> Any:
         return next((o for o in kind.list_active(client) if o.name == body["name"]), None)
 
-    found, _ = _read_back(client, by_name, lambda obj: obj is not None)
+    found, _ = read_back(client, by_name, lambda obj: obj is not None)
     if found is None:
         return None
     changed = differences(found, body)
@@ -182,10 +182,10 @@ def _update(
                 kind.model, client.request("GET", path, resource=resource), what=kind.label
             )
 
-        found, done = _read_back(client, read, lambda obj: not differences(obj, body))
+        found, done = read_back(client, read, lambda obj: not differences(obj, body))
         if done:
             return found
-    raise _still_unknown(resource, "update")
+    raise still_unknown(resource, "update")
 
 
 def _archive(client: AdminClient, kind: _Kind, resource_id: str, name: str) -> Any:
@@ -204,13 +204,13 @@ def _archive(client: AdminClient, kind: _Kind, resource_id: str, name: str) -> A
             )
 
         # Archive is idempotent (§5.10): resending after a read that shows it live is safe.
-        found, done = _read_back(client, read, lambda obj: obj.archived_at is not None)
+        found, done = read_back(client, read, lambda obj: obj.archived_at is not None)
         if done:
             return found
-    raise _still_unknown(resource, "archive")
+    raise still_unknown(resource, "archive")
 
 
-def _still_unknown(resource: str, action: str) -> ApiError:
+def still_unknown(resource: str, action: str) -> ApiError:
     return ApiError(
         message=f"the {action} did not get a definite answer after {MAX_SENDS} tries",
         resource=resource,
