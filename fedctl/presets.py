@@ -191,7 +191,7 @@ PRESETS: dict[str, Preset] = {
             max_jwt_lifetime_seconds=None,
             lifetime_allowance=3600,
             recommended_pins="exact subject_prefix arn:aws:iam::<account>:role/<name>; "
-            "optional condition on claims[\"https://sts.amazonaws.com/\"][\"aws_account\"]",
+            'optional condition on claims["https://sts.amazonaws.com/"]["aws_account"]',
         ),
         Preset(
             name="eks",
@@ -308,8 +308,7 @@ PRESETS: dict[str, Preset] = {
             any_audience=True,
             max_jwt_lifetime_seconds=None,
             lifetime_allowance=3600,
-            recommended_pins="exact SPIFFE ID as subject_prefix "
-            "(spiffe://<trust-domain>/<path>)",
+            recommended_pins="exact SPIFFE ID as subject_prefix (spiffe://<trust-domain>/<path>)",
         ),
         Preset(
             name="okta",

@@ -8,11 +8,7 @@ missing claim, a type error) does not match, as at the API.
 
 from __future__ import annotations
 
-from functools import lru_cache
-from typing import Any
-
-import celpy
-
+from fedctl.config.cel import ConditionError, evaluate_condition
 from fedctl.lint.view import RuleView
 
 
@@ -30,20 +26,13 @@ def claims_match(expected: dict[str, str], claims: dict[str, object]) -> bool:
     return all(claims.get(name) == value for name, value in expected.items())
 
 
-@lru_cache(maxsize=256)
-def _program(condition: str) -> Any:
-    environment = celpy.Environment()
-    return environment.program(environment.compile(condition))
-
-
 def condition_holds(condition: str | None, claims: dict[str, object]) -> bool:
     if condition is None:
         return True
     try:
-        result = _program(condition).evaluate({"claims": celpy.json_to_cel(claims)})
-    except Exception:  # noqa: BLE001 - any CEL parse or evaluation error means "no match"
-        return False
-    return isinstance(result, bool) and result
+        return evaluate_condition(condition, claims)
+    except ConditionError:
+        return False  # validation refuses such conditions before lint runs
 
 
 def rule_accepts(rule: RuleView, claims: dict[str, object]) -> bool:

@@ -25,7 +25,9 @@ def _summary(findings: list[Finding]) -> str:
     counts: dict[str, int] = {}
     for finding in findings:
         counts[finding.severity.value] = counts.get(finding.severity.value, 0) + 1
-    parts = [f"{counts[level]} {level}" for level in ("error", "warning", "note") if level in counts]
+    parts = [
+        f"{counts[level]} {level}" for level in ("error", "warning", "note") if level in counts
+    ]
     total = len(findings)
     return f"{total} finding{'s' if total != 1 else ''} ({', '.join(parts)})."
 

@@ -1,7 +1,7 @@
 """Runs every check on a Config, applies the per-resource silences, sorts the findings.
 
-    findings = lint_config(load_config("config/"))
-    count_findings(config)  # what `fedctl plan` prints
+findings = lint_config(load_config("config/"))
+count_findings(config)  # what `fedctl plan` prints
 """
 
 from __future__ import annotations

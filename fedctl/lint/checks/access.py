@@ -108,7 +108,9 @@ def unused_membership(config: LintConfig) -> Iterator[Finding]:
         for index, workspace in enumerate(account.workspaces):
             if workspace in used:
                 continue
-            message = f"membership in workspace {workspace!r} is used by no rule of {account.name!r}"
+            message = (
+                f"membership in workspace {workspace!r} is used by no rule of {account.name!r}"
+            )
             yield located(UNUSED_MEMBERSHIP, account, f"workspaces[{index}]", message)
 
 

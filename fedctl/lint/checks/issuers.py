@@ -92,9 +92,7 @@ def issuer_url_slash(config: LintConfig) -> Iterator[Finding]:
             continue
         what = "has a trailing slash" if url.endswith("/") else "lacks the trailing slash"
         message = f"issuer_url {url!r} {what}; {provider.title} tokens carry iss {toggled!r}"
-        yield located(
-            ISSUER_URL_SLASH, issuer, "issuer_url", message, f"Use issuer_url: {toggled}"
-        )
+        yield located(ISSUER_URL_SLASH, issuer, "issuer_url", message, f"Use issuer_url: {toggled}")
 
 
 CHECKS = (

@@ -108,8 +108,7 @@ AWS_NESTED_IN_CLAIMS = CheckInfo(
         'object claim "https://sts.amazonaws.com/". match.claims only sees top-level '
         "claims, so the rule never matches."
     ),
-    fix='Use a condition: claims["https://sts.amazonaws.com/"]["aws_account"] == '
-    '"123456789012".',
+    fix='Use a condition: claims["https://sts.amazonaws.com/"]["aws_account"] == "123456789012".',
 )
 
 GOOGLE_SUBJECT_PREFIX = CheckInfo(
@@ -161,7 +160,8 @@ def non_string_claim(config: LintConfig) -> Iterator[Finding]:
         kinds = NON_STRING_CLAIMS.get(provider.name, {}) if provider else {}
         for name in rule.claims:
             if name in kinds:
-                message = f"claims.{name} is {kinds[name]} in {provider.title if provider else ''} tokens; a string never equals it"
+                title = provider.title if provider else ""
+                message = f"claims.{name} is {kinds[name]} in {title} tokens; no string equals it"
                 yield located(NON_STRING_CLAIM, rule, f"match.claims.{name}", message)
 
 
@@ -182,7 +182,7 @@ def aws_nested_in_claims(config: LintConfig) -> Iterator[Finding]:
     for rule, _provider in _rules_of(config, "aws-sts"):
         for name in rule.claims:
             if name in AWS_NESTED_CLAIMS:
-                message = f'claims.{name} is nested in "https://sts.amazonaws.com/" in AWS tokens'
+                message = f'claims.{name} sits inside "https://sts.amazonaws.com/" in AWS tokens'
                 yield located(AWS_NESTED_IN_CLAIMS, rule, f"match.claims.{name}", message)
 
 

@@ -146,7 +146,7 @@ def prefix_boundary(config: LintConfig) -> Iterator[Finding]:
         if provider is None or not open_prefix(rule.subject_prefix, provider):
             continue
         prefix = rule.subject_prefix or ""
-        literal, delimiter = provider.tenant_segment or ("", "")
+        _literal, delimiter = provider.tenant_segment or ("", "")
         closed = prefix[:-1] + delimiter + "*"
         message = (
             f"subject_prefix {prefix!r} leaves the tenant segment open: it also matches "
