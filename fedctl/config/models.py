@@ -19,7 +19,7 @@ import re
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
-from pydantic.json_schema import JsonDict
+from pydantic.config import JsonDict
 from pydantic_core import PydanticCustomError
 
 from fedctl.config.urls import dialled_url_problem
