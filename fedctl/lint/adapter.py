@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from fedctl.config.loaded import Config
 from fedctl.config.models import Issuer, LintSilence, Rule, ServiceAccount
 from fedctl.errors import Location
@@ -21,10 +23,28 @@ def view_of(config: object) -> LintConfig:
 
 
 def _locator(config: Config, kind: Kind, name: str) -> Locator:
+    """Findings on a field point at its key (`match:`), where a reader looks first."""
+
     def locate(field_path: str | None) -> Location | None:
-        return config.location_of(kind, name, field_path)
+        origin = config.origins.get((kind, name))
+        locations = config.locations.get(origin.file) if origin else None
+        if origin is None or locations is None or field_path is None:
+            return config.location_of(kind, name, field_path)
+        return locations.key_at((*origin.path, *_parse(field_path)))
 
     return locate
+
+
+_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def _parse(field_path: str) -> tuple[str | int, ...]:
+    """`match.claims.ref` -> ("match", "claims", "ref"); `workspaces[1]` -> ("workspaces", 1)."""
+    parts: list[str | int] = []
+    for match in _PART.finditer(field_path):
+        key, index = match.groups()
+        parts.append(int(index) if index is not None else key)
+    return tuple(parts)
 
 
 def _silence(lint: LintSilence | None) -> Silence | None:
