@@ -326,7 +326,9 @@ def test_admin_service_account_on_workspace_rule(tmp_path: Path) -> None:
 def test_unused_membership(tmp_path: Path) -> None:
     text = config_text(rule(GOOD_GHA)).replace(
         "        role: workspace_developer\n",
-        "        role: workspace_developer\n      - workspace: staging\n        role: workspace_user\n",
+        "        role: workspace_developer\n"
+        "      - workspace: staging\n"
+        "        role: workspace_user\n",
     )
     findings = lint_text(tmp_path, text)
     assert [(f.check_id, f.location.line if f.location else 0, f.message) for f in findings] == [
