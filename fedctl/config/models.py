@@ -19,6 +19,7 @@ import re
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic.config import JsonDict
 from pydantic_core import PydanticCustomError
 
 from fedctl.config.urls import dialled_url_problem
@@ -77,12 +78,42 @@ class Membership(_Strict):
     role: AssignableWorkspaceRole
 
 
+class LintSilence(_Strict):
+    """`lint: {ignore: [FED001], reason: ...}`: findings this resource accepts, and why.
+
+    IDs are not checked here: an unknown ID is a lint finding (FED091), not invalid config.
+    """
+
+    ignore: list[Annotated[str, Field(min_length=1)]] = Field(default_factory=list)
+    reason: str | None = None
+
+
+# Must list exactly the keys of fedctl.presets.PRESETS (a test compares them).
+PresetName = Literal[
+    "github-actions",
+    "gitlab",
+    "buildkite",
+    "terraform-cloud",
+    "google",
+    "aws-sts",
+    "eks",
+    "entra-v2",
+    "entra-v1",
+    "kubernetes",
+    "gke-cluster",
+    "aks-cluster",
+    "spiffe",
+    "okta",
+]
+
+
 class ServiceAccount(_Strict):
     name: Name
     description: Description | None = None
     organization_role: Literal["developer", "admin"] = "developer"
     workspaces: list[Membership] = Field(default_factory=list)
     previous_names: list[Name] = Field(default_factory=list)
+    lint: LintSilence | None = None
 
 
 class DiscoveryJwks(_Strict):
@@ -206,13 +237,63 @@ def _check_unique_kids(keys: list[Jwk]) -> None:
 Jwks = Annotated[DiscoveryJwks | ExplicitUrlJwks | InlineJwks, Field(discriminator="type")]
 
 
+def _issuer_url_optional_with_preset(schema: JsonDict) -> None:
+    # A preset with a fixed URL fills issuer_url, so editors must not demand it.
+    required = schema.get("required")
+    if isinstance(required, list) and "issuer_url" in required:
+        required.remove("issuer_url")
+
+
 class Issuer(_Strict):
+    model_config = ConfigDict(
+        extra="forbid",
+        strict=True,
+        frozen=True,
+        json_schema_extra=_issuer_url_optional_with_preset,
+    )
+
     name: Name
+    # Config-only sugar (fedctl/presets.py): fills issuer_url and recommended settings
+    # the file leaves out, checks the URL's shape, unlocks provider lint checks. Never sent.
+    preset: PresetName | None = None
     issuer_url: Annotated[str, Field(min_length=1)]
     jwks: Jwks = Field(default_factory=lambda: DiscoveryJwks(type="discovery"))
     max_jwt_lifetime_seconds: Annotated[int, Field(ge=1, le=176400)] = 3600
     check_jti: bool = True
     previous_names: list[Name] = Field(default_factory=list)
+    lint: LintSilence | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _fill_from_preset(cls, data: object) -> object:
+        from fedctl.presets import PRESETS
+
+        if not isinstance(data, dict) or not isinstance(data.get("preset"), str):
+            return data
+        preset = PRESETS.get(data["preset"])
+        if preset is None:
+            return data  # the Literal on `preset` reports the unknown name
+        filled = dict(data)
+        if "issuer_url" not in filled:
+            if preset.issuer_url is None:
+                raise _fail(
+                    f"preset {_q(preset.name)} needs issuer_url (it is per tenant), "
+                    f"e.g. {preset.url_hint}",
+                    at="preset",
+                )
+            filled["issuer_url"] = preset.issuer_url
+        if "max_jwt_lifetime_seconds" not in filled and preset.max_jwt_lifetime_seconds:
+            filled["max_jwt_lifetime_seconds"] = preset.max_jwt_lifetime_seconds
+        return filled
+
+    @model_validator(mode="after")
+    def _issuer_url_fits_preset(self) -> Issuer:
+        from fedctl.presets import PRESETS
+
+        problem = PRESETS[self.preset].url_problem(self.issuer_url) if self.preset else None
+        if problem:
+            raise _fail(problem, at="issuer_url")
+        return self
 
     @model_validator(mode="after")
     def _issuer_url_dialled_in_plain_discovery(self) -> Issuer:
@@ -280,6 +361,7 @@ class Rule(_Strict):
     applies_to_all_workspaces: bool = False
     token_lifetime_seconds: Annotated[int, Field(ge=60, le=86400)] = 3600
     previous_names: list[Name] = Field(default_factory=list)
+    lint: LintSilence | None = None
 
     @field_validator("oauth_scope")
     @classmethod

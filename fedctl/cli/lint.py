@@ -1,0 +1,85 @@
+"""`fedctl lint [PATH]`: security and hygiene findings on the configuration.
+
+The configuration is validated first (exit 1 with the diagnostics when it is invalid).
+Findings below `--severity` are not shown; exit 0 when no finding at or above
+`--severity` remains, 1 otherwise, so `--severity error` fails CI only on errors.
+"""
+
+from __future__ import annotations
+
+import click
+
+from fedctl.cli.options import config_options
+
+
+@click.command(name="lint")
+@config_options
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "sarif"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for tools, sarif for GitHub code scanning.",
+)
+@click.option(
+    "--severity",
+    type=click.Choice(["error", "warning", "note"]),
+    default="note",
+    show_default=True,
+    help="Lowest severity shown; any finding shown makes the exit code 1.",
+)
+@click.option("--list", "list_checks", is_flag=True, help="List every check and exit.")
+def command(
+    path: str,
+    variables: tuple[str, ...],
+    var_files: tuple[str, ...],
+    output_format: str,
+    severity: str,
+    list_checks: bool,
+) -> None:
+    """Security and hygiene findings on the configuration (text, JSON, SARIF)."""
+    if list_checks:
+        _print_catalogue()
+        return
+    import json
+    from pathlib import Path
+
+    from fedctl import __version__
+    from fedctl.cli.validate import render_line
+    from fedctl.config import load_config
+    from fedctl.errors import ConfigError, ValidationFailed
+    from fedctl.lint.findings import LintSeverity
+    from fedctl.lint.render import render_json, render_text
+    from fedctl.lint.run import lint_config
+    from fedctl.lint.sarif import find_repo_root, render_sarif
+
+    try:
+        config = load_config(path, variables=variables, var_files=var_files)
+    except ValidationFailed as exc:
+        for diagnostic in exc.diagnostics:
+            click.echo(render_line(diagnostic), err=True)
+        click.echo("The configuration is not valid; fix it (see `fedctl validate`).", err=True)
+        raise click.exceptions.Exit(1) from None
+    except ConfigError as exc:
+        click.echo(render_line(exc.diagnostic), err=True)
+        raise click.exceptions.Exit(1) from None
+    threshold = LintSeverity(severity)
+    findings = [f for f in lint_config(config) if f.severity.at_least(threshold)]
+    if output_format == "json":
+        click.echo(render_json(findings))
+    elif output_format == "sarif":
+        root = find_repo_root(Path.cwd())
+        log = render_sarif(findings, repo_root=root, version=__version__, fallback_uri=path)
+        click.echo(json.dumps(log, indent=2))
+    else:
+        click.echo(render_text(findings))
+    if findings:
+        raise click.exceptions.Exit(1)
+
+
+def _print_catalogue() -> None:
+    from fedctl.lint.catalogue import CATALOGUE
+
+    for info in CATALOGUE.values():
+        click.echo(f"{info.id} {info.severity.value:7} {info.name}: {info.summary}")

@@ -1,0 +1,122 @@
+"""Checks on what a matching token is worth: lifetime, workspaces, service accounts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from fedctl.lint.checks import Check, located
+from fedctl.lint.findings import CheckInfo, Finding, LintSeverity
+from fedctl.lint.view import LintConfig
+
+# One hour is the API default; the SDK refreshes long before expiry, so longer minted
+# tokens only widen the window in which a stolen one is useful.
+MAX_TOKEN_LIFETIME_SECONDS = 3600
+
+LONG_TOKEN_LIFETIME = CheckInfo(
+    id="FED007",
+    name="long-token-lifetime",
+    severity=LintSeverity.WARNING,
+    summary="Rule mints Anthropic tokens that live longer than one hour",
+    explanation=(
+        "token_lifetime_seconds is how long the minted Anthropic token stays valid. "
+        "The SDK refreshes tokens two minutes before expiry, so a long lifetime gives a "
+        "workload nothing but gives whoever copies a token hours of access. Archiving the "
+        "rule does not revoke tokens already minted."
+    ),
+    fix="Set token_lifetime_seconds to 3600 or less (the Console wizard uses 600).",
+)
+
+ALL_WORKSPACES = CheckInfo(
+    id="FED008",
+    name="applies-to-all-workspaces",
+    severity=LintSeverity.WARNING,
+    summary="Rule is enabled in every workspace, including ones created later",
+    explanation=(
+        "applies_to_all_workspaces enables the rule in every workspace of the "
+        "organization, present and future, so a workload can choose any workspace its "
+        "service account is a member of. Listing workspaces keeps the blast radius "
+        "visible in review."
+    ),
+    fix="Replace applies_to_all_workspaces with an explicit workspaces: list.",
+)
+
+ADMIN_ON_WORKSPACE_RULE = CheckInfo(
+    id="FED009",
+    name="admin-service-account-on-workspace-rule",
+    severity=LintSeverity.ERROR,
+    summary="Workspace-scoped rule targets an admin service account",
+    explanation=(
+        "A rule's oauth_scope caps what its tokens can do, but the target service account "
+        "keeps its organization role. Giving a CI job's rule an admin service account "
+        "means one change to the scope (in the Console) turns every matching token into "
+        "an organization administrator; workspace work never needs admin."
+    ),
+    fix="Target a developer service account (organization_role: developer) and keep admin "
+    "service accounts for Console-managed org:admin bootstrap rules.",
+)
+
+UNUSED_MEMBERSHIP = CheckInfo(
+    id="FED010",
+    name="unused-membership",
+    severity=LintSeverity.WARNING,
+    summary="Service account is a member of a workspace that none of its rules uses",
+    explanation=(
+        "A workspace membership grants the service account access to that workspace. "
+        "When no rule targeting the service account is enabled there, the membership "
+        "grants nothing today but becomes live the moment any rule is widened."
+    ),
+    fix="Remove the membership, or enable a rule of this service account in that workspace.",
+)
+
+
+def long_token_lifetime(config: LintConfig) -> Iterator[Finding]:
+    for rule in config.rules:
+        if rule.token_lifetime_seconds > MAX_TOKEN_LIFETIME_SECONDS:
+            message = (
+                f"token_lifetime_seconds is {rule.token_lifetime_seconds}; minted tokens "
+                f"should live at most {MAX_TOKEN_LIFETIME_SECONDS} s"
+            )
+            yield located(LONG_TOKEN_LIFETIME, rule, "token_lifetime_seconds", message)
+
+
+def all_workspaces(config: LintConfig) -> Iterator[Finding]:
+    for rule in config.rules:
+        if rule.applies_to_all_workspaces:
+            message = "applies_to_all_workspaces enables the rule in every workspace"
+            yield located(ALL_WORKSPACES, rule, "applies_to_all_workspaces", message)
+
+
+def admin_on_workspace_rule(config: LintConfig) -> Iterator[Finding]:
+    for rule in config.rules:
+        account = config.service_account(rule.service_account_name)
+        scopes = rule.oauth_scope.split()
+        workspace_only = bool(scopes) and all(s.startswith("workspace:") for s in scopes)
+        if account and account.organization_role == "admin" and workspace_only:
+            message = (
+                f"rule with scope {rule.oauth_scope!r} targets admin service account "
+                f"{account.name!r}"
+            )
+            yield located(ADMIN_ON_WORKSPACE_RULE, rule, "service_account", message)
+
+
+def unused_membership(config: LintConfig) -> Iterator[Finding]:
+    for account in config.service_accounts:
+        rules = config.rules_of(account.name)
+        if any(rule.applies_to_all_workspaces for rule in rules):
+            continue
+        used = {workspace for rule in rules for workspace in rule.workspaces}
+        for index, workspace in enumerate(account.workspaces):
+            if workspace in used:
+                continue
+            message = (
+                f"membership in workspace {workspace!r} is used by no rule of {account.name!r}"
+            )
+            yield located(UNUSED_MEMBERSHIP, account, f"workspaces[{index}]", message)
+
+
+CHECKS = (
+    Check(LONG_TOKEN_LIFETIME, long_token_lifetime),
+    Check(ALL_WORKSPACES, all_workspaces),
+    Check(ADMIN_ON_WORKSPACE_RULE, admin_on_workspace_rule),
+    Check(UNUSED_MEMBERSHIP, unused_membership),
+)

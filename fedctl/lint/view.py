@@ -1,0 +1,96 @@
+"""The slice of a loaded Config that lint reads, with a locator per resource.
+
+Checks read these small frozen views instead of the config models, so a check is a pure
+function of data and can be tested without files; `LintConfig.from_config` is the one
+place that knows the config models.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from fedctl.errors import Location
+from fedctl.presets import PRESETS, Preset, detect_preset
+
+# field path inside the resource (None: the resource itself) -> its place in a file
+Locator = Callable[[str | None], Location | None]
+
+
+def _nowhere(field_path: str | None) -> Location | None:
+    return None
+
+
+@dataclass(frozen=True)
+class Silence:
+    """A resource's `lint: {ignore: [...], reason: ...}`."""
+
+    ignore: tuple[str, ...]
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class IssuerView:
+    name: str
+    issuer_url: str
+    jwks_type: str = "discovery"
+    max_jwt_lifetime_seconds: int = 3600
+    check_jti: bool = True
+    preset_name: str | None = None
+    silence: Silence | None = None
+    locate: Locator = _nowhere
+
+    @property
+    def provider(self) -> Preset | None:
+        """The explicit preset, else the provider recognised from a distinctive URL."""
+        if self.preset_name is not None:
+            return PRESETS.get(self.preset_name)
+        return detect_preset(self.issuer_url)
+
+    @property
+    def shared(self) -> bool:
+        provider = self.provider
+        return provider is not None and provider.is_shared(self.issuer_url)
+
+
+@dataclass(frozen=True)
+class RuleView:
+    name: str
+    issuer_name: str
+    service_account_name: str
+    oauth_scope: str = "workspace:developer"
+    subject_prefix: str | None = None
+    audience: str | None = None
+    claims: dict[str, str] = field(default_factory=dict)
+    condition: str | None = None
+    workspaces: tuple[str, ...] = ()
+    applies_to_all_workspaces: bool = False
+    token_lifetime_seconds: int = 3600
+    silence: Silence | None = None
+    locate: Locator = _nowhere
+
+
+@dataclass(frozen=True)
+class ServiceAccountView:
+    name: str
+    organization_role: str = "developer"
+    # Workspace references of the explicit memberships, in file order.
+    workspaces: tuple[str, ...] = ()
+    silence: Silence | None = None
+    locate: Locator = _nowhere
+
+
+@dataclass(frozen=True)
+class LintConfig:
+    issuers: tuple[IssuerView, ...] = ()
+    rules: tuple[RuleView, ...] = ()
+    service_accounts: tuple[ServiceAccountView, ...] = ()
+
+    def issuer(self, name: str) -> IssuerView | None:
+        return next((issuer for issuer in self.issuers if issuer.name == name), None)
+
+    def service_account(self, name: str) -> ServiceAccountView | None:
+        return next((sa for sa in self.service_accounts if sa.name == name), None)
+
+    def rules_of(self, service_account_name: str) -> list[RuleView]:
+        return [rule for rule in self.rules if rule.service_account_name == service_account_name]

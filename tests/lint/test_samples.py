@@ -1,0 +1,29 @@
+"""Sample tokens: the recommended rule of every example accepts its own tenant's token and
+refuses every other-tenant variant (the property FED011 relies on)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from fedctl.config import load_config
+from fedctl.lint.adapter import view_of
+from fedctl.lint.matching import rule_accepts
+from fedctl.lint.samples import own_claims, variants
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+PROVIDER_EXAMPLES = sorted(p.name for p in EXAMPLES.iterdir() if p.name != "quickstart")
+
+
+@pytest.mark.parametrize("example", PROVIDER_EXAMPLES)
+def test_example_rule_accepts_own_token_and_refuses_other_tenants(example: str) -> None:
+    view = view_of(load_config(EXAMPLES / example))
+    [rule] = view.rules
+    issuer = view.issuer(rule.issuer_name)
+    assert issuer is not None and issuer.provider is not None
+    own = own_claims(issuer.provider, rule)
+    assert rule_accepts(rule, own)
+    others = variants(issuer.provider, own)
+    assert [label for label, _claims in others] == ["look-alike", "unrelated"]
+    assert [label for label, claims in others if rule_accepts(rule, claims)] == []
