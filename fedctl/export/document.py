@@ -18,6 +18,7 @@ declared). Decisions taken here, also in the README:
 - Archived resources (with --include-archived) are commented: the language has no
   archived state, and declaring one would make `fedctl apply` create it again.
 - A rule's legacy single-workspace binding cannot be expressed; it gets a note.
+- A resource the language cannot hold (see `fedctl.export.declarable`) is commented.
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ class Disposition(StrEnum):
     DECLARED = "declared"
     CONSOLE_MANAGED = "console_managed"
     ARCHIVED = "archived"
+    NOT_DECLARABLE = "not_declarable"
 
 
 @dataclass(frozen=True)
@@ -105,7 +107,10 @@ def build_export(live: LiveState, *, include_archived: bool = False) -> Export:
     entries += [_rule_entry(rule, namer) for rule in live.rules.values()]
     if include_archived:
         entries += _archived_entries(live, namer)
-    ordered = sorted(entries, key=lambda entry: (entry.kind.value, entry.name, entry.sort_id))
+    from fedctl.export.declarable import demote_undeclarable
+
+    checked = demote_undeclarable(tuple(entries))
+    ordered = sorted(checked, key=lambda entry: (entry.kind.value, entry.name, entry.sort_id))
     return Export(
         organization=live.organization,
         entries=tuple(ordered),

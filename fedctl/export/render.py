@@ -31,6 +31,7 @@ ARCHIVED_FILE = "_archived.yaml"
 
 _HEADINGS = {
     Disposition.CONSOLE_MANAGED: "Console-managed, not declared (fedctl never changes these):",
+    Disposition.NOT_DECLARABLE: "Not declared, the configuration cannot hold them:",
     Disposition.ARCHIVED: "Archived, not declared (--include-archived):",
 }
 
