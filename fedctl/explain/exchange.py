@@ -82,10 +82,10 @@ def _time_checks(
 def _lifetime_check(lifetime: float, issuer: IssuerFacts) -> ExchangeCheck:
     limit = issuer.max_jwt_lifetime_seconds
     if lifetime <= limit:
-        message = f"exp - iat = {lifetime:g} s <= issuer max_jwt_lifetime_seconds {limit}"
+        message = f"exp - iat = {_plain(lifetime)} s <= issuer max_jwt_lifetime_seconds {limit}"
         return ExchangeCheck("lifetime", Level.OK, message)
     message = (
-        f"exp - iat = {lifetime:g} s exceeds issuer {issuer.name}'s max_jwt_lifetime_seconds "
+        f"exp - iat = {_plain(lifetime)} s exceeds issuer {issuer.name}'s max_jwt_lifetime_seconds "
         f"{limit}; raise it (up to 176400) or issue shorter tokens"
     )
     return ExchangeCheck("lifetime", Level.REFUSED, message)
@@ -161,9 +161,14 @@ def _number(value: Any) -> float | None:
     return float(value)
 
 
+def _plain(number: float) -> str:
+    """1767225600.0 -> "1767225600"; fractions stay as given."""
+    return str(int(number)) if number.is_integer() else str(number)
+
+
 def _when(timestamp: float) -> str:
     try:
         moment = datetime.fromtimestamp(timestamp, tz=UTC)
     except (OverflowError, OSError, ValueError):
-        return f"{timestamp:g}"
-    return f"{timestamp:g} ({moment.strftime('%Y-%m-%dT%H:%M:%SZ')})"
+        return _plain(timestamp)
+    return f"{_plain(timestamp)} ({moment.strftime('%Y-%m-%dT%H:%M:%SZ')})"
