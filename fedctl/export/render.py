@@ -22,7 +22,9 @@ from fedctl.export.document import SECTION_BY_KIND, Disposition, Entry, Export
 from fedctl.state import Kind
 
 # The JSON Schema of the configuration language, for editors (yaml-language-server).
-SCHEMA_URL = "https://raw.githubusercontent.com/fedctl/fedctl/main/schemas/fedctl.schema.json"
+SCHEMA_URL = (
+    "https://raw.githubusercontent.com/fedctl/fedctl/main/schemas/fedctl-config.schema.json"
+)
 SERVICE_ACCOUNTS_FILE = "service_accounts.yaml"
 ISSUERS_FILE = "issuers.yaml"
 RULES_FILE = "rules.yaml"
