@@ -167,3 +167,21 @@ def test_expired_token_still_matches_but_the_exchange_check_fails() -> None:
     assert (
         "    FAIL exp: expired: exp 1767225900 (2026-01-01T00:05:00Z) is 600 s ago"
     ) in result.stdout
+
+
+def test_live_explains_against_the_live_rules(tmp_path: Path) -> None:
+    from fedctl.emulator.server import running_emulator
+
+    seed = Path(__file__).parent / "data" / "console-seed.yaml"
+    claims = {**PUSH_CLAIMS, "sub": "repo:acme/app:ref:refs/heads/main"}
+    path = write_claims(tmp_path, claims)
+    with running_emulator(workspaces=("production",), seed_path=str(seed)) as emulator:
+        api = ["--base-url", emulator.base_url, "--auth-token", emulator.admin_token]
+        result = run("--live", "--claims", path, "--at", AT, *api)
+    assert result.exit_code == 0, result.output
+    assert "Rules from the live organization" in result.stdout
+    assert "rule deploy-main (issuer github-actions): WOULD MATCH" in result.stdout
+    assert (
+        "one workspace: the exchange uses production without ANTHROPIC_WORKSPACE_ID"
+    ) in result.stdout
+    assert "okta-pipeline" not in result.stdout
