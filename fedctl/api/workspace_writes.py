@@ -74,7 +74,6 @@ def _membership_write(
                 and row.workspace_role == workspace_role
                 and row.implicit is not True
             ),
-            patient=False,
         )
         if done and found is not None:
             return found
@@ -105,7 +104,7 @@ def add_rule_workspace(
             rows = resources.list_rule_workspaces(client, rule_id)
             return next((row for row in rows if row.workspace_id == workspace_id), None)
 
-        found, done = _read_back(client, enabled, lambda row: row is not None, patient=False)
+        found, done = _read_back(client, enabled, lambda row: row is not None)
         if done and found is not None:
             return found
     raise _still_unknown(resource or f"rule {rule_id} in {workspace_id}", "enable")
