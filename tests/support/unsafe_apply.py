@@ -51,7 +51,11 @@ def _run(client: AdminClient, step: Step, ids: dict[tuple[Kind, str], str]) -> N
         client.request("POST", f"{base}/{own_id}", json=payload)
         if "name" in payload and own_id:
             ids[(step.kind, payload["name"])] = own_id
-    elif op in (Operation.ARCHIVE_SERVICE_ACCOUNT, Operation.ARCHIVE_ISSUER, Operation.ARCHIVE_RULE):
+    elif op in (
+        Operation.ARCHIVE_SERVICE_ACCOUNT,
+        Operation.ARCHIVE_ISSUER,
+        Operation.ARCHIVE_RULE,
+    ):
         client.request("POST", f"{base}/{own_id}/archive")
     elif op is Operation.PUT_MEMBERSHIP:
         client.request("POST", f"{base}/{own_id}/workspaces", json=payload)
