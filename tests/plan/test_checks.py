@@ -288,7 +288,8 @@ def test_archived_rule_is_recreated_only_with_the_flag() -> None:
     (change,) = plan.changes
     assert change.action is Action.CREATE
     assert change.reason == (
-        "re-created: rule/deploy (fdrl_01gone was archived by user_01revoker at 2026-03-01T10:00:00Z)"
+        "re-created: rule/deploy (fdrl_01gone was archived by user_01revoker at "
+        "2026-03-01T10:00:00Z)"
     )
     assert plan.warnings[0].startswith("rule/deploy: re-created although")
 
