@@ -1,0 +1,67 @@
+"""`fedctl export`: the live organization as fedctl configuration files (or on stdout).
+
+Reads the live state read-only, decides how each resource appears (`fedctl.export`),
+then prints one document or writes one file per kind (or per issuer).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from fedctl.cli.options import api_options
+
+
+@click.command("export")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Write files into this (new or empty) directory instead of printing one document.",
+)
+@click.option(
+    "--include-archived",
+    is_flag=True,
+    help="Also write archived resources, as comments (the language has no archived state).",
+)
+@click.option(
+    "--split-by-issuer",
+    is_flag=True,
+    help="One file per issuer with its rules (and service_accounts.yaml); needs --out.",
+)
+@api_options
+def command(
+    out_dir: str | None,
+    include_archived: bool,
+    split_by_issuer: bool,
+    base_url: str | None,
+    auth_token: str | None,
+    parallelism: int,
+    local_state: str | None,
+) -> None:
+    """Write the live organization as fedctl configuration."""
+    from fedctl.api.connect import open_client
+    from fedctl.errors import UsageError
+    from fedctl.export.document import build_export
+    from fedctl.export.render import render_document, render_files
+    from fedctl.export.write import write_files
+    from fedctl.live import read_live
+
+    if split_by_issuer and out_dir is None:
+        raise UsageError("--split-by-issuer writes several files; give --out DIR")
+    with open_client(
+        base_url=base_url,
+        auth_token=auth_token,
+        parallelism=parallelism,
+        read_only=True,
+        local_state=local_state,
+    ) as client:
+        live = read_live(client)
+    export = build_export(live, include_archived=include_archived)
+    if out_dir is None:
+        click.echo(render_document(export), nl=False)
+        return
+    written = write_files(Path(out_dir), render_files(export, split_by_issuer=split_by_issuer))
+    click.echo(f"Wrote {len(written)} file(s) to {out_dir}: {', '.join(p.name for p in written)}")

@@ -1,0 +1,1 @@
+"""LiveState -> configuration files in fedctl's own language (`fedctl export`)."""

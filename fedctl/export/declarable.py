@@ -1,0 +1,85 @@
+"""Keeps an export valid: a resource the configuration language cannot hold is commented.
+
+The emulator (and the real API) can hold states that `fedctl validate` refuses: a rule
+enabled in no workspace, a condition fedctl's stricter CEL check calls constant, a rule
+in a workspace its service account has since left, an inline key without `kid`. Such a
+resource is written as a comment with the validator's reason, and a rule whose issuer or
+service account is not declared follows it, so the exported files always validate and
+`fedctl plan` on them stays empty (undeclared resources are left alone unless prune).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from fedctl.export.document import Disposition, Entry
+from fedctl.state import Kind
+
+DEFAULT_WORKSPACE_REFERENCE = "default"
+
+
+def demote_undeclarable(entries: tuple[Entry, ...]) -> tuple[Entry, ...]:
+    """Entries with every declared one that would not validate turned into a comment."""
+    checked = [_checked_alone(entry) for entry in entries]
+    declared = {(entry.kind, entry.name): entry for entry in checked if entry.declared}
+    return tuple(_checked_references(entry, declared) for entry in checked)
+
+
+def _checked_alone(entry: Entry) -> Entry:
+    if not entry.declared:
+        return entry
+    problem = _model_problem(entry.kind, entry.body)
+    return _not_declarable(entry, problem) if problem else entry
+
+
+def _checked_references(entry: Entry, declared: dict[tuple[Kind, str], Entry]) -> Entry:
+    if not entry.declared or entry.kind is not Kind.RULE:
+        return entry
+    issuer_name = str(entry.body["issuer"])
+    account_name = str(entry.body["service_account"])
+    if (Kind.ISSUER, issuer_name) not in declared:
+        return _not_declarable(entry, f"its issuer {issuer_name} is not declared")
+    account = declared.get((Kind.SERVICE_ACCOUNT, account_name))
+    if account is None:
+        return _not_declarable(entry, f"its service account {account_name} is not declared")
+    outside = _workspaces_outside_memberships(entry.body, account.body)
+    if outside:
+        return _not_declarable(
+            entry,
+            f"service account {account_name} is not a member of {', '.join(outside)}, "
+            "which fedctl requires of a rule's workspaces",
+        )
+    return entry
+
+
+def _workspaces_outside_memberships(rule: dict[str, Any], account: dict[str, Any]) -> list[str]:
+    members = {str(row["workspace"]) for row in account.get("workspaces", [])}
+    members.add(DEFAULT_WORKSPACE_REFERENCE)
+    return [str(ref) for ref in rule.get("workspaces", []) if ref not in members]
+
+
+def _model_problem(kind: Kind, body: dict[str, Any]) -> str | None:
+    from fedctl.config.models import Issuer, Rule, ServiceAccount
+
+    models: dict[Kind, type[BaseModel]] = {
+        Kind.SERVICE_ACCOUNT: ServiceAccount,
+        Kind.ISSUER: Issuer,
+        Kind.RULE: Rule,
+    }
+    try:
+        models[kind].model_validate(body)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        # Only the location and the message: `input` may hold key material.
+        message = " ".join(str(first["msg"]).split())
+        return f"{where}: {message}" if where else message
+    return None
+
+
+def _not_declarable(entry: Entry, problem: str) -> Entry:
+    note = f"Cannot be declared: {problem}. fedctl leaves it as it is."
+    return replace(entry, notes=(*entry.notes, note), disposition=Disposition.NOT_DECLARABLE)

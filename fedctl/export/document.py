@@ -1,0 +1,298 @@
+"""Turns a LiveState into export entries: what each resource looks like as configuration.
+
+This is the deciding half of `fedctl export`; `fedctl.export.render` writes the entries
+as YAML text. An entry is either *declared* (written as configuration, so `fedctl plan`
+compares it) or *commented* (written as a YAML comment with the reason it is not
+declared). Decisions taken here, also in the README:
+
+- Server defaults are left out (description "", organization_role developer, jwks
+  discovery without options, max_jwt_lifetime_seconds 3600, check_jti true,
+  token_lifetime_seconds 3600, applies_to_all_workspaces false), so files stay minimal.
+- A Console-managed rule (a scope outside workspace:inference / workspace:developer) is
+  commented: the Admin API refuses every change to it from fedctl (admin-api.md §5.9).
+- An issuer is declared when any managed rule uses it (a declared rule must name a
+  declared issuer), with a note when it also backs Console-managed rules, because the API
+  then refuses to update it. An issuer that backs *only* Console-managed rules is
+  commented: fedctl could never change it, so declaring it would promise what apply
+  cannot do. An issuer no rule uses is declared.
+- Archived resources (with --include-archived) are commented: the language has no
+  archived state, and declaring one would make `fedctl apply` create it again.
+- A rule's legacy single-workspace binding cannot be expressed; it gets a note.
+- A resource the language cannot hold (see `fedctl.export.declarable`) is commented.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from fedctl.export.workspaces import WorkspaceNamer
+from fedctl.state import (
+    DEFAULT_MAX_JWT_LIFETIME_SECONDS,
+    DEFAULT_TOKEN_LIFETIME_SECONDS,
+    IssuerSpec,
+    Kind,
+    LiveIssuer,
+    LiveMeta,
+    LiveRule,
+    LiveServiceAccount,
+    LiveState,
+    Organization,
+    RuleSpec,
+    ServiceAccountSpec,
+)
+
+# The section key of each kind in the configuration language, in file order.
+SECTION_BY_KIND: dict[Kind, str] = {
+    Kind.SERVICE_ACCOUNT: "service_accounts",
+    Kind.ISSUER: "issuers",
+    Kind.RULE: "rules",
+}
+
+MANAGED_SCOPES_TEXT = "workspace:inference / workspace:developer"
+
+
+class Disposition(StrEnum):
+    DECLARED = "declared"
+    CONSOLE_MANAGED = "console_managed"
+    ARCHIVED = "archived"
+    NOT_DECLARABLE = "not_declarable"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One resource as configuration: `body` is the YAML mapping, `notes` comment lines.
+
+    `issuer_name` groups issuers and rules for --split-by-issuer (None for service
+    accounts); `archived_issuer` marks entries whose issuer is archived.
+    """
+
+    kind: Kind
+    name: str
+    body: dict[str, Any]
+    notes: tuple[str, ...]
+    disposition: Disposition
+    issuer_name: str | None = None
+    sort_id: str = ""
+
+    @property
+    def declared(self) -> bool:
+        return self.disposition is Disposition.DECLARED
+
+
+@dataclass(frozen=True)
+class Export:
+    """Everything `fedctl export` writes, before it becomes text."""
+
+    organization: Organization
+    entries: tuple[Entry, ...]
+    # Issuer names that are written as live (declared or Console-managed) entries.
+    live_issuer_names: frozenset[str]
+
+
+def build_export(live: LiveState, *, include_archived: bool = False) -> Export:
+    """Decide, for every live resource, how it appears in the exported configuration."""
+    namer = WorkspaceNamer.from_workspaces(live.workspaces)
+    console_rules_by_issuer = _console_rules_by_issuer(live.rules.values())
+    managed_issuer_names = {
+        rule.spec.issuer_name for rule in live.rules.values() if not rule.spec.console_managed
+    }
+    entries: list[Entry] = []
+    entries += [_service_account_entry(sa.spec, namer) for sa in live.service_accounts.values()]
+    for issuer in live.issuers.values():
+        entries.append(_issuer_entry(issuer.spec, console_rules_by_issuer, managed_issuer_names))
+    entries += [_rule_entry(rule, namer) for rule in live.rules.values()]
+    if include_archived:
+        entries += _archived_entries(live, namer)
+    from fedctl.export.declarable import demote_undeclarable
+
+    checked = demote_undeclarable(tuple(entries))
+    ordered = sorted(checked, key=lambda entry: (entry.kind.value, entry.name, entry.sort_id))
+    return Export(
+        organization=live.organization,
+        entries=tuple(ordered),
+        live_issuer_names=frozenset(live.issuers),
+    )
+
+
+def _console_rules_by_issuer(rules: Iterable[LiveRule]) -> dict[str, list[str]]:
+    by_issuer: dict[str, list[str]] = defaultdict(list)
+    for rule in rules:
+        if rule.spec.console_managed:
+            by_issuer[rule.spec.issuer_name].append(rule.spec.name)
+    return {name: sorted(rules) for name, rules in by_issuer.items()}
+
+
+def service_account_body(spec: ServiceAccountSpec, namer: WorkspaceNamer) -> dict[str, Any]:
+    body: dict[str, Any] = {"name": spec.name}
+    if spec.description:
+        body["description"] = spec.description
+    if spec.organization_role != "developer":
+        body["organization_role"] = spec.organization_role
+    memberships = sorted(
+        (namer.reference(workspace_id), role) for workspace_id, role in spec.memberships.items()
+    )
+    if memberships:
+        body["workspaces"] = [{"workspace": ref, "role": role} for ref, role in memberships]
+    return body
+
+
+def issuer_body(spec: IssuerSpec) -> dict[str, Any]:
+    body: dict[str, Any] = {"name": spec.name, "issuer_url": spec.issuer_url}
+    jwks = {key: value for key, value in spec.jwks.items() if value is not None}
+    if jwks != {"type": "discovery"}:
+        body["jwks"] = jwks
+    if spec.max_jwt_lifetime_seconds != DEFAULT_MAX_JWT_LIFETIME_SECONDS:
+        body["max_jwt_lifetime_seconds"] = spec.max_jwt_lifetime_seconds
+    if not spec.check_jti:
+        body["check_jti"] = False
+    return body
+
+
+def rule_body(spec: RuleSpec, namer: WorkspaceNamer) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "name": spec.name,
+        "issuer": spec.issuer_name,
+        "service_account": spec.service_account_name,
+    }
+    if spec.description:
+        body["description"] = spec.description
+    body["match"] = _match_body(spec)
+    body["oauth_scope"] = spec.oauth_scope
+    references = sorted(namer.reference(workspace_id) for workspace_id in spec.workspace_ids)
+    if references:
+        body["workspaces"] = references
+    if spec.applies_to_all_workspaces:
+        body["applies_to_all_workspaces"] = True
+    if spec.token_lifetime_seconds != DEFAULT_TOKEN_LIFETIME_SECONDS:
+        body["token_lifetime_seconds"] = spec.token_lifetime_seconds
+    return body
+
+
+def _match_body(spec: RuleSpec) -> dict[str, Any]:
+    match = spec.match
+    body: dict[str, Any] = {}
+    if match.subject_prefix is not None:
+        body["subject_prefix"] = match.subject_prefix
+    if match.audience is not None:
+        body["audience"] = match.audience
+    if match.claims:
+        body["claims"] = dict(sorted(match.claims.items()))
+    if match.condition is not None:
+        body["condition"] = match.condition
+    return body
+
+
+def _service_account_entry(spec: ServiceAccountSpec, namer: WorkspaceNamer) -> Entry:
+    return Entry(
+        kind=Kind.SERVICE_ACCOUNT,
+        name=spec.name,
+        body=service_account_body(spec, namer),
+        notes=(),
+        disposition=Disposition.DECLARED,
+    )
+
+
+def _issuer_entry(
+    spec: IssuerSpec,
+    console_rules_by_issuer: dict[str, list[str]],
+    managed_issuer_names: set[str],
+) -> Entry:
+    console_rules = console_rules_by_issuer.get(spec.name, [])
+    listed = ", ".join(console_rules)
+    if console_rules and spec.name not in managed_issuer_names:
+        return Entry(
+            kind=Kind.ISSUER,
+            name=spec.name,
+            body=issuer_body(spec),
+            notes=(
+                f"Not declared: it backs only Console-managed rules ({listed}), so the "
+                "Admin API refuses to update it from fedctl; change it in the Console.",
+                "Declare it here if a rule fedctl manages should use it.",
+            ),
+            disposition=Disposition.CONSOLE_MANAGED,
+            issuer_name=spec.name,
+        )
+    notes: tuple[str, ...] = ()
+    if console_rules:
+        notes = (
+            f"Also backs Console-managed rules ({listed}): the Admin API refuses to "
+            "update this issuer from fedctl, so change it in the Console.",
+        )
+    return Entry(
+        kind=Kind.ISSUER,
+        name=spec.name,
+        body=issuer_body(spec),
+        notes=notes,
+        disposition=Disposition.DECLARED,
+        issuer_name=spec.name,
+    )
+
+
+def _rule_entry(rule: LiveRule, namer: WorkspaceNamer) -> Entry:
+    spec = rule.spec
+    notes: list[str] = []
+    disposition = Disposition.DECLARED
+    if spec.console_managed:
+        disposition = Disposition.CONSOLE_MANAGED
+        notes.append(
+            f"Console-managed: oauth_scope {spec.oauth_scope!r} is outside "
+            f"{MANAGED_SCOPES_TEXT}, so the Admin API refuses to create or change this "
+            "rule from fedctl; change it in the Console."
+        )
+    if rule.legacy_workspace_id is not None:
+        notes.append(
+            "Has a legacy single-workspace binding to "
+            f"{namer.reference(rule.legacy_workspace_id)}, which the configuration "
+            "cannot express; fedctl leaves it as it is."
+        )
+    return Entry(
+        kind=Kind.RULE,
+        name=spec.name,
+        body=rule_body(spec, namer),
+        notes=tuple(notes),
+        disposition=disposition,
+        issuer_name=spec.issuer_name,
+    )
+
+
+def _archived_entries(live: LiveState, namer: WorkspaceNamer) -> list[Entry]:
+    entries: list[Entry] = []
+    for sa in live.archived_service_accounts:
+        entries.append(
+            _archived(Kind.SERVICE_ACCOUNT, service_account_body(sa.spec, namer), sa, None)
+        )
+    for issuer in live.archived_issuers:
+        entries.append(_archived(Kind.ISSUER, issuer_body(issuer.spec), issuer, issuer.spec.name))
+    for rule in live.archived_rules:
+        body = rule_body(rule.spec, namer)
+        entries.append(_archived(Kind.RULE, body, rule, rule.spec.issuer_name))
+    return entries
+
+
+def _archived(
+    kind: Kind,
+    body: dict[str, Any],
+    resource: LiveServiceAccount | LiveIssuer | LiveRule,
+    issuer_name: str | None,
+) -> Entry:
+    return Entry(
+        kind=kind,
+        name=str(body["name"]),
+        body=body,
+        notes=(_archived_note(resource.meta),),
+        disposition=Disposition.ARCHIVED,
+        issuer_name=issuer_name,
+        sort_id=resource.meta.id,
+    )
+
+
+def _archived_note(meta: LiveMeta) -> str:
+    by = f" by {meta.archived_by_actor_id}" if meta.archived_by_actor_id else ""
+    return (
+        f"Archived ({meta.id}) at {meta.archived_at}{by}. The configuration has no "
+        "archived state: declaring it would make `fedctl apply` create it again."
+    )
