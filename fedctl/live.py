@@ -6,7 +6,11 @@ Two rounds of concurrent reads under the client's one bound (`parallelism`):
    split active/archived here) and the workspaces (twice: with and without the default
    workspace, since only the difference tells which one is the default);
 2. memberships, per active workspace or per active service account, whichever needs
-   fewer requests, and the enablements of every active rule (§2.7.1, never paginated).
+   fewer requests.
+
+A rule's explicit enablements come with the rule itself (`workspace_ids`, admin-api.md
+§3.4), so the per-rule enablement list (§2.7.1) is never read: at a thousand rules that
+would be a thousand requests for what the rule list already said.
 
 Normalisation follows the `fedctl.state` docstring: description None -> "", unset match
 keys -> None, jwks with every key of its variant, rules naming their issuer and service
@@ -55,21 +59,13 @@ def read_live(client: AdminClient) -> LiveState:
     org, accounts, issuers, rules, all_workspaces, non_default = client.map(_call, first)
     workspaces = _workspaces(all_workspaces, non_default)
     active_accounts = [a for a in accounts if a.archived_at is None]
-    active_rules = [r for r in rules if r.archived_at is None]
     active_workspace_ids = [w.id for w in workspaces if not w.archived]
 
     memberships = _read_memberships(client, active_accounts, active_workspace_ids)
-    enablements = dict(
-        zip(
-            [r.id for r in active_rules],
-            client.map(lambda r: resources.list_rule_workspaces(client, r.id), active_rules),
-            strict=True,
-        )
-    )
     names = _Names(accounts, issuers)
     live_accounts = [_service_account(a, memberships.get(a.id, {})) for a in accounts]
     live_issuers = [_issuer(i) for i in issuers]
-    live_rules = [_rule(r, enablements.get(r.id, []), names) for r in rules]
+    live_rules = [_rule(r, names) for r in rules]
     return LiveState(
         organization=Organization(id=org.id, name=org.name),
         workspaces=tuple(workspaces),
@@ -204,10 +200,8 @@ class _Names:
         self.issuers = {i.id: i.name for i in issuers}
 
 
-def _rule(
-    rule: wire.FederationRule, enablements: list[wire.FederationRuleWorkspace], names: _Names
-) -> LiveRule:
-    workspace_ids = frozenset(e.workspace_id for e in enablements)
+def _rule(rule: wire.FederationRule, names: _Names) -> LiveRule:
+    workspace_ids = frozenset(rule.workspace_ids)
     target_id = rule.target.service_account_id
     spec = RuleSpec(
         name=rule.name,
@@ -223,7 +217,7 @@ def _rule(
         applies_to_all_workspaces=rule.applies_to_all_workspaces,
         token_lifetime_seconds=rule.token_lifetime_seconds,
     )
-    # A legacy binding is one the enablement list does not show (§5.8).
+    # A legacy binding is one the explicit enablements do not show (§5.8).
     legacy = rule.workspace_id if rule.workspace_id not in workspace_ids else None
     return LiveRule(
         spec=spec,

@@ -145,4 +145,6 @@ def test_read_live_normalises_every_kind(
         assert (len(workspace_side), len(account_side)) == (0, accounts)
     else:
         assert (len(workspace_side), len(account_side)) == (3, 0)
+    # Enablements come with each rule (workspace_ids); no per-rule list is read.
+    assert [p for p in paths if "/federation_rules/" in p] == []
     assert all(m == "GET" for m, _ in emulator.requests())
