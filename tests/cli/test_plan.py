@@ -116,7 +116,7 @@ def test_organization_guard(emulator: RunningEmulator, tmp_path: Path) -> None:
     assert err == (
         "error: the configuration is for organization 11111111-1111-1111-1111-111111111111, "
         f"but the credential belongs to {emulator.organization_id} (Local Emulator Org); use "
-        "a credential of that organization or fix settings.organization_id\n"
+        "a credential of that organization or fix organization_id in the configuration\n"
     )
 
 
@@ -169,3 +169,28 @@ def test_colour_only_on_request(emulator: RunningEmulator, monkeypatch: pytest.M
 def test_template_needs_markdown(emulator: RunningEmulator, tmp_path: Path) -> None:
     code, _, err = run_plan(emulator, str(QUICKSTART), "--template", str(tmp_path / "x.j2"))
     assert (code, err) == (1, "error: --template applies to --format markdown only\n")
+
+
+def test_settings_prune_and_protect_from_the_configuration(
+    emulator: RunningEmulator, tmp_path: Path
+) -> None:
+    apply_config(emulator, EVERY_FIELD)
+    config = tmp_path / "fedctl.yaml"
+    config.write_text(
+        (QUICKSTART / "fedctl.yaml").read_text()
+        + "\nsettings:\n  prune: true\n  protect: [deploy-main, github, deployer]\n"
+    )
+    code, out, err = run_plan(emulator, str(config))
+    assert (code, err) == (0, "")
+    archived = sorted(line.strip() for line in out.splitlines() if line.startswith("    - "))
+    assert archived == [
+        "- issuer/discovered",
+        "- issuer/inline-keys",
+        "- issuer/internal",
+        "- rule/everywhere",
+        "- rule/inline",
+        "- service_account/reader",
+    ]
+    # The setting alone prunes; no --prune needed.
+    code, out, _ = run_plan(emulator, str(config), "--format", "json")
+    assert json.loads(out)["summary"]["archive"] == 6

@@ -61,7 +61,7 @@ def test_organization_mismatch_stops_the_plan() -> None:
     assert caught.value.render() == (
         "the configuration is for organization 11111111-0000-0000-0000-000000000000, but the "
         f"credential belongs to {ORG.id} (Acme); use a credential of that organization or fix "
-        "settings.organization_id"
+        "organization_id in the configuration"
     )
 
 
