@@ -194,3 +194,21 @@ def test_settings_prune_and_protect_from_the_configuration(
     # The setting alone prunes; no --prune needed.
     code, out, _ = run_plan(emulator, str(config), "--format", "json")
     assert json.loads(out)["summary"]["archive"] == 6
+
+
+def test_renames_and_replacements_apply_cleanly_then_plan_empty(
+    emulator: RunningEmulator,
+) -> None:
+    apply_config(emulator, EVERY_FIELD)
+    changed = CONFIGS / "every-field-changed"
+    code, out, _ = run_plan(emulator, str(changed))
+    assert code == 0
+    assert "  -/+ service_account/reader-two\n" in out
+    assert "  -/+ rule/inline\n" in out
+    assert "    ~ issuer/discovery\n" in out
+    assert out.endswith("Plan: 0 to create, 4 to update, 2 to replace, 0 to archive.\n")
+
+    apply_config(emulator, changed)
+    code, out, _ = run_plan(emulator, str(changed), "--detailed-exitcode", "--prune")
+    assert code == 0, out
+    assert out.endswith("No changes.\n")
