@@ -1,1 +1,1 @@
-"""Renderers: data (Plan, AccessDiff, DriftReport) in, text out; they never call the API."""
+"""Plan -> text for people (text, Markdown) and for tools (JSON). Never calls the API."""
