@@ -35,6 +35,20 @@ SNAPSHOT_FORMAT_VERSION = 1
 LiveResource = LiveServiceAccount | LiveIssuer | LiveRule
 
 
+class SnapshotRef(BaseModel):
+    """How a plan names the snapshot it was computed against."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    digest: str
+    taken_at: str
+
+    @property
+    def label(self) -> str:
+        """How every output names the snapshot: digest and time."""
+        return f"{self.digest} (taken {self.taken_at})"
+
+
 class Snapshot(BaseModel):
     """A LiveState with the time it was read and the digest of its canonical JSON."""
 
@@ -45,9 +59,12 @@ class Snapshot(BaseModel):
     state: LiveState
 
     @property
+    def ref(self) -> SnapshotRef:
+        return SnapshotRef(digest=self.digest, taken_at=self.taken_at)
+
+    @property
     def label(self) -> str:
-        """How every output names the snapshot: digest and time."""
-        return f"{self.digest} (taken {self.taken_at})"
+        return self.ref.label
 
 
 def canonical_json(value: Any) -> str:

@@ -13,13 +13,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from fedctl.access.diff import compute_access_diff
 from fedctl.api.client import AdminClient
 from fedctl.config.load import load_config
 from fedctl.config.loaded import Config
 from fedctl.desired import build_desired
+from fedctl.errors import UsageError
 from fedctl.live import read_live
 from fedctl.plan.checks import SelfIdentity
 from fedctl.plan.plan import Plan, compute_plan
+from fedctl.snapshot import Snapshot
 from fedctl.state import LiveState
 
 
@@ -38,15 +41,26 @@ def plan_from_config(
     *,
     variables: Sequence[str] = (),
     var_files: Sequence[str] = (),
-    client: AdminClient,
+    client: AdminClient | None = None,
+    snapshot: Snapshot | None = None,
     prune: bool | None = None,
     targets: Sequence[str] = (),
     recreate_archived: bool = False,
     allow_self_lockout: bool = False,
 ) -> tuple[Plan, LiveState, Config]:
-    """`prune=None` follows `settings.prune`; True/False overrides it."""
+    """`prune=None` follows `settings.prune`; True/False overrides it.
+
+    With `snapshot` (issue 9) the live state is the snapshot's and no client is used:
+    no network, no credential. The plan then names the snapshot, and always carries its
+    access diff.
+    """
     config = load_config(path, variables=variables, var_files=var_files)
-    live = read_live(client)
+    if snapshot is not None:
+        live, identity = snapshot.state, None
+    elif client is not None:
+        live, identity = read_live(client), self_identity_of(client)
+    else:
+        raise UsageError("plan_from_config needs a client or a snapshot")
     desired = build_desired(config, live.workspaces)
     if prune is not None:
         desired = desired.model_copy(update={"prune": prune})
@@ -55,8 +69,12 @@ def plan_from_config(
         live,
         recreate_archived=recreate_archived,
         allow_self_lockout=allow_self_lockout,
-        self_identity=self_identity_of(client),
+        self_identity=identity,
         targets=targets,
         config_digest=config.digest,
+    )
+    access = compute_access_diff(desired, live, plan_changes=plan.changes)
+    plan = plan.model_copy(
+        update={"access": access, "snapshot": snapshot.ref if snapshot is not None else None}
     )
     return plan, live, config

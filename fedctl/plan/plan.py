@@ -17,6 +17,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from fedctl.access.model import AccessDiff
 from fedctl.errors import PlanError, UsageError
 from fedctl.plan.actions import Action, Change, Step
 from fedctl.plan.checks import (
@@ -39,6 +40,7 @@ from fedctl.plan.order import order_drafts
 from fedctl.plan.problems import raise_problems
 from fedctl.plan.prune import diff_unmanaged
 from fedctl.plan.rules import diff_rules
+from fedctl.snapshot import SnapshotRef
 from fedctl.state import DesiredState, Kind, LiveState, Organization
 
 FORMAT_VERSION = 1
@@ -82,6 +84,12 @@ class Plan(BaseModel):
     warnings: tuple[str, ...] = ()
     # Workspace ID -> display name, so outputs can name workspaces (additive to the contract).
     workspace_names: dict[str, str] = Field(default_factory=dict)
+    # Additive (issue 9): who gains or loses the power to mint what, where; filled by
+    # the pipeline, rendered before the field-level changes.
+    access: AccessDiff = Field(default_factory=AccessDiff)
+    # Additive (issue 9): the snapshot the plan was computed against, when it was;
+    # apply then compares live state with that snapshot before writing.
+    snapshot: SnapshotRef | None = None
 
     def is_empty(self) -> bool:
         return not self.changes

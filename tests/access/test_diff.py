@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from fedctl.access import Effect, compute_access_diff
+from fedctl.access import Effect
+from fedctl.access.diff import compute_access_diff
 from fedctl.plan.actions import Action, Change
 from fedctl.state import IssuerSpec, Kind, ServiceAccountSpec
 from tests.access.helpers import GITHUB, PROD, STAGING, desired_state, live_state, rule
