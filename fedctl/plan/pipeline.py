@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from fedctl.access.diff import compute_access_diff
 from fedctl.api.client import AdminClient
 from fedctl.config.load import load_config
 from fedctl.config.loaded import Config
@@ -51,8 +50,7 @@ def plan_from_config(
     """`prune=None` follows `settings.prune`; True/False overrides it.
 
     With `snapshot` (issue 9) the live state is the snapshot's and no client is used:
-    no network, no credential. The plan then names the snapshot, and always carries its
-    access diff.
+    no network, no credential. The plan then names the snapshot.
     """
     config = load_config(path, variables=variables, var_files=var_files)
     if snapshot is not None:
@@ -73,8 +71,6 @@ def plan_from_config(
         targets=targets,
         config_digest=config.digest,
     )
-    access = compute_access_diff(desired, live, plan_changes=plan.changes)
-    plan = plan.model_copy(
-        update={"access": access, "snapshot": snapshot.ref if snapshot is not None else None}
-    )
+    if snapshot is not None:
+        plan = plan.model_copy(update={"snapshot": snapshot.ref})
     return plan, live, config

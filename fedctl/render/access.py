@@ -11,13 +11,24 @@ from typing import Any
 from fedctl.access.model import AccessDiff, Effect
 
 TITLE = "Access changes (who can mint what, where)"
+SEVERITY = (
+    Effect.BROADENING,
+    Effect.POSSIBLY_BROADENING,
+    Effect.MIXED,
+    Effect.NARROWING,
+    Effect.NEUTRAL,
+)
+
+
+def _verdict(diff: AccessDiff) -> str:
+    counts = diff.counts()
+    parts = [f"{counts[effect]} {effect.value}" for effect in SEVERITY if counts[effect]]
+    verdict = "BROADENS ACCESS" if diff.broadens else "does not broaden access"
+    return f"{', '.join(parts)}; this plan {verdict}"
 
 
 def _headline(diff: AccessDiff) -> str:
-    counts = diff.counts()
-    parts = [f"{counts[effect]} {effect.value}" for effect in Effect if counts[effect]]
-    verdict = "BROADENS ACCESS" if diff.broadens else "does not broaden access"
-    return f"{TITLE}: {', '.join(parts)}; this plan {verdict}"
+    return f"{TITLE}: {_verdict(diff)}"
 
 
 def render_access_text(diff: AccessDiff) -> str:
@@ -37,11 +48,11 @@ def render_access_text(diff: AccessDiff) -> str:
 def render_access_markdown(diff: AccessDiff) -> str:
     """A heading and a table; cell text has `|` escaped so a reason cannot break the table."""
     if not diff.changes:
-        return f"### {TITLE}\n\nNo change to who can mint what."
+        return f"**{TITLE}: none.**"
     lines = [
         f"### {TITLE}",
         "",
-        f"**{_headline(diff)}**",
+        f"**{_verdict(diff)}**",
         "",
         "| Effect | Resource | Why |",
         "| --- | --- | --- |",
