@@ -1,0 +1,19 @@
+"""Files on disk -> validated Config: the configuration language and its offline checks.
+
+discover.py    which files, in what order
+templating.py  Jinja2 sandbox, --var / --var-file
+loader.py      YAML -> plain data + file:line:column for every node
+models.py      pydantic models of the language (unknown keys forbidden)
+translate.py   pydantic errors -> located Diagnostics
+files.py       keys_file / ca_cert_file read relative to their config file
+checks.py      cross-file checks (duplicates, references, memberships, scopes)
+cel.py         CEL helpers for match.condition (also used by lint and explain)
+load.py        the steps above in order -> Config, or ValidationFailed
+
+config = load_config("examples/quickstart")
+"""
+
+from fedctl.config.load import load_config, sort_diagnostics
+from fedctl.config.loaded import Config, Origin
+
+__all__ = ["Config", "Origin", "load_config", "sort_diagnostics"]

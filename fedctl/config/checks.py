@@ -1,0 +1,241 @@
+"""Cross-file checks on validated models -> Diagnostics (the last step of validation).
+
+Each model already passed its own rules (models.py); what is left needs several
+resources at once: duplicate names across files (both places shown), references from
+rules to issuers and service accounts, workspace membership of a rule's workspaces,
+`org:admin` on an admin service account, Console-managed scopes, previous_names.
+
+    problems = run_checks(declared, locations)
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from fedctl.config.loaded import Origin
+from fedctl.config.loader import DataPath, LocationMap, format_path
+from fedctl.config.models import Issuer, Rule, ServiceAccount
+from fedctl.errors import Diagnostic, Location, Severity
+from fedctl.state import Kind, scope_is_manageable
+
+_Named = TypeVar("_Named", ServiceAccount, Issuer, Rule)
+
+DEFAULT_WORKSPACE = "default"
+KIND_WORDS = {
+    Kind.SERVICE_ACCOUNT: "service account",
+    Kind.ISSUER: "issuer",
+    Kind.RULE: "rule",
+}
+
+
+@dataclass
+class Declared:
+    """Every resource that passed model validation, with where it was written."""
+
+    service_accounts: list[tuple[ServiceAccount, Origin]] = field(default_factory=list)
+    issuers: list[tuple[Issuer, Origin]] = field(default_factory=list)
+    rules: list[tuple[Rule, Origin]] = field(default_factory=list)
+
+    def of_kind(self, kind: Kind) -> list[tuple[ServiceAccount | Issuer | Rule, Origin]]:
+        chosen: dict[Kind, list[tuple[ServiceAccount | Issuer | Rule, Origin]]] = {
+            Kind.SERVICE_ACCOUNT: list(self.service_accounts),
+            Kind.ISSUER: list(self.issuers),
+            Kind.RULE: list(self.rules),
+        }
+        return chosen[kind]
+
+
+class _Reporter:
+    def __init__(self, locations: dict[str, LocationMap]) -> None:
+        self.locations = locations
+        self.diagnostics: list[Diagnostic] = []
+
+    def where(self, origin: Origin, *sub: str | int) -> Location | None:
+        locations = self.locations.get(origin.file)
+        return locations.value_at((*origin.path, *sub)) if locations else None
+
+    def add(
+        self,
+        origin: Origin,
+        sub: DataPath,
+        message: str,
+        severity: Severity = Severity.ERROR,
+        code: str = "",
+    ) -> None:
+        path = format_path((*origin.path, *sub))
+        self.diagnostics.append(Diagnostic(self.where(origin, *sub), path, message, severity, code))
+
+
+def run_checks(declared: Declared, locations: dict[str, LocationMap]) -> list[Diagnostic]:
+    """Every cross-resource problem and note; errors and warnings mixed, unsorted."""
+    report = _Reporter(locations)
+    for kind in Kind:
+        _check_duplicates(report, kind, declared.of_kind(kind))
+        _check_previous_names(report, kind, declared.of_kind(kind))
+    service_accounts = _first_by_name(declared.service_accounts)
+    issuers = _first_by_name(declared.issuers)
+    for account, origin in declared.service_accounts:
+        _check_memberships(report, account, origin)
+    for rule, origin in declared.rules:
+        _check_references(report, rule, origin, issuers, service_accounts)
+        target = service_accounts.get(rule.service_account)
+        if target is not None:
+            _check_admin_scope(report, rule, origin, target)
+            _check_rule_workspaces(report, rule, origin, target)
+        _note_console_managed(report, rule, origin)
+    return report.diagnostics
+
+
+def _first_by_name(items: Iterable[tuple[_Named, Origin]]) -> dict[str, _Named]:
+    first: dict[str, _Named] = {}
+    for item, _ in items:
+        first.setdefault(item.name, item)
+    return first
+
+
+def _check_duplicates(
+    report: _Reporter, kind: Kind, items: list[tuple[ServiceAccount | Issuer | Rule, Origin]]
+) -> None:
+    seen: dict[str, Origin] = {}
+    for item, origin in items:
+        if item.name in seen:
+            first = seen[item.name]
+            report.add(
+                origin,
+                ("name",),
+                f"{KIND_WORDS[kind]} {_q(item.name)} is declared twice; the first is at "
+                f"{report.where(first, 'name')} ({format_path(first.path)}); "
+                "names are unique per kind, so rename or remove one",
+            )
+        else:
+            seen[item.name] = origin
+
+
+def _check_previous_names(
+    report: _Reporter, kind: Kind, items: list[tuple[ServiceAccount | Issuer | Rule, Origin]]
+) -> None:
+    current = {item.name for item, _ in items}
+    claimed: dict[str, Origin] = {}
+    for item, origin in items:
+        for index, old in enumerate(item.previous_names):
+            sub = ("previous_names", index)
+            if old == item.name:
+                report.add(origin, sub, f"{_q(old)} is this {KIND_WORDS[kind]}'s own name")
+            elif old in current:
+                report.add(
+                    origin,
+                    sub,
+                    f"{_q(old)} is the name of another declared {KIND_WORDS[kind]}; "
+                    "a previous name must no longer be in use",
+                )
+            elif old in claimed:
+                first = claimed[old]
+                report.add(
+                    origin,
+                    sub,
+                    f"{_q(old)} is already a previous name at {report.where(first)} "
+                    f"({format_path(first.path)}); one resource can take over a name",
+                )
+            else:
+                claimed[old] = origin
+
+
+def _check_memberships(report: _Reporter, account: ServiceAccount, origin: Origin) -> None:
+    seen: set[str] = set()
+    for index, membership in enumerate(account.workspaces):
+        if membership.workspace in seen:
+            report.add(
+                origin,
+                ("workspaces", index, "workspace"),
+                f"{_q(membership.workspace)} is listed twice; give each workspace one role",
+            )
+        seen.add(membership.workspace)
+
+
+def _check_references(
+    report: _Reporter,
+    rule: Rule,
+    origin: Origin,
+    issuers: dict[str, Issuer],
+    service_accounts: dict[str, ServiceAccount],
+) -> None:
+    if rule.issuer not in issuers:
+        report.add(origin, ("issuer",), _unknown_reference("issuer", rule.issuer, issuers))
+    if rule.service_account not in service_accounts:
+        report.add(
+            origin,
+            ("service_account",),
+            _unknown_reference("service account", rule.service_account, service_accounts),
+        )
+
+
+def _unknown_reference(word: str, name: str, known: Iterable[str]) -> str:
+    names = sorted(known)
+    close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+    if close:
+        return f"no {word} named {_q(name)} is declared; did you mean {_q(close[0])}?"
+    listing = ", ".join(names) if names else "none are declared"
+    return f"no {word} named {_q(name)} is declared (declared: {listing})"
+
+
+def _check_admin_scope(
+    report: _Reporter, rule: Rule, origin: Origin, account: ServiceAccount
+) -> None:
+    # admin-api.md §2.6.1 check 6: org:admin needs a target with organization_role admin.
+    if "org:admin" in rule.scopes and account.organization_role != "admin":
+        report.add(
+            origin,
+            ("oauth_scope",),
+            f"grants org:admin, but service account {_q(account.name)} has organization_role "
+            '"developer"; target an admin service account or use a workspace scope',
+        )
+
+
+def _check_rule_workspaces(
+    report: _Reporter, rule: Rule, origin: Origin, account: ServiceAccount
+) -> None:
+    """A rule's workspaces must be ones its service account is a member of (§5.8).
+
+    Offline, a workspace is known only by how it is written, so this compares like with
+    like: a name against the account's names, an ID against its IDs. `build_desired`
+    repeats the check on resolved IDs.
+    """
+    if rule.applies_to_all_workspaces or not rule.workspaces:
+        return
+    members = {membership.workspace for membership in account.workspaces}
+    member_ids = {ref for ref in members if ref.startswith("wrkspc_")}
+    member_names = members - member_ids
+    for index, ref in enumerate(rule.workspaces):
+        if ref == DEFAULT_WORKSPACE or ref in members:
+            continue
+        is_id = ref.startswith("wrkspc_")
+        if (is_id and member_names) or (not is_id and member_ids):
+            continue  # written differently; decided after resolution
+        listing = ", ".join(sorted(members)) or "only the default workspace"
+        report.add(
+            origin,
+            ("workspaces", index),
+            f"service account {_q(account.name)} is not a member of workspace {_q(ref)} "
+            f"(member of: {listing}); add it under the account's workspaces",
+        )
+
+
+def _note_console_managed(report: _Reporter, rule: Rule, origin: Origin) -> None:
+    # admin-api.md §5.9: only the two workspace scopes can be managed through the API.
+    if not scope_is_manageable(rule.oauth_scope):
+        report.add(
+            origin,
+            ("oauth_scope",),
+            f"{_q(rule.oauth_scope)} is Console-managed: fedctl checks this rule against the "
+            "live state and never creates, changes or archives it",
+            severity=Severity.WARNING,
+            code="console-managed",
+        )
+
+
+def _q(value: object) -> str:
+    return json.dumps(value)

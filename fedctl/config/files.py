@@ -1,0 +1,115 @@
+"""Reads the files an issuer points at (`jwks.keys_file`, `jwks.ca_cert_file`) at load time.
+
+Paths are relative to the configuration file that names them. After this step the
+models hold the content (`keys`, `ca_cert_pem`) and the file fields are None, so every
+later step, and the config digest, sees the same thing whether keys were inline or not.
+
+    resolve_file_references(declared, locations, diagnostics)
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import BaseModel, Field, ValidationError
+
+from fedctl.config.checks import Declared
+from fedctl.config.loaded import Origin
+from fedctl.config.loader import LocationMap, format_path
+from fedctl.config.models import DiscoveryJwks, ExplicitUrlJwks, InlineJwks, Issuer, Jwk
+from fedctl.config.translate import diagnostics_from
+from fedctl.errors import Diagnostic
+
+PEM_MARKER = "-----BEGIN CERTIFICATE-----"
+MAX_PEM_LENGTH = 8192
+
+
+class KeysFile(BaseModel):
+    """The content of a keys_file: a JWKS document (`{"keys": [...]}`) or the bare list."""
+
+    keys: Annotated[list[Jwk], Field(min_length=1)]
+
+
+class _FileProblem(Exception):
+    """A keys_file or ca_cert_file that cannot be used; the message is safe to show."""
+
+
+def resolve_file_references(
+    declared: Declared, locations: dict[str, LocationMap], diagnostics: list[Diagnostic]
+) -> None:
+    for position, (issuer, origin) in enumerate(declared.issuers):
+        try:
+            resolved = _resolve_issuer(issuer, origin)
+        except _FileProblem as exc:
+            field_name, message = exc.args
+            path = (*origin.path, "jwks", field_name)
+            where = locations[origin.file].value_at(path) if origin.file in locations else None
+            diagnostics.append(Diagnostic(where, format_path(path), message))
+            continue
+        declared.issuers[position] = (resolved, origin)
+
+
+def _resolve_issuer(issuer: Issuer, origin: Origin) -> Issuer:
+    jwks = issuer.jwks
+    if isinstance(jwks, InlineJwks) and jwks.keys_file is not None:
+        keys = _read_keys(origin.directory / jwks.keys_file, jwks.keys_file)
+        jwks = jwks.model_copy(update={"keys": keys, "keys_file": None})
+    elif isinstance(jwks, DiscoveryJwks | ExplicitUrlJwks) and jwks.ca_cert_file is not None:
+        pem = _read_pem(origin.directory / jwks.ca_cert_file, jwks.ca_cert_file)
+        jwks = jwks.model_copy(update={"ca_cert_pem": pem, "ca_cert_file": None})
+    else:
+        return issuer
+    return issuer.model_copy(update={"jwks": jwks})
+
+
+def _read_text(path: Path, written: str, field_name: str) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not UTF-8 text"
+        raise _FileProblem(
+            field_name, f"cannot read {json.dumps(written)} ({path}): {reason}"
+        ) from None
+
+
+def _read_keys(path: Path, written: str) -> list[Jwk]:
+    text = _read_text(path, written, "keys_file")
+    try:
+        data = json.loads(text)
+    except ValueError:
+        raise _FileProblem(
+            "keys_file", f"{json.dumps(written)} is not JSON; expected a JWKS document"
+        ) from None
+    if isinstance(data, list):
+        data = {"keys": data}
+    if not isinstance(data, dict) or set(data) - {"keys"}:
+        if isinstance(data, dict) and "keys" in data:
+            data = {"keys": data["keys"]}  # a full JWKS document may carry other members
+        else:
+            raise _FileProblem(
+                "keys_file", f'{json.dumps(written)} must hold {{"keys": [...]}} or a list of JWKs'
+            )
+    try:
+        return KeysFile.model_validate(data).keys
+    except ValidationError as exc:
+        first = diagnostics_from(exc, KeysFile, LocationMap(file=written), ())[0]
+        raise _FileProblem(
+            "keys_file", f"{json.dumps(written)}: {first.path}: {first.message}"
+        ) from None
+
+
+def _read_pem(path: Path, written: str) -> str:
+    text = _read_text(path, written, "ca_cert_file")
+    if PEM_MARKER not in text:
+        raise _FileProblem(
+            "ca_cert_file", f"{json.dumps(written)} holds no PEM certificate ({PEM_MARKER})"
+        )
+    if len(text) > MAX_PEM_LENGTH:
+        raise _FileProblem(
+            "ca_cert_file",
+            f"{json.dumps(written)} is {len(text)} characters; "
+            f"the API takes at most {MAX_PEM_LENGTH}",
+        )
+    return text

@@ -1,0 +1,241 @@
+"""Files on disk -> validated Config: discover, render, parse, validate, resolve, check.
+
+`load_config` collects every problem of every step before it gives up, so one run of
+`fedctl validate` lists them all, sorted by file and line.
+
+    config = load_config("prod", variables=["env=prod"], var_files=["vars/prod.yaml"])
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import BaseModel, ValidationError
+
+from fedctl.config.checks import Declared, run_checks
+from fedctl.config.discover import discover_files, is_template
+from fedctl.config.files import resolve_file_references
+from fedctl.config.loaded import KIND_OF_SECTION, Config, Origin
+from fedctl.config.loader import LocationMap, ParsedFile, format_path, parse_yaml
+from fedctl.config.models import SECTIONS, ConfigFile, Settings
+from fedctl.config.templating import load_variables, render_template
+from fedctl.config.translate import diagnostics_from
+from fedctl.errors import Diagnostic, Severity, ValidationFailed
+
+HEADER_KEYS = ("version", "organization_id", "settings")
+
+
+@dataclass
+class _Collected:
+    """What validation kept so far, across files."""
+
+    declared: Declared = field(default_factory=Declared)
+    locations: dict[str, LocationMap] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    organization_id: tuple[str, Origin] | None = None
+    settings: tuple[Settings, Origin] | None = None
+
+
+def load_config(
+    path: str | Path, *, variables: Sequence[str] = (), var_files: Sequence[str] = ()
+) -> Config:
+    """Load and validate PATH (a file or a folder); raise ValidationFailed listing every error.
+
+    Raises ConfigError when PATH itself is missing and UsageError for a malformed --var.
+    """
+    root = Path(path)
+    files = discover_files(root)
+    values, problems = load_variables(variables, var_files)
+    collected = _Collected(diagnostics=list(problems))
+    for file in files:
+        parsed = _read(file, values, collected.diagnostics)
+        if parsed is not None:
+            collected.locations[parsed.file] = parsed.locations
+            collected.diagnostics.extend(parsed.diagnostics)
+            _validate_file(parsed, collected)
+    resolve_file_references(collected.declared, collected.locations, collected.diagnostics)
+    collected.diagnostics.extend(run_checks(collected.declared, collected.locations))
+    errors = [d for d in collected.diagnostics if d.severity == Severity.ERROR]
+    if errors:
+        raise ValidationFailed(sort_diagnostics(errors))
+    warnings = sort_diagnostics([d for d in collected.diagnostics if d not in errors])
+    return _build(root, files, collected, warnings)
+
+
+def sort_diagnostics(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """File, then line, then column; diagnostics without a place come first."""
+
+    def key(diagnostic: Diagnostic) -> tuple[str, int, int, str, str]:
+        where = diagnostic.location
+        if where is None:
+            return ("", 0, 0, diagnostic.path, diagnostic.message)
+        return (where.file, where.line, where.column, diagnostic.path, diagnostic.message)
+
+    return sorted(diagnostics, key=key)
+
+
+def _read(file: Path, values: dict[str, object], problems: list[Diagnostic]) -> ParsedFile | None:
+    display = str(file)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not UTF-8 text"
+        problems.append(Diagnostic(None, "", f"{display}: cannot read: {reason}"))
+        return None
+    if not is_template(file):
+        return parse_yaml(text, display)
+    rendered, template_problems = render_template(text, display, values)
+    problems.extend(template_problems)
+    return parse_yaml(rendered, display, rendered=True) if rendered is not None else None
+
+
+def _validate_file(parsed: ParsedFile, collected: _Collected) -> None:
+    data = parsed.data
+    if data is None:
+        return  # an empty file declares nothing
+    if not isinstance(data, dict):
+        where = parsed.locations.value_at(())
+        message = (
+            "a configuration file must be a mapping with some of: version, organization_id, "
+            "settings, service_accounts, issuers, rules"
+        )
+        collected.diagnostics.append(Diagnostic(where, "", message))
+        return
+    try:
+        whole = ConfigFile.model_validate(data)
+    except ValidationError as exc:
+        collected.diagnostics.extend(diagnostics_from(exc, ConfigFile, parsed.locations, ()))
+        _salvage(data, parsed, collected)
+        return
+    _keep_header(whole, parsed, collected)
+    for section in SECTIONS:
+        for index, item in enumerate(getattr(whole, section)):
+            _keep(section, index, item, parsed, collected)
+
+
+def _salvage(data: dict[object, object], parsed: ParsedFile, collected: _Collected) -> None:
+    """Keep the valid parts of an invalid file, so cross-file checks still see them.
+
+    Their errors were already reported by the whole-file validation; this stays silent.
+    """
+    header = {key: data[key] for key in HEADER_KEYS if key in data}
+    with contextlib.suppress(ValidationError):
+        _keep_header(ConfigFile.model_validate(header), parsed, collected)
+    for section, model in SECTIONS.items():
+        items = data.get(section)
+        if not isinstance(items, list):
+            continue
+        for index, item in enumerate(items):
+            try:
+                valid: BaseModel = model.model_validate(item)
+            except ValidationError:
+                continue
+            _keep(section, index, valid, parsed, collected)
+
+
+def _keep_header(whole: ConfigFile, parsed: ParsedFile, collected: _Collected) -> None:
+    here = Origin(parsed.file, ())
+    if whole.organization_id is not None:
+        _keep_organization_id(whole.organization_id, Origin(parsed.file, ()), parsed, collected)
+    if whole.settings is not None:
+        if collected.settings is not None:
+            first = collected.settings[1]
+            where = collected.locations[first.file].value_at(("settings",))
+            collected.diagnostics.append(
+                Diagnostic(
+                    parsed.locations.key_at(("settings",)),
+                    "settings",
+                    f"settings are already given at {where}; keep one settings block",
+                )
+            )
+        else:
+            collected.settings = (whole.settings, here)
+
+
+def _keep_organization_id(
+    organization_id: str, origin: Origin, parsed: ParsedFile, collected: _Collected
+) -> None:
+    if collected.organization_id is None:
+        collected.organization_id = (organization_id, origin)
+        return
+    first_id, first = collected.organization_id
+    if first_id.lower() != organization_id.lower():
+        where = collected.locations[first.file].value_at(("organization_id",))
+        collected.diagnostics.append(
+            Diagnostic(
+                parsed.locations.value_at(("organization_id",)),
+                "organization_id",
+                f"{json.dumps(organization_id)} differs from {json.dumps(first_id)} at {where}; "
+                "every file must name the same organization",
+            )
+        )
+
+
+def _keep(section: str, index: int, item: BaseModel, parsed: ParsedFile, c: _Collected) -> None:
+    from fedctl.config.models import Issuer, Rule, ServiceAccount
+
+    origin = Origin(parsed.file, (section, index))
+    if isinstance(item, ServiceAccount):
+        c.declared.service_accounts.append((item, origin))
+    elif isinstance(item, Issuer):
+        c.declared.issuers.append((item, origin))
+    elif isinstance(item, Rule):
+        c.declared.rules.append((item, origin))
+
+
+def _build(
+    root: Path, files: list[Path], collected: _Collected, warnings: list[Diagnostic]
+) -> Config:
+    declared = collected.declared
+    origins = {
+        (KIND_OF_SECTION[str(origin.path[0])], item.name): origin
+        for items in (declared.service_accounts, declared.issuers, declared.rules)
+        for item, origin in items
+    }
+    settings, settings_origin = collected.settings or (Settings(), None)
+    config = Config(
+        root=root,
+        files=tuple(str(file) for file in files),
+        organization_id=collected.organization_id[0] if collected.organization_id else None,
+        settings=settings,
+        service_accounts=tuple(item for item, _ in declared.service_accounts),
+        issuers=tuple(item for item, _ in declared.issuers),
+        rules=tuple(item for item, _ in declared.rules),
+        locations=collected.locations,
+        origins=origins,
+        digest="",
+        warnings=warnings,
+        settings_origin=settings_origin,
+    )
+    config.digest = compute_digest(config)
+    return config
+
+
+def compute_digest(config: Config) -> str:
+    """sha256 over the rendered, validated content in a canonical JSON form.
+
+    Order of files and of items does not count; content (including keys read from a
+    keys_file) does. Saved plans use it to notice that the configuration changed.
+    """
+    canonical = {
+        "organization_id": config.organization_id,
+        "settings": config.settings.model_dump(mode="json"),
+        "service_accounts": _dump_sorted(config.service_accounts),
+        "issuers": _dump_sorted(config.issuers),
+        "rules": _dump_sorted(config.rules),
+    }
+    text = json.dumps(canonical, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _dump_sorted(items: Sequence[BaseModel]) -> list[object]:
+    dumped = [item.model_dump(mode="json") for item in items]
+    return sorted(dumped, key=lambda entry: json.dumps(entry, sort_keys=True))
+
+
+__all__ = ["format_path", "load_config", "sort_diagnostics"]

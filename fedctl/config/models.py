@@ -1,0 +1,368 @@
+"""The configuration language, version 1, as strict pydantic models (plain data -> models).
+
+Unknown keys are errors (`extra="forbid"`) and types are strict (`"3600"` is not an
+integer, `yes` is not a string). Single-field rules are field constraints or validators,
+so their errors point at the field; rules spanning fields are documented
+`model_validator`s. Cross-file rules (duplicates, references) live in `checks.py`.
+
+    rule = Rule.model_validate({"name": "deploy", "issuer": "gha", ...})
+    ConfigFile.model_json_schema()   # what `fedctl schema` writes
+
+Custom errors use the type "fedctl"; an optional `at` in their context names the
+sub-field the message is about (`fedctl.config.translate` appends it to the path).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+from fedctl.config.urls import dialled_url_problem
+
+NAME_PATTERN = r"^[a-z0-9-]+$"
+UUID_PATTERN = re.compile(
+    r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+)
+KNOWN_SCOPES = (
+    "workspace:inference",
+    "workspace:developer",
+    "workspace:manage_tunnels",
+    "org:admin",
+)
+
+# Inclusive ranges, by field name (admin-api.md §5.4); the translator quotes them.
+RANGES: dict[str, tuple[int, int]] = {
+    "max_jwt_lifetime_seconds": (1, 176400),
+    "token_lifetime_seconds": (60, 86400),
+    "max_archives": (0, 1000),
+    "max_changes_percent": (0, 100),
+}
+
+Name = Annotated[str, Field(min_length=1, max_length=255, pattern=NAME_PATTERN)]
+Description = Annotated[str, Field(max_length=2000)]
+WorkspaceRef = Annotated[
+    str,
+    Field(
+        min_length=1,
+        description='A workspace name, a "wrkspc_" ID, or "default" (the default workspace).',
+    ),
+]
+PemText = Annotated[str, Field(min_length=1, max_length=8192)]
+AssignableWorkspaceRole = Literal[
+    "workspace_admin", "workspace_developer", "workspace_restricted_developer", "workspace_user"
+]
+
+
+def _q(value: object) -> str:
+    """A value as it would be written in JSON (double quotes), for messages."""
+    return json.dumps(value)
+
+
+def _fail(message: str, **context: object) -> PydanticCustomError:
+    return PydanticCustomError("fedctl", message, context or None)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Membership(_Strict):
+    """One explicit workspace membership of a service account."""
+
+    workspace: WorkspaceRef
+    role: AssignableWorkspaceRole
+
+
+class ServiceAccount(_Strict):
+    name: Name
+    description: Description | None = None
+    organization_role: Literal["developer", "admin"] = "developer"
+    workspaces: list[Membership] = Field(default_factory=list)
+    previous_names: list[Name] = Field(default_factory=list)
+
+
+class DiscoveryJwks(_Strict):
+    """Keys found through `<discovery_base or issuer_url>/.well-known/openid-configuration`."""
+
+    type: Literal["discovery"]
+    discovery_base: str | None = None
+    ca_cert_pem: PemText | None = None
+    ca_cert_file: Annotated[str, Field(min_length=1)] | None = None
+
+    @field_validator("discovery_base")
+    @classmethod
+    def _discovery_base_is_dialled(cls, value: str | None) -> str | None:
+        # Anthropic dials discovery_base when set (admin-api.md §5.3).
+        problem = dialled_url_problem(value) if value is not None else None
+        if problem:
+            raise _fail(problem)
+        return value
+
+    @model_validator(mode="after")
+    def _one_ca_source(self) -> DiscoveryJwks:
+        if self.ca_cert_pem is not None and self.ca_cert_file is not None:
+            raise _fail("set ca_cert_pem or ca_cert_file, not both", at="ca_cert_file")
+        return self
+
+
+class ExplicitUrlJwks(_Strict):
+    """Keys fetched straight from `url`; `issuer_url` is then only compared, never dialled."""
+
+    type: Literal["explicit_url"]
+    url: str
+    ca_cert_pem: PemText | None = None
+    ca_cert_file: Annotated[str, Field(min_length=1)] | None = None
+
+    @field_validator("url")
+    @classmethod
+    def _url_is_dialled(cls, value: str) -> str:
+        problem = dialled_url_problem(value)
+        if problem:
+            raise _fail(problem)
+        return value
+
+    @model_validator(mode="after")
+    def _one_ca_source(self) -> ExplicitUrlJwks:
+        if self.ca_cert_pem is not None and self.ca_cert_file is not None:
+            raise _fail("set ca_cert_pem or ca_cert_file, not both", at="ca_cert_file")
+        return self
+
+
+# JWK members that only private or symmetric keys carry (RFC 7518 §6).
+PRIVATE_MEMBERS = ("d", "p", "q", "dp", "dq", "qi", "oth", "k")
+PUBLIC_KEY_TYPES = ("RSA", "EC", "OKP")
+
+
+class Jwk(BaseModel):
+    """One public JSON Web Key. Other JWK members are kept as given.
+
+    NOTE: messages here name a key by its kid or index only; a key's values never
+    appear in an error, because a pasted private key is exactly what this catches.
+    """
+
+    model_config = ConfigDict(extra="allow", strict=True, frozen=True)
+
+    kid: Annotated[str, Field(min_length=1)]
+    kty: str
+
+    @model_validator(mode="before")
+    @classmethod
+    def _public_only(cls, data: object) -> object:
+        if not isinstance(data, dict):
+            return data
+        kid = data.get("kid")
+        named = f"key {_q(kid)}" if isinstance(kid, str) and kid else "this key"
+        if data.get("kty") == "oct":
+            raise _fail(
+                f'{named} is a symmetric key (kty "oct"); use the issuer\'s public RSA or EC key'
+            )
+        private = [member for member in PRIVATE_MEMBERS if member in data]
+        if private:
+            members = ", ".join(private)
+            raise _fail(
+                f"{named} holds private key material ({members}); "
+                "publish only the public key (remove those members)"
+            )
+        return data
+
+    @field_validator("kty")
+    @classmethod
+    def _known_type(cls, value: str) -> str:
+        if value not in PUBLIC_KEY_TYPES:
+            raise _fail(f"{_q(value)} is not a public key type; use RSA, EC or OKP")
+        return value
+
+
+class InlineJwks(_Strict):
+    """Public keys held in the configuration (`keys`) or in a JSON file beside it."""
+
+    type: Literal["inline"]
+    keys: Annotated[list[Jwk], Field(min_length=1)] | None = None
+    keys_file: Annotated[str, Field(min_length=1)] | None = None
+
+    @model_validator(mode="after")
+    def _one_key_source(self) -> InlineJwks:
+        if (self.keys is None) == (self.keys_file is None):
+            raise _fail("set exactly one of keys (a list of JWKs) or keys_file (a JSON file)")
+        if self.keys is not None:
+            _check_unique_kids(self.keys)
+        return self
+
+
+def _check_unique_kids(keys: list[Jwk]) -> None:
+    seen: set[str] = set()
+    for index, key in enumerate(keys):
+        if key.kid in seen:
+            raise _fail(f"kid {_q(key.kid)} appears twice; every key needs its own kid", at=index)
+        seen.add(key.kid)
+
+
+Jwks = Annotated[DiscoveryJwks | ExplicitUrlJwks | InlineJwks, Field(discriminator="type")]
+
+
+class Issuer(_Strict):
+    name: Name
+    issuer_url: Annotated[str, Field(min_length=1)]
+    jwks: Jwks = Field(default_factory=lambda: DiscoveryJwks(type="discovery"))
+    max_jwt_lifetime_seconds: Annotated[int, Field(ge=1, le=176400)] = 3600
+    check_jti: bool = True
+    previous_names: list[Name] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _issuer_url_dialled_in_plain_discovery(self) -> Issuer:
+        # admin-api.md §5.3: issuer_url is dialled only in discovery mode without a
+        # discovery_base; otherwise it is a string compared with `iss` and may be internal.
+        if isinstance(self.jwks, DiscoveryJwks) and self.jwks.discovery_base is None:
+            problem = dialled_url_problem(self.issuer_url)
+            if problem:
+                raise _fail(problem, at="issuer_url")
+        return self
+
+
+class RuleMatch(_Strict):
+    """Which tokens a rule accepts; every populated matcher must pass (admin-api.md §3.5)."""
+
+    subject_prefix: Annotated[str, Field(max_length=1024)] | None = None
+    audience: Annotated[str, Field(min_length=1, max_length=1024)] | None = None
+    claims: dict[str, str] | None = None
+    condition: Annotated[str, Field(max_length=4096)] | None = None
+
+    @field_validator("subject_prefix")
+    @classmethod
+    def _subject_prefix_constrains(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if value == "":
+            # admin-api.md §8.1 item 21 leaves "" open; refusing it keeps one spelling of "unset".
+            raise _fail("is empty; leave subject_prefix out instead")
+        if set(value) == {"*"}:
+            raise _fail(
+                f"{_q(value)} matches every token of this issuer; pin a repository and ref, "
+                'e.g. "repo:acme/app:ref:refs/heads/main"'
+            )
+        return value
+
+    @field_validator("condition")
+    @classmethod
+    def _condition_is_acceptable_cel(cls, value: str | None) -> str | None:
+        from fedctl.config.cel import check_condition
+
+        problem = check_condition(value) if value is not None else None
+        if problem:
+            raise _fail(problem)
+        return value
+
+    @model_validator(mode="after")
+    def _at_least_one_constraint(self) -> RuleMatch:
+        # admin-api.md §5.5 rule 1: audience alone (or {}) is refused.
+        if self.subject_prefix is None and not self.claims and self.condition is None:
+            raise _fail(
+                "needs at least one of subject_prefix, claims or condition (audience alone "
+                'is not enough), e.g. subject_prefix: "repo:acme/app:ref:refs/heads/main"'
+            )
+        return self
+
+
+class Rule(_Strict):
+    name: Name
+    issuer: Name
+    service_account: Name
+    description: Description | None = None
+    match: RuleMatch
+    oauth_scope: str
+    workspaces: list[WorkspaceRef] | None = None
+    applies_to_all_workspaces: bool = False
+    token_lifetime_seconds: Annotated[int, Field(ge=60, le=86400)] = 3600
+    previous_names: list[Name] = Field(default_factory=list)
+
+    @field_validator("oauth_scope")
+    @classmethod
+    def _known_scopes(cls, value: str) -> str:
+        return check_scope(value)
+
+    @field_validator("workspaces")
+    @classmethod
+    def _distinct_workspaces(cls, value: list[str] | None) -> list[str] | None:
+        for index, ref in enumerate(value or []):
+            if ref in (value or [])[:index]:
+                raise _fail(f"{_q(ref)} is listed twice; list each workspace once", at=index)
+        return value
+
+    @model_validator(mode="after")
+    def _enabled_somewhere(self) -> Rule:
+        # admin-api.md §2.6.1: workspace_id is required unless applies_to_all_workspaces.
+        if not self.workspaces and not self.applies_to_all_workspaces:
+            raise _fail(
+                "needs workspaces (e.g. [production]) or applies_to_all_workspaces: true",
+                at="workspaces",
+            )
+        return self
+
+    @property
+    def scopes(self) -> tuple[str, ...]:
+        return tuple(self.oauth_scope.split())
+
+
+def check_scope(value: str) -> str:
+    """Validate a space-separated oauth_scope (strict reading of admin-api.md §8.1 item 18)."""
+    tokens = value.split()
+    if not tokens:
+        raise _fail("is empty; use workspace:inference or workspace:developer")
+    if value != " ".join(tokens):
+        raise _fail(f"separate scopes by single spaces, e.g. {' '.join(tokens)!r}")
+    for token in tokens:
+        if token == "org:manage_tunnels":  # noqa: S105 - a scope name, not a secret
+            raise _fail("org:manage_tunnels is the old name; use workspace:manage_tunnels")
+        if token not in KNOWN_SCOPES:
+            raise _fail(f"{_q(token)} is not a known scope; use one of {', '.join(KNOWN_SCOPES)}")
+    if len(set(tokens)) != len(tokens):
+        raise _fail("lists a scope twice; list each scope once")
+    return value
+
+
+class Settings(_Strict):
+    """How plan and apply treat what the files do not declare, and their safety limits."""
+
+    prune: bool = False
+    protect: list[Name] = Field(default_factory=list)
+    max_archives: Annotated[int, Field(ge=0, le=1000)] = 10
+    max_changes_percent: Annotated[int, Field(ge=0, le=100)] = 30
+
+
+class ConfigFile(_Strict):
+    """One configuration file; a folder's files are merged section by section."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        strict=True,
+        frozen=True,
+        title="fedctl configuration",
+    )
+
+    version: Literal[1] = 1
+    organization_id: str | None = None
+    settings: Settings | None = None
+    service_accounts: list[ServiceAccount] = Field(default_factory=list)
+    issuers: list[Issuer] = Field(default_factory=list)
+    rules: list[Rule] = Field(default_factory=list)
+
+    @field_validator("organization_id")
+    @classmethod
+    def _is_uuid(cls, value: str | None) -> str | None:
+        if value is not None and not UUID_PATTERN.match(value):
+            raise _fail(
+                f"{_q(value)} is not a UUID; use the organization's ID from `fedctl whoami`, "
+                'e.g. "00000000-0000-0000-0000-000000000000"'
+            )
+        return value
+
+
+SECTIONS: dict[str, type[ServiceAccount] | type[Issuer] | type[Rule]] = {
+    "service_accounts": ServiceAccount,
+    "issuers": Issuer,
+    "rules": Rule,
+}

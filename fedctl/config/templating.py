@@ -1,0 +1,105 @@
+"""Renders `*.j2` configuration files with Jinja2 before they are parsed as YAML.
+
+The environment is sandboxed (templates cannot reach Python internals) and strict (an
+undefined variable is an error, never an empty string). Variables come from
+`--var-file` YAML mappings, in order, then `--var KEY=VALUE`, which wins.
+
+    variables, problems = load_variables(["env=prod"], ["vars/prod.yaml"])
+    text, problems = render_template(source, "rules.yaml.j2", variables)
+"""
+
+from __future__ import annotations
+
+import types
+from collections.abc import Sequence
+from pathlib import Path
+
+import jinja2
+import jinja2.sandbox
+import yaml
+from jinja2.exceptions import SecurityError
+
+from fedctl.errors import Diagnostic, Location, UsageError
+
+
+def load_variables(
+    variables: Sequence[str], var_files: Sequence[str]
+) -> tuple[dict[str, object], list[Diagnostic]]:
+    """Merge `--var-file` mappings (later files win), then `--var KEY=VALUE` pairs."""
+    merged: dict[str, object] = {}
+    problems: list[Diagnostic] = []
+    for var_file in var_files:
+        mapping, problem = _read_var_file(var_file)
+        if problem is not None:
+            problems.append(problem)
+        merged.update(mapping)
+    for pair in variables:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise UsageError(f"--var {pair!r}: expected KEY=VALUE, e.g. --var env=production")
+        merged[key.strip()] = value
+    return merged, problems
+
+
+def _read_var_file(var_file: str) -> tuple[dict[str, object], Diagnostic | None]:
+    start = Location(var_file, 1, 1)
+    try:
+        text = Path(var_file).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not UTF-8"
+        return {}, Diagnostic(None, "", f"{var_file}: cannot read the variable file: {reason}")
+    try:
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = Location(var_file, mark.line + 1, mark.column + 1) if mark else start
+        return {}, Diagnostic(where, "", f"YAML syntax error: {exc.problem}")
+    except yaml.YAMLError as exc:
+        return {}, Diagnostic(start, "", f"not YAML: {exc}")
+    if data is None:
+        return {}, None
+    if not isinstance(data, dict) or not all(isinstance(key, str) for key in data):
+        return {}, Diagnostic(start, "", "a variable file must be a mapping of names to values")
+    return data, None
+
+
+def render_template(
+    source: str, file: str, variables: dict[str, object]
+) -> tuple[str | None, list[Diagnostic]]:
+    """Render one template; an error is located in the template source (not its output)."""
+    environment = jinja2.sandbox.SandboxedEnvironment(
+        undefined=jinja2.StrictUndefined,
+        loader=jinja2.FunctionLoader(lambda name: (source, file, lambda: True)),
+        keep_trailing_newline=True,
+        autoescape=False,  # the output is YAML, not HTML
+    )
+    try:
+        template = environment.get_template(file)
+    except jinja2.TemplateSyntaxError as exc:
+        return None, [_template_problem(file, exc.lineno, f"template syntax error: {exc.message}")]
+    try:
+        return template.render(variables), []
+    except jinja2.UndefinedError as exc:
+        message = f"template variable error: {exc.message}; pass it with --var or --var-file"
+        return None, [_template_problem(file, _template_line(exc, file), message)]
+    except SecurityError as exc:
+        message = f"template refused by the sandbox: {exc}"
+        return None, [_template_problem(file, _template_line(exc, file), message)]
+    except Exception as exc:  # any failure inside a user's template is a user error
+        message = f"template error: {type(exc).__name__}: {exc}"
+        return None, [_template_problem(file, _template_line(exc, file), message)]
+
+
+def _template_problem(file: str, line: int | None, message: str) -> Diagnostic:
+    return Diagnostic(Location(file, line or 1, 1), "", message)
+
+
+def _template_line(exc: BaseException, file: str) -> int | None:
+    """The template line of the innermost traceback frame Jinja attributes to `file`."""
+    line: int | None = None
+    trace: types.TracebackType | None = exc.__traceback__
+    while trace is not None:
+        if trace.tb_frame.f_code.co_filename == file:
+            line = trace.tb_lineno
+        trace = trace.tb_next
+    return line
