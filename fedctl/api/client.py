@@ -1,0 +1,394 @@
+"""One httpx.Client to the Admin API: base URL, headers, retries, errors; below resources.py.
+
+Every request fedctl makes goes through `AdminClient.request`, so the retry rules and the
+error shape live in one place:
+
+- 429, 500, 502, 503, 504, 529 and connection errors are retried with exponential
+  backoff and jitter, honouring `retry-after-ms` / `retry-after` and `x-should-retry`
+  (admin-api.md §6.4), within a bounded number of attempts and total time.
+- Every other 4xx fails at once. 409 is *not* retried: the SDK retries it for "lock
+  timeouts", but a duplicate name is deterministic and a resend cannot help.
+- A write that may have reached the server (5xx, dropped connection, timeout) is never
+  resent here: it raises `OutcomeUnknown`, and `fedctl.api.writes` re-reads to decide.
+
+    with AdminClient(base_url="http://127.0.0.1:8080", auth=StaticTokenAuth(token)) as c:
+        org = c.request("GET", "/v1/organizations/me")
+"""
+
+from __future__ import annotations
+
+import email.utils
+import ipaddress
+import random
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any, Protocol, TypeVar
+
+import httpx
+
+from fedctl import __version__
+from fedctl.api.credentials import Credential
+from fedctl.errors import ApiError, AuthError, UsageError
+
+DEFAULT_BASE_URL = "https://api.anthropic.com"
+API_VERSION = "2023-06-01"
+RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504, 529})
+QueryValue = str | int | bool | list[str]
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+
+class Sleeper(Protocol):
+    """The clock seam: tests pass a fake that records sleeps instead of waiting."""
+
+    def sleep(self, seconds: float) -> None: ...
+
+    def monotonic(self) -> float: ...
+
+
+class SystemSleeper:
+    def sleep(self, seconds: float) -> None:
+        time.sleep(seconds)
+
+    def monotonic(self) -> float:
+        return time.monotonic()
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How long fedctl keeps trying: `min(base * 2**n, cap)` times jitter in [0.75, 1.0]."""
+
+    max_retries: int = 8
+    base_delay: float = 0.5
+    max_delay: float = 8.0
+    max_total_seconds: float = 120.0
+    # A retry-after longer than this is not waited for: the run fails with the 429 instead.
+    max_retry_after: float = 60.0
+
+    def backoff(self, retries_made: int, rng: random.Random) -> float:
+        return min(self.base_delay * float(2**retries_made), self.max_delay) * rng.uniform(
+            0.75, 1.0
+        )
+
+    def delay(self, retries_made: int, headers: httpx.Headers | None, rng: random.Random) -> float:
+        hinted = retry_after_seconds(headers) if headers is not None else None
+        return hinted if hinted is not None else self.backoff(retries_made, rng)
+
+
+def retry_after_seconds(headers: httpx.Headers, *, now: float | None = None) -> float | None:
+    """The server's requested wait: retry-after-ms, then retry-after as seconds or HTTP date."""
+    raw_ms = headers.get("retry-after-ms")
+    if raw_ms is not None:
+        try:
+            if (ms := float(raw_ms)) > 0:
+                return ms / 1000
+        except ValueError:
+            pass
+    raw = headers.get("retry-after")
+    if raw is None:
+        return None
+    try:
+        seconds = float(raw)
+        return seconds if seconds > 0 else None
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(raw).timestamp()
+    except (TypeError, ValueError):
+        return None
+    wait = when - (time.time() if now is None else now)
+    return wait if wait > 0 else None
+
+
+class OutcomeUnknown(Exception):
+    """A write may or may not have taken effect; only a read can tell (internal signal)."""
+
+    def __init__(self, method: str, path: str, cause: str) -> None:
+        super().__init__(f"{method} {path}: outcome unknown after {cause}")
+        self.method = method
+        self.path = path
+        self.cause = cause
+
+
+@dataclass(frozen=True)
+class _Retryable:
+    error: ApiError
+    headers: httpx.Headers | None
+
+
+class ReadOnlyViolation(ApiError):
+    """A write was attempted on a client opened read-only (a fedctl bug, never user input)."""
+
+
+def check_base_url(url: str) -> str:
+    """The base URL without a trailing slash; https, or plain http to loopback only."""
+    try:
+        parsed = httpx.URL(url)
+    except httpx.InvalidURL as exc:
+        raise UsageError(f"base URL {url!r} is not a URL: {exc}") from None
+    if parsed.userinfo:
+        raise UsageError("base URL must not carry a user name or password")
+    if parsed.scheme == "http" and not is_loopback_host(parsed.host):
+        raise UsageError(
+            f"base URL {url!r} uses plain http; only https is allowed, except to loopback "
+            "(127.0.0.0/8, localhost, ::1) for a local emulator"
+        )
+    if parsed.scheme not in {"http", "https"} or not parsed.host:
+        raise UsageError(f"base URL {url!r} must be an https:// URL with a host")
+    return str(parsed).rstrip("/")
+
+
+def is_loopback_host(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+class AdminClient:
+    """The Admin API over one connection pool, with a bounded worker pool for `map`."""
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        auth: httpx.Auth,
+        parallelism: int = 8,
+        read_only: bool = False,
+        credential: Credential | None = None,
+        retry: RetryPolicy | None = None,
+        sleeper: Sleeper | None = None,
+        timeout: httpx.Timeout | None = None,
+    ) -> None:
+        self.base_url = check_base_url(base_url)
+        self.parallelism = parallelism
+        self.read_only = read_only
+        self.retry = retry or RetryPolicy()
+        self.sleeper: Sleeper = sleeper or SystemSleeper()
+        self.credential = credential
+        self._rng = random.Random()  # noqa: S311 - jitter, not cryptography
+        self._http = httpx.Client(
+            base_url=self.base_url,
+            auth=auth,
+            headers={"anthropic-version": API_VERSION, "user-agent": f"fedctl/{__version__}"},
+            timeout=timeout or httpx.Timeout(30.0, connect=5.0),
+            limits=httpx.Limits(
+                max_connections=parallelism + 2, max_keepalive_connections=parallelism
+            ),
+            follow_redirects=False,
+        )
+        self._pool: ThreadPoolExecutor | None = None
+        self._pool_lock = threading.Lock()
+
+    def __enter__(self) -> AdminClient:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"AdminClient(base_url={self.base_url!r}, read_only={self.read_only})"
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+        self._http.close()
+
+    def map(self, fn: Callable[[Item], Result], items: Iterable[Item]) -> list[Result]:
+        """Run `fn` over `items` at most `parallelism` at a time; results in input order."""
+        futures: list[Future[Result]] = [self._executor().submit(fn, item) for item in items]
+        try:
+            return [future.result() for future in futures]
+        finally:
+            for future in futures:
+                future.cancel()
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, QueryValue] | None = None,
+        json: Any = None,
+        resource: str | None = None,
+        resend_safe: bool = False,
+    ) -> Any:
+        """Send one call and return its JSON body, retrying what is safe to retry.
+
+        GET is always safe to resend; a write is resent only when `resend_safe` says the
+        contract makes it idempotent. Any other write whose outcome is unknown raises
+        `OutcomeUnknown` for the caller to resolve by reading.
+        """
+        if self.read_only and method != "GET":
+            raise ReadOnlyViolation(
+                message=f"internal error: refused to send {method} on a read-only client",
+                method=method,
+                url_path=path,
+                hint="this command never writes; please report this as a fedctl bug",
+            )
+        may_resend = method == "GET" or resend_safe
+        started = self.sleeper.monotonic()
+        retries = 0
+        while True:
+            outcome = self._attempt(method, path, params, json, resource, may_resend)
+            if not isinstance(outcome, _Retryable):
+                return outcome
+            delay = self.retry.delay(retries, outcome.headers, self._rng)
+            elapsed = self.sleeper.monotonic() - started
+            if (
+                retries >= self.retry.max_retries
+                or delay > self.retry.max_retry_after
+                or elapsed + delay > self.retry.max_total_seconds
+            ):
+                raise outcome.error
+            self.sleeper.sleep(delay)
+            retries += 1
+
+    def _attempt(
+        self,
+        method: str,
+        path: str,
+        params: Mapping[str, QueryValue] | None,
+        json: Any,
+        resource: str | None,
+        may_resend: bool,
+    ) -> Any:
+        """One try: the JSON body, or a `_Retryable`; raises what must not be retried."""
+        content_kwargs: dict[str, Any] = {} if json is None else {"json": json}
+        try:
+            response = self._http.request(
+                method, path, params=_encode_params(params), **content_kwargs
+            )
+        except httpx.TransportError as exc:
+            if not may_resend and not _never_sent(exc):
+                raise OutcomeUnknown(method, path, type(exc).__name__) from exc
+            return _Retryable(self._transport_error(method, path, resource, exc), None)
+        if response.is_success:
+            return self._json(response, method, path, resource)
+        error = self.error_from_response(response, method=method, path=path, resource=resource)
+        if not _should_retry(response):
+            raise error
+        # 429 means the server refused before doing anything, so even a create may resend.
+        if not may_resend and response.status_code != 429:
+            raise OutcomeUnknown(method, path, f"HTTP {response.status_code}") from error
+        return _Retryable(error, response.headers)
+
+    def _executor(self) -> ThreadPoolExecutor:
+        with self._pool_lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(
+                    max_workers=self.parallelism, thread_name_prefix="fedctl-api"
+                )
+            return self._pool
+
+    def _json(self, response: httpx.Response, method: str, path: str, resource: str | None) -> Any:
+        try:
+            return response.json()
+        except ValueError:
+            raise ApiError(
+                message="the response body is not JSON",
+                status=response.status_code,
+                request_id=response.headers.get("request-id"),
+                resource=resource,
+                method=method,
+                url_path=path,
+            ) from None
+
+    def _transport_error(
+        self, method: str, path: str, resource: str | None, exc: httpx.TransportError
+    ) -> ApiError:
+        return ApiError(
+            message=f"could not complete the request ({type(exc).__name__})",
+            resource=resource,
+            method=method,
+            url_path=path,
+            hint=f"check that {self.base_url} is reachable",
+        )
+
+    def error_from_response(
+        self, response: httpx.Response, *, method: str, path: str, resource: str | None
+    ) -> ApiError:
+        """The response's error body as an ApiError (AuthError for 401/403), never a token."""
+        error_type, message, body_request_id = read_error_body(response)
+        status = response.status_code
+        error_class = AuthError if status in (401, 403) else ApiError
+        hint = None
+        if status in (401, 403) and self.credential is not None:
+            hint = self.credential.hint(status)
+        return error_class(
+            message=message,
+            status=status,
+            error_type=error_type,
+            request_id=response.headers.get("request-id") or body_request_id,
+            resource=resource,
+            method=method,
+            url_path=path,
+            hint=hint,
+        )
+
+
+def read_error_body(response: httpx.Response) -> tuple[str | None, str, str | None]:
+    try:
+        body = response.json()
+    except ValueError:
+        return None, response.reason_phrase or f"HTTP {response.status_code}", None
+    if not isinstance(body, dict):
+        return None, response.reason_phrase or f"HTTP {response.status_code}", None
+    error = body.get("error")
+    if isinstance(error, dict):
+        error_type = error.get("type") if isinstance(error.get("type"), str) else None
+        message = error.get("message") if isinstance(error.get("message"), str) else None
+    else:  # OAuth-style body from an older exchange revision (§7.4)
+        error_type = error if isinstance(error, str) else None
+        message = (
+            body.get("error_description")
+            if isinstance(body.get("error_description"), str)
+            else None
+        )
+    request_id = body.get("request_id") if isinstance(body.get("request_id"), str) else None
+    return (
+        error_type,
+        message or response.reason_phrase or f"HTTP {response.status_code}",
+        request_id,
+    )
+
+
+def _should_retry(response: httpx.Response) -> bool:
+    override = response.headers.get("x-should-retry")
+    if override == "true":
+        return True
+    if override == "false":
+        return False
+    return response.status_code in RETRYABLE_STATUSES
+
+
+def _never_sent(exc: httpx.TransportError) -> bool:
+    """Errors raised before any byte of the request left: a resend cannot duplicate it."""
+    return isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
+
+
+def _encode_params(params: Mapping[str, QueryValue] | None) -> httpx.QueryParams | None:
+    """Booleans lower case, arrays as `name[]=a&name[]=b` (admin-api.md §1.5)."""
+    if params is None:
+        return None
+    encoded: list[tuple[str, str | int | float | bool | None]] = []
+    for name, value in params.items():
+        if isinstance(value, bool):
+            encoded.append((name, "true" if value else "false"))
+        elif isinstance(value, list):
+            encoded.extend((f"{name}[]", item) for item in value)
+        else:
+            encoded.append((name, str(value)))
+    return httpx.QueryParams(encoded)

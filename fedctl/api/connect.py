@@ -1,0 +1,93 @@
+"""Open an AdminClient the way every command does: credential chain, base URL, emulator.
+
+with open_client(base_url=None, auth_token=None) as client:
+    organization = resources.get_organization(client)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+import httpx
+
+from fedctl.api.auth import build_auth
+from fedctl.api.client import DEFAULT_BASE_URL, AdminClient, check_base_url
+from fedctl.api.credentials import Credential, resolve_credential
+
+LOCAL_WORKSPACES = ("production", "staging")
+
+
+@contextlib.contextmanager
+def open_client(
+    *,
+    base_url: str | None,
+    auth_token: str | None,
+    parallelism: int = 8,
+    read_only: bool = False,
+    local_state: str | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Iterator[AdminClient]:
+    """An AdminClient for the chosen credential; with `local_state`, an in-process emulator.
+
+    `base_url` is `--base-url` (click already folds in ANTHROPIC_BASE_URL); a profile's
+    base_url applies only when it is None (admin-api.md §1.1).
+    """
+    env = os.environ if environ is None else environ
+    if local_state is not None:
+        with _local_client(local_state, parallelism=parallelism, read_only=read_only) as client:
+            yield client
+        return
+    credential = resolve_credential(auth_token=auth_token, environ=env)
+    chosen = check_base_url(
+        base_url or env.get("ANTHROPIC_BASE_URL") or credential.base_url or DEFAULT_BASE_URL
+    )
+    with _client_for(credential, chosen, env, parallelism=parallelism, read_only=read_only) as c:
+        yield c
+
+
+@contextlib.contextmanager
+def _client_for(
+    credential: Credential,
+    base_url: str,
+    environ: Mapping[str, str],
+    *,
+    parallelism: int,
+    read_only: bool,
+) -> Iterator[AdminClient]:
+    # The exchange has its own small client: it must not carry the API's auth flow.
+    with httpx.Client(timeout=httpx.Timeout(30.0, connect=5.0)) as exchange_http:
+        auth = build_auth(credential, base_url=base_url, http=exchange_http, environ=environ)
+        client = AdminClient(
+            base_url=base_url,
+            auth=auth,
+            parallelism=parallelism,
+            read_only=read_only,
+            credential=credential,
+        )
+        with client:
+            yield client
+
+
+@contextlib.contextmanager
+def _local_client(state: str, *, parallelism: int, read_only: bool) -> Iterator[AdminClient]:
+    from pydantic import SecretStr
+
+    from fedctl.emulator.server import start_emulator  # type: ignore[import-not-found,unused-ignore]
+
+    Path(state).parent.mkdir(parents=True, exist_ok=True)
+    emulator = start_emulator(state_path=state, workspaces=LOCAL_WORKSPACES)
+    try:
+        credential = Credential(
+            source=f"bundled emulator ({state})",
+            kind="token",
+            token=SecretStr(emulator.admin_token),
+        )
+        with _client_for(
+            credential, emulator.base_url, {}, parallelism=parallelism, read_only=read_only
+        ) as client:
+            yield client
+    finally:
+        emulator.stop()

@@ -1,0 +1,163 @@
+"""Typed reads of every Admin API collection fedctl needs, each list followed to its end.
+
+Writes live in `fedctl.api.writes`, which adds the re-read logic for ambiguous outcomes;
+both sit on `AdminClient.request`. Paths and envelopes follow admin-api.md §2 and §4.
+
+    accounts = list_service_accounts(client, include_archived=True)
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+from urllib.parse import quote
+
+from fedctl.api import wire
+from fedctl.api.client import AdminClient, QueryValue
+from fedctl.errors import ApiError
+
+ORG = "/v1/organizations"
+SERVICE_ACCOUNTS = f"{ORG}/service_accounts"
+ISSUERS = f"{ORG}/federation_issuers"
+RULES = f"{ORG}/federation_rules"
+WORKSPACES = f"{ORG}/workspaces"
+PAGE_SIZE = 100  # the largest page the WIF lists allow (§4.1)
+
+Model = TypeVar("Model", bound=wire.WireModel)
+
+
+def segment(resource_id: str) -> str:
+    """One percent-encoded path segment; empty, '.' and '..' are refused as the SDK does."""
+    if resource_id in {"", ".", ".."}:
+        raise ApiError(message=f"invalid ID {resource_id!r} in a request path")
+    return quote(resource_id, safe="")
+
+
+def paginate(
+    client: AdminClient, path: str, params: dict[str, QueryValue] | None = None
+) -> list[Any]:
+    """Every item of an opaque-cursor list: same query, `page=<next_page>` until null."""
+    query: dict[str, QueryValue] = {**(params or {}), "limit": PAGE_SIZE}
+    items: list[Any] = []
+    seen_cursors: set[str] = set()
+    while True:
+        page = client.request("GET", path, params=query)
+        data = _page_data(page, path)
+        items.extend(data)
+        cursor = page.get("next_page")
+        if not cursor or not data:
+            return items
+        if cursor in seen_cursors:
+            raise ApiError(message=f"the server repeated page cursor for {path}; stopping")
+        seen_cursors.add(cursor)
+        query["page"] = cursor
+
+
+def _page_data(page: Any, path: str) -> list[Any]:
+    if not isinstance(page, dict) or not isinstance(page.get("data"), list):
+        raise ApiError(message=f"unexpected list envelope from GET {path}")
+    data: list[Any] = page["data"]
+    return data
+
+
+def _parse_all(model: type[Model], items: list[Any], what: str) -> list[Model]:
+    return [wire.parse(model, item, what=what) for item in items]
+
+
+def get_organization(client: AdminClient) -> wire.Organization:
+    data = client.request("GET", f"{ORG}/me")
+    return wire.parse(wire.Organization, data, what="organization")
+
+
+def list_workspaces(
+    client: AdminClient, *, include_default: bool = True, include_archived: bool = False
+) -> list[wire.Workspace]:
+    """Every workspace, following the ID cursor (`after_id=<last_id>`) while has_more (§4.3)."""
+    query: dict[str, QueryValue] = {
+        "limit": PAGE_SIZE,
+        "include_default": include_default,
+        "include_archived": include_archived,
+    }
+    items: list[Any] = []
+    while True:
+        page = client.request("GET", WORKSPACES, params=query)
+        data = _page_data(page, WORKSPACES)
+        items.extend(data)
+        last_id = page.get("last_id")
+        if not page.get("has_more") or not data or not last_id or last_id == query.get("after_id"):
+            return _parse_all(wire.Workspace, items, "workspace")
+        query["after_id"] = last_id
+
+
+def list_service_accounts(
+    client: AdminClient, *, include_archived: bool = False
+) -> list[wire.ServiceAccount]:
+    items = paginate(client, SERVICE_ACCOUNTS, {"include_archived": include_archived})
+    return _parse_all(wire.ServiceAccount, items, "service account")
+
+
+def get_service_account(client: AdminClient, service_account_id: str) -> wire.ServiceAccount:
+    data = client.request("GET", f"{SERVICE_ACCOUNTS}/{segment(service_account_id)}")
+    return wire.parse(wire.ServiceAccount, data, what="service account")
+
+
+def list_issuers(
+    client: AdminClient, *, include_archived: bool = False
+) -> list[wire.FederationIssuer]:
+    items = paginate(client, ISSUERS, {"include_archived": include_archived})
+    return _parse_all(wire.FederationIssuer, items, "issuer")
+
+
+def get_issuer(client: AdminClient, issuer_id: str) -> wire.FederationIssuer:
+    data = client.request("GET", f"{ISSUERS}/{segment(issuer_id)}")
+    return wire.parse(wire.FederationIssuer, data, what="issuer")
+
+
+def list_rules(
+    client: AdminClient, *, include_archived: bool = False, issuer_id: str | None = None
+) -> list[wire.FederationRule]:
+    params: dict[str, QueryValue] = {"include_archived": include_archived}
+    if issuer_id is not None:
+        params["issuer_id"] = issuer_id
+    return _parse_all(wire.FederationRule, paginate(client, RULES, params), "rule")
+
+
+def get_rule(client: AdminClient, rule_id: str) -> wire.FederationRule:
+    data = client.request("GET", f"{RULES}/{segment(rule_id)}")
+    return wire.parse(wire.FederationRule, data, what="rule")
+
+
+def list_rule_workspaces(client: AdminClient, rule_id: str) -> list[wire.FederationRuleWorkspace]:
+    """Every explicit enablement in one response: this list is never paginated (§2.7.1)."""
+    page = client.request("GET", f"{RULES}/{segment(rule_id)}/workspaces")
+    path = f"{RULES}/{rule_id}/workspaces"
+    return _parse_all(wire.FederationRuleWorkspace, _page_data(page, path), "rule workspace")
+
+
+def list_service_account_workspaces(
+    client: AdminClient, service_account_id: str
+) -> list[wire.ServiceAccountWorkspaceMember]:
+    """Memberships seen from the service account; the implicit default row comes first."""
+    path = f"{SERVICE_ACCOUNTS}/{segment(service_account_id)}/workspaces"
+    return _parse_all(wire.ServiceAccountWorkspaceMember, paginate(client, path), "membership")
+
+
+def list_workspace_members(
+    client: AdminClient, workspace_id: str
+) -> list[wire.ServiceAccountWorkspaceMember]:
+    """Memberships seen from an active workspace; never the implicit default row (§2.4.1)."""
+    path = f"{WORKSPACES}/{segment(workspace_id)}/service_accounts"
+    return _parse_all(wire.ServiceAccountWorkspaceMember, paginate(client, path), "membership")
+
+
+def get_workspace_member(
+    client: AdminClient, workspace_id: str, service_account_id: str
+) -> wire.ServiceAccountWorkspaceMember | None:
+    """One membership (implicit in the default workspace), or None when there is none."""
+    path = f"{WORKSPACES}/{segment(workspace_id)}/service_accounts/{segment(service_account_id)}"
+    try:
+        data = client.request("GET", path)
+    except ApiError as exc:
+        if exc.status == 404:
+            return None
+        raise
+    return wire.parse(wire.ServiceAccountWorkspaceMember, data, what="membership")

@@ -1,0 +1,90 @@
+"""The profile credentials cache: a minted token kept on disk between fedctl processes.
+
+Same file as the official SDK (admin-api.md §7.5, §7.8):
+`<config_dir>/credentials/<profile>.json` =
+`{"version": "1.0", "type": "oauth_token", "access_token": ..., "expires_at": <unix s>}`.
+It lets `fedctl plan` then `fedctl apply` in one CI job share one exchange of a
+single-use identity token. The file is secret: mode 0600, written atomically, and a
+cache that is a symlink or readable by group/others is refused rather than trusted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import stat
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import SecretStr
+
+from fedctl.errors import AuthError
+
+# Reuse a cached token only while now < expires_at - 30 (the SDK's mandatory margin).
+REUSE_MARGIN_SECONDS = 30
+
+
+@dataclass(frozen=True)
+class CachedToken:
+    access_token: SecretStr
+    expires_at: int
+
+    def usable(self, now: float | None = None) -> bool:
+        return (time.time() if now is None else now) < self.expires_at - REUSE_MARGIN_SECONDS
+
+
+@dataclass(frozen=True)
+class CredentialsCache:
+    path: Path
+
+    def load(self) -> CachedToken | None:
+        """The cached token, None if absent or unreadable as a token; refuses unsafe files."""
+        try:
+            info = self.path.lstat()
+        except FileNotFoundError:
+            return None
+        if stat.S_ISLNK(info.st_mode):
+            raise AuthError(
+                message=f"credentials cache {self.path} is a symlink; refusing to use it"
+            )
+        if info.st_mode & 0o077:
+            raise AuthError(
+                message=f"credentials cache {self.path} is readable by group or others",
+                hint=f"run chmod 600 {self.path} (or delete it to exchange again)",
+            )
+        try:
+            document = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(document, dict):
+            return None
+        token = document.get("access_token")
+        expires_at = document.get("expires_at")
+        # expires_at is integer Unix seconds; anything else (ISO 8601 included) is refused.
+        if not isinstance(token, str) or not token or type(expires_at) is not int:
+            return None
+        return CachedToken(access_token=SecretStr(token), expires_at=expires_at)
+
+    def store(self, token: CachedToken) -> None:
+        """Write atomically with mode 0600: a temp file in the same directory, then rename."""
+        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        document = {
+            "version": "1.0",
+            "type": "oauth_token",
+            "access_token": token.access_token.get_secret_value(),
+            "expires_at": token.expires_at,
+        }
+        temp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(document, handle)
+                handle.flush()
+                os.fsync(handle.fileno())
+            temp.replace(self.path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                temp.unlink()
+            raise

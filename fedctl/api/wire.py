@@ -1,0 +1,163 @@
+"""Tolerant models of Admin API responses: the first typed step from JSON to LiveState.
+
+Unknown keys from the server are ignored and optional keys may be missing (admin-api.md
+§3: the SDK tolerates both), so a newer server never breaks fedctl. Only the wire layer
+touches `Any`; everything above it sees these models or the domain model in
+`fedctl.state`.
+
+    >>> ServiceAccount.model_validate({"id": "svac_01", "name": "ci", "extra": 1}).name
+    'ci'
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from fedctl.errors import ApiError
+
+
+class WireModel(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class Organization(WireModel):
+    id: str
+    name: str
+    type: str = "organization"
+
+
+class ServiceAccount(WireModel):
+    id: str
+    name: str
+    description: str | None = None
+    organization_role: str = "developer"
+    created_at: str | None = None
+    created_by_actor_id: str | None = None
+    updated_at: str | None = None
+    updated_by_actor_id: str | None = None
+    archived_at: str | None = None
+    archived_by_actor_id: str | None = None
+
+
+class JwksDiscovery(WireModel):
+    type: Literal["discovery"]
+    discovery_base: str | None = None
+    ca_cert_pem: str | None = None
+
+
+class JwksExplicitUrl(WireModel):
+    type: Literal["explicit_url"]
+    url: str
+    ca_cert_pem: str | None = None
+
+
+class JwksInline(WireModel):
+    type: Literal["inline"]
+    keys: list[dict[str, Any]]
+
+
+Jwks = Annotated[JwksDiscovery | JwksExplicitUrl | JwksInline, Field(discriminator="type")]
+
+
+class FederationIssuer(WireModel):
+    id: str
+    name: str
+    issuer_url: str
+    jwks: Jwks = JwksDiscovery(type="discovery")
+    check_jti: bool = True
+    max_jwt_lifetime_seconds: int = 3600
+    jwks_polling_disabled_at: str | None = None
+    created_at: str | None = None
+    created_by_actor_id: str | None = None
+    updated_at: str | None = None
+    updated_by_actor_id: str | None = None
+    archived_at: str | None = None
+    archived_by_actor_id: str | None = None
+
+
+class RuleMatch(WireModel):
+    subject_prefix: str | None = None
+    audience: str | None = None
+    claims: dict[str, str] | None = None
+    condition: str | None = None
+
+
+class ServiceAccountTarget(WireModel):
+    type: str = "service_account"
+    service_account_id: str
+    service_account_name: str | None = None
+
+
+class FederationRule(WireModel):
+    id: str
+    name: str
+    description: str | None = None
+    issuer_id: str
+    issuer_name: str | None = None
+    match: RuleMatch
+    target: ServiceAccountTarget
+    oauth_scope: str
+    token_lifetime_seconds: int = 3600
+    applies_to_all_workspaces: bool = False
+    workspace_ids: list[str] = Field(default_factory=list)
+    workspace_id: str | None = None
+    created_at: str | None = None
+    created_by_actor_id: str | None = None
+    updated_at: str | None = None
+    updated_by_actor_id: str | None = None
+    archived_at: str | None = None
+    archived_by_actor_id: str | None = None
+
+
+class FederationRuleWorkspace(WireModel):
+    federation_rule_id: str
+    workspace_id: str
+    workspace_name: str | None = None
+    created_at: str | None = None
+    created_by_actor_id: str | None = None
+
+
+class ServiceAccountWorkspaceMember(WireModel):
+    service_account_id: str
+    workspace_id: str
+    workspace_role: str
+    # None for explicit rows is allowed by the contract (§3.8); only True means implicit.
+    implicit: bool | None = None
+    created_by_actor_id: str | None = None
+
+
+class Workspace(WireModel):
+    id: str
+    name: str
+    archived_at: str | None = None
+    created_at: str | None = None
+
+
+class ErrorDetail(WireModel):
+    type: str = "api_error"
+    message: str = ""
+
+
+class ErrorBody(WireModel):
+    """`{"type": "error", "error": {...}, "request_id": ...}` (admin-api.md §6.1)."""
+
+    error: ErrorDetail = ErrorDetail()
+    request_id: str | None = None
+
+
+Model = TypeVar("Model", bound=WireModel)
+
+
+def parse(model: type[Model], data: Any, *, what: str) -> Model:
+    """Validate one response object; a shape we cannot read is an ApiError, not a traceback."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "(body)"
+        raise ApiError(
+            message=f"unexpected response shape for {what}: {where}: {first['msg']}",
+            hint="the server may speak a newer API version; please report this",
+        ) from None

@@ -1,0 +1,365 @@
+"""Admin API writes that never take effect twice, even when an answer is lost.
+
+A write whose outcome is unknown (`OutcomeUnknown`: a 5xx, a dropped connection or a
+timeout after the request left) is never blindly resent:
+
+- create: list by name; an object that matches what was sent *is* the result; one that
+  differs is an ApiError; none (after waiting out read lag) means the create did not
+  happen, so it is sent again. A 409 on such a resend is resolved the same way.
+- update: read the object back and compare the sent fields; resend only if they differ.
+- archive, membership upsert, enablement add: read back, resend if not done. The contract
+  makes these idempotent (§2.2.5, §2.3.2, §2.7.2), so a resend is harmless anyway.
+- deletes (membership, enablement) are idempotent (§2.3.3, §2.7.3): the client resends them
+  like reads.
+
+Reads after a write may lag it (the emulator's `stale-read` fault lags up to ~1 s), so a
+"did not take effect" conclusion is only drawn after several reads spread over ~2 s.
+
+    account = create_service_account(client, name="ci", description="deploys")
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Final, TypeVar
+
+from fedctl.api import resources, wire
+from fedctl.api.client import AdminClient, OutcomeUnknown
+from fedctl.api.resources import ISSUERS, RULES, SERVICE_ACCOUNTS, segment
+from fedctl.errors import ApiError
+
+Model = TypeVar("Model", bound=wire.WireModel)
+Found = TypeVar("Found")
+
+# Sleeps between read-backs: ~2 s in all, beyond the ~1 s read lag the contract allows for.
+READ_BACK_DELAYS: Final = (0.0, 0.25, 0.35, 0.5, 0.9)
+MAX_SENDS: Final = 3
+
+
+class _Omitted:
+    """Not sent at all, as opposed to None, which is sent as JSON null."""
+
+    def __repr__(self) -> str:
+        return "OMIT"
+
+
+OMIT: Final = _Omitted()
+
+
+def _body(**fields: Any) -> dict[str, Any]:
+    return {key: value for key, value in fields.items() if value is not OMIT}
+
+
+@dataclass(frozen=True)
+class _Kind:
+    label: str
+    collection: str
+    model: type[wire.WireModel]
+    list_active: Callable[[AdminClient], list[Any]]
+
+
+SERVICE_ACCOUNT = _Kind(
+    "service account", SERVICE_ACCOUNTS, wire.ServiceAccount, resources.list_service_accounts
+)
+ISSUER = _Kind("issuer", ISSUERS, wire.FederationIssuer, resources.list_issuers)
+RULE = _Kind("rule", RULES, wire.FederationRule, resources.list_rules)
+
+
+# ---- comparing what was sent with what the server holds -------------------------------
+
+
+def _normal(key: str, value: Any) -> Any:
+    """A sent or stored value in the shape in which two equal meanings compare equal."""
+    if key in {"description", "attributes"} and not value:
+        return None
+    if isinstance(value, wire.WireModel):
+        value = value.model_dump()
+    if key == "target" and isinstance(value, dict):
+        return value.get("service_account_id")
+    if isinstance(value, dict):
+        return {k: _normal(k, v) for k, v in value.items() if v not in (None, "", {})}
+    return value
+
+
+def differences(stored: wire.WireModel, sent: Mapping[str, Any]) -> list[str]:
+    """The sent fields the stored object does not reflect (names only, never values)."""
+    changed = []
+    for key, value in sent.items():
+        if key in {"issuer_id", "jwks_polling_disabled"}:
+            continue
+        if value is None and key not in {"description", "attributes"}:
+            continue  # null means "unchanged" for every other field (§5.11)
+        if key == "workspace_id":
+            if (
+                value is not None
+                and value not in getattr(stored, "workspace_ids", [])
+                and value != getattr(stored, "workspace_id", None)
+            ):
+                changed.append(key)
+            continue
+        if _normal(key, value) != _normal(key, getattr(stored, key, None)):
+            changed.append(key)
+    return changed
+
+
+def _read_back(
+    client: AdminClient,
+    read: Callable[[], Found],
+    accept: Callable[[Found], bool],
+    *,
+    patient: bool,
+) -> tuple[Found, bool]:
+    """Read until `accept` holds; `patient` waits out read lag before saying it does not."""
+    delays = READ_BACK_DELAYS if patient else READ_BACK_DELAYS[:1]
+    found = read()
+    for delay in delays[1:]:
+        if accept(found):
+            return found, True
+        client.sleeper.sleep(delay)
+        found = read()
+    return found, accept(found)
+
+
+# ---- top-level resources: create, update, archive ---------------------------------------
+
+
+def _create(client: AdminClient, kind: _Kind, body: dict[str, Any]) -> Any:
+    resource = f"{kind.label} {body['name']}"
+    unknown = False
+    for _ in range(MAX_SENDS):
+        try:
+            data = client.request("POST", kind.collection, json=body, resource=resource)
+            return wire.parse(kind.model, data, what=kind.label)
+        except OutcomeUnknown:
+            unknown = True
+        except ApiError as exc:
+            # A 409 after an unknown outcome most likely means our own create took effect.
+            if not (unknown and exc.status == 409):
+                raise
+        existing = _find_created(client, kind, body, resource)
+        if existing is not None:
+            return existing
+    raise _still_unknown(resource, "create")
+
+
+def _find_created(client: AdminClient, kind: _Kind, body: dict[str, Any], resource: str) -> Any:
+    def by_name() -> Any:
+        return next((o for o in kind.list_active(client) if o.name == body["name"]), None)
+
+    found, _ = _read_back(client, by_name, lambda obj: obj is not None, patient=True)
+    if found is None:
+        return None
+    changed = differences(found, body)
+    if changed:
+        raise ApiError(
+            message=(
+                f"a create's outcome was unknown and the {kind.label} now named "
+                f"{body['name']!r} ({found.id}) differs in {', '.join(changed)}"
+            ),
+            resource=resource,
+            hint="someone else may have created it; run plan again",
+        )
+    return found
+
+
+def _update(
+    client: AdminClient, kind: _Kind, resource_id: str, body: dict[str, Any], name: str
+) -> Any:
+    path = f"{kind.collection}/{segment(resource_id)}"
+    resource = f"{kind.label} {name}"
+    for _ in range(MAX_SENDS):
+        try:
+            return wire.parse(
+                kind.model,
+                client.request("POST", path, json=body, resource=resource),
+                what=kind.label,
+            )
+        except OutcomeUnknown:
+            pass
+
+        def read() -> Any:
+            return wire.parse(
+                kind.model, client.request("GET", path, resource=resource), what=kind.label
+            )
+
+        found, done = _read_back(client, read, lambda obj: not differences(obj, body), patient=True)
+        if done:
+            return found
+    raise _still_unknown(resource, "update")
+
+
+def _archive(client: AdminClient, kind: _Kind, resource_id: str, name: str) -> Any:
+    path = f"{kind.collection}/{segment(resource_id)}"
+    resource = f"{kind.label} {name}"
+    for _ in range(MAX_SENDS):
+        try:
+            data = client.request("POST", f"{path}/archive", resource=resource)
+            return wire.parse(kind.model, data, what=kind.label)
+        except OutcomeUnknown:
+            pass
+
+        def read() -> Any:
+            return wire.parse(
+                kind.model, client.request("GET", path, resource=resource), what=kind.label
+            )
+
+        # Archive is idempotent (§5.10): resending after a read that shows it live is safe.
+        found, done = _read_back(
+            client, read, lambda obj: obj.archived_at is not None, patient=False
+        )
+        if done:
+            return found
+    raise _still_unknown(resource, "archive")
+
+
+def _still_unknown(resource: str, action: str) -> ApiError:
+    return ApiError(
+        message=f"the {action} did not get a definite answer after {MAX_SENDS} tries",
+        resource=resource,
+        hint="run plan again to see the live state",
+    )
+
+
+def create_service_account(
+    client: AdminClient, *, name: str, description: Any = OMIT, organization_role: Any = OMIT
+) -> wire.ServiceAccount:
+    body = _body(name=name, description=description, organization_role=organization_role)
+    result: wire.ServiceAccount = _create(client, SERVICE_ACCOUNT, body)
+    return result
+
+
+def update_service_account(
+    client: AdminClient,
+    service_account_id: str,
+    *,
+    name: str,
+    description: Any = OMIT,
+    organization_role: Any = OMIT,
+) -> wire.ServiceAccount:
+    """`name` identifies it in messages; a service account cannot be renamed (§2.2.4)."""
+    body = _body(description=description, organization_role=organization_role)
+    result: wire.ServiceAccount = _update(client, SERVICE_ACCOUNT, service_account_id, body, name)
+    return result
+
+
+def archive_service_account(
+    client: AdminClient, service_account_id: str, *, name: str
+) -> wire.ServiceAccount:
+    result: wire.ServiceAccount = _archive(client, SERVICE_ACCOUNT, service_account_id, name)
+    return result
+
+
+def create_issuer(
+    client: AdminClient,
+    *,
+    name: str,
+    issuer_url: str,
+    jwks: Any = OMIT,
+    check_jti: Any = OMIT,
+    max_jwt_lifetime_seconds: Any = OMIT,
+) -> wire.FederationIssuer:
+    body = _body(
+        name=name,
+        issuer_url=issuer_url,
+        jwks=jwks,
+        check_jti=check_jti,
+        max_jwt_lifetime_seconds=max_jwt_lifetime_seconds,
+    )
+    result: wire.FederationIssuer = _create(client, ISSUER, body)
+    return result
+
+
+def update_issuer(
+    client: AdminClient,
+    issuer_id: str,
+    *,
+    current_name: str,
+    name: Any = OMIT,
+    issuer_url: Any = OMIT,
+    jwks: Any = OMIT,
+    check_jti: Any = OMIT,
+    max_jwt_lifetime_seconds: Any = OMIT,
+    jwks_polling_disabled: Any = OMIT,
+) -> wire.FederationIssuer:
+    body = _body(
+        name=name,
+        issuer_url=issuer_url,
+        jwks=jwks,
+        check_jti=check_jti,
+        max_jwt_lifetime_seconds=max_jwt_lifetime_seconds,
+        jwks_polling_disabled=jwks_polling_disabled,
+    )
+    result: wire.FederationIssuer = _update(client, ISSUER, issuer_id, body, current_name)
+    return result
+
+
+def archive_issuer(client: AdminClient, issuer_id: str, *, name: str) -> wire.FederationIssuer:
+    result: wire.FederationIssuer = _archive(client, ISSUER, issuer_id, name)
+    return result
+
+
+def create_rule(
+    client: AdminClient,
+    *,
+    name: str,
+    issuer_id: str,
+    match: dict[str, Any],
+    service_account_id: str,
+    oauth_scope: str,
+    workspace_id: Any = OMIT,
+    applies_to_all_workspaces: Any = OMIT,
+    token_lifetime_seconds: Any = OMIT,
+    description: Any = OMIT,
+) -> wire.FederationRule:
+    body = _body(
+        name=name,
+        issuer_id=issuer_id,
+        match=match,
+        target={"type": "service_account", "service_account_id": service_account_id},
+        oauth_scope=oauth_scope,
+        workspace_id=workspace_id,
+        applies_to_all_workspaces=applies_to_all_workspaces,
+        token_lifetime_seconds=token_lifetime_seconds,
+        description=description,
+    )
+    result: wire.FederationRule = _create(client, RULE, body)
+    return result
+
+
+def update_rule(
+    client: AdminClient,
+    rule_id: str,
+    *,
+    current_name: str,
+    name: Any = OMIT,
+    description: Any = OMIT,
+    match: Any = OMIT,
+    service_account_id: Any = OMIT,
+    oauth_scope: Any = OMIT,
+    token_lifetime_seconds: Any = OMIT,
+    workspace_id: Any = OMIT,
+    applies_to_all_workspaces: Any = OMIT,
+) -> wire.FederationRule:
+    target = (
+        OMIT
+        if service_account_id is OMIT
+        else {"type": "service_account", "service_account_id": service_account_id}
+    )
+    body = _body(
+        name=name,
+        description=description,
+        match=match,
+        target=target,
+        oauth_scope=oauth_scope,
+        token_lifetime_seconds=token_lifetime_seconds,
+        workspace_id=workspace_id,
+        applies_to_all_workspaces=applies_to_all_workspaces,
+    )
+    result: wire.FederationRule = _update(client, RULE, rule_id, body, current_name)
+    return result
+
+
+def archive_rule(client: AdminClient, rule_id: str, *, name: str) -> wire.FederationRule:
+    result: wire.FederationRule = _archive(client, RULE, rule_id, name)
+    return result

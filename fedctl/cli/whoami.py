@@ -1,0 +1,80 @@
+"""`fedctl whoami`: which organization and which credential fedctl would use."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+
+from fedctl.cli.options import api_options
+
+
+@click.command("whoami")
+@api_options
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+)
+def command(
+    base_url: str | None,
+    auth_token: str | None,
+    parallelism: int,
+    local_state: str | None,
+    output_format: str,
+) -> None:
+    """Show the organization and the credential fedctl would use."""
+    from fedctl.api.connect import open_client
+
+    with open_client(
+        base_url=base_url,
+        auth_token=auth_token,
+        parallelism=parallelism,
+        read_only=True,
+        local_state=local_state,
+    ) as client:
+        identity = describe_identity(client)
+    if output_format == "json":
+        click.echo(json.dumps(identity, indent=2))
+    else:
+        click.echo(render_text(identity))
+
+
+def describe_identity(client: Any) -> dict[str, Any]:
+    from fedctl.api import resources
+
+    organization = resources.get_organization(client)
+    credential = client.credential
+    identity: dict[str, Any] = {
+        "organization": {"id": organization.id, "name": organization.name},
+        "base_url": client.base_url,
+        "credential": {
+            "source": credential.source if credential else "unknown",
+            "kind": credential.kind if credential else "token",
+        },
+        "service_account": None,
+        "rule": None,
+    }
+    if credential is not None and credential.federation is not None:
+        account = resources.get_service_account(client, credential.federation.service_account_id)
+        rule = resources.get_rule(client, credential.federation.rule_id)
+        identity["service_account"] = {"id": account.id, "name": account.name}
+        identity["rule"] = {"id": rule.id, "name": rule.name, "oauth_scope": rule.oauth_scope}
+    return identity
+
+
+def render_text(identity: dict[str, Any]) -> str:
+    org = identity["organization"]
+    lines = [
+        f"organization:    {org['name']} ({org['id']})",
+        f"base URL:        {identity['base_url']}",
+        f"credential:      {identity['credential']['source']}",
+    ]
+    if identity["service_account"] is not None:
+        account, rule = identity["service_account"], identity["rule"]
+        lines.append(f"service account: {account['name']} ({account['id']})")
+        lines.append(f"rule:            {rule['name']} ({rule['id']}, scope {rule['oauth_scope']})")
+    return "\n".join(lines)
