@@ -1,0 +1,295 @@
+"""Predicted refusals: what the API (or a fedctl safety guard) would refuse, found at plan time.
+
+Each check reads the diff's result and appends `Problem`s naming the resources, so apply
+never discovers them half-way: archiving what a staying rule references (admin-api.md
+§2.2.5, §2.5.5), a rule enabled where its service account is not a member (§5.8, the
+project's strict reading), org:admin on a developer service account (§2.6.1 item 6),
+archived or unknown workspaces (§2.3.2), what a federated caller may not do (§5.9), and
+the self-lockout guard.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fedctl.errors import PlanError
+from fedctl.plan.actions import Action
+from fedctl.plan.diff import DiffContext, PendingChange
+from fedctl.plan.problems import Problem
+from fedctl.state import DesiredState, Kind, LiveRule, LiveState, OrganizationRole
+
+ORG_ADMIN_SCOPE = "org:admin"
+NARROWING_RULE_FIELDS = ("match", "oauth_scope", "service_account_name", "issuer_name")
+NARROWING_ISSUER_FIELDS = ("issuer_url", "jwks", "check_jti", "max_jwt_lifetime_seconds")
+
+
+@dataclass(frozen=True)
+class SelfIdentity:
+    """Whom fedctl is authenticated as, when that is a federation rule (a workload).
+
+    Usage:
+        compute_plan(desired, live, self_identity=SelfIdentity(rule_id="fdrl_01..."))
+    """
+
+    rule_id: str | None = None
+    service_account_id: str | None = None
+
+
+def check_organization(desired: DesiredState, live: LiveState) -> None:
+    expected = desired.organization_id
+    if expected is not None and expected != live.organization.id:
+        raise PlanError(
+            f"the configuration is for organization {expected}, but the credential belongs "
+            f"to {live.organization.id} ({live.organization.name}); use a credential of "
+            "that organization or fix settings.organization_id",
+            [],
+        )
+
+
+def console_managed_ids(live: LiveState) -> tuple[set[str], set[str]]:
+    """IDs of Console-managed rules, and of the issuers backing them."""
+    rules = {rule.meta.id for rule in live.rules.values() if rule.spec.console_managed}
+    issuers = {rule.issuer_id for rule in live.rules.values() if rule.spec.console_managed}
+    return rules, issuers
+
+
+def console_managed_names(live: LiveState) -> list[str]:
+    rule_ids, issuer_ids = console_managed_ids(live)
+    names = [f"issuer/{i.spec.name}" for i in live.issuers.values() if i.meta.id in issuer_ids]
+    names += [f"rule/{r.spec.name}" for r in live.rules.values() if r.meta.id in rule_ids]
+    return sorted(names)
+
+
+def run_checks(ctx: DiffContext) -> None:
+    _check_archived_still_referenced(ctx)
+    _check_rule_memberships(ctx)
+    _check_org_admin_targets(ctx)
+    _check_workspaces(ctx)
+
+
+def _staying_live_rules(ctx: DiffContext) -> list[LiveRule]:
+    return [rule for rule in ctx.live.rules.values() if rule.meta.id not in ctx.archived_rule_ids]
+
+
+def _check_archived_still_referenced(ctx: DiffContext) -> None:
+    live_names = {
+        **{sa.meta.id: f"service_account/{n}" for n, sa in ctx.live.service_accounts.items()},
+        **{issuer.meta.id: f"issuer/{n}" for n, issuer in ctx.live.issuers.items()},
+    }
+    for rule in _staying_live_rules(ctx):
+        for referenced_id in (rule.issuer_id, rule.service_account_id):
+            moved = referenced_id == rule.service_account_id and (
+                rule.meta.id in ctx.retargeted_rule_ids
+            )
+            if referenced_id in ctx.archived_ids and not moved:
+                ctx.problems.append(
+                    Problem(
+                        (live_names[referenced_id], f"rule/{rule.spec.name}"),
+                        f"the API refuses to archive {live_names[referenced_id]} while live "
+                        f"rule/{rule.spec.name} references it; archive or declare that rule "
+                        "too, or keep (protect) the referenced resource",
+                    )
+                )
+    for spec in ctx.desired.rules.values():
+        for kind, name, live_map in (
+            (Kind.ISSUER, spec.issuer_name, ctx.live.issuers),
+            (Kind.SERVICE_ACCOUNT, spec.service_account_name, ctx.live.service_accounts),
+        ):
+            declared = ctx.desired.issuers if kind is Kind.ISSUER else ctx.desired.service_accounts
+            live = live_map.get(name)
+            if name not in declared and live is not None and live.meta.id in ctx.archived_ids:
+                ctx.problems.append(
+                    Problem(
+                        (f"rule/{spec.name}", f"{kind.value}/{name}"),
+                        f"references {kind.value}/{name}, which prune would archive; declare "
+                        "it or protect it",
+                    )
+                )
+
+
+def _final_memberships(ctx: DiffContext, service_account_name: str) -> dict[str, str]:
+    declared = ctx.desired.service_accounts.get(service_account_name)
+    if declared is not None:
+        return dict(declared.memberships)
+    live = ctx.live.service_accounts.get(service_account_name)
+    return dict(live.spec.memberships) if live else {}
+
+
+def _default_workspace_id(live: LiveState) -> str | None:
+    return next((ws.id for ws in live.workspaces if ws.is_default), None)
+
+
+def _check_rule_memberships(ctx: DiffContext) -> None:
+    default_id = _default_workspace_id(ctx.live)
+    checked: list[tuple[str, str, frozenset[str], bool]] = [
+        (spec.name, spec.service_account_name, spec.workspace_ids, True)
+        for spec in ctx.desired.rules.values()
+        if not spec.applies_to_all_workspaces
+    ]
+    declared_rule_ids = {
+        pairing.live.meta.id for pairing in ctx.rules.pairings.values() if pairing.live
+    }
+    for rule in _staying_live_rules(ctx):
+        if rule.meta.id in declared_rule_ids or rule.spec.applies_to_all_workspaces:
+            continue
+        checked.append(
+            (rule.spec.name, _live_target_name(ctx, rule), rule.spec.workspace_ids, False)
+        )
+    for rule_name, service_account_name, workspace_ids, declared in checked:
+        members = _final_memberships(ctx, service_account_name)
+        for workspace_id in sorted(workspace_ids):
+            if workspace_id == default_id or workspace_id in members:
+                continue
+            where = "" if declared else " (live, not in the configuration)"
+            ctx.problems.append(
+                Problem(
+                    (f"rule/{rule_name}", f"service_account/{service_account_name}"),
+                    f"rule/{rule_name}{where} is enabled in workspace {workspace_id}, where "
+                    f"service_account/{service_account_name} will not be a member; add the "
+                    "membership or remove the workspace from the rule",
+                )
+            )
+
+
+def _live_target_name(ctx: DiffContext, rule: LiveRule) -> str:
+    return rule.spec.service_account_name
+
+
+def _final_role(ctx: DiffContext, service_account_name: str) -> OrganizationRole | None:
+    declared = ctx.desired.service_accounts.get(service_account_name)
+    if declared is not None:
+        return declared.organization_role
+    live = ctx.live.service_accounts.get(service_account_name)
+    return live.spec.organization_role if live else None
+
+
+def _check_org_admin_targets(ctx: DiffContext) -> None:
+    targets = [
+        (spec.name, spec.service_account_name, spec.oauth_scope)
+        for spec in ctx.desired.rules.values()
+    ]
+    for rule in _staying_live_rules(ctx):
+        declared = ctx.desired.service_accounts.get(rule.spec.service_account_name)
+        live_sa = ctx.live.service_accounts.get(rule.spec.service_account_name)
+        demoted = (
+            declared and live_sa and declared.organization_role != live_sa.spec.organization_role
+        )
+        if demoted and rule.spec.name not in ctx.desired.rules:
+            targets.append((rule.spec.name, rule.spec.service_account_name, rule.spec.oauth_scope))
+    for rule_name, service_account_name, scope in targets:
+        if (
+            ORG_ADMIN_SCOPE in scope.split()
+            and _final_role(ctx, service_account_name) == "developer"
+        ):
+            ctx.problems.append(
+                Problem(
+                    (f"rule/{rule_name}", f"service_account/{service_account_name}"),
+                    f"grants org:admin, but service_account/{service_account_name} will have "
+                    "organization_role developer; the API refuses this (or token exchange "
+                    "fails), so make the service account admin or narrow the scope",
+                )
+            )
+
+
+def _check_workspaces(ctx: DiffContext) -> None:
+    if not ctx.live.workspaces:
+        return
+    known = {ws.id: ws for ws in ctx.live.workspaces}
+    references: list[tuple[str, str]] = [
+        (f"service_account/{spec.name}", workspace_id)
+        for spec in ctx.desired.service_accounts.values()
+        for workspace_id in spec.memberships
+    ]
+    references += [
+        (f"rule/{spec.name}", workspace_id)
+        for spec in ctx.desired.rules.values()
+        for workspace_id in spec.workspace_ids
+    ]
+    for resource, workspace_id in sorted(references):
+        workspace = known.get(workspace_id)
+        if workspace is None:
+            message = f"workspace {workspace_id} does not exist in this organization"
+        elif workspace.archived:
+            message = f"workspace {workspace.name} ({workspace_id}) is archived; the API refuses it"
+        else:
+            continue
+        ctx.problems.append(Problem((resource,), message))
+
+
+# --- who fedctl is ------------------------------------------------------------------
+
+
+def check_self(
+    ctx: DiffContext,
+    changes: list[PendingChange],
+    identity: SelfIdentity | None,
+    *,
+    allow_self_lockout: bool,
+) -> None:
+    """The federated-caller limits (§5.9) and the self-lockout guard."""
+    if identity is None or (identity.rule_id is None and identity.service_account_id is None):
+        return
+    _check_federated_limits(ctx, changes)
+    if allow_self_lockout:
+        return
+    own_rule = next((r for r in ctx.live.rules.values() if r.meta.id == identity.rule_id), None)
+    own_sa_id = identity.service_account_id or (own_rule.service_account_id if own_rule else None)
+    own_issuer_id = own_rule.issuer_id if own_rule else None
+    for change in changes:
+        how = _lockout(change, identity.rule_id, own_issuer_id, own_sa_id)
+        if how:
+            ctx.problems.append(
+                Problem(
+                    (f"{change.kind.value}/{change.name}",),
+                    f"fedctl is authenticated through {identity.rule_id or own_sa_id}, and this "
+                    f"plan {how}, which would lock fedctl out; pass --allow-self-lockout if "
+                    "that is intended",
+                    unsafe=True,
+                )
+            )
+
+
+def _lockout(
+    change: PendingChange, rule_id: str | None, issuer_id: str | None, sa_id: str | None
+) -> str:
+    fields = set(change.changed_fields)
+    top = {path.split(".", 1)[0] for path in fields}
+    destroys = change.action in (Action.ARCHIVE, Action.REPLACE)
+    if change.live_id is None:
+        return ""
+    if change.live_id == rule_id:
+        narrows = bool(top & set(NARROWING_RULE_FIELDS)) or _workspaces_narrowed(change)
+        if destroys or narrows:
+            return f"{change.action.value}s its rule"
+    if change.live_id == issuer_id and (destroys or top & set(NARROWING_ISSUER_FIELDS)):
+        return f"{change.action.value}s its issuer"
+    if change.live_id == sa_id and (destroys or top & {"organization_role", "memberships"}):
+        return f"{change.action.value}s its service account"
+    return ""
+
+
+def _workspaces_narrowed(change: PendingChange) -> bool:
+    before, after = change.before or {}, change.after or {}
+    if before.get("applies_to_all_workspaces") and not after.get("applies_to_all_workspaces"):
+        return True
+    return not set(before.get("workspace_ids", [])) <= set(after.get("workspace_ids", []))
+
+
+def _check_federated_limits(ctx: DiffContext, changes: list[PendingChange]) -> None:
+    for change in changes:
+        if change.kind is not Kind.SERVICE_ACCOUNT or change.action is Action.ARCHIVE:
+            continue
+        after = change.after or {}
+        sets_admin = after.get("organization_role") == "admin" and (
+            change.action in (Action.CREATE, Action.REPLACE)
+            or "organization_role" in change.changed_fields
+        )
+        if sets_admin:
+            ctx.problems.append(
+                Problem(
+                    (f"service_account/{change.name}",),
+                    "a federated (workload) credential cannot give a service account "
+                    "organization_role admin; run this apply with an interactive org:admin "
+                    "login, or use developer",
+                )
+            )

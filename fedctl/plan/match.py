@@ -1,0 +1,147 @@
+"""Pairs each declared resource with its live copy: by name, else by `previous_names`.
+
+A same-name active live copy always wins over a previous name, so declaring a rename
+whose old copy is already gone is harmless. Archived copies are never matched; they are
+remembered so the plan can say who archived a declared resource and refuse to reuse a
+name the API may keep reserved (admin-api.md §8.1 item 4).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Generic, Protocol, TypeVar
+
+from fedctl.plan.problems import Problem
+from fedctl.state import DesiredState, Kind, LiveMeta
+
+
+class _HasName(Protocol):
+    @property
+    def name(self) -> str: ...
+
+
+class _LiveResource(Protocol):
+    @property
+    def spec(self) -> _HasName: ...
+
+    @property
+    def meta(self) -> LiveMeta: ...
+
+
+LiveT = TypeVar("LiveT", bound=_LiveResource)
+
+
+@dataclass(frozen=True)
+class Pairing(Generic[LiveT]):
+    """One declared resource and what it corresponds to in the organization."""
+
+    desired_name: str
+    live: LiveT | None = None
+    renamed_from: str | None = None
+    archived: LiveT | None = None
+
+
+@dataclass
+class KindMatching(Generic[LiveT]):
+    pairings: dict[str, Pairing[LiveT]] = field(default_factory=dict)
+    # Active live resources no declaration claims (by name or previous name).
+    unclaimed: dict[str, LiveT] = field(default_factory=dict)
+
+    def live_id_of(self, desired_name: str) -> str | None:
+        pairing = self.pairings.get(desired_name)
+        return pairing.live.meta.id if pairing and pairing.live else None
+
+    def desired_name_of(self, live_id: str) -> str | None:
+        for pairing in self.pairings.values():
+            if pairing.live is not None and pairing.live.meta.id == live_id:
+                return pairing.desired_name
+        return None
+
+
+def match_kind(
+    kind: Kind,
+    desired_names: Sequence[str],
+    desired: DesiredState,
+    live_active: Mapping[str, LiveT],
+    live_archived: Sequence[LiveT],
+    problems: list[Problem],
+) -> KindMatching[LiveT]:
+    matching: KindMatching[LiveT] = KindMatching()
+    declared = set(desired_names)
+    claimed_by: dict[str, str] = {}
+    for name in sorted(desired_names):
+        if name in live_active:
+            matching.pairings[name] = Pairing(name, live=live_active[name])
+            claimed_by[name] = name
+    for name in sorted(desired_names):
+        if name in matching.pairings:
+            continue
+        old_name = _rename_source(kind, name, desired, declared, live_active, claimed_by, problems)
+        if old_name is not None:
+            claimed_by[old_name] = name
+            matching.pairings[name] = Pairing(
+                name, live=live_active[old_name], renamed_from=old_name
+            )
+        else:
+            matching.pairings[name] = Pairing(name, archived=_latest_archived(name, live_archived))
+    matching.unclaimed = {
+        name: resource for name, resource in live_active.items() if name not in claimed_by
+    }
+    return matching
+
+
+def _rename_source(
+    kind: Kind,
+    name: str,
+    desired: DesiredState,
+    declared: set[str],
+    live_active: Mapping[str, object],
+    claimed_by: dict[str, str],
+    problems: list[Problem],
+) -> str | None:
+    for old_name in desired.previous_names.get((kind, name), ()):
+        if old_name in declared:
+            problems.append(
+                Problem(
+                    (f"{kind.value}/{name}", f"{kind.value}/{old_name}"),
+                    f"previous_names of {kind.value}/{name} lists {old_name}, which is "
+                    "still declared; remove one of them",
+                )
+            )
+            return None
+        if old_name not in live_active:
+            continue
+        if old_name in claimed_by:
+            problems.append(
+                Problem(
+                    (f"{kind.value}/{claimed_by[old_name]}", f"{kind.value}/{name}"),
+                    f"both declare {kind.value}/{old_name} as a previous name; only one "
+                    "resource can take it over",
+                )
+            )
+            return None
+        return old_name
+    return None
+
+
+def _latest_archived(name: str, archived: Sequence[LiveT]) -> LiveT | None:
+    same_name = [resource for resource in archived if resource.spec.name == name]
+    same_name.sort(key=lambda resource: resource.meta.archived_at or "")
+    return same_name[-1] if same_name else None
+
+
+def archived_holder(name: str, archived: Sequence[LiveT]) -> LiveT | None:
+    """The archived resource holding `name`, if any (the API may keep it reserved)."""
+    return _latest_archived(name, archived)
+
+
+def archived_note(meta: LiveMeta) -> str:
+    """`svac_... was archived by user_... at 2026-...`: who revoked it, and when."""
+    who = meta.archived_by_actor_id or "an unknown actor"
+    when = meta.archived_at or "an unknown time"
+    return f"{meta.id} was archived by {who} at {when}"
+
+
+def describe_archived(kind: Kind, resource: _LiveResource) -> str:
+    return f"{kind.value}/{resource.spec.name} ({archived_note(resource.meta)})"

@@ -1,0 +1,264 @@
+"""The Plan (data first, rendered later) and `compute_plan`, the planner's one entry point.
+
+compute_plan: organization guard -> match -> diff per kind -> unmanaged/prune -> predicted
+refusals -> order -> (optional) --target selection. A saved plan (`--out`) is this model
+as JSON: the configuration digest, the live versions of every resource it touches and
+the ordered steps, for `fedctl apply FILE`.
+
+Usage:
+    plan = compute_plan(desired, live, prune=True)
+    plan.to_file("plan.json"); Plan.from_file("plan.json") == plan
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from fedctl.errors import PlanError, UsageError
+from fedctl.plan.actions import Action, Change, Step
+from fedctl.plan.checks import (
+    SelfIdentity,
+    check_organization,
+    check_self,
+    console_managed_ids,
+    console_managed_names,
+    run_checks,
+)
+from fedctl.plan.diff import (
+    DiffContext,
+    PendingChange,
+    PlanOptions,
+    diff_issuers,
+    diff_service_accounts,
+    match_all,
+)
+from fedctl.plan.order import order_drafts
+from fedctl.plan.problems import raise_problems
+from fedctl.plan.prune import diff_unmanaged
+from fedctl.plan.rules import diff_rules
+from fedctl.state import DesiredState, Kind, LiveState, Organization
+
+FORMAT_VERSION = 1
+
+KIND_ALIASES = {
+    "service_account": Kind.SERVICE_ACCOUNT,
+    "service-account": Kind.SERVICE_ACCOUNT,
+    "service_accounts": Kind.SERVICE_ACCOUNT,
+    "issuer": Kind.ISSUER,
+    "issuers": Kind.ISSUER,
+    "rule": Kind.RULE,
+    "rules": Kind.RULE,
+}
+
+__all__ = ["FORMAT_VERSION", "LiveVersion", "Plan", "SelfIdentity", "compute_plan"]
+
+
+class LiveVersion(BaseModel):
+    """What apply compares to detect that the organization moved since the plan."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str
+    updated_at: str | None = None
+    archived_at: str | None = None
+
+
+class Plan(BaseModel):
+    """Everything `fedctl plan` found; renderers turn it into text, JSON or Markdown."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    format_version: int = FORMAT_VERSION
+    organization: Organization
+    config_digest: str = ""
+    changes: tuple[Change, ...] = ()
+    steps: tuple[Step, ...] = ()
+    live_versions: dict[str, LiveVersion] = Field(default_factory=dict)
+    unmanaged: tuple[str, ...] = ()
+    console_managed: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    # Workspace ID -> display name, so outputs can name workspaces (additive to the contract).
+    workspace_names: dict[str, str] = Field(default_factory=dict)
+
+    def is_empty(self) -> bool:
+        return not self.changes
+
+    def counts(self) -> dict[Action, int]:
+        return {action: sum(c.action is action for c in self.changes) for action in Action}
+
+    def to_file(self, path: str | Path) -> None:
+        Path(path).write_text(self.model_dump_json(indent=2) + "\n", encoding="utf-8")
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> Plan:
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise PlanError(f"{path}: cannot read the saved plan ({exc.strerror})") from exc
+        try:
+            plan = cls.model_validate_json(text)
+        except ValidationError as exc:
+            raise PlanError(
+                f"{path}: not a fedctl plan file ({exc.error_count()} problem(s), first at "
+                f"{'.'.join(str(p) for p in exc.errors()[0]['loc']) or 'top level'}); "
+                "write one with `fedctl plan --out FILE`"
+            ) from exc
+        if plan.format_version != FORMAT_VERSION:
+            raise PlanError(
+                f"{path}: plan format_version {plan.format_version} is not supported "
+                f"(this fedctl reads {FORMAT_VERSION}); plan again with this version"
+            )
+        return plan
+
+
+def compute_plan(
+    desired: DesiredState,
+    live: LiveState,
+    *,
+    prune: bool = False,
+    recreate_archived: bool = False,
+    allow_self_lockout: bool = False,
+    self_identity: SelfIdentity | None = None,
+    targets: Sequence[str] = (),
+    config_digest: str = "",
+) -> Plan:
+    """The changes that make `live` match `desired`; raises PlanError for predicted refusals."""
+    check_organization(desired, live)
+    wanted = _parse_targets(targets, desired, live)
+    ctx = DiffContext(
+        desired,
+        live,
+        PlanOptions(prune=prune or desired.prune, recreate_archived=recreate_archived),
+    )
+    match_all(ctx)
+    console_rule_ids, console_issuer_ids = console_managed_ids(live)
+    diff_service_accounts(ctx)
+    diff_issuers(ctx, console_issuer_ids)
+    diff_rules(ctx, console_rule_ids)
+    unmanaged = diff_unmanaged(ctx, console_rule_ids | console_issuer_ids)
+    run_checks(ctx)
+    check_self(
+        ctx, list(ctx.changes.values()), self_identity, allow_self_lockout=allow_self_lockout
+    )
+    raise_problems(ctx.problems)
+    steps, step_id_of_draft = order_drafts(ctx.drafts)
+    changes = _attach_steps(ctx, step_id_of_draft)
+    if wanted:
+        changes, steps = _select_targets(changes, steps, wanted)
+    touched_names = _touched_keys(ctx, changes)
+    return Plan(
+        organization=live.organization,
+        config_digest=config_digest,
+        changes=changes,
+        steps=steps,
+        live_versions={
+            key: LiveVersion(id=meta.id, updated_at=meta.updated_at, archived_at=meta.archived_at)
+            for key, meta in sorted(ctx.touched.items())
+            if key in touched_names
+        },
+        unmanaged=tuple(unmanaged),
+        console_managed=tuple(console_managed_names(live)),
+        warnings=tuple(ctx.warnings),
+        workspace_names={ws.id: ws.name for ws in live.workspaces},
+    )
+
+
+def _attach_steps(ctx: DiffContext, step_id_of_draft: list[int]) -> tuple[Change, ...]:
+    step_ids: dict[tuple[Kind, str], list[int]] = {}
+    for draft, step_id in zip(ctx.drafts, step_id_of_draft, strict=True):
+        if draft.change_key is not None:
+            step_ids.setdefault(draft.change_key, []).append(step_id)
+    changes = [
+        _to_change(pending, tuple(sorted(step_ids.get(key, []))))
+        for key, pending in ctx.changes.items()
+    ]
+    changes.sort(key=lambda c: (c.step_ids[0] if c.step_ids else 0, c.kind.value, c.name))
+    return tuple(changes)
+
+
+def _to_change(pending: PendingChange, step_ids: tuple[int, ...]) -> Change:
+    return Change(
+        kind=pending.kind,
+        name=pending.name,
+        action=pending.action,
+        before=pending.before,
+        after=pending.after,
+        changed_fields=pending.changed_fields,
+        reason=pending.reason,
+        live_id=pending.live_id,
+        ids_retired=pending.ids_retired,
+        in_place_alternative=pending.in_place_alternative,
+        step_ids=step_ids,
+    )
+
+
+def _touched_keys(ctx: DiffContext, changes: Sequence[Change]) -> set[str]:
+    live_ids = {change.live_id for change in changes if change.live_id}
+    return {key for key, meta in ctx.touched.items() if meta.id in live_ids}
+
+
+# --- --target -----------------------------------------------------------------------
+
+
+def _parse_targets(
+    targets: Sequence[str], desired: DesiredState, live: LiveState
+) -> set[tuple[Kind, str]]:
+    wanted: set[tuple[Kind, str]] = set()
+    for target in targets:
+        kind_text, _, name = target.partition("/")
+        kind = KIND_ALIASES.get(kind_text.strip().lower())
+        if kind is None or not name:
+            raise UsageError(
+                f"--target {target}: expected KIND/NAME with KIND one of service_account, "
+                "issuer, rule (e.g. rule/deploy-main)"
+            )
+        known: dict[Kind, set[str]] = {
+            Kind.SERVICE_ACCOUNT: {*desired.service_accounts, *live.service_accounts},
+            Kind.ISSUER: {*desired.issuers, *live.issuers},
+            Kind.RULE: {*desired.rules, *live.rules},
+        }
+        if name not in known[kind]:
+            raise UsageError(f"--target {target}: no {kind.value} of that name is declared or live")
+        wanted.add((kind, name))
+    return wanted
+
+
+def _select_targets(
+    changes: tuple[Change, ...], steps: tuple[Step, ...], wanted: set[tuple[Kind, str]]
+) -> tuple[tuple[Change, ...], tuple[Step, ...]]:
+    """Only the targeted changes, plus every change one of their steps depends on."""
+    change_of_step = {step_id: change for change in changes for step_id in change.step_ids}
+    steps_by_id = {step.id: step for step in steps}
+    selected = {(c.kind, c.name) for c in changes if (c.kind, c.name) in wanted}
+    while True:
+        needed = {
+            dep
+            for change in changes
+            if (change.kind, change.name) in selected
+            for step_id in change.step_ids
+            for dep in steps_by_id[step_id].depends_on
+        }
+        grown = selected | {(change_of_step[d].kind, change_of_step[d].name) for d in needed}
+        if grown == selected:
+            break
+        selected = grown
+    kept_changes = [c for c in changes if (c.kind, c.name) in selected]
+    kept_ids = sorted(step_id for c in kept_changes for step_id in c.step_ids)
+    renumber = {old: new for new, old in enumerate(kept_ids, start=1)}
+    kept_steps = tuple(
+        steps_by_id[old].model_copy(
+            update={
+                "id": renumber[old],
+                "depends_on": tuple(renumber[d] for d in steps_by_id[old].depends_on),
+            }
+        )
+        for old in kept_ids
+    )
+    renumbered = tuple(
+        c.model_copy(update={"step_ids": tuple(renumber[s] for s in c.step_ids)})
+        for c in kept_changes
+    )
+    return renumbered, kept_steps

@@ -1,0 +1,84 @@
+"""Live resources no file declares: listed as unmanaged, archived only with prune.
+
+Console-managed resources are never listed here (they have their own list) and never
+archived; resources named in `settings.protect` are listed but never archived.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from fedctl.plan.actions import Action, Operation
+from fedctl.plan.diff import DiffContext, PendingChange
+from fedctl.plan.diff import draft_archive_service_account as _archive_service_account
+from fedctl.plan.normalise import issuer_view, rule_view, service_account_view
+from fedctl.plan.order import Draft, released
+from fedctl.plan.rules import draft_archive_rule
+from fedctl.state import Kind, LiveMeta
+
+
+def is_protected(kind: Kind, name: str, protect: frozenset[str]) -> bool:
+    """`settings.protect` entries are `kind/name` (or a bare name, for any kind)."""
+    return f"{kind.value}/{name}" in protect or name in protect
+
+
+def diff_unmanaged(ctx: DiffContext, console_ids: set[str]) -> list[str]:
+    """List unclaimed live resources; with prune, archive the unprotected ones."""
+    unmanaged: list[str] = []
+    groups: list[tuple[Kind, dict[str, Any]]] = [
+        (Kind.SERVICE_ACCOUNT, dict(ctx.service_accounts.unclaimed)),
+        (Kind.ISSUER, dict(ctx.issuers.unclaimed)),
+        (Kind.RULE, dict(ctx.rules.unclaimed)),
+    ]
+    for kind, unclaimed in groups:
+        for name, resource in sorted(unclaimed.items()):
+            if resource.meta.id in console_ids:
+                continue
+            unmanaged.append(f"{kind.value}/{name}")
+            if ctx.options.prune and not is_protected(kind, name, ctx.desired.protect):
+                _prune(ctx, kind, resource)
+    return unmanaged
+
+
+def _prune(ctx: DiffContext, kind: Kind, resource: Any) -> None:
+    name: str = resource.spec.name
+    meta: LiveMeta = resource.meta
+    key = (kind, name)
+    views: dict[Kind, Callable[[Any], dict[str, Any]]] = {
+        Kind.SERVICE_ACCOUNT: service_account_view,
+        Kind.ISSUER: issuer_view,
+        Kind.RULE: rule_view,
+    }
+    # Issuer IDs are not configured in workloads; rule and service-account IDs are.
+    retired = (meta.id,) if kind is not Kind.ISSUER else ()
+    ctx.add_change(
+        PendingChange(
+            kind,
+            name,
+            Action.ARCHIVE,
+            before=views[kind](resource.spec),
+            reason="not in the configuration (prune)",
+            live_id=meta.id,
+            ids_retired=retired,
+        )
+    )
+    ctx.touch(kind, name, meta)
+    if kind is Kind.SERVICE_ACCOUNT:
+        _archive_service_account(ctx, resource, key)
+    elif kind is Kind.ISSUER:
+        ctx.archived_ids.add(meta.id)
+        needs = {released(rule.meta.id, meta.id) for rule in ctx.live_rules_referencing(meta.id)}
+        ctx.add_draft(
+            Draft(
+                Operation.ARCHIVE_ISSUER,
+                Kind.ISSUER,
+                name,
+                live_id=meta.id,
+                needs=needs,
+                description=f"archive issuer {name} ({meta.id})",
+            ),
+            key,
+        )
+    else:
+        draft_archive_rule(ctx, resource, name, key)
