@@ -5,8 +5,12 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from fedctl.emulator.server import RunningEmulator
 
 
 @pytest.fixture(autouse=True)
@@ -19,3 +23,12 @@ def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> It
     monkeypatch.setenv("ANTHROPIC_CONFIG_DIR", str(config_dir))
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     yield
+
+
+@pytest.fixture
+def emulator() -> Iterator[RunningEmulator]:
+    """A fresh in-memory emulator on a free loopback port, with production and staging."""
+    from fedctl.emulator.server import running_emulator
+
+    with running_emulator(workspaces=("production", "staging")) as running:
+        yield running

@@ -1,0 +1,92 @@
+"""Local emulator of the WIF part of the Anthropic Admin API: a real HTTP server over SQLite.
+
+It is a second, independent reading of /work/shared/admin-api.md (the wire contract): it
+imports nothing from fedctl's other packages, so fedctl and the emulator cannot agree on
+the same mistake. Layout: `server.py` (start/stop, uvicorn in a thread) -> `app.py` and
+`routes.py` (HTTP, auth, errors, faults) -> `store.py` (= `db.py` + `accounts.py` +
+`issuers.py` + `rules.py`, all semantics) and `exchange.py` (token exchange); `validation`,
+`tenancy` and `cel` hold the rules; `seed.py` loads Console-made resources; `faults.py`
+draws injected faults.
+
+Choices taken where the contract is open (numbers are §8.1 items unless marked §):
+
+1. Admin API keys (`sk-ant-admin01-`, in `x-api-key` or as a bearer token) get
+   403 permission_error on every service-account, issuer, rule and membership endpoint.
+   On /v1/organizations/me and the workspace endpoints they get 401 (the emulator has no
+   Admin API keys to accept). Any other `x-api-key`, and any unknown bearer, is 401.
+2. A missing `anthropic-version` is accepted; a present one must look like a version date
+   (`2023-06-01`, `2026-10-21`, ...), else 400. `anthropic-beta` and `?beta=true` are ignored.
+3. OAuth-caller limits (§5.9) are 403 permission_error: creating or sending
+   organization_role "admin" with a federated token; creating, updating, archiving or
+   changing the workspaces of a rule whose current or new scope is anything but
+   workspace:developer / workspace:inference (every API caller; only `--seed`, acting as
+   the Console, may); updating an issuer that backs a *live* rule with such a scope.
+   Body validation (400) runs before this permission check, so `org:admin` on a
+   developer target is 400, on an admin target 403.
+4. Archived resources keep their names reserved: a duplicate of an archived name is 409.
+5. Unknown path IDs are 404 not_found_error; unknown body references (issuer_id,
+   target.service_account_id, workspace_id, service_account_id) are 400.
+6. Archived references in bodies (issuer, service account, workspace) are 400.
+7. Rule create with both workspace_id and applies_to_all_workspaces: accepted, both kept.
+8. A created rule shows `workspace_ids = [workspace_id]` and legacy `workspace_id = null`.
+9. `null` on update means "unchanged" for every field except description (cleared to "")
+   and rule attributes (cleared to null).
+10. `null` check_jti / max_jwt_lifetime_seconds on issuer create means the default.
+11. A never-set description is `null`; after a `null` update it is `""`.
+12. RuleMatch always carries all four keys, unset ones `null`; `claims: {}` reads `null`.
+13. Explicit membership rows have `implicit: false`.
+14. Every successful update bumps updated_at/updated_by (a no-op update too); a repeated
+    archive changes nothing and returns the original archived_at. Archive does not touch
+    updated_at.
+15. Every opaque-cursor list is newest first by created_at (strictly increasing in the
+    emulator) with the ID as tie-breaker; membership lists are newest membership first.
+16. Cursors are opaque (`page_` + base64 of the listing and the last item served). A cursor
+    from another listing (other query, other parent) or whose item has left the listing
+    (archived, removed) is 400; so is a malformed one.
+17. `limit` outside 1-100 (workspaces: 1-1000) or not an integer is 400, never clamped.
+18. oauth_scope: space-separated tokens from {workspace:developer, workspace:inference,
+    workspace:manage_tunnels, org:admin}; unknown or repeated tokens are 400.
+19. Shared issuers and pinning claims are in `tenancy.py` (GitHub Actions, GitLab,
+    Buildkite, Terraform Cloud, Google, keyed by exact issuer_url). A condition pins when
+    it reads one of the pinning claims (text heuristic, `claims.X` or `claims["X"]`).
+    A subject_prefix pins when its tenant segment is closed before any `*`.
+20. CEL: parsed with cel-python; refused when blank, unparsable, not naming `claims`, or
+    evaluating to true with `claims` unbound (constant true). No type checking. URLs:
+    https, port 443, no IP literal, no `localhost`, no single-label host, no .local /
+    .internal / .localhost / .localdomain / .lan / .home.arpa suffix, no userinfo; DNS is
+    never resolved (the real service does resolve).
+21. `match.subject_prefix: ""` is treated as unset (and reads back `null`).
+22. Removing a rule's last explicit enablement is allowed; the rule then cannot mint.
+23. Archiving a rule leaves applies_to_all_workspaces unchanged.
+24. Updating an implicit or missing membership is 404; adding or updating one for an
+    archived service account is 400. DELETE for an archived service account is allowed.
+25. Enabling a rule in an unknown or archived workspace is 400; an unknown rule is 404.
+26. A duplicate-name 409 carries `x-should-retry: false` (the real server's behaviour is
+    unknown).
+27. No rate limits unless injected (faults).
+28. Token exchange audience: when a rule sets no `match.audience`, `aud` must contain
+    `https://api.anthropic.com`.
+29. Exchange with service_account_id missing is 400; not the rule's target is 401.
+30. Path workspace IDs must be real `wrkspc_` IDs; `default` in a path is 404.
+
+Also:
+- §5.8 project decision: a rule enabled in an explicit workspace its target service
+  account is not a member of is refused with 400 at create, at update (including a
+  retarget) and at workspace enable. The default workspace is implicit;
+  applies_to_all_workspaces is not checked. Removing a membership is never refused.
+- Token exchange: inline JWKS only; an issuer in discovery or explicit_url mode is
+  refused with 401 whose message says the emulator does not fetch keys. A jti is recorded
+  only when an exchange succeeds. Without workspace_id, the rule must have exactly one
+  enabled workspace (Doc:Ref reading). Unknown exchange body fields are ignored. Denial
+  reasons are kept in `RunningEmulator.exchange_history`.
+- Minted tokens: `sk-ant-oat01-` + random; only a hash is stored. An org:admin token acts
+  as its service account (actor `svac_...`) while that account is a live admin; otherwise,
+  and for workspace-scoped tokens, admin endpoints answer 403.
+- Faults apply to every /v1 request, token exchange included, drawn in arrival order
+  from the seed (see `faults.py`). 429 carries `retry-after: 1`. `stale-read` serves the
+  version before the latest write (or 404 / absence for a fresh create) of service
+  accounts, issuers and rules (gets and lists) while that write is younger than the read
+  lag; memberships, enablements and workspaces are always fresh.
+- Workspaces are read-only through the API; `--workspace` and the seed create them.
+  Workspace lists are oldest first.
+"""

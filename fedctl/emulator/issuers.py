@@ -1,0 +1,201 @@
+"""Federation issuers (contract §2.5, §3.2, §3.3, §5.3, §5.6, §5.9).
+
+Issuers can be renamed and repointed; an OAuth caller may not touch one that backs a
+Console-managed rule, and an issuer_url move onto a shared platform is checked against
+every live rule under it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fedctl.emulator.db import Actor, StoreCore, new_id
+from fedctl.emulator.tenancy import pins_tenant, shared_platform, tenant_message
+from fedctl.emulator.validation import (
+    bad_request,
+    bool_field,
+    check_issuer_urls,
+    check_jwks,
+    check_name,
+    conflict,
+    forbidden,
+    int_field,
+    is_api_manageable,
+    not_found,
+    object_body,
+    string_field,
+)
+
+MAX_JWT_LIFETIME = 176400
+ISSUER_UPDATE_FIELDS = {
+    "name",
+    "issuer_url",
+    "jwks",
+    "check_jti",
+    "max_jwt_lifetime_seconds",
+    "jwks_polling_disabled",
+}
+
+
+class IssuerStore(StoreCore):
+    """Issuer operations of the emulated API."""
+
+    def create_issuer(self, actor: Actor, body: Any) -> dict[str, Any]:
+        body = object_body(
+            body, {"name", "issuer_url", "jwks", "check_jti", "max_jwt_lifetime_seconds"}
+        )
+        name = check_name(string_field(body, "name", required=True) or "")
+        issuer_url = string_field(body, "issuer_url", required=True) or ""
+        if "jwks" in body and body["jwks"] is None:
+            raise bad_request("jwks: must be an object, not null")
+        jwks = check_jwks(body.get("jwks", {"type": "discovery"}))
+        check_issuer_urls(issuer_url, jwks)
+        # null means "use the default" for these two (§8.1 item 10).
+        check_jti = bool_field(body, "check_jti", nullable=True)
+        lifetime = int_field(
+            body, "max_jwt_lifetime_seconds", low=1, high=MAX_JWT_LIFETIME, nullable=True
+        )
+        with self._write():
+            if self._name_taken("federation_issuer", name):
+                raise conflict(
+                    f"A federation issuer named {name!r} already exists "
+                    "(archived issuers keep their names)."
+                )
+            now = self._now()
+            issuer_id = new_id("fdis_")
+            doc: dict[str, Any] = {
+                "type": "federation_issuer",
+                "id": issuer_id,
+                "name": name,
+                "issuer_url": issuer_url,
+                "jwks": jwks,
+                "check_jti": True if check_jti is None else check_jti,
+                "max_jwt_lifetime_seconds": 3600 if lifetime is None else lifetime,
+                "jwks_polling_disabled_at": None,
+                # The emulator never polls, so there is no poll status to report.
+                "poll_status": None,
+                "created_at": now,
+                "created_by_actor_id": actor.actor_id,
+                "updated_at": now,
+                "updated_by_actor_id": actor.actor_id,
+                "archived_at": None,
+                "archived_by_actor_id": None,
+            }
+            self._save("federation_issuer", doc, new=True)
+            self._remember(issuer_id, None)
+            return doc
+
+    def get_issuer(self, issuer_id: str, *, stale: bool = False) -> dict[str, Any]:
+        with self._read():
+            doc = self._resource("federation_issuer", issuer_id)
+            if doc is not None and stale:
+                lagging, previous = self._stale_version(issuer_id)
+                doc = previous if lagging else doc
+        if doc is None:
+            raise not_found("Federation issuer")
+        return doc
+
+    def list_issuers(
+        self, *, limit: int, page: str | None, include_archived: bool, stale: bool = False
+    ) -> dict[str, Any]:
+        with self._read():
+            docs = self._maybe_stale(self._resources("federation_issuer"), stale=stale)
+        docs = [doc for doc in docs if include_archived or doc["archived_at"] is None]
+        data, next_page = self._page(
+            f"issuers:{include_archived}", docs, lambda doc: str(doc["id"]), limit=limit, page=page
+        )
+        return {"data": data, "next_page": next_page}
+
+    def update_issuer(self, actor: Actor, issuer_id: str, body: Any) -> dict[str, Any]:
+        body = object_body(body, ISSUER_UPDATE_FIELDS)
+        with self._write():
+            doc = self._require_issuer(issuer_id)
+            before = dict(doc)
+            if doc["archived_at"] is not None:
+                raise bad_request(
+                    "This federation issuer is archived and cannot be updated; "
+                    "create a new issuer instead."
+                )
+            live_rules = self._live_rules_of_issuer(issuer_id)
+            if not actor.is_console and any(
+                not is_api_manageable(rule["oauth_scope"]) for rule in live_rules
+            ):
+                raise forbidden(
+                    "This issuer backs a rule whose oauth_scope is not workspace:developer or "
+                    "workspace:inference; only a Console session may update it."
+                )
+            self._apply_issuer_changes(doc, body)
+            if body.get("name") is not None and self._name_taken(
+                "federation_issuer", doc["name"], except_id=issuer_id
+            ):
+                raise conflict(f"A federation issuer named {doc['name']!r} already exists.")
+            platform = shared_platform(doc["issuer_url"])
+            if platform is not None and doc["issuer_url"] != before["issuer_url"]:
+                loose = [
+                    rule["name"] for rule in live_rules if not pins_tenant(platform, rule["match"])
+                ]
+                if loose:
+                    raise bad_request(
+                        f"issuer_url: live rules under this issuer do not pin a tenant "
+                        f"({', '.join(sorted(loose))}); {tenant_message(platform)}"
+                    )
+            doc["updated_at"], doc["updated_by_actor_id"] = self._now(), actor.actor_id
+            self._save("federation_issuer", doc, new=False)
+            self._remember(issuer_id, before)
+            return doc
+
+    def _apply_issuer_changes(self, doc: dict[str, Any], body: dict[str, Any]) -> None:
+        """Null means "unchanged" for every issuer field (§2.5.4, §8.1 item 9)."""
+        name = string_field(body, "name", nullable=True)
+        if name is not None:
+            doc["name"] = check_name(name)
+        issuer_url = string_field(body, "issuer_url", nullable=True)
+        if body.get("jwks") is not None:
+            doc["jwks"] = check_jwks(body["jwks"])
+        if issuer_url is not None:
+            doc["issuer_url"] = issuer_url
+        if issuer_url is not None or body.get("jwks") is not None:
+            check_issuer_urls(doc["issuer_url"], doc["jwks"])
+        check_jti = bool_field(body, "check_jti", nullable=True)
+        if check_jti is not None:
+            doc["check_jti"] = check_jti
+        lifetime = int_field(
+            body, "max_jwt_lifetime_seconds", low=1, high=MAX_JWT_LIFETIME, nullable=True
+        )
+        if lifetime is not None:
+            doc["max_jwt_lifetime_seconds"] = lifetime
+        polling_disabled = bool_field(body, "jwks_polling_disabled", nullable=True)
+        if polling_disabled is True:
+            raise bad_request("jwks_polling_disabled: only false is accepted (it resumes polling)")
+        if polling_disabled is False:
+            doc["jwks_polling_disabled_at"] = None
+
+    def archive_issuer(self, actor: Actor, issuer_id: str) -> dict[str, Any]:
+        with self._write():
+            doc = self._require_issuer(issuer_id)
+            if doc["archived_at"] is not None:
+                return doc
+            blocking = [rule["name"] for rule in self._live_rules_of_issuer(issuer_id)]
+            if blocking:
+                raise bad_request(
+                    "Cannot archive an issuer referenced by live federation rules "
+                    f"({', '.join(sorted(blocking))}); archive those rules first."
+                )
+            before = dict(doc)
+            doc["archived_at"], doc["archived_by_actor_id"] = self._now(), actor.actor_id
+            self._save("federation_issuer", doc, new=False)
+            self._remember(issuer_id, before)
+            return doc
+
+    def _require_issuer(self, issuer_id: str) -> dict[str, Any]:
+        doc = self._resource("federation_issuer", issuer_id)
+        if doc is None:
+            raise not_found("Federation issuer")
+        return doc
+
+    def _live_rules_of_issuer(self, issuer_id: str) -> list[dict[str, Any]]:
+        return [
+            rule
+            for rule in self._resources("federation_rule")
+            if rule["archived_at"] is None and rule["issuer_id"] == issuer_id
+        ]

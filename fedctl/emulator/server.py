@@ -1,0 +1,168 @@
+"""Runs the emulator: uvicorn in a background thread on a loopback port, stopped cleanly.
+
+Used by `fedctl emulator`, by `fedctl ... --local` and by the test fixtures.
+
+    with running_emulator(workspaces=["production"]) as emulator:
+        httpx.get(emulator.base_url + "/v1/organizations/me",
+                  headers={"authorization": f"Bearer {emulator.admin_token}"})
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import uvicorn
+from starlette.types import Scope
+
+from fedctl.emulator.app import EmulatorContext, build_app
+from fedctl.emulator.faults import FaultConfig
+from fedctl.emulator.seed import load_seed
+from fedctl.emulator.store import Store
+
+__all__ = [
+    "DEFAULT_ADMIN_TOKEN",
+    "DEFAULT_ORGANIZATION_ID",
+    "FaultConfig",
+    "RunningEmulator",
+    "running_emulator",
+    "start_emulator",
+]
+
+# A documented local credential, not a secret: it only opens the local emulator.
+DEFAULT_ADMIN_TOKEN = "sk-ant-oat01-local-emulator-admin"  # noqa: S105
+DEFAULT_ORGANIZATION_ID = "7f3c2a10-5b1e-4c8a-9d2f-0e6a1b4c8d01"
+STARTUP_TIMEOUT_SECONDS = 15.0
+
+
+class RunningEmulator:
+    """A started emulator; `stop()` shuts it down and closes its state file."""
+
+    def __init__(
+        self,
+        *,
+        server: uvicorn.Server,
+        thread: threading.Thread,
+        context: EmulatorContext,
+        base_url: str,
+    ) -> None:
+        self._server = server
+        self._thread = thread
+        self._context = context
+        self.base_url = base_url
+        self.admin_token = context.admin_token
+        self.organization_id = context.store.organization_id
+        self.store = context.store
+        self.exchange_history = context.exchange.history
+
+    def __repr__(self) -> str:  # never show the token
+        return f"RunningEmulator(base_url={self.base_url!r})"
+
+    def stop(self) -> None:
+        self._server.should_exit = True
+        self._thread.join(timeout=10)
+        self._context.store.close()
+
+    def set_faults(self, faults: FaultConfig) -> None:
+        self._context.set_faults(faults)
+
+    def requests(self) -> list[tuple[str, str]]:
+        with self._context.log_lock:
+            return list(self._context.request_log)
+
+    def reset_request_log(self) -> None:
+        with self._context.log_lock:
+            self._context.request_log.clear()
+
+
+def start_emulator(
+    *,
+    state_path: str | None = None,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    admin_token: str = DEFAULT_ADMIN_TOKEN,
+    workspaces: Sequence[str] = (),
+    seed_path: str | None = None,
+    faults: FaultConfig | None = None,
+    organization_id: str = DEFAULT_ORGANIZATION_ID,
+    organization_name: str = "Local Emulator Org",
+) -> RunningEmulator:
+    """Start serving; returns once the server accepts connections (port 0 = a free port)."""
+    store = Store(state_path, organization_id=organization_id, organization_name=organization_name)
+    try:
+        for name in workspaces:
+            store.ensure_workspace(name)
+        if seed_path is not None:
+            load_seed(store, seed_path)
+        context = EmulatorContext(store, admin_token)
+        context.set_faults(faults or FaultConfig())
+        sock = _bind(host, port)
+    except BaseException:
+        store.close()
+        raise
+    config = uvicorn.Config(
+        build_app(context),
+        log_config=None,
+        log_level="warning",
+        access_log=False,
+        lifespan="off",
+        timeout_graceful_shutdown=2,
+    )
+    server = uvicorn.Server(config)
+    context.drop_connection = lambda scope: _abort_connection(server, scope)
+    thread = threading.Thread(
+        target=server.run, kwargs={"sockets": [sock]}, name="fedctl-emulator", daemon=True
+    )
+    thread.start()
+    _wait_until_started(server, thread, store)
+    bound_host, bound_port = sock.getsockname()[:2]
+    shown_host = f"[{bound_host}]" if ":" in bound_host else bound_host
+    return RunningEmulator(
+        server=server, thread=thread, context=context, base_url=f"http://{shown_host}:{bound_port}"
+    )
+
+
+@contextmanager
+def running_emulator(**kwargs: Any) -> Iterator[RunningEmulator]:
+    """`start_emulator(**kwargs)`, stopped on exit."""
+    emulator = start_emulator(**kwargs)
+    try:
+        yield emulator
+    finally:
+        emulator.stop()
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
+    sock.listen(128)
+    sock.setblocking(False)
+    return sock
+
+
+def _wait_until_started(server: uvicorn.Server, thread: threading.Thread, store: Store) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            server.should_exit = True
+            store.close()
+            raise RuntimeError("the emulator did not start serving")
+        time.sleep(0.005)
+
+
+def _abort_connection(server: uvicorn.Server, scope: Scope) -> None:
+    """Drop the client's TCP connection without a response (reset / lost-response faults)."""
+    client = tuple(scope.get("client") or ())
+    for connection in list(server.server_state.connections):
+        if getattr(connection, "client", None) == client:
+            connection.transport.abort()
