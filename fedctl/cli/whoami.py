@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from fedctl.cli.options import api_options
+
+if TYPE_CHECKING:
+    from fedctl.api.client import AdminClient
 
 
 @click.command("whoami")
@@ -43,7 +46,8 @@ def command(
         click.echo(render_text(identity))
 
 
-def describe_identity(client: Any) -> dict[str, Any]:
+def describe_identity(client: AdminClient) -> dict[str, Any]:
+    """Organization, base URL and credential; for a federated token its account and rule."""
     from fedctl.api import resources
 
     organization = resources.get_organization(client)

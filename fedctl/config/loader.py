@@ -10,6 +10,7 @@ and refuse duplicate keys, which PyYAML would silently let the last one win.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 import yaml
@@ -136,7 +137,7 @@ class _Builder:
                 self._error(
                     key_node,
                     (*path, str(key)),
-                    f"duplicate key {key!r}; it is already set at {seen[key]}",
+                    f"duplicate key {_quote(key)}; it is already set at {seen[key]}",
                 )
                 continue
             seen[key] = self.location(key_node)
@@ -190,3 +191,10 @@ def format_path(path: DataPath) -> str:
         else:
             text += f".{part}" if text else part
     return text
+
+
+def _quote(value: object) -> str:
+    try:
+        return json.dumps(value)
+    except (TypeError, ValueError):
+        return str(value)

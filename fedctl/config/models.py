@@ -197,7 +197,9 @@ def _check_unique_kids(keys: list[Jwk]) -> None:
     seen: set[str] = set()
     for index, key in enumerate(keys):
         if key.kid in seen:
-            raise _fail(f"kid {_q(key.kid)} appears twice; every key needs its own kid", at=index)
+            raise _fail(
+                f"kid {_q(key.kid)} appears twice; every key needs its own kid", at=["keys", index]
+            )
         seen.add(key.kid)
 
 

@@ -39,7 +39,7 @@ def _diagnostic(
     extra = context.get("at")
     path: DataPath = (*prefix, *walked.path)
     if extra is not None:
-        path = (*path, *(extra.split(".") if isinstance(extra, str) else (extra,)))
+        path = (*path, *(extra if isinstance(extra, list | tuple) else (extra,)))
     if detail["type"] == "extra_forbidden" or walked.key_error:
         location = locations.key_at(path)
     else:
@@ -152,7 +152,7 @@ def _message(detail: ErrorDetails, walked: _Walked, *, sensitive: bool) -> str:
     if kind == "string_too_long":
         return f"is {len(value)} characters long; at most {context.get('max_length')} are allowed"
     if kind == "too_short":
-        return f"needs at least {context.get('min_length')} item(s)"
+        return f"is empty; give at least {context.get('min_length')} entry"
     if kind == "union_tag_invalid":
         shown = _show(context.get("tag"))
         return f"type {shown} is unknown; use {context.get('expected_tags', 'a known type')}"
@@ -188,10 +188,10 @@ def _unknown_key(walked: _Walked) -> str:
     allowed = sorted(parent.model_fields) if parent is not None else []
     close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
     if close:
-        return f"unknown key {key!r}; did you mean {close[0]!r}?"
+        return f"unknown key {_show(key)}; did you mean {_show(close[0])}?"
     if allowed:
-        return f"unknown key {key!r}; expected one of: {', '.join(allowed)}"
-    return f"unknown key {key!r}"
+        return f"unknown key {_show(key)}; expected one of: {', '.join(allowed)}"
+    return f"unknown key {_show(key)}"
 
 
 def _kind_of(value: object) -> str:
@@ -199,8 +199,10 @@ def _kind_of(value: object) -> str:
         return "null"
     if isinstance(value, bool):
         return "a boolean"
-    if isinstance(value, int | float):
+    if isinstance(value, int):
         return "a number"
+    if isinstance(value, float):
+        return "a decimal number"
     if isinstance(value, str):
         return "text"
     if isinstance(value, list):

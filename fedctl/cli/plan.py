@@ -1,0 +1,146 @@
+"""`fedctl plan`: compare the configuration with the live organization and show the changes.
+
+Runs on a read-only client (any method but GET is refused before it leaves the
+process), so a plan can never write.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import TYPE_CHECKING
+
+import click
+
+from fedctl.cli.options import api_options, config_options
+
+if TYPE_CHECKING:
+    from fedctl.plan.plan import Plan
+
+FORMATS = ("text", "json", "markdown")
+
+
+def use_colour(no_color: bool) -> bool:
+    """Colour only on a terminal, and never with --no-color or NO_COLOR (no-color.org)."""
+    if no_color or "NO_COLOR" in os.environ:
+        return False
+    return sys.stdout.isatty()
+
+
+@click.command("plan")
+@config_options
+@api_options
+@click.option(
+    "--prune",
+    is_flag=True,
+    default=None,
+    help="Archive live resources no file declares (except settings.protect).",
+)
+@click.option(
+    "--target",
+    "targets",
+    multiple=True,
+    metavar="KIND/NAME",
+    help="Plan only this resource and what it needs (repeatable).",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--template",
+    "template_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Jinja2 template for --format markdown.",
+)
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Save the plan for `fedctl apply FILE`.",
+)
+@click.option(
+    "--detailed-exitcode",
+    is_flag=True,
+    help="Exit 0 when there are no changes, 2 when there are, 1 on error.",
+)
+@click.option("--no-color", is_flag=True, help="No colour in the text output (also NO_COLOR).")
+@click.option(
+    "--recreate-archived",
+    is_flag=True,
+    help="Create again declared resources whose only live copy is archived.",
+)
+@click.option(
+    "--allow-self-lockout",
+    is_flag=True,
+    help="Allow changes to the rule, issuer or service account fedctl authenticates through.",
+)
+def command(
+    path: str,
+    variables: tuple[str, ...],
+    var_files: tuple[str, ...],
+    base_url: str | None,
+    auth_token: str | None,
+    parallelism: int,
+    local_state: str | None,
+    prune: bool | None,
+    targets: tuple[str, ...],
+    output_format: str,
+    template_path: str | None,
+    out_path: str | None,
+    detailed_exitcode: bool,
+    no_color: bool,
+    recreate_archived: bool,
+    allow_self_lockout: bool,
+) -> None:
+    """Compare the configuration at PATH with the live organization and show the changes."""
+    from fedctl.api.connect import open_client
+    from fedctl.errors import UsageError
+    from fedctl.plan.pipeline import plan_from_config
+
+    if template_path and output_format != "markdown":
+        raise UsageError("--template applies to --format markdown only")
+    with open_client(
+        base_url=base_url,
+        auth_token=auth_token,
+        parallelism=parallelism,
+        read_only=True,
+        local_state=local_state,
+    ) as client:
+        plan, _live, _config = plan_from_config(
+            path,
+            variables=variables,
+            var_files=var_files,
+            client=client,
+            prune=prune,
+            targets=targets,
+            recreate_archived=recreate_archived,
+            allow_self_lockout=allow_self_lockout,
+        )
+    if out_path:
+        plan.to_file(out_path)
+    click.echo(_render(plan, output_format, template_path, use_colour(no_color)), nl=False)
+    if out_path and output_format == "text":
+        click.echo(f"\nSaved the plan to {out_path}; run `fedctl apply {out_path}` to apply it.")
+    if detailed_exitcode and not plan.is_empty():
+        raise click.exceptions.Exit(2)
+
+
+def _render(plan: Plan, output_format: str, template_path: str | None, colour: bool) -> str:
+    if output_format == "json":
+        from fedctl.render.json import render_json
+
+        return render_json(plan)
+    if output_format == "markdown":
+        from fedctl.render.markdown import render_markdown
+
+        return render_markdown(plan, template_path=template_path)
+    from fedctl.render.text import render_text
+
+    return render_text(plan, color=colour)

@@ -1,0 +1,229 @@
+"""Config -> DesiredState: server defaults filled in, workspaces resolved to IDs.
+
+Knows nothing of HTTP: the caller passes the organization's workspaces (from the API,
+a snapshot or a test). The result compares field by field with a LiveState, so the
+normalisation rules of fedctl/state.py are applied here (description "" when omitted,
+unset matchers None, every jwks key of its variant present).
+
+    desired = build_desired(config, live.workspaces)
+    desired.rules["deploy-main"].workspace_ids   # frozenset({"wrkspc_01..."})
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from fedctl.config.loaded import Config
+from fedctl.config.models import (
+    DiscoveryJwks,
+    ExplicitUrlJwks,
+    InlineJwks,
+    Issuer,
+    Rule,
+    RuleMatch,
+    ServiceAccount,
+)
+from fedctl.errors import PlanError
+from fedctl.state import (
+    DesiredState,
+    IssuerSpec,
+    Kind,
+    RuleMatchSpec,
+    RuleSpec,
+    ServiceAccountSpec,
+    Workspace,
+    WorkspaceRole,
+)
+
+DEFAULT_WORKSPACE = "default"
+WORKSPACE_ID_PREFIX = "wrkspc_"
+
+
+class WorkspaceResolver:
+    """Turns the config's workspace references (name, `wrkspc_` ID, "default") into IDs.
+
+    Names match exactly; zero or several active matches, or an archived workspace, are
+    errors, because writes to archived workspaces fail (admin-api.md §2.8.2).
+    """
+
+    def __init__(self, config: Config, workspaces: Sequence[Workspace]) -> None:
+        self.config = config
+        self.workspaces = tuple(workspaces)
+
+    def resolve(self, ref: str, kind: Kind, name: str, field_path: str) -> str:
+        candidates = self._candidates(ref)
+        where = self.config.describe(kind, name, field_path)
+        active = [workspace for workspace in candidates if not workspace.archived]
+        if len(active) == 1:
+            return active[0].id
+        if len(active) > 1:
+            ids = ", ".join(sorted(workspace.id for workspace in active))
+            raise PlanError(
+                f"{where}: workspace {ref!r} is ambiguous ({len(active)} workspaces have "
+                f"that name: {ids}); write the wrkspc_ ID instead",
+                [f"{kind.value}/{name}"],
+            )
+        if candidates:
+            raise PlanError(
+                f"{where}: workspace {ref!r} is archived; an archived workspace refuses "
+                "memberships and rules, so remove it from the configuration",
+                [f"{kind.value}/{name}"],
+            )
+        raise PlanError(f"{where}: {self._unknown(ref)}", [f"{kind.value}/{name}"])
+
+    def default_id(self) -> str | None:
+        for workspace in self.workspaces:
+            if workspace.is_default:
+                return workspace.id
+        return None
+
+    def _candidates(self, ref: str) -> list[Workspace]:
+        if ref == DEFAULT_WORKSPACE:
+            return [workspace for workspace in self.workspaces if workspace.is_default]
+        if ref.startswith(WORKSPACE_ID_PREFIX):
+            return [workspace for workspace in self.workspaces if workspace.id == ref]
+        return [workspace for workspace in self.workspaces if workspace.name == ref]
+
+    def _unknown(self, ref: str) -> str:
+        if ref == DEFAULT_WORKSPACE:
+            return "the organization's default workspace is not among the workspaces read"
+        names = sorted({w.name for w in self.workspaces if not w.archived and not w.is_default})
+        known = ", ".join(names) if names else "none besides the default"
+        what = "ID" if ref.startswith(WORKSPACE_ID_PREFIX) else "name"
+        return f"no workspace has the {what} {ref!r} (workspaces: {known}); check the spelling"
+
+
+def build_desired(config: Config, workspaces: Sequence[Workspace]) -> DesiredState:
+    """The normalised desired state; raises PlanError for workspaces that cannot be resolved."""
+    resolver = WorkspaceResolver(config, workspaces)
+    service_accounts = {
+        account.name: service_account_spec(account, resolver) for account in config.service_accounts
+    }
+    issuers = {issuer.name: issuer_spec(issuer) for issuer in config.issuers}
+    rules = {rule.name: rule_spec(rule, resolver) for rule in config.rules}
+    for rule in rules.values():
+        _check_membership(config, resolver, rule, service_accounts.get(rule.service_account_name))
+    return DesiredState(
+        organization_id=config.organization_id,
+        service_accounts=service_accounts,
+        issuers=issuers,
+        rules=rules,
+        previous_names=_previous_names(config),
+        prune=config.settings.prune,
+        protect=frozenset(config.settings.protect),
+    )
+
+
+def service_account_spec(
+    account: ServiceAccount, resolver: WorkspaceResolver
+) -> ServiceAccountSpec:
+    memberships: dict[str, WorkspaceRole] = {}
+    for index, membership in enumerate(account.workspaces):
+        field_path = f"workspaces[{index}].workspace"
+        workspace_id = resolver.resolve(
+            membership.workspace, Kind.SERVICE_ACCOUNT, account.name, field_path
+        )
+        if workspace_id in memberships:
+            where = resolver.config.describe(Kind.SERVICE_ACCOUNT, account.name, field_path)
+            raise PlanError(
+                f"{where}: {membership.workspace!r} is the same workspace ({workspace_id}) as an "
+                "earlier membership; give each workspace one role",
+                [f"{Kind.SERVICE_ACCOUNT.value}/{account.name}"],
+            )
+        memberships[workspace_id] = membership.role
+    return ServiceAccountSpec(
+        name=account.name,
+        description=account.description or "",
+        organization_role=account.organization_role,
+        memberships=memberships,
+    )
+
+
+def issuer_spec(issuer: Issuer) -> IssuerSpec:
+    return IssuerSpec(
+        name=issuer.name,
+        issuer_url=issuer.issuer_url,
+        jwks=normalise_jwks(issuer.jwks),
+        max_jwt_lifetime_seconds=issuer.max_jwt_lifetime_seconds,
+        check_jti=issuer.check_jti,
+    )
+
+
+def normalise_jwks(jwks: DiscoveryJwks | ExplicitUrlJwks | InlineJwks) -> dict[str, Any]:
+    """The API's shape of each variant, every key present (admin-api.md §3.3)."""
+    if isinstance(jwks, DiscoveryJwks):
+        return {
+            "type": "discovery",
+            "discovery_base": jwks.discovery_base,
+            "ca_cert_pem": jwks.ca_cert_pem,
+        }
+    if isinstance(jwks, ExplicitUrlJwks):
+        return {"type": "explicit_url", "url": jwks.url, "ca_cert_pem": jwks.ca_cert_pem}
+    if jwks.keys is None:  # load_config reads keys_file; a bare model may still hold it
+        raise PlanError(f"jwks.keys_file {jwks.keys_file!r} was not read; load with load_config")
+    return {"type": "inline", "keys": [key.model_dump(mode="json") for key in jwks.keys]}
+
+
+def rule_spec(rule: Rule, resolver: WorkspaceResolver) -> RuleSpec:
+    workspace_ids = frozenset(
+        resolver.resolve(ref, Kind.RULE, rule.name, f"workspaces[{index}]")
+        for index, ref in enumerate(rule.workspaces or ())
+    )
+    return RuleSpec(
+        name=rule.name,
+        issuer_name=rule.issuer,
+        service_account_name=rule.service_account,
+        description=rule.description or "",
+        match=normalise_match(rule.match),
+        oauth_scope=rule.oauth_scope,
+        workspace_ids=workspace_ids,
+        applies_to_all_workspaces=rule.applies_to_all_workspaces,
+        token_lifetime_seconds=rule.token_lifetime_seconds,
+    )
+
+
+def normalise_match(match: RuleMatch) -> RuleMatchSpec:
+    """Unset, empty claims and "" subject_prefix all become None (fedctl/state.py)."""
+    return RuleMatchSpec(
+        subject_prefix=match.subject_prefix or None,
+        audience=match.audience or None,
+        claims=dict(match.claims) if match.claims else None,
+        condition=match.condition or None,
+    )
+
+
+def _check_membership(
+    config: Config,
+    resolver: WorkspaceResolver,
+    rule: RuleSpec,
+    account: ServiceAccountSpec | None,
+) -> None:
+    """Each explicit workspace of a rule must be one its service account is a member of.
+
+    The default workspace is implicit (admin-api.md §2.3). This repeats the offline check
+    on resolved IDs, where a name and an ID of one workspace finally compare equal.
+    """
+    if account is None or rule.applies_to_all_workspaces:
+        return
+    allowed = set(account.memberships) | {resolver.default_id()}
+    for workspace_id in sorted(rule.workspace_ids - allowed):
+        where = config.describe(Kind.RULE, rule.name, "workspaces")
+        raise PlanError(
+            f"{where}: service account {account.name!r} is not a member of workspace "
+            f"{workspace_id}; add the membership under the account's workspaces",
+            [f"{Kind.RULE.value}/{rule.name}", f"{Kind.SERVICE_ACCOUNT.value}/{account.name}"],
+        )
+
+
+def _previous_names(config: Config) -> dict[tuple[Kind, str], tuple[str, ...]]:
+    renames: dict[tuple[Kind, str], tuple[str, ...]] = {}
+    items: list[tuple[Kind, ServiceAccount | Issuer | Rule]] = [
+        *((Kind.SERVICE_ACCOUNT, account) for account in config.service_accounts),
+        *((Kind.ISSUER, issuer) for issuer in config.issuers),
+        *((Kind.RULE, rule) for rule in config.rules),
+    ]
+    for kind, item in items:
+        if item.previous_names:
+            renames[(kind, item.name)] = tuple(item.previous_names)
+    return renames

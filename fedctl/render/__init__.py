@@ -1,0 +1,1 @@
+"""Plan -> text for people (text, Markdown) and for tools (JSON). Never calls the API."""

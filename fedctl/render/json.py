@@ -1,0 +1,63 @@
+"""Plan -> the versioned JSON document tools read (`fedctl plan --format json`).
+
+The structure is documented by `schemas/plan.schema.json` (tests validate every output
+against it). `format_version` changes only when a field changes meaning or goes away;
+new fields may appear without a bump. Step payloads are left out: they are apply's
+instructions (saved with `--out`), and leaving them out keeps inline JWKS key material
+out of this output.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fedctl.plan.plan import FORMAT_VERSION, Plan
+
+
+def plan_document(plan: Plan) -> dict[str, Any]:
+    counts = plan.counts()
+    return {
+        "format_version": FORMAT_VERSION,
+        "organization": {"id": plan.organization.id, "name": plan.organization.name},
+        "config_digest": plan.config_digest,
+        "summary": {action.value: counts[action] for action in counts},
+        "changes": [
+            {
+                "order": order,
+                "kind": change.kind.value,
+                "name": change.name,
+                "action": change.action.value,
+                "symbol": change.action.symbol,
+                "live_id": change.live_id,
+                "before": change.before,
+                "after": change.after,
+                "changed_fields": list(change.changed_fields),
+                "reason": change.reason,
+                "ids_retired": list(change.ids_retired),
+                "in_place_alternative": change.in_place_alternative or None,
+                "steps": list(change.step_ids),
+            }
+            for order, change in enumerate(plan.changes, start=1)
+        ],
+        "steps": [
+            {
+                "id": step.id,
+                "operation": step.operation.value,
+                "kind": step.kind.value,
+                "name": step.name,
+                "live_id": step.live_id,
+                "depends_on": list(step.depends_on),
+                "description": step.description,
+            }
+            for step in plan.steps
+        ],
+        "unmanaged": list(plan.unmanaged),
+        "console_managed": list(plan.console_managed),
+        "warnings": list(plan.warnings),
+        "workspaces": dict(sorted(plan.workspace_names.items())),
+    }
+
+
+def render_json(plan: Plan) -> str:
+    return json.dumps(plan_document(plan), indent=2, sort_keys=False) + "\n"

@@ -1,0 +1,124 @@
+"""The field-level lines of one Change, shared by the text and Markdown renderers.
+
+Each line is (symbol, text): the symbol is `+`, `-`, `~` or `!` for a detail, or "" for
+a plain attribute. Values come from Change.before/after, which never hold key material
+(inline JWKS keys are already reduced to their `kid`s by the planner).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from fedctl.plan.actions import Action, Change
+
+ENV_VARIABLE_OF_PREFIX = {
+    "fdrl_": "ANTHROPIC_FEDERATION_RULE_ID",
+    "svac_": "ANTHROPIC_SERVICE_ACCOUNT_ID",
+}
+
+
+@dataclass(frozen=True)
+class Line:
+    symbol: str
+    text: str
+
+
+def format_value(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+def workspace_label(workspace_id: str, names: Mapping[str, str]) -> str:
+    name = names.get(workspace_id)
+    return f"{name} ({workspace_id})" if name else workspace_id
+
+
+def value_at(data: Mapping[str, Any] | None, path: str) -> Any:
+    current: Any = data or {}
+    for part in path.split("."):
+        if not isinstance(current, Mapping):
+            return None
+        current = current.get(part)
+    return current
+
+
+def change_lines(change: Change, workspace_names: Mapping[str, str]) -> list[Line]:
+    """The detail lines shown under a change's header."""
+    lines: list[Line] = []
+    if change.reason:
+        lines.append(Line("#", change.reason))
+    if change.action is Action.CREATE:
+        lines += _attribute_lines(change.after or {}, workspace_names)
+    elif change.action is Action.ARCHIVE:
+        lines.append(Line("", f"id: {change.live_id}"))
+    else:
+        paths = [p for p in change.changed_fields if p.split(".")[0] != "memberships"]
+        for path in paths:
+            lines += _field_change_lines(change, path, workspace_names)
+        if len(paths) != len(change.changed_fields):
+            lines += membership_lines(change, workspace_names)
+    for retired in change.ids_retired:
+        lines.append(Line("!", _retired_text(retired)))
+    if change.in_place_alternative:
+        lines.append(Line("!", f"in place instead: {change.in_place_alternative}"))
+    return lines
+
+
+def _retired_text(retired: str) -> str:
+    variable = next((v for p, v in ENV_VARIABLE_OF_PREFIX.items() if retired.startswith(p)), "")
+    users = f" (workloads with {variable}={retired} stop working)" if variable else ""
+    return f"retires {retired}{users}"
+
+
+def _attribute_lines(after: Mapping[str, Any], names: Mapping[str, str]) -> list[Line]:
+    lines: list[Line] = []
+    for key, value in after.items():
+        if key == "name":
+            continue
+        if key == "memberships":
+            lines += [
+                Line("", f"membership {workspace_label(ws, names)}: {role}")
+                for ws, role in sorted(value.items())
+            ]
+        elif key == "workspace_ids":
+            lines += [Line("", f"workspace {workspace_label(ws, names)}") for ws in value]
+        elif isinstance(value, Mapping):
+            lines += [
+                Line("", f"{key}.{sub}: {format_value(item)}")
+                for sub, item in value.items()
+                if item is not None
+            ]
+        else:
+            lines.append(Line("", f"{key}: {format_value(value)}"))
+    return lines
+
+
+def _field_change_lines(change: Change, path: str, names: Mapping[str, str]) -> list[Line]:
+    before, after = value_at(change.before, path), value_at(change.after, path)
+    if path == "workspace_ids":
+        old, new = set(before or ()), set(after or ())
+        lines = [Line("+", f"workspace {workspace_label(ws, names)}") for ws in sorted(new - old)]
+        lines += [Line("-", f"workspace {workspace_label(ws, names)}") for ws in sorted(old - new)]
+        return lines
+    return [Line("~", f"{path}: {format_value(before)} -> {format_value(after)}")]
+
+
+def membership_lines(change: Change, names: Mapping[str, str]) -> list[Line]:
+    old: Mapping[str, str] = value_at(change.before, "memberships") or {}
+    new: Mapping[str, str] = value_at(change.after, "memberships") or {}
+    lines: list[Line] = []
+    for ws in sorted(set(old) | set(new)):
+        label = workspace_label(ws, names)
+        if ws not in old:
+            lines.append(Line("+", f"membership {label}: {new[ws]}"))
+        elif ws not in new:
+            lines.append(Line("-", f"membership {label}: {old[ws]}"))
+        elif old[ws] != new[ws]:
+            lines.append(Line("~", f"membership {label}: {old[ws]} -> {new[ws]}"))
+    return lines
+
+
+def header(change: Change) -> str:
+    return f"{change.kind.value}/{change.name}"

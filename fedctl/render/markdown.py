@@ -1,0 +1,69 @@
+"""Plan -> Markdown for a pull-request comment or $GITHUB_STEP_SUMMARY, via Jinja2.
+
+The packaged template (`templates/plan.md.j2`) puts the summary first and folds each
+resource into a `<details>` block, so a plan of 1,000 changes still reads top-down. A
+user template (`--template FILE`) gets the same context; it runs in Jinja2's sandbox.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from jinja2 import StrictUndefined, TemplateError
+from jinja2.sandbox import SandboxedEnvironment
+
+from fedctl.errors import UsageError
+from fedctl.plan.plan import Plan
+from fedctl.render.lines import change_lines, header
+from fedctl.render.text import summary_line
+
+TEMPLATE_PATH = Path(__file__).parent / "templates" / "plan.md.j2"
+
+
+def template_context(plan: Plan) -> dict[str, Any]:
+    counts = plan.counts()
+    return {
+        "organization": {"id": plan.organization.id, "name": plan.organization.name},
+        "summary": summary_line(plan),
+        "counts": {action.value: count for action, count in counts.items()},
+        "empty": plan.is_empty(),
+        "changes": [
+            {
+                "address": header(change),
+                "kind": change.kind.value,
+                "name": change.name,
+                "action": change.action.value,
+                "symbol": change.action.symbol,
+                "reason": change.reason,
+                "changed_fields": list(change.changed_fields),
+                "ids_retired": list(change.ids_retired),
+                "lines": [
+                    {"symbol": line.symbol, "text": line.text}
+                    for line in change_lines(change, plan.workspace_names)
+                    if line.symbol != "#"
+                ],
+            }
+            for change in plan.changes
+        ],
+        "retired": [retired for change in plan.changes for retired in change.ids_retired],
+        "unmanaged": list(plan.unmanaged),
+        "console_managed": list(plan.console_managed),
+        "warnings": list(plan.warnings),
+    }
+
+
+def render_markdown(plan: Plan, *, template_path: str | Path | None = None) -> str:
+    path = Path(template_path) if template_path else TEMPLATE_PATH
+    try:
+        source = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"--template {path}: cannot read it ({exc.strerror})") from exc
+    environment = SandboxedEnvironment(
+        undefined=StrictUndefined, keep_trailing_newline=True, autoescape=False
+    )
+    try:
+        text = environment.from_string(source).render(**template_context(plan))
+    except TemplateError as exc:
+        raise UsageError(f"--template {path}: {exc.message or exc}") from exc
+    return text if text.endswith("\n") else text + "\n"

@@ -1,0 +1,62 @@
+"""Plan -> the Terraform-like text a reviewer reads in a terminal.
+
+`+` create, `~` update, `-/+` replace, `-` archive; field-level before -> after for
+updates; one summary line. Colour only when the caller says so (the CLI decides from
+the TTY, NO_COLOR and --no-color).
+"""
+
+from __future__ import annotations
+
+from fedctl.plan.actions import Action
+from fedctl.plan.plan import Plan
+from fedctl.render.lines import change_lines, header
+
+RESET = "\033[0m"
+ACTION_COLOURS = {
+    Action.CREATE: "\033[32m",
+    Action.UPDATE: "\033[33m",
+    Action.REPLACE: "\033[35m",
+    Action.ARCHIVE: "\033[31m",
+}
+DETAIL_COLOURS = {"+": "\033[32m", "-": "\033[31m", "~": "\033[33m", "!": "\033[1;33m"}
+DIM = "\033[2m"
+
+
+def summary_line(plan: Plan) -> str:
+    counts = plan.counts()
+    return (
+        f"Plan: {counts[Action.CREATE]} to create, {counts[Action.UPDATE]} to update, "
+        f"{counts[Action.REPLACE]} to replace, {counts[Action.ARCHIVE]} to archive."
+    )
+
+
+def render_text(plan: Plan, *, color: bool = False) -> str:
+    def paint(text: str, colour: str) -> str:
+        return f"{colour}{text}{RESET}" if color and colour else text
+
+    org = plan.organization
+    out = [f"Organization: {org.name} ({org.id})", ""]
+    for change in plan.changes:
+        symbol = change.action.symbol
+        out.append(paint(f"  {symbol:>3} {header(change)}", ACTION_COLOURS[change.action]))
+        for line in change_lines(change, plan.workspace_names):
+            if line.symbol == "#":
+                out.append(paint(f"        # {line.text}", DIM))
+            elif line.symbol:
+                out.append(paint(f"        {line.symbol} {line.text}", DETAIL_COLOURS[line.symbol]))
+            else:
+                out.append(f"          {line.text}")
+        out.append("")
+    out += _listing(
+        "Unmanaged (live, not in the configuration; archived only with --prune):", plan.unmanaged
+    )
+    out += _listing("Console-managed (never changed by fedctl):", plan.console_managed)
+    out += [paint(line, DETAIL_COLOURS["!"]) for line in _listing("Warnings:", plan.warnings)]
+    out.append("No changes." if plan.is_empty() else summary_line(plan))
+    return "\n".join(out) + "\n"
+
+
+def _listing(title: str, items: tuple[str, ...]) -> list[str]:
+    if not items:
+        return []
+    return [title, *(f"  {item}" for item in items), ""]

@@ -1,0 +1,370 @@
+"""Predicted refusals: each one is a PlanError naming the resources, before any write."""
+
+from __future__ import annotations
+
+import pytest
+
+from fedctl.errors import PlanError, UnsafePlanError
+from fedctl.plan.actions import Action, Operation
+from fedctl.plan.checks import SelfIdentity
+from fedctl.plan.plan import compute_plan
+from fedctl.plan.problems import PlanProblems
+from fedctl.state import (
+    Kind,
+    LiveMeta,
+    LiveRule,
+    LiveServiceAccount,
+    RuleMatchSpec,
+)
+from tests.support.states import (
+    OLD_WS,
+    ORG,
+    PROD_WS,
+    STAGING_WS,
+    baseline,
+    desired,
+    issuer,
+    live_from,
+    live_id,
+    meta,
+    rule,
+    sa,
+)
+
+ADMIN_RULE = rule(
+    "bootstrap",
+    issuer_name="console-issuer",
+    service_account_name="admin-bot",
+    oauth_scope="org:admin",
+    applies_to_all_workspaces=True,
+)
+
+
+def with_console_rule() -> tuple:
+    state = desired(
+        [
+            sa("ci", description="CI deployer", memberships={PROD_WS: "workspace_developer"}),
+            sa("admin-bot", organization_role="admin"),
+        ],
+        [issuer("github"), issuer("console-issuer", url="https://idp.acme.example")],
+        [rule("deploy"), ADMIN_RULE],
+    )
+    return state, live_from(state)
+
+
+def test_organization_mismatch_stops_the_plan() -> None:
+    state = baseline().model_copy(
+        update={"organization_id": "11111111-0000-0000-0000-000000000000"}
+    )
+    with pytest.raises(PlanError) as caught:
+        compute_plan(state, live_from(baseline()))
+    assert caught.value.render() == (
+        "the configuration is for organization 11111111-0000-0000-0000-000000000000, but the "
+        f"credential belongs to {ORG.id} (Acme); use a credential of that organization or fix "
+        "settings.organization_id"
+    )
+
+
+def test_console_managed_rule_and_issuer_are_listed_never_pruned() -> None:
+    state, live = with_console_rule()
+    only_ci = desired(
+        [
+            sa("ci", description="CI deployer", memberships={PROD_WS: "workspace_developer"}),
+            sa("admin-bot", organization_role="admin"),
+        ],
+        [issuer("github")],
+        [rule("deploy")],
+    )
+    plan = compute_plan(only_ci, live, prune=True)
+    assert plan.is_empty()
+    assert plan.console_managed == ("issuer/console-issuer", "rule/bootstrap")
+    assert plan.unmanaged == ()
+
+    # Declared exactly as it is live: fine, no change.
+    assert compute_plan(state, live).is_empty()
+
+
+def test_changing_a_console_managed_rule_is_a_plan_error() -> None:
+    state, live = with_console_rule()
+    changed = state.model_copy(
+        update={
+            "rules": {
+                **state.rules,
+                "bootstrap": ADMIN_RULE.model_copy(update={"token_lifetime_seconds": 600}),
+            }
+        }
+    )
+    with pytest.raises(PlanError) as caught:
+        compute_plan(changed, live)
+    assert caught.value.resources == ["rule/bootstrap"]
+    assert "is Console-managed" in caught.value.render()
+    assert "refuses to change token_lifetime_seconds" in caught.value.render()
+
+
+def test_changing_an_issuer_backing_a_console_rule_is_a_plan_error() -> None:
+    state, live = with_console_rule()
+    changed = state.model_copy(
+        update={
+            "issuers": {
+                **state.issuers,
+                "console-issuer": issuer("console-issuer", url="https://idp2.acme.example"),
+            }
+        }
+    )
+    with pytest.raises(PlanError) as caught:
+        compute_plan(changed, live)
+    assert caught.value.render() == (
+        "issuer/console-issuer: backs a Console-managed rule, so the API refuses to change it "
+        "(issuer_url); change it in the Console or declare it as it is"
+    )
+
+
+def test_creating_a_console_scope_rule_is_a_plan_error() -> None:
+    state = baseline().model_copy(
+        update={"rules": {"deploy": rule("deploy", oauth_scope="workspace:manage_tunnels")}}
+    )
+    with pytest.raises(PlanError) as caught:
+        compute_plan(state, live_from(baseline().model_copy(update={"rules": {}})))
+    assert caught.value.resources == ["rule/deploy"]
+
+
+def test_pruning_an_issuer_a_staying_rule_uses_is_refused() -> None:
+    live = live_from(baseline())
+    keep_rule = desired(
+        [sa("ci", description="CI deployer", memberships={PROD_WS: "workspace_developer"})],
+        protect=frozenset({"rule/deploy"}),
+    )
+    with pytest.raises(PlanError) as caught:
+        compute_plan(keep_rule, live, prune=True)
+    assert caught.value.resources == ["issuer/github", "rule/deploy"]
+    assert "the API refuses to archive issuer/github while live rule/deploy references it" in (
+        caught.value.render()
+    )
+
+
+def test_replacing_a_service_account_an_unmanaged_rule_targets_is_refused() -> None:
+    state = baseline()
+    extra = rule("other")
+    live = live_from(state.model_copy(update={"rules": {**state.rules, "other": extra}}))
+    renamed = desired(
+        [sa("deployer", memberships={PROD_WS: "workspace_developer"})],
+        [issuer("github")],
+        [rule("deploy", service_account_name="deployer")],
+        previous_names={(Kind.SERVICE_ACCOUNT, "deployer"): ("ci",)},
+    )
+    with pytest.raises(PlanError) as caught:
+        compute_plan(renamed, live)
+    assert caught.value.resources == ["service_account/ci", "rule/other"]
+
+
+def test_rule_in_a_workspace_its_service_account_is_not_a_member_of() -> None:
+    state = baseline().model_copy(
+        update={"rules": {"deploy": rule("deploy", workspace_ids=frozenset({STAGING_WS}))}}
+    )
+    with pytest.raises(PlanError) as caught:
+        compute_plan(state, live_from(baseline()))
+    assert caught.value.render() == (
+        "rule/deploy, service_account/ci: rule/deploy is enabled in workspace wrkspc_01staging, "
+        "where service_account/ci will not be a member; add the membership or remove the "
+        "workspace from the rule"
+    )
+
+
+def test_default_workspace_membership_is_implicit() -> None:
+    from tests.support.states import DEFAULT_WS
+
+    state = baseline().model_copy(
+        update={"rules": {"deploy": rule("deploy", workspace_ids=frozenset({DEFAULT_WS}))}}
+    )
+    plan = compute_plan(state, live_from(baseline()))
+    assert [s.operation for s in plan.steps] == [
+        Operation.DISABLE_RULE_WORKSPACE,
+        Operation.ENABLE_RULE_WORKSPACE,
+    ]
+
+
+def test_archived_workspace_is_refused() -> None:
+    state = baseline().model_copy(
+        update={
+            "service_accounts": {
+                "ci": sa(
+                    "ci", memberships={PROD_WS: "workspace_developer", OLD_WS: "workspace_user"}
+                )
+            }
+        }
+    )
+    with pytest.raises(PlanError) as caught:
+        compute_plan(state, live_from(baseline()))
+    assert caught.value.render() == (
+        "service_account/ci: workspace Old (wrkspc_01old) is archived; the API refuses it"
+    )
+
+
+def test_two_resources_claiming_one_previous_name() -> None:
+    state = desired(
+        issuers=[issuer("a"), issuer("b")],
+        previous_names={(Kind.ISSUER, "a"): ("old",), (Kind.ISSUER, "b"): ("old",)},
+    )
+    live = live_from(desired(issuers=[issuer("old")]))
+    with pytest.raises(PlanError) as caught:
+        compute_plan(state, live)
+    assert caught.value.render() == (
+        "issuer/a, issuer/b: both declare issuer/old as a previous name; only one resource "
+        "can take it over"
+    )
+
+
+def test_previous_name_that_is_still_declared() -> None:
+    state = desired(
+        issuers=[issuer("a"), issuer("old")], previous_names={(Kind.ISSUER, "a"): ("old",)}
+    )
+    with pytest.raises(PlanError) as caught:
+        compute_plan(state, live_from(desired(issuers=[issuer("old")])))
+    assert caught.value.resources == ["issuer/a", "issuer/old"]
+
+
+def test_org_admin_rule_on_a_developer_service_account() -> None:
+    state, live = with_console_rule()
+    demoted = state.model_copy(
+        update={"service_accounts": {**state.service_accounts, "admin-bot": sa("admin-bot")}}
+    )
+    with pytest.raises(PlanError) as caught:
+        compute_plan(demoted, live)
+    assert caught.value.resources == ["rule/bootstrap", "service_account/admin-bot"]
+    assert (
+        "grants org:admin, but service_account/admin-bot will have organization_role developer"
+        in caught.value.render()
+    )
+
+
+def archived_copy(name: str) -> LiveServiceAccount:
+    return LiveServiceAccount(
+        spec=sa(name),
+        meta=meta(
+            "svac",
+            name,
+            archived_at="2026-03-01T10:00:00Z",
+            archived_by_actor_id="user_01revoker",
+        ),
+    )
+
+
+def test_service_account_whose_only_copy_is_archived_cannot_get_its_name_back() -> None:
+    state = desired([sa("ci")])
+    live = live_from(desired(), archived_service_accounts=(archived_copy("ci"),))
+    with pytest.raises(PlanError) as caught:
+        compute_plan(state, live, recreate_archived=True)
+    assert caught.value.render() == (
+        f"service_account/ci: its only live copy {live_id('svac', 'ci')} was archived by "
+        "user_01revoker at 2026-03-01T10:00:00Z; a service account cannot be un-archived and "
+        "its name cannot be reused or changed, so give it a new name in the configuration "
+        "(and point its rules at that name)"
+    )
+
+
+def test_archived_rule_is_recreated_only_with_the_flag() -> None:
+    state = baseline()
+    live = live_from(state.model_copy(update={"rules": {}}))
+    archived = LiveRule(
+        spec=rule("deploy"),
+        meta=LiveMeta(
+            id="fdrl_01gone",
+            archived_at="2026-03-01T10:00:00Z",
+            archived_by_actor_id="user_01revoker",
+        ),
+        issuer_id=live_id("fdis", "github"),
+        service_account_id=live_id("svac", "ci"),
+    )
+    live = live.model_copy(update={"archived_rules": (archived,)})
+    with pytest.raises(PlanError) as caught:
+        compute_plan(state, live)
+    assert caught.value.render() == (
+        "rule/deploy: declared, but its only live copy fdrl_01gone was archived by "
+        "user_01revoker at 2026-03-01T10:00:00Z; pass --recreate-archived to create it again "
+        "(with a new ID), or remove it from the configuration"
+    )
+
+    plan = compute_plan(state, live, recreate_archived=True)
+    (change,) = plan.changes
+    assert change.action is Action.CREATE
+    assert change.reason == (
+        "re-created: rule/deploy (fdrl_01gone was archived by user_01revoker at 2026-03-01T10:00:00Z)"
+    )
+    assert plan.warnings[0].startswith("rule/deploy: re-created although")
+
+
+def test_several_problems_are_reported_together() -> None:
+    state = baseline().model_copy(
+        update={
+            "organization_id": None,
+            "rules": {
+                "deploy": rule("deploy", workspace_ids=frozenset({STAGING_WS})),
+                "other": rule("other", issuer_name="nowhere"),
+            },
+        }
+    )
+    with pytest.raises(PlanProblems) as caught:
+        compute_plan(state, live_from(baseline()))
+    assert caught.value.render().splitlines() == [
+        "rule/other: references issuer/nowhere, which is neither declared nor live",
+        "rule/deploy, service_account/ci: rule/deploy is enabled in workspace wrkspc_01staging, "
+        "where service_account/ci will not be a member; add the membership or remove the "
+        "workspace from the rule",
+        "2 problems found; nothing was planned.",
+    ]
+
+
+def test_self_lockout_guard() -> None:
+    live = live_from(baseline())
+    me = SelfIdentity(rule_id=live_id("fdrl", "deploy"))
+    narrowed = baseline().model_copy(
+        update={
+            "rules": {
+                "deploy": rule("deploy", match=RuleMatchSpec(subject_prefix="repo:acme/other:*"))
+            }
+        }
+    )
+    with pytest.raises(UnsafePlanError) as caught:
+        compute_plan(narrowed, live, self_identity=me)
+    assert caught.value.render() == (
+        f"rule/deploy: fedctl is authenticated through {live_id('fdrl', 'deploy')}, and this plan "
+        "updates its rule, which would lock fedctl out; pass --allow-self-lockout if that is "
+        "intended"
+    )
+    assert not compute_plan(narrowed, live, self_identity=me, allow_self_lockout=True).is_empty()
+
+    pruned = desired(prune=True)
+    with pytest.raises(PlanError) as many:
+        compute_plan(pruned, live, self_identity=me)
+    assert "archives its rule" in many.value.render()
+    assert "archives its service account" in many.value.render()
+    assert "archives its issuer" in many.value.render()
+
+    # A description change does not narrow anything.
+    described = baseline().model_copy(update={"rules": {"deploy": rule("deploy", description="x")}})
+    assert len(compute_plan(described, live, self_identity=me).changes) == 1
+
+
+def test_federated_caller_cannot_create_an_admin_service_account() -> None:
+    live = live_from(baseline())
+    state = baseline().model_copy(
+        update={
+            "service_accounts": {
+                **baseline().service_accounts,
+                "boss": sa("boss", organization_role="admin"),
+            }
+        }
+    )
+    with pytest.raises(PlanError) as caught:
+        compute_plan(state, live, self_identity=SelfIdentity(rule_id="fdrl_01elsewhere"))
+    assert caught.value.resources == ["service_account/boss"]
+    assert compute_plan(state, live).changes[0].name == "boss"
+
+
+def test_inline_private_key_material_is_refused() -> None:
+    jwks = {"type": "inline", "keys": [{"kty": "EC", "kid": "k1", "d": "secret"}]}
+    state = desired(issuers=[issuer("inline", jwks=jwks)])
+    with pytest.raises(PlanError) as caught:
+        compute_plan(state, live_from(desired()))
+    assert "secret" not in caught.value.render()
+    assert caught.value.resources == ["issuer/inline"]
