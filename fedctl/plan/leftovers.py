@@ -16,7 +16,7 @@ go; `settings.protect` still wins. The plan shows them as archives with the reas
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection
 
 from fedctl.plan.rules import out_of_the_way_name
 from fedctl.state import DesiredState, Kind
@@ -27,7 +27,7 @@ def interrupted_replacement_of(
     name: str,
     resource_id: str,
     desired: DesiredState,
-    live_active_names: Mapping[str, object],
+    live_active_names: Collection[str],
 ) -> str | None:
     """The declared name this live resource was being replaced by, or None."""
     for declared, previous in desired.previous_names.items():

@@ -51,12 +51,12 @@ def diff_unmanaged(ctx: DiffContext, console_ids: set[str]) -> list[str]:
     return unmanaged
 
 
-def _active_names(ctx: DiffContext, kind: Kind) -> dict[str, Any]:
-    return {
-        Kind.SERVICE_ACCOUNT: dict(ctx.live.service_accounts),
-        Kind.ISSUER: dict(ctx.live.issuers),
-        Kind.RULE: dict(ctx.live.rules),
-    }[kind]
+def _active_names(ctx: DiffContext, kind: Kind) -> set[str]:
+    if kind is Kind.SERVICE_ACCOUNT:
+        return set(ctx.live.service_accounts)
+    if kind is Kind.ISSUER:
+        return set(ctx.live.issuers)
+    return set(ctx.live.rules)
 
 
 def _prune(
