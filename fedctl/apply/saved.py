@@ -74,7 +74,7 @@ def _moved_resources(plan: Plan, live: LiveState) -> Iterator[str]:
     for change in plan.changes:
         key = f"{change.kind.value}/{change.name}"
         if change.action is Action.CREATE and _active_meta(live, change.kind, change.name):
-            yield f"{key} was created by someone else"
+            yield f"{key} exists now (the plan would create it)"
 
 
 def _version_problem(key: str, version: _Versioned, live: LiveState) -> str:

@@ -73,7 +73,9 @@ def test_resource_replaced_by_another_id_is_refused() -> None:
 
 def test_resource_created_since_by_someone_else_is_refused() -> None:
     plan = plan_of(change(Action.CREATE, "ci"), live=live_state())
-    with pytest.raises(SavedPlanStale, match="service_account/ci was created by someone else"):
+    with pytest.raises(
+        SavedPlanStale, match=r"service_account/ci exists now \(the plan would create it\)"
+    ):
         check_saved_plan_current(plan, live_state(live_account("ci")), config_digest="d1")
 
 
