@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -174,6 +174,55 @@ def check_live_matches_snapshot(
             ),
             resources=list(differences),
         )
+
+
+def check_plan_against_snapshot(
+    plan: PlanLike, live: LiveState, snapshot_path: Path | None
+) -> None:
+    """For a saved plan made by `plan --snapshot`: the same snapshot, and live still equal.
+
+    Touched resources are every `kind/name` the plan records a live version of or changes.
+    """
+    if plan.snapshot is None:
+        if snapshot_path is not None:
+            raise UsageError(
+                "this plan was made against the live API, not a snapshot; drop --snapshot"
+            )
+        return
+    if snapshot_path is None:
+        raise UsageError(
+            f"this plan was made against snapshot {plan.snapshot.label}; pass that file "
+            "with --snapshot FILE so apply can check live state still matches it"
+        )
+    snapshot = read_snapshot(snapshot_path)
+    if snapshot.digest != plan.snapshot.digest:
+        raise PlanError(
+            message=(
+                f"{snapshot_path} is snapshot {snapshot.label}, but the plan was made against "
+                f"{plan.snapshot.label}; pass the snapshot the plan was made from"
+            )
+        )
+    touched = set(plan.live_versions)
+    touched |= {f"{change.kind.value}/{change.name}" for change in plan.changes}
+    check_live_matches_snapshot(snapshot, live, touched)
+
+
+class _ChangeLike(Protocol):
+    @property
+    def kind(self) -> Kind: ...
+    @property
+    def name(self) -> str: ...
+
+
+class PlanLike(Protocol):
+    """What the snapshot check reads from a Plan (kept structural: no import cycle)."""
+
+    @property
+    def snapshot(self) -> SnapshotRef | None: ...
+    @property
+    def live_versions(self) -> Mapping[str, object]: ...
+    @property
+    def changes(self) -> Sequence[_ChangeLike]: ...
 
 
 def find_resource(state: LiveState, address: str) -> LiveResource | None:

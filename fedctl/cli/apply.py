@@ -83,6 +83,14 @@ class _Shape:
     is_flag=True,
     help="Allow changes to the rule, issuer or service account fedctl authenticates through.",
 )
+@click.option(
+    "--snapshot",
+    "snapshot_path",
+    default=None,
+    type=click.Path(dir_okay=False),
+    help="With a PLANFILE made by `plan --snapshot`: that snapshot; apply refuses when "
+    "live state moved away from it in the resources the plan touches.",
+)
 def command(
     path: str,
     variables: tuple[str, ...],
@@ -99,6 +107,7 @@ def command(
     no_color: bool,
     recreate_archived: bool,
     allow_self_lockout: bool,
+    snapshot_path: str | None,
 ) -> None:
     """Make the live organization match the configuration at PATH, or apply a PLANFILE."""
     from fedctl.api.connect import open_client
@@ -107,6 +116,10 @@ def command(
     shape = _Shape(prune, targets, recreate_archived, allow_self_lockout)
     saved = _is_saved_plan(Path(path))
     _check_usage(saved=saved, shape=shape, config_path=config_path)
+    if snapshot_path is not None and not saved:
+        from fedctl.errors import UsageError
+
+        raise UsageError("--snapshot goes with a saved PLANFILE made by `fedctl plan --snapshot`")
     with open_client(
         base_url=base_url,
         auth_token=auth_token,
@@ -123,7 +136,11 @@ def command(
             allow_large_changes=allow_large_changes,
         )
         if saved:
-            run.apply_saved(Path(path), Path(config_path or "."))
+            run.apply_saved(
+                Path(path),
+                Path(config_path or "."),
+                snapshot_path=Path(snapshot_path) if snapshot_path else None,
+            )
         else:
             run.apply_config(path, shape)
 
@@ -178,15 +195,20 @@ class _ApplyRun:
             whole=not shape.targets,
         )
 
-    def apply_saved(self, plan_file: Path, config_path: Path) -> None:
+    def apply_saved(
+        self, plan_file: Path, config_path: Path, *, snapshot_path: Path | None = None
+    ) -> None:
         from fedctl.apply.saved import check_saved_plan_current
         from fedctl.config import load_config
         from fedctl.live import read_live
         from fedctl.plan.plan import Plan
+        from fedctl.snapshot import check_plan_against_snapshot
 
         plan = Plan.from_file(plan_file)
         config = load_config(config_path, variables=self.variables, var_files=self.var_files)
         live = read_live(self.client)
+        # Issue 9: what was reviewed (planned against a snapshot) is what gets applied.
+        check_plan_against_snapshot(plan, live, snapshot_path)
         check_saved_plan_current(plan, live, config_digest=config.digest)
         self._apply(
             plan,
