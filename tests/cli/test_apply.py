@@ -155,14 +155,17 @@ def test_a_failed_step_is_summarised_with_request_id_and_a_rerun_converges(
     assert failed.exit_code == 1
     workspaces = _api(emulator, "GET", "/v1/organizations/workspaces")
     assert isinstance(workspaces, dict)
-    staging = next(w["id"] for w in workspaces["data"] if w["name"] == "staging")
+    # The rule is created in the first of its sorted workspace IDs, enabled in the other.
+    enabled_later = max(
+        w["id"] for w in workspaces["data"] if w["name"] in {"production", "staging"}
+    )
     assert failed.stderr.splitlines() == [
         "error: Apply stopped: 3 done, 1 failed, 2 skipped.",
         "  failed  create issuer build: POST /v1/organizations/federation_issuers failed 400 "
         "invalid_request_error: issuer_url: host does not resolve (request-id req_0123)",
         "  skipped create rule deploy: not attempted: prerequisite step 1 (create issuer "
         "build) did not succeed",
-        f"  skipped enable rule deploy in {staging}: not attempted: prerequisite step 5 "
+        f"  skipped enable rule deploy in {enabled_later}: not attempted: prerequisite step 5 "
         "(create rule deploy) did not succeed",
         "Steps already done stay done. Fix the cause and run `fedctl apply` again; it plans "
         "from the live state and finishes the job.",

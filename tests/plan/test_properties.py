@@ -1,4 +1,4 @@
-"""Property tests: any plan's steps are topologically valid; a state planned against itself is empty."""
+"""Property tests: steps are always topologically valid; a state against itself is empty."""
 
 from __future__ import annotations
 
