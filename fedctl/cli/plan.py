@@ -6,8 +6,10 @@ process), so a plan can never write.
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -18,6 +20,8 @@ if TYPE_CHECKING:
     from fedctl.plan.plan import Plan
 
 FORMATS = ("text", "json", "markdown")
+# `--fail-on broadening` (issue 9): distinct from 1 (error) and 2 (--detailed-exitcode).
+EXIT_BROADENING = 4
 
 
 def use_colour(no_color: bool) -> bool:
@@ -77,6 +81,20 @@ def use_colour(no_color: bool) -> bool:
     help="Create again declared resources whose only live copy is archived.",
 )
 @click.option(
+    "--snapshot",
+    "snapshot_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Plan against this `fedctl snapshot` file: no network, no credential.",
+)
+@click.option(
+    "--fail-on",
+    "fail_on",
+    type=click.Choice(["broadening"]),
+    default=None,
+    help="Exit 4 when any change broadens (or may broaden) who can mint what, where.",
+)
+@click.option(
     "--allow-self-lockout",
     is_flag=True,
     help="Allow changes to the rule, issuer or service account fedctl authenticates through.",
@@ -98,38 +116,78 @@ def command(
     no_color: bool,
     recreate_archived: bool,
     allow_self_lockout: bool,
+    snapshot_path: str | None,
+    fail_on: str | None,
 ) -> None:
     """Compare the configuration at PATH with the live organization and show the changes."""
     from fedctl.api.connect import open_client
     from fedctl.errors import UsageError
     from fedctl.plan.pipeline import plan_from_config
+    from fedctl.snapshot import read_snapshot
 
     if template_path and output_format != "markdown":
         raise UsageError("--template applies to --format markdown only")
-    with open_client(
-        base_url=base_url,
-        auth_token=auth_token,
-        parallelism=parallelism,
-        read_only=True,
-        local_state=local_state,
-    ) as client:
-        plan, _live, _config = plan_from_config(
-            path,
-            variables=variables,
-            var_files=var_files,
-            client=client,
-            prune=prune,
-            targets=targets,
-            recreate_archived=recreate_archived,
-            allow_self_lockout=allow_self_lockout,
-        )
+    run = functools.partial(
+        plan_from_config,
+        path,
+        variables=variables,
+        var_files=var_files,
+        prune=prune,
+        targets=targets,
+        recreate_archived=recreate_archived,
+        allow_self_lockout=allow_self_lockout,
+    )
+    if snapshot_path is not None:
+        _refuse_api_options_with_snapshot(base_url, auth_token, local_state)
+        # Nothing on this path opens a connection or reads a credential.
+        plan, _live, _config = run(snapshot=read_snapshot(Path(snapshot_path)))
+    else:
+        with open_client(
+            base_url=base_url,
+            auth_token=auth_token,
+            parallelism=parallelism,
+            read_only=True,
+            local_state=local_state,
+        ) as client:
+            plan, _live, _config = run(client=client)
     if out_path:
         plan.to_file(out_path)
     click.echo(_render(plan, output_format, template_path, use_colour(no_color)), nl=False)
     if out_path and output_format == "text":
         click.echo(f"\nSaved the plan to {out_path}; run `fedctl apply {out_path}` to apply it.")
+    if fail_on == "broadening" and plan.access.broadens:
+        click.echo("error: --fail-on broadening: this plan broadens access.", err=True)
+        raise click.exceptions.Exit(EXIT_BROADENING)
     if detailed_exitcode and not plan.is_empty():
         raise click.exceptions.Exit(2)
+
+
+def _refuse_api_options_with_snapshot(
+    base_url: str | None, auth_token: str | None, local_state: str | None
+) -> None:
+    from fedctl.errors import UsageError
+
+    ctx = click.get_current_context()
+    # ANTHROPIC_BASE_URL in the environment is harmless (never used); an explicit flag is
+    # a contradiction the user should hear about.
+    base_url_given = base_url is not None and ctx.get_parameter_source("base_url") not in (
+        click.core.ParameterSource.ENVIRONMENT,
+        click.core.ParameterSource.DEFAULT,
+    )
+    conflicting = [
+        flag
+        for flag, given in (
+            ("--local", local_state is not None),
+            ("--base-url", base_url_given),
+            ("--auth-token", auth_token is not None),
+        )
+        if given
+    ]
+    if conflicting:
+        raise UsageError(
+            f"--snapshot plans without the API; drop {', '.join(conflicting)} "
+            "(or drop --snapshot to read the live organization)"
+        )
 
 
 def _render(plan: Plan, output_format: str, template_path: str | None, colour: bool) -> str:

@@ -17,9 +17,11 @@ from fedctl.api.client import AdminClient
 from fedctl.config.load import load_config
 from fedctl.config.loaded import Config
 from fedctl.desired import build_desired
+from fedctl.errors import UsageError
 from fedctl.live import read_live
 from fedctl.plan.checks import SelfIdentity
 from fedctl.plan.plan import Plan, compute_plan
+from fedctl.snapshot import Snapshot
 from fedctl.state import LiveState
 
 
@@ -38,15 +40,25 @@ def plan_from_config(
     *,
     variables: Sequence[str] = (),
     var_files: Sequence[str] = (),
-    client: AdminClient,
+    client: AdminClient | None = None,
+    snapshot: Snapshot | None = None,
     prune: bool | None = None,
     targets: Sequence[str] = (),
     recreate_archived: bool = False,
     allow_self_lockout: bool = False,
 ) -> tuple[Plan, LiveState, Config]:
-    """`prune=None` follows `settings.prune`; True/False overrides it."""
+    """`prune=None` follows `settings.prune`; True/False overrides it.
+
+    With `snapshot` (issue 9) the live state is the snapshot's and no client is used:
+    no network, no credential. The plan then names the snapshot.
+    """
     config = load_config(path, variables=variables, var_files=var_files)
-    live = read_live(client)
+    if snapshot is not None:
+        live, identity = snapshot.state, None
+    elif client is not None:
+        live, identity = read_live(client), self_identity_of(client)
+    else:
+        raise UsageError("plan_from_config needs a client or a snapshot")
     desired = build_desired(config, live.workspaces)
     if prune is not None:
         desired = desired.model_copy(update={"prune": prune})
@@ -55,8 +67,10 @@ def plan_from_config(
         live,
         recreate_archived=recreate_archived,
         allow_self_lockout=allow_self_lockout,
-        self_identity=self_identity_of(client),
+        self_identity=identity,
         targets=targets,
         config_digest=config.digest,
     )
+    if snapshot is not None:
+        plan = plan.model_copy(update={"snapshot": snapshot.ref})
     return plan, live, config

@@ -17,6 +17,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from fedctl.access.diff import compute_access_diff
+from fedctl.access.model import AccessDiff
 from fedctl.errors import PlanError, UsageError
 from fedctl.plan.actions import Action, Change, Step
 from fedctl.plan.checks import (
@@ -39,6 +41,7 @@ from fedctl.plan.order import order_drafts
 from fedctl.plan.problems import raise_problems
 from fedctl.plan.prune import diff_unmanaged
 from fedctl.plan.rules import diff_rules
+from fedctl.snapshot import SnapshotRef
 from fedctl.state import DesiredState, Kind, LiveState, Organization
 
 FORMAT_VERSION = 1
@@ -82,6 +85,12 @@ class Plan(BaseModel):
     warnings: tuple[str, ...] = ()
     # Workspace ID -> display name, so outputs can name workspaces (additive to the contract).
     workspace_names: dict[str, str] = Field(default_factory=dict)
+    # Additive (issue 9): who gains or loses the power to mint what, where; filled by
+    # compute_plan, rendered before the field-level changes.
+    access: AccessDiff = Field(default_factory=AccessDiff)
+    # Additive (issue 9): the snapshot the plan was computed against, when it was;
+    # apply then compares live state with that snapshot before writing.
+    snapshot: SnapshotRef | None = None
 
     def is_empty(self) -> bool:
         return not self.changes
@@ -163,6 +172,7 @@ def compute_plan(
         console_managed=tuple(console_managed_names(live)),
         warnings=tuple(ctx.warnings),
         workspace_names={ws.id: ws.name for ws in live.workspaces},
+        access=compute_access_diff(desired, live, plan_changes=changes),
     )
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from fedctl.plan.actions import Action, Operation
 from fedctl.plan.diff import DiffContext, PendingChange
 from fedctl.plan.diff import draft_archive_service_account as _archive_service_account
+from fedctl.plan.leftovers import interrupted_replacement_of, leftover_reason
 from fedctl.plan.normalise import issuer_view, rule_view, service_account_view
 from fedctl.plan.order import Draft, released
 from fedctl.plan.rules import draft_archive_rule
@@ -35,13 +36,32 @@ def diff_unmanaged(ctx: DiffContext, console_ids: set[str]) -> list[str]:
         for name, resource in sorted(unclaimed.items()):
             if resource.meta.id in console_ids:
                 continue
+            protected = is_protected(kind, name, ctx.desired.protect)
+            # An interrupted apply's leftover is archived even without prune: the
+            # configuration itself asked for it to go (fedctl.plan.leftovers).
+            replaced_by = interrupted_replacement_of(
+                kind, name, resource.meta.id, ctx.desired, _active_names(ctx, kind)
+            )
+            if replaced_by is not None and not protected:
+                _prune(ctx, kind, resource, reason=leftover_reason(kind, replaced_by))
+                continue
             unmanaged.append(f"{kind.value}/{name}")
-            if ctx.options.prune and not is_protected(kind, name, ctx.desired.protect):
+            if ctx.options.prune and not protected:
                 _prune(ctx, kind, resource)
     return unmanaged
 
 
-def _prune(ctx: DiffContext, kind: Kind, resource: Any) -> None:
+def _active_names(ctx: DiffContext, kind: Kind) -> set[str]:
+    if kind is Kind.SERVICE_ACCOUNT:
+        return set(ctx.live.service_accounts)
+    if kind is Kind.ISSUER:
+        return set(ctx.live.issuers)
+    return set(ctx.live.rules)
+
+
+def _prune(
+    ctx: DiffContext, kind: Kind, resource: Any, reason: str = "not in the configuration (prune)"
+) -> None:
     name: str = resource.spec.name
     meta: LiveMeta = resource.meta
     key = (kind, name)
@@ -58,7 +78,7 @@ def _prune(ctx: DiffContext, kind: Kind, resource: Any) -> None:
             name,
             Action.ARCHIVE,
             before=views[kind](resource.spec),
-            reason="not in the configuration (prune)",
+            reason=reason,
             live_id=meta.id,
             ids_retired=retired,
         )

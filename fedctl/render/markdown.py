@@ -15,6 +15,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from fedctl.errors import UsageError
 from fedctl.plan.plan import Plan
+from fedctl.render.access import render_access_markdown
 from fedctl.render.lines import change_lines, header
 from fedctl.render.text import summary_line
 
@@ -26,6 +27,9 @@ def template_context(plan: Plan) -> dict[str, Any]:
     return {
         "organization": {"id": plan.organization.id, "name": plan.organization.name},
         "summary": summary_line(plan),
+        "snapshot": plan.snapshot.label if plan.snapshot is not None else None,
+        "access_markdown": render_access_markdown(plan.access),
+        "access_broadens": plan.access.broadens,
         "counts": {action.value: count for action, count in counts.items()},
         "empty": plan.is_empty(),
         "changes": [

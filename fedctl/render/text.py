@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from fedctl.plan.actions import Action
 from fedctl.plan.plan import Plan
+from fedctl.render.access import render_access_text
 from fedctl.render.lines import change_lines, header
 
 RESET = "\033[0m"
@@ -35,7 +36,11 @@ def render_text(plan: Plan, *, color: bool = False) -> str:
         return f"{colour}{text}{RESET}" if color and colour else text
 
     org = plan.organization
-    out = [f"Organization: {org.name} ({org.id})", ""]
+    out = [f"Organization: {org.name} ({org.id})"]
+    if plan.snapshot is not None:
+        out.append(f"Live state: snapshot {plan.snapshot.label}, not read from the API")
+    # The access diff heads the output (issue 9): who can mint what, before any field.
+    out += ["", render_access_text(plan.access), ""]
     for change in plan.changes:
         symbol = change.action.symbol
         out.append(paint(f"  {symbol:>3} {header(change)}", ACTION_COLOURS[change.action]))

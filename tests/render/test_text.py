@@ -33,4 +33,7 @@ def test_summary_line_exact() -> None:
 def test_no_changes() -> None:
     state = baseline()
     text = render_text(compute_plan(state, live_from(state)))
-    assert text == "Organization: Acme (00000000-0000-0000-0000-000000000001)\n\nNo changes.\n"
+    assert text == (
+        "Organization: Acme (00000000-0000-0000-0000-000000000001)\n\n"
+        "Access changes (who can mint what, where): none.\n\nNo changes.\n"
+    )

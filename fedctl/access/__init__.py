@@ -1,0 +1,12 @@
+"""The access diff: who can mint which tokens, as whom, where, before and after a plan.
+
+    from fedctl.access.diff import compute_access_diff
+    compute_access_diff(desired, live, plan_changes=plan.changes) -> AccessDiff
+
+This package file imports only the model, so `fedctl.plan.plan` can hold an AccessDiff
+without importing the diff (which imports the plan vocabulary).
+"""
+
+from fedctl.access.model import AccessChange, AccessDiff, Effect, Finding, RuleAccess
+
+__all__ = ["AccessChange", "AccessDiff", "Effect", "Finding", "RuleAccess"]

@@ -1,0 +1,180 @@
+"""The vocabulary of the access diff: effects, findings and per-resource access changes.
+
+`fedctl.access.diff` fills these from a DesiredState and a LiveState; the renderers in
+`fedctl.render.access` turn them into the section that heads every plan output.
+
+Usage:
+    finding = Finding(dimension="token_lifetime_seconds", effect=Effect.BROADENING,
+                      reason="token_lifetime_seconds raised from 600 to 3600: ...")
+    change = AccessChange(kind=Kind.RULE, name="deploy", effect=combine_effects([finding.effect]))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from fedctl.state import Kind
+
+
+class Effect(StrEnum):
+    """What a change does to the set of (token, service account, scope, workspace) grants.
+
+    NOTE: MIXED and POSSIBLY_BROADENING both count as broadening for `--fail-on
+    broadening`: a mixed change admits *some* token the old configuration did not, and a
+    possibly-broadening one is a change fedctl could not prove harmless.
+    """
+
+    NEUTRAL = "neutral"
+    NARROWING = "narrowing"
+    BROADENING = "broadening"
+    POSSIBLY_BROADENING = "possibly broadening"
+    MIXED = "mixed"
+
+    @property
+    def broadens(self) -> bool:
+        """True when the change may admit a grant the old configuration did not."""
+        return self in {Effect.BROADENING, Effect.POSSIBLY_BROADENING, Effect.MIXED}
+
+    @property
+    def symbol(self) -> str:
+        return {
+            "neutral": "=",
+            "narrowing": "-",
+            "broadening": "+",
+            "possibly broadening": "?",
+            "mixed": "±",
+        }[self.value]
+
+
+def combine_effects(effects: Iterable[Effect]) -> Effect:
+    """One effect for several independent (ANDed) dimensions of the same grant set.
+
+    Neutral parts drop out; narrowing alone narrows; any widening part together with a
+    narrowing part is MIXED (neither set contains the other); a proven widening wins over
+    a possible one.
+    """
+    present = set(effects) - {Effect.NEUTRAL}
+    if not present:
+        return Effect.NEUTRAL
+    if present == {Effect.NARROWING}:
+        return Effect.NARROWING
+    if Effect.MIXED in present or Effect.NARROWING in present:
+        return Effect.MIXED
+    if Effect.BROADENING in present:
+        return Effect.BROADENING
+    return Effect.POSSIBLY_BROADENING
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Finding(_Frozen):
+    """One dimension of one resource that changed, with its effect and a one-line reason."""
+
+    dimension: str
+    effect: Effect
+    reason: str
+
+
+class RuleAccess(_Frozen):
+    """One side of a rule: which tokens can mint what, as whom, where, for how long."""
+
+    issuer_name: str
+    issuer_url: str | None = None
+    subject_prefix: str | None = None
+    audience: str | None = None
+    claims: dict[str, str] | None = None
+    condition: str | None = None
+    service_account_name: str
+    oauth_scope: str
+    workspaces: tuple[str, ...] = ()
+    applies_to_all_workspaces: bool = False
+    token_lifetime_seconds: int
+
+    def summary(self) -> str:
+        """'who' -> 'what, where, how long' in one line."""
+        who = [f"tokens of {self.issuer_name}"]
+        who.append(f"sub {self.subject_prefix}" if self.subject_prefix else "any sub")
+        if self.audience:
+            who.append(f"aud {self.audience}")
+        for claim, value in sorted((self.claims or {}).items()):
+            who.append(f"{claim}={value}")
+        if self.condition:
+            who.append(f"if {self.condition}")
+        where = (
+            "every workspace"
+            if self.applies_to_all_workspaces
+            else ", ".join(self.workspaces) or "no workspace"
+        )
+        return (
+            f"{'; '.join(who)} -> {self.service_account_name}, {self.oauth_scope}, "
+            f"in {where}, {self.token_lifetime_seconds}s"
+        )
+
+
+class AccessChange(_Frozen):
+    """The access effect of one resource's change; `before`/`after` are set for rules."""
+
+    kind: Kind
+    name: str
+    effect: Effect
+    findings: tuple[Finding, ...] = ()
+    before: RuleAccess | None = None
+    after: RuleAccess | None = None
+    # Rules whose grants this issuer or service account change affects.
+    affected_rules: tuple[str, ...] = ()
+
+    @property
+    def address(self) -> str:
+        return f"{self.kind.value}/{self.name}"
+
+    @property
+    def reason(self) -> str:
+        if not self.findings:
+            return "no change to who can mint what"
+        return "; ".join(finding.reason for finding in self.findings)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "resource": self.address,
+            "effect": self.effect.value,
+            "broadens": self.effect.broadens,
+            "reason": self.reason,
+            "findings": [finding.model_dump(mode="json") for finding in self.findings],
+            "before": self.before.model_dump(mode="json") if self.before else None,
+            "after": self.after.model_dump(mode="json") if self.after else None,
+            "affected_rules": list(self.affected_rules),
+        }
+
+
+class AccessDiff(_Frozen):
+    """Every access-relevant change of a plan, broadening first, then by resource."""
+
+    changes: tuple[AccessChange, ...] = ()
+
+    @property
+    def effect(self) -> Effect:
+        return combine_effects(change.effect for change in self.changes)
+
+    @property
+    def broadens(self) -> bool:
+        return any(change.effect.broadens for change in self.changes)
+
+    def counts(self) -> dict[Effect, int]:
+        tally = dict.fromkeys(Effect, 0)
+        for change in self.changes:
+            tally[change.effect] += 1
+        return tally
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "effect": self.effect.value,
+            "broadens": self.broadens,
+            "counts": {effect.value: count for effect, count in self.counts().items()},
+            "changes": [change.to_json() for change in self.changes],
+        }

@@ -1,0 +1,103 @@
+"""Safety limits checked between plan and apply: refuse plans that change too much at once.
+
+Like octoDNS's update/delete thresholds: a typo in a shared file, a wrong `--var` or a
+half-merged branch shows up as "archive everything" or "update everything", and CI
+should stop there rather than apply it. `--allow-large-changes` lets a reviewed plan
+through.
+
+- Archives: a plan may archive at most `max_archives` resources. A replace counts too,
+  because it archives the old resource (its ID stops working for workloads).
+- Updates/replaces: at most `max_changes_percent` percent of the managed resources (the
+  live, active resources fedctl manages: not unmanaged, not Console-managed). As in
+  octoDNS, the percentage is only judged once there are `MIN_MANAGED_FOR_PERCENT`
+  managed resources; below that, one update of three resources would always trip it.
+
+Usage:
+    check_safety(plan, live, SafetyLimits(max_archives=10, max_changes_percent=30))
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from fedctl.errors import UnsafePlanError
+from fedctl.plan.actions import Action, Change
+from fedctl.state import LiveState
+
+if TYPE_CHECKING:
+    from fedctl.plan.plan import Plan
+
+DEFAULT_MAX_ARCHIVES = 10
+DEFAULT_MAX_CHANGES_PERCENT = 30
+MIN_MANAGED_FOR_PERCENT = 10
+ALLOW_FLAG = "--allow-large-changes"
+
+
+@dataclass(frozen=True)
+class SafetyLimits:
+    """The two limits, from `settings` in the configuration (defaults as documented)."""
+
+    max_archives: int = DEFAULT_MAX_ARCHIVES
+    max_changes_percent: float = DEFAULT_MAX_CHANGES_PERCENT
+
+
+def check_safety(
+    plan: Plan, live: LiveState, limits: SafetyLimits, *, allow_large_changes: bool = False
+) -> None:
+    """Raise UnsafePlanError naming the limit, the overshoot and the flag; else return."""
+    if allow_large_changes:
+        return
+    _check_archives(plan.changes, limits)
+    _check_changes_percent(plan.changes, count_managed(plan, live), limits)
+
+
+def count_managed(plan: Plan, live: LiveState) -> int:
+    """Live active resources fedctl manages: all of them less unmanaged and Console-managed.
+
+    An unmanaged resource that this plan archives (prune) is being managed right now, so
+    it counts.
+    """
+    live_keys = {f"service_account/{name}" for name in live.service_accounts}
+    live_keys |= {f"issuer/{name}" for name in live.issuers}
+    live_keys |= {f"rule/{name}" for name in live.rules}
+    archived_now = {f"{c.kind.value}/{c.name}" for c in plan.changes if c.action is Action.ARCHIVE}
+    excluded = (set(plan.unmanaged) - archived_now) | set(plan.console_managed)
+    return len(live_keys - excluded)
+
+
+def _names(changes: list[Change], shown: int = 10) -> list[str]:
+    """The first `shown` resources, then how many more: the line must stay readable."""
+    names = [f"{c.kind.value}/{c.name}" for c in changes]
+    if len(names) > shown:
+        return [*names[:shown], f"and {len(names) - shown} more"]
+    return names
+
+
+def _check_archives(changes: tuple[Change, ...], limits: SafetyLimits) -> None:
+    archives = [c for c in changes if c.action in (Action.ARCHIVE, Action.REPLACE)]
+    if len(archives) <= limits.max_archives:
+        return
+    over = len(archives) - limits.max_archives
+    raise UnsafePlanError(
+        f"the plan archives {len(archives)} resources (replacements included), {over} over "
+        f"settings.max_archives ({limits.max_archives}); nothing was changed; review the "
+        f"plan and re-run with {ALLOW_FLAG} if it is intended",
+        _names(archives),
+    )
+
+
+def _check_changes_percent(changes: tuple[Change, ...], managed: int, limits: SafetyLimits) -> None:
+    if managed < MIN_MANAGED_FOR_PERCENT:
+        return
+    touched = [c for c in changes if c.action in (Action.UPDATE, Action.REPLACE)]
+    percent = 100.0 * len(touched) / managed
+    if percent <= limits.max_changes_percent:
+        return
+    raise UnsafePlanError(
+        f"the plan updates or replaces {len(touched)} of {managed} managed resources "
+        f"({percent:.0f}%), {percent - limits.max_changes_percent:.0f} points over "
+        f"settings.max_changes_percent ({limits.max_changes_percent:g}%); nothing was "
+        f"changed; review the plan and re-run with {ALLOW_FLAG} if it is intended",
+        _names(touched),
+    )

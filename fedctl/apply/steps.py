@@ -1,0 +1,255 @@
+"""One Step -> one Admin API write through the client's safe write layer.
+
+The planner's payloads hold API field values with references by name (see
+PLAN-CONTRACT: `issuer_name`, `service_account_name`, and a step's own resource when
+`live_id` is None); this module resolves them through `ResourceIds` and calls
+`fedctl.api.writes` / `fedctl.api.workspace_writes`, which settle every ambiguous write by
+reading back (a create that timed out but took effect is adopted, never repeated).
+
+One case the write layer leaves to us: a 409 on the *first* send of a create. The plan
+said the name was free, so either the live read lagged or someone created it since. The
+existing resource is adopted when it matches what the configuration asks for, and the
+step fails with a message naming the differing fields when it does not.
+
+Usage:
+    runner = StepRunner(client, ResourceIds.from_live(live))
+    execute_steps(plan.steps, runner.run, parallelism=8)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Final
+
+from fedctl.api import resources, wire, workspace_writes, writes
+from fedctl.api.client import AdminClient
+from fedctl.apply.names import ResourceIds
+from fedctl.errors import ApiError
+from fedctl.plan.actions import Operation, Step
+from fedctl.state import Kind
+
+# Reads spread over ~2 s, beyond the ~1 s read lag the emulator may inject.
+ADOPT_READ_DELAYS: Final = (0.0, 0.3, 0.6, 1.0)
+
+
+class StepRunner:
+    """Performs steps against one client, learning the IDs of what it creates."""
+
+    def __init__(self, client: AdminClient, ids: ResourceIds) -> None:
+        self.client = client
+        self.ids = ids
+        self._handlers: dict[Operation, Callable[[Step], None]] = {
+            Operation.CREATE_SERVICE_ACCOUNT: self._create_service_account,
+            Operation.UPDATE_SERVICE_ACCOUNT: self._update_service_account,
+            Operation.ARCHIVE_SERVICE_ACCOUNT: self._archive_service_account,
+            Operation.PUT_MEMBERSHIP: self._put_membership,
+            Operation.REMOVE_MEMBERSHIP: self._remove_membership,
+            Operation.CREATE_ISSUER: self._create_issuer,
+            Operation.UPDATE_ISSUER: self._update_issuer,
+            Operation.ARCHIVE_ISSUER: self._archive_issuer,
+            Operation.CREATE_RULE: self._create_rule,
+            Operation.UPDATE_RULE: self._update_rule,
+            Operation.ARCHIVE_RULE: self._archive_rule,
+            Operation.ENABLE_RULE_WORKSPACE: self._enable_rule_workspace,
+            Operation.DISABLE_RULE_WORKSPACE: self._disable_rule_workspace,
+        }
+
+    def run(self, step: Step) -> None:
+        """Perform one step; raises ApiError (or another FedctlError) when it fails."""
+        self._handlers[step.operation](step)
+
+    def _own_id(self, step: Step) -> str:
+        return step.live_id or self.ids.require(step.kind, step.name)
+
+    # ---- service accounts and memberships ---------------------------------------------
+
+    def _create_service_account(self, step: Step) -> None:
+        body = _without_empty_description(step.payload)
+        try:
+            created: wire.WireModel = writes.create_service_account(self.client, **body)
+        except ApiError as exc:
+            created = self._adopt_on_conflict(exc, step, body)
+        self.ids.record(Kind.SERVICE_ACCOUNT, step.name, _id_of(created))
+
+    def _update_service_account(self, step: Step) -> None:
+        writes.update_service_account(
+            self.client, self._own_id(step), name=step.name, **_cleared_description(step.payload)
+        )
+
+    def _archive_service_account(self, step: Step) -> None:
+        writes.archive_service_account(self.client, self._own_id(step), name=step.name)
+
+    def _put_membership(self, step: Step) -> None:
+        workspace_writes.add_membership(
+            self.client,
+            service_account_id=self._own_id(step),
+            workspace_id=step.payload["workspace_id"],
+            workspace_role=step.payload["workspace_role"],
+            resource=f"service account {step.name}",
+        )
+
+    def _remove_membership(self, step: Step) -> None:
+        workspace_writes.remove_membership(
+            self.client,
+            service_account_id=self._own_id(step),
+            workspace_id=step.payload["workspace_id"],
+            resource=f"service account {step.name}",
+        )
+
+    # ---- issuers ------------------------------------------------------------------------
+
+    def _create_issuer(self, step: Step) -> None:
+        body = dict(step.payload)
+        try:
+            created: wire.WireModel = writes.create_issuer(self.client, **body)
+        except ApiError as exc:
+            created = self._adopt_on_conflict(exc, step, body)
+        self.ids.record(Kind.ISSUER, step.name, _id_of(created))
+
+    def _update_issuer(self, step: Step) -> None:
+        issuer_id = self._own_id(step)
+        writes.update_issuer(self.client, issuer_id, current_name=step.name, **step.payload)
+        self._follow_rename(step, issuer_id)
+
+    def _archive_issuer(self, step: Step) -> None:
+        writes.archive_issuer(self.client, self._own_id(step), name=step.name)
+
+    # ---- rules and their workspaces ---------------------------------------------------
+
+    def _create_rule(self, step: Step) -> None:
+        body = _without_empty_description(step.payload)
+        body["issuer_id"] = self.ids.require(Kind.ISSUER, body.pop("issuer_name"))
+        body["service_account_id"] = self.ids.require(
+            Kind.SERVICE_ACCOUNT, body.pop("service_account_name")
+        )
+        try:
+            created: wire.WireModel = writes.create_rule(self.client, **body)
+        except ApiError as exc:
+            created = self._adopt_on_conflict(exc, step, _rule_wire_body(body))
+        self.ids.record(Kind.RULE, step.name, _id_of(created))
+
+    def _update_rule(self, step: Step) -> None:
+        rule_id = self._own_id(step)
+        body = _cleared_description(step.payload)
+        if "service_account_name" in body:
+            body["service_account_id"] = self.ids.require(
+                Kind.SERVICE_ACCOUNT, body.pop("service_account_name")
+            )
+        writes.update_rule(self.client, rule_id, current_name=step.name, **body)
+        self._follow_rename(step, rule_id)
+
+    def _archive_rule(self, step: Step) -> None:
+        writes.archive_rule(self.client, self._own_id(step), name=step.name)
+
+    def _enable_rule_workspace(self, step: Step) -> None:
+        workspace_writes.add_rule_workspace(
+            self.client,
+            rule_id=self._own_id(step),
+            workspace_id=step.payload["workspace_id"],
+            resource=f"rule {step.name}",
+        )
+
+    def _disable_rule_workspace(self, step: Step) -> None:
+        workspace_writes.remove_rule_workspace(
+            self.client,
+            rule_id=self._own_id(step),
+            workspace_id=step.payload["workspace_id"],
+            resource=f"rule {step.name}",
+        )
+
+    # ---- shared -------------------------------------------------------------------------
+
+    def _follow_rename(self, step: Step, resource_id: str) -> None:
+        new_name = step.payload.get("name")
+        if isinstance(new_name, str) and new_name != step.name:
+            self.ids.rename(step.kind, step.name, new_name, resource_id)
+
+    def _adopt_on_conflict(
+        self, exc: ApiError, step: Step, wire_body: dict[str, Any]
+    ) -> wire.WireModel:
+        """On a 409, the active resource of that name if it matches `wire_body`; else raise."""
+        if exc.status != 409:
+            raise exc
+        existing = self._find_active(step.kind, step.name)
+        if existing is None:
+            raise ApiError(
+                message=(
+                    f"the name {step.name!r} is taken, but by no active {_label(step.kind)}; "
+                    "an archived one keeps its name reserved"
+                ),
+                status=exc.status,
+                error_type=exc.error_type,
+                request_id=exc.request_id,
+                resource=f"{step.kind.value}/{step.name}",
+                hint="rename it in the configuration (previous names cannot be reused)",
+            ) from exc
+        changed = writes.differences(existing, wire_body)
+        if changed:
+            raise ApiError(
+                message=(
+                    f"already exists ({_id_of(existing)}) and differs from the configuration "
+                    f"in {', '.join(changed)}; it was not created by this plan"
+                ),
+                status=exc.status,
+                error_type=exc.error_type,
+                request_id=exc.request_id,
+                resource=f"{step.kind.value}/{step.name}",
+                hint="run `fedctl plan` to see it, then align the configuration or rename",
+            ) from exc
+        return existing
+
+    def _find_active(self, kind: Kind, name: str) -> wire.WireModel | None:
+        """The active resource called `name`, read a few times to outlast read lag."""
+        for delay in ADOPT_READ_DELAYS:
+            if delay:
+                self.client.sleeper.sleep(delay)
+            found = next((obj for obj in self._list_active(kind) if obj.name == name), None)
+            if found is not None:
+                return found
+        return None
+
+    def _list_active(
+        self, kind: Kind
+    ) -> list[wire.ServiceAccount] | list[wire.FederationIssuer] | list[wire.FederationRule]:
+        if kind is Kind.SERVICE_ACCOUNT:
+            return resources.list_service_accounts(self.client)
+        if kind is Kind.ISSUER:
+            return resources.list_issuers(self.client)
+        return resources.list_rules(self.client)
+
+
+def _label(kind: Kind) -> str:
+    return kind.value.replace("_", " ")
+
+
+def _id_of(model: wire.WireModel) -> str:
+    resource_id = getattr(model, "id", None)
+    if not isinstance(resource_id, str):
+        raise ApiError(message="the API answered a create without an id")
+    return resource_id
+
+
+def _without_empty_description(payload: dict[str, Any]) -> dict[str, Any]:
+    """Create bodies leave an empty description out (PLAN-CONTRACT)."""
+    body = dict(payload)
+    if body.get("description") == "":
+        del body["description"]
+    return body
+
+
+def _cleared_description(payload: dict[str, Any]) -> dict[str, Any]:
+    """On update, "" is sent as null, which clears the description (admin-api §2.2.4)."""
+    body = dict(payload)
+    if body.get("description") == "":
+        body["description"] = None
+    return body
+
+
+def _rule_wire_body(body: dict[str, Any]) -> dict[str, Any]:
+    """The create body as the API sees it, for comparing with an existing rule."""
+    wire_body = dict(body)
+    wire_body["target"] = {
+        "type": "service_account",
+        "service_account_id": wire_body.pop("service_account_id"),
+    }
+    return wire_body

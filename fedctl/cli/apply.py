@@ -1,0 +1,330 @@
+"""`fedctl apply [PATH|PLANFILE]`: plan (or load a saved plan), show, confirm, apply, verify.
+
+PATH is a configuration file or folder, as for `fedctl plan`. Any other file is a saved
+plan (`fedctl plan --out FILE`). A saved plan does not record where its configuration
+lives: give it with `--config` (default `.`) and the same `--var`/`--var-file` the plan
+was made with, so its digest can be compared. A saved plan is applied only while the
+configuration and the live organization are exactly what the reviewer saw.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from fedctl.cli.options import api_options, config_options
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from fedctl.api.client import AdminClient
+    from fedctl.apply.executor import StepOutcome
+    from fedctl.config import Config
+    from fedctl.plan.actions import Change
+    from fedctl.plan.plan import Plan
+    from fedctl.state import LiveState
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """The options that shape a new plan (a saved plan already fixed them)."""
+
+    prune: bool | None = None
+    targets: tuple[str, ...] = ()
+    recreate_archived: bool = False
+    allow_self_lockout: bool = False
+
+    @property
+    def given(self) -> bool:
+        return self != _Shape()
+
+
+@click.command("apply")
+@config_options
+@api_options
+@click.option("--auto-approve", is_flag=True, help="Apply without asking (for CI).")
+@click.option(
+    "--allow-large-changes",
+    is_flag=True,
+    help="Apply even past settings.max_archives / settings.max_changes_percent.",
+)
+@click.option(
+    "--prune/--no-prune",
+    default=None,
+    help="Archive live resources no file declares [default: settings.prune].",
+)
+@click.option(
+    "--target",
+    "targets",
+    multiple=True,
+    metavar="KIND/NAME",
+    help="Apply only this resource and what it needs (repeatable).",
+)
+@click.option(
+    "--config",
+    "config_path",
+    default=None,
+    type=click.Path(),
+    help="With a saved PLANFILE: the configuration it was made from [default: .].",
+)
+@click.option("--no-color", is_flag=True, help="No colour (also NO_COLOR).")
+@click.option(
+    "--recreate-archived",
+    is_flag=True,
+    help="Create again declared resources whose only live copy is archived.",
+)
+@click.option(
+    "--allow-self-lockout",
+    is_flag=True,
+    help="Allow changes to the rule, issuer or service account fedctl authenticates through.",
+)
+@click.option(
+    "--snapshot",
+    "snapshot_path",
+    default=None,
+    type=click.Path(dir_okay=False),
+    help="With a PLANFILE made by `plan --snapshot`: that snapshot; apply refuses when "
+    "live state moved away from it in the resources the plan touches.",
+)
+def command(
+    path: str,
+    variables: tuple[str, ...],
+    var_files: tuple[str, ...],
+    base_url: str | None,
+    auth_token: str | None,
+    parallelism: int,
+    local_state: str | None,
+    auto_approve: bool,
+    allow_large_changes: bool,
+    prune: bool | None,
+    targets: tuple[str, ...],
+    config_path: str | None,
+    no_color: bool,
+    recreate_archived: bool,
+    allow_self_lockout: bool,
+    snapshot_path: str | None,
+) -> None:
+    """Make the live organization match the configuration at PATH, or apply a PLANFILE."""
+    from fedctl.api.connect import open_client
+    from fedctl.cli.plan import use_colour
+
+    shape = _Shape(prune, targets, recreate_archived, allow_self_lockout)
+    saved = _is_saved_plan(Path(path))
+    _check_usage(saved=saved, shape=shape, config_path=config_path)
+    if snapshot_path is not None and not saved:
+        from fedctl.errors import UsageError
+
+        raise UsageError("--snapshot goes with a saved PLANFILE made by `fedctl plan --snapshot`")
+    with open_client(
+        base_url=base_url,
+        auth_token=auth_token,
+        parallelism=parallelism,
+        local_state=local_state,
+    ) as client:
+        run = _ApplyRun(
+            client=client,
+            variables=variables,
+            var_files=var_files,
+            color=use_colour(no_color),
+            parallelism=parallelism,
+            auto_approve=auto_approve,
+            allow_large_changes=allow_large_changes,
+        )
+        if saved:
+            run.apply_saved(
+                Path(path),
+                Path(config_path or "."),
+                snapshot_path=Path(snapshot_path) if snapshot_path else None,
+            )
+        else:
+            run.apply_config(path, shape)
+
+
+def _is_saved_plan(path: Path) -> bool:
+    from fedctl.config.discover import is_config_file
+
+    return path.is_file() and not is_config_file(path)
+
+
+def _check_usage(*, saved: bool, shape: _Shape, config_path: str | None) -> None:
+    from fedctl.errors import UsageError
+
+    if saved and shape.given:
+        raise UsageError(
+            "--prune, --target, --recreate-archived and --allow-self-lockout shape a new "
+            "plan, and a saved plan is already made: pass them to `fedctl plan` instead"
+        )
+    if not saved and config_path is not None:
+        raise UsageError("--config goes with a saved PLANFILE; give the configuration as PATH")
+
+
+def stdin_is_interactive() -> bool:
+    """Whether a person can answer the question (a seam for tests)."""
+    return sys.stdin.isatty()
+
+
+def stdout_is_terminal() -> bool:
+    """Whether to draw the progress bar (a seam for tests)."""
+    return sys.stdout.isatty()
+
+
+@dataclass
+class _ApplyRun:
+    """One apply: the client, the person's answers, and the flags that govern the run."""
+
+    client: AdminClient
+    variables: tuple[str, ...]
+    var_files: tuple[str, ...]
+    color: bool
+    parallelism: int
+    auto_approve: bool
+    allow_large_changes: bool
+
+    def apply_config(self, path: str, shape: _Shape) -> None:
+        plan, live, config = self._plan(path, shape)
+        self._apply(
+            plan,
+            live,
+            config,
+            replan=lambda: self._plan(path, shape)[0],
+            whole=not shape.targets,
+        )
+
+    def apply_saved(
+        self, plan_file: Path, config_path: Path, *, snapshot_path: Path | None = None
+    ) -> None:
+        from fedctl.apply.saved import check_saved_plan_current
+        from fedctl.config import load_config
+        from fedctl.live import read_live
+        from fedctl.plan.plan import Plan
+        from fedctl.snapshot import check_plan_against_snapshot
+
+        plan = Plan.from_file(plan_file)
+        config = load_config(config_path, variables=self.variables, var_files=self.var_files)
+        live = read_live(self.client)
+        # Issue 9: what was reviewed (planned against a snapshot) is what gets applied.
+        check_plan_against_snapshot(plan, live, snapshot_path)
+        check_saved_plan_current(plan, live, config_digest=config.digest)
+        self._apply(
+            plan,
+            live,
+            config,
+            replan=lambda: self._plan(str(config_path), _Shape())[0],
+            whole=False,
+        )
+
+    def _plan(self, path: str, shape: _Shape) -> tuple[Plan, LiveState, Config]:
+        from fedctl.plan.pipeline import plan_from_config
+
+        return plan_from_config(
+            path,
+            variables=self.variables,
+            var_files=self.var_files,
+            client=self.client,
+            prune=shape.prune,
+            targets=shape.targets,
+            recreate_archived=shape.recreate_archived,
+            allow_self_lockout=shape.allow_self_lockout,
+        )
+
+    def _apply(
+        self,
+        plan: Plan,
+        live: LiveState,
+        config: Config,
+        *,
+        replan: Callable[[], Plan],
+        whole: bool,
+    ) -> None:
+        """Show, check limits, confirm, execute, read back: the order is the safety."""
+        from fedctl.apply.executor import ApplyFailed
+        from fedctl.apply.reconcile import confirm_converged
+        from fedctl.apply.run import check_apply_allowed, execute_plan, touched_by
+        from fedctl.apply.safety import SafetyLimits
+        from fedctl.render.text import render_text
+
+        click.echo(render_text(plan, color=self.color), nl=False)
+        if plan.is_empty():
+            return
+        limits = SafetyLimits(
+            max_archives=config.settings.max_archives,
+            max_changes_percent=config.settings.max_changes_percent,
+        )
+        check_apply_allowed(plan, live, limits, allow_large_changes=self.allow_large_changes)
+        self._confirm()
+        progress = _Progress(total=len(plan.steps), color=self.color, bar=stdout_is_terminal())
+        try:
+            result = execute_plan(
+                self.client,
+                plan,
+                live,
+                declared_organization_id=config.organization_id,
+                parallelism=self.parallelism,
+                on_finished=progress.report,
+            )
+        finally:
+            progress.close()
+        if not result.ok:
+            raise ApplyFailed(result)
+        relevant: Callable[[Change], bool] = (lambda change: True) if whole else touched_by(plan)
+        confirm_converged(replan, sleep=time.sleep, relevant=relevant)
+        click.echo(result.render_summary())
+        click.echo(
+            "The live organization matches the configuration."
+            if whole
+            else "The resources this plan changed match the configuration."
+        )
+
+    def _confirm(self) -> None:
+        from fedctl.errors import UsageError
+
+        if self.auto_approve:
+            return
+        if not stdin_is_interactive():
+            raise UsageError(
+                "refusing to apply without confirmation: stdin is not a terminal; nothing "
+                "was changed; review the plan above and re-run with --auto-approve"
+            )
+        answer = click.prompt(
+            "Apply these changes? Only 'yes' is accepted", default="", show_default=False
+        )
+        if answer.strip() != "yes":
+            raise UsageError("apply cancelled; nothing was changed")
+
+
+class _Progress:
+    """One line per finished step; on a terminal, a one-line bar kept below them."""
+
+    def __init__(self, *, total: int, color: bool, bar: bool) -> None:
+        self.total = total
+        self.finished = 0
+        self.color = color
+        self.bar = bar
+
+    def report(self, outcome: StepOutcome) -> None:
+        from fedctl.apply.executor import StepStatus
+
+        self.finished += 1
+        colors = {StepStatus.DONE: "green", StepStatus.FAILED: "red", StepStatus.SKIPPED: "yellow"}
+        line = outcome.render()
+        if self.color:
+            line = click.style(line, fg=colors[outcome.status])
+        if self.bar:
+            click.echo("\r\x1b[K", nl=False)
+        click.echo(line)
+        if self.bar:
+            click.echo(self._bar(), nl=False)
+
+    def _bar(self) -> str:
+        width = 30
+        filled = width * self.finished // max(1, self.total)
+        return f"[{'#' * filled}{'.' * (width - filled)}] {self.finished}/{self.total}"
+
+    def close(self) -> None:
+        if self.bar:
+            click.echo("\r\x1b[K", nl=False)

@@ -1,0 +1,84 @@
+"""`fedctl drift [PATH]`: live changes that did not come from fedctl, with their authors.
+
+Exit codes: 0 no drift, 2 drift found, 1 error (config, API, usage).
+"""
+
+from __future__ import annotations
+
+import click
+
+from fedctl.cli.options import api_options, config_options
+
+EXIT_DRIFT = 2
+
+
+@click.command("drift")
+@config_options
+@api_options
+@click.option(
+    "--fedctl-actor",
+    "fedctl_actors",
+    multiple=True,
+    envvar="FEDCTL_ACTORS",
+    metavar="ACTOR_ID",
+    help=(
+        "An actor ID (user_… or svac_…) fedctl's apply runs as; changes it made are not "
+        "drift. Repeatable [env FEDCTL_ACTORS, space-separated]. A federated credential's "
+        "service account is always included."
+    ),
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+)
+def command(
+    path: str,
+    variables: tuple[str, ...],
+    var_files: tuple[str, ...],
+    base_url: str | None,
+    auth_token: str | None,
+    parallelism: int,
+    local_state: str | None,
+    fedctl_actors: tuple[str, ...],
+    output_format: str,
+) -> None:
+    """Report live changes that did not come from fedctl, with their authors."""
+    from fedctl.api.connect import open_client
+    from fedctl.config import load_config
+    from fedctl.desired import build_desired
+    from fedctl.drift import compute_drift
+    from fedctl.errors import UsageError
+    from fedctl.live import read_live
+    from fedctl.render.drift import render_drift_json, render_drift_markdown, render_drift_text
+
+    config = load_config(path, variables=variables, var_files=var_files)
+    with open_client(
+        base_url=base_url,
+        auth_token=auth_token,
+        parallelism=parallelism,
+        read_only=True,
+        local_state=local_state,
+    ) as client:
+        actors = set(fedctl_actors)
+        credential = client.credential
+        if credential is not None and credential.federation is not None:
+            actors.add(credential.federation.service_account_id)
+        if not actors:
+            raise UsageError(
+                "drift needs fedctl's own actor to tell its changes from others': pass "
+                "--fedctl-actor with the user_… or svac_… ID your apply job runs as "
+                "(or run with that federated credential)"
+            )
+        live = read_live(client)
+    report = compute_drift(build_desired(config, live.workspaces), live, fedctl_actors=actors)
+    renderers = {
+        "text": render_drift_text,
+        "json": render_drift_json,
+        "markdown": render_drift_markdown,
+    }
+    click.echo(renderers[output_format](report))
+    if report.has_drift:
+        raise click.exceptions.Exit(EXIT_DRIFT)

@@ -1,0 +1,60 @@
+"""DriftReport -> text, Markdown or JSON for `fedctl drift` (a scheduled job opens an issue)."""
+
+from __future__ import annotations
+
+import json
+
+from fedctl.drift import DriftItem, DriftReport
+
+
+def render_drift_text(report: DriftReport) -> str:
+    lines = [_actors_line(report)]
+    if report.drift:
+        lines.append(f"Drift: {len(report.drift)} difference(s) that did not come from fedctl:")
+        lines.extend(f"  ! {item.summary()}" for item in report.drift)
+        lines.extend(_field_lines(report.drift))
+    else:
+        lines.append("No drift: every difference from the configuration came from fedctl.")
+    if report.pending:
+        lines.append(f"Pending (configuration not yet applied): {len(report.pending)}")
+        lines.extend(f"  ~ {item.summary()}" for item in report.pending)
+    return "\n".join(lines)
+
+
+def _field_lines(items: tuple[DriftItem, ...]) -> list[str]:
+    lines = []
+    for item in items:
+        for difference in item.fields:
+            lines.append(
+                f"      {item.address} {difference.field}: configured "
+                f"{json.dumps(difference.configured)}, live {json.dumps(difference.live)}"
+            )
+    return lines
+
+
+def _actors_line(report: DriftReport) -> str:
+    return f"fedctl's actors: {', '.join(report.fedctl_actors) or '(none)'}"
+
+
+def render_drift_markdown(report: DriftReport) -> str:
+    lines = ["## fedctl drift", "", _actors_line(report), ""]
+    if not report.drift:
+        lines.append("No drift: every difference from the configuration came from fedctl.")
+    else:
+        lines += ["| Resource | What | Actor | When |", "| --- | --- | --- | --- |"]
+        for item in report.drift:
+            what = item.kind.value
+            if item.fields:
+                what += ": " + ", ".join(difference.field for difference in item.fields)
+            lines.append(
+                f"| `{item.address}` | {what} | {item.actor_id or 'not recorded'} | "
+                f"{item.at or ''} |"
+            )
+    if report.pending:
+        lines += ["", f"Pending (configuration not yet applied): {len(report.pending)}", ""]
+        lines.extend(f"- {item.summary()}" for item in report.pending)
+    return "\n".join(lines)
+
+
+def render_drift_json(report: DriftReport) -> str:
+    return json.dumps(report.to_json(), indent=2, sort_keys=True)

@@ -1,0 +1,263 @@
+"""LiveState <-> snapshot file: the live state a credential-free plan is computed against.
+
+A trusted job with org:admin writes the normalised LiveState (`fedctl snapshot`); pull
+request jobs plan against the file with no network and no credential (`fedctl plan
+--snapshot`), and `fedctl apply` refuses when the live resources the plan touches no
+longer equal the snapshot's (`check_live_matches_snapshot`).
+
+The digest is sha256 over the canonical JSON of the state (sorted keys, sets sorted, no
+whitespace). NOTE: it detects edits and corruption, not a forger: anyone can recompute a
+digest. What makes a forged snapshot harmless is apply's comparison with the live state,
+read with apply's own credential, before anything is written.
+
+Usage:
+    snapshot = take_snapshot(live)
+    write_snapshot(snapshot, Path("snapshot.json")); read_snapshot(Path("snapshot.json"))
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from fedctl.errors import PlanError, UsageError
+from fedctl.state import Kind, LiveIssuer, LiveRule, LiveServiceAccount, LiveState
+
+SNAPSHOT_FORMAT = "fedctl-snapshot"
+SNAPSHOT_FORMAT_VERSION = 1
+
+LiveResource = LiveServiceAccount | LiveIssuer | LiveRule
+
+
+class SnapshotRef(BaseModel):
+    """How a plan names the snapshot it was computed against."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    digest: str
+    taken_at: str
+
+    @property
+    def label(self) -> str:
+        """How every output names the snapshot: digest and time."""
+        return f"{self.digest} (taken {self.taken_at})"
+
+
+class Snapshot(BaseModel):
+    """A LiveState with the time it was read and the digest of its canonical JSON."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    taken_at: str
+    digest: str
+    state: LiveState
+
+    @property
+    def ref(self) -> SnapshotRef:
+        return SnapshotRef(digest=self.digest, taken_at=self.taken_at)
+
+    @property
+    def label(self) -> str:
+        return self.ref.label
+
+
+def canonical_json(value: Any) -> str:
+    """Deterministic JSON: sorted keys, sets sorted, compact separators."""
+    return json.dumps(_canonical(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def _canonical(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return _canonical(value.model_dump(mode="python"))
+    if isinstance(value, dict):
+        return {str(key): _canonical(item) for key, item in value.items()}
+    if isinstance(value, set | frozenset):
+        return sorted((_canonical(item) for item in value), key=canonical_json)
+    if isinstance(value, list | tuple):
+        return [_canonical(item) for item in value]
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    return str(value)
+
+
+def state_digest(state: LiveState) -> str:
+    return "sha256:" + hashlib.sha256(canonical_json(state).encode()).hexdigest()
+
+
+def take_snapshot(state: LiveState, *, now: datetime | None = None) -> Snapshot:
+    moment = (now or datetime.now(UTC)).astimezone(UTC)
+    return Snapshot(
+        taken_at=moment.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        digest=state_digest(state),
+        state=state,
+    )
+
+
+def snapshot_document(snapshot: Snapshot) -> str:
+    """The file's text: header first, then the state, keys sorted, one trailing newline."""
+    document = {
+        "format": SNAPSHOT_FORMAT,
+        "format_version": SNAPSHOT_FORMAT_VERSION,
+        "taken_at": snapshot.taken_at,
+        "digest": snapshot.digest,
+        "state": _canonical(snapshot.state),
+    }
+    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def write_snapshot(snapshot: Snapshot, path: Path) -> None:
+    path.write_text(snapshot_document(snapshot), encoding="utf-8")
+
+
+def read_snapshot(path: Path) -> Snapshot:
+    """The snapshot in `path`, refused unless its state hashes to the digest it records."""
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read the snapshot: {exc.strerror}") from exc
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"{path}:{exc.lineno}:{exc.colno}: not JSON: {exc.msg}") from exc
+    if not isinstance(document, dict) or document.get("format") != SNAPSHOT_FORMAT:
+        raise UsageError(f"{path}: not a fedctl snapshot; write one with `fedctl snapshot --out`")
+    if document.get("format_version") != SNAPSHOT_FORMAT_VERSION:
+        raise UsageError(
+            f"{path}: snapshot format_version {document.get('format_version')!r} is not "
+            f"{SNAPSHOT_FORMAT_VERSION}; take a new snapshot with this fedctl"
+        )
+    try:
+        state = LiveState.model_validate(document.get("state"))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise UsageError(
+            f"{path}: state.{where}: {first['msg']}; the snapshot was edited or corrupted, "
+            "take a new one with `fedctl snapshot`"
+        ) from exc
+    recorded, actual = document.get("digest"), state_digest(state)
+    if recorded != actual:
+        raise UsageError(
+            f"{path}: snapshot digest mismatch: the file records {recorded}, its state hashes "
+            f"to {actual}; the snapshot was edited or corrupted, take a new one with "
+            "`fedctl snapshot`"
+        )
+    return Snapshot(taken_at=str(document.get("taken_at")), digest=actual, state=state)
+
+
+def check_live_matches_snapshot(
+    snapshot: Snapshot, live: LiveState, touched: Iterable[str]
+) -> None:
+    """Raise PlanError naming every touched `kind/name` whose live resource left the snapshot.
+
+    A resource matches when it is absent from both, or present in both with the same ID
+    and the same normalised spec; timestamps alone do not count (an edit undone is no
+    difference for the reviewed plan).
+    """
+    differences: dict[str, str] = {}
+    for address in sorted(set(touched)):
+        was = find_resource(snapshot.state, address)
+        now = find_resource(live, address)
+        difference = describe_difference(was, now)
+        if difference:
+            differences[address] = difference
+    if differences:
+        details = "; ".join(f"{address} {why}" for address, why in differences.items())
+        raise PlanError(
+            message=(
+                f"live state moved away from snapshot {snapshot.label} in resources this plan "
+                f"touches ({details}); nothing was changed: take a new snapshot and plan again"
+            ),
+            resources=list(differences),
+        )
+
+
+def check_plan_against_snapshot(
+    plan: PlanLike, live: LiveState, snapshot_path: Path | None
+) -> None:
+    """For a saved plan made by `plan --snapshot`: the same snapshot, and live still equal.
+
+    Touched resources are every `kind/name` the plan records a live version of or changes.
+    """
+    if plan.snapshot is None:
+        if snapshot_path is not None:
+            raise UsageError(
+                "this plan was made against the live API, not a snapshot; drop --snapshot"
+            )
+        return
+    if snapshot_path is None:
+        raise UsageError(
+            f"this plan was made against snapshot {plan.snapshot.label}; pass that file "
+            "with --snapshot FILE so apply can check live state still matches it"
+        )
+    snapshot = read_snapshot(snapshot_path)
+    if snapshot.digest != plan.snapshot.digest:
+        raise PlanError(
+            message=(
+                f"{snapshot_path} is snapshot {snapshot.label}, but the plan was made against "
+                f"{plan.snapshot.label}; pass the snapshot the plan was made from"
+            )
+        )
+    touched = set(plan.live_versions)
+    touched |= {f"{change.kind.value}/{change.name}" for change in plan.changes}
+    check_live_matches_snapshot(snapshot, live, touched)
+
+
+class _ChangeLike(Protocol):
+    @property
+    def kind(self) -> Kind: ...
+    @property
+    def name(self) -> str: ...
+
+
+class PlanLike(Protocol):
+    """What the snapshot check reads from a Plan (kept structural: no import cycle)."""
+
+    @property
+    def snapshot(self) -> SnapshotRef | None: ...
+    @property
+    def live_versions(self) -> Mapping[str, object]: ...
+    @property
+    def changes(self) -> Sequence[_ChangeLike]: ...
+
+
+def find_resource(state: LiveState, address: str) -> LiveResource | None:
+    kind_text, _, name = address.partition("/")
+    try:
+        kind = Kind(kind_text)
+    except ValueError as exc:
+        raise PlanError(message=f"unknown resource address {address!r}") from exc
+    active: dict[Kind, dict[str, Any]] = {
+        Kind.SERVICE_ACCOUNT: state.service_accounts,
+        Kind.ISSUER: state.issuers,
+        Kind.RULE: state.rules,
+    }
+    found: LiveResource | None = active[kind].get(name)
+    return found
+
+
+def describe_difference(was: LiveResource | None, now: LiveResource | None) -> str:
+    """'' when equal for the plan's purpose, else a short phrase."""
+    if was is None and now is None:
+        return ""
+    if was is None:
+        return "was created since the snapshot"
+    if now is None:
+        return "was archived or renamed since the snapshot"
+    if was.meta.id != now.meta.id:
+        return f"was replaced since the snapshot ({was.meta.id} is now {now.meta.id})"
+    old, new = was.spec.model_dump(mode="json"), now.spec.model_dump(mode="json")
+    if isinstance(was, LiveRule) and isinstance(now, LiveRule):
+        old["legacy_workspace_id"] = was.legacy_workspace_id
+        new["legacy_workspace_id"] = now.legacy_workspace_id
+        old["workspace_ids"] = sorted(old["workspace_ids"])
+        new["workspace_ids"] = sorted(new["workspace_ids"])
+    changed = sorted(key for key in old.keys() | new.keys() if old.get(key) != new.get(key))
+    if not changed:
+        return ""
+    by = f" by {now.meta.updated_by_actor_id}" if now.meta.updated_by_actor_id else ""
+    return f"changed {', '.join(changed)}{by} since the snapshot"

@@ -1,0 +1,103 @@
+"""Safety limits: how many archives, what share of updates/replaces, and the override."""
+
+from __future__ import annotations
+
+import pytest
+
+from fedctl.apply.safety import SafetyLimits, check_safety, count_managed
+from fedctl.errors import UnsafePlanError
+from fedctl.plan.actions import Action
+from tests.apply.helpers import change, live_account, live_state, plan_of
+
+
+def _accounts(count: int) -> list[str]:
+    return [f"sa-{i:02d}" for i in range(count)]
+
+
+def test_archives_up_to_the_limit_pass() -> None:
+    names = _accounts(20)
+    live = live_state(*(live_account(n) for n in names))
+    plan = plan_of(*(change(Action.ARCHIVE, n) for n in names[:3]), live=live)
+    check_safety(plan, live, SafetyLimits(max_archives=3))
+
+
+def test_one_archive_over_the_limit_is_refused_with_limit_overshoot_and_flag() -> None:
+    names = _accounts(20)
+    live = live_state(*(live_account(n) for n in names))
+    plan = plan_of(*(change(Action.ARCHIVE, n) for n in names[:4]), live=live)
+    with pytest.raises(UnsafePlanError) as caught:
+        check_safety(plan, live, SafetyLimits(max_archives=3))
+    assert caught.value.render() == (
+        "service_account/sa-00, service_account/sa-01, service_account/sa-02, "
+        "service_account/sa-03: the plan archives 4 resources (replacements included), 1 over "
+        "settings.max_archives (3); nothing was changed; review the plan and re-run with "
+        "--allow-large-changes if it is intended"
+    )
+
+
+def test_replacements_count_as_archives() -> None:
+    names = _accounts(20)
+    live = live_state(*(live_account(n) for n in names))
+    plan = plan_of(change(Action.REPLACE, names[0]), change(Action.ARCHIVE, names[1]), live=live)
+    with pytest.raises(UnsafePlanError, match="archives 2 resources"):
+        check_safety(plan, live, SafetyLimits(max_archives=1, max_changes_percent=100))
+
+
+def test_updates_over_the_percentage_are_refused() -> None:
+    names = _accounts(10)
+    live = live_state(*(live_account(n) for n in names))
+    plan = plan_of(*(change(Action.UPDATE, n) for n in names[:4]), live=live)
+    with pytest.raises(UnsafePlanError) as caught:
+        check_safety(plan, live, SafetyLimits(max_changes_percent=30))
+    assert caught.value.message == (
+        "the plan updates or replaces 4 of 10 managed resources (40%), 10 points over "
+        "settings.max_changes_percent (30%); nothing was changed; review the plan and re-run "
+        "with --allow-large-changes if it is intended"
+    )
+
+
+def test_updates_at_the_percentage_pass() -> None:
+    names = _accounts(10)
+    live = live_state(*(live_account(n) for n in names))
+    plan = plan_of(*(change(Action.UPDATE, n) for n in names[:3]), live=live)
+    check_safety(plan, live, SafetyLimits(max_changes_percent=30))
+
+
+def test_percentage_is_not_judged_below_ten_managed_resources() -> None:
+    names = _accounts(9)
+    live = live_state(*(live_account(n) for n in names))
+    plan = plan_of(*(change(Action.UPDATE, n) for n in names), live=live)
+    check_safety(plan, live, SafetyLimits(max_changes_percent=30))
+
+
+def test_creates_never_trip_a_limit() -> None:
+    live = live_state()
+    plan = plan_of(*(change(Action.CREATE, n) for n in _accounts(200)))
+    check_safety(plan, live, SafetyLimits(max_archives=0, max_changes_percent=0))
+
+
+def test_allow_large_changes_lets_everything_through() -> None:
+    names = _accounts(20)
+    live = live_state(*(live_account(n) for n in names))
+    plan = plan_of(*(change(Action.ARCHIVE, n) for n in names), live=live)
+    check_safety(plan, live, SafetyLimits(max_archives=0), allow_large_changes=True)
+
+
+def test_long_resource_lists_are_cut_after_ten_names() -> None:
+    names = _accounts(20)
+    live = live_state(*(live_account(n) for n in names))
+    plan = plan_of(*(change(Action.ARCHIVE, n) for n in names[:15]), live=live)
+    with pytest.raises(UnsafePlanError) as caught:
+        check_safety(plan, live, SafetyLimits(max_archives=10))
+    assert caught.value.resources[-1] == "and 5 more"
+    assert len(caught.value.resources) == 11
+
+
+def test_unmanaged_resources_do_not_count_unless_this_plan_prunes_them() -> None:
+    names = _accounts(12)
+    live = live_state(*(live_account(n) for n in names))
+    unmanaged = ("service_account/sa-10", "service_account/sa-11")
+    kept = plan_of(live=live, unmanaged=unmanaged)
+    pruned = plan_of(change(Action.ARCHIVE, "sa-11"), live=live, unmanaged=unmanaged)
+    assert count_managed(kept, live) == 10
+    assert count_managed(pruned, live) == 11
