@@ -11,6 +11,7 @@ unset matchers None, every jwks key of its variant present).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -60,13 +61,13 @@ class WorkspaceResolver:
         if len(active) > 1:
             ids = ", ".join(sorted(workspace.id for workspace in active))
             raise PlanError(
-                f"{where}: workspace {ref!r} is ambiguous ({len(active)} workspaces have "
+                f"{where}: workspace {_q(ref)} is ambiguous ({len(active)} workspaces have "
                 f"that name: {ids}); write the wrkspc_ ID instead",
                 [f"{kind.value}/{name}"],
             )
         if candidates:
             raise PlanError(
-                f"{where}: workspace {ref!r} is archived; an archived workspace refuses "
+                f"{where}: workspace {_q(ref)} is archived; an archived workspace refuses "
                 "memberships and rules, so remove it from the configuration",
                 [f"{kind.value}/{name}"],
             )
@@ -91,7 +92,7 @@ class WorkspaceResolver:
         names = sorted({w.name for w in self.workspaces if not w.archived and not w.is_default})
         known = ", ".join(names) if names else "none besides the default"
         what = "ID" if ref.startswith(WORKSPACE_ID_PREFIX) else "name"
-        return f"no workspace has the {what} {ref!r} (workspaces: {known}); check the spelling"
+        return f"no workspace has the {what} {_q(ref)} (workspaces: {known}); check the spelling"
 
 
 def build_desired(config: Config, workspaces: Sequence[Workspace]) -> DesiredState:
@@ -127,7 +128,7 @@ def service_account_spec(
         if workspace_id in memberships:
             where = resolver.config.describe(Kind.SERVICE_ACCOUNT, account.name, field_path)
             raise PlanError(
-                f"{where}: {membership.workspace!r} is the same workspace ({workspace_id}) as an "
+                f"{where}: {_q(membership.workspace)} is the same workspace ({workspace_id}) as an "
                 "earlier membership; give each workspace one role",
                 [f"{Kind.SERVICE_ACCOUNT.value}/{account.name}"],
             )
@@ -161,7 +162,7 @@ def normalise_jwks(jwks: DiscoveryJwks | ExplicitUrlJwks | InlineJwks) -> dict[s
     if isinstance(jwks, ExplicitUrlJwks):
         return {"type": "explicit_url", "url": jwks.url, "ca_cert_pem": jwks.ca_cert_pem}
     if jwks.keys is None:  # load_config reads keys_file; a bare model may still hold it
-        raise PlanError(f"jwks.keys_file {jwks.keys_file!r} was not read; load with load_config")
+        raise PlanError(f"jwks.keys_file {_q(jwks.keys_file)} was not read; load with load_config")
     return {"type": "inline", "keys": [key.model_dump(mode="json") for key in jwks.keys]}
 
 
@@ -210,7 +211,7 @@ def _check_membership(
     for workspace_id in sorted(rule.workspace_ids - allowed):
         where = config.describe(Kind.RULE, rule.name, "workspaces")
         raise PlanError(
-            f"{where}: service account {account.name!r} is not a member of workspace "
+            f"{where}: service account {_q(account.name)} is not a member of workspace "
             f"{workspace_id}; add the membership under the account's workspaces",
             [f"{Kind.RULE.value}/{rule.name}", f"{Kind.SERVICE_ACCOUNT.value}/{account.name}"],
         )
@@ -227,3 +228,7 @@ def _previous_names(config: Config) -> dict[tuple[Kind, str], tuple[str, ...]]:
         if item.previous_names:
             renames[(kind, item.name)] = tuple(item.previous_names)
     return renames
+
+
+def _q(value: object) -> str:
+    return json.dumps(value)

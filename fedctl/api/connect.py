@@ -75,7 +75,7 @@ def _client_for(
 def _local_client(state: str, *, parallelism: int, read_only: bool) -> Iterator[AdminClient]:
     from pydantic import SecretStr
 
-    from fedctl.emulator.server import start_emulator  # type: ignore[import-not-found,unused-ignore]
+    from fedctl.emulator.server import start_emulator
 
     Path(state).parent.mkdir(parents=True, exist_ok=True)
     emulator = start_emulator(state_path=state, workspaces=LOCAL_WORKSPACES)

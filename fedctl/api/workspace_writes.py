@@ -16,7 +16,7 @@ from typing import Any
 from fedctl.api import resources, wire
 from fedctl.api.client import AdminClient, OutcomeUnknown
 from fedctl.api.resources import RULES, SERVICE_ACCOUNTS, WORKSPACES, segment
-from fedctl.api.writes import MAX_SENDS, _read_back, _still_unknown
+from fedctl.api.writes import MAX_SENDS, read_back, still_unknown
 
 
 def add_membership(
@@ -66,7 +66,7 @@ def _membership_write(
             return wire.parse(wire.ServiceAccountWorkspaceMember, data, what="membership")
         except OutcomeUnknown:
             pass
-        found, done = _read_back(
+        found, done = read_back(
             client,
             lambda: resources.get_workspace_member(client, workspace_id, service_account_id),
             lambda row: (
@@ -74,11 +74,10 @@ def _membership_write(
                 and row.workspace_role == workspace_role
                 and row.implicit is not True
             ),
-            patient=False,
         )
         if done and found is not None:
             return found
-    raise _still_unknown(resource or f"membership {service_account_id} in {workspace_id}", "write")
+    raise still_unknown(resource or f"membership {service_account_id} in {workspace_id}", "write")
 
 
 def remove_membership(
@@ -105,10 +104,10 @@ def add_rule_workspace(
             rows = resources.list_rule_workspaces(client, rule_id)
             return next((row for row in rows if row.workspace_id == workspace_id), None)
 
-        found, done = _read_back(client, enabled, lambda row: row is not None, patient=False)
+        found, done = read_back(client, enabled, lambda row: row is not None)
         if done and found is not None:
             return found
-    raise _still_unknown(resource or f"rule {rule_id} in {workspace_id}", "enable")
+    raise still_unknown(resource or f"rule {rule_id} in {workspace_id}", "enable")
 
 
 def remove_rule_workspace(

@@ -13,7 +13,7 @@ timeout after the request left) is never blindly resent:
   like reads.
 
 Reads after a write may lag it (the emulator's `stale-read` fault lags up to ~1 s), so a
-"did not take effect" conclusion is only drawn after several reads spread over ~2 s.
+"did not take effect" conclusion is only drawn after several reads spread over 1.2 s.
 
     account = create_service_account(client, name="ci", description="deploys")
 """
@@ -32,8 +32,8 @@ from fedctl.errors import ApiError
 Model = TypeVar("Model", bound=wire.WireModel)
 Found = TypeVar("Found")
 
-# Sleeps between read-backs: ~2 s in all, beyond the ~1 s read lag the contract allows for.
-READ_BACK_DELAYS: Final = (0.0, 0.25, 0.35, 0.5, 0.9)
+# Sleeps between read-backs: 1.2 s in all, beyond the ~1 s by which reads may lag writes.
+READ_BACK_DELAYS: Final = (0.0, 0.2, 0.4, 0.6)
 MAX_SENDS: Final = 3
 
 
@@ -103,17 +103,16 @@ def differences(stored: wire.WireModel, sent: Mapping[str, Any]) -> list[str]:
     return changed
 
 
-def _read_back(
-    client: AdminClient,
-    read: Callable[[], Found],
-    accept: Callable[[Found], bool],
-    *,
-    patient: bool,
+def read_back(
+    client: AdminClient, read: Callable[[], Found], accept: Callable[[Found], bool]
 ) -> tuple[Found, bool]:
-    """Read until `accept` holds; `patient` waits out read lag before saying it does not."""
-    delays = READ_BACK_DELAYS if patient else READ_BACK_DELAYS[:1]
+    """Read until `accept` holds, waiting out read lag before concluding that it does not.
+
+    Patient even for idempotent writes: a quick resend would be harmless, but a stale
+    read after it looks the same as the first one, and the tries would run out.
+    """
     found = read()
-    for delay in delays[1:]:
+    for delay in READ_BACK_DELAYS[1:]:
         if accept(found):
             return found, True
         client.sleeper.sleep(delay)
@@ -140,14 +139,14 @@ def _create(client: AdminClient, kind: _Kind, body: dict[str, Any]) -> Any:
         existing = _find_created(client, kind, body, resource)
         if existing is not None:
             return existing
-    raise _still_unknown(resource, "create")
+    raise still_unknown(resource, "create")
 
 
 def _find_created(client: AdminClient, kind: _Kind, body: dict[str, Any], resource: str) -> Any:
     def by_name() -> Any:
         return next((o for o in kind.list_active(client) if o.name == body["name"]), None)
 
-    found, _ = _read_back(client, by_name, lambda obj: obj is not None, patient=True)
+    found, _ = read_back(client, by_name, lambda obj: obj is not None)
     if found is None:
         return None
     changed = differences(found, body)
@@ -183,10 +182,10 @@ def _update(
                 kind.model, client.request("GET", path, resource=resource), what=kind.label
             )
 
-        found, done = _read_back(client, read, lambda obj: not differences(obj, body), patient=True)
+        found, done = read_back(client, read, lambda obj: not differences(obj, body))
         if done:
             return found
-    raise _still_unknown(resource, "update")
+    raise still_unknown(resource, "update")
 
 
 def _archive(client: AdminClient, kind: _Kind, resource_id: str, name: str) -> Any:
@@ -205,15 +204,13 @@ def _archive(client: AdminClient, kind: _Kind, resource_id: str, name: str) -> A
             )
 
         # Archive is idempotent (§5.10): resending after a read that shows it live is safe.
-        found, done = _read_back(
-            client, read, lambda obj: obj.archived_at is not None, patient=False
-        )
+        found, done = read_back(client, read, lambda obj: obj.archived_at is not None)
         if done:
             return found
-    raise _still_unknown(resource, "archive")
+    raise still_unknown(resource, "archive")
 
 
-def _still_unknown(resource: str, action: str) -> ApiError:
+def still_unknown(resource: str, action: str) -> ApiError:
     return ApiError(
         message=f"the {action} did not get a definite answer after {MAX_SENDS} tries",
         resource=resource,

@@ -10,6 +10,7 @@ undefined variable is an error, never an empty string). Variables come from
 
 from __future__ import annotations
 
+import json
 import types
 from collections.abc import Sequence
 from pathlib import Path
@@ -36,7 +37,9 @@ def load_variables(
     for pair in variables:
         key, sep, value = pair.partition("=")
         if not sep or not key.strip():
-            raise UsageError(f"--var {pair!r}: expected KEY=VALUE, e.g. --var env=production")
+            raise UsageError(
+                f"--var {json.dumps(pair)}: expected KEY=VALUE, e.g. --var env=production"
+            )
         merged[key.strip()] = value
     return merged, problems
 

@@ -40,7 +40,7 @@ def _diagnostic(
     path: DataPath = (*prefix, *walked.path)
     if extra is not None:
         path = (*path, *(extra if isinstance(extra, list | tuple) else (extra,)))
-    if detail["type"] == "extra_forbidden" or walked.key_error:
+    if detail["type"] in ("extra_forbidden", "invalid_key") or walked.key_error:
         location = locations.key_at(path)
     else:
         location = locations.value_at(path)
@@ -71,7 +71,8 @@ def _walk(model: type[BaseModel], loc: tuple[str | int, ...]) -> _Walked:
             if tagged:  # a discriminator tag in loc: not a key of the data
                 current = tagged[0]
                 continue
-        walked.path.append(part)
+        is_key = isinstance(current, type) or typing.get_origin(current) is dict
+        walked.path.append(str(part) if is_key and isinstance(part, int) else part)
         current = _step(current, part, walked)
     return walked
 
@@ -129,6 +130,8 @@ def _message(detail: ErrorDetails, walked: _Walked, *, sensitive: bool) -> str:
     field = next((part for part in reversed(walked.path) if isinstance(part, str)), "")
     if kind == "fedctl":
         return str(detail["msg"])
+    if kind == "invalid_key":
+        return f"key {_show(value)} must be text; quote it"
     if kind == "extra_forbidden":
         return _unknown_key(walked)
     if kind == "missing":

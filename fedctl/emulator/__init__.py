@@ -49,7 +49,9 @@ Choices taken where the contract is open (numbers are §8.1 items unless marked 
 19. Shared issuers and pinning claims are in `tenancy.py` (GitHub Actions, GitLab,
     Buildkite, Terraform Cloud, Google, keyed by exact issuer_url). A condition pins when
     it reads one of the pinning claims (text heuristic, `claims.X` or `claims["X"]`).
-    A subject_prefix pins when its tenant segment is closed before any `*`.
+    A subject_prefix pins when its tenant segment is closed before any `*`. The Console
+    (the `--seed` loader) is not held to it, so rules predating the check can be seeded;
+    any API update of such a rule must then send a pinning `match`.
 20. CEL: parsed with cel-python; refused when blank, unparsable, not naming `claims`, or
     evaluating to true with `claims` unbound (constant true). No type checking. URLs:
     https, port 443, no IP literal, no `localhost`, no single-label host, no .local /

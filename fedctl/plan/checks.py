@@ -41,7 +41,7 @@ def check_organization(desired: DesiredState, live: LiveState) -> None:
         raise PlanError(
             f"the configuration is for organization {expected}, but the credential belongs "
             f"to {live.organization.id} ({live.organization.name}); use a credential of "
-            "that organization or fix settings.organization_id",
+            "that organization or fix organization_id in the configuration",
             [],
         )
 

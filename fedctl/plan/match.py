@@ -81,14 +81,36 @@ def match_kind(
         if old_name is not None:
             claimed_by[old_name] = name
             matching.pairings[name] = Pairing(
-                name, live=live_active[old_name], renamed_from=old_name
+                name,
+                live=live_active[old_name],
+                renamed_from=old_name,
+                archived=_latest_archived(name, live_archived),
             )
+            _refuse_reserved_name(kind, matching.pairings[name], problems)
         else:
             matching.pairings[name] = Pairing(name, archived=_latest_archived(name, live_archived))
     matching.unclaimed = {
         name: resource for name, resource in live_active.items() if name not in claimed_by
     }
     return matching
+
+
+def _refuse_reserved_name(kind: Kind, pairing: Pairing[LiveT], problems: list[Problem]) -> None:
+    """A rename (or a service account's replacement) into a name an archived copy holds.
+
+    NOTE: the API may keep archived names reserved (admin-api.md §8.1 item 4); the strict
+    reading is that it does, so the rename would be refused with 409.
+    """
+    if pairing.archived is None:
+        return
+    problems.append(
+        Problem(
+            (f"{kind.value}/{pairing.desired_name}",),
+            f"cannot take over the name from {kind.value}/{pairing.renamed_from}: "
+            f"{archived_note(pairing.archived.meta)} and the API may keep its name reserved; "
+            "choose another name",
+        )
+    )
 
 
 def _rename_source(

@@ -48,7 +48,8 @@ def render_text(plan: Plan, *, color: bool = False) -> str:
                 out.append(f"          {line.text}")
         out.append("")
     out += _listing(
-        "Unmanaged (live, not in the configuration; archived only with --prune):", plan.unmanaged
+        "Unmanaged (live, declared in no file; archived only with prune, never if protected):",
+        plan.unmanaged,
     )
     out += _listing("Console-managed (never changed by fedctl):", plan.console_managed)
     out += [paint(line, DETAIL_COLOURS["!"]) for line in _listing("Warnings:", plan.warnings)]

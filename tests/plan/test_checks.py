@@ -61,7 +61,7 @@ def test_organization_mismatch_stops_the_plan() -> None:
     assert caught.value.render() == (
         "the configuration is for organization 11111111-0000-0000-0000-000000000000, but the "
         f"credential belongs to {ORG.id} (Acme); use a credential of that organization or fix "
-        "settings.organization_id"
+        "organization_id in the configuration"
     )
 
 
@@ -288,7 +288,8 @@ def test_archived_rule_is_recreated_only_with_the_flag() -> None:
     (change,) = plan.changes
     assert change.action is Action.CREATE
     assert change.reason == (
-        "re-created: rule/deploy (fdrl_01gone was archived by user_01revoker at 2026-03-01T10:00:00Z)"
+        "re-created: rule/deploy (fdrl_01gone was archived by user_01revoker at "
+        "2026-03-01T10:00:00Z)"
     )
     assert plan.warnings[0].startswith("rule/deploy: re-created although")
 
@@ -368,3 +369,29 @@ def test_inline_private_key_material_is_refused() -> None:
         compute_plan(state, live_from(desired()))
     assert "secret" not in caught.value.render()
     assert caught.value.resources == ["issuer/inline"]
+
+
+def test_renaming_into_a_name_an_archived_copy_holds_is_refused() -> None:
+    from fedctl.state import LiveIssuer
+
+    gone = LiveIssuer(
+        spec=issuer("gha"),
+        meta=LiveMeta(
+            id="fdis_01gone", archived_at="2026-03-01T10:00:00Z", archived_by_actor_id="user_01x"
+        ),
+    )
+    live = live_from(baseline(), archived_issuers=(gone,))
+    renamed = baseline().model_copy(
+        update={
+            "issuers": {"gha": issuer("gha")},
+            "rules": {"deploy": rule("deploy", issuer_name="gha")},
+            "previous_names": {(Kind.ISSUER, "gha"): ("github",)},
+        }
+    )
+    with pytest.raises(PlanError) as caught:
+        compute_plan(renamed, live)
+    assert caught.value.render() == (
+        "issuer/gha: cannot take over the name from issuer/github: fdis_01gone was archived by "
+        "user_01x at 2026-03-01T10:00:00Z and the API may keep its name reserved; choose "
+        "another name"
+    )

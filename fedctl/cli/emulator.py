@@ -1,0 +1,132 @@
+"""`fedctl emulator`: serve the local Admin API emulator until Ctrl-C."""
+
+from __future__ import annotations
+
+import threading
+
+import click
+
+
+@click.command("emulator")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port",
+    default=8787,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port (0 picks a free one).",
+)
+@click.option(
+    "--state",
+    "state_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="SQLite state file (default: in memory, lost on exit).",
+)
+@click.option(
+    "--admin-token",
+    default=None,
+    metavar="TOKEN",
+    help="Bearer token acting as an org:admin user [default: the documented local token].",
+)
+@click.option(
+    "--workspace",
+    "workspaces",
+    multiple=True,
+    metavar="NAME",
+    help="Seed a workspace besides 'default' (repeatable, idempotent).",
+)
+@click.option(
+    "--latency-ms",
+    default=0,
+    show_default=True,
+    type=click.IntRange(0),
+    help="Delay added to every response.",
+)
+@click.option(
+    "--fault-rate",
+    default=0.0,
+    show_default=True,
+    type=click.FloatRange(0.0, 1.0),
+    help="Probability that a /v1 request gets an injected fault.",
+)
+@click.option(
+    "--fault-kinds",
+    default="",
+    metavar="LIST",
+    help="Comma-separated: 429,500,503,529,reset,lost-response,stale-read.",
+)
+@click.option(
+    "--fault-seed",
+    default=0,
+    show_default=True,
+    type=int,
+    help="Seed of the deterministic fault sequence.",
+)
+@click.option(
+    "--read-lag-ms",
+    default=1000,
+    show_default=True,
+    type=click.IntRange(0),
+    help="How long after a write stale-read faults may serve the old version.",
+)
+@click.option(
+    "--seed",
+    "seed_path",
+    type=click.Path(exists=True),
+    default=None,
+    help="fedctl YAML describing Console-made resources to create at start-up.",
+)
+def command(
+    host: str,
+    port: int,
+    state_path: str | None,
+    admin_token: str | None,
+    workspaces: tuple[str, ...],
+    latency_ms: int,
+    fault_rate: float,
+    fault_kinds: str,
+    fault_seed: int,
+    read_lag_ms: int,
+    seed_path: str | None,
+) -> None:
+    """Run the local Admin API emulator (WIF endpoints) until interrupted."""
+    from fedctl.emulator.db import EmulatorStateError
+    from fedctl.emulator.faults import FaultConfig, parse_kinds
+    from fedctl.emulator.seed import SeedError
+    from fedctl.emulator.server import DEFAULT_ADMIN_TOKEN, start_emulator
+
+    try:
+        faults = FaultConfig(
+            rate=fault_rate,
+            kinds=parse_kinds(fault_kinds),
+            seed=fault_seed,
+            read_lag_ms=read_lag_ms,
+            latency_ms=latency_ms,
+        )
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--fault-kinds") from None
+    token = admin_token or DEFAULT_ADMIN_TOKEN
+    try:
+        running = start_emulator(
+            state_path=state_path,
+            host=host,
+            port=port,
+            admin_token=token,
+            workspaces=workspaces,
+            seed_path=seed_path,
+            faults=faults,
+        )
+    except (SeedError, EmulatorStateError, OSError) as exc:
+        raise click.ClickException(str(exc)) from None
+    # The one line a user (or a script) waits for; the token is the local emulator's own.
+    click.echo(
+        f"emulator listening on {running.base_url} admin token {running.admin_token}", nl=True
+    )
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        running.stop()
+    click.echo("emulator stopped", err=True)

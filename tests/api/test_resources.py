@@ -1,0 +1,236 @@
+"""Reads and writes against the real emulator over HTTP: pagination, faults, lost answers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from fedctl.api import resources, writes
+from fedctl.api.client import AdminClient, RetryPolicy
+from fedctl.api.connect import open_client
+from fedctl.emulator.server import FaultConfig, RunningEmulator
+from fedctl.errors import ApiError
+
+INLINE_JWKS = {
+    "type": "inline",
+    "keys": [
+        {
+            "kty": "EC",
+            "crv": "P-256",
+            "kid": "k1",
+            "x": "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU",
+            "y": "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0",
+        }
+    ],
+}
+
+
+@pytest.fixture
+def client(emulator: RunningEmulator) -> Iterator[AdminClient]:
+    with open_client(base_url=emulator.base_url, auth_token=emulator.admin_token) as opened:
+        yield opened
+
+
+def workspace_id(client: AdminClient, name: str) -> str:
+    return next(w.id for w in resources.list_workspaces(client) if w.name == name)
+
+
+def make_rule(client: AdminClient, name: str, issuer_id: str, account_id: str, ws: str) -> Any:
+    return writes.create_rule(
+        client,
+        name=name,
+        issuer_id=issuer_id,
+        match={"subject_prefix": f"{name}:main"},
+        service_account_id=account_id,
+        oauth_scope="workspace:developer",
+        workspace_id=ws,
+    )
+
+
+def test_every_list_follows_the_cursor_past_250_objects(
+    client: AdminClient, emulator: RunningEmulator
+) -> None:
+    count = 260
+    accounts = client.map(
+        lambda i: writes.create_service_account(client, name=f"sa-{i}"), range(count)
+    )
+    issuers = client.map(
+        lambda i: writes.create_issuer(
+            client, name=f"idp-{i}", issuer_url=f"https://idp-{i}.example.com", jwks=INLINE_JWKS
+        ),
+        range(count),
+    )
+    default = next(w.id for w in resources.list_workspaces(client) if w.name == "Default")
+    client.map(
+        lambda i: make_rule(client, f"rule-{i}", issuers[i].id, accounts[i].id, default),
+        range(count),
+    )
+    emulator.reset_request_log()
+
+    assert sorted(a.name for a in resources.list_service_accounts(client)) == sorted(
+        f"sa-{i}" for i in range(count)
+    )
+    assert len({i.id for i in resources.list_issuers(client)}) == count
+    assert len({r.id for r in resources.list_rules(client)}) == count
+    pages = [path for method, path in emulator.requests() if method == "GET"]
+    assert pages.count("/v1/organizations/service_accounts") == 3
+    assert pages.count("/v1/organizations/federation_issuers") == 3
+    assert pages.count("/v1/organizations/federation_rules") == 3
+
+
+@pytest.mark.parametrize("kind", ["429", "500", "503", "529", "reset", "stale-read"])
+def test_each_retryable_fault_kind_recovers(
+    client: AdminClient, emulator: RunningEmulator, kind: str
+) -> None:
+    emulator.reset_request_log()
+    emulator.set_faults(FaultConfig(rate=0.3, kinds=(kind,), seed=11))
+    production = workspace_id(client, "production")
+    account = writes.create_service_account(client, name="ci", description="first")
+    issuer = writes.create_issuer(
+        client, name="idp", issuer_url="https://idp.example.com", jwks=INLINE_JWKS
+    )
+    writes.update_service_account(client, account.id, name="ci", description="second")
+    from fedctl.api import workspace_writes
+
+    workspace_writes.add_membership(
+        client,
+        service_account_id=account.id,
+        workspace_id=production,
+        workspace_role="workspace_developer",
+    )
+    rule = make_rule(client, "deploy", issuer.id, account.id, production)
+    writes.archive_rule(client, rule.id, name="deploy")
+    emulator.set_faults(FaultConfig())
+    if kind != "stale-read":  # stale reads answer, so they cost no extra request
+        # Seven calls without faults; more proves that faults were met and retried.
+        assert len(emulator.requests()) > 7
+
+    [live_account] = resources.list_service_accounts(client, include_archived=True)
+    assert (live_account.name, live_account.description) == ("ci", "second")
+    assert len(resources.list_issuers(client, include_archived=True)) == 1
+    [live_rule] = resources.list_rules(client, include_archived=True)
+    assert live_rule.archived_at is not None
+    member = resources.get_workspace_member(client, production, account.id)
+    assert member is not None and member.workspace_role == "workspace_developer"
+
+
+@pytest.mark.parametrize("extra_kinds", [(), ("stale-read",)])
+def test_lost_response_leaves_exactly_one_resource_in_the_intended_state(
+    client: AdminClient, emulator: RunningEmulator, extra_kinds: tuple[str, ...]
+) -> None:
+    emulator.set_faults(FaultConfig(rate=1.0, kinds=("lost-response", *extra_kinds), seed=3))
+    account = writes.create_service_account(client, name="ci", description="v1")
+    updated = writes.update_service_account(client, account.id, name="ci", description="v2")
+    archived = writes.archive_service_account(client, account.id, name="ci")
+    emulator.set_faults(FaultConfig())
+
+    assert updated.description == "v2"
+    assert archived.archived_at is not None
+    [live] = resources.list_service_accounts(client, include_archived=True)
+    assert (live.id, live.description, live.archived_at) == (
+        account.id,
+        "v2",
+        archived.archived_at,
+    )
+    posts = [p for m, p in emulator.requests() if m == "POST"]
+    assert posts.count("/v1/organizations/service_accounts") == 1
+
+
+def test_lost_response_on_rule_create_update_archive(
+    client: AdminClient, emulator: RunningEmulator
+) -> None:
+    default = workspace_id(client, "Default")
+    account = writes.create_service_account(client, name="ci")
+    issuer = writes.create_issuer(
+        client, name="idp", issuer_url="https://idp.example.com", jwks=INLINE_JWKS
+    )
+    emulator.set_faults(FaultConfig(rate=1.0, kinds=("lost-response",), seed=5))
+    rule = make_rule(client, "deploy", issuer.id, account.id, default)
+    writes.update_rule(
+        client,
+        rule.id,
+        current_name="deploy",
+        name="deploy-main",
+        match={"claims": {"ref": "main"}},
+    )
+    writes.archive_rule(client, rule.id, name="deploy-main")
+    emulator.set_faults(FaultConfig())
+
+    [live] = resources.list_rules(client, include_archived=True)
+    assert (live.id, live.name, live.match.claims) == (rule.id, "deploy-main", {"ref": "main"})
+    assert live.archived_at is not None
+
+
+def test_a_non_retryable_4xx_fails_at_once_with_message_and_request_id(
+    client: AdminClient, emulator: RunningEmulator
+) -> None:
+    emulator.reset_request_log()
+    with pytest.raises(ApiError) as caught:
+        writes.create_service_account(client, name="Not_A_Slug")
+    error = caught.value
+    assert error.status == 400
+    assert error.error_type == "invalid_request_error"
+    assert error.request_id is not None and error.request_id.startswith("req_")
+    assert error.render().startswith(
+        "service account Not_A_Slug: POST /v1/organizations/service_accounts failed 400 "
+        "invalid_request_error: "
+    )
+    assert f"(request-id {error.request_id})" in error.render()
+    assert emulator.requests() == [("POST", "/v1/organizations/service_accounts")]
+
+
+def test_a_duplicate_name_409_is_not_retried(
+    client: AdminClient, emulator: RunningEmulator
+) -> None:
+    writes.create_service_account(client, name="ci")
+    emulator.reset_request_log()
+    with pytest.raises(ApiError) as caught:
+        writes.create_service_account(client, name="ci")
+    assert (caught.value.status, caught.value.error_type) == (409, "conflict_error")
+    assert emulator.requests() == [("POST", "/v1/organizations/service_accounts")]
+
+
+def test_retries_stop_within_the_budget(emulator: RunningEmulator) -> None:
+    emulator.set_faults(FaultConfig(rate=1.0, kinds=("503",), seed=1))
+    with open_client(base_url=emulator.base_url, auth_token=emulator.admin_token) as client:
+        client.retry = RetryPolicy(max_retries=2, base_delay=0.01)
+        with pytest.raises(ApiError) as caught:
+            resources.get_organization(client)
+    assert caught.value.status == 503
+    assert [p for _, p in emulator.requests()].count("/v1/organizations/me") == 3
+
+
+def test_memberships_and_enablements_round_trip(client: AdminClient) -> None:
+    from fedctl.api import workspace_writes
+
+    production = workspace_id(client, "production")
+    staging = workspace_id(client, "staging")
+    account = writes.create_service_account(client, name="ci")
+    issuer = writes.create_issuer(
+        client, name="idp", issuer_url="https://idp.example.com", jwks=INLINE_JWKS
+    )
+    for ws in (production, staging):
+        workspace_writes.add_membership(
+            client, service_account_id=account.id, workspace_id=ws, workspace_role="workspace_user"
+        )
+    workspace_writes.update_membership_role(
+        client,
+        service_account_id=account.id,
+        workspace_id=staging,
+        workspace_role="workspace_admin",
+    )
+    rule = make_rule(client, "deploy", issuer.id, account.id, production)
+    workspace_writes.add_rule_workspace(client, rule_id=rule.id, workspace_id=staging)
+    assert {e.workspace_id for e in resources.list_rule_workspaces(client, rule.id)} == {
+        production,
+        staging,
+    }
+    workspace_writes.remove_rule_workspace(client, rule_id=rule.id, workspace_id=staging)
+    workspace_writes.remove_membership(client, service_account_id=account.id, workspace_id=staging)
+    rows = resources.list_service_account_workspaces(client, account.id)
+    assert {(r.workspace_id, r.workspace_role) for r in rows if not r.implicit} == {
+        (production, "workspace_user")
+    }
+    assert [e.workspace_id for e in resources.list_rule_workspaces(client, rule.id)] == [production]

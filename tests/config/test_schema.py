@@ -1,0 +1,34 @@
+"""The committed JSON Schema matches the models, and the examples satisfy it."""
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from fedctl.config.schema import render_schemas
+
+ROOT = Path(__file__).parents[2]
+
+
+def test_committed_schemas_are_current() -> None:
+    for name, text in render_schemas().items():
+        committed = ROOT / "schemas" / name
+        assert committed.read_text() == text, (
+            f"{committed} is stale: run `fedctl schema --out schemas`"
+        )
+
+
+@pytest.mark.parametrize(
+    "example", sorted((ROOT / "examples").rglob("*.yaml")), ids=lambda p: p.name
+)
+def test_examples_satisfy_the_schema(example: Path) -> None:
+    schema = json.loads((ROOT / "schemas" / "fedctl-config.schema.json").read_text())
+    jsonschema.validate(yaml.safe_load(example.read_text()), schema)
+
+
+def test_schema_rejects_unknown_keys() -> None:
+    schema = json.loads(render_schemas()["fedctl-config.schema.json"])
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"rules": [{"name": "a", "colour": "blue"}]}, schema)
