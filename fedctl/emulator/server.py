@@ -9,6 +9,7 @@ Used by `fedctl emulator`, by `fedctl ... --local` and by the test fixtures.
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -114,7 +115,7 @@ def start_emulator(
         lifespan="off",
         timeout_graceful_shutdown=2,
     )
-    server = uvicorn.Server(config)
+    server = _QuickStopServer(config)
     context.drop_connection = lambda scope: _abort_connection(server, scope)
     thread = threading.Thread(target=server.run, name="fedctl-emulator", daemon=True)
     thread.start()
@@ -134,6 +135,18 @@ def running_emulator(**kwargs: Any) -> Iterator[RunningEmulator]:
         yield emulator
     finally:
         emulator.stop()
+
+
+class _QuickStopServer(uvicorn.Server):
+    """uvicorn.Server polling should_exit every 10 ms instead of 100 ms: tests stop fast."""
+
+    async def main_loop(self) -> None:
+        counter = 0
+        should_exit = await self.on_tick(counter)
+        while not should_exit:
+            counter = (counter + 1) % 864000
+            await asyncio.sleep(0.01)
+            should_exit = await self.on_tick(counter)
 
 
 def _wait_until_started(

@@ -1,0 +1,67 @@
+"""`fedctl emulator` as a user runs it: a subprocess that prints one line and stops on Ctrl-C."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+
+from fedctl.emulator.server import DEFAULT_ADMIN_TOKEN
+
+LINE = re.compile(r"^emulator listening on (http://127\.0\.0\.1:\d+) admin token (\S+)$")
+
+
+def test_emulator_command_serves_and_stops_on_interrupt(tmp_path: Path) -> None:
+    repo = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": str(repo)}
+    state = tmp_path / "org.db"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "fedctl",
+            "emulator",
+            "--port",
+            "0",
+            "--workspace",
+            "production",
+            "--state",
+            str(state),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline().strip()
+        match = LINE.match(line)
+        assert match, line
+        base_url, token = match.groups()
+        assert token == DEFAULT_ADMIN_TOKEN
+        listing = httpx.get(
+            base_url + "/v1/organizations/workspaces", headers={"authorization": f"Bearer {token}"}
+        )
+        assert [ws["name"] for ws in listing.json()["data"]] == ["production"]
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=20)
+    assert process.returncode == 0, stderr
+    assert "emulator stopped" in stderr
+    assert state.exists()
+
+
+def test_emulator_command_rejects_unknown_fault_kinds() -> None:
+    from click.testing import CliRunner
+
+    from fedctl.cli.main import cli
+
+    result = CliRunner().invoke(cli, ["emulator", "--fault-kinds", "429,boom"])
+    assert result.exit_code == 2
+    assert "unknown fault kind 'boom'" in result.output
