@@ -289,3 +289,15 @@ def test_archives_over_the_limit_are_refused_unless_allowed(
     )
     assert allowed.exit_code == 0, allowed.output
     assert "Apply complete: 3 done, 0 failed, 0 skipped." in allowed.stdout
+
+
+def test_on_a_terminal_a_progress_bar_follows_the_step_lines(
+    emulator: RunningEmulator, config_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("fedctl.cli.apply.stdout_is_terminal", lambda: True)
+    result = _run(emulator, "apply", str(config_dir), "--auto-approve", "--no-color")
+    assert result.exit_code == 0, result.output
+    # click drops the erase-line code off a real terminal; the carriage returns remain.
+    assert "[##############################] 6/6\rApply complete: 6 done" in result.stdout
+    assert result.stdout.count("\r") == 7  # before each of the 6 step lines, then cleared
+    assert "] 1/6\rdone    " in result.stdout
