@@ -1,8 +1,8 @@
 """`python -m fedctl apply` killed with SIGKILL at random points converges when re-run.
 
 The emulator serves over HTTP from this test process; each apply is a separate process,
-killed after a seeded random delay (while planning, mid-apply, or not at all), a few
-times; then apply runs to completion. The checks are the fault-tolerance test's: an
+killed at a seeded random point (while planning, or after the n-th write reached the
+server), a few times; then apply runs to completion. The checks are the fault-tolerance test's: an
 immediate plan is empty, no name is held twice, nothing archived, bystanders untouched.
 """
 
@@ -52,12 +52,19 @@ def _start_apply(emulator: RunningEmulator, config: Path) -> subprocess.Popen[by
     )
 
 
-def _run_killed_after(emulator: RunningEmulator, config: Path, delay: float) -> bool:
-    """Start apply and SIGKILL it after `delay` seconds; True if it was still running."""
+def _writes_seen(emulator: RunningEmulator) -> int:
+    return sum(method != "GET" for method, _ in emulator.requests())
+
+
+def _run_killed_at(emulator: RunningEmulator, config: Path, after_writes: int) -> bool:
+    """Start apply and SIGKILL it once `after_writes` writes reached the server (0: while it
+    is still starting or planning); True if it was still running when killed."""
+    emulator.reset_request_log()
     process = _start_apply(emulator, config)
-    deadline = time.monotonic() + delay
-    while time.monotonic() < deadline and process.poll() is None:
-        time.sleep(0.02)
+    if after_writes == 0:
+        time.sleep(0.3)
+    while process.poll() is None and _writes_seen(emulator) < after_writes:
+        time.sleep(0.005)
     killed = process.poll() is None
     if killed:
         process.kill()  # SIGKILL: no cleanup, no finally blocks
@@ -72,17 +79,17 @@ def test_apply_killed_at_random_points_converges_on_rerun(tmp_path: Path, seed: 
     config = write_fleet_config(tmp_path / "fleet")
     with running_emulator(workspaces=WORKSPACES) as emulator:
         create_bystanders(emulator.base_url, emulator.admin_token)
-        # A little latency per request widens the window in which a kill lands mid-apply.
+        # A little latency per request keeps a kill from landing long after its mark.
         emulator.set_faults(FaultConfig(latency_ms=10))
         with open_client(base_url=emulator.base_url, auth_token=emulator.admin_token) as client:
             bystanders = snapshot_resources(client, BYSTANDERS)
+        # Kill points counted in writes, not seconds, so a slow machine moves them nowhere.
+        # The first apply has ~240 writes to make, so its kill always lands mid-apply.
+        marks = [rng.randint(1, 120), *(rng.choice([0, *range(1, 60)]) for _ in range(KILLS - 1))]
         interrupted_mid_apply = 0
-        for _ in range(KILLS):
-            emulator.reset_request_log()
-            killed = _run_killed_after(emulator, config, rng.uniform(0.6, 1.8))
-            wrote = any(method != "GET" for method, _ in emulator.requests())
-            interrupted_mid_apply += killed and wrote
-        # At least one kill must land between two writes, or the test proves nothing.
+        for mark in marks:
+            killed = _run_killed_at(emulator, config, mark)
+            interrupted_mid_apply += killed and _writes_seen(emulator) > 0
         assert interrupted_mid_apply >= 1
         for _ in range(MAX_FINISHING_RUNS):
             process = _start_apply(emulator, config)
