@@ -67,10 +67,17 @@ def test_dependents_of_a_failed_step_are_skipped_transitively_not_attempted() ->
     )
     steps = [_step(1), _step(2, 1), _step(3, 2), _step(4)]
     recorder = Recorder(fail={1: error})
+    reported: list[StepOutcome] = []
 
-    result = execute_steps(steps, recorder, parallelism=1)
+    result = execute_steps(steps, recorder, parallelism=1, on_finished=reported.append)
 
     assert recorder.started == [1, 4]
+    assert sorted((o.step.id, o.status.value) for o in reported) == [
+        (1, "failed"),
+        (2, "skipped"),
+        (3, "skipped"),
+        (4, "done"),
+    ]
     assert [o.step.id for o in result.failed] == [1]
     assert result.failed[0].request_id == "req_123"
     assert [o.step.id for o in result.skipped] == [2, 3]

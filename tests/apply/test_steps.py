@@ -169,3 +169,33 @@ def test_a_rename_moves_the_name_for_later_steps(client: AdminClient) -> None:
     assert runner.ids.get(Kind.ISSUER, "build") is None
     assert runner.ids.get(Kind.ISSUER, "ci-build") == issuer_id
     assert [issuer.name for issuer in resources.list_issuers(client)] == ["ci-build"]
+
+
+def test_a_409_on_a_rule_create_is_not_adopted_from_another_issuer(client: AdminClient) -> None:
+    runner = StepRunner(client, ResourceIds())
+    runner.run(_create_account())
+    for name in ("build", "other"):
+        body = {**ISSUER_BODY, "name": name, "issuer_url": f"https://{name}.acme.example"}
+        runner.run(
+            Step(id=2, operation=Operation.CREATE_ISSUER, kind=Kind.ISSUER, name=name, payload=body)
+        )
+    rule = {
+        "name": "deploy",
+        "service_account_name": "ci",
+        "match": {"subject_prefix": "pipeline:app:ref:refs/heads/main"},
+        "oauth_scope": "workspace:inference",
+        "applies_to_all_workspaces": True,
+    }
+
+    def create_rule(issuer: str) -> Step:
+        return Step(
+            id=3,
+            operation=Operation.CREATE_RULE,
+            kind=Kind.RULE,
+            name="deploy",
+            payload={**rule, "issuer_name": issuer},
+        )
+
+    runner.run(create_rule("other"))
+    with pytest.raises(ApiError, match="differs from the configuration in issuer_id"):
+        runner.run(create_rule("build"))
