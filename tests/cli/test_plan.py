@@ -212,3 +212,18 @@ def test_renames_and_replacements_apply_cleanly_then_plan_empty(
     code, out, _ = run_plan(emulator, str(changed), "--detailed-exitcode", "--prune")
     assert code == 0, out
     assert out.endswith("No changes.\n")
+
+
+def test_lint_findings_are_counted_on_stderr(emulator: RunningEmulator, tmp_path: Path) -> None:
+    config = tmp_path / "fedctl.yaml"
+    text = (QUICKSTART / "fedctl.yaml").read_text()
+    config.write_text(text.replace("max_jwt_lifetime_seconds: 900", "check_jti: false"))
+    code, stdout, stderr = run_plan(emulator, str(config), "--format", "json")
+    assert code == 0
+    json.loads(stdout)  # stdout stays machine-readable
+    assert stderr == (f"lint: 1 finding (1 warning); run `fedctl lint {config}` for details.\n")
+
+
+def test_lint_clean_configuration_prints_no_lint_line(emulator: RunningEmulator) -> None:
+    code, _, stderr = run_plan(emulator, str(QUICKSTART))
+    assert (code, stderr) == (0, "")
