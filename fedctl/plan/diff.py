@@ -91,6 +91,13 @@ class DiffContext:
     archived_rule_ids: set[str] = field(default_factory=set)
     retargeted_rule_ids: set[str] = field(default_factory=set)
     archived_ids: set[str] = field(default_factory=set)
+    workspace_names: dict[str, str] = field(default_factory=dict)
+
+    def workspace_label(self, workspace_id: str) -> str:
+        """`production` for a step description; the ID when the workspace is unknown."""
+        if not self.workspace_names:
+            self.workspace_names.update({ws.id: ws.name for ws in self.live.workspaces})
+        return self.workspace_names.get(workspace_id, workspace_id)
 
     def add_change(self, change: PendingChange) -> None:
         self.changes[(change.kind, change.name)] = change
@@ -224,7 +231,9 @@ def _draft_put_membership(
             payload={"workspace_id": workspace_id, "workspace_role": role},
             provides={member(name, workspace_id)},
             needs={exists(Kind.SERVICE_ACCOUNT, name)},
-            description=f"make service account {name} {role} in {workspace_id}",
+            description=(
+                f"make service account {name} {role} in {ctx.workspace_label(workspace_id)}"
+            ),
         ),
         key,
     )
@@ -353,7 +362,9 @@ def _draft_membership_changes(
                 live_id=current.meta.id,
                 payload={"workspace_id": workspace_id},
                 needs=needs,
-                description=f"remove service account {spec.name} from {workspace_id}",
+                description=(
+                    f"remove service account {spec.name} from {ctx.workspace_label(workspace_id)}"
+                ),
             ),
             key,
         )

@@ -235,7 +235,7 @@ def _draft_create(
                     exists(Kind.RULE, spec.name),
                     member(spec.service_account_name, workspace_id),
                 },
-                description=f"enable rule {spec.name} in {workspace_id}",
+                description=f"enable rule {spec.name} in {ctx.workspace_label(workspace_id)}",
             ),
             key,
         )
@@ -364,7 +364,9 @@ def _update_rule(ctx: DiffContext, spec: RuleSpec, current: LiveRule, fields: se
                 payload={"workspace_id": workspace_id},
                 provides={fact},
                 needs={all_on_done},
-                description=f"disable rule {current.spec.name} in {workspace_id}",
+                description=(
+                    f"disable rule {current.spec.name} in {ctx.workspace_label(workspace_id)}"
+                ),
             ),
             key,
         )
@@ -399,7 +401,7 @@ def _update_rule(ctx: DiffContext, spec: RuleSpec, current: LiveRule, fields: se
                 payload={"workspace_id": workspace_id},
                 provides={fact},
                 needs={main_done, all_on_done, member(spec.service_account_name, workspace_id)},
-                description=f"enable rule {spec.name} in {workspace_id}",
+                description=f"enable rule {spec.name} in {ctx.workspace_label(workspace_id)}",
             ),
             key,
         )
