@@ -94,3 +94,32 @@ def test_every_update_of_an_unpinned_shared_issuer_rule_sends_the_new_match(
         True,
     )
     assert rule.match.claims == {"ref": "refs/heads/main", "repository_owner": "acme"}
+
+
+def test_rules_gain_their_tenant_pin_before_their_issuer_moves_to_a_shared_platform(
+    tmp_path: Path,
+) -> None:
+    # §2.5.4: an issuer_url change to a shared platform is refused while a live rule under
+    # the issuer does not pin the tenant, so the rules' new matches must land first.
+    seed = tmp_path / "seed.yaml"
+    seed.write_text(
+        LEGACY_SEED.replace(
+            "https://token.actions.githubusercontent.com", "https://ci.acme.example"
+        ),
+        encoding="utf-8",
+    )
+    config = tmp_path / "fedctl.yaml"
+    config.write_text(
+        CONFIG.replace("applies_to_all_workspaces: true", "applies_to_all_workspaces: false")
+        % {"name": "deploy", "previous": ""},
+        encoding="utf-8",
+    )
+    with running_emulator(workspaces=("production",), seed_path=str(seed)) as emulator:
+        operations = _apply(emulator, config)
+        with open_client(base_url=emulator.base_url, auth_token=emulator.admin_token) as client:
+            (issuer,) = resources.list_issuers(client)
+            (rule,) = resources.list_rules(client)
+
+    assert operations == [Operation.UPDATE_RULE, Operation.UPDATE_ISSUER]
+    assert issuer.issuer_url == "https://token.actions.githubusercontent.com"
+    assert rule.match.claims == {"ref": "refs/heads/main", "repository_owner": "acme"}
