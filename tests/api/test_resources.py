@@ -241,6 +241,33 @@ def test_concurrent_modification_409s_are_retried_on_writes_that_name_nothing(
     assert member is not None and member.workspace_role == "workspace_developer"
 
 
+def test_a_list_whose_cursor_went_stale_is_read_again_from_the_first_page(
+    client: AdminClient, emulator: RunningEmulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # §2.3.1/§4.1: a cursor whose item left the listing (archived, removed) is 400;
+    # "recover by starting again from the first page".
+    client.map(lambda i: writes.create_service_account(client, name=f"sa-{i}"), range(101))
+    send = client.request
+    pages: list[Any] = []
+
+    def request(method: str, path: str, **kwargs: Any) -> Any:
+        answer = send(method, path, **kwargs)
+        if method == "GET" and path == resources.SERVICE_ACCOUNTS and not pages:
+            pages.append(answer)
+            last = answer["data"][-1]  # the item the next cursor points after
+            writes.archive_service_account(client, last["id"], name=last["name"])
+        return answer
+
+    monkeypatch.setattr(client, "request", request)
+    emulator.reset_request_log()
+    names = [account.name for account in resources.list_service_accounts(client)]
+
+    assert len(names) == len(set(names)) == 100
+    assert pages[0]["data"][-1]["name"] not in names
+    lists = [p for m, p in emulator.requests() if m == "GET" and p == resources.SERVICE_ACCOUNTS]
+    assert len(lists) == 3  # page 1, the stale page 2 (400), then the 100 left in one page
+
+
 def test_retries_stop_within_the_budget(emulator: RunningEmulator) -> None:
     emulator.set_faults(FaultConfig(rate=1.0, kinds=("503",), seed=1))
     with open_client(base_url=emulator.base_url, auth_token=emulator.admin_token) as client:
