@@ -16,6 +16,19 @@ import re
 from dataclasses import dataclass
 
 ANTHROPIC_AUDIENCE = "https://api.anthropic.com"
+
+# The issuers on which the API itself refuses a rule that pins no tenant (admin-api.md
+# §5.6; the URL list is §8.1 item 19's, the contract names no official one). Lint warns
+# about more shared issuers than these; the planner predicts the refusal for these.
+API_TENANT_PINNED_ISSUER_URLS = frozenset(
+    {
+        "https://token.actions.githubusercontent.com",
+        "https://gitlab.com",
+        "https://agent.buildkite.com",
+        "https://app.terraform.io",
+        "https://accounts.google.com",
+    }
+)
 _GUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 
 
@@ -62,6 +75,25 @@ class Preset:
     def subject_pins_tenant(self, subject_prefix: str) -> bool:
         pattern = self.tenant_subject_pattern
         return pattern is not None and re.match(pattern, subject_prefix) is not None
+
+    def pins_tenant(
+        self, *, subject_prefix: str | None, claims: dict[str, str], condition: str | None
+    ) -> bool:
+        """True when some matcher names the tenant: the API's shared-issuer test, statically."""
+        if any(claim in claims for claim in self.tenant_claims):
+            return True
+        if subject_prefix and self.subject_pins_tenant(subject_prefix):
+            return True
+        return any(condition_mentions(condition, claim) for claim in self.tenant_claims)
+
+
+def condition_mentions(condition: str | None, claim: str) -> bool:
+    """True when the CEL text reads `claims.<claim>` or `claims["<claim>"]`."""
+    if not condition:
+        return False
+    escaped = re.escape(claim)
+    pattern = rf"\bclaims\s*(\.\s*{escaped}\b|\[\s*[\"']{escaped}[\"']\s*\])"
+    return re.search(pattern, condition) is not None
 
 
 _K8S_PINS = "exact subject_prefix system:serviceaccount:<namespace>:<service-account>"

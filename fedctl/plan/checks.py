@@ -16,6 +16,7 @@ from fedctl.errors import PlanError
 from fedctl.plan.actions import Action
 from fedctl.plan.diff import DiffContext, PendingChange
 from fedctl.plan.problems import Problem
+from fedctl.presets import API_TENANT_PINNED_ISSUER_URLS, detect_preset
 from fedctl.state import DesiredState, Kind, LiveRule, LiveState, OrganizationRole
 
 ORG_ADMIN_SCOPE = "org:admin"
@@ -65,6 +66,7 @@ def run_checks(ctx: DiffContext) -> None:
     _check_rule_memberships(ctx)
     _check_org_admin_targets(ctx)
     _check_workspaces(ctx)
+    _check_tenant_pinning(ctx)
 
 
 def _staying_live_rules(ctx: DiffContext) -> list[LiveRule]:
@@ -214,6 +216,47 @@ def _check_workspaces(ctx: DiffContext) -> None:
         else:
             continue
         ctx.problems.append(Problem((resource,), message))
+
+
+def _check_tenant_pinning(ctx: DiffContext) -> None:
+    """admin-api.md §5.6: a rule written on a well-known shared issuer must pin the tenant.
+
+    Checked for every rule this plan creates, updates or replaces, and for every rule
+    under an issuer this plan changes (moving an issuer onto a shared URL re-checks its
+    rules). Rules the plan leaves alone are not written, so the API does not re-check them.
+    """
+    changed = {(change.kind, change.name) for change in ctx.changes.values()}
+    for spec in sorted(ctx.desired.rules.values(), key=lambda rule: rule.name):
+        written = (Kind.RULE, spec.name) in changed or (Kind.ISSUER, spec.issuer_name) in changed
+        issuer = ctx.desired.issuers.get(spec.issuer_name) or ctx.live.issuers.get(spec.issuer_name)
+        if not written or spec.console_managed or issuer is None:
+            continue
+        url = issuer.issuer_url if not hasattr(issuer, "spec") else issuer.spec.issuer_url
+        provider = detect_preset(url) if url in API_TENANT_PINNED_ISSUER_URLS else None
+        match = spec.match
+        if provider is None or provider.pins_tenant(
+            subject_prefix=match.subject_prefix,
+            claims=match.claims or {},
+            condition=match.condition,
+        ):
+            continue
+        ctx.problems.append(
+            Problem(
+                (f"rule/{spec.name}",),
+                f"the API refuses a rule on the shared {provider.title} issuer that pins no "
+                f"tenant (other customers' tokens would match); pin one of "
+                f"{', '.join(provider.tenant_claims)} in match.claims or match.condition, "
+                "or a tenant subject_prefix",
+            )
+        )
+
+
+def _issuer_url(ctx: DiffContext, issuer_name: str) -> str | None:
+    declared = ctx.desired.issuers.get(issuer_name)
+    if declared is not None:
+        return declared.issuer_url
+    live = ctx.live.issuers.get(issuer_name)
+    return live.spec.issuer_url if live is not None else None
 
 
 # --- who fedctl is ------------------------------------------------------------------

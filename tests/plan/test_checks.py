@@ -395,3 +395,47 @@ def test_renaming_into_a_name_an_archived_copy_holds_is_refused() -> None:
         "user_01x at 2026-03-01T10:00:00Z and the API may keep its name reserved; choose "
         "another name"
     )
+
+
+UNPINNED = RuleMatchSpec(claims={"ref": "refs/heads/main"})
+UNPINNED_MESSAGE = (
+    "rule/deploy: the API refuses a rule on the shared GitHub Actions issuer that pins no "
+    "tenant (other customers' tokens would match); pin one of repository_owner, "
+    "repository_owner_id, repository, repository_id, enterprise, enterprise_id in "
+    "match.claims or match.condition, or a tenant subject_prefix"
+)
+
+
+def test_new_rule_on_a_shared_issuer_without_a_tenant_pin_is_refused() -> None:
+    state = baseline().model_copy(update={"rules": {"deploy": rule("deploy", match=UNPINNED)}})
+    live = live_from(baseline()).model_copy(update={"rules": {}})
+    with pytest.raises(PlanError) as caught:
+        compute_plan(state, live)
+    assert caught.value.render() == UNPINNED_MESSAGE
+
+
+def test_tenant_pinned_by_a_condition_is_accepted() -> None:
+    pinned = RuleMatchSpec(
+        claims={"ref": "refs/heads/main"}, condition='claims.repository_owner == "acme"'
+    )
+    state = baseline().model_copy(update={"rules": {"deploy": rule("deploy", match=pinned)}})
+    plan = compute_plan(state, live_from(baseline()))
+    assert [(c.name, c.action) for c in plan.changes] == [("deploy", Action.UPDATE)]
+
+
+def test_unpinned_rule_the_plan_does_not_write_is_left_alone() -> None:
+    # A legacy (Console-made) rule the API accepted before the check: no write, no refusal.
+    state = baseline().model_copy(update={"rules": {"deploy": rule("deploy", match=UNPINNED)}})
+    assert compute_plan(state, live_from(state)).is_empty()
+
+
+def test_moving_an_issuer_onto_a_shared_url_rechecks_its_rules() -> None:
+    before = desired(
+        [sa("ci", memberships={PROD_WS: "workspace_developer"})],
+        [issuer("github", url="https://ci.acme.example")],
+        [rule("deploy", match=UNPINNED)],
+    )
+    after = before.model_copy(update={"issuers": {"github": issuer("github")}})
+    with pytest.raises(PlanError) as caught:
+        compute_plan(after, live_from(before))
+    assert caught.value.render() == UNPINNED_MESSAGE

@@ -279,7 +279,15 @@ def test_issuer_change_replaces_the_rule_renaming_the_old_one_out_of_the_way() -
     moved = desired(
         [sa("ci", description="CI deployer", memberships={PROD_WS: "workspace_developer"})],
         [issuer("github"), issuer("gitlab", url="https://gitlab.com")],
-        [rule("deploy", issuer_name="gitlab")],
+        [
+            rule(
+                "deploy",
+                issuer_name="gitlab",
+                match=RuleMatchSpec(
+                    subject_prefix="project_path:acme/app:ref_type:branch:ref:main"
+                ),
+            )
+        ],
     )
     plan = compute_plan(moved, live)
     old_id = live_id("fdrl", "deploy")

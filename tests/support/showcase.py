@@ -24,6 +24,9 @@ INLINE_KEY = {
 INLINE_KEY_MATERIAL = INLINE_KEY["x"]
 
 
+GITLAB_SUBJECT = "project_path:acme/app:ref_type:branch:ref:main"
+
+
 def showcase_plan() -> Plan:
     before = desired(
         [
@@ -88,7 +91,12 @@ def showcase_plan() -> Plan:
                 ),
                 workspace_ids=frozenset({PROD_WS, STAGING_WS}),
             ),
-            rule("nightly", issuer_name="gitlab", service_account_name="nightly-bot"),
+            rule(
+                "nightly",
+                issuer_name="gitlab",
+                service_account_name="nightly-bot",
+                match=RuleMatchSpec(subject_prefix=GITLAB_SUBJECT),
+            ),
             rule("ship", issuer_name="build", token_lifetime_seconds=600),
         ],
         previous_names={(Kind.SERVICE_ACCOUNT, "nightly-bot"): ("old-bot",)},

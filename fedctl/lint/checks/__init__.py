@@ -7,7 +7,6 @@ resource's own node when the field has no node of its own (a preset-filled value
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -43,12 +42,3 @@ def located(
         message=message,
         fix=fix or info.fix,
     )
-
-
-def condition_mentions(condition: str | None, claim: str) -> bool:
-    """True when the CEL text reads `claims.<claim>` or `claims["<claim>"]`."""
-    if not condition:
-        return False
-    escaped = re.escape(claim)
-    pattern = rf"\bclaims\s*(\.\s*{escaped}\b|\[\s*[\"']{escaped}[\"']\s*\])"
-    return re.search(pattern, condition) is not None

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from fedctl.lint.checks import Check, condition_mentions, located
+from fedctl.lint.checks import Check, located
 from fedctl.lint.findings import CheckInfo, Finding, LintSeverity
 from fedctl.lint.view import LintConfig, RuleView
-from fedctl.presets import Preset
+from fedctl.presets import Preset, condition_mentions
 
 _CLUSTERS = ("kubernetes", "eks", "gke-cluster", "aks-cluster")
 

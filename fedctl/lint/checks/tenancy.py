@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from fedctl.lint.checks import Check, condition_mentions, located
+from fedctl.lint.checks import Check, located
 from fedctl.lint.findings import CheckInfo, Finding, LintSeverity
 from fedctl.lint.view import LintConfig, RuleView
-from fedctl.presets import Preset
+from fedctl.presets import Preset, condition_mentions
 
 GITHUB_WILDCARD = CheckInfo(
     id="FED001",
@@ -91,11 +91,9 @@ def open_prefix(subject_prefix: str | None, provider: Preset) -> bool:
 
 def tenant_pinned(rule: RuleView, provider: Preset) -> bool:
     """True when some matcher names the tenant (the API's shared-issuer test, statically)."""
-    if any(claim in rule.claims for claim in provider.tenant_claims):
-        return True
-    if rule.subject_prefix and provider.subject_pins_tenant(rule.subject_prefix):
-        return True
-    return any(condition_mentions(rule.condition, claim) for claim in provider.tenant_claims)
+    return provider.pins_tenant(
+        subject_prefix=rule.subject_prefix, claims=rule.claims, condition=rule.condition
+    )
 
 
 def shared_rules(config: LintConfig) -> Iterator[tuple[RuleView, Preset]]:
