@@ -1,39 +1,90 @@
-"""Apply end to end, minus the talking: checks, the writes, then the read-back.
+"""Apply end to end, minus the talking: limits, approval, guard, writes, read-back.
 
-`fedctl.cli.apply` shows the plan and asks; this module does the rest in a fixed order:
+`apply_plan` is the one sequence both the CLI and the tests run, in a fixed order that
+is itself the safety argument:
 
-1. `check_apply_allowed` - the safety limits (before anyone is asked to approve);
-2. `execute_plan` - the organization guard, then every step through the executor;
-3. `confirm_converged` (in `reconcile`) - a fresh plan must be empty.
+1. the safety limits (`safety`), before anyone is asked to approve;
+2. `approve()` - the caller's question (the CLI asks on a TTY or refuses);
+3. the organization guard (`reconcile.check_organization`), just before the first write;
+4. every step through the executor (`executor`, `steps`);
+5. a fresh plan must show nothing left (`reconcile.confirm_converged`).
 
 Usage:
-    check_apply_allowed(plan, live, limits, allow_large_changes=False)
-    result = execute_plan(client, plan, live, declared_organization_id=None, parallelism=8)
+    result = apply_plan(client, plan, live, config, replan=lambda: plan_again(),
+                        options=ApplyOptions(parallelism=8), approve=lambda: None)
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from fedctl.api.client import AdminClient
-from fedctl.apply.executor import ApplyResult, OutcomeCallback, execute_steps
+from fedctl.apply.executor import ApplyFailed, ApplyResult, OutcomeCallback, execute_steps
 from fedctl.apply.names import ResourceIds
-from fedctl.apply.reconcile import check_organization
+from fedctl.apply.reconcile import check_organization, confirm_converged
 from fedctl.apply.safety import SafetyLimits, check_safety
 from fedctl.apply.steps import StepRunner
 from fedctl.plan.actions import Change
 from fedctl.state import LiveState
 
 if TYPE_CHECKING:
+    from fedctl.config import Config
     from fedctl.plan.plan import Plan
 
 
-def check_apply_allowed(
-    plan: Plan, live: LiveState, limits: SafetyLimits, *, allow_large_changes: bool
-) -> None:
-    """Refuse (UnsafePlanError) before confirmation when the plan trips a safety limit."""
-    check_safety(plan, live, limits, allow_large_changes=allow_large_changes)
+@dataclass(frozen=True)
+class ApplyOptions:
+    """How one apply runs. `whole=False` for targeted and saved plans: the read-back then
+    judges only the resources this plan changed."""
+
+    parallelism: int = 8
+    allow_large_changes: bool = False
+    whole: bool = True
+    sleep: Callable[[float], None] = time.sleep
+
+
+def apply_plan(
+    client: AdminClient,
+    plan: Plan,
+    live: LiveState,
+    config: Config,
+    *,
+    replan: Callable[[], Plan],
+    options: ApplyOptions,
+    approve: Callable[[], None],
+    on_finished: OutcomeCallback | None = None,
+    on_done: Callable[[], None] | None = None,
+) -> ApplyResult:
+    """Run the sequence above; raise ApplyFailed when a step failed, NotConverged when the
+    read-back still differs. `on_done` runs after the last step, before the read-back."""
+    limits = SafetyLimits(
+        max_archives=config.settings.max_archives,
+        max_changes_percent=config.settings.max_changes_percent,
+    )
+    check_safety(plan, live, limits, allow_large_changes=options.allow_large_changes)
+    approve()
+    try:
+        result = execute_plan(
+            client,
+            plan,
+            live,
+            declared_organization_id=config.organization_id,
+            parallelism=options.parallelism,
+            on_finished=on_finished,
+        )
+    finally:
+        if on_done is not None:
+            on_done()
+    if not result.ok:
+        raise ApplyFailed(result)
+    relevant: Callable[[Change], bool] = (
+        (lambda change: True) if options.whole else touched_by(plan)
+    )
+    confirm_converged(replan, sleep=options.sleep, relevant=relevant)
+    return result
 
 
 def execute_plan(

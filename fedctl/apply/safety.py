@@ -8,7 +8,9 @@ through.
 - Archives: a plan may archive at most `max_archives` resources. A replace counts too,
   because it archives the old resource (its ID stops working for workloads).
 - Updates/replaces: at most `max_changes_percent` percent of the managed resources (the
-  live, active resources fedctl manages: not unmanaged, not Console-managed). As in
+  live, active resources fedctl manages: not unmanaged, not Console-managed). Updates
+  that only add workspace enablements or memberships count as little as creates do
+  (`is_additive`). As in
   octoDNS, the percentage is only judged once there are `MIN_MANAGED_FOR_PERCENT`
   managed resources; below that, one update of three resources would always trip it.
 
@@ -66,6 +68,32 @@ def count_managed(plan: Plan, live: LiveState) -> int:
     return len(live_keys - excluded)
 
 
+def is_additive(change: Change) -> bool:
+    """An update that only adds workspace enablements or memberships, changing nothing else.
+
+    Like a create, it removes and rewrites nothing, so it does not count towards
+    `max_changes_percent`. It is also exactly what an interrupted apply leaves to do (a
+    rule created in its first workspace only, an account without its memberships), and
+    re-running apply must finish that without --allow-large-changes.
+    """
+    before, after = change.before or {}, change.after or {}
+    if change.action is not Action.UPDATE or not before or not after:
+        return False
+    for key in before.keys() | after.keys():
+        old, new = before.get(key), after.get(key)
+        if old == new:
+            continue
+        if key == "workspace_ids" and isinstance(old, list) and isinstance(new, list):
+            if not set(old) <= set(new):
+                return False
+        elif key == "memberships" and isinstance(old, dict) and isinstance(new, dict):
+            if any(new.get(workspace) != role for workspace, role in old.items()):
+                return False
+        else:
+            return False
+    return True
+
+
 def _names(changes: list[Change], shown: int = 10) -> list[str]:
     """The first `shown` resources, then how many more: the line must stay readable."""
     names = [f"{c.kind.value}/{c.name}" for c in changes]
@@ -90,7 +118,11 @@ def _check_archives(changes: tuple[Change, ...], limits: SafetyLimits) -> None:
 def _check_changes_percent(changes: tuple[Change, ...], managed: int, limits: SafetyLimits) -> None:
     if managed < MIN_MANAGED_FOR_PERCENT:
         return
-    touched = [c for c in changes if c.action in (Action.UPDATE, Action.REPLACE)]
+    touched = [
+        c
+        for c in changes
+        if c.action is Action.REPLACE or (c.action is Action.UPDATE and not is_additive(c))
+    ]
     percent = 100.0 * len(touched) / managed
     if percent <= limits.max_changes_percent:
         return

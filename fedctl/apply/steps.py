@@ -184,6 +184,12 @@ class StepRunner:
                 hint="rename it in the configuration (previous names cannot be reused)",
             ) from exc
         changed = writes.differences(existing, wire_body)
+        # `differences` skips issuer_id (an update cannot change it); adoption must not.
+        if (
+            "issuer_id" in wire_body
+            and getattr(existing, "issuer_id", None) != wire_body["issuer_id"]
+        ):
+            changed.append("issuer_id")
         if changed:
             raise ApiError(
                 message=(

@@ -10,7 +10,6 @@ configuration and the live organization are exactly what the reviewer saw.
 from __future__ import annotations
 
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,7 +24,6 @@ if TYPE_CHECKING:
     from fedctl.api.client import AdminClient
     from fedctl.apply.executor import StepOutcome
     from fedctl.config import Config
-    from fedctl.plan.actions import Change
     from fedctl.plan.plan import Plan
     from fedctl.state import LiveState
 
@@ -241,38 +239,29 @@ class _ApplyRun:
         replan: Callable[[], Plan],
         whole: bool,
     ) -> None:
-        """Show, check limits, confirm, execute, read back: the order is the safety."""
-        from fedctl.apply.executor import ApplyFailed
-        from fedctl.apply.reconcile import confirm_converged
-        from fedctl.apply.run import check_apply_allowed, execute_plan, touched_by
-        from fedctl.apply.safety import SafetyLimits
+        """Show the plan, then `apply_plan`: limits, question, guard, writes, read-back."""
+        from fedctl.apply.run import ApplyOptions, apply_plan
         from fedctl.render.text import render_text
 
         click.echo(render_text(plan, color=self.color), nl=False)
         if plan.is_empty():
             return
-        limits = SafetyLimits(
-            max_archives=config.settings.max_archives,
-            max_changes_percent=config.settings.max_changes_percent,
-        )
-        check_apply_allowed(plan, live, limits, allow_large_changes=self.allow_large_changes)
-        self._confirm()
         progress = _Progress(total=len(plan.steps), color=self.color, bar=stdout_is_terminal())
-        try:
-            result = execute_plan(
-                self.client,
-                plan,
-                live,
-                declared_organization_id=config.organization_id,
+        result = apply_plan(
+            self.client,
+            plan,
+            live,
+            config,
+            replan=replan,
+            options=ApplyOptions(
                 parallelism=self.parallelism,
-                on_finished=progress.report,
-            )
-        finally:
-            progress.close()
-        if not result.ok:
-            raise ApplyFailed(result)
-        relevant: Callable[[Change], bool] = (lambda change: True) if whole else touched_by(plan)
-        confirm_converged(replan, sleep=time.sleep, relevant=relevant)
+                allow_large_changes=self.allow_large_changes,
+                whole=whole,
+            ),
+            approve=self._confirm,
+            on_finished=progress.report,
+            on_done=progress.close,
+        )
         click.echo(result.render_summary())
         click.echo(
             "The live organization matches the configuration."

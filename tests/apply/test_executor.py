@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fedctl.apply.executor import (
     ApplyFailed,
@@ -67,10 +69,17 @@ def test_dependents_of_a_failed_step_are_skipped_transitively_not_attempted() ->
     )
     steps = [_step(1), _step(2, 1), _step(3, 2), _step(4)]
     recorder = Recorder(fail={1: error})
+    reported: list[StepOutcome] = []
 
-    result = execute_steps(steps, recorder, parallelism=1)
+    result = execute_steps(steps, recorder, parallelism=1, on_finished=reported.append)
 
     assert recorder.started == [1, 4]
+    assert sorted((o.step.id, o.status.value) for o in reported) == [
+        (1, "failed"),
+        (2, "skipped"),
+        (3, "skipped"),
+        (4, "done"),
+    ]
     assert [o.step.id for o in result.failed] == [1]
     assert result.failed[0].request_id == "req_123"
     assert [o.step.id for o in result.skipped] == [2, 3]
@@ -185,3 +194,51 @@ def test_empty_plan_is_ok() -> None:
     result = execute_steps([], Recorder())
     assert result.ok
     assert result.outcomes == ()
+
+
+@st.composite
+def _dags(draw: st.DrawFn) -> tuple[list[Step], set[int]]:
+    count = draw(st.integers(min_value=0, max_value=25))
+    steps = []
+    for step_id in range(1, count + 1):
+        earlier = st.integers(min_value=1, max_value=max(step_id - 1, 1))
+        deps = draw(st.sets(earlier, max_size=3)) if step_id > 1 else set()
+        steps.append(_step(step_id, *sorted(deps)))
+    failing = draw(st.sets(st.integers(min_value=1, max_value=max(count, 1)), max_size=4))
+    return steps, failing
+
+
+@settings(max_examples=60, deadline=None)
+@given(_dags(), st.integers(min_value=1, max_value=4))
+def test_outcomes_follow_from_the_dependency_graph(
+    dag: tuple[list[Step], set[int]], parallelism: int
+) -> None:
+    steps, failing = dag
+    finished: set[int] = set()
+    early: list[int] = []
+    lock = threading.Lock()
+    by_id = {s.id: s for s in steps}
+
+    def run(step: Step) -> None:
+        with lock:
+            if not set(by_id[step.id].depends_on) <= finished:
+                early.append(step.id)
+        if step.id in failing:
+            raise RuntimeError("boom")
+        with lock:
+            finished.add(step.id)
+
+    result = execute_steps(steps, run, parallelism=parallelism)
+
+    status = {o.step.id: o.status for o in result.outcomes}
+    assert sorted(status) == [s.id for s in steps]  # every step reported exactly once
+    assert len(result.outcomes) == len(steps)
+    assert early == []
+    for step in steps:
+        blocked = any(status[d] is not StepStatus.DONE for d in step.depends_on)
+        if blocked:
+            assert status[step.id] is StepStatus.SKIPPED
+        elif step.id in failing:
+            assert status[step.id] is StepStatus.FAILED
+        else:
+            assert status[step.id] is StepStatus.DONE

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from fedctl.apply.safety import SafetyLimits, check_safety, count_managed
+from fedctl.apply.safety import SafetyLimits, check_safety, count_managed, is_additive
 from fedctl.errors import UnsafePlanError
-from fedctl.plan.actions import Action
+from fedctl.plan.actions import Action, Change
+from fedctl.state import Kind
 from tests.apply.helpers import change, live_account, live_state, plan_of
 
 
@@ -101,3 +102,47 @@ def test_unmanaged_resources_do_not_count_unless_this_plan_prunes_them() -> None
     pruned = plan_of(change(Action.ARCHIVE, "sa-11"), live=live, unmanaged=unmanaged)
     assert count_managed(kept, live) == 10
     assert count_managed(pruned, live) == 11
+
+
+def _rule_update(name: str, before_ws: list[str], after_ws: list[str], **after: object) -> Change:
+    base = {"name": name, "oauth_scope": "workspace:inference", "workspace_ids": before_ws}
+    return Change(
+        kind=Kind.RULE,
+        name=name,
+        action=Action.UPDATE,
+        before=base,
+        after={**base, "workspace_ids": after_ws, **after},
+    )
+
+
+def test_adding_workspaces_or_memberships_is_additive() -> None:
+    assert is_additive(_rule_update("r", ["ws_a"], ["ws_a", "ws_b"]))
+    membership = Change(
+        kind=Kind.SERVICE_ACCOUNT,
+        name="ci",
+        action=Action.UPDATE,
+        before={"name": "ci", "memberships": {"ws_a": "workspace_user"}},
+        after={"name": "ci", "memberships": {"ws_a": "workspace_user", "ws_b": "workspace_user"}},
+    )
+    assert is_additive(membership)
+
+
+def test_removing_or_rewriting_is_not_additive() -> None:
+    assert not is_additive(_rule_update("r", ["ws_a", "ws_b"], ["ws_b"]))
+    assert not is_additive(_rule_update("r", ["ws_a"], ["ws_a", "ws_b"], oauth_scope="x"))
+    role_change = Change(
+        kind=Kind.SERVICE_ACCOUNT,
+        name="ci",
+        action=Action.UPDATE,
+        before={"memberships": {"ws_a": "workspace_user"}},
+        after={"memberships": {"ws_a": "workspace_admin"}},
+    )
+    assert not is_additive(role_change)
+
+
+def test_additive_updates_do_not_count_towards_the_percentage() -> None:
+    # What an interrupted apply leaves: every rule created in its first workspace only.
+    names = _accounts(10)
+    live = live_state(*(live_account(n) for n in names))
+    plan = plan_of(*(_rule_update(n, ["ws_a"], ["ws_a", "ws_b"]) for n in names), live=live)
+    check_safety(plan, live, SafetyLimits(max_changes_percent=30))

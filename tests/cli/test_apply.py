@@ -289,3 +289,44 @@ def test_archives_over_the_limit_are_refused_unless_allowed(
     )
     assert allowed.exit_code == 0, allowed.output
     assert "Apply complete: 3 done, 0 failed, 0 skipped." in allowed.stdout
+
+
+def test_on_a_terminal_a_progress_bar_follows_the_step_lines(
+    emulator: RunningEmulator, config_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("fedctl.cli.apply.stdout_is_terminal", lambda: True)
+    result = _run(emulator, "apply", str(config_dir), "--auto-approve", "--no-color")
+    assert result.exit_code == 0, result.output
+    # click drops the erase-line code off a real terminal; the carriage returns remain.
+    assert "[##############################] 6/6\rApply complete: 6 done" in result.stdout
+    assert result.stdout.count("\r") == 7  # before each of the 6 step lines, then cleared
+    assert "] 1/6\rdone    " in result.stdout
+
+
+def test_readme_main_job_plans_and_applies_the_quickstart_locally(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    quickstart = str(Path(__file__).resolve().parents[2] / "examples" / "quickstart")
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    planned = runner.invoke(cli, ["plan", quickstart, "--local"])
+    assert planned.exit_code == 0, planned.output
+    applied = runner.invoke(cli, ["apply", quickstart, "--local", "--auto-approve"])
+    assert applied.exit_code == 0, applied.output
+    assert applied.stdout.splitlines()[-1] == "The live organization matches the configuration."
+    assert (tmp_path / ".fedctl" / "local.db").is_file()
+    again = runner.invoke(cli, ["plan", quickstart, "--local"])
+    assert again.stdout.splitlines()[-1] == "No changes."
+
+
+def test_target_applies_only_that_resource_and_what_it_needs(
+    emulator: RunningEmulator, config_dir: Path
+) -> None:
+    result = _run(emulator, "apply", str(config_dir), "--target", "issuer/build", "--auto-approve")
+    assert result.exit_code == 0, result.output
+    assert "Plan: 1 to create, 0 to update, 0 to replace, 0 to archive." in result.stdout
+    assert result.stdout.splitlines()[-1] == (
+        "The resources this plan changed match the configuration."
+    )
+    rest = _run(emulator, "plan", str(config_dir))
+    assert "Plan: 2 to create, 0 to update, 0 to replace, 0 to archive." in rest.stdout
