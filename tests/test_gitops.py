@@ -95,3 +95,26 @@ def test_pre_commit_hooks_run_validate_and_lint() -> None:
         assert hook["language"] == "python"
         assert hook["pass_filenames"] is False
         assert re.search(hook["files"], "federation/rules.yaml.j2")
+
+
+def _fedctl_invocations() -> list[list[str]]:
+    workflow = yaml.safe_load(WORKFLOW.read_text())
+    found = []
+    for job in workflow["jobs"].values():
+        for step in job["steps"]:
+            if step.get("uses", "").startswith("OWNER/fedctl@"):
+                found.append(step["with"]["args"].split())
+    return found
+
+
+@pytest.mark.parametrize("argv", _fedctl_invocations(), ids=lambda argv: " ".join(argv))
+def test_workflow_calls_commands_and_options_fedctl_has(argv: list[str]) -> None:
+    import click
+
+    from fedctl.cli.main import cli
+
+    with click.Context(cli) as parent:
+        command = cli.get_command(parent, argv[0])
+        assert command is not None, f"fedctl has no command {argv[0]!r}"
+        # Parsing raises click.UsageError on an unknown option or a bad value.
+        command.make_context(argv[0], argv[1:], parent=parent)

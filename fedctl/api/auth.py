@@ -116,7 +116,8 @@ class TokenExchanger:
         if not isinstance(data, dict):
             raise self._failure("the exchange answered 200 without a JSON object")
         token, expires_in = data.get("access_token"), data.get("expires_in")
-        token_type = data.get("token_type", "bearer")
+        # §7.2: token_type, if present, is bearer in any case; a null one counts as absent.
+        token_type = data.get("token_type") or "bearer"
         if not isinstance(token, str) or not token:
             raise self._failure("the exchange response has no access_token")
         try:

@@ -3,11 +3,13 @@
 Every request fedctl makes goes through `AdminClient.request`, so the retry rules and the
 error shape live in one place:
 
-- 429, 500, 502, 503, 504, 529 and connection errors are retried with exponential
+- 408, 429, every status >= 500 and connection errors are retried with exponential
   backoff and jitter, honouring `retry-after-ms` / `retry-after` and `x-should-retry`
   (admin-api.md §6.4), within a bounded number of attempts and total time.
-- Every other 4xx fails at once. 409 is *not* retried: the SDK retries it for "lock
-  timeouts", but a duplicate name is deterministic and a resend cannot help.
+- Every other 4xx fails at once. 409 is retried only for writes that set no name
+  (`retry_conflict=True`): there it can only be a concurrent modification (§6.2), which
+  the server refused unprocessed. Elsewhere it may be a duplicate name, which is
+  deterministic, so the SDK's blanket 409 retry is not copied.
 - A write that may have reached the server (5xx, dropped connection, timeout) is never
   resent here: it raises `OutcomeUnknown`, and `fedctl.api.writes` re-reads to decide.
 
@@ -36,7 +38,9 @@ from fedctl.errors import ApiError, AuthError, UsageError
 
 DEFAULT_BASE_URL = "https://api.anthropic.com"
 API_VERSION = "2023-06-01"
-RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504, 529})
+# Plus every status >= 500 (§6.4); see `_should_retry`.
+RETRYABLE_STATUSES = frozenset({408, 429})
+CONFLICT = 409
 QueryValue = str | int | bool | list[str]
 
 Item = TypeVar("Item")
@@ -228,12 +232,15 @@ class AdminClient:
         json: Any = None,
         resource: str | None = None,
         resend_safe: bool = False,
+        retry_conflict: bool = False,
     ) -> Any:
         """Send one call and return its JSON body, retrying what is safe to retry.
 
         GET is always safe to resend; a write is resent only when `resend_safe` says the
         contract makes it idempotent. Any other write whose outcome is unknown raises
-        `OutcomeUnknown` for the caller to resolve by reading.
+        `OutcomeUnknown` for the caller to resolve by reading. `retry_conflict` says a 409
+        can only be a concurrent modification (the write sets no unique name), so it is
+        retried like a 429 unless the server says `x-should-retry: false`.
         """
         if self.read_only and method != "GET":
             raise ReadOnlyViolation(
@@ -252,7 +259,9 @@ class AdminClient:
                     method=method,
                     url_path=path,
                 )
-            outcome = self._attempt(method, path, params, json, resource, may_resend)
+            outcome = self._attempt(
+                method, path, params, json, resource, may_resend, retry_conflict
+            )
             if not isinstance(outcome, _Retryable):
                 return outcome
             delay = self.retry.delay(retries, outcome.headers, self._rng)
@@ -280,6 +289,7 @@ class AdminClient:
         json: Any,
         resource: str | None,
         may_resend: bool,
+        retry_conflict: bool = False,
     ) -> Any:
         """One try: the JSON body, or a `_Retryable`; raises what must not be retried."""
         content_kwargs: dict[str, Any] = {} if json is None else {"json": json}
@@ -294,10 +304,14 @@ class AdminClient:
         if response.is_success:
             return self._json(response, method, path, resource)
         error = self.error_from_response(response, method=method, path=path, resource=resource)
-        if not _should_retry(response):
+        if not _should_retry(response, retry_conflict=retry_conflict):
             raise error
-        # 429 means the server refused before doing anything, so even a create may resend.
-        if not may_resend and response.status_code != 429:
+        # 429 and a conflict 409 mean the server refused without doing anything, so even
+        # a write that is not idempotent may be resent.
+        refused = response.status_code == 429 or (
+            retry_conflict and response.status_code == CONFLICT
+        )
+        if not may_resend and not refused:
             raise OutcomeUnknown(method, path, f"HTTP {response.status_code}") from error
         return _Retryable(error, response.headers)
 
@@ -381,13 +395,14 @@ def read_error_body(response: httpx.Response) -> tuple[str | None, str, str | No
     )
 
 
-def _should_retry(response: httpx.Response) -> bool:
+def _should_retry(response: httpx.Response, *, retry_conflict: bool = False) -> bool:
     override = response.headers.get("x-should-retry")
     if override == "true":
         return True
     if override == "false":
         return False
-    return response.status_code in RETRYABLE_STATUSES
+    status = response.status_code
+    return status in RETRYABLE_STATUSES or status >= 500 or (retry_conflict and status == CONFLICT)
 
 
 def _never_sent(exc: httpx.TransportError) -> bool:

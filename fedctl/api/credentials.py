@@ -7,7 +7,9 @@ Resolution follows the official SDKs (admin-api.md §7.6-§7.8), first match win
 3. The federation variables (`ANTHROPIC_FEDERATION_RULE_ID` ...): all of rule,
    organization, service account and an identity token are required (the docs' reading;
    SDK 2.10.0 would leave the service account out).
-4. The active profile (`<config_dir>/active_config`, else `default`).
+4. The active profile (`<config_dir>/active_config`, else `default`). Federation
+   variables too few to turn step 3 on fill its empty fields; with no active profile,
+   the error names the missing ones.
 
 `ANTHROPIC_API_KEY` is never used: these endpoints refuse API keys, so finding only one
 is an AuthError that says how to get an org:admin token. The exchange itself lives in
@@ -150,11 +152,19 @@ def resolve_credential(*, auth_token: str | None, environ: Mapping[str, str]) ->
     config_dir = default_config_dir(environ)
     if profile := environ.get("ANTHROPIC_PROFILE"):
         return load_profile(config_dir, profile, environ)
+    partial_federation: AuthError | None = None
     if any(environ.get(name) for name in (*FEDERATION_VARS, *TOKEN_VARS)):
-        return _federation_from_env(environ)
+        try:
+            return _federation_from_env(environ)
+        except AuthError as incomplete:
+            # An incomplete set does not turn the env-var path on: the chain goes on to
+            # the active profile, whose empty fields these variables fill (§7.7, §7.8).
+            partial_federation = incomplete
     active = _active_profile(config_dir, environ)
     if active is not None:
         return active
+    if partial_federation is not None:
+        raise partial_federation
     if environ.get("ANTHROPIC_API_KEY"):
         raise AuthError(message=f"ANTHROPIC_API_KEY cannot be used: {HOW_TO_GET_A_TOKEN}")
     raise AuthError(message=f"no credential found; {HOW_TO_GET_A_TOKEN}")

@@ -21,6 +21,7 @@ ISSUERS = f"{ORG}/federation_issuers"
 RULES = f"{ORG}/federation_rules"
 WORKSPACES = f"{ORG}/workspaces"
 PAGE_SIZE = 100  # the largest page the WIF lists allow (§4.1)
+STALE_CURSOR_RESTARTS = 3
 
 Model = TypeVar("Model", bound=wire.WireModel)
 
@@ -35,12 +36,41 @@ def segment(resource_id: str) -> str:
 def paginate(
     client: AdminClient, path: str, params: dict[str, QueryValue] | None = None
 ) -> list[Any]:
-    """Every item of an opaque-cursor list: same query, `page=<next_page>` until null."""
+    """Every item of an opaque-cursor list: same query, `page=<next_page>` until null.
+
+    A cursor goes stale (400) when its item leaves the listing between two pages, e.g.
+    a membership removed or an account archived meanwhile; the contract's recovery is
+    to start again from the first page (admin-api.md §2.3.1, §4.1), a few times at most.
+    """
+    for _ in range(STALE_CURSOR_RESTARTS):
+        try:
+            return _read_all_pages(client, path, params)
+        except _StaleCursor:
+            continue
+    return _read_all_pages(client, path, params, restart=False)
+
+
+class _StaleCursor(Exception):
+    """A 400 on a request that carried a page cursor (internal signal)."""
+
+
+def _read_all_pages(
+    client: AdminClient,
+    path: str,
+    params: dict[str, QueryValue] | None,
+    *,
+    restart: bool = True,
+) -> list[Any]:
     query: dict[str, QueryValue] = {**(params or {}), "limit": PAGE_SIZE}
     items: list[Any] = []
     seen_cursors: set[str] = set()
     while True:
-        page = client.request("GET", path, params=query)
+        try:
+            page = client.request("GET", path, params=query)
+        except ApiError as exc:
+            if restart and exc.status == 400 and "page" in query:
+                raise _StaleCursor from exc
+            raise
         data = _page_data(page, path)
         items.extend(data)
         cursor = page.get("next_page")

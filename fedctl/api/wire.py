@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from fedctl.errors import ApiError
 
@@ -103,6 +103,16 @@ class FederationRule(WireModel):
     applies_to_all_workspaces: bool = False
     workspace_ids: list[str] = Field(default_factory=list)
     workspace_id: str | None = None
+
+    @field_validator("applies_to_all_workspaces", "workspace_ids", mode="before")
+    @classmethod
+    def _archive_may_null_the_targeting(cls, value: Any, info: Any) -> Any:
+        # Archive clears a rule's targeting (§2.6.5); whether that resets these keys, and
+        # to false/[] or null, is [unspecified] (§8.1 item 23): read null as the empty value.
+        if value is None:
+            return [] if info.field_name == "workspace_ids" else False
+        return value
+
     created_at: str | None = None
     created_by_actor_id: str | None = None
     updated_at: str | None = None

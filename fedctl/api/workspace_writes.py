@@ -4,7 +4,8 @@ Same promise as `fedctl.api.writes`: a write whose outcome is unknown is read ba
 first. Every write here is idempotent by contract, so a resend after a read that shows
 it not done is safe: membership add is an upsert (§2.3.2), a role update sets a value
 (§2.4.4), enablement add returns the existing row (§2.7.2), and both deletes succeed when
-the row is already gone (§2.3.3, §2.7.3), so deletes are resent like reads.
+the row is already gone (§2.3.3, §2.7.3), so deletes are resent like reads. None of
+them sets a unique name, so a 409 here is a concurrent modification and is retried (§6.2).
 
     add_membership(client, service_account_id=sa, workspace_id=ws, workspace_role="workspace_user")
 """
@@ -62,7 +63,7 @@ def _membership_write(
 ) -> wire.ServiceAccountWorkspaceMember:
     for _ in range(MAX_SENDS):
         try:
-            data = client.request("POST", path, json=body, resource=resource)
+            data = client.request("POST", path, json=body, resource=resource, retry_conflict=True)
             return wire.parse(wire.ServiceAccountWorkspaceMember, data, what="membership")
         except OutcomeUnknown:
             pass
@@ -84,7 +85,7 @@ def remove_membership(
     client: AdminClient, *, service_account_id: str, workspace_id: str, resource: str | None = None
 ) -> None:
     path = f"{SERVICE_ACCOUNTS}/{segment(service_account_id)}/workspaces/{segment(workspace_id)}"
-    client.request("DELETE", path, resource=resource, resend_safe=True)
+    client.request("DELETE", path, resource=resource, resend_safe=True, retry_conflict=True)
 
 
 def add_rule_workspace(
@@ -94,7 +95,11 @@ def add_rule_workspace(
     for _ in range(MAX_SENDS):
         try:
             data = client.request(
-                "POST", path, json={"workspace_id": workspace_id}, resource=resource
+                "POST",
+                path,
+                json={"workspace_id": workspace_id},
+                resource=resource,
+                retry_conflict=True,
             )
             return wire.parse(wire.FederationRuleWorkspace, data, what="rule workspace")
         except OutcomeUnknown:
@@ -114,4 +119,4 @@ def remove_rule_workspace(
     client: AdminClient, *, rule_id: str, workspace_id: str, resource: str | None = None
 ) -> None:
     path = f"{RULES}/{segment(rule_id)}/workspaces/{segment(workspace_id)}"
-    client.request("DELETE", path, resource=resource, resend_safe=True)
+    client.request("DELETE", path, resource=resource, resend_safe=True, retry_conflict=True)

@@ -169,11 +169,12 @@ def _update(
     resource = f"{kind.label} {name}"
     for _ in range(MAX_SENDS):
         try:
-            return wire.parse(
-                kind.model,
-                client.request("POST", path, json=body, resource=resource),
-                what=kind.label,
+            # Without a name the update cannot meet a duplicate: a 409 is a concurrent
+            # modification, refused unprocessed, and is retried (§6.2).
+            data = client.request(
+                "POST", path, json=body, resource=resource, retry_conflict="name" not in body
             )
+            return wire.parse(kind.model, data, what=kind.label)
         except OutcomeUnknown:
             pass
 
@@ -193,7 +194,7 @@ def _archive(client: AdminClient, kind: _Kind, resource_id: str, name: str) -> A
     resource = f"{kind.label} {name}"
     for _ in range(MAX_SENDS):
         try:
-            data = client.request("POST", f"{path}/archive", resource=resource)
+            data = client.request("POST", f"{path}/archive", resource=resource, retry_conflict=True)
             return wire.parse(kind.model, data, what=kind.label)
         except OutcomeUnknown:
             pass

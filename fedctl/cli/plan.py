@@ -150,6 +150,7 @@ def command(
             local_state=local_state,
         ) as client:
             plan, _live, _config = run(client=client)
+    _echo_lint_summary(_config, path)
     if out_path:
         plan.to_file(out_path)
     click.echo(_render(plan, output_format, template_path, use_colour(no_color)), nl=False)
@@ -160,6 +161,26 @@ def command(
         raise click.exceptions.Exit(EXIT_BROADENING)
     if detailed_exitcode and not plan.is_empty():
         raise click.exceptions.Exit(2)
+
+
+def _echo_lint_summary(config: object, path: str) -> None:
+    """Point to `fedctl lint` when it has findings; on stderr, so JSON/Markdown stay clean."""
+    from fedctl.lint.run import lint_config
+
+    findings = lint_config(config)
+    if not findings:
+        return
+    severities = [finding.severity.value for finding in findings]
+    counts = ", ".join(
+        f"{severities.count(level)} {level}"
+        for level in ("error", "warning", "note")
+        if level in severities
+    )
+    noun = "finding" if len(findings) == 1 else "findings"
+    click.echo(
+        f"lint: {len(findings)} {noun} ({counts}); run `fedctl lint {path}` for details.",
+        err=True,
+    )
 
 
 def _refuse_api_options_with_snapshot(

@@ -324,8 +324,9 @@ class RuleMatch(_Strict):
             raise _fail("is empty; leave subject_prefix out instead")
         if set(value) == {"*"}:
             raise _fail(
-                f"{_q(value)} matches every token of this issuer; pin a repository and ref, "
-                'e.g. "repo:acme/app:ref:refs/heads/main"'
+                f"{_q(value)} matches every token of this issuer; pin the workload's subject, "
+                'e.g. "repo:acme/app:ref:refs/heads/main" (GitHub Actions) or '
+                '"system:serviceaccount:payments:deployer" (Kubernetes)'
             )
         return value
 

@@ -27,8 +27,33 @@ from fedctl.errors import Diagnostic
 def diagnostics_from(
     error: ValidationError, model: type[BaseModel], locations: LocationMap, prefix: DataPath
 ) -> list[Diagnostic]:
-    """One Diagnostic per pydantic error; `prefix` is where `model`'s input sits in the file."""
-    return [_diagnostic(detail, model, locations, prefix) for detail in error.errors()]
+    """One Diagnostic per pydantic error; `prefix` is where `model`'s input sits in the file.
+
+    A misspelt required key is one mistake, not two: its "is required" error is dropped
+    when a sibling unknown key's did-you-mean already names it.
+    """
+    details = error.errors()
+    explained = _missing_explained_by_typos(details)
+    return [
+        _diagnostic(detail, model, locations, prefix)
+        for detail in details
+        if tuple(detail["loc"]) not in explained
+    ]
+
+
+def _missing_explained_by_typos(details: list[ErrorDetails]) -> set[tuple[str | int, ...]]:
+    unknown = [tuple(d["loc"]) for d in details if d["type"] == "extra_forbidden"]
+    explained = set()
+    for detail in details:
+        loc = tuple(detail["loc"])
+        if detail["type"] != "missing" or not loc or not isinstance(loc[-1], str):
+            continue
+        for typo in unknown:
+            if typo[:-1] == loc[:-1] and difflib.get_close_matches(
+                str(typo[-1]), [loc[-1]], n=1, cutoff=0.6
+            ):
+                explained.add(loc)
+    return explained
 
 
 def _diagnostic(

@@ -85,10 +85,12 @@ Also:
   as its service account (actor `svac_...`) while that account is a live admin; otherwise,
   and for workspace-scoped tokens, admin endpoints answer 403.
 - Faults apply to every /v1 request, token exchange included, drawn in arrival order
-  from the seed (see `faults.py`). 429 carries `retry-after: 1`. `stale-read` serves the
-  version before the latest write (or 404 / absence for a fresh create) of service
-  accounts, issuers and rules (gets and lists) while that write is younger than the read
-  lag; memberships, enablements and workspaces are always fresh.
+  from the seed (see `faults.py`). 429 carries `retry-after: 1`. The `409` fault is a
+  concurrent-modification conflict on a write (§6.2), refused unprocessed and without
+  `x-should-retry`, so clients cannot tell it from a duplicate name by the header.
+  `stale-read` serves the version before the latest write (or 404 / absence for a fresh
+  create) of service accounts, issuers and rules (gets and lists) while that write is
+  younger than the read lag; memberships, enablements and workspaces are always fresh.
 - Workspaces are read-only through the API; `--workspace` and the seed create them.
   Workspace lists are oldest first.
 """

@@ -3,7 +3,10 @@
 Every /v1 request (the token exchange included) draws from one `random.Random(seed)` in
 arrival order, so the same request sequence meets the same faults. A request fails with
 probability `rate`; its kind is drawn among the configured kinds that apply to it:
-`lost-response` only to writes (POST, DELETE), `stale-read` only to GETs, the rest to all.
+`lost-response` and `409` only to writes (POST, DELETE), `stale-read` only to GETs, the
+rest to all. `409` is a concurrent-modification conflict (contract §6.2: `conflict_error`
+also means "a concurrent modification"): refused before processing, with no
+`x-should-retry`, unlike the deterministic duplicate-name 409.
 
     faults = FaultConfig(rate=0.2, kinds=("429", "reset"), seed=7)
 """
@@ -14,9 +17,10 @@ import random
 import threading
 from dataclasses import dataclass
 
-FAULT_KINDS = ("429", "500", "503", "529", "reset", "lost-response", "stale-read")
+FAULT_KINDS = ("429", "409", "500", "503", "529", "reset", "lost-response", "stale-read")
 STATUS_FAULTS = {
     "429": (429, "rate_limit_error", "Rate limited (injected fault)."),
+    "409": (409, "conflict_error", "Concurrent modification; retry (injected fault)."),
     "500": (500, "api_error", "Internal server error (injected fault)."),
     "503": (503, "api_error", "Service unavailable (injected fault)."),
     "529": (529, "overloaded_error", "Overloaded (injected fault)."),
@@ -71,7 +75,7 @@ class FaultPlan:
 
 
 def _applies(kind: str, method: str) -> bool:
-    if kind == "lost-response":
+    if kind in ("lost-response", "409"):
         return method in ("POST", "DELETE")
     if kind == "stale-read":
         return method == "GET"

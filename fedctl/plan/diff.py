@@ -29,8 +29,9 @@ from fedctl.plan.normalise import (
     service_account_create_payload,
     service_account_view,
 )
-from fedctl.plan.order import Draft, exists, member, released, released_workspace
+from fedctl.plan.order import Draft, Fact, done, exists, member, released, released_workspace
 from fedctl.plan.problems import Problem
+from fedctl.presets import PRESETS
 from fedctl.state import (
     DesiredState,
     IssuerSpec,
@@ -91,6 +92,13 @@ class DiffContext:
     archived_rule_ids: set[str] = field(default_factory=set)
     retargeted_rule_ids: set[str] = field(default_factory=set)
     archived_ids: set[str] = field(default_factory=set)
+    workspace_names: dict[str, str] = field(default_factory=dict)
+
+    def workspace_label(self, workspace_id: str) -> str:
+        """`production` for a step description; the ID when the workspace is unknown."""
+        if not self.workspace_names:
+            self.workspace_names.update({ws.id: ws.name for ws in self.live.workspaces})
+        return self.workspace_names.get(workspace_id, workspace_id)
 
     def add_change(self, change: PendingChange) -> None:
         self.changes[(change.kind, change.name)] = change
@@ -245,7 +253,9 @@ def _draft_put_membership(
             payload={"workspace_id": workspace_id, "workspace_role": role},
             provides={member(name, workspace_id)},
             needs={exists(Kind.SERVICE_ACCOUNT, name)},
-            description=f"make service account {name} {role} in {workspace_id}",
+            description=(
+                f"make service account {name} {role} in {ctx.workspace_label(workspace_id)}"
+            ),
         ),
         key,
     )
@@ -374,7 +384,9 @@ def _draft_membership_changes(
                 live_id=current.meta.id,
                 payload={"workspace_id": workspace_id},
                 needs=needs,
-                description=f"remove service account {spec.name} from {workspace_id}",
+                description=(
+                    f"remove service account {spec.name} from {ctx.workspace_label(workspace_id)}"
+                ),
             ),
             key,
         )
@@ -476,7 +488,28 @@ def _update_issuer(
             live_id=current.meta.id,
             payload=payload,
             provides={exists(Kind.ISSUER, spec.name)} if "name" in payload else set(),
+            needs=_rules_pinned_first(ctx, current, payload),
             description=f"update issuer {current.spec.name} ({', '.join(sorted(payload))})",
         ),
         key,
     )
+
+
+def _rules_pinned_first(
+    ctx: DiffContext, current: LiveIssuer, payload: dict[str, Any]
+) -> set[Fact]:
+    """Rule updates that must run before an issuer moves onto a shared platform.
+
+    The API refuses such a move while a live rule under the issuer does not pin the
+    tenant (admin-api.md §2.5.4, §5.6), so the rules' updates (which carry their new
+    match) go first. Moving *off* a shared platform keeps the default order, issuer
+    first, so that rules loosened in the same plan are no longer checked.
+    """
+    new_url = payload.get("issuer_url")
+    if not isinstance(new_url, str) or not any(p.is_shared(new_url) for p in PRESETS.values()):
+        return set()
+    return {
+        done("rule-main", rule.meta.id)
+        for rule in ctx.live.rules.values()
+        if rule.issuer_id == current.meta.id
+    }

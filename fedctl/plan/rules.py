@@ -4,6 +4,13 @@ A rule's steps run in a fixed sequence so every intermediate state is one the AP
 accepts (admin-api.md §2.6.4, §5.8): turn "all workspaces" on; disable workspaces the
 rule leaves; the main update (rename, match, scope, retarget...); enable new workspaces;
 turn "all workspaces" off last, once an explicit workspace exists.
+
+Every rule update also sends the whole `match` (the desired one; the live one for the
+rename that frees a replaced rule's name). On a well-known shared issuer the API checks
+tenant pinning again on *every* update, and a rule whose stored match does not pin the
+tenant accepts an update only when it carries a conforming `match` (§2.6.4). Which
+issuers count is the server's secret (§8.1 item 19), so fedctl always sends it: `match`
+is replaced as a whole object, so resending the desired value is harmless.
 """
 
 from __future__ import annotations
@@ -234,7 +241,7 @@ def _draft_create(
                     exists(Kind.RULE, spec.name),
                     member(spec.service_account_name, workspace_id),
                 },
-                description=f"enable rule {spec.name} in {workspace_id}",
+                description=f"enable rule {spec.name} in {ctx.workspace_label(workspace_id)}",
             ),
             key,
         )
@@ -284,7 +291,8 @@ def _replace_rule(
                 Kind.RULE,
                 current.spec.name,
                 live_id=current.meta.id,
-                payload={"name": archive_name},
+                # The stored match, unchanged, for the API's per-update tenant re-check.
+                payload={"name": archive_name, "match": match_payload(current.spec.match)},
                 provides={name_free(Kind.RULE, spec.name)},
                 description=f"rename rule {spec.name} ({current.meta.id}) to {archive_name} "
                 "to free its name",
@@ -340,13 +348,14 @@ def _update_rule(ctx: DiffContext, spec: RuleSpec, current: LiveRule, fields: se
     all_off = current.spec.applies_to_all_workspaces and not spec.applies_to_all_workspaces
     main_done = done("rule-main", rule_id)
     all_on_done = done("rule-all-on", rule_id)
+    match = match_payload(spec.match)
     if all_on:
         _draft_rule_update(
             ctx,
             key,
             current,
             current.spec.name,
-            {"applies_to_all_workspaces": True},
+            {"applies_to_all_workspaces": True, "match": match},
             provides={all_on_done},
             needs=set(),
         )
@@ -363,7 +372,9 @@ def _update_rule(ctx: DiffContext, spec: RuleSpec, current: LiveRule, fields: se
                 payload={"workspace_id": workspace_id},
                 provides={fact},
                 needs={all_on_done},
-                description=f"disable rule {current.spec.name} in {workspace_id}",
+                description=(
+                    f"disable rule {current.spec.name} in {ctx.workspace_label(workspace_id)}"
+                ),
             ),
             key,
         )
@@ -398,7 +409,7 @@ def _update_rule(ctx: DiffContext, spec: RuleSpec, current: LiveRule, fields: se
                 payload={"workspace_id": workspace_id},
                 provides={fact},
                 needs={main_done, all_on_done, member(spec.service_account_name, workspace_id)},
-                description=f"enable rule {spec.name} in {workspace_id}",
+                description=f"enable rule {spec.name} in {ctx.workspace_label(workspace_id)}",
             ),
             key,
         )
@@ -408,7 +419,7 @@ def _update_rule(ctx: DiffContext, spec: RuleSpec, current: LiveRule, fields: se
             key,
             current,
             spec.name,
-            {"applies_to_all_workspaces": False},
+            {"applies_to_all_workspaces": False, "match": match},
             provides=set(),
             needs=enabled | {main_done},
         )
@@ -424,7 +435,10 @@ def _main_update_payload(spec: RuleSpec, top_fields: set[str]) -> dict[str, Any]
         "token_lifetime_seconds": spec.token_lifetime_seconds,
         "service_account_name": spec.service_account_name,
     }
-    return {field: full[field] for field in UPDATE_FIELDS if field in top_fields}
+    payload = {field: full[field] for field in UPDATE_FIELDS if field in top_fields}
+    if payload:
+        payload["match"] = full["match"]  # the tenant re-check (module docstring)
+    return payload
 
 
 def _draft_rule_update(
@@ -445,10 +459,16 @@ def _draft_rule_update(
             payload=payload,
             provides=provides,
             needs=needs,
-            description=f"update rule {name} ({', '.join(sorted(payload))})",
+            description=f"update rule {name} ({', '.join(_shown_fields(current, payload))})",
         ),
         key,
     )
+
+
+def _shown_fields(current: LiveRule, payload: dict[str, Any]) -> list[str]:
+    """The payload's fields a reviewer should read as changed: `match` only if it differs."""
+    unchanged_match = payload.get("match") == match_payload(current.spec.match)
+    return sorted(field for field in payload if not (field == "match" and unchanged_match))
 
 
 def archived_rule_holding(ctx: DiffContext, name: str) -> LiveRule | None:

@@ -102,3 +102,81 @@ def test_repr_names_the_rule_never_a_token() -> None:
     auth, _ = make_auth([0.0])
     auth.current_token()
     assert "token-1" not in repr(auth)
+
+
+def _exchanger_answering(
+    tmp_path: Path, status: int, body: dict[str, Any]
+) -> tuple[TokenExchanger, list[dict[str, Any]]]:
+    """An exchanger whose server answers `body`: shapes the emulator never sends (§7.2, §7.4)."""
+    import json
+
+    import httpx
+
+    from fedctl.api.credentials import FederationSettings, IdentityTokenSource
+
+    sent: list[dict[str, Any]] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        sent.append(json.loads(request.content))
+        return httpx.Response(status, json=body)
+
+    token_file = tmp_path / "jwt"
+    token_file.write_text("header.payload.sig\n")
+    settings = FederationSettings(
+        rule_id="fdrl_01",
+        organization_id="00000000-0000-0000-0000-000000000001",
+        service_account_id="svac_01",
+        identity_token=IdentityTokenSource(path=str(token_file)),
+        workspace_id="default",
+    )
+    http = httpx.Client(transport=httpx.MockTransport(answer))
+    exchanger = TokenExchanger(
+        base_url="https://api.example.com",
+        settings=settings,
+        http=http,
+        environ={},
+        clock=lambda: 1000.0,
+    )
+    return exchanger, sent
+
+
+@pytest.mark.parametrize("token_type", ["Bearer", "bearer", "BEARER", None, "absent"])
+def test_exchange_accepts_any_case_of_bearer_or_none(
+    tmp_path: Path, token_type: str | None
+) -> None:
+    body: dict[str, Any] = {"access_token": "sk-ant-oat01-x", "expires_in": "600"}
+    if token_type != "absent":
+        body["token_type"] = token_type  # §7.2: if present, bearer in any case
+    exchanger, sent = _exchanger_answering(tmp_path, 200, body)
+    token = exchanger.exchange()
+    assert token.expires_at == 1600
+    assert sent == [
+        {
+            "grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer",
+            "assertion": "header.payload.sig",
+            "federation_rule_id": "fdrl_01",
+            "organization_id": "00000000-0000-0000-0000-000000000001",
+            "service_account_id": "svac_01",
+            "workspace_id": "default",
+        }
+    ]
+
+
+def test_exchange_refuses_another_token_type(tmp_path: Path) -> None:
+    exchanger, _ = _exchanger_answering(
+        tmp_path, 200, {"access_token": "t", "expires_in": 600, "token_type": "mac"}
+    )
+    with pytest.raises(AuthError, match="token_type is not Bearer"):
+        exchanger.exchange()
+
+
+def test_exchange_denial_in_the_older_oauth_shape_is_explained(tmp_path: Path) -> None:
+    # §7.4: the older revision denies with 400 {"error": "invalid_grant", ...}.
+    exchanger, _ = _exchanger_answering(
+        tmp_path, 400, {"error": "invalid_grant", "error_description": "denied"}
+    )
+    with pytest.raises(AuthError) as caught:
+        exchanger.exchange()
+    assert (caught.value.status, caught.value.error_type) == (400, "invalid_grant")
+    assert "token exchange refused: denied" in caught.value.render()
+    assert "does not say which check failed" in caught.value.render()

@@ -166,3 +166,29 @@ def test_close_ends_a_retry_wait_in_another_thread() -> None:
     reader.join()
     assert [type(error) for error in errors] == [ApiError]
     assert "not sent: the client is closing" in errors[0].render()  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("status", "headers", "retry_conflict", "expected"),
+    [
+        (408, {}, False, True),
+        (429, {}, False, True),
+        (500, {}, False, True),
+        (501, {}, False, True),  # every status >= 500 (§6.4), not a hand-picked list
+        (520, {}, False, True),
+        (529, {}, False, True),
+        (409, {}, False, False),  # may be a duplicate name: deterministic
+        (409, {}, True, True),  # a write that sets no name: only a concurrent change
+        (409, {"x-should-retry": "false"}, True, False),
+        (400, {"x-should-retry": "true"}, False, True),
+        (503, {"x-should-retry": "false"}, False, False),
+        (404, {}, False, False),
+    ],
+)
+def test_which_statuses_are_retried(
+    status: int, headers: dict[str, str], retry_conflict: bool, expected: bool
+) -> None:
+    from fedctl.api.client import _should_retry
+
+    response = httpx.Response(status, headers=headers)
+    assert _should_retry(response, retry_conflict=retry_conflict) is expected

@@ -158,6 +158,26 @@ def test_active_profile_comes_after_federation_env_vars(tmp_path: Path) -> None:
     assert resolve_credential(auth_token=None, environ=env).source.startswith("federation env")
 
 
+def test_partial_federation_env_vars_fill_the_active_profile(tmp_path: Path) -> None:
+    # §7.7/§7.8: the env-var path turns on only with all its variables; otherwise the
+    # chain goes on to the active profile, whose empty fields the variables fill (a CI
+    # runner that exports ANTHROPIC_IDENTITY_TOKEN_FILE for a profile without one).
+    document = profile_document("unused")
+    del document["authentication"]["identity_token"]  # type: ignore[attr-defined]
+    del document["organization_id"]
+    write_profile(tmp_path, "default", document)
+    env = {
+        "ANTHROPIC_CONFIG_DIR": str(tmp_path),
+        "ANTHROPIC_IDENTITY_TOKEN_FILE": str(tmp_path / "jwt"),
+        "ANTHROPIC_ORGANIZATION_ID": ORG,
+    }
+    credential = resolve_credential(auth_token=None, environ=env)
+    assert credential.source.startswith("profile 'default'")
+    assert credential.federation is not None
+    assert credential.federation.identity_token.path == str(tmp_path / "jwt")
+    assert credential.federation.organization_id == ORG
+
+
 def test_default_profile_is_the_active_one_without_active_config(tmp_path: Path) -> None:
     write_profile(tmp_path, "default", profile_document("/run/jwt"))
     env = {"ANTHROPIC_CONFIG_DIR": str(tmp_path)}

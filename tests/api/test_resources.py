@@ -192,6 +192,82 @@ def test_a_duplicate_name_409_is_not_retried(
     assert emulator.requests() == [("POST", "/v1/organizations/service_accounts")]
 
 
+def test_concurrent_modification_409s_are_retried_on_writes_that_name_nothing(
+    client: AdminClient, emulator: RunningEmulator
+) -> None:
+    # §6.2: conflict_error also means a concurrent modification ("resolve, then retry";
+    # the SDK retries 409 for lock timeouts). A write that sets no name cannot meet a
+    # duplicate name, so its 409 is such a conflict: refused unprocessed, safe to resend.
+    from fedctl.api import workspace_writes
+
+    production = workspace_id(client, "production")
+    account = writes.create_service_account(client, name="ci")
+    issuer = writes.create_issuer(
+        client, name="idp", issuer_url="https://idp.example.com", jwks=INLINE_JWKS
+    )
+    workspace_writes.add_membership(
+        client,
+        service_account_id=account.id,
+        workspace_id=production,
+        workspace_role="workspace_user",
+    )
+    rule = make_rule(client, "deploy", issuer.id, account.id, production)
+    client.retry = RetryPolicy(base_delay=0.001, max_delay=0.001)
+    emulator.reset_request_log()
+    emulator.set_faults(FaultConfig(rate=0.5, kinds=("409",), seed=4))
+
+    writes.update_service_account(client, account.id, name="ci", description="second")
+    writes.update_rule(client, rule.id, current_name="deploy", token_lifetime_seconds=600)
+    workspace_writes.update_membership_role(
+        client,
+        service_account_id=account.id,
+        workspace_id=production,
+        workspace_role="workspace_developer",
+    )
+    workspace_writes.remove_rule_workspace(client, rule_id=rule.id, workspace_id=production)
+    workspace_writes.add_rule_workspace(client, rule_id=rule.id, workspace_id=production)
+    writes.archive_rule(client, rule.id, name="deploy")
+    writes.archive_issuer(client, issuer.id, name="idp")
+    emulator.set_faults(FaultConfig())
+
+    writes_sent = [call for call in emulator.requests() if call[0] != "GET"]
+    assert len(writes_sent) > 7  # some 409s were met, and resent
+    [live_account] = resources.list_service_accounts(client)
+    assert live_account.description == "second"
+    [live_rule] = resources.list_rules(client, include_archived=True)
+    assert (live_rule.token_lifetime_seconds, live_rule.archived_at is not None) == (600, True)
+    assert resources.list_issuers(client) == []
+    member = resources.get_workspace_member(client, production, account.id)
+    assert member is not None and member.workspace_role == "workspace_developer"
+
+
+def test_a_list_whose_cursor_went_stale_is_read_again_from_the_first_page(
+    client: AdminClient, emulator: RunningEmulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # §2.3.1/§4.1: a cursor whose item left the listing (archived, removed) is 400;
+    # "recover by starting again from the first page".
+    client.map(lambda i: writes.create_service_account(client, name=f"sa-{i}"), range(101))
+    send = client.request
+    pages: list[Any] = []
+
+    def request(method: str, path: str, **kwargs: Any) -> Any:
+        answer = send(method, path, **kwargs)
+        if method == "GET" and path == resources.SERVICE_ACCOUNTS and not pages:
+            pages.append(answer)
+            last = answer["data"][-1]  # the item the next cursor points after
+            writes.archive_service_account(client, last["id"], name=last["name"])
+        return answer
+
+    monkeypatch.setattr(client, "request", request)
+    emulator.reset_request_log()
+    names = [account.name for account in resources.list_service_accounts(client)]
+
+    assert len(names) == len(set(names)) == 100
+    assert pages[0]["data"][-1]["name"] not in names
+    lists = [p for m, p in emulator.requests() if m == "GET" and p == resources.SERVICE_ACCOUNTS]
+    assert len(lists) == 3  # page 1, the stale page 2 (400), then the 100 left in one page
+
+
 def test_retries_stop_within_the_budget(emulator: RunningEmulator) -> None:
     emulator.set_faults(FaultConfig(rate=1.0, kinds=("503",), seed=1))
     with open_client(base_url=emulator.base_url, auth_token=emulator.admin_token) as client:

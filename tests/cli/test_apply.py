@@ -156,9 +156,8 @@ def test_a_failed_step_is_summarised_with_request_id_and_a_rerun_converges(
     workspaces = _api(emulator, "GET", "/v1/organizations/workspaces")
     assert isinstance(workspaces, dict)
     # The rule is created in the first of its sorted workspace IDs, enabled in the other.
-    enabled_later = max(
-        w["id"] for w in workspaces["data"] if w["name"] in {"production", "staging"}
-    )
+    names = {w["id"]: w["name"] for w in workspaces["data"]}
+    enabled_later = names[max(i for i, n in names.items() if n in {"production", "staging"})]
     assert failed.stderr.splitlines() == [
         "error: Apply stopped: 3 done, 1 failed, 2 skipped.",
         "  failed  create issuer build: POST /v1/organizations/federation_issuers failed 400 "

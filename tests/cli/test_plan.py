@@ -41,6 +41,10 @@ def non_get_requests(emulator: RunningEmulator) -> list[tuple[str, str]]:
     return [(method, path) for method, path in emulator.requests() if method != "GET"]
 
 
+# every-field sets check_jti: false and long lifetimes on purpose; lint says so on stderr.
+EVERY_FIELD_LINT = f"lint: 3 findings (3 warning); run `fedctl lint {EVERY_FIELD}` for details.\n"
+
+
 def test_every_field_applied_then_planned_shows_no_changes(emulator: RunningEmulator) -> None:
     code, out, _ = run_plan(emulator, str(EVERY_FIELD), "--detailed-exitcode")
     assert code == 2
@@ -49,7 +53,7 @@ def test_every_field_applied_then_planned_shows_no_changes(emulator: RunningEmul
     apply_config(emulator, EVERY_FIELD)
     emulator.reset_request_log()
     code, out, err = run_plan(emulator, str(EVERY_FIELD), "--detailed-exitcode")
-    assert (code, err) == (0, "")
+    assert (code, err) == (0, EVERY_FIELD_LINT)
     assert out.endswith("\nNo changes.\n")
     assert non_get_requests(emulator) == []
 
@@ -67,7 +71,8 @@ def test_plan_never_writes(emulator: RunningEmulator, tmp_path: Path) -> None:
         [str(EVERY_FIELD), "--target", "rule/inline"],
     ):
         code, _, err = run_plan(emulator, *args)
-        assert (code, err) == (0, ""), args
+        expected_err = EVERY_FIELD_LINT if args[0] == str(EVERY_FIELD) else ""
+        assert (code, err) == (0, expected_err), args
     requests = emulator.requests()
     assert requests, "the plans read the organization"
     assert non_get_requests(emulator) == []
@@ -212,3 +217,18 @@ def test_renames_and_replacements_apply_cleanly_then_plan_empty(
     code, out, _ = run_plan(emulator, str(changed), "--detailed-exitcode", "--prune")
     assert code == 0, out
     assert out.endswith("No changes.\n")
+
+
+def test_lint_findings_are_counted_on_stderr(emulator: RunningEmulator, tmp_path: Path) -> None:
+    config = tmp_path / "fedctl.yaml"
+    text = (QUICKSTART / "fedctl.yaml").read_text()
+    config.write_text(text.replace("max_jwt_lifetime_seconds: 900", "check_jti: false"))
+    code, stdout, stderr = run_plan(emulator, str(config), "--format", "json")
+    assert code == 0
+    json.loads(stdout)  # stdout stays machine-readable
+    assert stderr == (f"lint: 1 finding (1 warning); run `fedctl lint {config}` for details.\n")
+
+
+def test_lint_clean_configuration_prints_no_lint_line(emulator: RunningEmulator) -> None:
+    code, _, stderr = run_plan(emulator, str(QUICKSTART))
+    assert (code, stderr) == (0, "")

@@ -32,9 +32,20 @@ def test_invalid_prints_each_line_then_a_count(tmp_path: Path) -> None:
     assert result.output.splitlines() == [
         f'{target}:2:11: service_accounts[0].name: "A" is not a valid name; use 1-255 '
         'characters of a-z, 0-9 and "-", e.g. "ci-deployer"',
-        f"{target}:3:5: service_accounts[1].name: is required",
+        # The misspelt key is one mistake: its "name is required" twin is not repeated.
         f'{target}:3:5: service_accounts[1].nme: unknown key "nme"; did you mean "name"?',
-        "3 errors found; the configuration is not valid.",
+        "2 errors found; the configuration is not valid.",
+    ]
+
+
+def test_missing_key_without_a_lookalike_is_still_required(tmp_path: Path) -> None:
+    target = _write(tmp_path, "service_accounts:\n  - description: x\n    colour: red\n")
+    result = CliRunner().invoke(cli, ["validate", str(target)])
+    assert result.exit_code == 1
+    assert result.output.splitlines()[:2] == [
+        f"{target}:2:5: service_accounts[0].name: is required",
+        f'{target}:3:5: service_accounts[0].colour: unknown key "colour"; expected one of: '
+        "description, lint, name, organization_role, previous_names, workspaces",
     ]
 
 

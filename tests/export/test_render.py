@@ -10,7 +10,7 @@ from tests.export.orgs import ORG_ID, known_org
 
 GOLDEN = Path(__file__).parent / "golden"
 # Regenerating golden files is an explicit opt-in.
-REGENERATE = os.environ.get("FEDCTL_REGENERATE_GOLDEN") == "1"
+REGENERATE = os.environ.get("FEDCTL_REGEN_GOLDEN") == "1"
 
 
 def check_golden(name: str, text: str) -> None:
@@ -18,7 +18,7 @@ def check_golden(name: str, text: str) -> None:
     if REGENERATE:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
-    assert text == path.read_text(), f"{name} differs; FEDCTL_REGENERATE_GOLDEN=1 to update"
+    assert text == path.read_text(), f"{name} differs; FEDCTL_REGEN_GOLDEN=1 to update"
 
 
 def test_document_golden() -> None:

@@ -163,7 +163,10 @@ def test_rule_rename_is_in_place_and_keeps_its_id() -> None:
     assert change.action is Action.UPDATE
     assert change.ids_retired == ()
     assert ops(plan) == [("update_rule", "deploy")]
-    assert plan.steps[0].payload == {"name": "deploy-main"}
+    assert plan.steps[0].payload == {
+        "name": "deploy-main",
+        "match": {"subject_prefix": "repo:acme/app:ref:refs/heads/main"},
+    }
 
 
 def test_rule_update_sends_match_whole_and_orders_workspace_changes() -> None:
@@ -231,7 +234,14 @@ def test_turning_all_workspaces_off_enables_a_workspace_first() -> None:
 
     assert [(s.operation.value, s.payload, s.depends_on) for s in plan.steps] == [
         ("enable_rule_workspace", {"workspace_id": PROD_WS}, ()),
-        ("update_rule", {"applies_to_all_workspaces": False}, (1,)),
+        (
+            "update_rule",
+            {
+                "applies_to_all_workspaces": False,
+                "match": {"subject_prefix": "repo:acme/app:ref:refs/heads/main"},
+            },
+            (1,),
+        ),
     ]
 
 
@@ -252,7 +262,10 @@ def test_service_account_rename_is_a_replacement_create_move_archive() -> None:
         ("archive_service_account", "ci"),
     ]
     retarget = step(plan, Operation.UPDATE_RULE, "deploy")
-    assert retarget.payload == {"service_account_name": "deployer"}
+    assert retarget.payload == {
+        "service_account_name": "deployer",
+        "match": {"subject_prefix": "repo:acme/app:ref:refs/heads/main"},
+    }
     assert retarget.depends_on == (1, 2)
     assert step(plan, Operation.ARCHIVE_SERVICE_ACCOUNT, "ci").depends_on == (1, 3)
     replace = next(c for c in plan.changes if c.kind is Kind.SERVICE_ACCOUNT)
@@ -283,7 +296,10 @@ def test_issuer_change_replaces_the_rule_renaming_the_old_one_out_of_the_way() -
         ("create_rule", "deploy"),
         ("archive_rule", parking),
     ]
-    assert plan.steps[1].payload == {"name": parking}
+    assert plan.steps[1].payload == {
+        "name": parking,
+        "match": {"subject_prefix": "repo:acme/app:ref:refs/heads/main"},
+    }
     assert plan.steps[1].live_id == old_id
     assert step(plan, Operation.CREATE_RULE, "deploy").depends_on == (1, 2)
     assert step(plan, Operation.ARCHIVE_RULE, parking).depends_on == (3,)

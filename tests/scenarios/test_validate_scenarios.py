@@ -2,7 +2,7 @@
 
 Each folder holds `config/` (the files given to validate), optionally `args.txt` (more
 command-line arguments) and `expected.txt` (the exact output and the exit code on its
-first line). Regenerate with FEDCTL_REGENERATE_GOLDEN=1 after checking the change.
+first line). Regenerate with FEDCTL_REGEN_GOLDEN=1 after checking the change.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ def test_validate_scenario(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     assert result.exception is None or isinstance(result.exception, SystemExit)
     actual = f"exit {result.exit_code}\n{result.output}"
     expected_file = folder / "expected.txt"
-    if os.environ.get("FEDCTL_REGENERATE_GOLDEN"):
+    if os.environ.get("FEDCTL_REGEN_GOLDEN"):
         expected_file.write_text(actual)
     assert actual == expected_file.read_text()
     assert SECRET_IN_FIXTURES not in result.output
