@@ -190,6 +190,9 @@ class AdminClient:
         )
         self._pool: ThreadPoolExecutor | None = None
         self._pool_lock = threading.Lock()
+        # Set by close(): requests not yet sent fail at once and retry waits end, so a
+        # background read (fedctl.plan.pipeline) never holds up closing for its retries.
+        self._closing = threading.Event()
 
     def __enter__(self) -> AdminClient:
         return self
@@ -206,6 +209,7 @@ class AdminClient:
         return f"AdminClient(base_url={self.base_url!r}, read_only={self.read_only})"
 
     def close(self) -> None:
+        self._closing.set()
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
         self._http.close()
@@ -249,6 +253,12 @@ class AdminClient:
         started = self.sleeper.monotonic()
         retries = 0
         while True:
+            if self._closing.is_set():
+                raise ApiError(
+                    message="not sent: the client is closing",
+                    method=method,
+                    url_path=path,
+                )
             outcome = self._attempt(
                 method, path, params, json, resource, may_resend, retry_conflict
             )
@@ -262,8 +272,14 @@ class AdminClient:
                 or elapsed + delay > self.retry.max_total_seconds
             ):
                 raise outcome.error
-            self.sleeper.sleep(delay)
+            self._sleep(delay)
             retries += 1
+
+    def _sleep(self, seconds: float) -> None:
+        if isinstance(self.sleeper, SystemSleeper):
+            self._closing.wait(seconds)  # the same wait, but close() ends it
+        else:
+            self.sleeper.sleep(seconds)
 
     def _attempt(
         self,

@@ -13,6 +13,7 @@ Usage:
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -111,15 +112,26 @@ OutcomeCallback = Callable[[StepOutcome], None]
 
 @dataclass
 class _Schedule:
-    """Which steps wait, run or finished; the only mutable state, touched by one thread."""
+    """Which steps wait, run or finished; the only mutable state, touched by one thread.
+
+    Ready steps sit in a heap by their position in the plan, and a step joins it when its
+    last prerequisite is done, so starting steps costs O(log n) each instead of a scan of
+    every waiting step (12,000 steps made that scan the bulk of a large apply's CPU).
+    """
 
     steps: Sequence[Step]
     waiting: dict[int, Step] = field(default_factory=dict)
     status: dict[int, StepStatus] = field(default_factory=dict)
+    ready_heap: list[int] = field(default_factory=list)
+    # A step failed since the last skip pass, so waiting steps may now be blocked.
+    failed_since_pass: bool = False
+    _position: dict[int, int] = field(default_factory=dict)
+    _missing: dict[int, int] = field(default_factory=dict)
+    _dependents: dict[int, list[int]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         known = {step.id for step in self.steps}
-        for step in self.steps:
+        for position, step in enumerate(self.steps):
             unknown = [dep for dep in step.depends_on if dep not in known]
             if unknown or step.id in self.waiting:
                 # A planner bug: refuse before any write rather than guess an order.
@@ -129,6 +141,32 @@ class _Schedule:
                     [f"{step.kind.value}/{step.name}"],
                 )
             self.waiting[step.id] = step
+            self._position[step.id] = position
+            deps = set(step.depends_on)
+            self._missing[step.id] = len(deps)
+            for dep in deps:
+                self._dependents.setdefault(dep, []).append(step.id)
+            if not deps:
+                heapq.heappush(self.ready_heap, position)
+
+    def record(self, step: Step, status: StepStatus) -> None:
+        self.status[step.id] = status
+        if status is not StepStatus.DONE:
+            self.failed_since_pass = True
+            return
+        for dependent in self._dependents.get(step.id, ()):
+            self._missing[dependent] -= 1
+            if self._missing[dependent] == 0 and dependent in self.waiting:
+                heapq.heappush(self.ready_heap, self._position[dependent])
+
+    def pop_ready(self) -> Step | None:
+        """The earliest ready step in plan order, taken out of `waiting`."""
+        while self.ready_heap:
+            step = self.steps[heapq.heappop(self.ready_heap)]
+            if step.id in self.waiting:
+                del self.waiting[step.id]
+                return step
+        return None
 
     def blocked_by(self, step: Step) -> int | None:
         """The first prerequisite that failed or was skipped, if any."""
@@ -136,9 +174,6 @@ class _Schedule:
             if self.status.get(dep) in (StepStatus.FAILED, StepStatus.SKIPPED):
                 return dep
         return None
-
-    def ready(self, step: Step) -> bool:
-        return all(self.status.get(dep) is StepStatus.DONE for dep in step.depends_on)
 
 
 def execute_steps(
@@ -158,7 +193,7 @@ def execute_steps(
     outcomes: list[StepOutcome] = []
 
     def finish(outcome: StepOutcome) -> None:
-        schedule.status[outcome.step.id] = outcome.status
+        schedule.record(outcome.step, outcome.status)
         outcomes.append(outcome)
         if on_finished is not None:
             on_finished(outcome)
@@ -167,14 +202,15 @@ def execute_steps(
     with ThreadPoolExecutor(max_workers=max(1, parallelism), thread_name_prefix="apply") as pool:
         try:
             while schedule.waiting or running:
-                _skip_blocked(schedule, finish)
-                for step in [s for s in schedule.waiting.values() if schedule.ready(s)]:
-                    if len(running) >= parallelism:
+                if schedule.failed_since_pass:
+                    _skip_blocked(schedule, finish)
+                while len(running) < parallelism:
+                    step = schedule.pop_ready()
+                    if step is None:
                         break
-                    del schedule.waiting[step.id]
                     running[pool.submit(run_step, step)] = step
                 if not running:
-                    # Only blocked steps remain; the next pass skips them all.
+                    # Blocked steps were skipped above and none is ready: a cycle.
                     if schedule.waiting and not _any_blocked(schedule):
                         raise PlanError("steps depend on each other in a cycle; plan again")
                     continue
@@ -208,6 +244,7 @@ def _skip_blocked(schedule: _Schedule, finish: OutcomeCallback) -> None:
                 )
             )
             changed = True
+    schedule.failed_since_pass = False  # the pass was transitive: nothing is blocked now
 
 
 def _any_blocked(schedule: _Schedule) -> bool:

@@ -11,6 +11,7 @@ and refuse duplicate keys, which PyYAML would silently let the last one win.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 import yaml
@@ -21,6 +22,17 @@ from fedctl.errors import Diagnostic, Location
 DataPath = tuple[str | int, ...]
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+_PLAIN_SCALAR_TAGS = tuple(
+    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null")
+)
+
+# libyaml composes ~4x faster and its nodes carry the same line/column marks; without
+# it (a PyYAML built without libyaml) the pure-Python loader does the same job.
+_FAST_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+# (line, column), 1-based: what the builder records; a Location is made only when asked.
+Mark = tuple[int, int]
 
 
 @dataclass
@@ -29,20 +41,49 @@ class LocationMap:
 
     file: str
     rendered: bool = False
-    values: dict[DataPath, Location] = field(default_factory=dict)
-    keys: dict[DataPath, Location] = field(default_factory=dict)
+    value_marks: dict[DataPath, Mark] = field(default_factory=dict)
+    key_marks: dict[DataPath, Mark] = field(default_factory=dict)
+
+    @property
+    def values(self) -> Mapping[DataPath, Location]:
+        return _Places(self, self.value_marks)
+
+    @property
+    def keys(self) -> Mapping[DataPath, Location]:
+        return _Places(self, self.key_marks)
+
+    def at(self, mark: Mark) -> Location:
+        return Location(self.file, mark[0], mark[1], self.rendered)
 
     def value_at(self, path: DataPath) -> Location | None:
         """The location of the value at `path`, else of its nearest recorded ancestor."""
         for end in range(len(path), -1, -1):
-            found = self.values.get(path[:end])
+            found = self.value_marks.get(path[:end])
             if found is not None:
-                return found
+                return self.at(found)
         return None
 
     def key_at(self, path: DataPath) -> Location | None:
         """The location of the mapping key that ends `path` (falls back to the value)."""
-        return self.keys.get(path) or self.value_at(path)
+        mark = self.key_marks.get(path)
+        return self.at(mark) if mark is not None else self.value_at(path)
+
+
+class _Places(Mapping[DataPath, Location]):
+    """A read-only view of recorded marks as Locations."""
+
+    def __init__(self, owner: LocationMap, marks: dict[DataPath, Mark]) -> None:
+        self._owner = owner
+        self._marks = marks
+
+    def __getitem__(self, path: DataPath) -> Location:
+        return self._owner.at(self._marks[path])
+
+    def __iter__(self) -> Iterator[DataPath]:
+        return iter(self._marks)
+
+    def __len__(self) -> int:
+        return len(self._marks)
 
 
 @dataclass
@@ -59,7 +100,7 @@ def parse_yaml(text: str, file: str, *, rendered: bool = False) -> ParsedFile:
     """Parse one YAML document; syntax errors and duplicate keys become diagnostics."""
     locations = LocationMap(file=file, rendered=rendered)
     try:
-        nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+        nodes = _compose(text)
     except yaml.MarkedYAMLError as exc:
         return ParsedFile(file, None, locations, [_syntax_diagnostic(exc, locations)])
     except yaml.YAMLError as exc:  # unmarked errors (e.g. reader errors on odd bytes)
@@ -77,6 +118,18 @@ def parse_yaml(text: str, file: str, *, rendered: bool = False) -> ParsedFile:
     return ParsedFile(file, data, locations, builder.diagnostics)
 
 
+def _compose(text: str) -> list[yaml.Node]:
+    """Every document's node tree: libyaml first; on any error, the pure-Python loader.
+
+    Only valid YAML takes the fast path. Broken YAML is parsed again by PyYAML's own
+    loader, so syntax messages (and their marks) are the same with or without libyaml.
+    """
+    try:
+        return list(yaml.compose_all(text, Loader=_FAST_LOADER))
+    except yaml.YAMLError:
+        return list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+
+
 def _syntax_diagnostic(exc: yaml.MarkedYAMLError, locations: LocationMap) -> Diagnostic:
     mark = exc.problem_mark or exc.context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -92,16 +145,21 @@ class _Builder:
         self.locations = locations
         self.diagnostics: list[Diagnostic] = []
         self.constructor = yaml.SafeLoader("")
+        # The plain scalar constructors, called directly: construct_object would also
+        # remember every node it built and track recursion scalars cannot have. Other
+        # tags (timestamps, binary, explicit !!seq on a scalar...) take the full path.
+        self.scalar_constructors = {
+            tag: self.constructor.yaml_constructors[tag] for tag in _PLAIN_SCALAR_TAGS
+        }
         self.active: set[int] = set()
 
     def location(self, node: yaml.Node) -> Location:
-        mark = node.start_mark
-        return Location(
-            self.locations.file, mark.line + 1, mark.column + 1, self.locations.rendered
-        )
+        return self.locations.at(_mark(node))
 
     def build(self, node: yaml.Node, path: DataPath) -> object:
-        self.locations.values[path] = self.location(node)
+        self.locations.value_marks[path] = _mark(node)
+        if isinstance(node, yaml.ScalarNode):
+            return self._build_scalar(node, path)
         if id(node) in self.active:  # a recursive alias (&a [*a]) cannot become data
             self._error(node, path, "refers to itself through a YAML alias")
             return None
@@ -117,6 +175,9 @@ class _Builder:
 
     def _build_scalar(self, node: yaml.Node, path: DataPath) -> object:
         try:
+            construct = self.scalar_constructors.get(node.tag)
+            if construct is not None:
+                return construct(self.constructor, node)
             return self.constructor.construct_object(node, deep=True)
         except yaml.YAMLError as exc:
             self._error(node, path, f"cannot read this value: {getattr(exc, 'problem', exc)}")
@@ -124,7 +185,7 @@ class _Builder:
 
     def _build_mapping(self, node: yaml.MappingNode, path: DataPath) -> dict[object, object]:
         result: dict[object, object] = {}
-        seen: dict[object, Location] = {}
+        seen: dict[object, Mark] = {}
         merged: list[tuple[yaml.Node, yaml.Node]] = []
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE_TAG:
@@ -137,12 +198,13 @@ class _Builder:
                 self._error(
                     key_node,
                     (*path, str(key)),
-                    f"duplicate key {_quote(key)}; it is already set at {seen[key]}",
+                    f"duplicate key {_quote(key)}; it is already set at "
+                    f"{self.locations.at(seen[key])}",
                 )
                 continue
-            seen[key] = self.location(key_node)
+            seen[key] = _mark(key_node)
             child = (*path, str(key))
-            self.locations.keys[child] = seen[key]
+            self.locations.key_marks[child] = seen[key]
             result[key] = self.build(value_node, child)
         # `<<: *anchor` merges: explicit keys win over merged ones, as YAML 1.1 says.
         for key_node, value_node in merged:
@@ -150,7 +212,7 @@ class _Builder:
             if key is None or key in result:
                 continue
             child = (*path, str(key))
-            self.locations.keys[child] = self.location(key_node)
+            self.locations.key_marks[child] = _mark(key_node)
             result[key] = self.build(value_node, child)
         return result
 
@@ -180,6 +242,11 @@ class _Builder:
 
     def _error(self, node: yaml.Node, path: DataPath, message: str) -> None:
         self.diagnostics.append(Diagnostic(self.location(node), format_path(path), message))
+
+
+def _mark(node: yaml.Node) -> Mark:
+    mark = node.start_mark
+    return (mark.line + 1, mark.column + 1)
 
 
 def format_path(path: DataPath) -> str:

@@ -81,11 +81,22 @@ class ServiceAccountStore(StoreCore):
     def list_service_accounts(
         self, *, limit: int, page: str | None, include_archived: bool, stale: bool = False
     ) -> dict[str, Any]:
+        list_key = f"service_accounts:{include_archived}"
+        if not stale:
+            with self._read():
+                data, next_page = self._fresh_page(
+                    "service_account",
+                    list_key,
+                    limit=limit,
+                    page=page,
+                    include_archived=include_archived,
+                )
+            return {"data": data, "next_page": next_page}
         with self._read():
             docs = self._maybe_stale(self._resources("service_account"), stale=stale)
         docs = [doc for doc in docs if include_archived or doc["archived_at"] is None]
         data, next_page = self._page(
-            f"service_accounts:{include_archived}",
+            list_key,
             docs,
             lambda doc: str(doc["id"]),
             limit=limit,
@@ -225,11 +236,7 @@ class ServiceAccountStore(StoreCore):
     ) -> dict[str, Any]:
         with self._read():
             self._path_workspace(workspace_id)
-            live = {
-                doc["id"]
-                for doc in self._resources("service_account")
-                if doc["archived_at"] is None
-            }
+            live = self._active_service_account_ids()
             rows = [
                 row
                 for row in self._membership_rows(workspace_id=workspace_id)

@@ -98,11 +98,22 @@ class IssuerStore(StoreCore):
     def list_issuers(
         self, *, limit: int, page: str | None, include_archived: bool, stale: bool = False
     ) -> dict[str, Any]:
+        list_key = f"issuers:{include_archived}"
+        if not stale:
+            with self._read():
+                data, next_page = self._fresh_page(
+                    "federation_issuer",
+                    list_key,
+                    limit=limit,
+                    page=page,
+                    include_archived=include_archived,
+                )
+            return {"data": data, "next_page": next_page}
         with self._read():
             docs = self._maybe_stale(self._resources("federation_issuer"), stale=stale)
         docs = [doc for doc in docs if include_archived or doc["archived_at"] is None]
         data, next_page = self._page(
-            f"issuers:{include_archived}", docs, lambda doc: str(doc["id"]), limit=limit, page=page
+            list_key, docs, lambda doc: str(doc["id"]), limit=limit, page=page
         )
         return {"data": data, "next_page": next_page}
 

@@ -132,6 +132,19 @@ class RuleStore(ServiceAccountStore, IssuerStore):
         issuer_id: str | None,
         stale: bool = False,
     ) -> dict[str, Any]:
+        if not stale:
+            # Only the page is rendered (three lookups per rule), not the whole list.
+            with self._read():
+                raw, next_page = self._fresh_page(
+                    "federation_rule",
+                    f"rules:{include_archived}:{issuer_id}",
+                    limit=limit,
+                    page=page,
+                    include_archived=include_archived,
+                    issuer_id=issuer_id,
+                )
+                data = [self._render_rule(doc) for doc in raw]
+            return {"data": data, "next_page": next_page}
         with self._read():
             docs = [self._render_rule(doc) for doc in self._resources("federation_rule")]
             docs = self._maybe_stale(docs, stale=stale)

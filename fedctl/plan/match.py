@@ -47,16 +47,34 @@ class KindMatching(Generic[LiveT]):
     pairings: dict[str, Pairing[LiveT]] = field(default_factory=dict)
     # Active live resources no declaration claims (by name or previous name).
     unclaimed: dict[str, LiveT] = field(default_factory=dict)
+    _index: dict[str, Pairing[LiveT]] = field(default_factory=dict, repr=False, compare=False)
+    _index_size: int = field(default=-1, repr=False, compare=False)
 
     def live_id_of(self, desired_name: str) -> str | None:
         pairing = self.pairings.get(desired_name)
         return pairing.live.meta.id if pairing and pairing.live else None
 
     def desired_name_of(self, live_id: str) -> str | None:
-        for pairing in self.pairings.values():
-            if pairing.live is not None and pairing.live.meta.id == live_id:
-                return pairing.desired_name
-        return None
+        """The declared name that takes over live resource `live_id` (renamed or not)."""
+        pairing = self._by_live_id().get(live_id)
+        return pairing.desired_name if pairing else None
+
+    def kept_name_of(self, live_id: str) -> str | None:
+        """The declared name of live resource `live_id` when it is kept, not renamed."""
+        pairing = self._by_live_id().get(live_id)
+        return pairing.desired_name if pairing and not pairing.renamed_from else None
+
+    def _by_live_id(self) -> dict[str, Pairing[LiveT]]:
+        # Rules ask once each: a scan per question made a 5,000-resource plan quadratic.
+        # Each live resource is claimed by one pairing at most (match_kind), so the first
+        # is the only one. Rebuilt when pairings were added since.
+        if self._index_size != len(self.pairings):
+            self._index = {}
+            for pairing in self.pairings.values():
+                if pairing.live is not None:
+                    self._index.setdefault(pairing.live.meta.id, pairing)
+            self._index_size = len(self.pairings)
+        return self._index
 
 
 def match_kind(

@@ -125,10 +125,9 @@ def live_rule_compare(ctx: DiffContext, rule: LiveRule) -> dict[str, Any]:
     issuer_name = ctx.issuers.desired_name_of(rule.issuer_id)
     if issuer_name is not None:
         compare["issuer_name"] = issuer_name
-    for name, pairing in ctx.service_accounts.pairings.items():
-        live = pairing.live
-        if live and not pairing.renamed_from and live.meta.id == rule.service_account_id:
-            compare["service_account_name"] = name
+    service_account_name = ctx.service_accounts.kept_name_of(rule.service_account_id)
+    if service_account_name is not None:
+        compare["service_account_name"] = service_account_name
     return compare
 
 

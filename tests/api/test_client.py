@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import threading
 
 import httpx
 import pytest
@@ -18,7 +19,7 @@ from fedctl.api.client import (
     check_base_url,
     retry_after_seconds,
 )
-from fedctl.errors import UsageError
+from fedctl.errors import ApiError, UsageError
 
 
 class FakeSleeper:
@@ -126,6 +127,45 @@ def test_connection_errors_are_retried_within_the_budget_then_reported() -> None
 def test_repr_never_shows_the_token() -> None:
     auth = StaticTokenAuth(SecretStr("sk-ant-oat01-secret"))
     assert "secret" not in repr(auth)
+
+
+def test_a_closed_client_sends_nothing_more() -> None:
+    client = AdminClient(base_url="http://127.0.0.1:9", auth=StaticTokenAuth(SecretStr("t")))
+    client.close()
+    with pytest.raises(ApiError) as caught:
+        client.request("GET", "/v1/organizations/me")
+    assert caught.value.render() == (
+        "GET /v1/organizations/me failed: not sent: the client is closing"
+    )
+
+
+def test_close_ends_a_retry_wait_in_another_thread() -> None:
+    # The default policy would keep retrying the refused connection for ~35 s; close()
+    # from another thread ends the wait, so the request fails instead of sleeping on.
+    client = AdminClient(base_url="http://127.0.0.1:9", auth=StaticTokenAuth(SecretStr("t")))
+    errors: list[BaseException] = []
+    sleeping = threading.Event()
+
+    def read() -> None:
+        try:
+            client.request("GET", "/v1/organizations/me")
+        except ApiError as exc:
+            errors.append(exc)
+
+    original_sleep = client._closing.wait
+
+    def wait(timeout: float | None = None) -> bool:
+        sleeping.set()
+        return original_sleep(timeout)
+
+    client._closing.wait = wait  # type: ignore[method-assign]
+    reader = threading.Thread(target=read)
+    reader.start()
+    sleeping.wait()
+    client.close()
+    reader.join()
+    assert [type(error) for error in errors] == [ApiError]
+    assert "not sent: the client is closing" in errors[0].render()  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize(

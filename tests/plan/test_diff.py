@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from deepdiff import DeepDiff
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from fedctl.plan.actions import Action, Operation, Step
+from fedctl.plan.diff import changed_paths, same_value
 from fedctl.plan.plan import Plan, compute_plan
 from fedctl.state import Kind, LiveState, RuleMatchSpec
 from tests.support.states import (
@@ -369,3 +374,36 @@ def test_memberships_are_removed_only_after_the_rules_leave_the_workspace() -> N
 
     assert ops(plan) == [("disable_rule_workspace", "deploy"), ("remove_membership", "ci")]
     assert plan.steps[1].depends_on == (1,)
+
+
+# changed_paths skips DeepDiff for values same_value calls identical; that shortcut must
+# never hide a difference DeepDiff would report.
+
+_scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(-3, 3), st.floats(-3, 3), st.text("ab", max_size=2)
+)
+_values = st.recursive(
+    _scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3),
+        st.tuples(inner, inner),
+        st.dictionaries(st.text("xyz", max_size=1), inner, max_size=3),
+        st.frozensets(st.text("ab", max_size=2), max_size=3),
+    ),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_values, _values)
+def test_same_value_only_where_deepdiff_finds_nothing(a: object, b: object) -> None:
+    if same_value(a, b):
+        assert DeepDiff(a, b) == {}
+    assert same_value(a, a) or a != a  # NaN is never the same as itself
+
+
+def test_changed_paths_reports_type_changes_that_equality_misses() -> None:
+    assert changed_paths({"check_jti": True, "n": 1}, {"check_jti": 1, "n": 1}) == ("check_jti",)
+    assert changed_paths({"ids": [1, 2]}, {"ids": (1, 2)}) == ("ids",)
+    assert changed_paths({"a": {"b": 1}}, {"a": {"b": 1}}) == ()
+    assert changed_paths({"a": {"b": 1}}, {"a": {"b": 2}}) == ("a.b",)
