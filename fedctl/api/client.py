@@ -35,6 +35,10 @@ from fedctl.api.credentials import Credential
 from fedctl.errors import ApiError, AuthError, UsageError
 
 DEFAULT_BASE_URL = "https://api.anthropic.com"
+# `--timeout`: no API call, retries and backoff included, takes longer than this.
+DEFAULT_TIMEOUT_SECONDS = 120.0
+# Each attempt within that budget: 5 s to connect, 30 s per read or write.
+ATTEMPT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 API_VERSION = "2023-06-01"
 RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504, 529})
 QueryValue = str | int | bool | list[str]
@@ -66,7 +70,7 @@ class RetryPolicy:
     max_retries: int = 8
     base_delay: float = 0.5
     max_delay: float = 8.0
-    max_total_seconds: float = 120.0
+    max_total_seconds: float = DEFAULT_TIMEOUT_SECONDS
     # A retry-after longer than this is not waited for: the run fails with the 429 instead.
     max_retry_after: float = 60.0
 
@@ -113,6 +117,15 @@ class OutcomeUnknown(Exception):
         self.method = method
         self.path = path
         self.cause = cause
+
+
+@dataclass(frozen=True)
+class Reply:
+    """Which call a successful JSON body answered, to locate a body we cannot read."""
+
+    method: str
+    path: str
+    request_id: str | None
 
 
 @dataclass(frozen=True)
@@ -174,11 +187,12 @@ class AdminClient:
         self.sleeper: Sleeper = sleeper or SystemSleeper()
         self.credential = credential
         self._rng = random.Random()  # noqa: S311 - jitter, not cryptography
+        self._timeout = timeout or ATTEMPT_TIMEOUT
         self._http = httpx.Client(
             base_url=self.base_url,
             auth=auth,
             headers={"anthropic-version": API_VERSION, "user-agent": f"fedctl/{__version__}"},
-            timeout=timeout or httpx.Timeout(30.0, connect=5.0),
+            timeout=self._timeout,
             limits=httpx.Limits(
                 max_connections=parallelism + 2, max_keepalive_connections=parallelism
             ),
@@ -186,6 +200,7 @@ class AdminClient:
         )
         self._pool: ThreadPoolExecutor | None = None
         self._pool_lock = threading.Lock()
+        self._replies = threading.local()  # per thread: `map` runs calls in parallel
 
     def __enter__(self) -> AdminClient:
         return self
@@ -242,7 +257,16 @@ class AdminClient:
         started = self.sleeper.monotonic()
         retries = 0
         while True:
-            outcome = self._attempt(method, path, params, json, resource, may_resend)
+            budget = self.retry.max_total_seconds - (self.sleeper.monotonic() - started)
+            outcome = self._attempt(
+                method,
+                path,
+                params,
+                json,
+                resource,
+                may_resend,
+                clip_timeout(self._timeout, budget),
+            )
             if not isinstance(outcome, _Retryable):
                 return outcome
             delay = self.retry.delay(retries, outcome.headers, self._rng)
@@ -264,12 +288,13 @@ class AdminClient:
         json: Any,
         resource: str | None,
         may_resend: bool,
+        timeout: httpx.Timeout,
     ) -> Any:
         """One try: the JSON body, or a `_Retryable`; raises what must not be retried."""
         content_kwargs: dict[str, Any] = {} if json is None else {"json": json}
         try:
             response = self._http.request(
-                method, path, params=_encode_params(params), **content_kwargs
+                method, path, params=_encode_params(params), timeout=timeout, **content_kwargs
             )
         except httpx.TransportError as exc:
             if not may_resend and not _never_sent(exc):
@@ -293,7 +318,13 @@ class AdminClient:
                 )
             return self._pool
 
+    def last_reply(self) -> Reply | None:
+        """The call whose JSON body this thread received last."""
+        reply: Reply | None = getattr(self._replies, "last", None)
+        return reply
+
     def _json(self, response: httpx.Response, method: str, path: str, resource: str | None) -> Any:
+        self._replies.last = Reply(method, path, response.headers.get("request-id"))
         try:
             return response.json()
         except ValueError:
@@ -309,13 +340,19 @@ class AdminClient:
     def _transport_error(
         self, method: str, path: str, resource: str | None, exc: httpx.TransportError
     ) -> ApiError:
-        return ApiError(
-            message=f"could not complete the request ({type(exc).__name__})",
-            resource=resource,
-            method=method,
-            url_path=path,
-            hint=f"check that {self.base_url} is reachable",
-        )
+        name = type(exc).__name__
+        if isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout):
+            message, hint = (
+                f"could not connect ({name})",
+                f"check that {self.base_url} is reachable",
+            )
+        elif isinstance(exc, httpx.TimeoutException):
+            message = f"no answer within the {self.retry.max_total_seconds:g} s timeout ({name})"
+            hint = f"check that {self.base_url} is up and answering, or raise --timeout"
+        else:
+            message = f"the connection failed before an answer ({name})"
+            hint = f"check that {self.base_url} is reachable, then run the command again"
+        return ApiError(message=message, resource=resource, method=method, url_path=path, hint=hint)
 
     def error_from_response(
         self, response: httpx.Response, *, method: str, path: str, resource: str | None
@@ -362,6 +399,21 @@ def read_error_body(response: httpx.Response) -> tuple[str | None, str, str | No
         error_type,
         message or response.reason_phrase or f"HTTP {response.status_code}",
         request_id,
+    )
+
+
+def clip_timeout(timeout: httpx.Timeout, budget: float) -> httpx.Timeout:
+    """`timeout` with every phase cut to what is left of the call's budget (at least 0.1 s)."""
+    left = max(budget, 0.1)
+
+    def clip(phase: float | None) -> float:
+        return left if phase is None else min(phase, left)
+
+    return httpx.Timeout(
+        connect=clip(timeout.connect),
+        read=clip(timeout.read),
+        write=clip(timeout.write),
+        pool=clip(timeout.pool),
     )
 
 

@@ -97,6 +97,7 @@ def command(
     auth_token: str | None,
     parallelism: int,
     local_state: str | None,
+    timeout: float,
     auto_approve: bool,
     allow_large_changes: bool,
     prune: bool | None,
@@ -123,6 +124,7 @@ def command(
         auth_token=auth_token,
         parallelism=parallelism,
         local_state=local_state,
+        timeout=timeout,
     ) as client:
         run = _ApplyRun(
             client=client,

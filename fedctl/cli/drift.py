@@ -42,6 +42,7 @@ def command(
     auth_token: str | None,
     parallelism: int,
     local_state: str | None,
+    timeout: float,
     fedctl_actors: tuple[str, ...],
     output_format: str,
 ) -> None:
@@ -61,6 +62,7 @@ def command(
         parallelism=parallelism,
         read_only=True,
         local_state=local_state,
+        timeout=timeout,
     ) as client:
         actors = set(fedctl_actors)
         credential = client.credential

@@ -51,6 +51,16 @@ def api_options(func: F) -> F:
         help="Concurrent API requests.",
     )(func)
     func = click.option(
+        "--timeout",
+        default=120.0,
+        show_default=True,
+        envvar="FEDCTL_TIMEOUT",
+        type=click.FloatRange(min=0, min_open=True),
+        metavar="SECONDS",
+        help="Give up on an API call after this long, retries included; each attempt waits "
+        "at most 5 s to connect and 30 s for an answer [env FEDCTL_TIMEOUT].",
+    )(func)
+    func = click.option(
         "--local",
         "local_state",
         is_flag=False,

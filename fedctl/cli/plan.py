@@ -107,6 +107,7 @@ def command(
     auth_token: str | None,
     parallelism: int,
     local_state: str | None,
+    timeout: float,
     prune: bool | None,
     targets: tuple[str, ...],
     output_format: str,
@@ -148,6 +149,7 @@ def command(
             parallelism=parallelism,
             read_only=True,
             local_state=local_state,
+            timeout=timeout,
         ) as client:
             plan, _live, _config = run(client=client)
     _echo_lint_summary(_config, path)

@@ -23,6 +23,7 @@ def command(
     auth_token: str | None,
     parallelism: int,
     local_state: str | None,
+    timeout: float,
     out_path: Path,
 ) -> None:
     """Read the live organization (read-only) and write it with its sha256 digest."""
@@ -36,6 +37,7 @@ def command(
         parallelism=parallelism,
         read_only=True,
         local_state=local_state,
+        timeout=timeout,
     ) as client:
         live = read_live(client)
     snapshot = take_snapshot(live)

@@ -118,7 +118,7 @@ def test_connection_errors_are_retried_within_the_budget_then_reported() -> None
     with client, pytest.raises(Exception) as caught:
         client.request("GET", "/v1/organizations/me")
     assert len(sleeper.sleeps) == 3
-    assert "GET /v1/organizations/me failed: could not complete the request (ConnectError)" in (
+    assert "GET /v1/organizations/me failed: could not connect (ConnectError)" in (
         caught.value.render()  # type: ignore[attr-defined]
     )
 
