@@ -107,6 +107,11 @@ class Plan(BaseModel):
             text = Path(path).read_text(encoding="utf-8")
         except OSError as exc:
             raise PlanError(f"{path}: cannot read the saved plan ({exc.strerror})") from exc
+        except UnicodeDecodeError:
+            raise PlanError(
+                f"{path}: cannot read the saved plan (not UTF-8 text); write one with "
+                "`fedctl plan --out FILE`"
+            ) from None
         try:
             plan = cls.model_validate_json(text)
         except ValidationError as exc:
