@@ -28,6 +28,7 @@ def command(
 ) -> None:
     """Read the live organization (read-only) and write it with its sha256 digest."""
     from fedctl.api.connect import open_client
+    from fedctl.errors import UsageError
     from fedctl.live import read_live
     from fedctl.snapshot import take_snapshot, write_snapshot
 
@@ -41,7 +42,13 @@ def command(
     ) as client:
         live = read_live(client)
     snapshot = take_snapshot(live)
-    write_snapshot(snapshot, out_path)
+    try:
+        write_snapshot(snapshot, out_path)
+    except OSError as exc:
+        raise UsageError(
+            f"--out {out_path}: cannot write the snapshot: {exc.strerror}; give a path in an "
+            "existing, writable folder"
+        ) from None
     click.echo(
         f"Wrote snapshot {out_path}: {snapshot.label}, organization {live.organization.name} "
         f"({len(live.service_accounts)} service accounts, {len(live.issuers)} issuers, "
