@@ -95,6 +95,7 @@ def command(
     from fedctl.emulator.faults import FaultConfig, parse_kinds
     from fedctl.emulator.seed import SeedError
     from fedctl.emulator.server import DEFAULT_ADMIN_TOKEN, start_emulator
+    from fedctl.errors import UsageError
 
     try:
         faults = FaultConfig(
@@ -118,7 +119,7 @@ def command(
             faults=faults,
         )
     except (SeedError, EmulatorStateError, OSError) as exc:
-        raise click.ClickException(str(exc)) from None
+        raise UsageError(str(exc)) from None
     # The one line a user (or a script) waits for; the token is the local emulator's own.
     click.echo(
         f"emulator listening on {running.base_url} admin token {running.admin_token}", nl=True
