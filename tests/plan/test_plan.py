@@ -84,3 +84,15 @@ def test_a_binary_file_is_not_a_plan(tmp_path: Path) -> None:
         f"{path}: cannot read the saved plan (not UTF-8 text); write one with "
         "`fedctl plan --out FILE`"
     )
+
+
+def test_find_private_jwk_looks_everywhere_and_names_the_kid() -> None:
+    from fedctl.plan.plan import find_private_jwk
+
+    public = {"kty": "RSA", "kid": "a", "n": "x", "e": "AQAB"}
+    assert find_private_jwk({"changes": [{"after": {"jwks": {"keys": [public]}}}]}) is None
+    nested = {
+        "steps": [{"payload": {"jwks": {"keys": [public, {**public, "kid": "b", "d": "s"}]}}}]
+    }
+    assert find_private_jwk(nested) == ("b", ["d"])
+    assert find_private_jwk([{"kty": "oct", "k": "s"}]) == ("(no kid)", ["k"])
