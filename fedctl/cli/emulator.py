@@ -120,10 +120,10 @@ def command(
         )
     except (SeedError, EmulatorStateError, OSError) as exc:
         raise UsageError(str(exc)) from None
-    # The one line a user (or a script) waits for; the token is the local emulator's own.
-    click.echo(
-        f"emulator listening on {running.base_url} admin token {running.admin_token}", nl=True
-    )
+    # The one line a user (or a script) waits for. Only the documented local token is
+    # shown: one the user chose may be a real secret, and this line lands in CI logs.
+    shown = token if token == DEFAULT_ADMIN_TOKEN else "(the --admin-token given)"
+    click.echo(f"emulator listening on {running.base_url} admin token {shown}")
     try:
         threading.Event().wait()
     except KeyboardInterrupt:

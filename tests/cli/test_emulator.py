@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import httpx
+import pytest
 
 from fedctl.emulator.server import DEFAULT_ADMIN_TOKEN
 
@@ -87,3 +88,28 @@ def test_emulator_command_that_cannot_listen_says_so_in_one_line() -> None:
     assert bad_host.exit_code == 1
     assert bad_host.stderr.startswith("error: the emulator cannot listen on 256.0.0.1:0: ")
     assert bad_host.stderr.count("\n") == 1
+
+
+def test_emulator_command_never_prints_a_chosen_admin_token(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from types import SimpleNamespace
+
+    from click.testing import CliRunner
+
+    import fedctl.cli.emulator
+    from fedctl.cli.main import cli
+
+    class InterruptedEvent:
+        def wait(self) -> None:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(fedctl.cli.emulator, "threading", SimpleNamespace(Event=InterruptedEvent))
+    secret = "sk-ant-oat01-chosen-by-the-user"
+    result = CliRunner().invoke(cli, ["emulator", "--port", "0", "--admin-token", secret])
+    assert result.exit_code == 0
+    assert secret not in result.output
+    assert re.fullmatch(
+        r"emulator listening on http://127\.0\.0\.1:\d+ admin token \(the --admin-token given\)\n",
+        result.stdout,
+    )
