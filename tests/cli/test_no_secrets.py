@@ -320,3 +320,12 @@ def admin_get(emulator: RunningEmulator, collection: str) -> list[dict[str, obje
     url = f"{emulator.base_url}/v1/organizations/{collection}?include_archived=true"
     data: list[dict[str, object]] = httpx.get(url, headers=headers).json()["data"]
     return data
+
+
+def test_emulator_objects_hide_the_admin_token_in_their_repr(
+    audit_emulator: RunningEmulator,
+) -> None:
+    from fedctl.emulator.app import EmulatorContext
+
+    context = EmulatorContext(audit_emulator.store, ADMIN_TOKEN)
+    assert_hidden([ADMIN_TOKEN], repr(context) + repr(audit_emulator))
