@@ -71,7 +71,7 @@ class _Shape:
     type=click.Path(),
     help="With a saved PLANFILE: the configuration it was made from [default: .].",
 )
-@click.option("--no-color", is_flag=True, help="No colour (also NO_COLOR).")
+@click.option("--no-color", is_flag=True, help="No colour in the text output (also NO_COLOR).")
 @click.option(
     "--recreate-archived",
     is_flag=True,

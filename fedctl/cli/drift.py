@@ -33,6 +33,7 @@ EXIT_DRIFT = 2
     type=click.Choice(["text", "json", "markdown"]),
     default="text",
     show_default=True,
+    help="Output format.",
 )
 def command(
     path: str,

@@ -36,11 +36,13 @@ def api_options(func: F) -> F:
         "--base-url",
         envvar="ANTHROPIC_BASE_URL",
         default=None,
+        metavar="URL",
         help="Admin API base URL [env ANTHROPIC_BASE_URL; default https://api.anthropic.com].",
     )(func)
     func = click.option(
         "--auth-token",
         default=None,
+        metavar="TOKEN",
         help="org:admin bearer token [env ANTHROPIC_AUTH_TOKEN]. Prefer the variable.",
     )(func)
     func = click.option(
