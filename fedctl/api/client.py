@@ -20,6 +20,7 @@ from __future__ import annotations
 import email.utils
 import ipaddress
 import random
+import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -143,7 +144,12 @@ def check_base_url(url: str) -> str:
     try:
         parsed = httpx.URL(url)
     except httpx.InvalidURL as exc:
-        raise UsageError(f"base URL {url!r} is not a URL: {exc}") from None
+        # The URL is shown without user info: it may hold a password.
+        shown = re.sub(r"^([A-Za-z][A-Za-z0-9+.-]*://)[^/@]*@", r"\1***@", url)
+        reason = str(exc).replace(url, shown)
+        raise UsageError(
+            f"base URL {shown!r} is not a URL ({reason}); give one like https://api.anthropic.com"
+        ) from None
     if parsed.userinfo:
         raise UsageError("base URL must not carry a user name or password")
     if parsed.scheme == "http" and not is_loopback_host(parsed.host):

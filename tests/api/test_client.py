@@ -92,6 +92,16 @@ def test_other_base_urls_are_refused(url: str, problem: str) -> None:
         check_base_url(url)
 
 
+def test_an_unparsable_base_url_is_refused_without_its_password() -> None:
+    with pytest.raises(UsageError) as caught:
+        check_base_url("https://user:s3cret@[::1")
+    assert "s3cret" not in caught.value.render()
+    assert caught.value.render() == (
+        "base URL 'https://***@[::1' is not a URL (Invalid port: ':1'); give one like "
+        "https://api.anthropic.com"
+    )
+
+
 def test_read_only_client_refuses_writes_before_sending() -> None:
     # Port 9 on loopback: nothing is listening, so any request actually sent would fail
     # with a connection error rather than the read-only refusal.
