@@ -69,7 +69,10 @@ class IdentityTokenSource:
                     hint="point ANTHROPIC_IDENTITY_TOKEN_FILE at the JWT your CI provides",
                 ) from None
             if not text:
-                raise AuthError(message=f"the identity token file {self.path} is empty")
+                raise AuthError(
+                    message=f"the identity token file {self.path} is empty",
+                    hint="the CI job must write its OIDC token there before fedctl runs",
+                )
             return text
         value = environ.get(self.env_var or "", "").strip()
         if not value:
