@@ -268,3 +268,16 @@ def test_iso_expiry_in_cache_is_not_trusted(tmp_path: Path) -> None:
     path.write_text(json.dumps({"access_token": "t", "expires_at": "2030-01-01T00:00:00Z"}))
     path.chmod(0o600)
     assert CredentialsCache(path).load() is None
+
+
+def test_an_empty_identity_token_file_says_what_to_do(tmp_path: Path) -> None:
+    from fedctl.api.credentials import IdentityTokenSource
+
+    empty = tmp_path / "jwt"
+    empty.write_text("\n")
+    with pytest.raises(AuthError) as caught:
+        IdentityTokenSource(path=str(empty)).read({})
+    assert caught.value.render() == (
+        f"the identity token file {empty} is empty; the CI job must write its OIDC token "
+        "there before fedctl runs"
+    )
