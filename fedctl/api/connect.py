@@ -92,10 +92,18 @@ def _client_for(
 def _local_client(state: str, limits: _Limits) -> Iterator[AdminClient]:
     from pydantic import SecretStr
 
+    from fedctl.emulator.db import EmulatorStateError
     from fedctl.emulator.server import start_emulator
+    from fedctl.errors import UsageError
 
     Path(state).parent.mkdir(parents=True, exist_ok=True)
-    emulator = start_emulator(state_path=state, workspaces=LOCAL_WORKSPACES)
+    try:
+        emulator = start_emulator(state_path=state, workspaces=LOCAL_WORKSPACES)
+    except EmulatorStateError as exc:
+        reason = str(exc).removeprefix(f"{state}: ")
+        raise UsageError(
+            f"--local {state}: {reason}; give the path of a state file, new or made by --local"
+        ) from None
     try:
         credential = Credential(
             source=f"bundled emulator ({state})",

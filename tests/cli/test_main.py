@@ -73,3 +73,23 @@ def test_plan_out_into_a_missing_folder_is_one_line(tmp_path: Path) -> None:
         f"error: --out {out}: cannot write the plan: No such file or directory; give a path "
         "in an existing, writable folder\n"
     )
+
+
+def test_local_state_that_is_a_folder_is_one_line(tmp_path: Path) -> None:
+    config = tmp_path / "fedctl.yaml"
+    config.write_text("version: 1\n")
+    result = CliRunner().invoke(cli, ["plan", str(config), "--local", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"error: --local {tmp_path}: cannot open the emulator state file (unable to open "
+        "database file); give the path of a state file, new or made by --local\n"
+    )
+
+
+def test_timeout_must_be_a_finite_number_of_seconds() -> None:
+    for value in ("nan", "inf"):
+        result = CliRunner().invoke(cli, ["whoami", "--timeout", value])
+        assert result.exit_code == 2
+        assert result.stderr.endswith(
+            f"Error: Invalid value for '--timeout': {value} is not a finite number of seconds.\n"
+        )
