@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import click
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _finite_seconds(ctx: click.Context, param: click.Parameter, value: float) -> float:
+    # FloatRange lets nan and inf through; neither bounds anything.
+    if not math.isfinite(value):
+        raise click.BadParameter(f"{value} is not a finite number of seconds.")
+    return value
 
 
 def config_options(func: F) -> F:
@@ -58,6 +66,7 @@ def api_options(func: F) -> F:
         show_default=True,
         envvar="FEDCTL_TIMEOUT",
         type=click.FloatRange(min=0, min_open=True),
+        callback=_finite_seconds,
         metavar="SECONDS",
         help="Give up on an API call after this long, retries included; each attempt waits "
         "at most 5 s to connect and 30 s for an answer [env FEDCTL_TIMEOUT].",
