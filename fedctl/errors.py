@@ -128,9 +128,13 @@ class ApiError(FedctlError):
         parts = []
         if self.resource:
             parts.append(f"{self.resource}: ")
-        head = f"{self.method} {self.url_path}" if self.method and self.url_path else "API"
         status = f" {self.status} {self.error_type or ''}".rstrip() if self.status else ""
-        parts.append(f"{head} failed{status}: {self.message}")
+        # No request behind it (a credential that cannot be used): the message alone.
+        if self.method and self.url_path:
+            parts.append(f"{self.method} {self.url_path} failed{status}: ")
+        elif self.status:
+            parts.append(f"API failed{status}: ")
+        parts.append(self.message)
         if self.request_id:
             parts.append(f" (request-id {self.request_id})")
         if self.hint:

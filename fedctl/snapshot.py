@@ -121,6 +121,11 @@ def read_snapshot(path: Path) -> Snapshot:
         document = json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise UsageError(f"{path}: cannot read the snapshot: {exc.strerror}") from exc
+    except UnicodeDecodeError:
+        raise UsageError(
+            f"{path}: cannot read the snapshot (not UTF-8 text); write one with "
+            "`fedctl snapshot --out FILE`"
+        ) from None
     except json.JSONDecodeError as exc:
         raise UsageError(f"{path}:{exc.lineno}:{exc.colno}: not JSON: {exc.msg}") from exc
     if not isinstance(document, dict) or document.get("format") != SNAPSHOT_FORMAT:

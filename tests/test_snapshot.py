@@ -133,3 +133,14 @@ def test_created_and_archived_since_the_snapshot_are_differences():
     assert raised.value.resources == ["rule/deploy", "rule/late"]
     assert "rule/deploy was archived or renamed since the snapshot" in raised.value.message
     assert "rule/late was created since the snapshot" in raised.value.message
+
+
+def test_a_binary_file_is_not_a_snapshot(tmp_path: Path) -> None:
+    path = tmp_path / "snapshot.bin"
+    path.write_bytes(b"\xff\xfe\x00")
+    with pytest.raises(UsageError) as caught:
+        read_snapshot(path)
+    assert caught.value.render() == (
+        f"{path}: cannot read the snapshot (not UTF-8 text); write one with "
+        "`fedctl snapshot --out FILE`"
+    )

@@ -90,6 +90,7 @@ class TokenExchanger:
         self.exchanges += 1
         try:
             # No authorization header and no retry: the JWT may be single-use (§7.4, §7.5).
+            # The timeout is the exchange client's own (bounded by --timeout).
             response = self._http.post(
                 f"{self.base_url}{EXCHANGE_PATH}",
                 json=body,
@@ -97,7 +98,6 @@ class TokenExchanger:
                     "user-agent": f"fedctl/{__version__}",
                     "anthropic-beta": "oauth-2025-04-20,oidc-federation-2026-04-01",
                 },
-                timeout=30.0,
             )
         except httpx.TransportError as exc:
             raise self._failure(

@@ -22,6 +22,7 @@ from __future__ import annotations
 import email.utils
 import ipaddress
 import random
+import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -37,6 +38,10 @@ from fedctl.api.credentials import Credential
 from fedctl.errors import ApiError, AuthError, UsageError
 
 DEFAULT_BASE_URL = "https://api.anthropic.com"
+# `--timeout`: no API call, retries and backoff included, takes longer than this.
+DEFAULT_TIMEOUT_SECONDS = 120.0
+# Each attempt within that budget: 5 s to connect, 30 s per read or write.
+ATTEMPT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 API_VERSION = "2023-06-01"
 # Plus every status >= 500 (§6.4); see `_should_retry`.
 RETRYABLE_STATUSES = frozenset({408, 429})
@@ -70,7 +75,7 @@ class RetryPolicy:
     max_retries: int = 8
     base_delay: float = 0.5
     max_delay: float = 8.0
-    max_total_seconds: float = 120.0
+    max_total_seconds: float = DEFAULT_TIMEOUT_SECONDS
     # A retry-after longer than this is not waited for: the run fails with the 429 instead.
     max_retry_after: float = 60.0
 
@@ -120,6 +125,15 @@ class OutcomeUnknown(Exception):
 
 
 @dataclass(frozen=True)
+class Reply:
+    """Which call a successful JSON body answered, to locate a body we cannot read."""
+
+    method: str
+    path: str
+    request_id: str | None
+
+
+@dataclass(frozen=True)
 class _Retryable:
     error: ApiError
     headers: httpx.Headers | None
@@ -134,7 +148,12 @@ def check_base_url(url: str) -> str:
     try:
         parsed = httpx.URL(url)
     except httpx.InvalidURL as exc:
-        raise UsageError(f"base URL {url!r} is not a URL: {exc}") from None
+        # The URL is shown without user info: it may hold a password.
+        shown = re.sub(r"^([A-Za-z][A-Za-z0-9+.-]*://)[^/@]*@", r"\1***@", url)
+        reason = str(exc).replace(url, shown)
+        raise UsageError(
+            f"base URL {shown!r} is not a URL ({reason}); give one like https://api.anthropic.com"
+        ) from None
     if parsed.userinfo:
         raise UsageError("base URL must not carry a user name or password")
     if parsed.scheme == "http" and not is_loopback_host(parsed.host):
@@ -178,11 +197,12 @@ class AdminClient:
         self.sleeper: Sleeper = sleeper or SystemSleeper()
         self.credential = credential
         self._rng = random.Random()  # noqa: S311 - jitter, not cryptography
+        self._timeout = timeout or ATTEMPT_TIMEOUT
         self._http = httpx.Client(
             base_url=self.base_url,
             auth=auth,
             headers={"anthropic-version": API_VERSION, "user-agent": f"fedctl/{__version__}"},
-            timeout=timeout or httpx.Timeout(30.0, connect=5.0),
+            timeout=self._timeout,
             limits=httpx.Limits(
                 max_connections=parallelism + 2, max_keepalive_connections=parallelism
             ),
@@ -193,6 +213,7 @@ class AdminClient:
         # Set by close(): requests not yet sent fail at once and retry waits end, so a
         # background read (fedctl.plan.pipeline) never holds up closing for its retries.
         self._closing = threading.Event()
+        self._replies = threading.local()  # per thread: `map` runs calls in parallel
 
     def __enter__(self) -> AdminClient:
         return self
@@ -259,8 +280,16 @@ class AdminClient:
                     method=method,
                     url_path=path,
                 )
+            budget = self.retry.max_total_seconds - (self.sleeper.monotonic() - started)
             outcome = self._attempt(
-                method, path, params, json, resource, may_resend, retry_conflict
+                method,
+                path,
+                params,
+                json,
+                resource,
+                may_resend,
+                clip_timeout(self._timeout, budget),
+                retry_conflict=retry_conflict,
             )
             if not isinstance(outcome, _Retryable):
                 return outcome
@@ -289,13 +318,15 @@ class AdminClient:
         json: Any,
         resource: str | None,
         may_resend: bool,
+        timeout: httpx.Timeout,
+        *,
         retry_conflict: bool = False,
     ) -> Any:
         """One try: the JSON body, or a `_Retryable`; raises what must not be retried."""
         content_kwargs: dict[str, Any] = {} if json is None else {"json": json}
         try:
             response = self._http.request(
-                method, path, params=_encode_params(params), **content_kwargs
+                method, path, params=_encode_params(params), timeout=timeout, **content_kwargs
             )
         except httpx.TransportError as exc:
             if not may_resend and not _never_sent(exc):
@@ -323,7 +354,13 @@ class AdminClient:
                 )
             return self._pool
 
+    def last_reply(self) -> Reply | None:
+        """The call whose JSON body this thread received last."""
+        reply: Reply | None = getattr(self._replies, "last", None)
+        return reply
+
     def _json(self, response: httpx.Response, method: str, path: str, resource: str | None) -> Any:
+        self._replies.last = Reply(method, path, response.headers.get("request-id"))
         try:
             return response.json()
         except ValueError:
@@ -339,13 +376,19 @@ class AdminClient:
     def _transport_error(
         self, method: str, path: str, resource: str | None, exc: httpx.TransportError
     ) -> ApiError:
-        return ApiError(
-            message=f"could not complete the request ({type(exc).__name__})",
-            resource=resource,
-            method=method,
-            url_path=path,
-            hint=f"check that {self.base_url} is reachable",
-        )
+        name = type(exc).__name__
+        if isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout):
+            message, hint = (
+                f"could not connect ({name})",
+                f"check that {self.base_url} is reachable",
+            )
+        elif isinstance(exc, httpx.TimeoutException):
+            message = f"no answer within the {self.retry.max_total_seconds:g} s timeout ({name})"
+            hint = f"check that {self.base_url} is up and answering, or raise --timeout"
+        else:
+            message = f"the connection failed before an answer ({name})"
+            hint = f"check that {self.base_url} is reachable, then run the command again"
+        return ApiError(message=message, resource=resource, method=method, url_path=path, hint=hint)
 
     def error_from_response(
         self, response: httpx.Response, *, method: str, path: str, resource: str | None
@@ -392,6 +435,21 @@ def read_error_body(response: httpx.Response) -> tuple[str | None, str, str | No
         error_type,
         message or response.reason_phrase or f"HTTP {response.status_code}",
         request_id,
+    )
+
+
+def clip_timeout(timeout: httpx.Timeout, budget: float) -> httpx.Timeout:
+    """`timeout` with every phase cut to what is left of the call's budget (at least 0.1 s)."""
+    left = max(budget, 0.1)
+
+    def clip(phase: float | None) -> float:
+        return left if phase is None else min(phase, left)
+
+    return httpx.Timeout(
+        connect=clip(timeout.connect),
+        read=clip(timeout.read),
+        write=clip(timeout.write),
+        pool=clip(timeout.pool),
     )
 
 

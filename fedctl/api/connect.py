@@ -9,12 +9,21 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 
 from fedctl.api.auth import build_auth
-from fedctl.api.client import DEFAULT_BASE_URL, AdminClient, check_base_url
+from fedctl.api.client import (
+    ATTEMPT_TIMEOUT,
+    DEFAULT_BASE_URL,
+    DEFAULT_TIMEOUT_SECONDS,
+    AdminClient,
+    RetryPolicy,
+    check_base_url,
+    clip_timeout,
+)
 from fedctl.api.credentials import Credential, resolve_credential
 
 LOCAL_WORKSPACES = ("production", "staging")
@@ -29,65 +38,79 @@ def open_client(
     read_only: bool = False,
     local_state: str | None = None,
     environ: Mapping[str, str] | None = None,
+    timeout: float = DEFAULT_TIMEOUT_SECONDS,
 ) -> Iterator[AdminClient]:
     """An AdminClient for the chosen credential; with `local_state`, an in-process emulator.
 
     `base_url` is `--base-url` (click already folds in ANTHROPIC_BASE_URL); a profile's
-    base_url applies only when it is None (admin-api.md §1.1).
+    base_url applies only when it is None (admin-api.md §1.1). `timeout` bounds every API
+    call, retries included, and the token exchange.
     """
     env = os.environ if environ is None else environ
+    limits = _Limits(parallelism=parallelism, read_only=read_only, timeout=timeout)
     if local_state is not None:
-        with _local_client(local_state, parallelism=parallelism, read_only=read_only) as client:
+        with _local_client(local_state, limits) as client:
             yield client
         return
     credential = resolve_credential(auth_token=auth_token, environ=env)
     chosen = check_base_url(
         base_url or env.get("ANTHROPIC_BASE_URL") or credential.base_url or DEFAULT_BASE_URL
     )
-    with _client_for(credential, chosen, env, parallelism=parallelism, read_only=read_only) as c:
-        yield c
+    with _client_for(credential, chosen, env, limits) as client:
+        yield client
+
+
+@dataclass(frozen=True)
+class _Limits:
+    parallelism: int
+    read_only: bool
+    timeout: float
 
 
 @contextlib.contextmanager
 def _client_for(
-    credential: Credential,
-    base_url: str,
-    environ: Mapping[str, str],
-    *,
-    parallelism: int,
-    read_only: bool,
+    credential: Credential, base_url: str, environ: Mapping[str, str], limits: _Limits
 ) -> Iterator[AdminClient]:
+    attempt_timeout = clip_timeout(ATTEMPT_TIMEOUT, limits.timeout)
     # The exchange has its own small client: it must not carry the API's auth flow.
-    with httpx.Client(timeout=httpx.Timeout(30.0, connect=5.0)) as exchange_http:
+    with httpx.Client(timeout=attempt_timeout) as exchange_http:
         auth = build_auth(credential, base_url=base_url, http=exchange_http, environ=environ)
         client = AdminClient(
             base_url=base_url,
             auth=auth,
-            parallelism=parallelism,
-            read_only=read_only,
+            parallelism=limits.parallelism,
+            read_only=limits.read_only,
             credential=credential,
+            retry=RetryPolicy(max_total_seconds=limits.timeout),
+            timeout=attempt_timeout,
         )
         with client:
             yield client
 
 
 @contextlib.contextmanager
-def _local_client(state: str, *, parallelism: int, read_only: bool) -> Iterator[AdminClient]:
+def _local_client(state: str, limits: _Limits) -> Iterator[AdminClient]:
     from pydantic import SecretStr
 
+    from fedctl.emulator.db import EmulatorStateError
     from fedctl.emulator.server import start_emulator
+    from fedctl.errors import UsageError
 
     Path(state).parent.mkdir(parents=True, exist_ok=True)
-    emulator = start_emulator(state_path=state, workspaces=LOCAL_WORKSPACES)
+    try:
+        emulator = start_emulator(state_path=state, workspaces=LOCAL_WORKSPACES)
+    except EmulatorStateError as exc:
+        reason = str(exc).removeprefix(f"{state}: ")
+        raise UsageError(
+            f"--local {state}: {reason}; give the path of a state file, new or made by --local"
+        ) from None
     try:
         credential = Credential(
             source=f"bundled emulator ({state})",
             kind="token",
             token=SecretStr(emulator.admin_token),
         )
-        with _client_for(
-            credential, emulator.base_url, {}, parallelism=parallelism, read_only=read_only
-        ) as client:
+        with _client_for(credential, emulator.base_url, {}, limits) as client:
             yield client
     finally:
         emulator.stop()

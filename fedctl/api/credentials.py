@@ -71,7 +71,10 @@ class IdentityTokenSource:
                     hint="point ANTHROPIC_IDENTITY_TOKEN_FILE at the JWT your CI provides",
                 ) from None
             if not text:
-                raise AuthError(message=f"the identity token file {self.path} is empty")
+                raise AuthError(
+                    message=f"the identity token file {self.path} is empty",
+                    hint="the CI job must write its OIDC token there before fedctl runs",
+                )
             return text
         value = environ.get(self.env_var or "", "").strip()
         if not value:
@@ -218,7 +221,14 @@ def _active_profile(config_dir: Path, environ: Mapping[str, str]) -> Credential 
     """
     marker = config_dir / "active_config"
     if marker.is_file():
-        name = marker.read_text(encoding="utf-8").strip()
+        try:
+            name = marker.read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+            raise AuthError(
+                message=f"cannot read {marker}: {reason}",
+                hint="it names the active profile: write a profile name into it, or delete it",
+            ) from None
         return load_profile(config_dir, name, environ)
     if not (config_dir / "configs" / "default.json").exists():
         return None
@@ -293,6 +303,8 @@ def _read_profile_file(path: Path, name: str) -> dict[str, Any]:
         raise AuthError(message=f"profile '{name}' not found: {path} does not exist") from None
     except OSError as exc:
         raise AuthError(message=f"cannot read profile {path}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise AuthError(message=f"cannot read profile {path}: not UTF-8 text") from None
     if mode & (stat.S_IWGRP | stat.S_IWOTH):
         raise _profile_error(path, "is writable by group or others; run chmod go-w on it")
     try:

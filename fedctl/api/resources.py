@@ -84,18 +84,43 @@ def _read_all_pages(
 
 def _page_data(page: Any, path: str) -> list[Any]:
     if not isinstance(page, dict) or not isinstance(page.get("data"), list):
-        raise ApiError(message=f"unexpected list envelope from GET {path}")
+        raise ApiError(
+            message="the response is not a list page (no data array)",
+            method="GET",
+            url_path=path,
+            hint="the server may speak a newer API version; please report this",
+        )
     data: list[Any] = page["data"]
     return data
 
 
-def _parse_all(model: type[Model], items: list[Any], what: str) -> list[Model]:
-    return [wire.parse(model, item, what=what) for item in items]
+def parse_reply(client: AdminClient, model: type[Model], data: Any, *, what: str) -> Model:
+    """`wire.parse` of the body this thread just received; an error names that call."""
+    try:
+        return wire.parse(model, data, what=what)
+    except ApiError as exc:
+        reply = client.last_reply()
+        if reply is not None:
+            exc.method, exc.url_path, exc.request_id = reply.method, reply.path, reply.request_id
+        raise
+
+
+def _parse_all(model: type[Model], items: list[Any], what: str, path: str) -> list[Model]:
+    """Items gathered over several pages: the error names the list (no single request-id)."""
+    parsed: list[Model] = []
+    for index, item in enumerate(items):
+        try:
+            parsed.append(wire.parse(model, item, what=what))
+        except ApiError as exc:
+            exc.method, exc.url_path = "GET", path
+            exc.message = f"item {index}: {exc.message}"
+            raise
+    return parsed
 
 
 def get_organization(client: AdminClient) -> wire.Organization:
     data = client.request("GET", f"{ORG}/me")
-    return wire.parse(wire.Organization, data, what="organization")
+    return parse_reply(client, wire.Organization, data, what="organization")
 
 
 def list_workspaces(
@@ -114,7 +139,7 @@ def list_workspaces(
         items.extend(data)
         last_id = page.get("last_id")
         if not page.get("has_more") or not data or not last_id or last_id == query.get("after_id"):
-            return _parse_all(wire.Workspace, items, "workspace")
+            return _parse_all(wire.Workspace, items, "workspace", WORKSPACES)
         query["after_id"] = last_id
 
 
@@ -122,24 +147,24 @@ def list_service_accounts(
     client: AdminClient, *, include_archived: bool = False
 ) -> list[wire.ServiceAccount]:
     items = paginate(client, SERVICE_ACCOUNTS, {"include_archived": include_archived})
-    return _parse_all(wire.ServiceAccount, items, "service account")
+    return _parse_all(wire.ServiceAccount, items, "service account", SERVICE_ACCOUNTS)
 
 
 def get_service_account(client: AdminClient, service_account_id: str) -> wire.ServiceAccount:
     data = client.request("GET", f"{SERVICE_ACCOUNTS}/{segment(service_account_id)}")
-    return wire.parse(wire.ServiceAccount, data, what="service account")
+    return parse_reply(client, wire.ServiceAccount, data, what="service account")
 
 
 def list_issuers(
     client: AdminClient, *, include_archived: bool = False
 ) -> list[wire.FederationIssuer]:
     items = paginate(client, ISSUERS, {"include_archived": include_archived})
-    return _parse_all(wire.FederationIssuer, items, "issuer")
+    return _parse_all(wire.FederationIssuer, items, "issuer", ISSUERS)
 
 
 def get_issuer(client: AdminClient, issuer_id: str) -> wire.FederationIssuer:
     data = client.request("GET", f"{ISSUERS}/{segment(issuer_id)}")
-    return wire.parse(wire.FederationIssuer, data, what="issuer")
+    return parse_reply(client, wire.FederationIssuer, data, what="issuer")
 
 
 def list_rules(
@@ -148,19 +173,19 @@ def list_rules(
     params: dict[str, QueryValue] = {"include_archived": include_archived}
     if issuer_id is not None:
         params["issuer_id"] = issuer_id
-    return _parse_all(wire.FederationRule, paginate(client, RULES, params), "rule")
+    return _parse_all(wire.FederationRule, paginate(client, RULES, params), "rule", RULES)
 
 
 def get_rule(client: AdminClient, rule_id: str) -> wire.FederationRule:
     data = client.request("GET", f"{RULES}/{segment(rule_id)}")
-    return wire.parse(wire.FederationRule, data, what="rule")
+    return parse_reply(client, wire.FederationRule, data, what="rule")
 
 
 def list_rule_workspaces(client: AdminClient, rule_id: str) -> list[wire.FederationRuleWorkspace]:
     """Every explicit enablement in one response: this list is never paginated (§2.7.1)."""
     page = client.request("GET", f"{RULES}/{segment(rule_id)}/workspaces")
     path = f"{RULES}/{rule_id}/workspaces"
-    return _parse_all(wire.FederationRuleWorkspace, _page_data(page, path), "rule workspace")
+    return _parse_all(wire.FederationRuleWorkspace, _page_data(page, path), "rule workspace", path)
 
 
 def list_service_account_workspaces(
@@ -168,7 +193,9 @@ def list_service_account_workspaces(
 ) -> list[wire.ServiceAccountWorkspaceMember]:
     """Memberships seen from the service account; the implicit default row comes first."""
     path = f"{SERVICE_ACCOUNTS}/{segment(service_account_id)}/workspaces"
-    return _parse_all(wire.ServiceAccountWorkspaceMember, paginate(client, path), "membership")
+    return _parse_all(
+        wire.ServiceAccountWorkspaceMember, paginate(client, path), "membership", path
+    )
 
 
 def list_workspace_members(
@@ -176,7 +203,9 @@ def list_workspace_members(
 ) -> list[wire.ServiceAccountWorkspaceMember]:
     """Memberships seen from an active workspace; never the implicit default row (§2.4.1)."""
     path = f"{WORKSPACES}/{segment(workspace_id)}/service_accounts"
-    return _parse_all(wire.ServiceAccountWorkspaceMember, paginate(client, path), "membership")
+    return _parse_all(
+        wire.ServiceAccountWorkspaceMember, paginate(client, path), "membership", path
+    )
 
 
 def get_workspace_member(
@@ -190,4 +219,4 @@ def get_workspace_member(
         if exc.status == 404:
             return None
         raise
-    return wire.parse(wire.ServiceAccountWorkspaceMember, data, what="membership")
+    return parse_reply(client, wire.ServiceAccountWorkspaceMember, data, what="membership")

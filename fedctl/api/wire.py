@@ -168,6 +168,6 @@ def parse(model: type[Model], data: Any, *, what: str) -> Model:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "(body)"
         raise ApiError(
-            message=f"unexpected response shape for {what}: {where}: {first['msg']}",
+            message=f"the response is not a valid {what}: {where}: {first['msg']}",
             hint="the server may speak a newer API version; please report this",
         ) from None

@@ -16,7 +16,7 @@ from typing import Any
 
 from fedctl.api import resources, wire
 from fedctl.api.client import AdminClient, OutcomeUnknown
-from fedctl.api.resources import RULES, SERVICE_ACCOUNTS, WORKSPACES, segment
+from fedctl.api.resources import RULES, SERVICE_ACCOUNTS, WORKSPACES, parse_reply, segment
 from fedctl.api.writes import MAX_SENDS, read_back, still_unknown
 
 
@@ -64,7 +64,7 @@ def _membership_write(
     for _ in range(MAX_SENDS):
         try:
             data = client.request("POST", path, json=body, resource=resource, retry_conflict=True)
-            return wire.parse(wire.ServiceAccountWorkspaceMember, data, what="membership")
+            return parse_reply(client, wire.ServiceAccountWorkspaceMember, data, what="membership")
         except OutcomeUnknown:
             pass
         found, done = read_back(
@@ -101,7 +101,7 @@ def add_rule_workspace(
                 resource=resource,
                 retry_conflict=True,
             )
-            return wire.parse(wire.FederationRuleWorkspace, data, what="rule workspace")
+            return parse_reply(client, wire.FederationRuleWorkspace, data, what="rule workspace")
         except OutcomeUnknown:
             pass
 

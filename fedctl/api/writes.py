@@ -26,7 +26,7 @@ from typing import Any, Final, TypeVar
 
 from fedctl.api import resources, wire
 from fedctl.api.client import AdminClient, OutcomeUnknown
-from fedctl.api.resources import ISSUERS, RULES, SERVICE_ACCOUNTS, segment
+from fedctl.api.resources import ISSUERS, RULES, SERVICE_ACCOUNTS, parse_reply, segment
 from fedctl.errors import ApiError
 
 Model = TypeVar("Model", bound=wire.WireModel)
@@ -129,7 +129,7 @@ def _create(client: AdminClient, kind: _Kind, body: dict[str, Any]) -> Any:
     for _ in range(MAX_SENDS):
         try:
             data = client.request("POST", kind.collection, json=body, resource=resource)
-            return wire.parse(kind.model, data, what=kind.label)
+            return parse_reply(client, kind.model, data, what=kind.label)
         except OutcomeUnknown:
             unknown = True
         except ApiError as exc:
@@ -174,13 +174,13 @@ def _update(
             data = client.request(
                 "POST", path, json=body, resource=resource, retry_conflict="name" not in body
             )
-            return wire.parse(kind.model, data, what=kind.label)
+            return parse_reply(client, kind.model, data, what=kind.label)
         except OutcomeUnknown:
             pass
 
         def read() -> Any:
-            return wire.parse(
-                kind.model, client.request("GET", path, resource=resource), what=kind.label
+            return parse_reply(
+                client, kind.model, client.request("GET", path, resource=resource), what=kind.label
             )
 
         found, done = read_back(client, read, lambda obj: not differences(obj, body))
@@ -195,13 +195,13 @@ def _archive(client: AdminClient, kind: _Kind, resource_id: str, name: str) -> A
     for _ in range(MAX_SENDS):
         try:
             data = client.request("POST", f"{path}/archive", resource=resource, retry_conflict=True)
-            return wire.parse(kind.model, data, what=kind.label)
+            return parse_reply(client, kind.model, data, what=kind.label)
         except OutcomeUnknown:
             pass
 
         def read() -> Any:
-            return wire.parse(
-                kind.model, client.request("GET", path, resource=resource), what=kind.label
+            return parse_reply(
+                client, kind.model, client.request("GET", path, resource=resource), what=kind.label
             )
 
         # Archive is idempotent (§5.10): resending after a read that shows it live is safe.

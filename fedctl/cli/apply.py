@@ -9,6 +9,7 @@ configuration and the live organization are exactly what the reviewer saw.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,10 +20,10 @@ import click
 from fedctl.cli.options import api_options, config_options
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
 
     from fedctl.api.client import AdminClient
-    from fedctl.apply.executor import StepOutcome
+    from fedctl.apply.executor import ApplyResult, StepOutcome
     from fedctl.config import Config
     from fedctl.plan.plan import Plan
     from fedctl.state import LiveState
@@ -70,7 +71,7 @@ class _Shape:
     type=click.Path(),
     help="With a saved PLANFILE: the configuration it was made from [default: .].",
 )
-@click.option("--no-color", is_flag=True, help="No colour (also NO_COLOR).")
+@click.option("--no-color", is_flag=True, help="No colour in the text output (also NO_COLOR).")
 @click.option(
     "--recreate-archived",
     is_flag=True,
@@ -97,6 +98,7 @@ def command(
     auth_token: str | None,
     parallelism: int,
     local_state: str | None,
+    timeout: float,
     auto_approve: bool,
     allow_large_changes: bool,
     prune: bool | None,
@@ -123,6 +125,7 @@ def command(
         auth_token=auth_token,
         parallelism=parallelism,
         local_state=local_state,
+        timeout=timeout,
     ) as client:
         run = _ApplyRun(
             client=client,
@@ -240,14 +243,33 @@ class _ApplyRun:
         whole: bool,
     ) -> None:
         """Show the plan, then `apply_plan`: limits, question, guard, writes, read-back."""
-        from fedctl.apply.run import ApplyOptions, apply_plan
         from fedctl.render.text import render_text
 
         click.echo(render_text(plan, color=self.color), nl=False)
         if plan.is_empty():
             return
         progress = _Progress(total=len(plan.steps), color=self.color, bar=stdout_is_terminal())
-        result = apply_plan(
+        with _explain_interruption(progress):
+            result = self._execute(plan, live, config, replan, whole, progress)
+        click.echo(result.render_summary())
+        click.echo(
+            "The live organization matches the configuration."
+            if whole
+            else "The resources this plan changed match the configuration."
+        )
+
+    def _execute(
+        self,
+        plan: Plan,
+        live: LiveState,
+        config: Config,
+        replan: Callable[[], Plan],
+        whole: bool,
+        progress: _Progress,
+    ) -> ApplyResult:
+        from fedctl.apply.run import ApplyOptions, apply_plan
+
+        return apply_plan(
             self.client,
             plan,
             live,
@@ -261,12 +283,6 @@ class _ApplyRun:
             approve=self._confirm,
             on_finished=progress.report,
             on_done=progress.close,
-        )
-        click.echo(result.render_summary())
-        click.echo(
-            "The live organization matches the configuration."
-            if whole
-            else "The resources this plan changed match the configuration."
         )
 
     def _confirm(self) -> None:
@@ -286,12 +302,30 @@ class _ApplyRun:
             raise UsageError("apply cancelled; nothing was changed")
 
 
+@contextlib.contextmanager
+def _explain_interruption(progress: _Progress) -> Iterator[None]:
+    """Ctrl-C mid-apply: say what stays done and how to continue (the executor has already
+    let the running writes finish and started nothing new)."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        progress.close()
+        click.echo(
+            f"Interrupted: the {progress.done} step(s) reported done above stay done, and "
+            "steps already sent were let finish; run `fedctl plan` to see what is left, then "
+            "`fedctl apply` again",
+            err=True,
+        )
+        raise click.exceptions.Exit(130) from None
+
+
 class _Progress:
     """One line per finished step; on a terminal, a one-line bar kept below them."""
 
     def __init__(self, *, total: int, color: bool, bar: bool) -> None:
         self.total = total
         self.finished = 0
+        self.done = 0
         self.color = color
         self.bar = bar
 
@@ -299,6 +333,7 @@ class _Progress:
         from fedctl.apply.executor import StepStatus
 
         self.finished += 1
+        self.done += outcome.status is StepStatus.DONE
         colors = {StepStatus.DONE: "green", StepStatus.FAILED: "red", StepStatus.SKIPPED: "yellow"}
         line = outcome.render()
         if self.color:

@@ -33,6 +33,7 @@ EXIT_DRIFT = 2
     type=click.Choice(["text", "json", "markdown"]),
     default="text",
     show_default=True,
+    help="Output format.",
 )
 def command(
     path: str,
@@ -42,6 +43,7 @@ def command(
     auth_token: str | None,
     parallelism: int,
     local_state: str | None,
+    timeout: float,
     fedctl_actors: tuple[str, ...],
     output_format: str,
 ) -> None:
@@ -61,6 +63,7 @@ def command(
         parallelism=parallelism,
         read_only=True,
         local_state=local_state,
+        timeout=timeout,
     ) as client:
         actors = set(fedctl_actors)
         credential = client.credential

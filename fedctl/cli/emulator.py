@@ -95,6 +95,7 @@ def command(
     from fedctl.emulator.faults import FaultConfig, parse_kinds
     from fedctl.emulator.seed import SeedError
     from fedctl.emulator.server import DEFAULT_ADMIN_TOKEN, start_emulator
+    from fedctl.errors import UsageError
 
     try:
         faults = FaultConfig(
@@ -118,11 +119,11 @@ def command(
             faults=faults,
         )
     except (SeedError, EmulatorStateError, OSError) as exc:
-        raise click.ClickException(str(exc)) from None
-    # The one line a user (or a script) waits for; the token is the local emulator's own.
-    click.echo(
-        f"emulator listening on {running.base_url} admin token {running.admin_token}", nl=True
-    )
+        raise UsageError(str(exc)) from None
+    # The one line a user (or a script) waits for. Only the documented local token is
+    # shown: one the user chose may be a real secret, and this line lands in CI logs.
+    shown = token if token == DEFAULT_ADMIN_TOKEN else "(the --admin-token given)"
+    click.echo(f"emulator listening on {running.base_url} admin token {shown}")
     try:
         threading.Event().wait()
     except KeyboardInterrupt:

@@ -55,6 +55,7 @@ if TYPE_CHECKING:
     type=click.Choice(["text", "json"]),
     default="text",
     show_default=True,
+    help="Output format.",
 )
 def command(
     path: str,
@@ -69,6 +70,7 @@ def command(
     auth_token: str | None,
     parallelism: int,
     local_state: str | None,
+    timeout: float,
     at_time: float | None,
     output_format: str,
 ) -> None:
@@ -81,7 +83,7 @@ def command(
     from fedctl.explain.render import render_json, render_text
 
     token = _read_token(claims_file, token_text, token_file)
-    book = _live_rulebook(base_url, auth_token, parallelism, local_state) if live else None
+    book = _live_rulebook(base_url, auth_token, parallelism, local_state, timeout) if live else None
     if book is None:
         from fedctl.config.load import load_config
         from fedctl.explain.sources import rulebook_from_config
@@ -122,7 +124,11 @@ def _sources(
 
 
 def _live_rulebook(
-    base_url: str | None, auth_token: str | None, parallelism: int, local_state: str | None
+    base_url: str | None,
+    auth_token: str | None,
+    parallelism: int,
+    local_state: str | None,
+    timeout: float,
 ) -> Rulebook:
     from fedctl.api.connect import open_client
     from fedctl.explain.sources import rulebook_from_live
@@ -134,5 +140,6 @@ def _live_rulebook(
         parallelism=parallelism,
         read_only=True,
         local_state=local_state,
+        timeout=timeout,
     ) as client:
         return rulebook_from_live(read_live(client))

@@ -40,6 +40,7 @@ def command(
     auth_token: str | None,
     parallelism: int,
     local_state: str | None,
+    timeout: float,
 ) -> None:
     """Write the live organization as fedctl configuration."""
     from fedctl.api.connect import open_client
@@ -57,6 +58,7 @@ def command(
         parallelism=parallelism,
         read_only=True,
         local_state=local_state,
+        timeout=timeout,
     ) as client:
         live = read_live(client)
     export = build_export(live, include_archived=include_archived)

@@ -2,8 +2,10 @@
 
 Commands are imported lazily (one module per command, `fedctl.cli.<name>.command`), so
 `fedctl --help` never pays for pydantic, httpx or the emulator. Only `LazyGroup.invoke` catches
-`FedctlError`: it prints the error's one line to stderr and exits with its code. No
-traceback reaches a user unless `--debug` asks for one.
+`FedctlError`: it prints the error's one line to stderr and exits with its code. An
+OSError becomes one line naming the file (exit 1); any other exception is a bug and
+becomes one line naming its type, never its message (exit 70). No traceback reaches a
+user unless `--debug` asks for one.
 """
 
 from __future__ import annotations
@@ -15,6 +17,9 @@ from typing import Any
 import click
 
 from fedctl import __version__
+
+# EX_SOFTWARE (sysexits.h): an unexpected exception, i.e. a fedctl bug.
+EXIT_INTERNAL_ERROR = 70
 
 # name -> one-line help, shown without importing the command's module.
 COMMANDS: dict[str, str] = {
@@ -59,6 +64,27 @@ class LazyGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)
             raise click.exceptions.Exit(130) from None
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except OSError as exc:
+            # The file system said no (permissions, a full disk, a missing folder): the
+            # user's to fix, so one line naming the file, like any other FedctlError.
+            if (ctx.obj or {}).get("debug"):
+                raise
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"error: {where}{exc.strerror or type(exc).__name__}", err=True)
+            raise click.exceptions.Exit(1) from None
+        except Exception as exc:
+            # A bug, not bad input. The message is not shown: it may quote anything,
+            # a token included; --debug shows the traceback to whoever asks for it.
+            if (ctx.obj or {}).get("debug"):
+                raise
+            click.echo(
+                f"error: internal error ({type(exc).__name__}); this is a fedctl bug: run the "
+                "command again with --debug to see the traceback, and report it",
+                err=True,
+            )
+            raise click.exceptions.Exit(EXIT_INTERNAL_ERROR) from None
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, COMMANDS[name]) for name in self.list_commands(ctx)]

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import click
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _finite_seconds(ctx: click.Context, param: click.Parameter, value: float) -> float:
+    # FloatRange lets nan and inf through; neither bounds anything.
+    if not math.isfinite(value):
+        raise click.BadParameter(f"{value} is not a finite number of seconds.")
+    return value
 
 
 def config_options(func: F) -> F:
@@ -36,11 +44,13 @@ def api_options(func: F) -> F:
         "--base-url",
         envvar="ANTHROPIC_BASE_URL",
         default=None,
+        metavar="URL",
         help="Admin API base URL [env ANTHROPIC_BASE_URL; default https://api.anthropic.com].",
     )(func)
     func = click.option(
         "--auth-token",
         default=None,
+        metavar="TOKEN",
         help="org:admin bearer token [env ANTHROPIC_AUTH_TOKEN]. Prefer the variable.",
     )(func)
     func = click.option(
@@ -49,6 +59,17 @@ def api_options(func: F) -> F:
         show_default=True,
         type=click.IntRange(1, 64),
         help="Concurrent API requests.",
+    )(func)
+    func = click.option(
+        "--timeout",
+        default=120.0,
+        show_default=True,
+        envvar="FEDCTL_TIMEOUT",
+        type=click.FloatRange(min=0, min_open=True),
+        callback=_finite_seconds,
+        metavar="SECONDS",
+        help="Give up on an API call after this long, retries included; each attempt waits "
+        "at most 5 s to connect and 30 s for an answer [env FEDCTL_TIMEOUT].",
     )(func)
     func = click.option(
         "--local",

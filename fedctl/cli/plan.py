@@ -107,6 +107,7 @@ def command(
     auth_token: str | None,
     parallelism: int,
     local_state: str | None,
+    timeout: float,
     prune: bool | None,
     targets: tuple[str, ...],
     output_format: str,
@@ -148,11 +149,12 @@ def command(
             parallelism=parallelism,
             read_only=True,
             local_state=local_state,
+            timeout=timeout,
         ) as client:
             plan, _live, _config = run(client=client)
     _echo_lint_summary(_config, path)
     if out_path:
-        plan.to_file(out_path)
+        _save(plan, out_path)
     click.echo(_render(plan, output_format, template_path, use_colour(no_color)), nl=False)
     if out_path and output_format == "text":
         click.echo(f"\nSaved the plan to {out_path}; run `fedctl apply {out_path}` to apply it.")
@@ -161,6 +163,18 @@ def command(
         raise click.exceptions.Exit(EXIT_BROADENING)
     if detailed_exitcode and not plan.is_empty():
         raise click.exceptions.Exit(2)
+
+
+def _save(plan: Plan, out_path: str) -> None:
+    from fedctl.errors import UsageError
+
+    try:
+        plan.to_file(out_path)
+    except OSError as exc:
+        raise UsageError(
+            f"--out {out_path}: cannot write the plan: {exc.strerror}; give a path in an "
+            "existing, writable folder"
+        ) from None
 
 
 def _echo_lint_summary(config: object, path: str) -> None:

@@ -23,10 +23,12 @@ def command(
     auth_token: str | None,
     parallelism: int,
     local_state: str | None,
+    timeout: float,
     out_path: Path,
 ) -> None:
     """Read the live organization (read-only) and write it with its sha256 digest."""
     from fedctl.api.connect import open_client
+    from fedctl.errors import UsageError
     from fedctl.live import read_live
     from fedctl.snapshot import take_snapshot, write_snapshot
 
@@ -36,10 +38,17 @@ def command(
         parallelism=parallelism,
         read_only=True,
         local_state=local_state,
+        timeout=timeout,
     ) as client:
         live = read_live(client)
     snapshot = take_snapshot(live)
-    write_snapshot(snapshot, out_path)
+    try:
+        write_snapshot(snapshot, out_path)
+    except OSError as exc:
+        raise UsageError(
+            f"--out {out_path}: cannot write the snapshot: {exc.strerror}; give a path in an "
+            "existing, writable folder"
+        ) from None
     click.echo(
         f"Wrote snapshot {out_path}: {snapshot.label}, organization {live.organization.name} "
         f"({len(live.service_accounts)} service accounts, {len(live.issuers)} issuers, "

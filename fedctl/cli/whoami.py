@@ -21,12 +21,14 @@ if TYPE_CHECKING:
     type=click.Choice(["text", "json"]),
     default="text",
     show_default=True,
+    help="Output format.",
 )
 def command(
     base_url: str | None,
     auth_token: str | None,
     parallelism: int,
     local_state: str | None,
+    timeout: float,
     output_format: str,
 ) -> None:
     """Show the organization and the credential fedctl would use."""
@@ -38,6 +40,7 @@ def command(
         parallelism=parallelism,
         read_only=True,
         local_state=local_state,
+        timeout=timeout,
     ) as client:
         identity = describe_identity(client)
     if output_format == "json":

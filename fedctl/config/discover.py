@@ -29,9 +29,10 @@ def discover_files(path: Path) -> list[Path]:
     if path.is_file():
         return [path]
     if not path.is_dir():
-        raise ConfigError(
-            Diagnostic(None, "", f"{path}: no such file or directory; give a YAML file or a folder")
+        problem = (
+            "is not a regular file or folder" if path.exists() else "no such file or directory"
         )
+        raise ConfigError(Diagnostic(None, "", f"{path}: {problem}; give a YAML file or a folder"))
     found = [
         candidate
         for candidate in path.rglob("*")

@@ -104,8 +104,7 @@ def parse_yaml(text: str, file: str, *, rendered: bool = False) -> ParsedFile:
     except yaml.MarkedYAMLError as exc:
         return ParsedFile(file, None, locations, [_syntax_diagnostic(exc, locations)])
     except yaml.YAMLError as exc:  # unmarked errors (e.g. reader errors on odd bytes)
-        where = Location(file, 1, 1, rendered)
-        return ParsedFile(file, None, locations, [Diagnostic(where, "", f"not YAML: {exc}")])
+        return ParsedFile(file, None, locations, [unmarked_yaml_diagnostic(exc, text, file)])
     if not nodes:
         return ParsedFile(file, None, locations)
     builder = _Builder(locations)
@@ -128,6 +127,25 @@ def _compose(text: str) -> list[yaml.Node]:
         return list(yaml.compose_all(text, Loader=_FAST_LOADER))
     except yaml.YAMLError:
         return list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+
+
+def unmarked_yaml_diagnostic(
+    exc: yaml.YAMLError, text: str, file: str, *, rendered: bool = False
+) -> Diagnostic:
+    """A YAML error without a mark (a control character, say) as one located line.
+
+    PyYAML's text for these spans two lines (`... in "<unicode string>", position 7`);
+    the position becomes line:column and only the first line is kept.
+    """
+    position = getattr(exc, "position", None)
+    line, column = 1, 1
+    if isinstance(position, int):
+        before = text[:position]
+        line = before.count("\n") + 1
+        column = position - (before.rfind("\n") + 1) + 1
+    first = (str(exc).splitlines() or ["cannot parse"])[0]
+    hint = "; YAML text cannot hold this character: remove it" if "character" in first else ""
+    return Diagnostic(Location(file, line, column, rendered), "", f"not YAML: {first}{hint}")
 
 
 def _syntax_diagnostic(exc: yaml.MarkedYAMLError, locations: LocationMap) -> Diagnostic:

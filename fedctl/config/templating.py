@@ -20,6 +20,7 @@ import jinja2.sandbox
 import yaml
 from jinja2.exceptions import SecurityError
 
+from fedctl.config.loader import unmarked_yaml_diagnostic
 from fedctl.errors import Diagnostic, Location, UsageError
 
 
@@ -58,7 +59,7 @@ def _read_var_file(var_file: str) -> tuple[dict[str, object], Diagnostic | None]
         where = Location(var_file, mark.line + 1, mark.column + 1) if mark else start
         return {}, Diagnostic(where, "", f"YAML syntax error: {exc.problem}")
     except yaml.YAMLError as exc:
-        return {}, Diagnostic(start, "", f"not YAML: {exc}")
+        return {}, unmarked_yaml_diagnostic(exc, text, var_file)
     if data is None:
         return {}, None
     if not isinstance(data, dict) or not all(isinstance(key, str) for key in data):

@@ -40,7 +40,7 @@ class EmulatorContext:
     """Everything the routes share: the store, the admin token, faults, the request log."""
 
     store: Store
-    admin_token: str
+    admin_token: str = field(repr=False)  # a bearer token: never in a repr
     faults: FaultPlan = field(default_factory=lambda: FaultPlan(FaultConfig()))
     drop_connection: Callable[[Scope], None] | None = None
     request_log: list[tuple[str, str]] = field(default_factory=list)

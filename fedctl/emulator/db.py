@@ -100,9 +100,14 @@ class StoreCore:
 
     def __init__(self, path: str | None, *, organization_id: str, organization_name: str) -> None:
         self._lock = threading.RLock()
-        self._db = sqlite3.connect(
-            path or ":memory:", check_same_thread=False, isolation_level=None
-        )
+        try:
+            self._db = sqlite3.connect(
+                path or ":memory:", check_same_thread=False, isolation_level=None
+            )
+        except sqlite3.Error as exc:  # a folder, a missing parent, no permission
+            raise EmulatorStateError(
+                f"{path}: cannot open the emulator state file ({exc})"
+            ) from None
         self._db.row_factory = sqlite3.Row
         self._last_time = datetime.now(UTC)
         # id -> (rendered version before the latest write, monotonic time of the write);

@@ -58,6 +58,8 @@ def _seed_files(path: Path) -> list[Path]:
 def _read_sections(file: Path) -> dict[str, list[dict[str, Any]]]:
     try:
         data = _load_yaml(file.read_text(encoding="utf-8")) or {}
+    except UnicodeDecodeError:
+        raise SeedError(f"{file}: cannot read seed file: not UTF-8 text") from None
     except (OSError, yaml.YAMLError) as exc:
         raise SeedError(f"{file}: cannot read seed file: {exc}".splitlines()[0]) from None
     if not isinstance(data, dict):
@@ -101,6 +103,8 @@ class _Seeder:
             action(file, entry)
         except ApiFailure as failure:
             raise SeedError(f"{file}: {section}[{name}]: {failure.message}") from None
+        except OSError as exc:  # a keys_file or ca_cert_file that cannot be read
+            raise SeedError(f"{file}: {section}[{name}]: {exc.filename}: {exc.strerror}") from None
         except (KeyError, TypeError, ValueError) as exc:
             raise SeedError(f"{file}: {section}[{name}]: invalid entry ({exc})") from None
 
@@ -184,11 +188,22 @@ def _jwks(file: Path, raw: Any) -> dict[str, Any]:
     jwks: dict[str, Any] = {str(key): value for key, value in raw.items()}
     if jwks.get("type") == "inline" and "keys_file" in jwks:
         keys_path = file.parent / str(jwks.pop("keys_file"))
-        document = json.loads(keys_path.read_text(encoding="utf-8"))
+        try:
+            document = json.loads(_read_side_file(keys_path))
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{keys_path}: not JSON ({exc.msg})") from None
         jwks["keys"] = document["keys"] if isinstance(document, dict) else document
     if jwks.get("type") == "discovery" and "ca_cert_file" in jwks:
-        jwks["ca_cert_pem"] = (file.parent / str(jwks.pop("ca_cert_file"))).read_text()
+        jwks["ca_cert_pem"] = _read_side_file(file.parent / str(jwks.pop("ca_cert_file")))
     return jwks
+
+
+def _read_side_file(path: Path) -> str:
+    """A keys_file or ca_cert_file named by the seed; OSError is reported by the caller."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ValueError(f"{path}: not UTF-8 text") from None
 
 
 def _all_pages(listing: Any) -> list[dict[str, Any]]:

@@ -10,6 +10,8 @@ Used by `fedctl emulator`, by `fedctl ... --local` and by the test fixtures.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import socket
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -92,6 +94,7 @@ def start_emulator(
     organization_name: str = "Local Emulator Org",
 ) -> RunningEmulator:
     """Start serving; returns once the server accepts connections (port 0 = a free port)."""
+    _check_can_listen(host, port)
     store = Store(state_path, organization_id=organization_id, organization_name=organization_name)
     try:
         for name in workspaces:
@@ -117,7 +120,7 @@ def start_emulator(
     )
     server = _QuickStopServer(config)
     context.drop_connection = lambda scope: _abort_connection(server, scope)
-    thread = threading.Thread(target=server.run, name="fedctl-emulator", daemon=True)
+    thread = threading.Thread(target=_serve, args=(server,), name="fedctl-emulator", daemon=True)
     thread.start()
     _wait_until_started(server, thread, store, f"{host}:{port}")
     bound_host, bound_port = server.servers[0].sockets[0].getsockname()[:2]
@@ -147,6 +150,27 @@ class _QuickStopServer(uvicorn.Server):
             counter = (counter + 1) % 864000
             await asyncio.sleep(0.01)
             should_exit = await self.on_tick(counter)
+
+
+def _check_can_listen(host: str, port: int) -> None:
+    """Fail with one clear OSError before uvicorn would log and sys.exit in its thread."""
+    try:
+        infos = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM)
+        family, kind, proto, _, address = infos[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
+            probe.bind(address)
+    except (OSError, UnicodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise OSError(
+            f"the emulator cannot listen on {host}:{port}: {reason}; pick another --host or --port"
+        ) from None
+
+
+def _serve(server: uvicorn.Server) -> None:
+    # uvicorn calls sys.exit when it cannot start; _wait_until_started reports it.
+    with contextlib.suppress(SystemExit):
+        server.run()
 
 
 def _wait_until_started(

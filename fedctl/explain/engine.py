@@ -73,9 +73,21 @@ def explain_token(
 def no_match_error(explanation: Explanation) -> NoRuleMatches:
     iss = explanation.token.claims.get("iss")
     if not explanation.issuers and not explanation.rules:
-        return NoRuleMatches(f"no issuer in {explanation.source} has issuer_url {iss!r}")
+        if iss is None:
+            return NoRuleMatches(
+                "the token has no iss claim, so no issuer can accept it; an identity token "
+                "from a CI provider always names its issuer in iss"
+            )
+        return NoRuleMatches(
+            f"no issuer in {explanation.source} has issuer_url {iss!r}; declare one with "
+            "exactly the token's iss, or check that the token comes from the identity "
+            "provider you meant"
+        )
     count = len(explanation.rules)
-    return NoRuleMatches(f"none of the {count} rule(s) explained would accept this token")
+    return NoRuleMatches(
+        f"none of the {count} rule(s) explained would accept this token; the FAIL lines "
+        "above name the matchers that refused it"
+    )
 
 
 def _candidate_rules(

@@ -37,6 +37,7 @@ from fedctl.plan.diff import (
     diff_service_accounts,
     match_all,
 )
+from fedctl.plan.normalise import PRIVATE_JWK_MEMBERS
 from fedctl.plan.order import order_drafts
 from fedctl.plan.problems import raise_problems
 from fedctl.plan.prune import diff_unmanaged
@@ -99,6 +100,8 @@ class Plan(BaseModel):
         return {action: sum(c.action is action for c in self.changes) for action in Action}
 
     def to_file(self, path: str | Path) -> None:
+        """Write the plan; refuses (never writes) one carrying private JWK members."""
+        _refuse_private_keys(self, path)
         Path(path).write_text(self.model_dump_json(indent=2) + "\n", encoding="utf-8")
 
     @classmethod
@@ -107,6 +110,11 @@ class Plan(BaseModel):
             text = Path(path).read_text(encoding="utf-8")
         except OSError as exc:
             raise PlanError(f"{path}: cannot read the saved plan ({exc.strerror})") from exc
+        except UnicodeDecodeError:
+            raise PlanError(
+                f"{path}: cannot read the saved plan (not UTF-8 text); write one with "
+                "`fedctl plan --out FILE`"
+            ) from None
         try:
             plan = cls.model_validate_json(text)
         except ValidationError as exc:
@@ -115,12 +123,41 @@ class Plan(BaseModel):
                 f"{'.'.join(str(p) for p in exc.errors()[0]['loc']) or 'top level'}); "
                 "write one with `fedctl plan --out FILE`"
             ) from exc
+        # NOTE: an edited plan must not smuggle a private key into an issuer request.
+        _refuse_private_keys(plan, path)
         if plan.format_version != FORMAT_VERSION:
             raise PlanError(
                 f"{path}: plan format_version {plan.format_version} is not supported "
                 f"(this fedctl reads {FORMAT_VERSION}); plan again with this version"
             )
         return plan
+
+
+def _refuse_private_keys(plan: Plan, path: str | Path) -> None:
+    leak = find_private_jwk(plan.model_dump(mode="json"))
+    if leak is not None:
+        kid, members = leak
+        raise PlanError(
+            f"{path}: the saved plan carries private key members ({', '.join(members)}) in "
+            f"JWKS key {kid}; a plan publishes only public keys: make it again with "
+            "`fedctl plan --out FILE`"
+        )
+
+
+def find_private_jwk(value: object) -> tuple[str, list[str]] | None:
+    """The kid and private members of the first JWK (a mapping with `kty`) holding any."""
+    if isinstance(value, dict):
+        if "kty" in value:
+            members = sorted(PRIVATE_JWK_MEMBERS & value.keys())
+            if members:
+                return str(value.get("kid", "(no kid)")), members
+        value = list(value.values())
+    if isinstance(value, list):
+        for item in value:
+            found = find_private_jwk(item)
+            if found is not None:
+                return found
+    return None
 
 
 def compute_plan(

@@ -63,6 +63,8 @@ def render_markdown(plan: Plan, *, template_path: str | Path | None = None) -> s
         source = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise UsageError(f"--template {path}: cannot read it ({exc.strerror})") from exc
+    except UnicodeDecodeError:
+        raise UsageError(f"--template {path}: cannot read it (not UTF-8 text)") from None
     environment = SandboxedEnvironment(
         undefined=StrictUndefined, keep_trailing_newline=True, autoescape=False
     )

@@ -93,6 +93,16 @@ def test_other_base_urls_are_refused(url: str, problem: str) -> None:
         check_base_url(url)
 
 
+def test_an_unparsable_base_url_is_refused_without_its_password() -> None:
+    with pytest.raises(UsageError) as caught:
+        check_base_url("https://user:s3cret@[::1")
+    assert "s3cret" not in caught.value.render()
+    assert caught.value.render() == (
+        "base URL 'https://***@[::1' is not a URL (Invalid port: ':1'); give one like "
+        "https://api.anthropic.com"
+    )
+
+
 def test_read_only_client_refuses_writes_before_sending() -> None:
     # Port 9 on loopback: nothing is listening, so any request actually sent would fail
     # with a connection error rather than the read-only refusal.
@@ -119,7 +129,7 @@ def test_connection_errors_are_retried_within_the_budget_then_reported() -> None
     with client, pytest.raises(Exception) as caught:
         client.request("GET", "/v1/organizations/me")
     assert len(sleeper.sleeps) == 3
-    assert "GET /v1/organizations/me failed: could not complete the request (ConnectError)" in (
+    assert "GET /v1/organizations/me failed: could not connect (ConnectError)" in (
         caught.value.render()  # type: ignore[attr-defined]
     )
 

@@ -81,7 +81,7 @@ def test_federation_env_vars_need_the_service_account(tmp_path: Path) -> None:
     with pytest.raises(AuthError) as caught:
         resolve_credential(auth_token=None, environ=env)
     assert caught.value.render() == (
-        "API failed: federation from environment variables needs ANTHROPIC_SERVICE_ACCOUNT_ID; "
+        "federation from environment variables needs ANTHROPIC_SERVICE_ACCOUNT_ID; "
         "set all of them, or unset the federation variables to use another credential"
     )
 
@@ -98,7 +98,7 @@ def test_api_key_alone_is_explained() -> None:
     with pytest.raises(AuthError) as caught:
         resolve_credential(auth_token=None, environ={"ANTHROPIC_API_KEY": "sk-ant-api03-x"})
     message = caught.value.render()
-    assert message.startswith("API failed: ANTHROPIC_API_KEY cannot be used: ")
+    assert message.startswith("ANTHROPIC_API_KEY cannot be used: ")
     assert "only org:admin OAuth tokens" in message
     assert 'ant auth login --scope "org:admin"' in message
     assert "Console" in message
@@ -147,6 +147,24 @@ def test_missing_named_profile_is_an_error(tmp_path: Path) -> None:
         AuthError, match=r"profile 'ci' not found: .*configs/ci.json does not exist"
     ):
         resolve_credential(auth_token=None, environ=env)
+
+
+def test_binary_profile_and_active_config_are_auth_errors(tmp_path: Path) -> None:
+    (tmp_path / "configs").mkdir()
+    profile = tmp_path / "configs" / "ci.json"
+    profile.write_bytes(b"\xff\xfe")
+    profile.chmod(0o600)
+    env = {"ANTHROPIC_CONFIG_DIR": str(tmp_path), "ANTHROPIC_PROFILE": "ci"}
+    with pytest.raises(AuthError) as caught:
+        resolve_credential(auth_token=None, environ=env)
+    assert caught.value.render() == f"cannot read profile {profile}: not UTF-8 text"
+    (tmp_path / "active_config").write_bytes(b"\xff")
+    with pytest.raises(AuthError) as caught:
+        resolve_credential(auth_token=None, environ={"ANTHROPIC_CONFIG_DIR": str(tmp_path)})
+    assert caught.value.render() == (
+        f"cannot read {tmp_path / 'active_config'}: not UTF-8 text; it names the "
+        "active profile: write a profile name into it, or delete it"
+    )
 
 
 def test_active_profile_comes_after_federation_env_vars(tmp_path: Path) -> None:
@@ -270,3 +288,16 @@ def test_iso_expiry_in_cache_is_not_trusted(tmp_path: Path) -> None:
     path.write_text(json.dumps({"access_token": "t", "expires_at": "2030-01-01T00:00:00Z"}))
     path.chmod(0o600)
     assert CredentialsCache(path).load() is None
+
+
+def test_an_empty_identity_token_file_says_what_to_do(tmp_path: Path) -> None:
+    from fedctl.api.credentials import IdentityTokenSource
+
+    empty = tmp_path / "jwt"
+    empty.write_text("\n")
+    with pytest.raises(AuthError) as caught:
+        IdentityTokenSource(path=str(empty)).read({})
+    assert caught.value.render() == (
+        f"the identity token file {empty} is empty; the CI job must write its OIDC token "
+        "there before fedctl runs"
+    )

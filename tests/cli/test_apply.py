@@ -329,3 +329,26 @@ def test_target_applies_only_that_resource_and_what_it_needs(
     )
     rest = _run(emulator, "plan", str(config_dir))
     assert "Plan: 2 to create, 0 to update, 0 to replace, 0 to archive." in rest.stdout
+
+
+def test_ctrl_c_during_apply_says_what_stays_done_and_how_to_continue(
+    emulator: RunningEmulator, config_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import fedctl.cli.apply
+
+    real_report = fedctl.cli.apply._Progress.report
+
+    def interrupted_after_first(self: object, outcome: object) -> None:
+        real_report(self, outcome)  # type: ignore[arg-type]
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(fedctl.cli.apply._Progress, "report", interrupted_after_first)
+    result = _run(emulator, "apply", str(config_dir), "--auto-approve")
+    assert result.exit_code == 130
+    assert result.stderr == (
+        "Interrupted: the 1 step(s) reported done above stay done, and steps already sent "
+        "were let finish; run `fedctl plan` to see what is left, then `fedctl apply` again\n"
+    )
+    monkeypatch.undo()
+    rerun = _run(emulator, "apply", str(config_dir), "--auto-approve")
+    assert rerun.exit_code == 0, rerun.output

@@ -57,7 +57,10 @@ def test_no_matching_rule_exits_three_through_the_error_boundary(tmp_path: Path)
     assert (
         '  FAIL claims.repository_owner: differs (exact match); expected "acme", got "mallory"'
     ) in result.stdout
-    assert result.stderr == "error: none of the 2 rule(s) explained would accept this token\n"
+    assert result.stderr == (
+        "error: none of the 2 rule(s) explained would accept this token; the FAIL lines above "
+        "name the matchers that refused it\n"
+    )
 
 
 def test_unknown_issuer_exits_three_and_shows_close_issuers(tmp_path: Path) -> None:
@@ -71,7 +74,18 @@ def test_unknown_issuer_exits_three_and_shows_close_issuers(tmp_path: Path) -> N
     assert "  Close: issuer github-actions has issuer_url" in result.stdout
     assert result.stderr == (
         f"error: no issuer in the configuration in {CONFIG} has issuer_url "
-        "'https://token.actions.githubusercontent.com/'\n"
+        "'https://token.actions.githubusercontent.com/'; declare one with exactly the token's "
+        "iss, or check that the token comes from the identity provider you meant\n"
+    )
+
+
+def test_token_without_iss_says_so(tmp_path: Path) -> None:
+    claims = {key: value for key, value in PUSH_CLAIMS.items() if key != "iss"}
+    result = run(CONFIG, "--claims", write_claims(tmp_path, claims), "--at", AT)
+    assert result.exit_code == 3
+    assert result.stderr == (
+        "error: the token has no iss claim, so no issuer can accept it; an identity token "
+        "from a CI provider always names its issuer in iss\n"
     )
 
 

@@ -1,7 +1,13 @@
+from pathlib import Path
+
+import pytest
 from click.testing import CliRunner
 
 from fedctl import __version__
 from fedctl.cli.main import cli
+from fedctl.snapshot import take_snapshot, write_snapshot
+from fedctl.state import LiveState
+from tests.support.states import ORG, WORKSPACES
 
 
 def test_version_prints_package_version() -> None:
@@ -33,3 +39,76 @@ def test_bash_completion_script_is_printed() -> None:
     )
     assert result.exit_code == 0
     assert "_fedctl_completion()" in result.output
+
+
+def test_an_unexpected_exception_is_one_line_without_its_message(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("sk-ant-oat01-would-leak")
+
+    monkeypatch.setattr("fedctl.config.load_config", broken)
+    result = CliRunner().invoke(cli, ["validate", "."])
+    assert result.exit_code == 70
+    assert result.stdout == ""
+    assert result.stderr == (
+        "error: internal error (RuntimeError); this is a fedctl bug: run the command again "
+        "with --debug to see the traceback, and report it\n"
+    )
+
+
+def test_debug_shows_the_traceback_of_an_unexpected_exception(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("fedctl.config.load_config", broken)
+    result = CliRunner().invoke(cli, ["--debug", "validate", "."])
+    assert isinstance(result.exception, RuntimeError)
+
+
+def test_an_os_error_is_one_line_naming_the_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    def denied(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied", "/srv/conf/a.yaml")
+
+    monkeypatch.setattr("fedctl.config.load_config", denied)
+    result = CliRunner().invoke(cli, ["validate", "."])
+    assert result.exit_code == 1
+    assert result.stderr == "error: /srv/conf/a.yaml: Permission denied\n"
+
+
+def test_plan_out_into_a_missing_folder_is_one_line(tmp_path: Path) -> None:
+    snapshot = tmp_path / "snapshot.json"
+    write_snapshot(take_snapshot(LiveState(organization=ORG, workspaces=WORKSPACES)), snapshot)
+    config = tmp_path / "fedctl.yaml"
+    config.write_text("version: 1\n")
+    out = tmp_path / "missing" / "plan.json"
+    result = CliRunner().invoke(
+        cli, ["plan", str(config), "--snapshot", str(snapshot), "--out", str(out)]
+    )
+    assert result.exit_code == 1
+    assert result.stderr.endswith(
+        f"error: --out {out}: cannot write the plan: No such file or directory; give a path "
+        "in an existing, writable folder\n"
+    )
+
+
+def test_local_state_that_is_a_folder_is_one_line(tmp_path: Path) -> None:
+    config = tmp_path / "fedctl.yaml"
+    config.write_text("version: 1\n")
+    result = CliRunner().invoke(cli, ["plan", str(config), "--local", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"error: --local {tmp_path}: cannot open the emulator state file (unable to open "
+        "database file); give the path of a state file, new or made by --local\n"
+    )
+
+
+def test_timeout_must_be_a_finite_number_of_seconds() -> None:
+    for value in ("nan", "inf"):
+        result = CliRunner().invoke(cli, ["whoami", "--timeout", value])
+        assert result.exit_code == 2
+        assert result.stderr.endswith(
+            f"Error: Invalid value for '--timeout': {value} is not a finite number of seconds.\n"
+        )

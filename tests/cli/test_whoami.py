@@ -233,7 +233,7 @@ def test_an_admin_api_key_is_refused_before_any_request(emulator: RunningEmulato
         env={"ANTHROPIC_API_KEY": "sk-ant-admin01-abc", "ANTHROPIC_BASE_URL": emulator.base_url},
     )
     assert result.exit_code == 1
-    assert result.output.startswith("error: API failed: ANTHROPIC_API_KEY cannot be used: ")
+    assert result.output.startswith("error: ANTHROPIC_API_KEY cannot be used: ")
     assert "sk-ant-admin01-abc" not in result.output
     assert emulator.requests() == []
 

@@ -34,3 +34,14 @@ def test_missing_path_and_empty_folder_are_errors(tmp_path: Path) -> None:
         discover_files(tmp_path / "nope")
     with pytest.raises(ConfigError, match=r"no configuration files \(\*\.yaml, \*\.yml"):
         discover_files(tmp_path)
+
+
+def test_a_device_is_not_called_missing() -> None:
+    from fedctl.config.discover import discover_files
+    from fedctl.errors import ConfigError
+
+    with pytest.raises(ConfigError) as caught:
+        discover_files(Path("/dev/null"))
+    assert caught.value.render() == (
+        "/dev/null: is not a regular file or folder; give a YAML file or a folder"
+    )

@@ -64,6 +64,15 @@ def test_syntax_error_is_located() -> None:
     assert problem.message.startswith("YAML syntax error: ")
 
 
+def test_control_character_is_one_located_line() -> None:
+    parsed = parse_yaml("a: 1\nb: x\x00\n", "c.yaml")
+    (problem,) = parsed.diagnostics
+    assert problem.render() == (
+        "c.yaml:2:5: not YAML: unacceptable character #x0000: special characters are not "
+        "allowed; YAML text cannot hold this character: remove it"
+    )
+
+
 def test_empty_file_is_none_and_second_document_is_an_error() -> None:
     assert parse_yaml("", "e.yaml").data is None
     parsed = parse_yaml("a: 1\n---\nb: 2\n", "two.yaml")

@@ -37,6 +37,16 @@ def test_bad_var_files_are_located(tmp_path: Path) -> None:
     )
 
 
+def test_var_file_with_a_control_character_is_one_located_line(tmp_path: Path) -> None:
+    control = tmp_path / "control.yaml"
+    control.write_text("env: prod\x07\n")
+    _, problems = load_variables([], [str(control)])
+    assert [problem.render() for problem in problems] == [
+        f"{control}:1:10: not YAML: unacceptable character #x0007: special characters are not "
+        "allowed; YAML text cannot hold this character: remove it"
+    ]
+
+
 def test_render_with_variables() -> None:
     text, problems = render_template("name: ci-{{ env }}\n", "t.yaml.j2", {"env": "prod"})
     assert (text, problems) == ("name: ci-prod\n", [])

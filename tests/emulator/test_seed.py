@@ -71,3 +71,18 @@ def test_seed_errors_name_the_file_and_resource(tmp_path: Path) -> None:
     seed.write_text("service_accounts:\n  - name: Bad_Name\n")
     with pytest.raises(SeedError, match=r"service_accounts\[Bad_Name\]: name:"):
         running_emulator(seed_path=str(seed)).__enter__()
+
+
+def test_binary_seed_and_keys_files_are_seed_errors(tmp_path: Path) -> None:
+    seed = tmp_path / "seed.yaml"
+    seed.write_bytes(b"\xff\xfe")
+    with pytest.raises(SeedError) as caught:
+        running_emulator(seed_path=str(seed)).__enter__()
+    assert str(caught.value) == f"{seed}: cannot read seed file: not UTF-8 text"
+    seed.write_text(
+        "issuers:\n  - name: i\n    issuer_url: https://idp.example.com\n"
+        "    jwks: {type: inline, keys_file: keys.json}\n"
+    )
+    (tmp_path / "keys.json").write_bytes(b"\xff")
+    with pytest.raises(SeedError, match=r"seed.yaml: issuers\[i\]: .*keys.json"):
+        running_emulator(seed_path=str(seed)).__enter__()

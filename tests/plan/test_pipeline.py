@@ -40,4 +40,4 @@ def test_an_api_error_surfaces_when_the_configuration_is_valid(tmp_path: Path) -
     ):
         client.retry = type(client.retry)(max_retries=0)
         plan_from_config(QUICKSTART, client=client)
-    assert "could not complete the request (ConnectError)" in caught.value.render()
+    assert "could not connect (ConnectError)" in caught.value.render()

@@ -73,3 +73,26 @@ def test_unknown_or_malformed_targets() -> None:
         compute_plan(baseline(), empty_live(), targets=["rule/nope"])
     with pytest.raises(UsageError, match="expected KIND/NAME"):
         compute_plan(baseline(), empty_live(), targets=["deploy"])
+
+
+def test_a_binary_file_is_not_a_plan(tmp_path: Path) -> None:
+    path = tmp_path / "plan.bin"
+    path.write_bytes(b"\xff\xfe\x00")
+    with pytest.raises(PlanError) as caught:
+        Plan.from_file(path)
+    assert caught.value.render() == (
+        f"{path}: cannot read the saved plan (not UTF-8 text); write one with "
+        "`fedctl plan --out FILE`"
+    )
+
+
+def test_find_private_jwk_looks_everywhere_and_names_the_kid() -> None:
+    from fedctl.plan.plan import find_private_jwk
+
+    public = {"kty": "RSA", "kid": "a", "n": "x", "e": "AQAB"}
+    assert find_private_jwk({"changes": [{"after": {"jwks": {"keys": [public]}}}]}) is None
+    nested = {
+        "steps": [{"payload": {"jwks": {"keys": [public, {**public, "kid": "b", "d": "s"}]}}}]
+    }
+    assert find_private_jwk(nested) == ("b", ["d"])
+    assert find_private_jwk([{"kty": "oct", "k": "s"}]) == ("(no kid)", ["k"])

@@ -49,3 +49,12 @@ def test_a_thousand_changes_keep_the_summary_first_and_details_folded() -> None:
     assert len(head.splitlines()) < 12
     assert text.count("<details>") == 1000
     assert text.count("</details>") == 1000
+
+
+def test_a_binary_template_is_a_usage_error(tmp_path: Path) -> None:
+    template = tmp_path / "plan.md.j2"
+    template.write_bytes(b"\xff\xfe")
+    plan = compute_plan(desired(), LiveState(organization=ORG, workspaces=WORKSPACES))
+    with pytest.raises(UsageError) as caught:
+        render_markdown(plan, template_path=template)
+    assert caught.value.render() == f"--template {template}: cannot read it (not UTF-8 text)"
