@@ -48,12 +48,14 @@ def test_emulator_command_serves_and_stops_on_interrupt(tmp_path: Path) -> None:
         base_url, token = match.groups()
         assert token == DEFAULT_ADMIN_TOKEN
         listing = httpx.get(
-            base_url + "/v1/organizations/workspaces", headers={"authorization": f"Bearer {token}"}
+            base_url + "/v1/organizations/workspaces",
+            headers={"authorization": f"Bearer {token}"},
+            timeout=60,
         )
         assert [ws["name"] for ws in listing.json()["data"]] == ["production"]
     finally:
         process.send_signal(signal.SIGINT)
-        _, stderr = process.communicate(timeout=20)
+        _, stderr = process.communicate(timeout=60)
     assert process.returncode == 0, stderr
     assert "emulator stopped" in stderr
     assert state.exists()

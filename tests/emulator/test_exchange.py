@@ -101,9 +101,11 @@ def test_jti_is_single_use_per_issuer(api: Api, key: SigningKey) -> None:
         ({"iss": GITHUB + "/"}, None, "iss_mismatch"),
         ({"repository_owner": "acme-labs"}, None, "match_failed"),
         ({"aud": "https://example.com"}, None, "match_failed"),
-        ({"exp": int(time.time()) - 60}, None, "invalid_assertion:ExpiredSignatureError"),
-        ({"iat": int(time.time()) + 120}, None, "invalid_assertion:ImmatureSignatureError"),
-        ({"exp": int(time.time()) + 4000}, None, "lifetime_too_long"),
+        # Times are offsets from when the test runs (resolved below), not from collection:
+        # under load a test may run minutes after its module was imported.
+        ({"exp": -60}, None, "invalid_assertion:ExpiredSignatureError"),
+        ({"iat": 120}, None, "invalid_assertion:ImmatureSignatureError"),
+        ({"exp": 4000}, None, "lifetime_too_long"),
         ({}, {"kid": "other"}, "unknown_kid"),
     ],
 )
@@ -111,6 +113,8 @@ def test_denials_are_opaque_401s(
     api: Api, key: SigningKey, claims: dict[str, Any], headers: dict[str, Any] | None, reason: str
 ) -> None:
     setup = Setup(api, key)
+    now = int(time.time())
+    claims = {k: now + v if k in {"iat", "exp"} else v for k, v in claims.items()}
     assertion = sign_token(key, github_actions_claims(**claims), headers=headers)
     response = setup.exchange(assertion)
     assert_error(response, 401, "authentication_error")

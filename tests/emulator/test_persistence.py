@@ -49,11 +49,11 @@ def test_state_file_of_another_organization_is_refused(tmp_path: Path) -> None:
 
 def test_sixteen_concurrent_clients_lose_no_writes(emulator: RunningEmulator) -> None:
     headers = {"authorization": f"Bearer {emulator.admin_token}"}
-    with httpx.Client(base_url=emulator.base_url, headers=headers) as http:
+    with httpx.Client(base_url=emulator.base_url, headers=headers, timeout=60) as http:
         shared = http.post(SA, json={"name": "shared"}).json()
 
     def work(worker: int) -> None:
-        with httpx.Client(base_url=emulator.base_url, headers=headers) as http:
+        with httpx.Client(base_url=emulator.base_url, headers=headers, timeout=60) as http:
             for step in range(5):
                 created = http.post(SA, json={"name": f"w{worker}-{step}"})
                 assert created.status_code == 200, created.text
@@ -62,7 +62,7 @@ def test_sixteen_concurrent_clients_lose_no_writes(emulator: RunningEmulator) ->
 
     with ThreadPoolExecutor(max_workers=16) as pool:
         list(pool.map(work, range(16)))
-    with httpx.Client(base_url=emulator.base_url, headers=headers) as http:
+    with httpx.Client(base_url=emulator.base_url, headers=headers, timeout=60) as http:
         listed, page = [], None
         while True:
             params = {"limit": "100", **({"page": page} if page else {})}
