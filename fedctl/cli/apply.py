@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from fedctl.cli.options import api_options, config_options
+from fedctl.cli.options import ApiSettings, api_options, config_options
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -94,11 +94,7 @@ def command(
     path: str,
     variables: tuple[str, ...],
     var_files: tuple[str, ...],
-    base_url: str | None,
-    auth_token: str | None,
-    parallelism: int,
-    local_state: str | None,
-    timeout: float,
+    api: ApiSettings,
     auto_approve: bool,
     allow_large_changes: bool,
     prune: bool | None,
@@ -110,7 +106,6 @@ def command(
     snapshot_path: str | None,
 ) -> None:
     """Make the live organization match the configuration at PATH, or apply a PLANFILE."""
-    from fedctl.api.connect import open_client
     from fedctl.cli.plan import use_colour
 
     shape = _Shape(prune, targets, recreate_archived, allow_self_lockout)
@@ -120,19 +115,13 @@ def command(
         from fedctl.errors import UsageError
 
         raise UsageError("--snapshot goes with a saved PLANFILE made by `fedctl plan --snapshot`")
-    with open_client(
-        base_url=base_url,
-        auth_token=auth_token,
-        parallelism=parallelism,
-        local_state=local_state,
-        timeout=timeout,
-    ) as client:
+    with api.open(read_only=False) as client:
         run = _ApplyRun(
             client=client,
             variables=variables,
             var_files=var_files,
             color=use_colour(no_color),
-            parallelism=parallelism,
+            parallelism=api.parallelism,
             auto_approve=auto_approve,
             allow_large_changes=allow_large_changes,
         )

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import click
 
-from fedctl.cli.options import api_options, config_options
+from fedctl.cli.options import ApiSettings, api_options, config_options
 
 EXIT_DRIFT = 2
 
@@ -39,16 +39,11 @@ def command(
     path: str,
     variables: tuple[str, ...],
     var_files: tuple[str, ...],
-    base_url: str | None,
-    auth_token: str | None,
-    parallelism: int,
-    local_state: str | None,
-    timeout: float,
+    api: ApiSettings,
     fedctl_actors: tuple[str, ...],
     output_format: str,
 ) -> None:
     """Report live changes that did not come from fedctl, with their authors."""
-    from fedctl.api.connect import open_client
     from fedctl.config import load_config
     from fedctl.desired import build_desired
     from fedctl.drift import compute_drift
@@ -57,14 +52,7 @@ def command(
     from fedctl.render.drift import render_drift_json, render_drift_markdown, render_drift_text
 
     config = load_config(path, variables=variables, var_files=var_files)
-    with open_client(
-        base_url=base_url,
-        auth_token=auth_token,
-        parallelism=parallelism,
-        read_only=True,
-        local_state=local_state,
-        timeout=timeout,
-    ) as client:
+    with api.open(read_only=True) as client:
         actors = set(fedctl_actors)
         credential = client.credential
         if credential is not None and credential.federation is not None:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from fedctl.cli.options import api_options, config_options
+from fedctl.cli.options import ApiSettings, api_options, config_options
 
 if TYPE_CHECKING:
     from fedctl.explain.model import Rulebook
@@ -66,11 +66,7 @@ def command(
     token_file: str | None,
     rule_name: str | None,
     live: bool,
-    base_url: str | None,
-    auth_token: str | None,
-    parallelism: int,
-    local_state: str | None,
-    timeout: float,
+    api: ApiSettings,
     at_time: float | None,
     output_format: str,
 ) -> None:
@@ -83,7 +79,7 @@ def command(
     from fedctl.explain.render import render_json, render_text
 
     token = _read_token(claims_file, token_text, token_file)
-    book = _live_rulebook(base_url, auth_token, parallelism, local_state, timeout) if live else None
+    book = _live_rulebook(api) if live else None
     if book is None:
         from fedctl.config.load import load_config
         from fedctl.explain.sources import rulebook_from_config
@@ -123,23 +119,9 @@ def _sources(
     return [("--claims", claims_file), ("--token", token_text), ("--token-file", token_file)]
 
 
-def _live_rulebook(
-    base_url: str | None,
-    auth_token: str | None,
-    parallelism: int,
-    local_state: str | None,
-    timeout: float,
-) -> Rulebook:
-    from fedctl.api.connect import open_client
+def _live_rulebook(api: ApiSettings) -> Rulebook:
     from fedctl.explain.sources import rulebook_from_live
     from fedctl.live import read_live
 
-    with open_client(
-        base_url=base_url,
-        auth_token=auth_token,
-        parallelism=parallelism,
-        read_only=True,
-        local_state=local_state,
-        timeout=timeout,
-    ) as client:
+    with api.open(read_only=True) as client:
         return rulebook_from_live(read_live(client))

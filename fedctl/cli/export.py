@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from fedctl.cli.options import api_options
+from fedctl.cli.options import ApiSettings, api_options
 
 
 @click.command("export")
@@ -36,14 +36,9 @@ def command(
     out_dir: str | None,
     include_archived: bool,
     split_by_issuer: bool,
-    base_url: str | None,
-    auth_token: str | None,
-    parallelism: int,
-    local_state: str | None,
-    timeout: float,
+    api: ApiSettings,
 ) -> None:
     """Write the live organization as fedctl configuration."""
-    from fedctl.api.connect import open_client
     from fedctl.errors import UsageError
     from fedctl.export.document import build_export
     from fedctl.export.render import render_document, render_files
@@ -52,14 +47,7 @@ def command(
 
     if split_by_issuer and out_dir is None:
         raise UsageError("--split-by-issuer writes several files; give --out DIR")
-    with open_client(
-        base_url=base_url,
-        auth_token=auth_token,
-        parallelism=parallelism,
-        read_only=True,
-        local_state=local_state,
-        timeout=timeout,
-    ) as client:
+    with api.open(read_only=True) as client:
         live = read_live(client)
     export = build_export(live, include_archived=include_archived)
     if out_dir is None:

@@ -2,13 +2,55 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
-from typing import Any, TypeVar
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+if TYPE_CHECKING:
+    from fedctl.api.client import AdminClient
+
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass(frozen=True)
+class ApiSettings:
+    """The shared API options of a command, handed to it as one `api` argument.
+
+    with api.open(read_only=True) as client:
+        live = read_live(client)
+    """
+
+    base_url: str | None
+    auth_token: str | None = None
+    parallelism: int = 8
+    local_state: str | None = None
+    timeout: float = 120.0
+
+    def __repr__(self) -> str:
+        # A token given with --auth-token must not reach a log through a repr.
+        token = "<set>" if self.auth_token else None
+        return (
+            f"ApiSettings(base_url={self.base_url!r}, auth_token={token}, "
+            f"parallelism={self.parallelism}, local_state={self.local_state!r}, "
+            f"timeout={self.timeout})"
+        )
+
+    def open(self, *, read_only: bool) -> AbstractContextManager[AdminClient]:
+        from fedctl.api.connect import open_client
+
+        return open_client(
+            base_url=self.base_url,
+            auth_token=self.auth_token,
+            parallelism=self.parallelism,
+            read_only=read_only,
+            local_state=self.local_state,
+            timeout=self.timeout,
+        )
 
 
 def _finite_seconds(ctx: click.Context, param: click.Parameter, value: float) -> float:
@@ -39,7 +81,24 @@ def config_options(func: F) -> F:
 
 
 def api_options(func: F) -> F:
-    """Where the Admin API is and how to authenticate to it."""
+    """Where the Admin API is and how to authenticate to it, passed as `api: ApiSettings`."""
+
+    command = func
+
+    @functools.wraps(command)
+    def with_settings(
+        *args: Any,
+        base_url: str | None,
+        auth_token: str | None,
+        parallelism: int,
+        local_state: str | None,
+        timeout: float,
+        **kwargs: Any,
+    ) -> Any:
+        api = ApiSettings(base_url, auth_token, parallelism, local_state, timeout)
+        return command(*args, api=api, **kwargs)
+
+    func = with_settings  # type: ignore[assignment]
     func = click.option(
         "--base-url",
         envvar="ANTHROPIC_BASE_URL",

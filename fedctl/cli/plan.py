@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from fedctl.cli.options import api_options, config_options
+from fedctl.cli.options import ApiSettings, api_options, config_options
 
 if TYPE_CHECKING:
     from fedctl.plan.plan import Plan
@@ -103,11 +103,7 @@ def command(
     path: str,
     variables: tuple[str, ...],
     var_files: tuple[str, ...],
-    base_url: str | None,
-    auth_token: str | None,
-    parallelism: int,
-    local_state: str | None,
-    timeout: float,
+    api: ApiSettings,
     prune: bool | None,
     targets: tuple[str, ...],
     output_format: str,
@@ -121,7 +117,6 @@ def command(
     fail_on: str | None,
 ) -> None:
     """Compare the configuration at PATH with the live organization and show the changes."""
-    from fedctl.api.connect import open_client
     from fedctl.errors import UsageError
     from fedctl.plan.pipeline import plan_from_config
     from fedctl.snapshot import read_snapshot
@@ -139,18 +134,11 @@ def command(
         allow_self_lockout=allow_self_lockout,
     )
     if snapshot_path is not None:
-        _refuse_api_options_with_snapshot(base_url, auth_token, local_state)
+        _refuse_api_options_with_snapshot(api)
         # Nothing on this path opens a connection or reads a credential.
         plan, _live, _config = run(snapshot=read_snapshot(Path(snapshot_path)))
     else:
-        with open_client(
-            base_url=base_url,
-            auth_token=auth_token,
-            parallelism=parallelism,
-            read_only=True,
-            local_state=local_state,
-            timeout=timeout,
-        ) as client:
+        with api.open(read_only=True) as client:
             plan, _live, _config = run(client=client)
     _echo_lint_summary(_config, path)
     if out_path:
@@ -197,24 +185,22 @@ def _echo_lint_summary(config: object, path: str) -> None:
     )
 
 
-def _refuse_api_options_with_snapshot(
-    base_url: str | None, auth_token: str | None, local_state: str | None
-) -> None:
+def _refuse_api_options_with_snapshot(api: ApiSettings) -> None:
     from fedctl.errors import UsageError
 
     ctx = click.get_current_context()
     # ANTHROPIC_BASE_URL in the environment is harmless (never used); an explicit flag is
     # a contradiction the user should hear about.
-    base_url_given = base_url is not None and ctx.get_parameter_source("base_url") not in (
+    base_url_given = api.base_url is not None and ctx.get_parameter_source("base_url") not in (
         click.core.ParameterSource.ENVIRONMENT,
         click.core.ParameterSource.DEFAULT,
     )
     conflicting = [
         flag
         for flag, given in (
-            ("--local", local_state is not None),
+            ("--local", api.local_state is not None),
             ("--base-url", base_url_given),
-            ("--auth-token", auth_token is not None),
+            ("--auth-token", api.auth_token is not None),
         )
         if given
     ]

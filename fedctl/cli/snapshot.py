@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from fedctl.cli.options import api_options
+from fedctl.cli.options import ApiSettings, api_options
 
 
 @click.command("snapshot")
@@ -19,27 +19,15 @@ from fedctl.cli.options import api_options
     help="Where to write the snapshot (JSON).",
 )
 def command(
-    base_url: str | None,
-    auth_token: str | None,
-    parallelism: int,
-    local_state: str | None,
-    timeout: float,
+    api: ApiSettings,
     out_path: Path,
 ) -> None:
     """Read the live organization (read-only) and write it with its sha256 digest."""
-    from fedctl.api.connect import open_client
     from fedctl.errors import UsageError
     from fedctl.live import read_live
     from fedctl.snapshot import take_snapshot, write_snapshot
 
-    with open_client(
-        base_url=base_url,
-        auth_token=auth_token,
-        parallelism=parallelism,
-        read_only=True,
-        local_state=local_state,
-        timeout=timeout,
-    ) as client:
+    with api.open(read_only=True) as client:
         live = read_live(client)
     snapshot = take_snapshot(live)
     try:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from fedctl.cli.options import api_options
+from fedctl.cli.options import ApiSettings, api_options
 
 if TYPE_CHECKING:
     from fedctl.api.client import AdminClient
@@ -24,24 +24,12 @@ if TYPE_CHECKING:
     help="Output format.",
 )
 def command(
-    base_url: str | None,
-    auth_token: str | None,
-    parallelism: int,
-    local_state: str | None,
-    timeout: float,
+    api: ApiSettings,
     output_format: str,
 ) -> None:
     """Show the organization and the credential fedctl would use."""
-    from fedctl.api.connect import open_client
 
-    with open_client(
-        base_url=base_url,
-        auth_token=auth_token,
-        parallelism=parallelism,
-        read_only=True,
-        local_state=local_state,
-        timeout=timeout,
-    ) as client:
+    with api.open(read_only=True) as client:
         identity = describe_identity(client)
     if output_format == "json":
         click.echo(json.dumps(identity, indent=2))
