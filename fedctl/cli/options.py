@@ -63,18 +63,18 @@ def _finite_seconds(ctx: click.Context, param: click.Parameter, value: float) ->
 def config_options(func: F) -> F:
     """PATH (file or directory, default '.') plus --var / --var-file for `.j2` templates."""
     func = click.option(
-        "--var",
-        "variables",
-        multiple=True,
-        metavar="KEY=VALUE",
-        help="Template variable (repeatable; wins over --var-file).",
-    )(func)
-    func = click.option(
         "--var-file",
         "var_files",
         multiple=True,
         type=click.Path(dir_okay=False),
         help="YAML mapping of template variables (repeatable).",
+    )(func)
+    func = click.option(
+        "--var",
+        "variables",
+        multiple=True,
+        metavar="KEY=VALUE",
+        help="Template variable (repeatable; wins over --var-file).",
     )(func)
     func = click.argument("path", default=".", type=click.Path())(func)
     return func
@@ -100,24 +100,13 @@ def api_options(func: F) -> F:
 
     func = with_settings  # type: ignore[assignment]
     func = click.option(
-        "--base-url",
-        envvar="ANTHROPIC_BASE_URL",
+        "--local",
+        "local_state",
+        is_flag=False,
+        flag_value=".fedctl/local.db",
         default=None,
-        metavar="URL",
-        help="Admin API base URL [env ANTHROPIC_BASE_URL; default https://api.anthropic.com].",
-    )(func)
-    func = click.option(
-        "--auth-token",
-        default=None,
-        metavar="TOKEN",
-        help="org:admin bearer token [env ANTHROPIC_AUTH_TOKEN]. Prefer the variable.",
-    )(func)
-    func = click.option(
-        "--parallelism",
-        default=8,
-        show_default=True,
-        type=click.IntRange(1, 64),
-        help="Concurrent API requests.",
+        metavar="[STATE]",
+        help="Run against the bundled emulator in-process (state in .fedctl/local.db).",
     )(func)
     func = click.option(
         "--timeout",
@@ -131,12 +120,23 @@ def api_options(func: F) -> F:
         "at most 5 s to connect and 30 s for an answer [env FEDCTL_TIMEOUT].",
     )(func)
     func = click.option(
-        "--local",
-        "local_state",
-        is_flag=False,
-        flag_value=".fedctl/local.db",
+        "--parallelism",
+        default=8,
+        show_default=True,
+        type=click.IntRange(1, 64),
+        help="Concurrent API requests.",
+    )(func)
+    func = click.option(
+        "--auth-token",
         default=None,
-        metavar="[STATE]",
-        help="Run against the bundled emulator in-process (state in .fedctl/local.db).",
+        metavar="TOKEN",
+        help="org:admin bearer token [env ANTHROPIC_AUTH_TOKEN]. Prefer the variable.",
+    )(func)
+    func = click.option(
+        "--base-url",
+        envvar="ANTHROPIC_BASE_URL",
+        default=None,
+        metavar="URL",
+        help="Admin API base URL [env ANTHROPIC_BASE_URL; default https://api.anthropic.com].",
     )(func)
     return func
