@@ -214,6 +214,10 @@ class AdminClient:
             self._pool.shutdown(wait=True, cancel_futures=True)
         self._http.close()
 
+    def submit(self, fn: Callable[[], Result]) -> Future[Result]:
+        """Run `fn` on the client's worker pool (the same `parallelism` bound as `map`)."""
+        return self._executor().submit(fn)
+
     def map(self, fn: Callable[[Item], Result], items: Iterable[Item]) -> list[Result]:
         """Run `fn` over `items` at most `parallelism` at a time; results in input order."""
         futures: list[Future[Result]] = [self._executor().submit(fn, item) for item in items]
