@@ -22,6 +22,7 @@ from __future__ import annotations
 import email.utils
 import ipaddress
 import random
+import ssl
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -170,6 +171,7 @@ class AdminClient:
         retry: RetryPolicy | None = None,
         sleeper: Sleeper | None = None,
         timeout: httpx.Timeout | None = None,
+        tls: ssl.SSLContext | None = None,
     ) -> None:
         self.base_url = check_base_url(base_url)
         self.parallelism = parallelism
@@ -187,6 +189,8 @@ class AdminClient:
                 max_connections=parallelism + 2, max_keepalive_connections=parallelism
             ),
             follow_redirects=False,
+            # None: httpx's default (certifi's CA bundle, SSL_CERT_FILE/SSL_CERT_DIR honoured).
+            verify=True if tls is None else tls,
         )
         self._pool: ThreadPoolExecutor | None = None
         self._pool_lock = threading.Lock()
