@@ -123,7 +123,6 @@ def command(
     from fedctl.api.connect import open_client
     from fedctl.errors import UsageError
     from fedctl.plan.pipeline import plan_from_config
-    from fedctl.snapshot import read_snapshot
 
     if template_path and output_format != "markdown":
         raise UsageError("--template applies to --format markdown only")
@@ -138,6 +137,8 @@ def command(
         allow_self_lockout=allow_self_lockout,
     )
     if snapshot_path is not None:
+        from fedctl.snapshot import read_snapshot
+
         _refuse_api_options_with_snapshot(base_url, auth_token, local_state)
         # Nothing on this path opens a connection or reads a credential.
         plan, _live, _config = run(snapshot=read_snapshot(Path(snapshot_path)))
