@@ -1,12 +1,16 @@
 """API -> LiveState: read the organization and normalise it like DesiredState.
 
-Two rounds of concurrent reads under the client's one bound (`parallelism`):
+All reads run concurrently under the client's one bound (`parallelism`):
 
-1. the organization, the three resource lists (each once with include_archived=true,
-   split active/archived here) and the workspaces (twice: with and without the default
-   workspace, since only the difference tells which one is the default);
-2. memberships, per active workspace or per active service account, whichever needs
-   fewer requests.
+- the organization, the three resource lists (each once with include_archived=true,
+  split active/archived here) and the workspaces (twice: with and without the default
+  workspace, since only the difference tells which one is the default);
+- memberships, per active workspace or per active service account, whichever needs
+  fewer requests. They start as soon as that choice is known, not after the lists:
+  the workspace list is one round trip, and the first page of service accounts already
+  shows when there are at least as many accounts as workspaces (the usual case, where
+  the workspace side wins). Only when it does not is the whole account list awaited.
+  So the memberships overlap the long cursor chains of the rule and account lists.
 
 A rule's explicit enablements come with the rule itself (`workspace_ids`, admin-api.md
 §3.4), so the per-rule enablement list (§2.7.1) is never read: at a thousand rules that
@@ -21,7 +25,7 @@ account by name, explicit memberships only.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from typing import Any, cast
 
 from fedctl.api import resources, wire
@@ -44,24 +48,20 @@ from fedctl.state import (
 ASSIGNABLE_ROLES = frozenset(
     {"workspace_admin", "workspace_developer", "workspace_restricted_developer", "workspace_user"}
 )
+Members = list[wire.ServiceAccountWorkspaceMember]
 
 
 def read_live(client: AdminClient) -> LiveState:
     """Everything the planner compares, read concurrently and normalised."""
-    first: list[Callable[[], Any]] = [
-        lambda: resources.get_organization(client),
-        lambda: resources.list_service_accounts(client, include_archived=True),
-        lambda: resources.list_issuers(client, include_archived=True),
-        lambda: resources.list_rules(client, include_archived=True),
-        lambda: resources.list_workspaces(client, include_default=True, include_archived=True),
-        lambda: resources.list_workspaces(client, include_default=False, include_archived=True),
-    ]
-    org, accounts, issuers, rules, all_workspaces, non_default = client.map(_call, first)
+    reads = _Reads(client)
+    try:
+        lists, member_rows = reads.results()
+    finally:
+        reads.cancel_pending()
+    org, accounts, issuers, rules, all_workspaces, non_default = lists
     workspaces = _workspaces(all_workspaces, non_default)
-    active_accounts = [a for a in accounts if a.archived_at is None]
     active_workspace_ids = [w.id for w in workspaces if not w.archived]
-
-    memberships = _read_memberships(client, active_accounts, active_workspace_ids)
+    memberships = _memberships(member_rows, active_workspace_ids)
     names = _Names(accounts, issuers)
     live_accounts = [_service_account(a, memberships.get(a.id, {})) for a in accounts]
     live_issuers = [_issuer(i) for i in issuers]
@@ -78,8 +78,92 @@ def read_live(client: AdminClient) -> LiveState:
     )
 
 
-def _call(thunk: Callable[[], Any]) -> Any:
-    return thunk()
+class _Reads:
+    """The reads of one `read_live`, started at once; memberships join when they can."""
+
+    def __init__(self, client: AdminClient) -> None:
+        self.client = client
+        # (active accounts on the first page, whether more pages follow)
+        self.first_accounts: Future[tuple[int, bool]] = Future()
+        self.organization = client.submit(lambda: resources.get_organization(client))
+        self.accounts = client.submit(
+            lambda: resources.list_service_accounts(
+                client, include_archived=True, on_first_page=self._first_account_page
+            )
+        )
+        self.issuers = client.submit(lambda: resources.list_issuers(client, include_archived=True))
+        self.rules = client.submit(lambda: resources.list_rules(client, include_archived=True))
+        self.all_workspaces = client.submit(
+            lambda: resources.list_workspaces(client, include_default=True, include_archived=True)
+        )
+        self.non_default = client.submit(
+            lambda: resources.list_workspaces(client, include_default=False, include_archived=True)
+        )
+        self.member_pages: list[Future[Members]] = []
+
+    def _first_account_page(self, items: list[Any], more: bool) -> None:
+        active = sum(
+            1 for item in items if isinstance(item, dict) and item.get("archived_at") is None
+        )
+        self.first_accounts.set_result((active, more))
+
+    def _lists(self) -> list[Future[Any]]:
+        return [
+            self.organization,
+            self.accounts,
+            self.issuers,
+            self.rules,
+            self.all_workspaces,
+            self.non_default,
+        ]
+
+    def results(self) -> tuple[list[Any], Members]:
+        """The six lists' results, then every membership row; errors in that order."""
+        try:
+            self._start_memberships()
+        except BaseException:
+            _in_order(self._lists())  # raises the first failed list, as reading in order would
+            raise
+        lists = _in_order(self._lists())
+        return lists, [row for page in _in_order(self.member_pages) for row in page]
+
+    def cancel_pending(self) -> None:
+        for future in [*self._lists(), *self.member_pages]:
+            future.cancel()
+
+    def _start_memberships(self) -> None:
+        """Choose the side with fewer lists (workspaces on a tie) and submit its reads."""
+        pending: list[Future[Any]] = [self.first_accounts, self.accounts]
+        wait(pending, return_when=FIRST_COMPLETED)
+        if not self.first_accounts.done():
+            return  # the account list failed before its first page; results() raises it
+        workspace_ids = [w.id for w in self.all_workspaces.result() if w.archived_at is None]
+        active_on_first_page, more_pages = self.first_accounts.result()
+        accounts: list[wire.ServiceAccount] = []
+        if not more_pages or len(workspace_ids) > active_on_first_page:
+            # Not settled by the first page: count the whole list, as the choice needs.
+            accounts = [a for a in self.accounts.result() if a.archived_at is None]
+            by_workspace = len(workspace_ids) <= len(accounts)
+        else:
+            by_workspace = True  # the whole list can only have more active accounts
+        if by_workspace:
+            self.member_pages = [self._submit_workspace_side(w) for w in workspace_ids]
+        else:
+            self.member_pages = [self._submit_account_side(a.id) for a in accounts]
+
+    def _submit_workspace_side(self, workspace_id: str) -> Future[Members]:
+        client = self.client
+        return client.submit(lambda: resources.list_workspace_members(client, workspace_id))
+
+    def _submit_account_side(self, service_account_id: str) -> Future[Members]:
+        client = self.client
+        return client.submit(
+            lambda: resources.list_service_account_workspaces(client, service_account_id)
+        )
+
+
+def _in_order(futures: list[Future[Any]]) -> list[Any]:
+    return [future.result() for future in futures]
 
 
 def _workspaces(
@@ -97,11 +181,7 @@ def _workspaces(
     ]
 
 
-def _read_memberships(
-    client: AdminClient,
-    accounts: list[wire.ServiceAccount],
-    workspace_ids: list[str],
-) -> dict[str, dict[str, WorkspaceRole]]:
+def _memberships(rows: Members, workspace_ids: list[str]) -> dict[str, dict[str, WorkspaceRole]]:
     """service account ID -> {workspace ID -> role}, explicit rows in active workspaces only.
 
     Workspace-side lists leave out the implicit default row and archived accounts;
@@ -109,17 +189,6 @@ def _read_memberships(
     workspaces, whose rows fedctl can neither read workspace-side nor change, so they are
     dropped too. Both readings give the same result.
     """
-    rows: list[wire.ServiceAccountWorkspaceMember] = []
-    if len(workspace_ids) <= len(accounts):
-        for page in client.map(
-            lambda w: resources.list_workspace_members(client, w), workspace_ids
-        ):
-            rows.extend(page)
-    else:
-        for page in client.map(
-            lambda a: resources.list_service_account_workspaces(client, a.id), accounts
-        ):
-            rows.extend(page)
     active = set(workspace_ids)
     result: dict[str, dict[str, WorkspaceRole]] = {}
     for row in rows:

@@ -12,6 +12,7 @@ planner compares; `preset` itself never reaches the API.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -366,11 +367,13 @@ PRESETS: dict[str, Preset] = {
 PRESET_NAMES: tuple[str, ...] = tuple(PRESETS)
 
 
+@functools.lru_cache(maxsize=1024)
 def detect_preset(issuer_url: str) -> Preset | None:
     """The provider whose distinctive issuer URL this is, for issuers without `preset`.
 
     Only URLs that belong to one provider count: a generic https URL could be a GitLab
-    instance, a cluster or a SPIRE server, so those need an explicit preset.
+    instance, a cluster or a SPIRE server, so those need an explicit preset. Cached: lint
+    asks once per rule and check, with a dozen patterns each time.
     """
     for name, pattern in _DETECTION:
         if re.fullmatch(pattern, issuer_url):

@@ -148,3 +148,41 @@ def test_read_live_normalises_every_kind(
     # Enablements come with each rule (workspace_ids); no per-rule list is read.
     assert [p for p in paths if "/federation_rules/" in p] == []
     assert all(m == "GET" for m, _ in emulator.requests())
+
+
+def test_a_multi_page_account_list_reads_memberships_workspace_side(
+    client: AdminClient, emulator: RunningEmulator
+) -> None:
+    # 120 accounts: the first page (100) already outnumbers the 3 workspaces, so the
+    # workspace side is chosen without waiting for the account list to end.
+    ws = ids(client)
+    accounts = client.map(
+        lambda i: writes.create_service_account(client, name=f"sa-{i:03}"), range(120)
+    )
+    client.map(
+        lambda account: workspace_writes.add_membership(
+            client,
+            service_account_id=account.id,
+            workspace_id=ws["staging"],
+            workspace_role="workspace_user",
+        ),
+        accounts[::3],
+    )
+    emulator.reset_request_log()
+    with open_client(
+        base_url=emulator.base_url, auth_token=emulator.admin_token, read_only=True
+    ) as reader:
+        live = read_live(reader)
+
+    members = {name for name, a in live.service_accounts.items() if a.spec.memberships}
+    assert members == {f"sa-{i:03}" for i in range(0, 120, 3)}
+    assert all(
+        a.spec.memberships == {ws["staging"]: "workspace_user"}
+        for a in live.service_accounts.values()
+        if a.spec.memberships
+    )
+    paths = [p for m, p in emulator.requests() if m == "GET"]
+    assert [p for p in paths if p.endswith("/workspaces") and "service_accounts/" in p] == []
+    assert sorted(p for p in paths if p.startswith("/v1/organizations/workspaces/")) == sorted(
+        f"/v1/organizations/workspaces/{w}/service_accounts" for w in ws.values()
+    )

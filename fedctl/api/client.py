@@ -23,6 +23,7 @@ import email.utils
 import ipaddress
 import random
 import re
+import ssl
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -189,6 +190,7 @@ class AdminClient:
         retry: RetryPolicy | None = None,
         sleeper: Sleeper | None = None,
         timeout: httpx.Timeout | None = None,
+        tls: ssl.SSLContext | None = None,
     ) -> None:
         self.base_url = check_base_url(base_url)
         self.parallelism = parallelism
@@ -207,6 +209,8 @@ class AdminClient:
                 max_connections=parallelism + 2, max_keepalive_connections=parallelism
             ),
             follow_redirects=False,
+            # None: httpx's default (certifi's CA bundle, SSL_CERT_FILE/SSL_CERT_DIR honoured).
+            verify=True if tls is None else tls,
         )
         self._pool: ThreadPoolExecutor | None = None
         self._pool_lock = threading.Lock()
@@ -234,6 +238,10 @@ class AdminClient:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
         self._http.close()
+
+    def submit(self, fn: Callable[[], Result]) -> Future[Result]:
+        """Run `fn` on the client's worker pool (the same `parallelism` bound as `map`)."""
+        return self._executor().submit(fn)
 
     def map(self, fn: Callable[[Item], Result], items: Iterable[Item]) -> list[Result]:
         """Run `fn` over `items` at most `parallelism` at a time; results in input order."""

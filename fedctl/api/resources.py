@@ -8,6 +8,7 @@ both sit on `AdminClient.request`. Paths and envelopes follow admin-api.md §2 a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, TypeVar
 from urllib.parse import quote
 
@@ -24,6 +25,8 @@ PAGE_SIZE = 100  # the largest page the WIF lists allow (§4.1)
 STALE_CURSOR_RESTARTS = 3
 
 Model = TypeVar("Model", bound=wire.WireModel)
+# Told the first page's raw items and whether more pages follow, once per list.
+FirstPageHook = Callable[[list[Any], bool], None]
 
 
 def segment(resource_id: str) -> str:
@@ -34,20 +37,41 @@ def segment(resource_id: str) -> str:
 
 
 def paginate(
-    client: AdminClient, path: str, params: dict[str, QueryValue] | None = None
+    client: AdminClient,
+    path: str,
+    params: dict[str, QueryValue] | None = None,
+    *,
+    on_first_page: FirstPageHook | None = None,
 ) -> list[Any]:
     """Every item of an opaque-cursor list: same query, `page=<next_page>` until null.
 
     A cursor goes stale (400) when its item leaves the listing between two pages, e.g.
     a membership removed or an account archived meanwhile; the contract's recovery is
     to start again from the first page (admin-api.md §2.3.1, §4.1), a few times at most.
+    `on_first_page` hears about the first page as soon as it arrives (only once, even
+    when a stale cursor restarts the list), so a caller can start dependent reads early.
     """
+    hook = _once(on_first_page)
     for _ in range(STALE_CURSOR_RESTARTS):
         try:
-            return _read_all_pages(client, path, params)
+            return _read_all_pages(client, path, params, on_first_page=hook)
         except _StaleCursor:
             continue
-    return _read_all_pages(client, path, params, restart=False)
+    return _read_all_pages(client, path, params, restart=False, on_first_page=hook)
+
+
+def _once(hook: FirstPageHook | None) -> FirstPageHook | None:
+    if hook is None:
+        return None
+    called = False
+
+    def call_once(items: list[Any], more: bool) -> None:
+        nonlocal called
+        if not called:
+            called = True
+            hook(items, more)
+
+    return call_once
 
 
 class _StaleCursor(Exception):
@@ -60,6 +84,7 @@ def _read_all_pages(
     params: dict[str, QueryValue] | None,
     *,
     restart: bool = True,
+    on_first_page: FirstPageHook | None = None,
 ) -> list[Any]:
     query: dict[str, QueryValue] = {**(params or {}), "limit": PAGE_SIZE}
     items: list[Any] = []
@@ -74,7 +99,10 @@ def _read_all_pages(
         data = _page_data(page, path)
         items.extend(data)
         cursor = page.get("next_page")
-        if not cursor or not data:
+        more = bool(cursor and data)
+        if on_first_page is not None and "page" not in query:
+            on_first_page(data, more)
+        if not more:
             return items
         if cursor in seen_cursors:
             raise ApiError(message=f"the server repeated page cursor for {path}; stopping")
@@ -144,9 +172,17 @@ def list_workspaces(
 
 
 def list_service_accounts(
-    client: AdminClient, *, include_archived: bool = False
+    client: AdminClient,
+    *,
+    include_archived: bool = False,
+    on_first_page: FirstPageHook | None = None,
 ) -> list[wire.ServiceAccount]:
-    items = paginate(client, SERVICE_ACCOUNTS, {"include_archived": include_archived})
+    items = paginate(
+        client,
+        SERVICE_ACCOUNTS,
+        {"include_archived": include_archived},
+        on_first_page=on_first_page,
+    )
     return _parse_all(wire.ServiceAccount, items, "service account", SERVICE_ACCOUNTS)
 
 

@@ -119,7 +119,6 @@ def command(
     """Compare the configuration at PATH with the live organization and show the changes."""
     from fedctl.errors import UsageError
     from fedctl.plan.pipeline import plan_from_config
-    from fedctl.snapshot import read_snapshot
 
     if template_path and output_format != "markdown":
         raise UsageError("--template applies to --format markdown only")
@@ -134,6 +133,8 @@ def command(
         allow_self_lockout=allow_self_lockout,
     )
     if snapshot_path is not None:
+        from fedctl.snapshot import read_snapshot
+
         _refuse_api_options_with_snapshot(api)
         # Nothing on this path opens a connection or reads a credential.
         plan, _live, _config = run(snapshot=read_snapshot(Path(snapshot_path)))

@@ -15,10 +15,7 @@ import types
 from collections.abc import Sequence
 from pathlib import Path
 
-import jinja2
-import jinja2.sandbox
 import yaml
-from jinja2.exceptions import SecurityError
 
 from fedctl.config.loader import unmarked_yaml_diagnostic
 from fedctl.errors import Diagnostic, Location, UsageError
@@ -71,6 +68,11 @@ def render_template(
     source: str, file: str, variables: dict[str, object]
 ) -> tuple[str | None, list[Diagnostic]]:
     """Render one template; an error is located in the template source (not its output)."""
+    # Imported here: configurations without templates never pay for Jinja2 (~20 ms).
+    import jinja2
+    import jinja2.sandbox
+    from jinja2.exceptions import SecurityError
+
     environment = jinja2.sandbox.SandboxedEnvironment(
         undefined=jinja2.StrictUndefined,
         loader=jinja2.FunctionLoader(lambda name: (source, file, lambda: True)),

@@ -36,6 +36,8 @@ CREATE TABLE IF NOT EXISTS resources(
     id TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL, created_at TEXT NOT NULL,
     doc TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS resources_by_name ON resources(kind, name);
+-- Lists page newest first; without this every page sorted the whole kind again.
+CREATE INDEX IF NOT EXISTS resources_by_age ON resources(kind, created_at, id);
 CREATE TABLE IF NOT EXISTS memberships(
     service_account_id TEXT NOT NULL, workspace_id TEXT NOT NULL,
     workspace_role TEXT NOT NULL, created_by_actor_id TEXT, seq INTEGER NOT NULL,

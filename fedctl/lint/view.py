@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from fedctl.errors import Location
 from fedctl.presets import PRESETS, Preset, detect_preset
@@ -87,10 +88,34 @@ class LintConfig:
     service_accounts: tuple[ServiceAccountView, ...] = ()
 
     def issuer(self, name: str) -> IssuerView | None:
-        return next((issuer for issuer in self.issuers if issuer.name == name), None)
+        return self._issuers_by_name.get(name)
 
     def service_account(self, name: str) -> ServiceAccountView | None:
-        return next((sa for sa in self.service_accounts if sa.name == name), None)
+        return self._service_accounts_by_name.get(name)
 
     def rules_of(self, service_account_name: str) -> list[RuleView]:
-        return [rule for rule in self.rules if rule.service_account_name == service_account_name]
+        return list(self._rules_by_service_account.get(service_account_name, ()))
+
+    # Indexes built on first use: checks look resources up once per rule, and a linear
+    # scan per lookup made lint quadratic (~0.8 s of a 5,000-resource plan). The first
+    # resource of a name wins, as the scans did.
+    @cached_property
+    def _issuers_by_name(self) -> dict[str, IssuerView]:
+        index: dict[str, IssuerView] = {}
+        for issuer in self.issuers:
+            index.setdefault(issuer.name, issuer)
+        return index
+
+    @cached_property
+    def _service_accounts_by_name(self) -> dict[str, ServiceAccountView]:
+        index: dict[str, ServiceAccountView] = {}
+        for account in self.service_accounts:
+            index.setdefault(account.name, account)
+        return index
+
+    @cached_property
+    def _rules_by_service_account(self) -> dict[str, list[RuleView]]:
+        index: dict[str, list[RuleView]] = {}
+        for rule in self.rules:
+            index.setdefault(rule.service_account_name, []).append(rule)
+        return index

@@ -17,8 +17,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from deepdiff import DeepDiff
-
 from fedctl.plan.actions import Action, Operation
 from fedctl.plan.match import KindMatching, archived_note, describe_archived, match_kind
 from fedctl.plan.normalise import (
@@ -124,6 +122,9 @@ def changed_paths(before: dict[str, Any], after: dict[str, Any]) -> tuple[str, .
     if same_value(before, after):
         # Most resources of a plan are unchanged; DeepDiff costs ~1 ms each even then.
         return ()
+    # Imported here: a plan without changes (the common CI case) never pays its ~30 ms.
+    from deepdiff import DeepDiff
+
     tree = DeepDiff(before, after, view="tree")
     paths: set[str] = set()
     for levels in tree.values():

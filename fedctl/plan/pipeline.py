@@ -13,21 +13,27 @@ from __future__ import annotations
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from fedctl.api.client import AdminClient
-from fedctl.config.load import load_config
-from fedctl.config.loaded import Config
-from fedctl.desired import build_desired
 from fedctl.errors import UsageError
 from fedctl.live import read_live
-from fedctl.plan.checks import SelfIdentity
-from fedctl.plan.plan import Plan, compute_plan
-from fedctl.snapshot import Snapshot
-from fedctl.state import LiveState
+
+# The configuration and planning modules (pydantic models, YAML, the planner: ~0.2 s of
+# imports) are imported inside the functions, after the live read has been started, so
+# that their import overlaps the first round trips instead of preceding them.
+if TYPE_CHECKING:
+    from fedctl.api.client import AdminClient
+    from fedctl.config.loaded import Config
+    from fedctl.plan.checks import SelfIdentity
+    from fedctl.plan.plan import Plan
+    from fedctl.snapshot import Snapshot
+    from fedctl.state import LiveState
 
 
 def self_identity_of(client: AdminClient) -> SelfIdentity | None:
     """The rule/service account fedctl is authenticated through, when it is federated."""
+    from fedctl.plan.checks import SelfIdentity
+
     credential = client.credential
     if credential is None or credential.rule_id is None:
         return None
@@ -54,6 +60,8 @@ def plan_from_config(
     no network, no credential. The plan then names the snapshot.
     """
     if snapshot is not None:
+        from fedctl.config.load import load_config
+
         config = load_config(path, variables=variables, var_files=var_files)
         live, identity = snapshot.state, None
     elif client is not None:
@@ -61,6 +69,9 @@ def plan_from_config(
         identity = self_identity_of(client)
     else:
         raise UsageError("plan_from_config needs a client or a snapshot")
+    from fedctl.desired import build_desired
+    from fedctl.plan.plan import compute_plan
+
     desired = build_desired(config, live.workspaces)
     if prune is not None:
         desired = desired.model_copy(update={"prune": prune})
@@ -91,7 +102,12 @@ def _load_while_reading(
     reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fedctl-live")
     live_future = reader.submit(read_live, client)
     try:
+        from fedctl.config.load import load_config
+
         config = load_config(path, variables=variables, var_files=var_files)
+        # What planning needs, imported while the read is still going.
+        import fedctl.desired
+        import fedctl.plan.plan  # noqa: F401
     except BaseException:
         live_future.cancel()
         reader.shutdown(wait=False)

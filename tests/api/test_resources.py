@@ -268,6 +268,42 @@ def test_a_list_whose_cursor_went_stale_is_read_again_from_the_first_page(
     assert len(lists) == 3  # page 1, the stale page 2 (400), then the 100 left in one page
 
 
+def test_the_first_page_hook_hears_page_one_once_even_when_the_list_restarts(
+    client: AdminClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client.map(lambda i: writes.create_service_account(client, name=f"sa-{i}"), range(101))
+    send = client.request
+    archived: list[str] = []
+
+    def request(method: str, path: str, **kwargs: Any) -> Any:
+        answer = send(method, path, **kwargs)
+        if method == "GET" and path == resources.SERVICE_ACCOUNTS and not archived:
+            last = answer["data"][-1]  # page 2's cursor goes stale: the list restarts
+            archived.append(last["name"])
+            writes.archive_service_account(client, last["id"], name=last["name"])
+        return answer
+
+    monkeypatch.setattr(client, "request", request)
+    heard: list[tuple[int, bool]] = []
+    accounts = resources.list_service_accounts(
+        client, on_first_page=lambda items, more: heard.append((len(items), more))
+    )
+
+    assert len(accounts) == 100
+    assert heard == [(100, True)]
+
+
+def test_the_first_page_hook_hears_a_single_page_list_is_complete(client: AdminClient) -> None:
+    writes.create_service_account(client, name="only")
+    heard: list[tuple[list[str], bool]] = []
+    resources.list_service_accounts(
+        client,
+        on_first_page=lambda items, more: heard.append(([i["name"] for i in items], more)),
+    )
+
+    assert heard == [(["only"], False)]
+
+
 def test_retries_stop_within_the_budget(emulator: RunningEmulator) -> None:
     emulator.set_faults(FaultConfig(rate=1.0, kinds=("503",), seed=1))
     with open_client(base_url=emulator.base_url, auth_token=emulator.admin_token) as client:
