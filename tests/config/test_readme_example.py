@@ -9,7 +9,7 @@ README = Path(__file__).parents[2] / "README.md"
 
 
 def test_readme_config_example_validates(tmp_path: Path) -> None:
-    section = README.read_text().split("<!-- section: config -->", 1)[1]
+    section = README.read_text().split("\n## Configuration language\n", 1)[1]
     example = re.search(r"```yaml\n(.*?)```", section, re.DOTALL)
     assert example is not None
     (tmp_path / "fedctl.yaml").write_text(example.group(1))
