@@ -207,9 +207,14 @@ def check_plan_against_snapshot(
                 f"{plan.snapshot.label}; pass the snapshot the plan was made from"
             )
         )
+    check_live_matches_snapshot(snapshot, live, touched_addresses(plan))
+
+
+def touched_addresses(plan: PlanLike) -> set[str]:
+    """Every `kind/name` the plan records a live version of or changes."""
     touched = set(plan.live_versions)
     touched |= {f"{change.kind.value}/{change.name}" for change in plan.changes}
-    check_live_matches_snapshot(snapshot, live, touched)
+    return touched
 
 
 class _ChangeLike(Protocol):

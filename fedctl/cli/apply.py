@@ -87,8 +87,8 @@ class _Shape:
     "snapshot_path",
     default=None,
     type=click.Path(dir_okay=False),
-    help="With a PLANFILE made by `plan --snapshot`: that snapshot; apply refuses when "
-    "live state moved away from it in the resources the plan touches.",
+    help="The snapshot the change was reviewed against (`plan --snapshot`); apply refuses "
+    "when live state moved away from it in the resources the plan touches.",
 )
 def command(
     path: str,
@@ -111,10 +111,6 @@ def command(
     shape = _Shape(prune, targets, recreate_archived, allow_self_lockout)
     saved = _is_saved_plan(Path(path))
     _check_usage(saved=saved, shape=shape, config_path=config_path)
-    if snapshot_path is not None and not saved:
-        from fedctl.errors import UsageError
-
-        raise UsageError("--snapshot goes with a saved PLANFILE made by `fedctl plan --snapshot`")
     with api.open(read_only=False) as client:
         run = _ApplyRun(
             client=client,
@@ -132,7 +128,9 @@ def command(
                 snapshot_path=Path(snapshot_path) if snapshot_path else None,
             )
         else:
-            run.apply_config(path, shape)
+            run.apply_config(
+                path, shape, snapshot_path=Path(snapshot_path) if snapshot_path else None
+            )
 
 
 def _is_saved_plan(path: Path) -> bool:
@@ -175,8 +173,19 @@ class _ApplyRun:
     auto_approve: bool
     allow_large_changes: bool
 
-    def apply_config(self, path: str, shape: _Shape) -> None:
+    def apply_config(self, path: str, shape: _Shape, *, snapshot_path: Path | None) -> None:
         plan, live, config = self._plan(path, shape)
+        if snapshot_path is not None:
+            # Issue 9: the pull request was reviewed against this snapshot; what is applied
+            # must start from the same live resources, or nobody reviewed it.
+            from fedctl.snapshot import (
+                check_live_matches_snapshot,
+                read_snapshot,
+                touched_addresses,
+            )
+
+            snapshot = read_snapshot(snapshot_path)
+            check_live_matches_snapshot(snapshot, live, touched_addresses(plan))
         self._apply(
             plan,
             live,

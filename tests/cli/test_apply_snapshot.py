@@ -89,3 +89,37 @@ def test_apply_runs_when_live_still_equals_the_snapshot(emulator, tmp_path):
 
     assert result.exit_code == 0, result.output
     assert live_subject(emulator, ids["rule"]) == "pipeline:payments:*"
+
+
+def apply_config(emulator, config, snapshot):
+    return invoke(
+        emulator,
+        "apply",
+        str(config),
+        "--snapshot",
+        str(snapshot),
+        "--auto-approve",
+        "--base-url",
+        emulator.base_url,
+    )
+
+
+def test_config_apply_refuses_when_live_moved_away_from_the_reviewed_snapshot(emulator, tmp_path):
+    # The workflow's main-branch job: the PR was planned against this snapshot.
+    ids, config, snapshot, _plan_file = reviewed_plan(emulator, tmp_path)
+    emulator.store.update_rule(Actor.console(), ids["rule"], {"token_lifetime_seconds": 3600})
+
+    result = apply_config(emulator, config, snapshot)
+
+    assert result.exit_code == 1, result.output
+    assert "error: rule/payments-main: live state moved away from snapshot " in result.output
+    assert live_subject(emulator, ids["rule"]) == MAIN
+
+
+def test_config_apply_runs_when_live_still_equals_the_reviewed_snapshot(emulator, tmp_path):
+    ids, config, snapshot, _plan_file = reviewed_plan(emulator, tmp_path)
+
+    result = apply_config(emulator, config, snapshot)
+
+    assert result.exit_code == 0, result.output
+    assert live_subject(emulator, ids["rule"]) == "pipeline:payments:*"
