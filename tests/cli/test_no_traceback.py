@@ -10,6 +10,7 @@ The outcome must be a documented exit code, no exception other than SystemExit, 
 from __future__ import annotations
 
 import json
+import os
 import socket
 import tempfile
 from collections.abc import Callable, Iterator
@@ -47,7 +48,8 @@ DOCUMENTED_EXIT_CODES: dict[str, set[int]] = {
 # Short enough that a closed port fails fast; the flag is the documented bound.
 TIMEOUT = ["--timeout", "1"]
 SETTINGS = settings(
-    max_examples=25,
+    # FEDCTL_FUZZ_EXAMPLES=500 hunts harder locally; the suite keeps the run short.
+    max_examples=int(os.environ.get("FEDCTL_FUZZ_EXAMPLES", "25")),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
