@@ -13,10 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fedctl.errors import PlanError
-from fedctl.plan.actions import Action
+from fedctl.plan.actions import Action, Operation
 from fedctl.plan.diff import DiffContext, PendingChange
+from fedctl.plan.normalise import match_payload
 from fedctl.plan.problems import Problem
-from fedctl.presets import API_TENANT_PINNED_ISSUER_URLS, detect_preset
+from fedctl.presets import API_TENANT_PINNED_ISSUER_URLS, Preset, detect_preset
 from fedctl.state import DesiredState, Kind, LiveRule, LiveState, OrganizationRole
 
 ORG_ADMIN_SCOPE = "org:admin"
@@ -67,6 +68,7 @@ def run_checks(ctx: DiffContext) -> None:
     _check_org_admin_targets(ctx)
     _check_workspaces(ctx)
     _check_tenant_pinning(ctx)
+    _check_stored_match_resent(ctx)
 
 
 def _staying_live_rules(ctx: DiffContext) -> list[LiveRule]:
@@ -249,6 +251,45 @@ def _check_tenant_pinning(ctx: DiffContext) -> None:
                 "or a tenant subject_prefix",
             )
         )
+
+
+def _check_stored_match_resent(ctx: DiffContext) -> None:
+    """The API re-checks the tenant pin on every update (admin-api.md §2.6.4), so an update
+    that resends a rule's stored, unpinned match (renaming it out of the way of its
+    replacement) would be refused: a legacy rule made before the check cannot be renamed.
+    """
+    live_by_id = {rule.meta.id: rule for rule in ctx.live.rules.values()}
+    for draft in ctx.drafts:
+        current = live_by_id.get(draft.live_id or "")
+        if draft.operation is not Operation.UPDATE_RULE or current is None:
+            continue
+        if draft.payload.get("match") != match_payload(current.spec.match):
+            continue  # a new match: the desired-rule check above judges it
+        provider = _pinned_provider(_issuer_url(ctx, current.spec.issuer_name))
+        match = current.spec.match
+        if (
+            provider is None
+            or current.spec.console_managed
+            or provider.pins_tenant(
+                subject_prefix=match.subject_prefix,
+                claims=match.claims or {},
+                condition=match.condition,
+            )
+        ):
+            continue
+        ctx.problems.append(
+            Problem(
+                (f"rule/{current.spec.name}",),
+                f"the live rule pins no tenant on the shared {provider.title} issuer, and the "
+                "API re-checks that on every update, so fedctl cannot rename it out of the way "
+                "of its replacement; declare the replacement under a new name and archive "
+                "the old rule (prune, or the Console)",
+            )
+        )
+
+
+def _pinned_provider(url: str | None) -> Preset | None:
+    return detect_preset(url) if url in API_TENANT_PINNED_ISSUER_URLS else None
 
 
 def _issuer_url(ctx: DiffContext, issuer_name: str) -> str | None:

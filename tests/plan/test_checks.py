@@ -439,3 +439,53 @@ def test_moving_an_issuer_onto_a_shared_url_rechecks_its_rules() -> None:
     with pytest.raises(PlanError) as caught:
         compute_plan(after, live_from(before))
     assert caught.value.render() == UNPINNED_MESSAGE
+
+
+def test_legacy_unpinned_rule_cannot_be_renamed_out_of_the_way() -> None:
+    # Live: a rule made before the API's tenant check; desired: the same name on GitLab.
+    before = baseline().model_copy(update={"rules": {"deploy": rule("deploy", match=UNPINNED)}})
+    after = baseline().model_copy(
+        update={
+            "issuers": {
+                "github": issuer("github"),
+                "gitlab": issuer("gitlab", url="https://gitlab.com"),
+            },
+            "rules": {
+                "deploy": rule(
+                    "deploy",
+                    issuer_name="gitlab",
+                    match=RuleMatchSpec(subject_prefix="project_path:acme/app:ref_type:branch:"),
+                )
+            },
+        }
+    )
+    with pytest.raises(PlanError) as caught:
+        compute_plan(after, live_from(before))
+    assert caught.value.render() == (
+        "rule/deploy: the live rule pins no tenant on the shared GitHub Actions issuer, and "
+        "the API re-checks that on every update, so fedctl cannot rename it out of the way "
+        "of its replacement; declare the replacement under a new name and archive the old "
+        "rule (prune, or the Console)"
+    )
+
+
+def test_pinned_rule_is_renamed_out_of_the_way_as_usual() -> None:
+    after = baseline().model_copy(
+        update={
+            "issuers": {
+                "github": issuer("github"),
+                "gitlab": issuer("gitlab", url="https://gitlab.com"),
+            },
+            "rules": {
+                "deploy": rule(
+                    "deploy",
+                    issuer_name="gitlab",
+                    match=RuleMatchSpec(subject_prefix="project_path:acme/app:ref_type:branch:"),
+                )
+            },
+        }
+    )
+    plan = compute_plan(after, live_from(baseline()))
+    assert [(c.name, c.action) for c in plan.changes if c.kind is Kind.RULE] == [
+        ("deploy", Action.REPLACE)
+    ]
