@@ -69,40 +69,19 @@ class ServiceAccountStore(StoreCore):
     def get_service_account(
         self, service_account_id: str, *, stale: bool = False
     ) -> dict[str, Any]:
-        with self._read():
-            doc = self._resource("service_account", service_account_id)
-            if doc is not None and stale:
-                lagging, previous = self._stale_version(service_account_id)
-                doc = previous if lagging else doc
-        if doc is None:
-            raise not_found("Service account")
-        return doc
+        return self._get("service_account", service_account_id, "Service account", stale=stale)
 
     def list_service_accounts(
         self, *, limit: int, page: str | None, include_archived: bool, stale: bool = False
     ) -> dict[str, Any]:
-        list_key = f"service_accounts:{include_archived}"
-        if not stale:
-            with self._read():
-                data, next_page = self._fresh_page(
-                    "service_account",
-                    list_key,
-                    limit=limit,
-                    page=page,
-                    include_archived=include_archived,
-                )
-            return {"data": data, "next_page": next_page}
-        with self._read():
-            docs = self._maybe_stale(self._resources("service_account"), stale=stale)
-        docs = [doc for doc in docs if include_archived or doc["archived_at"] is None]
-        data, next_page = self._page(
-            list_key,
-            docs,
-            lambda doc: str(doc["id"]),
+        return self._list(
+            "service_account",
+            f"service_accounts:{include_archived}",
             limit=limit,
             page=page,
+            include_archived=include_archived,
+            stale=stale,
         )
-        return {"data": data, "next_page": next_page}
 
     def update_service_account(
         self, actor: Actor, service_account_id: str, body: Any
@@ -152,10 +131,7 @@ class ServiceAccountStore(StoreCore):
             return doc
 
     def _require_service_account(self, service_account_id: str) -> dict[str, Any]:
-        doc = self._resource("service_account", service_account_id)
-        if doc is None:
-            raise not_found("Service account")
-        return doc
+        return self._require("service_account", service_account_id, "Service account")
 
     def _body_service_account(self, service_account_id: str, field: str) -> dict[str, Any]:
         """A body reference: unknown -> 400, archived -> 400 (§8.1 items 5, 6)."""

@@ -97,6 +97,10 @@ def format_time(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+def _as_stored(doc: dict[str, Any]) -> dict[str, Any]:
+    return doc
+
+
 class StoreCore:
     """Connection, transactions, clock, cursors and workspaces; see module docstring."""
 
@@ -359,6 +363,73 @@ class StoreCore:
                 "UPDATE resources SET name = ?, doc = ? WHERE id = ?",
                 (doc["name"], json.dumps(doc), doc["id"]),
             )
+
+    def _require(self, kind: ResourceKind, resource_id: str, label: str) -> dict[str, Any]:
+        """A path reference: unknown -> 404 naming `label`; call under a lock."""
+        doc = self._resource(kind, resource_id)
+        if doc is None:
+            raise not_found(label)
+        return doc
+
+    def _get(
+        self,
+        kind: ResourceKind,
+        resource_id: str,
+        label: str,
+        *,
+        stale: bool,
+        render: Callable[[dict[str, Any]], dict[str, Any]] = _as_stored,
+    ) -> dict[str, Any]:
+        """One resource as `render` shows it, or its previous version on a stale read."""
+        with self._read():
+            doc = self._resource(kind, resource_id)
+            rendered = None if doc is None else render(doc)
+            if rendered is not None and stale:
+                lagging, previous = self._stale_version(resource_id)
+                rendered = previous if lagging else rendered
+        if rendered is None:
+            raise not_found(label)
+        return rendered
+
+    def _list(
+        self,
+        kind: ResourceKind,
+        list_key: str,
+        *,
+        limit: int,
+        page: str | None,
+        include_archived: bool,
+        stale: bool,
+        issuer_id: str | None = None,
+        render: Callable[[dict[str, Any]], dict[str, Any]] = _as_stored,
+    ) -> dict[str, Any]:
+        """One page of a resource list, each document as `render` shows it."""
+        if not stale:
+            # Only the page is rendered (a rule costs three lookups), not the whole list.
+            with self._read():
+                raw, next_page = self._fresh_page(
+                    kind,
+                    list_key,
+                    limit=limit,
+                    page=page,
+                    include_archived=include_archived,
+                    issuer_id=issuer_id,
+                )
+                data = [render(doc) for doc in raw]
+            return {"data": data, "next_page": next_page}
+        with self._read():
+            docs = [render(doc) for doc in self._resources(kind)]
+            docs = self._maybe_stale(docs, stale=stale)
+        docs = [
+            doc
+            for doc in docs
+            if (include_archived or doc["archived_at"] is None)
+            and (issuer_id is None or doc["issuer_id"] == issuer_id)
+        ]
+        data, next_page = self._page(
+            list_key, docs, lambda doc: str(doc["id"]), limit=limit, page=page
+        )
+        return {"data": data, "next_page": next_page}
 
     # ---- stale reads ---------------------------------------------------------------------
 

@@ -21,7 +21,6 @@ from fedctl.emulator.validation import (
     forbidden,
     int_field,
     is_api_manageable,
-    not_found,
     object_body,
     string_field,
 )
@@ -86,36 +85,19 @@ class IssuerStore(StoreCore):
             return doc
 
     def get_issuer(self, issuer_id: str, *, stale: bool = False) -> dict[str, Any]:
-        with self._read():
-            doc = self._resource("federation_issuer", issuer_id)
-            if doc is not None and stale:
-                lagging, previous = self._stale_version(issuer_id)
-                doc = previous if lagging else doc
-        if doc is None:
-            raise not_found("Federation issuer")
-        return doc
+        return self._get("federation_issuer", issuer_id, "Federation issuer", stale=stale)
 
     def list_issuers(
         self, *, limit: int, page: str | None, include_archived: bool, stale: bool = False
     ) -> dict[str, Any]:
-        list_key = f"issuers:{include_archived}"
-        if not stale:
-            with self._read():
-                data, next_page = self._fresh_page(
-                    "federation_issuer",
-                    list_key,
-                    limit=limit,
-                    page=page,
-                    include_archived=include_archived,
-                )
-            return {"data": data, "next_page": next_page}
-        with self._read():
-            docs = self._maybe_stale(self._resources("federation_issuer"), stale=stale)
-        docs = [doc for doc in docs if include_archived or doc["archived_at"] is None]
-        data, next_page = self._page(
-            list_key, docs, lambda doc: str(doc["id"]), limit=limit, page=page
+        return self._list(
+            "federation_issuer",
+            f"issuers:{include_archived}",
+            limit=limit,
+            page=page,
+            include_archived=include_archived,
+            stale=stale,
         )
-        return {"data": data, "next_page": next_page}
 
     def update_issuer(self, actor: Actor, issuer_id: str, body: Any) -> dict[str, Any]:
         body = object_body(body, ISSUER_UPDATE_FIELDS)
@@ -199,10 +181,7 @@ class IssuerStore(StoreCore):
             return doc
 
     def _require_issuer(self, issuer_id: str) -> dict[str, Any]:
-        doc = self._resource("federation_issuer", issuer_id)
-        if doc is None:
-            raise not_found("Federation issuer")
-        return doc
+        return self._require("federation_issuer", issuer_id, "Federation issuer")
 
     def _live_rules_of_issuer(self, issuer_id: str) -> list[dict[str, Any]]:
         return [

@@ -24,7 +24,6 @@ from fedctl.emulator.validation import (
     forbidden,
     int_field,
     is_api_manageable,
-    not_found,
     object_body,
     string_field,
 )
@@ -113,15 +112,9 @@ class RuleStore(ServiceAccountStore, IssuerStore):
             return self._render_rule(doc)
 
     def get_rule(self, rule_id: str, *, stale: bool = False) -> dict[str, Any]:
-        with self._read():
-            doc = self._resource("federation_rule", rule_id)
-            rendered = None if doc is None else self._render_rule(doc)
-            if rendered is not None and stale:
-                lagging, previous = self._stale_version(rule_id)
-                rendered = previous if lagging else rendered
-        if rendered is None:
-            raise not_found("Federation rule")
-        return rendered
+        return self._get(
+            "federation_rule", rule_id, "Federation rule", stale=stale, render=self._render_rule
+        )
 
     def list_rules(
         self,
@@ -132,36 +125,16 @@ class RuleStore(ServiceAccountStore, IssuerStore):
         issuer_id: str | None,
         stale: bool = False,
     ) -> dict[str, Any]:
-        if not stale:
-            # Only the page is rendered (three lookups per rule), not the whole list.
-            with self._read():
-                raw, next_page = self._fresh_page(
-                    "federation_rule",
-                    f"rules:{include_archived}:{issuer_id}",
-                    limit=limit,
-                    page=page,
-                    include_archived=include_archived,
-                    issuer_id=issuer_id,
-                )
-                data = [self._render_rule(doc) for doc in raw]
-            return {"data": data, "next_page": next_page}
-        with self._read():
-            docs = [self._render_rule(doc) for doc in self._resources("federation_rule")]
-            docs = self._maybe_stale(docs, stale=stale)
-        docs = [
-            doc
-            for doc in docs
-            if (include_archived or doc["archived_at"] is None)
-            and (issuer_id is None or doc["issuer_id"] == issuer_id)
-        ]
-        data, next_page = self._page(
+        return self._list(
+            "federation_rule",
             f"rules:{include_archived}:{issuer_id}",
-            docs,
-            lambda doc: str(doc["id"]),
             limit=limit,
             page=page,
+            include_archived=include_archived,
+            stale=stale,
+            issuer_id=issuer_id,
+            render=self._render_rule,
         )
-        return {"data": data, "next_page": next_page}
 
     def update_rule(self, actor: Actor, rule_id: str, body: Any) -> dict[str, Any]:
         body = object_body(body, RULE_FIELDS - {"issuer_id"})
@@ -374,10 +347,7 @@ class RuleStore(ServiceAccountStore, IssuerStore):
     # ---- lookups and rendering -----------------------------------------------------------
 
     def _require_rule(self, rule_id: str) -> dict[str, Any]:
-        doc = self._resource("federation_rule", rule_id)
-        if doc is None:
-            raise not_found("Federation rule")
-        return doc
+        return self._require("federation_rule", rule_id, "Federation rule")
 
     def _body_issuer(self, issuer_id: str) -> dict[str, Any]:
         doc = self._resource("federation_issuer", issuer_id)
