@@ -109,6 +109,30 @@ class DiffContext:
     def touch(self, kind: Kind, name: str, meta: LiveMeta) -> None:
         self.touched[f"{kind.value}/{name}"] = meta
 
+    def recreation_reason(
+        self, kind: Kind, name: str, archived: LiveIssuer | LiveRule | None, consequence: str
+    ) -> str | None:
+        """The create's reason ("" when nothing was archived), or None when it is refused.
+
+        Re-creating an archived issuer or rule needs --recreate-archived; without it a
+        Problem is recorded, with it a warning naming `consequence`.
+        """
+        if archived is None:
+            return ""
+        described = describe_archived(kind, archived)
+        if not self.options.recreate_archived:
+            self.problems.append(
+                Problem(
+                    (f"{kind.value}/{name}",),
+                    f"declared, but its only live copy {archived_note(archived.meta)}; pass "
+                    "--recreate-archived to create it again (with a new ID), or remove it "
+                    "from the configuration",
+                )
+            )
+            return None
+        self.warnings.append(f"{kind.value}/{name}: re-created although {described}; {consequence}")
+        return f"re-created: {described}"
+
     def live_rules_referencing(self, live_id: str) -> list[LiveRule]:
         return [
             rule
@@ -421,24 +445,15 @@ def diff_issuers(ctx: DiffContext, console_issuer_ids: set[str]) -> None:
 
 
 def _create_issuer(ctx: DiffContext, spec: IssuerSpec, archived: LiveIssuer | None) -> None:
-    reason = ""
-    if archived is not None:
-        described = describe_archived(Kind.ISSUER, archived)
-        if not ctx.options.recreate_archived:
-            ctx.problems.append(
-                Problem(
-                    (f"issuer/{spec.name}",),
-                    f"declared, but its only live copy {archived_note(archived.meta)}; pass "
-                    "--recreate-archived to create it again (with a new ID), or remove it "
-                    "from the configuration",
-                )
-            )
-            return
-        reason = f"re-created: {described}"
-        ctx.warnings.append(
-            f"issuer/{spec.name}: re-created although {described}; the API may keep the "
-            "archived name reserved (409 on apply), in which case give it a new name"
-        )
+    reason = ctx.recreation_reason(
+        Kind.ISSUER,
+        spec.name,
+        archived,
+        "the API may keep the archived name reserved (409 on apply), in which case give it "
+        "a new name",
+    )
+    if reason is None:
+        return
     key = (Kind.ISSUER, spec.name)
     ctx.add_change(
         PendingChange(Kind.ISSUER, spec.name, Action.CREATE, after=issuer_view(spec), reason=reason)

@@ -20,7 +20,7 @@ from typing import Any
 
 from fedctl.plan.actions import Action, Operation
 from fedctl.plan.diff import DiffContext, PendingChange, changed_paths
-from fedctl.plan.match import archived_holder, archived_note, describe_archived
+from fedctl.plan.match import archived_holder
 from fedctl.plan.normalise import match_payload, rule_compare, rule_create_payload, rule_view
 from fedctl.plan.order import (
     Draft,
@@ -175,24 +175,15 @@ def _diff_existing(
 
 
 def _create_rule(ctx: DiffContext, spec: RuleSpec, archived: LiveRule | None) -> None:
-    reason = ""
-    if archived is not None:
-        described = describe_archived(Kind.RULE, archived)
-        if not ctx.options.recreate_archived:
-            ctx.problems.append(
-                Problem(
-                    (f"rule/{spec.name}",),
-                    f"declared, but its only live copy {archived_note(archived.meta)}; pass "
-                    "--recreate-archived to create it again (with a new ID), or remove it "
-                    "from the configuration",
-                )
-            )
-            return
-        reason = f"re-created: {described}"
-        ctx.warnings.append(
-            f"rule/{spec.name}: re-created although {described}; workloads need the new "
-            "rule ID, and the API may keep the archived name reserved (409 on apply)"
-        )
+    reason = ctx.recreation_reason(
+        Kind.RULE,
+        spec.name,
+        archived,
+        "workloads need the new rule ID, and the API may keep the archived name reserved "
+        "(409 on apply)",
+    )
+    if reason is None:
+        return
     ctx.add_change(
         PendingChange(Kind.RULE, spec.name, Action.CREATE, after=rule_view(spec), reason=reason)
     )
