@@ -227,19 +227,9 @@ def _attach_steps(ctx: DiffContext, step_id_of_draft: list[int]) -> tuple[Change
 
 
 def _to_change(pending: PendingChange, step_ids: tuple[int, ...]) -> Change:
-    return Change(
-        kind=pending.kind,
-        name=pending.name,
-        action=pending.action,
-        before=pending.before,
-        after=pending.after,
-        changed_fields=pending.changed_fields,
-        reason=pending.reason,
-        live_id=pending.live_id,
-        ids_retired=pending.ids_retired,
-        in_place_alternative=pending.in_place_alternative,
-        step_ids=step_ids,
-    )
+    # PendingChange holds Change's fields but step_ids; Change forbids extra fields, so a
+    # field added to PendingChange alone fails every plan loudly instead of vanishing.
+    return Change(**vars(pending), step_ids=step_ids)
 
 
 def _touched_keys(ctx: DiffContext, changes: Sequence[Change]) -> set[str]:
