@@ -15,9 +15,9 @@ from __future__ import annotations
 from typing import Any
 
 from fedctl.api import resources, wire
-from fedctl.api.client import AdminClient, OutcomeUnknown
+from fedctl.api.client import AdminClient
 from fedctl.api.resources import RULES, SERVICE_ACCOUNTS, WORKSPACES, parse_reply, segment
-from fedctl.api.writes import MAX_SENDS, read_back, still_unknown
+from fedctl.api.writes import resend_until_known
 
 
 def add_membership(
@@ -61,24 +61,19 @@ def _membership_write(
     workspace_role: str,
     resource: str | None,
 ) -> wire.ServiceAccountWorkspaceMember:
-    for _ in range(MAX_SENDS):
-        try:
-            data = client.request("POST", path, json=body, resource=resource, retry_conflict=True)
-            return parse_reply(client, wire.ServiceAccountWorkspaceMember, data, what="membership")
-        except OutcomeUnknown:
-            pass
-        found, done = read_back(
-            client,
-            lambda: resources.get_workspace_member(client, workspace_id, service_account_id),
-            lambda row: (
-                row is not None
-                and row.workspace_role == workspace_role
-                and row.implicit is not True
-            ),
-        )
-        if done and found is not None:
-            return found
-    raise still_unknown(resource or f"membership {service_account_id} in {workspace_id}", "write")
+
+    def send() -> wire.ServiceAccountWorkspaceMember:
+        data = client.request("POST", path, json=body, resource=resource, retry_conflict=True)
+        return parse_reply(client, wire.ServiceAccountWorkspaceMember, data, what="membership")
+
+    return resend_until_known(
+        client,
+        send,
+        lambda: resources.get_workspace_member(client, workspace_id, service_account_id),
+        lambda row: row.workspace_role == workspace_role and row.implicit is not True,
+        resource=resource or f"membership {service_account_id} in {workspace_id}",
+        action="write",
+    )
 
 
 def remove_membership(
@@ -92,27 +87,29 @@ def add_rule_workspace(
     client: AdminClient, *, rule_id: str, workspace_id: str, resource: str | None = None
 ) -> wire.FederationRuleWorkspace:
     path = f"{RULES}/{segment(rule_id)}/workspaces"
-    for _ in range(MAX_SENDS):
-        try:
-            data = client.request(
-                "POST",
-                path,
-                json={"workspace_id": workspace_id},
-                resource=resource,
-                retry_conflict=True,
-            )
-            return parse_reply(client, wire.FederationRuleWorkspace, data, what="rule workspace")
-        except OutcomeUnknown:
-            pass
 
-        def enabled() -> wire.FederationRuleWorkspace | None:
-            rows = resources.list_rule_workspaces(client, rule_id)
-            return next((row for row in rows if row.workspace_id == workspace_id), None)
+    def send() -> wire.FederationRuleWorkspace:
+        data = client.request(
+            "POST",
+            path,
+            json={"workspace_id": workspace_id},
+            resource=resource,
+            retry_conflict=True,
+        )
+        return parse_reply(client, wire.FederationRuleWorkspace, data, what="rule workspace")
 
-        found, done = read_back(client, enabled, lambda row: row is not None)
-        if done and found is not None:
-            return found
-    raise still_unknown(resource or f"rule {rule_id} in {workspace_id}", "enable")
+    def enabled() -> wire.FederationRuleWorkspace | None:
+        rows = resources.list_rule_workspaces(client, rule_id)
+        return next((row for row in rows if row.workspace_id == workspace_id), None)
+
+    return resend_until_known(
+        client,
+        send,
+        enabled,
+        lambda row: True,  # any enablement row of this workspace is the result
+        resource=resource or f"rule {rule_id} in {workspace_id}",
+        action="enable",
+    )
 
 
 def remove_rule_workspace(

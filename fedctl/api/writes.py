@@ -31,6 +31,7 @@ from fedctl.errors import ApiError
 
 Model = TypeVar("Model", bound=wire.WireModel)
 Found = TypeVar("Found")
+Sent = TypeVar("Sent")
 
 # Sleeps between read-backs: 1.2 s in all, beyond the ~1 s by which reads may lag writes.
 READ_BACK_DELAYS: Final = (0.0, 0.2, 0.4, 0.6)
@@ -120,6 +121,31 @@ def read_back(
     return found, accept(found)
 
 
+def resend_until_known(
+    client: AdminClient,
+    send: Callable[[], Sent],
+    read: Callable[[], Sent | None],
+    accept: Callable[[Sent], bool],
+    *,
+    resource: str,
+    action: str,
+) -> Sent:
+    """Send; on an unknown outcome read back until a found object passes `accept`.
+
+    For writes that may be resent once a read shows them not done (update, archive and
+    the workspace-scoped upserts); a create needs its own duplicate check (`_create`).
+    """
+    for _ in range(MAX_SENDS):
+        try:
+            return send()
+        except OutcomeUnknown:
+            pass
+        found, done = read_back(client, read, lambda obj: obj is not None and accept(obj))
+        if done and found is not None:
+            return found
+    raise still_unknown(resource, action)
+
+
 # ---- top-level resources: create, update, archive ---------------------------------------
 
 
@@ -167,48 +193,51 @@ def _update(
 ) -> Any:
     path = f"{kind.collection}/{segment(resource_id)}"
     resource = f"{kind.label} {name}"
-    for _ in range(MAX_SENDS):
-        try:
-            # Without a name the update cannot meet a duplicate: a 409 is a concurrent
-            # modification, refused unprocessed, and is retried (§6.2).
-            data = client.request(
-                "POST", path, json=body, resource=resource, retry_conflict="name" not in body
-            )
-            return parse_reply(client, kind.model, data, what=kind.label)
-        except OutcomeUnknown:
-            pass
 
-        def read() -> Any:
-            return parse_reply(
-                client, kind.model, client.request("GET", path, resource=resource), what=kind.label
-            )
+    def send() -> Any:
+        # Without a name the update cannot meet a duplicate: a 409 is a concurrent
+        # modification, refused unprocessed, and is retried (§6.2).
+        data = client.request(
+            "POST", path, json=body, resource=resource, retry_conflict="name" not in body
+        )
+        return parse_reply(client, kind.model, data, what=kind.label)
 
-        found, done = read_back(client, read, lambda obj: not differences(obj, body))
-        if done:
-            return found
-    raise still_unknown(resource, "update")
+    return resend_until_known(
+        client,
+        send,
+        _reader(client, kind, path, resource),
+        lambda obj: not differences(obj, body),
+        resource=resource,
+        action="update",
+    )
 
 
 def _archive(client: AdminClient, kind: _Kind, resource_id: str, name: str) -> Any:
     path = f"{kind.collection}/{segment(resource_id)}"
     resource = f"{kind.label} {name}"
-    for _ in range(MAX_SENDS):
-        try:
-            data = client.request("POST", f"{path}/archive", resource=resource, retry_conflict=True)
-            return parse_reply(client, kind.model, data, what=kind.label)
-        except OutcomeUnknown:
-            pass
 
-        def read() -> Any:
-            return parse_reply(
-                client, kind.model, client.request("GET", path, resource=resource), what=kind.label
-            )
+    def send() -> Any:
+        data = client.request("POST", f"{path}/archive", resource=resource, retry_conflict=True)
+        return parse_reply(client, kind.model, data, what=kind.label)
 
-        # Archive is idempotent (§5.10): resending after a read that shows it live is safe.
-        found, done = read_back(client, read, lambda obj: obj.archived_at is not None)
-        if done:
-            return found
-    raise still_unknown(resource, "archive")
+    # Archive is idempotent (§5.10): resending after a read that shows it live is safe.
+    return resend_until_known(
+        client,
+        send,
+        _reader(client, kind, path, resource),
+        lambda obj: obj.archived_at is not None,
+        resource=resource,
+        action="archive",
+    )
+
+
+def _reader(client: AdminClient, kind: _Kind, path: str, resource: str) -> Callable[[], Any]:
+    def read() -> Any:
+        return parse_reply(
+            client, kind.model, client.request("GET", path, resource=resource), what=kind.label
+        )
+
+    return read
 
 
 def still_unknown(resource: str, action: str) -> ApiError:
