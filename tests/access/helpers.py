@@ -19,6 +19,7 @@ from fedctl.state import (
     ServiceAccountSpec,
     Workspace,
 )
+from tests.support.states import desired
 
 PROD = "wrkspc_prod"
 STAGING = "wrkspc_staging"
@@ -88,9 +89,4 @@ def desired_state(
     accounts: Sequence[ServiceAccountSpec] = (CI,),
     **fields: Any,
 ) -> DesiredState:
-    return DesiredState(
-        issuers={spec.name: spec for spec in issuers},
-        service_accounts={spec.name: spec for spec in accounts},
-        rules={spec.name: spec for spec in rules},
-        **fields,
-    )
+    return desired(list(accounts), list(issuers), list(rules), **fields)
