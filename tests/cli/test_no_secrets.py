@@ -23,12 +23,12 @@ from jwt.algorithms import RSAAlgorithm
 
 from fedctl.cli.main import cli
 from fedctl.emulator.server import RunningEmulator, running_emulator
+from tests.support.federation import AUDIENCE, bootstrap_seed
 from tests.support.idtokens import github_actions_claims, make_signing_key, sign_token
 
 ADMIN_TOKEN = "sk-ant-oat01-AUDIT-admin-0123456789abcdef"
 WRONG_TOKEN = "sk-ant-oat01-AUDIT-wrong-0123456789abcdef"
 ISSUER_URL = "https://idp.audit.example.com"
-AUDIENCE = "https://api.anthropic.com/fedctl"
 QUICKSTART = Path(__file__).parents[2] / "examples" / "quickstart"
 
 
@@ -131,29 +131,8 @@ class Federation:
 @pytest.fixture
 def federation(tmp_path: Path) -> Iterator[Federation]:
     key = make_signing_key()
-    seed = {
-        "version": 1,
-        "service_accounts": [{"name": "fedctl-admin", "organization_role": "admin"}],
-        "issuers": [
-            {
-                "name": "ci-idp",
-                "issuer_url": ISSUER_URL,
-                "jwks": {"type": "inline", "keys": [key.public_jwk()]},
-            }
-        ],
-        "rules": [
-            {
-                "name": "fedctl-bootstrap",
-                "issuer": "ci-idp",
-                "service_account": "fedctl-admin",
-                "match": {"subject_prefix": "repo:acme/payments-api:*", "audience": AUDIENCE},
-                "oauth_scope": "org:admin",
-                "workspaces": ["default"],
-            }
-        ],
-    }
     seed_path = tmp_path / "seed.yaml"
-    seed_path.write_text(yaml.safe_dump(seed))
+    seed_path.write_text(yaml.safe_dump(bootstrap_seed(ISSUER_URL, key.public_jwk())))
     with running_emulator(
         seed_path=str(seed_path), admin_token=ADMIN_TOKEN, workspaces=("production",)
     ) as emulator:

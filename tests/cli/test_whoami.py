@@ -15,10 +15,10 @@ from click.testing import CliRunner
 
 from fedctl.cli.main import cli
 from fedctl.emulator.server import RunningEmulator, running_emulator
+from tests.support.federation import AUDIENCE, bootstrap_seed
 from tests.support.idtokens import github_actions_claims, make_signing_key, sign_token
 
 ISSUER_URL = "https://idp.ci.example.com"
-AUDIENCE = "https://api.anthropic.com/fedctl"
 
 
 @dataclass(frozen=True)
@@ -37,29 +37,8 @@ class Federation:
 def federation(tmp_path: Path) -> Iterator[Federation]:
     """An emulator seeded, as the Console would, with an org:admin rule on an admin account."""
     key = make_signing_key()
-    seed = {
-        "version": 1,
-        "service_accounts": [{"name": "fedctl-admin", "organization_role": "admin"}],
-        "issuers": [
-            {
-                "name": "ci-idp",
-                "issuer_url": ISSUER_URL,
-                "jwks": {"type": "inline", "keys": [key.public_jwk()]},
-            }
-        ],
-        "rules": [
-            {
-                "name": "fedctl-bootstrap",
-                "issuer": "ci-idp",
-                "service_account": "fedctl-admin",
-                "match": {"subject_prefix": "repo:acme/payments-api:*", "audience": AUDIENCE},
-                "oauth_scope": "org:admin",
-                "workspaces": ["default"],
-            }
-        ],
-    }
     seed_path = tmp_path / "seed.yaml"
-    seed_path.write_text(yaml.safe_dump(seed))
+    seed_path.write_text(yaml.safe_dump(bootstrap_seed(ISSUER_URL, key.public_jwk())))
     with running_emulator(seed_path=str(seed_path), workspaces=("production",)) as emulator:
         headers = {
             "authorization": f"Bearer {emulator.admin_token}",
