@@ -54,7 +54,7 @@ import click
     "--fault-kinds",
     default="",
     metavar="LIST",
-    help="Comma-separated: 429,500,503,529,reset,lost-response,stale-read.",
+    help="Comma-separated: 429,500,503,529,409,reset,lost-response,stale-read.",
 )
 @click.option(
     "--fault-seed",
