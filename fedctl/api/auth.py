@@ -31,11 +31,23 @@ from fedctl.api.tokencache import CachedToken, CredentialsCache
 from fedctl.errors import AuthError
 
 EXCHANGE_PATH = "/v1/oauth/token"
+# §1.3 (revision 2): the SDK calls this beta "required on any authenticated API request
+# that uses a Bearer token obtained via OAuth/federation". A plain static token gets it
+# too: it costs nothing where it is ignored, and an OAuth token given by hand needs it.
+OAUTH_BETA = "oauth-2025-04-20"
 GRANT_TYPE = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 MAX_ASSERTION_BYTES = 16 * 1024
 ADVISORY_REFRESH_SECONDS = 120
 MANDATORY_REFRESH_SECONDS = 30
 ADVISORY_RETRY_SECONDS = 5
+
+
+def add_oauth_beta(request: httpx.Request) -> None:
+    """Merge `oauth-2025-04-20` into the request's `anthropic-beta` names, keeping the others."""
+    names = [n.strip() for n in request.headers.get("anthropic-beta", "").split(",") if n.strip()]
+    if OAUTH_BETA not in names:
+        names.append(OAUTH_BETA)
+    request.headers["anthropic-beta"] = ",".join(names)
 
 
 class StaticTokenAuth(httpx.Auth):
@@ -49,6 +61,7 @@ class StaticTokenAuth(httpx.Auth):
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         request.headers["authorization"] = f"Bearer {self._token.get_secret_value()}"
+        add_oauth_beta(request)
         yield request
 
 
@@ -96,7 +109,7 @@ class TokenExchanger:
                 json=body,
                 headers={
                     "user-agent": f"fedctl/{__version__}",
-                    "anthropic-beta": "oauth-2025-04-20,oidc-federation-2026-04-01",
+                    "anthropic-beta": f"{OAUTH_BETA},oidc-federation-2026-04-01",
                 },
             )
         except httpx.TransportError as exc:
@@ -196,6 +209,7 @@ class FederationAuth(httpx.Auth):
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         token = self.current_token()
         request.headers["authorization"] = f"Bearer {token.get_secret_value()}"
+        add_oauth_beta(request)
         response = yield request
         if response.status_code == 401:
             fresh = self._replace_after_401(token)

@@ -15,7 +15,10 @@ Choices taken where the contract is open (numbers are §8.1 items unless marked 
    On /v1/organizations/me and the workspace endpoints they get 401 (the emulator has no
    Admin API keys to accept). Any other `x-api-key`, and any unknown bearer, is 401.
 2. A missing `anthropic-version` is accepted; a present one must look like a version date
-   (`2023-06-01`, `2026-10-21`, ...), else 400. `anthropic-beta` and `?beta=true` are ignored.
+   (`2023-06-01`, `2026-10-21`, ...), else 400. `?beta=true` is ignored. `anthropic-beta`
+   is ignored except that a token minted by this emulator's exchange is 401
+   authentication_error unless it lists `oauth-2025-04-20` (revision 2, §1.3); the static
+   admin token is accepted with or without it.
 3. OAuth-caller limits (§5.9) are 403 permission_error: creating or sending
    organization_role "admin" with a federated token; creating, updating, archiving or
    changing the workspaces of a rule whose current or new scope is anything but

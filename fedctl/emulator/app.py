@@ -30,6 +30,9 @@ from fedctl.emulator.store import MINTED_TOKEN_PREFIX, Store
 from fedctl.emulator.validation import ApiFailure, bad_request, forbidden, unauthorized
 
 ADMIN_API_KEY_PREFIX = "sk-ant-admin01-"
+# Revision 2, §1.3: tokens this emulator minted are refused without this beta name, as
+# other APIs refuse OAuth tokens without it; the static admin token is accepted either way.
+OAUTH_BETA = "oauth-2025-04-20"
 API_VERSION = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 EndpointKind = Literal["wif", "org", "public"]
 Handler = Callable[["Call"], Any]
@@ -170,6 +173,11 @@ def authenticate(context: EmulatorContext, request: Request, kind: EndpointKind)
     if credential.startswith(MINTED_TOKEN_PREFIX):
         binding = context.store.lookup_token(credential)
         if binding is not None:
+            if not _has_oauth_beta(request):
+                raise unauthorized(
+                    "OAuth authentication is currently not supported without the "
+                    f"'anthropic-beta: {OAUTH_BETA}' header."
+                )
             if "org:admin" not in binding.scopes:
                 raise forbidden(
                     f"This token's scope ({binding.scope}) does not cover the "
@@ -182,6 +190,11 @@ def authenticate(context: EmulatorContext, request: Request, kind: EndpointKind)
                 )
             return Actor(binding.service_account_id, "service_account")
     raise unauthorized("Invalid bearer token.")
+
+
+def _has_oauth_beta(request: Request) -> bool:
+    names = request.headers.get("anthropic-beta", "").split(",")
+    return OAUTH_BETA in (name.strip() for name in names)
 
 
 def build_app(context: EmulatorContext) -> ASGIApp:

@@ -180,3 +180,35 @@ def test_exchange_denial_in_the_older_oauth_shape_is_explained(tmp_path: Path) -
     assert (caught.value.status, caught.value.error_type) == (400, "invalid_grant")
     assert "token exchange refused: denied" in caught.value.render()
     assert "does not say which check failed" in caught.value.render()
+
+
+@pytest.mark.parametrize(
+    ("sent", "expected"),
+    [
+        (None, "oauth-2025-04-20"),
+        ("files-api-2025-04-14", "files-api-2025-04-14,oauth-2025-04-20"),
+        ("oauth-2025-04-20, files-api-2025-04-14", "oauth-2025-04-20,files-api-2025-04-14"),
+    ],
+)
+def test_static_token_requests_carry_the_oauth_beta_merged_with_others(
+    sent: str | None, expected: str
+) -> None:
+    import httpx
+
+    from fedctl.api.auth import StaticTokenAuth
+
+    headers = {"anthropic-beta": sent} if sent is not None else {}
+    request = httpx.Request("GET", "https://api.example.test/v1/x", headers=headers)
+    flow = StaticTokenAuth(SecretStr("sk-ant-oat01-static")).auth_flow(request)
+    sent_request = next(flow)
+    assert sent_request.headers["anthropic-beta"] == expected
+    assert sent_request.headers["authorization"] == "Bearer sk-ant-oat01-static"
+
+
+def test_federated_requests_carry_the_oauth_beta() -> None:
+    import httpx
+
+    auth = FederationAuth(cast(TokenExchanger, FakeExchanger([1000.0])), clock=lambda: 1000.0)
+    request = httpx.Request("GET", "https://api.example.test/v1/x")
+    sent_request = next(auth.auth_flow(request))
+    assert sent_request.headers["anthropic-beta"] == "oauth-2025-04-20"

@@ -11,16 +11,19 @@ from fedctl.emulator.server import RunningEmulator
 GITHUB = "https://token.actions.githubusercontent.com"
 
 
+OAUTH_BETA = "oauth-2025-04-20"
+
+
 class Api:
     """Thin httpx wrapper bound to one emulator and one bearer token."""
 
     def __init__(self, emulator: RunningEmulator, token: str | None = None) -> None:
         self.emulator = emulator
-        self.client = httpx.Client(
-            base_url=emulator.base_url,
-            headers={"authorization": f"Bearer {token or emulator.admin_token}"},
-            timeout=10,
-        )
+        headers = {"authorization": f"Bearer {token or emulator.admin_token}"}
+        if token is not None:
+            # A minted token is accepted only with the OAuth beta, as the SDK sends it (§1.3).
+            headers["anthropic-beta"] = OAUTH_BETA
+        self.client = httpx.Client(base_url=emulator.base_url, headers=headers, timeout=10)
 
     def ok(self, method: str, path: str, body: Any = None, **params: Any) -> Any:
         response = self.client.request(method, path, json=body, params=params or None)

@@ -11,7 +11,7 @@ import pytest
 
 from fedctl.emulator.db import Actor
 from fedctl.emulator.server import RunningEmulator
-from tests.emulator.helpers import GITHUB, Api, assert_error
+from tests.emulator.helpers import GITHUB, OAUTH_BETA, Api, assert_error
 from tests.support.idtokens import (
     SigningKey,
     github_actions_claims,
@@ -80,9 +80,47 @@ def test_exchange_mints_a_bound_token(api: Api, key: SigningKey) -> None:
     assert 590 <= body["expires_in"] <= 600
     workspace_token = httpx.get(
         api.emulator.base_url + "/v1/organizations/service_accounts",
-        headers={"authorization": f"Bearer {body['access_token']}"},
+        headers={"authorization": f"Bearer {body['access_token']}", "anthropic-beta": OAUTH_BETA},
     )
     assert_error(workspace_token, 403, "permission_error")
+
+
+@pytest.mark.parametrize("beta", [None, "", "files-api-2025-04-14", "oauth-2025-04-2"])
+def test_minted_token_without_the_oauth_beta_is_refused(
+    api: Api, key: SigningKey, beta: str | None
+) -> None:
+    setup = Setup(api, key, oauth_scope="workspace:inference")
+    minted = setup.exchange(setup.token()).json()["access_token"]
+    headers = {"authorization": f"Bearer {minted}"}
+    if beta is not None:
+        headers["anthropic-beta"] = beta
+    response = httpx.get(api.emulator.base_url + "/v1/organizations/me", headers=headers)
+    assert_error(response, 401, "authentication_error")
+    assert "anthropic-beta: oauth-2025-04-20" in response.json()["error"]["message"]
+
+
+def test_minted_token_with_the_oauth_beta_among_others_is_accepted(
+    api: Api, key: SigningKey
+) -> None:
+    setup = Setup(api, key, oauth_scope="workspace:inference")
+    minted = setup.exchange(setup.token()).json()["access_token"]
+    response = httpx.get(
+        api.emulator.base_url + "/v1/organizations/me",
+        headers={
+            "authorization": f"Bearer {minted}",
+            "anthropic-beta": "files-api-2025-04-14 , oauth-2025-04-20",
+        },
+    )
+    # Past authentication: what stops it now is the inference scope, not the header.
+    assert_error(response, 403, "permission_error")
+
+
+def test_static_admin_token_needs_no_oauth_beta(api: Api) -> None:
+    response = httpx.get(
+        api.emulator.base_url + "/v1/organizations/me",
+        headers={"authorization": f"Bearer {api.emulator.admin_token}"},
+    )
+    assert response.status_code == 200, response.text
 
 
 def test_jti_is_single_use_per_issuer(api: Api, key: SigningKey) -> None:
