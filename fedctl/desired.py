@@ -103,8 +103,6 @@ def build_desired(config: Config, workspaces: Sequence[Workspace]) -> DesiredSta
     }
     issuers = {issuer.name: issuer_spec(issuer) for issuer in config.issuers}
     rules = {rule.name: rule_spec(rule, resolver) for rule in config.rules}
-    for rule in rules.values():
-        _check_membership(config, resolver, rule, service_accounts.get(rule.service_account_name))
     return DesiredState(
         organization_id=config.organization_id,
         service_accounts=service_accounts,
@@ -192,29 +190,6 @@ def normalise_match(match: RuleMatch) -> RuleMatchSpec:
         claims=dict(match.claims) if match.claims else None,
         condition=match.condition or None,
     )
-
-
-def _check_membership(
-    config: Config,
-    resolver: WorkspaceResolver,
-    rule: RuleSpec,
-    account: ServiceAccountSpec | None,
-) -> None:
-    """Each explicit workspace of a rule must be one its service account is a member of.
-
-    The default workspace is implicit (admin-api.md §2.3). This repeats the offline check
-    on resolved IDs, where a name and an ID of one workspace finally compare equal.
-    """
-    if account is None or rule.applies_to_all_workspaces:
-        return
-    allowed = set(account.memberships) | {resolver.default_id()}
-    for workspace_id in sorted(rule.workspace_ids - allowed):
-        where = config.describe(Kind.RULE, rule.name, "workspaces")
-        raise PlanError(
-            f"{where}: service account {_q(account.name)} is not a member of workspace "
-            f"{workspace_id}; add the membership under the account's workspaces",
-            [f"{Kind.RULE.value}/{rule.name}", f"{Kind.SERVICE_ACCOUNT.value}/{account.name}"],
-        )
 
 
 def _previous_names(config: Config) -> dict[tuple[Kind, str], tuple[str, ...]]:

@@ -221,11 +221,6 @@ rules:
             "legacy",
             'c.yaml:3:30: service_accounts[0].workspaces[0].workspace: workspace "legacy" is archived; an archived workspace refuses memberships and rules, so remove it from the configuration',
         ),
-        (
-            "production",
-            "wrkspc_01stage",
-            'c.yaml:11:17: rules[0].workspaces: service account "ci" is not a member of workspace wrkspc_01stage; add the membership under the account\'s workspaces',
-        ),
     ],
 )
 def test_unresolvable_workspaces_name_resource_and_place(
@@ -236,6 +231,13 @@ def test_unresolvable_workspaces_name_resource_and_place(
         build_desired(config, WORKSPACES)
     assert caught.value.render().endswith(message)
     assert caught.value.resources[0] in {"service_account/ci", "rule/r"}
+
+
+def test_a_rule_outside_its_accounts_memberships_is_built(tmp_path: Path) -> None:
+    # Revision 2, §5.8: not an error any more; the planner warns about it.
+    config = _config(tmp_path, RULE_IN.format(member="production", rule="wrkspc_01stage"))
+    desired = build_desired(config, WORKSPACES)
+    assert desired.rules["r"].workspace_ids == frozenset({"wrkspc_01stage"})
 
 
 def test_a_name_and_an_id_of_one_workspace_compare_equal_after_resolution(tmp_path: Path) -> None:

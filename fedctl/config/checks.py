@@ -198,7 +198,10 @@ def _check_admin_scope(
 def _check_rule_workspaces(
     report: _Reporter, rule: Rule, origin: Origin, account: ServiceAccount
 ) -> None:
-    """A rule's workspaces must be ones its service account is a member of (§5.8).
+    """Warn when a rule is enabled where its service account is not a member (§5.8).
+
+    Revision 2: the API accepts such a rule (membership is checked only at the token
+    exchange), and a live organization can hold one, so it is a warning, not an error.
 
     Offline, a workspace is known only by how it is written, so this compares like with
     like: a name against the account's names, an ID against its IDs. `build_desired`
@@ -219,8 +222,11 @@ def _check_rule_workspaces(
         report.add(
             origin,
             ("workspaces", index),
-            f"service account {_q(account.name)} is not a member of workspace {_q(ref)} "
-            f"(member of: {listing}); add it under the account's workspaces",
+            f"rule {_q(rule.name)} is enabled in workspace {_q(ref)}, but its service account "
+            f"{_q(account.name)} is not a member there (member of: {listing}), so the token "
+            "exchange refuses that workspace; add it under the account's workspaces",
+            severity=Severity.WARNING,
+            code="rule-workspace-not-a-member",
         )
 
 

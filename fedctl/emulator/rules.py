@@ -74,8 +74,6 @@ class RuleStore(ServiceAccountStore, IssuerStore):
                 raise forbidden(SCOPE_REFUSAL)
             if not actor.is_console:  # the Console can hold rules predating the check
                 _check_tenant(issuer, match)
-            if workspace_id is not None:
-                self._check_membership(target_id, [workspace_id], account["name"])
             if self._name_taken("federation_rule", name):
                 raise conflict(
                     f"A federation rule named {name!r} already exists "
@@ -160,7 +158,6 @@ class RuleStore(ServiceAccountStore, IssuerStore):
             # Tenant pinning is checked again on every update (§2.6.4).
             if not actor.is_console:
                 _check_tenant(self._require_issuer(doc["issuer_id"]), doc["match"])
-            self._check_membership(account["id"], enabled, account["name"])
             if self._name_taken("federation_rule", doc["name"], except_id=rule_id):
                 raise conflict(f"A federation rule named {doc['name']!r} already exists.")
             doc["updated_at"], doc["updated_by_actor_id"] = self._now(), actor.actor_id
@@ -265,8 +262,6 @@ class RuleStore(ServiceAccountStore, IssuerStore):
             if not actor.is_console and not is_api_manageable(doc["oauth_scope"]):
                 raise forbidden(SCOPE_REFUSAL)
             self._live_workspace_for_write(workspace_id, "workspace_id")
-            account = self._require_service_account(doc["target"]["service_account_id"])
-            self._check_membership(account["id"], [workspace_id], account["name"])
             before = self._render_rule(doc)
             row = self._enable(rule_id, workspace_id, actor)
             self._remember(rule_id, before)
@@ -283,6 +278,7 @@ class RuleStore(ServiceAccountStore, IssuerStore):
             if not actor.is_console and not is_api_manageable(doc["oauth_scope"]):
                 raise forbidden(SCOPE_REFUSAL)
             before = self._render_rule(doc)
+            self._refuse_losing_last_enablement(doc, workspace_id)
             deleted = self._db.execute(
                 "DELETE FROM enablements WHERE rule_id = ? AND workspace_id = ?",
                 (rule_id, workspace_id),
@@ -327,22 +323,25 @@ class RuleStore(ServiceAccountStore, IssuerStore):
         for workspace_id in wanted:
             self._enable(rule_id, workspace_id, actor)
 
+    def _refuse_losing_last_enablement(self, doc: dict[str, Any], workspace_id: str) -> None:
+        """Strict choice (§2.7.3): a live rule never ends up able to mint nowhere."""
+        if doc["archived_at"] is not None or doc["applies_to_all_workspaces"]:
+            return
+        if doc.get("workspace_id"):
+            return  # a legacy binding still names a workspace
+        remaining = [w for w in self._enabled_workspace_ids(doc["id"]) if w != workspace_id]
+        if not remaining:
+            raise bad_request(
+                f"workspace_id: {workspace_id} is the last workspace federation rule "
+                f"{doc['id']} is enabled in; enable another workspace (or "
+                "applies_to_all_workspaces) first, or archive the rule"
+            )
+
     def _enabled_workspace_ids(self, rule_id: str) -> list[str]:
         rows = self._db.execute(
             "SELECT workspace_id FROM enablements WHERE rule_id = ? ORDER BY seq", (rule_id,)
         ).fetchall()
         return [str(row[0]) for row in rows]
-
-    def _check_membership(
-        self, service_account_id: str, workspace_ids: list[str], account_name: str
-    ) -> None:
-        """Project decision (§5.8): an explicit enablement needs the target's membership."""
-        for workspace_id in workspace_ids:
-            if not self._is_member(service_account_id, workspace_id):
-                raise bad_request(
-                    f"workspace_id: service account {account_name!r} is not a member of "
-                    f"workspace {workspace_id}; add the membership before enabling the rule"
-                )
 
     # ---- lookups and rendering -----------------------------------------------------------
 

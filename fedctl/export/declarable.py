@@ -42,23 +42,11 @@ def _checked_references(entry: Entry, declared: dict[tuple[Kind, str], Entry]) -
     account_name = str(entry.body["service_account"])
     if (Kind.ISSUER, issuer_name) not in declared:
         return _not_declarable(entry, f"its issuer {issuer_name} is not declared")
-    account = declared.get((Kind.SERVICE_ACCOUNT, account_name))
-    if account is None:
+    # A rule enabled outside its account's memberships is declarable (revision 2, §5.8):
+    # validate and plan warn about it instead.
+    if (Kind.SERVICE_ACCOUNT, account_name) not in declared:
         return _not_declarable(entry, f"its service account {account_name} is not declared")
-    outside = _workspaces_outside_memberships(entry.body, account.body)
-    if outside:
-        return _not_declarable(
-            entry,
-            f"service account {account_name} is not a member of {', '.join(outside)}, "
-            "which fedctl requires of a rule's workspaces",
-        )
     return entry
-
-
-def _workspaces_outside_memberships(rule: dict[str, Any], account: dict[str, Any]) -> list[str]:
-    members = {str(row["workspace"]) for row in account.get("workspaces", [])}
-    members.add(DEFAULT_WORKSPACE_REFERENCE)
-    return [str(ref) for ref in rule.get("workspaces", []) if ref not in members]
 
 
 def _model_problem(kind: Kind, body: dict[str, Any]) -> str | None:

@@ -145,14 +145,19 @@ def _check_rule_memberships(ctx: DiffContext) -> None:
             if workspace_id == default_id or workspace_id in members:
                 continue
             where = "" if declared else " (live, not in the configuration)"
-            ctx.problems.append(
-                Problem(
-                    (f"rule/{rule_name}", f"service_account/{service_account_name}"),
-                    f"rule/{rule_name}{where} is enabled in workspace {workspace_id}, where "
-                    f"service_account/{service_account_name} will not be a member; add the "
-                    "membership or remove the workspace from the rule",
-                )
+            # Revision 2, §5.8: the API accepts this and checks membership only at the
+            # exchange, so it is a warning: the rule cannot mint tokens in that workspace.
+            ctx.warnings.append(
+                f"rule/{rule_name}{where} is enabled in workspace "
+                f"{_workspace_label(ctx.live, workspace_id)}, where "
+                f"service_account/{service_account_name} is not a member: the token exchange "
+                "refuses that workspace; add the membership or remove the workspace"
             )
+
+
+def _workspace_label(live: LiveState, workspace_id: str) -> str:
+    name = next((ws.name for ws in live.workspaces if ws.id == workspace_id), None)
+    return f"{name} ({workspace_id})" if name else workspace_id
 
 
 def _live_target_name(ctx: DiffContext, rule: LiveRule) -> str:

@@ -1,9 +1,12 @@
 """Federation rules: create, update in place, replace (issuer change) and archive drafts.
 
 A rule's steps run in a fixed sequence so every intermediate state is one the API
-accepts (admin-api.md §2.6.4, §5.8): turn "all workspaces" on; disable workspaces the
-rule leaves; the main update (rename, match, scope, retarget...); enable new workspaces;
-turn "all workspaces" off last, once an explicit workspace exists.
+accepts and no rule is ever enabled nowhere (admin-api.md §2.6.4, §2.7.3, §5.8): turn
+"all workspaces" on; disable the workspaces the rule leaves, when another stays enabled
+throughout; the main update (rename, match, scope, retarget...); enable new workspaces;
+only then disable the left workspaces when none stayed; turn "all workspaces" off last,
+once an explicit workspace exists. Memberships are added before a rule is enabled where
+they are needed, and removed only after the rules relying on them are disabled.
 
 Every rule update also sends the whole `match` (the desired one; the live one for the
 rename that frees a replaced rule's name). On a well-known shared issuer the API checks
@@ -350,30 +353,21 @@ def _update_rule(ctx: DiffContext, spec: RuleSpec, current: LiveRule, fields: se
             provides={all_on_done},
             needs=set(),
         )
-    disabled: set[Fact] = set()
-    for workspace_id in removed:
-        fact = released_workspace(rule_id, current.service_account_id, workspace_id)
-        disabled.add(fact)
-        ctx.add_draft(
-            Draft(
-                Operation.DISABLE_RULE_WORKSPACE,
-                Kind.RULE,
-                current.spec.name,
-                live_id=rule_id,
-                payload={"workspace_id": workspace_id},
-                provides={fact},
-                needs={all_on_done},
-                description=(
-                    f"disable rule {current.spec.name} in {ctx.workspace_label(workspace_id)}"
-                ),
-            ),
-            key,
-        )
+    # Revision 2, §2.7.3: a rule never passes through "enabled nowhere". While one of its
+    # workspaces stays enabled throughout, disabling goes first (the least access in
+    # between); otherwise it waits until the new workspaces are enabled.
+    disable_first = (
+        all_on
+        or current.spec.applies_to_all_workspaces
+        or bool(live_workspaces & spec.workspace_ids)
+    )
+    if disable_first:
+        _draft_disables(ctx, key, current, removed, needs={all_on_done})
     payload = _main_update_payload(spec, top_fields)
     if payload:
         retarget = "service_account_name" in payload
         provides = {main_done}
-        needs = disabled | {all_on_done}
+        needs = {all_on_done}
         if retarget:
             provides.add(released(rule_id, current.service_account_id))
             provides |= {
@@ -404,6 +398,8 @@ def _update_rule(ctx: DiffContext, spec: RuleSpec, current: LiveRule, fields: se
             ),
             key,
         )
+    if not disable_first:
+        _draft_disables(ctx, key, current, removed, needs={all_on_done, *enabled})
     if all_off:
         _draft_rule_update(
             ctx,
@@ -413,6 +409,33 @@ def _update_rule(ctx: DiffContext, spec: RuleSpec, current: LiveRule, fields: se
             {"applies_to_all_workspaces": False, "match": match},
             provides=set(),
             needs=enabled | {main_done},
+        )
+
+
+def _draft_disables(
+    ctx: DiffContext,
+    key: tuple[Kind, str],
+    current: LiveRule,
+    removed: list[str],
+    *,
+    needs: set[Fact],
+) -> None:
+    rule_id = current.meta.id
+    for workspace_id in removed:
+        ctx.add_draft(
+            Draft(
+                Operation.DISABLE_RULE_WORKSPACE,
+                Kind.RULE,
+                current.spec.name,
+                live_id=rule_id,
+                payload={"workspace_id": workspace_id},
+                provides={released_workspace(rule_id, current.service_account_id, workspace_id)},
+                needs=needs,
+                description=(
+                    f"disable rule {current.spec.name} in {ctx.workspace_label(workspace_id)}"
+                ),
+            ),
+            key,
         )
 
 

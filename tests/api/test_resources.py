@@ -224,8 +224,10 @@ def test_concurrent_modification_409s_are_retried_on_writes_that_name_nothing(
         workspace_id=production,
         workspace_role="workspace_developer",
     )
+    # Enable before disabling: the API refuses to remove a rule's last enablement (§2.7.3).
+    staging = workspace_id(client, "staging")
+    workspace_writes.add_rule_workspace(client, rule_id=rule.id, workspace_id=staging)
     workspace_writes.remove_rule_workspace(client, rule_id=rule.id, workspace_id=production)
-    workspace_writes.add_rule_workspace(client, rule_id=rule.id, workspace_id=production)
     writes.archive_rule(client, rule.id, name="deploy")
     writes.archive_issuer(client, issuer.id, name="idp")
     emulator.set_faults(FaultConfig())

@@ -422,38 +422,32 @@ def test_shared_issuer_rules_must_pin_the_tenant(api: Api, emulator: RunningEmul
     assert fixed["match"]["claims"] == {"repository_owner": "acme"}
 
 
-def test_rule_workspaces_need_membership(api: Api) -> None:
+def test_rule_workspaces_need_no_membership_when_written(api: Api) -> None:
+    """Revision 2, §5.8: membership is checked only at exchange, never at create/update/enable."""
     account = api.account("ci")
     other = api.account("other")
     issuer = api.issuer("idp", "https://idp.example.com")
     production = api.workspace("production")
-    api.fail(
-        400,
-        "invalid_request_error",
+    created = api.ok(
         "POST",
         RULES,
-        api.rule_body(issuer["id"], account["id"], workspace_id=production),
+        api.rule_body(issuer["id"], account["id"], name="prod", workspace_id=production),
     )
+    assert created["workspace_ids"] == [production]
     rule = api.rule(issuer["id"], account["id"])  # default workspace: implicit member
     path = f"{RULES}/{rule['id']}"
-    api.fail(
-        400, "invalid_request_error", "POST", f"{path}/workspaces", {"workspace_id": production}
-    )
-    api.join(account["id"], "production")
-    api.ok("POST", f"{path}/workspaces", {"workspace_id": production})
+    enabled = api.ok("POST", f"{path}/workspaces", {"workspace_id": production})
+    assert enabled["workspace_id"] == production
     again = api.ok("POST", f"{path}/workspaces", {"workspace_id": production})
     assert again["workspace_name"] is None  # idempotent, same shape
-    api.fail(
-        400,
-        "invalid_request_error",
-        "POST",
-        path,
-        {"target": {"type": "service_account", "service_account_id": other["id"]}},
+    retargeted = api.ok(
+        "POST", path, {"target": {"type": "service_account", "service_account_id": other["id"]}}
     )
-    api.fail(400, "invalid_request_error", "POST", path, {"workspace_id": production})
+    assert retargeted["target"]["service_account_id"] == other["id"]
     everywhere = api.rule(
         issuer["id"], other["id"], name="all", workspace_id=None, applies_to_all_workspaces=True
     )
+    # Turning "everywhere" off with nothing else enabled would leave it minting nowhere.
     api.fail(
         400,
         "invalid_request_error",
@@ -461,6 +455,29 @@ def test_rule_workspaces_need_membership(api: Api) -> None:
         f"{RULES}/{everywhere['id']}",
         {"applies_to_all_workspaces": False},
     )
+
+
+def test_removing_the_last_enablement_is_refused(api: Api) -> None:
+    """Revision 2, §2.7.3 (strict): a live rule never passes through "enabled nowhere"."""
+    account = api.account("ci")
+    issuer = api.issuer("idp", "https://idp.example.com")
+    production = api.workspace("production")
+    staging = api.workspace("staging")
+    rule = api.ok(
+        "POST", RULES, api.rule_body(issuer["id"], account["id"], workspace_id=production)
+    )
+    path = f"{RULES}/{rule['id']}/workspaces"
+    refused = api.fail(400, "invalid_request_error", "DELETE", f"{path}/{production}")
+    assert "last workspace" in refused.json()["error"]["message"]
+    api.ok("POST", path, {"workspace_id": staging})
+    api.ok("DELETE", f"{path}/{production}")
+    assert api.ok("GET", f"{RULES}/{rule['id']}")["workspace_ids"] == [staging]
+    api.fail(400, "invalid_request_error", "DELETE", f"{path}/{staging}")
+    # With applies_to_all_workspaces on, explicit enablements may all go.
+    api.ok("POST", f"{RULES}/{rule['id']}", {"applies_to_all_workspaces": True})
+    api.ok("DELETE", f"{path}/{staging}")
+    # Idempotent still: a DELETE of what is not enabled changes nothing.
+    api.ok("DELETE", f"{path}/{staging}")
 
 
 def test_rule_update_semantics(api: Api) -> None:

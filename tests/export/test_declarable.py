@@ -34,7 +34,7 @@ def test_rule_enabled_in_no_workspace_is_commented_with_the_reason() -> None:
     ) in text
 
 
-def test_rule_in_a_workspace_its_account_left_is_commented() -> None:
+def test_rule_in_a_workspace_its_account_left_is_declared() -> None:
     outside = rule(
         "outside",
         "fdrl_01out",
@@ -47,11 +47,9 @@ def test_rule_in_a_workspace_its_account_left_is_commented() -> None:
         workspace_ids=frozenset({"wrkspc_01prod"}),
     )
     live = with_rules(known_org(), outside=outside)
-    assert dispositions(live)["outside"] is Disposition.NOT_DECLARABLE
-    assert (
-        "Cannot be declared: service account k8s-jobs is not a member of production, which "
-        "fedctl requires of a rule's workspaces."
-    ) in render_document(build_export(live))
+    # Revision 2, §5.8: the API holds such rules; export declares them (plan warns).
+    assert dispositions(live)["outside"] is Disposition.DECLARED
+    assert "Cannot be declared" not in render_document(build_export(live))
 
 
 def test_constant_true_condition_is_commented() -> None:

@@ -200,7 +200,8 @@ def create_rule(
     for workspace_id in allowed:
         add_rule_workspace(client, rule_id=created.id, workspace_id=workspace_id)
     if rule.drop_workspaces and not rule.all_workspaces:
-        for workspace_id in [workspace_ids["default"], *allowed]:
+        # Revision 2, §2.7.3: the API refuses to remove a rule's last enablement.
+        for workspace_id in [workspace_ids["default"], *allowed][:-1]:
             remove_rule_workspace(client, rule_id=created.id, workspace_id=workspace_id)
     if rule.archive:
         writes.archive_rule(client, created.id, name=created.name)

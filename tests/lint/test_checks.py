@@ -343,3 +343,25 @@ def test_unused_membership(tmp_path: Path) -> None:
 def test_membership_used_through_all_workspaces_rule_is_not_unused(tmp_path: Path) -> None:
     text = config_text(rule(GOOD_GHA, extra="applies_to_all_workspaces: true"))
     assert [f.check_id for f in lint_text(tmp_path, text)] == ["FED008"]
+
+
+def test_rule_enabled_outside_its_accounts_memberships(tmp_path: Path) -> None:
+    text = config_text(rule(GOOD_GHA)).replace(
+        "    workspaces: [production]\n", "    workspaces: [production, staging]\n"
+    )
+    findings = lint_text(tmp_path, text)
+    assert [(f.check_id, f.location.line if f.location else 0, f.message) for f in findings] == [
+        (
+            "FED031",
+            line_of(text, "workspaces: [production, staging]"),
+            "rule 'r' is enabled in workspace 'staging', where service account 'ci' is not a "
+            "member; the exchange refuses it there",
+        )
+    ]
+
+
+def test_rule_in_the_default_workspace_or_a_member_workspace_is_fine(tmp_path: Path) -> None:
+    text = config_text(rule(GOOD_GHA)).replace(
+        "    workspaces: [production]\n", "    workspaces: [production, default]\n"
+    )
+    assert lint_text(tmp_path, text) == []

@@ -157,17 +157,21 @@ def test_replacing_a_service_account_an_unmanaged_rule_targets_is_refused() -> N
     assert caught.value.resources == ["service_account/ci", "rule/other"]
 
 
-def test_rule_in_a_workspace_its_service_account_is_not_a_member_of() -> None:
+def test_rule_in_a_workspace_its_service_account_is_not_a_member_of_is_a_warning() -> None:
+    # Revision 2, §5.8: the API accepts it and checks membership only at the exchange.
     state = baseline().model_copy(
         update={"rules": {"deploy": rule("deploy", workspace_ids=frozenset({STAGING_WS}))}}
     )
-    with pytest.raises(PlanError) as caught:
-        compute_plan(state, live_from(baseline()))
-    assert caught.value.render() == (
-        "rule/deploy, service_account/ci: rule/deploy is enabled in workspace wrkspc_01staging, "
-        "where service_account/ci will not be a member; add the membership or remove the "
-        "workspace from the rule"
+    plan = compute_plan(state, live_from(baseline()))
+    assert plan.warnings == (
+        "rule/deploy is enabled in workspace Staging (wrkspc_01staging), where "
+        "service_account/ci is not a member: the token exchange refuses that workspace; add "
+        "the membership or remove the workspace",
     )
+    assert [s.operation for s in plan.steps] == [
+        Operation.ENABLE_RULE_WORKSPACE,
+        Operation.DISABLE_RULE_WORKSPACE,
+    ]
 
 
 def test_default_workspace_membership_is_implicit() -> None:
@@ -177,10 +181,12 @@ def test_default_workspace_membership_is_implicit() -> None:
         update={"rules": {"deploy": rule("deploy", workspace_ids=frozenset({DEFAULT_WS}))}}
     )
     plan = compute_plan(state, live_from(baseline()))
+    # Enabled first, then the old workspace goes: never enabled nowhere (§2.7.3).
     assert [s.operation for s in plan.steps] == [
-        Operation.DISABLE_RULE_WORKSPACE,
         Operation.ENABLE_RULE_WORKSPACE,
+        Operation.DISABLE_RULE_WORKSPACE,
     ]
+    assert plan.warnings == ()
 
 
 def test_archived_workspace_is_refused() -> None:
@@ -298,19 +304,19 @@ def test_several_problems_are_reported_together() -> None:
     state = baseline().model_copy(
         update={
             "organization_id": None,
-            "rules": {
-                "deploy": rule("deploy", workspace_ids=frozenset({STAGING_WS})),
-                "other": rule("other", issuer_name="nowhere"),
+            "service_accounts": {
+                "ci": sa(
+                    "ci", memberships={PROD_WS: "workspace_developer", OLD_WS: "workspace_user"}
+                )
             },
+            "rules": {"other": rule("other", issuer_name="nowhere")},
         }
     )
     with pytest.raises(PlanProblems) as caught:
         compute_plan(state, live_from(baseline()))
     assert caught.value.render().splitlines() == [
         "rule/other: references issuer/nowhere, which is neither declared nor live",
-        "rule/deploy, service_account/ci: rule/deploy is enabled in workspace wrkspc_01staging, "
-        "where service_account/ci will not be a member; add the membership or remove the "
-        "workspace from the rule",
+        "service_account/ci: workspace Old (wrkspc_01old) is archived; the API refuses it",
         "2 problems found; nothing was planned.",
     ]
 

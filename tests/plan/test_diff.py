@@ -203,8 +203,9 @@ def test_rule_update_sends_match_whole_and_orders_workspace_changes() -> None:
         "match.subject_prefix",
         "workspace_ids",
     )
+    # Revision 2, §2.7.3: no workspace stays enabled throughout, so the new one is enabled
+    # before the old one is disabled; the rule is never enabled nowhere.
     assert [(s.operation.value, s.payload) for s in plan.steps] == [
-        ("disable_rule_workspace", {"workspace_id": PROD_WS}),
         (
             "update_rule",
             {
@@ -213,6 +214,7 @@ def test_rule_update_sends_match_whole_and_orders_workspace_changes() -> None:
             },
         ),
         ("enable_rule_workspace", {"workspace_id": STAGING_WS}),
+        ("disable_rule_workspace", {"workspace_id": PROD_WS}),
     ]
     assert plan.steps[1].depends_on == (1,)
     assert plan.steps[2].depends_on == (2,)

@@ -8,6 +8,9 @@ from fedctl.lint.checks import Check, located
 from fedctl.lint.findings import CheckInfo, Finding, LintSeverity
 from fedctl.lint.view import LintConfig
 
+# How the configuration language names the default workspace (the implicit membership).
+DEFAULT_WORKSPACE = "default"
+
 # One hour is the API default; the SDK refreshes long before expiry, so longer minted
 # tokens only widen the window in which a stolen one is useful.
 MAX_TOKEN_LIFETIME_SECONDS = 3600
@@ -68,6 +71,20 @@ UNUSED_MEMBERSHIP = CheckInfo(
     fix="Remove the membership, or enable a rule of this service account in that workspace.",
 )
 
+RULE_OUTSIDE_MEMBERSHIPS = CheckInfo(
+    id="FED031",
+    name="rule-workspace-not-a-member",
+    severity=LintSeverity.WARNING,
+    summary="Rule is enabled in a workspace its service account is not a member of",
+    explanation=(
+        "The API accepts such a rule, but the token exchange refuses a workspace the "
+        "target service account is not a member of (the default workspace excepted), so "
+        "the rule cannot mint tokens there. It is usually a membership forgotten in review, "
+        "and it becomes live access the moment someone adds the membership for another reason."
+    ),
+    fix="Add the workspace under the service account's workspaces, or remove it from the rule.",
+)
+
 
 def long_token_lifetime(config: LintConfig) -> Iterator[Finding]:
     for rule in config.rules:
@@ -114,9 +131,32 @@ def unused_membership(config: LintConfig) -> Iterator[Finding]:
             yield located(UNUSED_MEMBERSHIP, account, f"workspaces[{index}]", message)
 
 
+def rule_outside_memberships(config: LintConfig) -> Iterator[Finding]:
+    for rule in config.rules:
+        account = config.service_account(rule.service_account_name)
+        if account is None or rule.applies_to_all_workspaces:
+            continue
+        members = {*account.workspaces, DEFAULT_WORKSPACE}
+        written_as_ids = {ref.startswith("wrkspc_") for ref in account.workspaces}
+        for index, workspace in enumerate(rule.workspaces):
+            # Offline, a name and an ID of one workspace cannot be compared: plan decides.
+            if workspace in members or _written_differently(workspace, written_as_ids):
+                continue
+            message = (
+                f"rule {rule.name!r} is enabled in workspace {workspace!r}, where service "
+                f"account {account.name!r} is not a member; the exchange refuses it there"
+            )
+            yield located(RULE_OUTSIDE_MEMBERSHIPS, rule, f"workspaces[{index}]", message)
+
+
+def _written_differently(workspace: str, written_as_ids: set[bool]) -> bool:
+    return (not workspace.startswith("wrkspc_")) in written_as_ids
+
+
 CHECKS = (
     Check(LONG_TOKEN_LIFETIME, long_token_lifetime),
     Check(ALL_WORKSPACES, all_workspaces),
     Check(ADMIN_ON_WORKSPACE_RULE, admin_on_workspace_rule),
     Check(UNUSED_MEMBERSHIP, unused_membership),
+    Check(RULE_OUTSIDE_MEMBERSHIPS, rule_outside_memberships),
 )
