@@ -96,8 +96,10 @@ class TokenExchanger:
             "assertion": assertion,
             "federation_rule_id": self.settings.rule_id,
             "organization_id": self.settings.organization_id,
-            "service_account_id": self.settings.service_account_id,
         }
+        # Revision 2, §7.1: sent whenever known; without it the server uses the rule's target.
+        if self.settings.service_account_id:
+            body["service_account_id"] = self.settings.service_account_id
         if self.settings.workspace_id:
             body["workspace_id"] = self.settings.workspace_id
         self.exchanges += 1
@@ -171,7 +173,8 @@ class TokenExchanger:
         workspace = f", workspace {settings.workspace_id}" if settings.workspace_id else ""
         return (
             f"used rule {settings.rule_id}, organization {settings.organization_id}, "
-            f"service account {settings.service_account_id}{workspace}, identity token from "
+            f"service account {settings.service_account_id or '(the rule target)'}{workspace}, "
+            "identity token from "
             f"{settings.identity_token.describe()}"
         )
 
@@ -258,10 +261,15 @@ def build_auth(
     credential: Credential, *, base_url: str, http: httpx.Client, environ: Mapping[str, str]
 ) -> httpx.Auth:
     """The httpx.Auth for a resolved credential; `http` carries the exchange requests."""
+    # Revision 2, §7.8: a profile's base_url wins for the exchange (and the refresh grant),
+    # even where --base-url or ANTHROPIC_BASE_URL chose another host for the API calls.
+    token_base_url = credential.base_url or base_url
+    if credential.login is not None:
+        return StaticTokenAuth(credential.login.current_token(http=http, base_url=token_base_url))
     if credential.federation is None:
         assert credential.token is not None
         return StaticTokenAuth(credential.token)
     exchanger = TokenExchanger(
-        base_url=base_url, settings=credential.federation, http=http, environ=environ
+        base_url=token_base_url, settings=credential.federation, http=http, environ=environ
     )
     return FederationAuth(exchanger, cache=credential.cache)

@@ -30,13 +30,15 @@ from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import httpx
 
 from fedctl import __version__
-from fedctl.api.credentials import Credential
 from fedctl.errors import ApiError, AuthError, UsageError
+
+if TYPE_CHECKING:
+    from fedctl.api.credentials import Credential
 
 DEFAULT_BASE_URL = "https://api.anthropic.com"
 # `--timeout`: no API call, retries and backoff included, takes longer than this.

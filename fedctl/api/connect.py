@@ -74,8 +74,12 @@ def _client_for(
 ) -> Iterator[AdminClient]:
     attempt_timeout = clip_timeout(ATTEMPT_TIMEOUT, limits.timeout)
     tls = tls_context(base_url)
+    # The exchange goes to the profile's base_url when it has one (§7.8), held to the same
+    # scheme rules as the API's: https, or http to loopback only.
+    token_base_url = check_base_url(credential.base_url) if credential.base_url else base_url
+    token_tls = tls if token_base_url == base_url else tls_context(token_base_url)
     # The exchange has its own small client: it must not carry the API's auth flow.
-    with httpx.Client(timeout=attempt_timeout, verify=tls) as exchange_http:
+    with httpx.Client(timeout=attempt_timeout, verify=token_tls) as exchange_http:
         auth = build_auth(credential, base_url=base_url, http=exchange_http, environ=environ)
         client = AdminClient(
             base_url=base_url,

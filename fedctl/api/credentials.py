@@ -32,13 +32,11 @@ from typing import Any, Literal
 from pydantic import SecretStr
 
 from fedctl.api.tokencache import CredentialsCache
+from fedctl.api.useroauth import UserLogin, read_login
 from fedctl.errors import AuthError
 
-FEDERATION_VARS = (
-    "ANTHROPIC_FEDERATION_RULE_ID",
-    "ANTHROPIC_ORGANIZATION_ID",
-    "ANTHROPIC_SERVICE_ACCOUNT_ID",
-)
+# Revision 2, §7.1/§7.6: the service account ID is optional (sent when set), as in the SDK.
+FEDERATION_VARS = ("ANTHROPIC_FEDERATION_RULE_ID", "ANTHROPIC_ORGANIZATION_ID")
 TOKEN_VARS = ("ANTHROPIC_IDENTITY_TOKEN_FILE", "ANTHROPIC_IDENTITY_TOKEN")
 REFUSED_PREFIXES = ("sk-ant-admin", "sk-ant-api")
 
@@ -88,7 +86,7 @@ class FederationSettings:
 
     rule_id: str
     organization_id: str
-    service_account_id: str
+    service_account_id: str | None
     identity_token: IdentityTokenSource
     workspace_id: str | None = None
 
@@ -103,6 +101,7 @@ class Credential:
     federation: FederationSettings | None = None
     base_url: str | None = None
     cache: CredentialsCache | None = None
+    login: UserLogin | None = None
 
     @property
     def rule_id(self) -> str | None:
@@ -117,7 +116,7 @@ class Credential:
         if self.federation is not None:
             minted = (
                 f"the token minted through {self.source} (rule {self.federation.rule_id}, "
-                f"service account {self.federation.service_account_id})"
+                f"service account {self.federation.service_account_id or 'of the rule'})"
             )
             if status == 401:
                 return f"{minted} was refused even after a fresh exchange"
@@ -157,6 +156,7 @@ def resolve_credential(*, auth_token: str | None, environ: Mapping[str, str]) ->
         return load_profile(config_dir, profile, environ)
     partial_federation: AuthError | None = None
     if any(environ.get(name) for name in (*FEDERATION_VARS, *TOKEN_VARS)):
+        # ANTHROPIC_SERVICE_ACCOUNT_ID alone does not start this path (nor does it in the SDK).
         try:
             return _federation_from_env(environ)
         except AuthError as incomplete:
@@ -193,15 +193,17 @@ def _federation_from_env(environ: Mapping[str, str]) -> Credential:
     settings = FederationSettings(
         rule_id=environ["ANTHROPIC_FEDERATION_RULE_ID"],
         organization_id=environ["ANTHROPIC_ORGANIZATION_ID"],
-        service_account_id=environ["ANTHROPIC_SERVICE_ACCOUNT_ID"],
+        service_account_id=environ.get("ANTHROPIC_SERVICE_ACCOUNT_ID") or None,
         identity_token=_token_source_from_env(environ),
         workspace_id=environ.get("ANTHROPIC_WORKSPACE_ID") or None,
     )
-    source = (
-        f"federation env vars (rule {settings.rule_id}, "
-        f"service account {settings.service_account_id})"
-    )
+    source = f"federation env vars ({_describe(settings)})"
     return Credential(source=source, kind="federation", federation=settings)
+
+
+def _describe(settings: FederationSettings) -> str:
+    account = settings.service_account_id
+    return f"rule {settings.rule_id}" + (f", service account {account}" if account else "")
 
 
 def _token_source_from_env(environ: Mapping[str, str]) -> IdentityTokenSource:
@@ -271,7 +273,9 @@ def load_profile(config_dir: Path, name: str, environ: Mapping[str, str]) -> Cre
     base_url = _optional_str(document, "base_url", path)
     source = f"profile '{name}' ({path})"
     if auth_type == "user_oauth":
-        return _user_oauth_credential(source, cache, base_url, path)
+        client_id = _optional_str(auth, "client_id", path)
+        login = read_login(cache.path, client_id=client_id)
+        return Credential(source=source, kind="token", base_url=base_url, login=login)
     if auth_type != "oidc_federation":
         raise _profile_error(
             path, f"authentication.type {auth_type!r} is not oidc_federation or user_oauth"
@@ -282,9 +286,9 @@ def load_profile(config_dir: Path, name: str, environ: Mapping[str, str]) -> Cre
         organization_id=_field(
             document, "organization_id", environ, "ANTHROPIC_ORGANIZATION_ID", path
         ),
-        service_account_id=_field(
-            auth, "service_account_id", environ, "ANTHROPIC_SERVICE_ACCOUNT_ID", path
-        ),
+        service_account_id=_optional_str(auth, "service_account_id", path)
+        or environ.get("ANTHROPIC_SERVICE_ACCOUNT_ID")
+        or None,
         identity_token=_profile_token_source(auth, environ, path),
         workspace_id=_optional_str(document, "workspace_id", path)
         or environ.get("ANTHROPIC_WORKSPACE_ID")
@@ -313,9 +317,7 @@ def _read_profile_file(path: Path, name: str) -> dict[str, Any]:
         raise _profile_error(path, f"is not valid JSON (line {exc.lineno}: {exc.msg})") from None
     if not isinstance(document, dict):
         raise _profile_error(path, "must hold a JSON object")
-    version = document.get("version")
-    if version is not None and (not isinstance(version, str) or not version.startswith("1.")):
-        raise _profile_error(path, f'version {version!r} is not supported (expected "1.0")')
+    # Revision 2, §7.8: the SDK never validates `version`, so neither does fedctl.
     return document
 
 
@@ -338,19 +340,6 @@ def _profile_token_source(
     if not isinstance(token_path, str) or not token_path:
         raise _profile_error(path, "authentication.identity_token.path must be a non-empty string")
     return IdentityTokenSource(path=token_path)
-
-
-def _user_oauth_credential(
-    source: str, cache: CredentialsCache, base_url: str | None, path: Path
-) -> Credential:
-    """An interactive-login profile: its cached token is used as-is (no refresh in fedctl)."""
-    cached = cache.load()
-    if cached is None or not cached.usable():
-        raise AuthError(
-            message=f"the login token of {source} is missing or expired",
-            hint='run `ant auth login --scope "org:admin"` again',
-        )
-    return Credential(source=source, kind="token", token=cached.access_token, base_url=base_url)
 
 
 def _field(

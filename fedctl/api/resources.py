@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 from fedctl.api import wire
 from fedctl.api.client import AdminClient, QueryValue
+from fedctl.api.credentials import FederationSettings
 from fedctl.errors import ApiError
 
 ORG = "/v1/organizations"
@@ -256,3 +257,10 @@ def get_workspace_member(
             return None
         raise
     return parse_reply(client, wire.ServiceAccountWorkspaceMember, data, what="membership")
+
+
+def federated_actor(client: AdminClient, settings: FederationSettings) -> str:
+    """The service account a federated credential acts as: the one named, else the rule's."""
+    if settings.service_account_id:
+        return settings.service_account_id
+    return get_rule(client, settings.rule_id).target.service_account_id

@@ -41,19 +41,8 @@ class CredentialsCache:
 
     def load(self) -> CachedToken | None:
         """The cached token, None if absent or unreadable as a token; refuses unsafe files."""
-        try:
-            info = self.path.lstat()
-        except FileNotFoundError:
+        if not check_secret_file(self.path):
             return None
-        if stat.S_ISLNK(info.st_mode):
-            raise AuthError(
-                message=f"credentials cache {self.path} is a symlink; refusing to use it"
-            )
-        if info.st_mode & 0o077:
-            raise AuthError(
-                message=f"credentials cache {self.path} is readable by group or others",
-                hint=f"run chmod 600 {self.path} (or delete it to exchange again)",
-            )
         try:
             document = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -69,24 +58,47 @@ class CredentialsCache:
 
     def store(self, token: CachedToken) -> None:
         """Write atomically with mode 0600: a temp file in the same directory, then rename."""
-        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        document = {
-            "version": "1.0",
-            "type": "oauth_token",
-            "access_token": token.access_token.get_secret_value(),
-            "expires_at": token.expires_at,
-        }
-        temp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        with contextlib.suppress(FileNotFoundError):
-            temp.unlink()  # left by a crashed process with the same pid
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(document, handle)
-                handle.flush()
-                os.fsync(handle.fileno())
-            temp.replace(self.path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                temp.unlink()
-            raise
+        write_secret_json(
+            self.path,
+            {
+                "version": "1.0",
+                "type": "oauth_token",
+                "access_token": token.access_token.get_secret_value(),
+                "expires_at": token.expires_at,
+            },
+        )
+
+
+def check_secret_file(path: Path) -> bool:
+    """False when absent; AuthError when it is a symlink or readable by group or others."""
+    try:
+        info = path.lstat()
+    except FileNotFoundError:
+        return False
+    if stat.S_ISLNK(info.st_mode):
+        raise AuthError(message=f"credentials file {path} is a symlink; refusing to use it")
+    if info.st_mode & 0o077:
+        raise AuthError(
+            message=f"credentials file {path} is readable by group or others",
+            hint=f"run chmod 600 {path} (or delete it and log in or exchange again)",
+        )
+    return True
+
+
+def write_secret_json(path: Path, document: dict[str, object]) -> None:
+    """Write atomically with mode 0600: a temp file in the same directory, then rename."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with contextlib.suppress(FileNotFoundError):
+        temp.unlink()  # left by a crashed process with the same pid
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(document, handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        temp.replace(path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise

@@ -44,6 +44,7 @@ def command(
     output_format: str,
 ) -> None:
     """Report live changes that did not come from fedctl, with their authors."""
+    from fedctl.api.resources import federated_actor
     from fedctl.config import load_config
     from fedctl.desired import build_desired
     from fedctl.drift import compute_drift
@@ -56,7 +57,7 @@ def command(
         actors = set(fedctl_actors)
         credential = client.credential
         if credential is not None and credential.federation is not None:
-            actors.add(credential.federation.service_account_id)
+            actors.add(federated_actor(client, credential.federation))
         if not actors:
             raise UsageError(
                 "drift needs fedctl's own actor to tell its changes from others': pass "

@@ -54,8 +54,10 @@ def describe_identity(client: AdminClient) -> dict[str, Any]:
         "rule": None,
     }
     if credential is not None and credential.federation is not None:
-        account = resources.get_service_account(client, credential.federation.service_account_id)
         rule = resources.get_rule(client, credential.federation.rule_id)
+        # Without ANTHROPIC_SERVICE_ACCOUNT_ID the exchange acts as the rule's target (§7.1).
+        account_id = credential.federation.service_account_id or rule.target.service_account_id
+        account = resources.get_service_account(client, account_id)
         identity["service_account"] = {"id": account.id, "name": account.name}
         identity["rule"] = {"id": rule.id, "name": rule.name, "oauth_scope": rule.oauth_scope}
     return identity

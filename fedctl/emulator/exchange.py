@@ -49,7 +49,7 @@ class ExchangeRequest:
     assertion: str
     rule_id: str
     organization_id: str
-    service_account_id: str
+    service_account_id: str | None
     workspace_id: str | None
 
 
@@ -86,7 +86,9 @@ class TokenExchange:
             raise Denied("rule_archived")
         if issuer is None or issuer["archived_at"] is not None:
             raise Denied("issuer_archived")
-        if request.service_account_id != rule["target"]["service_account_id"]:
+        # Revision 2, §7.1: optional; absent means the rule's target, another is refused.
+        named = request.service_account_id
+        if named is not None and named != rule["target"]["service_account_id"]:
             raise Denied("service_account_mismatch")
         claims = verify_assertion(request.assertion, issuer)
         if not rule_matches(rule["match"], claims):
@@ -135,11 +137,14 @@ class TokenExchange:
         if wanted == "default":
             wanted = default_id
         if wanted is None:
-            # Doc:Ref reading (§8.2): with more than one enabled workspace the caller
-            # must name one, even when the default is among them.
-            if len(enabled) != 1:
+            # Revision 2, §7.3 item 8: the only enabled workspace, else the default one
+            # when the rule covers it, else refused.
+            if len(enabled) == 1:
+                wanted = enabled[0]
+            elif default_id in enabled:
+                wanted = default_id
+            else:
                 raise Denied("workspace_id_required" if enabled else "no_workspace_enabled")
-            wanted = enabled[0]
         elif wanted not in enabled:
             raise Denied("workspace_not_enabled")
         if not legacy_only and not self._store.is_member(
@@ -153,15 +158,14 @@ def parse_request(body: Any) -> ExchangeRequest:
     """The 400 family (§7.4): refused before the organization is confirmed."""
     if not isinstance(body, dict):
         raise bad_request("body: expected a JSON object")
-    for field in (
-        "grant_type",
-        "assertion",
-        "federation_rule_id",
-        "organization_id",
-        "service_account_id",
-    ):
+    for field in ("grant_type", "assertion", "federation_rule_id", "organization_id"):
         if not isinstance(body.get(field), str) or not body[field]:
             raise bad_request(f"{field}: Field required (a non-empty string)")
+    service_account_id = body.get("service_account_id")
+    if service_account_id is not None and (
+        not isinstance(service_account_id, str) or not service_account_id
+    ):
+        raise bad_request("service_account_id: must be a non-empty string when given")
     if body["grant_type"] != GRANT_TYPE:
         raise bad_request(f"grant_type: must be {GRANT_TYPE}")
     if not RULE_ID.match(body["federation_rule_id"]):
@@ -176,7 +180,7 @@ def parse_request(body: Any) -> ExchangeRequest:
         body["assertion"],
         body["federation_rule_id"],
         body["organization_id"],
-        body["service_account_id"],
+        service_account_id,
         workspace_id,
     )
 

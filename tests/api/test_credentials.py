@@ -75,13 +75,23 @@ def test_federation_env_vars(tmp_path: Path) -> None:
     assert credential.cache is None
 
 
-def test_federation_env_vars_need_the_service_account(tmp_path: Path) -> None:
+def test_federation_env_vars_work_without_the_service_account(tmp_path: Path) -> None:
+    # Revision 2, §7.1/§7.6: optional, as in the SDK; the exchange then acts as the target.
     env = federation_env(tmp_path)
     del env["ANTHROPIC_SERVICE_ACCOUNT_ID"]
+    credential = resolve_credential(auth_token=None, environ=env)
+    assert credential.federation is not None
+    assert credential.federation.service_account_id is None
+    assert credential.source == f"federation env vars (rule {RULE})"
+
+
+def test_federation_env_vars_need_the_rule(tmp_path: Path) -> None:
+    env = federation_env(tmp_path)
+    del env["ANTHROPIC_FEDERATION_RULE_ID"]
     with pytest.raises(AuthError) as caught:
         resolve_credential(auth_token=None, environ=env)
     assert caught.value.render() == (
-        "federation from environment variables needs ANTHROPIC_SERVICE_ACCOUNT_ID; "
+        "federation from environment variables needs ANTHROPIC_FEDERATION_RULE_ID; "
         "set all of them, or unset the federation variables to use another credential"
     )
 

@@ -187,12 +187,28 @@ def test_request_shape_errors_are_400(api: Api, key: SigningKey) -> None:
         "federation_rule_id is not a well-formed fdrl_ tagged ID"
     )
     assert_error(setup.exchange(assertion, workspace_id="prod"), 400, "invalid_request_error")
-    missing = setup.body(assertion)
-    del missing["service_account_id"]
-    response = httpx.post(api.emulator.base_url + TOKEN, json=missing)
-    assert_error(response, 400, "invalid_request_error")
+    empty = setup.exchange(assertion, service_account_id="")
+    assert_error(empty, 400, "invalid_request_error")
     other = setup.exchange(assertion, service_account_id="svac_01other")
     assert_error(other, 401, "authentication_error")
+    assert api.emulator.exchange_history[-1][1] == "service_account_mismatch"
+
+
+def test_exchange_without_service_account_id_uses_the_rules_target(
+    api: Api, key: SigningKey
+) -> None:
+    # Revision 2, §7.1: the SDK sends service_account_id only when configured.
+    setup = Setup(api, key)
+    missing = setup.body(setup.token())
+    del missing["service_account_id"]
+    response = httpx.post(api.emulator.base_url + TOKEN, json=missing)
+    assert response.status_code == 200, response.text
+    minted = Api(api.emulator, response.json()["access_token"])
+    try:
+        # The minted token acts as the rule's target: its scope (inference) is what stops it.
+        minted.fail(403, "permission_error", "GET", "/v1/organizations/service_accounts")
+    finally:
+        minted.client.close()
 
 
 def test_discovery_issuers_are_not_fetched(api: Api, key: SigningKey) -> None:
@@ -221,6 +237,7 @@ def test_workspace_resolution(api: Api, key: SigningKey) -> None:
         f"/v1/organizations/federation_rules/{setup.rule['id']}/workspaces",
         {"workspace_id": api.workspace("staging")},
     )
+    # Two enabled, none named, the default not among them: refused (§7.3 item 8).
     assert_error(setup.exchange(setup.token()), 401, "authentication_error")
     assert api.emulator.exchange_history[-1][1] == "workspace_id_required"
     chosen = setup.exchange(setup.token(), workspace_id=api.workspace("staging"))
@@ -228,6 +245,25 @@ def test_workspace_resolution(api: Api, key: SigningKey) -> None:
     default = setup.exchange(setup.token(), workspace_id="default")
     assert_error(default, 401, "authentication_error")
     assert api.emulator.exchange_history[-1][1] == "workspace_not_enabled"
+
+
+def test_several_enabled_and_none_named_uses_the_default_when_covered(
+    api: Api, key: SigningKey
+) -> None:
+    # Revision 2, §7.1/§7.3 item 8: the default workspace when the rule covers it.
+    setup = Setup(api, key)
+    default_id = api.workspace("Default")
+    api.ok(
+        "POST",
+        f"/v1/organizations/federation_rules/{setup.rule['id']}/workspaces",
+        {"workspace_id": default_id},
+    )
+    response = setup.exchange(setup.token())
+    assert response.status_code == 200, response.text
+    assert api.emulator.exchange_history[-1] == (setup.rule["id"], "success")
+    assert api.emulator.store.lookup_token(response.json()["access_token"]).workspace_id == (
+        default_id
+    )
 
 
 def test_condition_and_subject_prefix_are_evaluated(api: Api, key: SigningKey) -> None:
