@@ -26,6 +26,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from fedctl.emulator.db import ADMIN_USER_ID, BASE62, Actor
 from fedctl.emulator.exchange import TokenExchange
 from fedctl.emulator.faults import RETRY_AFTER_SECONDS, STATUS_FAULTS, FaultConfig, FaultPlan
+from fedctl.emulator.logins import LOGIN_RULE_ID
 from fedctl.emulator.store import MINTED_TOKEN_PREFIX, Store
 from fedctl.emulator.validation import ApiFailure, bad_request, forbidden, unauthorized
 
@@ -178,6 +179,8 @@ def authenticate(context: EmulatorContext, request: Request, kind: EndpointKind)
                     "OAuth authentication is currently not supported without the "
                     f"'anthropic-beta: {OAUTH_BETA}' header."
                 )
+            if binding.rule_id == LOGIN_RULE_ID:
+                return Actor(ADMIN_USER_ID, "user")
             if "org:admin" not in binding.scopes:
                 raise forbidden(
                     f"This token's scope ({binding.scope}) does not cover the "

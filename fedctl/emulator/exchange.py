@@ -18,6 +18,7 @@ from typing import Any
 import jwt
 
 from fedctl.emulator.cel import condition_holds
+from fedctl.emulator.logins import REFRESH_GRANT, UserLogins
 from fedctl.emulator.store import MintedToken, Store
 from fedctl.emulator.validation import ApiFailure, bad_request
 
@@ -62,10 +63,13 @@ class TokenExchange:
 
     def __init__(self, store: Store) -> None:
         self._store = store
+        self.logins = UserLogins(store)
         self._lock = threading.Lock()
         self.history: list[tuple[str, str]] = []  # (federation_rule_id, reason)
 
     def exchange(self, body: Any) -> dict[str, Any]:
+        if isinstance(body, dict) and body.get("grant_type") == REFRESH_GRANT:
+            return self.logins.refresh(body)
         request = parse_request(body)
         try:
             response = self._exchange(request)

@@ -60,6 +60,8 @@ class RunningEmulator:
         self.organization_id = context.store.organization_id
         self.store = context.store
         self.exchange_history = context.exchange.history
+        # Stands in for the browser login of `ant auth login` (issue, then refresh).
+        self.logins = context.exchange.logins
 
     def __repr__(self) -> str:  # never show the token
         return f"RunningEmulator(base_url={self.base_url!r})"

@@ -63,8 +63,8 @@ def test_live_rule_outside_memberships_exports_validates_and_plans_clean(
 
     linted = CliRunner().invoke(cli, ["lint", str(out)])
     assert (
-        "rules.yaml:15:9: FED031 warning: rule/deploy: rule 'deploy' is enabled in workspace 'staging', where service account 'ci' "
-        "is not a member; the exchange refuses it there"
+        "rules.yaml:15:9: FED031 warning: rule/deploy: rule 'deploy' is enabled in workspace "
+        "'staging', where service account 'ci' is not a member; the exchange refuses it there"
     ) in linted.output
 
     planned = run(seeded, "plan", str(out))

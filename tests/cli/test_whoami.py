@@ -4,49 +4,13 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
-import pytest
-import yaml
 from click.testing import CliRunner
 
 from fedctl.cli.main import cli
-from fedctl.emulator.server import RunningEmulator, running_emulator
-from tests.support.federation import AUDIENCE, bootstrap_seed
-from tests.support.idtokens import github_actions_claims, make_signing_key, sign_token
-
-ISSUER_URL = "https://idp.ci.example.com"
-
-
-@dataclass(frozen=True)
-class Federation:
-    emulator: RunningEmulator
-    rule_id: str
-    service_account_id: str
-    key: object
-
-    def jwt(self, **overrides: object) -> str:
-        claims = github_actions_claims(iss=ISSUER_URL, aud=AUDIENCE, **overrides)
-        return sign_token(self.key, claims)  # type: ignore[arg-type]
-
-
-@pytest.fixture
-def federation(tmp_path: Path) -> Iterator[Federation]:
-    """An emulator seeded, as the Console would, with an org:admin rule on an admin account."""
-    key = make_signing_key()
-    seed_path = tmp_path / "seed.yaml"
-    seed_path.write_text(yaml.safe_dump(bootstrap_seed(ISSUER_URL, key.public_jwk())))
-    with running_emulator(seed_path=str(seed_path), workspaces=("production",)) as emulator:
-        headers = {
-            "authorization": f"Bearer {emulator.admin_token}",
-            "anthropic-version": "2023-06-01",
-        }
-        url = f"{emulator.base_url}/v1/organizations/federation_rules"
-        rule = httpx.get(url, headers=headers).json()["data"][0]
-        yield Federation(emulator, rule["id"], rule["target"]["service_account_id"], key)
+from fedctl.emulator.server import RunningEmulator
+from tests.support.federation import Federation
 
 
 def run(args: list[str], **env: str) -> object:
