@@ -61,7 +61,9 @@ Choices taken where the contract is open (numbers are §8.1 items unless marked 
     .internal / .localhost / .localdomain / .lan / .home.arpa suffix, no userinfo; DNS is
     never resolved (the real service does resolve).
 21. `match.subject_prefix: ""` is treated as unset (and reads back `null`).
-22. Removing a rule's last explicit enablement is allowed; the rule then cannot mint.
+22. Removing a rule's last explicit enablement (no applies_to_all_workspaces, no legacy
+    workspace_id) is 400 (revision 2, §2.7.3 strict reading). A repeated DELETE of what
+    is not enabled stays idempotent.
 23. Archiving a rule leaves applies_to_all_workspaces unchanged.
 24. Updating an implicit or missing membership is 404; adding or updating one for an
     archived service account is 400. DELETE for an archived service account is allowed.
@@ -71,18 +73,29 @@ Choices taken where the contract is open (numbers are §8.1 items unless marked 
 27. No rate limits unless injected (faults).
 28. Token exchange audience: when a rule sets no `match.audience`, `aud` must contain
     `https://api.anthropic.com`.
-29. Exchange with service_account_id missing is 400; not the rule's target is 401.
+29. Exchange without service_account_id uses the rule's target (revision 2, §7.1); an
+    empty one is 400; one that is not the rule's target is the opaque 401.
 30. Path workspace IDs must be real `wrkspc_` IDs; `default` in a path is 404.
 
+Revision 2 of the contract (each a change from revision 1, tested against the SDK):
+- §1.3: a token this emulator minted (federation or login) is 401 authentication_error
+  unless `anthropic-beta` lists `oauth-2025-04-20`; the static admin token needs nothing.
+- §5.8: membership is NOT checked at rule create, update (retarget included) or
+  workspace enable; the exchange still refuses a workspace the target is not a member
+  of (the default workspace is implicit; legacy `workspace_id`-only rules skip it).
+- §2.7.3: see item 22.
+- §7.1: see item 29.
+- §7.3 item 8: without workspace_id, the only enabled workspace, else the default
+  workspace when the rule covers it (explicitly or through applies_to_all_workspaces),
+  else 401 (`workspace_id_required`, or `no_workspace_enabled`).
+- §7.8: the `refresh_token` grant of interactive logins (`logins.py`: rotating refresh
+  tokens bound to their client_id; failures are 400 invalid_grant). The emulator has no
+  browser login: `RunningEmulator.logins.issue` stands in for it.
+
 Also:
-- §5.8 project decision: a rule enabled in an explicit workspace its target service
-  account is not a member of is refused with 400 at create, at update (including a
-  retarget) and at workspace enable. The default workspace is implicit;
-  applies_to_all_workspaces is not checked. Removing a membership is never refused.
 - Token exchange: inline JWKS only; an issuer in discovery or explicit_url mode is
   refused with 401 whose message says the emulator does not fetch keys. A jti is recorded
-  only when an exchange succeeds. Without workspace_id, the rule must have exactly one
-  enabled workspace (Doc:Ref reading). Unknown exchange body fields are ignored. Denial
+  only when an exchange succeeds. Unknown exchange body fields are ignored. Denial
   reasons are kept in `RunningEmulator.exchange_history`.
 - Minted tokens: `sk-ant-oat01-` + random; only a hash is stored. An org:admin token acts
   as its service account (actor `svac_...`) while that account is a live admin; otherwise,
