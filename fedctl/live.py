@@ -44,6 +44,7 @@ from fedctl.state import (
     Workspace,
     WorkspaceRole,
 )
+from fedctl.unmanageable import issuer_reason, rule_reason, service_account_reason
 
 ASSIGNABLE_ROLES = frozenset(
     {"workspace_admin", "workspace_developer", "workspace_restricted_developer", "workspace_user"}
@@ -62,8 +63,14 @@ def read_live(client: AdminClient) -> LiveState:
     workspaces = _workspaces(all_workspaces, non_default)
     active_workspace_ids = [w.id for w in workspaces if not w.archived]
     memberships = _memberships(member_rows, active_workspace_ids)
+    rows_by_account: dict[str, Members] = {}
+    for row in member_rows:
+        rows_by_account.setdefault(row.service_account_id, []).append(row)
     names = _Names(accounts, issuers)
-    live_accounts = [_service_account(a, memberships.get(a.id, {})) for a in accounts]
+    live_accounts = [
+        _service_account(a, memberships.get(a.id, {}), rows_by_account.get(a.id, []))
+        for a in accounts
+    ]
     live_issuers = [_issuer(i) for i in issuers]
     live_rules = [_rule(r, names) for r in rules]
     return LiveState(
@@ -201,8 +208,12 @@ def _memberships(rows: Members, workspace_ids: list[str]) -> dict[str, dict[str,
     return result
 
 
-def _meta(obj: wire.ServiceAccount | wire.FederationIssuer | wire.FederationRule) -> LiveMeta:
+def _meta(
+    obj: wire.ServiceAccount | wire.FederationIssuer | wire.FederationRule,
+    unmanageable: str | None = None,
+) -> LiveMeta:
     return LiveMeta(
+        unmanageable=unmanageable,
         id=obj.id,
         created_at=obj.created_at,
         updated_at=obj.updated_at,
@@ -214,7 +225,7 @@ def _meta(obj: wire.ServiceAccount | wire.FederationIssuer | wire.FederationRule
 
 
 def _service_account(
-    account: wire.ServiceAccount, memberships: dict[str, WorkspaceRole]
+    account: wire.ServiceAccount, memberships: dict[str, WorkspaceRole], rows: Members
 ) -> LiveServiceAccount:
     role = "admin" if account.organization_role == "admin" else "developer"
     spec = ServiceAccountSpec(
@@ -223,13 +234,16 @@ def _service_account(
         organization_role=role,
         memberships=memberships,
     )
-    return LiveServiceAccount(spec=spec, meta=_meta(account))
+    reason = service_account_reason(account, rows)
+    return LiveServiceAccount(spec=spec, meta=_meta(account, reason))
 
 
 def normalise_jwks(
-    jwks: wire.JwksDiscovery | wire.JwksExplicitUrl | wire.JwksInline,
+    jwks: wire.JwksDiscovery | wire.JwksExplicitUrl | wire.JwksInline | wire.JwksUnknown,
 ) -> dict[str, Any]:
     """Every key of the variant, None where unset, as the API returns it."""
+    if isinstance(jwks, wire.JwksUnknown):
+        return {"type": jwks.type}  # the issuer is unmanageable; shown, never sent
     if isinstance(jwks, wire.JwksInline):
         return {"type": "inline", "keys": [dict(key) for key in jwks.keys]}
     if isinstance(jwks, wire.JwksExplicitUrl):
@@ -249,7 +263,7 @@ def _issuer(issuer: wire.FederationIssuer) -> LiveIssuer:
         max_jwt_lifetime_seconds=issuer.max_jwt_lifetime_seconds,
         check_jti=issuer.check_jti,
     )
-    return LiveIssuer(spec=spec, meta=_meta(issuer))
+    return LiveIssuer(spec=spec, meta=_meta(issuer, issuer_reason(issuer)))
 
 
 def normalise_match(match: wire.RuleMatch) -> RuleMatchSpec:
@@ -290,7 +304,7 @@ def _rule(rule: wire.FederationRule, names: _Names) -> LiveRule:
     legacy = rule.workspace_id if rule.workspace_id not in workspace_ids else None
     return LiveRule(
         spec=spec,
-        meta=_meta(rule),
+        meta=_meta(rule, rule_reason(rule)),
         issuer_id=rule.issuer_id,
         service_account_id=target_id,
         legacy_workspace_id=legacy,

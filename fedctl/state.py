@@ -120,6 +120,9 @@ class LiveMeta(_Frozen):
     updated_by_actor_id: str | None = None
     archived_at: str | None = None
     archived_by_actor_id: str | None = None
+    # Why fedctl cannot represent this resource exactly (a key or value the contract does
+    # not describe); such a resource is shown, never changed. None: fully understood.
+    unmanageable: str | None = None
 
     @property
     def archived(self) -> bool:

@@ -58,14 +58,22 @@ class JwksInline(WireModel):
     keys: list[dict[str, Any]]
 
 
+class JwksUnknown(WireModel):
+    """A `jwks.type` this fedctl does not know: kept whole, so the issuer is unmanageable."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+    type: str
+
+
 Jwks = Annotated[JwksDiscovery | JwksExplicitUrl | JwksInline, Field(discriminator="type")]
+KNOWN_JWKS_TYPES = frozenset({"discovery", "explicit_url", "inline"})
 
 
 class FederationIssuer(WireModel):
     id: str
     name: str
     issuer_url: str
-    jwks: Jwks = JwksDiscovery(type="discovery")
+    jwks: Jwks | JwksUnknown = JwksDiscovery(type="discovery")
     check_jti: bool = True
     max_jwt_lifetime_seconds: int = 3600
     jwks_polling_disabled_at: str | None = None
@@ -76,8 +84,21 @@ class FederationIssuer(WireModel):
     archived_at: str | None = None
     archived_by_actor_id: str | None = None
 
+    @field_validator("jwks", mode="before")
+    @classmethod
+    def _unknown_jwks_type_is_kept(cls, value: Any) -> Any:
+        # A newer server may add key-source types; reading one as a known type (or failing
+        # the whole list) would both be wrong. It is kept and the issuer left alone.
+        kind = value.get("type") if isinstance(value, dict) else None
+        if isinstance(kind, str) and kind not in KNOWN_JWKS_TYPES:
+            return JwksUnknown.model_validate(value)
+        return value
+
 
 class RuleMatch(WireModel):
+    # Extra keys are kept (not ignored): a matcher fedctl does not know makes the rule
+    # unmanageable, since sending `match` back without it would silently drop it.
+    model_config = ConfigDict(extra="allow", frozen=True)
     subject_prefix: str | None = None
     audience: str | None = None
     claims: dict[str, str] | None = None
@@ -103,6 +124,7 @@ class FederationRule(WireModel):
     applies_to_all_workspaces: bool = False
     workspace_ids: list[str] = Field(default_factory=list)
     workspace_id: str | None = None
+    attributes: Any = None
 
     @field_validator("applies_to_all_workspaces", "workspace_ids", mode="before")
     @classmethod

@@ -37,6 +37,7 @@ from fedctl.plan.diff import (
     diff_service_accounts,
     match_all,
 )
+from fedctl.plan.hold import hold_unmanageable, unmanageable_ids
 from fedctl.plan.normalise import PRIVATE_JWK_MEMBERS
 from fedctl.plan.order import order_drafts
 from fedctl.plan.problems import raise_problems
@@ -83,6 +84,8 @@ class Plan(BaseModel):
     live_versions: dict[str, LiveVersion] = Field(default_factory=dict)
     unmanaged: tuple[str, ...] = ()
     console_managed: tuple[str, ...] = ()
+    # Live resources fedctl cannot represent exactly, with the reason; never changed.
+    unmanageable: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
     # Workspace ID -> display name, so outputs can name workspaces (additive to the contract).
     workspace_names: dict[str, str] = Field(default_factory=dict)
@@ -184,7 +187,9 @@ def compute_plan(
     diff_service_accounts(ctx)
     diff_issuers(ctx, console_issuer_ids)
     diff_rules(ctx, console_rule_ids)
-    unmanaged = diff_unmanaged(ctx, console_rule_ids | console_issuer_ids)
+    held = unmanageable_ids(ctx)
+    unmanaged = diff_unmanaged(ctx, console_rule_ids | console_issuer_ids | set(held))
+    ctx.warnings.extend(hold_unmanageable(ctx, set(held)))
     run_checks(ctx)
     check_self(
         ctx, list(ctx.changes.values()), self_identity, allow_self_lockout=allow_self_lockout
@@ -207,6 +212,7 @@ def compute_plan(
         },
         unmanaged=tuple(unmanaged),
         console_managed=tuple(console_managed_names(live)),
+        unmanageable=tuple(held.values()),
         warnings=tuple(ctx.warnings),
         workspace_names={ws.id: ws.name for ws in live.workspaces},
         access=compute_access_diff(desired, live, plan_changes=changes),

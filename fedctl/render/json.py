@@ -57,6 +57,7 @@ def plan_document(plan: Plan) -> dict[str, Any]:
         ],
         "unmanaged": list(plan.unmanaged),
         "console_managed": list(plan.console_managed),
+        "unmanageable": list(plan.unmanageable),
         "warnings": list(plan.warnings),
         "workspaces": dict(sorted(plan.workspace_names.items())),
     }

@@ -53,6 +53,7 @@ def template_context(plan: Plan) -> dict[str, Any]:
         "retired": [retired for change in plan.changes for retired in change.ids_retired],
         "unmanaged": list(plan.unmanaged),
         "console_managed": list(plan.console_managed),
+        "unmanageable": list(plan.unmanageable),
         "warnings": list(plan.warnings),
     }
 

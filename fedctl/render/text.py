@@ -57,6 +57,10 @@ def render_text(plan: Plan, *, color: bool = False) -> str:
         plan.unmanaged,
     )
     out += _listing("Console-managed (never changed by fedctl):", plan.console_managed)
+    out += _listing(
+        "Unmanageable (live state fedctl cannot represent exactly; never changed):",
+        plan.unmanageable,
+    )
     out += [paint(line, DETAIL_COLOURS["!"]) for line in _listing("Warnings:", plan.warnings)]
     out.append("No changes." if plan.is_empty() else summary_line(plan))
     return "\n".join(out) + "\n"

@@ -1,0 +1,65 @@
+"""Unmanageable live resources: shown with their reason, never written.
+
+`live` marks a resource whose live state fedctl cannot represent exactly
+(`fedctl.unmanageable`). Whatever the diff planned for one (update, replace, archive,
+prune, a workspace change) is taken out here, together with every step that needed one
+of those steps, so no write ever acts on a misreading. `--target` selects from what is
+left, so it cannot reach them either.
+"""
+
+from __future__ import annotations
+
+from fedctl.plan.diff import DiffContext
+from fedctl.plan.order import Draft, Fact
+from fedctl.state import Kind, LiveMeta
+
+
+def unmanageable_ids(ctx: DiffContext) -> dict[str, str]:
+    """live ID -> `kind/name (id): reason`, for every active unmanageable resource."""
+    live = ctx.live
+    found: dict[str, str] = {}
+    groups: list[tuple[Kind, list[tuple[str, LiveMeta]]]] = [
+        (Kind.SERVICE_ACCOUNT, [(n, a.meta) for n, a in live.service_accounts.items()]),
+        (Kind.ISSUER, [(n, i.meta) for n, i in live.issuers.items()]),
+        (Kind.RULE, [(n, r.meta) for n, r in live.rules.items()]),
+    ]
+    for kind, items in groups:
+        for name, meta in sorted(items):
+            if meta.unmanageable:
+                found[meta.id] = f"{kind.value}/{name} ({meta.id}): {meta.unmanageable}"
+    return found
+
+
+def hold_unmanageable(ctx: DiffContext, held_ids: set[str]) -> list[str]:
+    """Drop the changes and steps that would write an unmanageable resource; say which."""
+    held = {d.change_key for d in ctx.drafts if d.live_id in held_ids and d.change_key}
+    held |= {key for key, change in ctx.changes.items() if change.live_id in held_ids}
+    while True:
+        grown = held | _stranded(ctx.drafts, held)
+        if grown == held:
+            break
+        held = grown
+    ctx.drafts[:] = [draft for draft in ctx.drafts if draft.change_key not in held]
+    notes = []
+    for key in sorted(held, key=lambda k: (k[0].value, k[1])):
+        change = ctx.changes.pop(key, None)
+        action = change.action.value if change else "change"
+        notes.append(
+            f"{key[0].value}/{key[1]}: not planned ({action}): it is unmanageable, or "
+            "depends on a step that would write an unmanageable resource"
+        )
+    return notes
+
+
+def _stranded(drafts: list[Draft], held: set[tuple[Kind, str] | None]) -> set[tuple[Kind, str]]:
+    """Change keys of kept drafts that need a fact only a held draft would provide."""
+    kept_facts: set[Fact] = set()
+    held_facts: set[Fact] = set()
+    for draft in drafts:
+        (held_facts if draft.change_key in held else kept_facts).update(draft.provides)
+    lost = held_facts - kept_facts
+    return {
+        draft.change_key
+        for draft in drafts
+        if draft.change_key is not None and draft.change_key not in held and draft.needs & lost
+    }
