@@ -21,9 +21,21 @@ from fedctl.state import Kind
 DEFAULT_WORKSPACE_REFERENCE = "default"
 
 
-def demote_undeclarable(entries: tuple[Entry, ...]) -> tuple[Entry, ...]:
-    """Entries with every declared one that would not validate turned into a comment."""
-    checked = [_checked_alone(entry) for entry in entries]
+def demote_undeclarable(
+    entries: tuple[Entry, ...], unmanageable: dict[tuple[Kind, str], str] | None = None
+) -> tuple[Entry, ...]:
+    """Entries with every declared one that would not validate turned into a comment.
+
+    `unmanageable` (kind, name) -> reason: live state fedctl cannot represent exactly.
+    Declaring what fedctl read of it would misstate it, so it is a comment too.
+    """
+    reasons = unmanageable or {}
+    checked = [
+        _unmanageable(entry, reasons[(entry.kind, entry.name)])
+        if entry.disposition is not Disposition.ARCHIVED and (entry.kind, entry.name) in reasons
+        else _checked_alone(entry)
+        for entry in entries
+    ]
     declared = {(entry.kind, entry.name): entry for entry in checked if entry.declared}
     return tuple(_checked_references(entry, declared) for entry in checked)
 
@@ -66,6 +78,11 @@ def _model_problem(kind: Kind, body: dict[str, Any]) -> str | None:
         message = " ".join(str(first["msg"]).split())
         return f"{where}: {message}" if where else message
     return None
+
+
+def _unmanageable(entry: Entry, reason: str) -> Entry:
+    note = f"Unmanageable: {reason}. fedctl shows it and never changes it."
+    return replace(entry, notes=(*entry.notes, note), disposition=Disposition.NOT_DECLARABLE)
 
 
 def _not_declarable(entry: Entry, problem: str) -> Entry:

@@ -109,13 +109,22 @@ def build_export(live: LiveState, *, include_archived: bool = False) -> Export:
         entries += _archived_entries(live, namer)
     from fedctl.export.declarable import demote_undeclarable
 
-    checked = demote_undeclarable(tuple(entries))
+    checked = demote_undeclarable(tuple(entries), _unmanageable_reasons(live))
     ordered = sorted(checked, key=lambda entry: (entry.kind.value, entry.name, entry.sort_id))
     return Export(
         organization=live.organization,
         entries=tuple(ordered),
         live_issuer_names=frozenset(live.issuers),
     )
+
+
+def _unmanageable_reasons(live: LiveState) -> dict[tuple[Kind, str], str]:
+    resources: list[tuple[Kind, str, LiveMeta]] = [
+        *((Kind.SERVICE_ACCOUNT, n, a.meta) for n, a in live.service_accounts.items()),
+        *((Kind.ISSUER, n, i.meta) for n, i in live.issuers.items()),
+        *((Kind.RULE, n, r.meta) for n, r in live.rules.items()),
+    ]
+    return {(kind, name): meta.unmanageable for kind, name, meta in resources if meta.unmanageable}
 
 
 def _console_rules_by_issuer(rules: Iterable[LiveRule]) -> dict[str, list[str]]:

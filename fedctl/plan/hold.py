@@ -30,9 +30,15 @@ def unmanageable_ids(ctx: DiffContext) -> dict[str, str]:
     return found
 
 
-def hold_unmanageable(ctx: DiffContext, held_ids: set[str]) -> list[str]:
-    """Drop the changes and steps that would write an unmanageable resource; say which."""
-    held = {d.change_key for d in ctx.drafts if d.live_id in held_ids and d.change_key}
+def hold_unmanageable(ctx: DiffContext, unmanageable: dict[str, str]) -> list[str]:
+    """Drop the changes and steps that would write an unmanageable resource; say which.
+
+    `unmanageable` is `unmanageable_ids(ctx)`.
+    """
+    held_ids = set(unmanageable)
+    held: set[tuple[Kind, str]] = {
+        d.change_key for d in ctx.drafts if d.live_id in held_ids and d.change_key is not None
+    }
     held |= {key for key, change in ctx.changes.items() if change.live_id in held_ids}
     while True:
         grown = held | _stranded(ctx.drafts, held)
@@ -40,6 +46,10 @@ def hold_unmanageable(ctx: DiffContext, held_ids: set[str]) -> list[str]:
             break
         held = grown
     ctx.drafts[:] = [draft for draft in ctx.drafts if draft.change_key not in held]
+    # A predicted refusal about held resources alone is moot: nothing is sent for them.
+    addresses = {f"{kind.value}/{name}" for kind, name in held}
+    addresses |= {line.split(" ", 1)[0] for line in unmanageable.values()}
+    ctx.problems[:] = [p for p in ctx.problems if not set(p.resources) <= addresses]
     notes = []
     for key in sorted(held, key=lambda k: (k[0].value, k[1])):
         change = ctx.changes.pop(key, None)
@@ -51,7 +61,7 @@ def hold_unmanageable(ctx: DiffContext, held_ids: set[str]) -> list[str]:
     return notes
 
 
-def _stranded(drafts: list[Draft], held: set[tuple[Kind, str] | None]) -> set[tuple[Kind, str]]:
+def _stranded(drafts: list[Draft], held: set[tuple[Kind, str]]) -> set[tuple[Kind, str]]:
     """Change keys of kept drafts that need a fact only a held draft would provide."""
     kept_facts: set[Fact] = set()
     held_facts: set[Fact] = set()

@@ -189,7 +189,7 @@ def compute_plan(
     diff_rules(ctx, console_rule_ids)
     held = unmanageable_ids(ctx)
     unmanaged = diff_unmanaged(ctx, console_rule_ids | console_issuer_ids | set(held))
-    ctx.warnings.extend(hold_unmanageable(ctx, set(held)))
+    ctx.warnings.extend(hold_unmanageable(ctx, held))
     run_checks(ctx)
     check_self(
         ctx, list(ctx.changes.values()), self_identity, allow_self_lockout=allow_self_lockout
