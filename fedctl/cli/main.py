@@ -32,6 +32,7 @@ COMMANDS: dict[str, str] = {
     "snapshot": "Save the normalised live state for credential-free plans.",
     "drift": "Report live changes that did not come from fedctl, with their authors.",
     "whoami": "Show the organization and the credential fedctl would use.",
+    "doctor": "Check, read-only, that the live API says what fedctl expects.",
     "schema": "Write the JSON Schemas of the configuration language.",
     "emulator": "Run the local Admin API emulator.",
 }
