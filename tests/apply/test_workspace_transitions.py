@@ -15,40 +15,20 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from fedctl.api.connect import open_client
-from fedctl.cli.main import cli
 from fedctl.config.load import load_config
 from fedctl.desired import build_desired
 from fedctl.emulator.server import RunningEmulator, running_emulator
 from fedctl.live import read_live
 from fedctl.plan.plan import Plan, compute_plan
 from fedctl.state import LiveRule, Workspace
+from tests.support.cli import k8s_org, k8s_rule, run_api
 from tests.support.golden import assert_golden
-
-HEAD = """\
-service_accounts:
-  - name: ci
-    workspaces:
-{memberships}
-issuers:
-  - name: k8s
-    issuer_url: https://k8s.acme-corp.dev
-rules:
-  - name: deploy
-    issuer: k8s
-    service_account: ci
-    match:
-      subject_prefix: "system:serviceaccount:deploy:app"
-    oauth_scope: workspace:developer
-{where}
-"""
 
 
 def config(members: tuple[str, ...], where: str) -> str:
-    rows = "".join(f"      - {{workspace: {w}, role: workspace_developer}}\n" for w in members)
-    return HEAD.format(memberships=rows.rstrip("\n") or "      []", where=f"    {where}")
+    return k8s_org(k8s_rule("deploy", "deploy", extra=where), memberships=members)
 
 
 # name -> (memberships before, workspaces before, memberships after, workspaces after)
@@ -99,8 +79,7 @@ def emulator() -> Iterator[RunningEmulator]:
 
 
 def apply(emulator: RunningEmulator, path: Path) -> str:
-    api = ["--base-url", emulator.base_url, "--auth-token", emulator.admin_token]
-    result = CliRunner().invoke(cli, ["apply", str(path), "--auto-approve", *api])
+    result = run_api(emulator, "apply", str(path), "--auto-approve")
     assert result.exit_code == 0, result.output
     return result.output
 

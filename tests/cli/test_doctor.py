@@ -8,37 +8,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
-from fedctl.cli.main import cli
 from fedctl.emulator.server import RunningEmulator, running_emulator
 from fedctl.emulator.unsafe import ABSENT, unsafe_patch_resource
+from tests.support.cli import k8s_org, k8s_rule, run_api
 
-CONFIG = """\
-service_accounts:
-  - name: ci
-    workspaces:
-      - workspace: production
-        role: workspace_developer
-issuers:
-  - name: k8s
-    issuer_url: https://k8s.acme-corp.dev
-rules:
-  - name: deploy
-    issuer: k8s
-    service_account: ci
-    match:
-      subject_prefix: "system:serviceaccount:deploy:app"
-    oauth_scope: workspace:developer
-    workspaces: [production]
-  - name: build
-    issuer: k8s
-    service_account: ci
-    match:
-      subject_prefix: "system:serviceaccount:build:app"
-    oauth_scope: workspace:inference
-    workspaces: [production]
-"""
+CONFIG = k8s_org(
+    k8s_rule("deploy", "deploy"),
+    k8s_rule("build", "build").replace("workspace:developer", "workspace:inference"),
+)
 
 
 @pytest.fixture
@@ -46,18 +24,13 @@ def emulator(tmp_path: Path) -> Iterator[RunningEmulator]:
     with running_emulator(workspaces=("production", "staging")) as running:
         config = tmp_path / "fedctl.yaml"
         config.write_text(CONFIG)
-        assert cli_run(running, "apply", str(config), "--auto-approve").exit_code == 0
+        assert run_api(running, "apply", str(config), "--auto-approve").exit_code == 0
         running.reset_request_log()
         yield running
 
 
-def cli_run(emulator: RunningEmulator, *args: str) -> Result:
-    api = ["--base-url", emulator.base_url, "--auth-token", emulator.admin_token]
-    return CliRunner().invoke(cli, [*args, *api])
-
-
 def test_doctor_passes_on_the_emulator_and_sends_only_gets(emulator: RunningEmulator) -> None:
-    result = cli_run(emulator, "doctor")
+    result = run_api(emulator, "doctor")
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[-1] == "13 checks, 0 failed."
@@ -77,7 +50,7 @@ def test_doctor_fails_with_a_clear_line_on_a_broken_response(emulator: RunningEm
     unsafe_patch_resource(
         emulator.store, "service_account", account["id"], {"organization_role": ABSENT}
     )
-    result = cli_run(emulator, "doctor")
+    result = run_api(emulator, "doctor")
     assert result.exit_code == 1
     failing = [line for line in result.output.splitlines() if line.startswith("FAIL")]
     assert failing == [
@@ -96,7 +69,7 @@ def test_doctor_warns_when_the_api_has_grown(emulator: RunningEmulator) -> None:
         include_archived=False, limit=20, page=None, issuer_id=None
     )["data"]
     unsafe_patch_resource(emulator.store, "federation_rule", rule["id"], {"labels\x1b[2K": {}})
-    result = cli_run(emulator, "doctor")
+    result = run_api(emulator, "doctor")
     assert result.exit_code == 0, result.output
     assert (
         "warn rules: GET /v1/organizations/federation_rules: the API has grown: labels\\x1b[2K "
@@ -105,7 +78,7 @@ def test_doctor_warns_when_the_api_has_grown(emulator: RunningEmulator) -> None:
 
 
 def test_doctor_json_is_a_bug_report_without_secrets(emulator: RunningEmulator) -> None:
-    result = cli_run(emulator, "doctor", "--format", "json")
+    result = run_api(emulator, "doctor", "--format", "json")
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     assert (report["fedctl_version"], report["contract_revision"], report["result"]) == (

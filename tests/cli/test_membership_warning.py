@@ -9,29 +9,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import CliRunner
 
 from fedctl.cli.main import cli
 from fedctl.emulator.server import RunningEmulator, running_emulator
+from tests.support.cli import k8s_org, k8s_rule, run_api
 
-SEED = """\
-service_accounts:
-  - name: ci
-    workspaces:
-      - workspace: production
-        role: workspace_developer
-issuers:
-  - name: k8s
-    issuer_url: https://k8s.acme-corp.dev
-rules:
-  - name: deploy
-    issuer: k8s
-    service_account: ci
-    match:
-      subject_prefix: "system:serviceaccount:deploy:app"
-    oauth_scope: workspace:developer
-    workspaces: [production, staging]
-"""
+SEED = k8s_org(k8s_rule("deploy", "deploy", extra="workspaces: [production, staging]"))
 
 
 @pytest.fixture
@@ -42,16 +26,11 @@ def seeded(tmp_path: Path) -> Iterator[RunningEmulator]:
         yield running
 
 
-def run(emulator: RunningEmulator, *args: str) -> Result:
-    api = ["--base-url", emulator.base_url, "--auth-token", emulator.admin_token]
-    return CliRunner().invoke(cli, [*args, *api])
-
-
 def test_live_rule_outside_memberships_exports_validates_and_plans_clean(
     seeded: RunningEmulator, tmp_path: Path
 ) -> None:
     out = tmp_path / "exported"
-    assert run(seeded, "export", "--out", str(out)).exit_code == 0
+    assert run_api(seeded, "export", "--out", str(out)).exit_code == 0
 
     validated = CliRunner().invoke(cli, ["validate", str(out)])
     assert validated.exit_code == 0, validated.output
@@ -67,7 +46,7 @@ def test_live_rule_outside_memberships_exports_validates_and_plans_clean(
         "'staging', where service account 'ci' is not a member; the exchange refuses it there"
     ) in linted.output
 
-    planned = run(seeded, "plan", str(out))
+    planned = run_api(seeded, "plan", str(out))
     assert planned.exit_code == 0, planned.output
     assert "No changes." in planned.output
     assert "rule/deploy is enabled in workspace staging (wrkspc_" in planned.output

@@ -16,15 +16,14 @@ from typing import Any
 
 import httpx
 import pytest
-from click.testing import CliRunner, Result
 
-from fedctl.cli.main import cli
 from fedctl.emulator.server import RunningEmulator, running_emulator
 from fedctl.emulator.unsafe import (
     unsafe_drop_enablements,
     unsafe_patch_resource,
     unsafe_set_membership_role,
 )
+from tests.support.cli import run_api
 
 CONFIG = """\
 service_accounts:
@@ -146,11 +145,6 @@ def emulator() -> Iterator[RunningEmulator]:
         yield running
 
 
-def cli_run(emulator: RunningEmulator, *args: str) -> Result:
-    api = ["--base-url", emulator.base_url, "--auth-token", emulator.admin_token]
-    return CliRunner().invoke(cli, [*args, *api])
-
-
 def raw(emulator: RunningEmulator, path: str) -> Any:
     headers = {"authorization": f"Bearer {emulator.admin_token}"}
     response = httpx.get(f"{emulator.base_url}/v1/organizations/{path}", headers=headers)
@@ -182,7 +176,7 @@ def test_unmanageable_live_state_is_shown_and_never_written(
     address, patch, reason = CASES[case]
     config = tmp_path / "fedctl.yaml"
     config.write_text(CONFIG.format(description="first", lifetime=3600))
-    assert cli_run(emulator, "apply", str(config), "--auto-approve").exit_code == 0
+    assert run_api(emulator, "apply", str(config), "--auto-approve").exit_code == 0
     ids = ids_of(emulator)
     patch(emulator, ids)
     resource_id = ids[{"rule": "rule", "issuer": "issuer"}.get(address.split("/")[0], "account")]
@@ -192,7 +186,7 @@ def test_unmanageable_live_state_is_shown_and_never_written(
     # whose scope fedctl cannot classify is refused as backing a Console-managed rule.
     lifetime = 1800 if address == "issuer/k8s" else 3600
     config.write_text(CONFIG.format(description="second", lifetime=lifetime))
-    planned = cli_run(emulator, "plan", str(config), "--prune", "--format", "json")
+    planned = run_api(emulator, "plan", str(config), "--prune", "--format", "json")
     assert planned.exit_code == 0, planned.output
     plan = json.loads(planned.stdout)
     [line] = plan["unmanageable"]
@@ -200,16 +194,16 @@ def test_unmanageable_live_state_is_shown_and_never_written(
     assert reason in line
     assert all(change["live_id"] != resource_id for change in plan["changes"])
     assert all(step["live_id"] != resource_id for step in plan["steps"])
-    text = cli_run(emulator, "plan", str(config), "--prune", "--no-color")
+    text = run_api(emulator, "plan", str(config), "--prune", "--no-color")
     assert "Unmanageable (live state fedctl cannot represent exactly; never changed):" in (
         text.output
     )
 
-    applied = cli_run(emulator, "apply", str(config), "--auto-approve", "--prune")
+    applied = run_api(emulator, "apply", str(config), "--auto-approve", "--prune")
     assert applied.exit_code == 0, applied.output
     assert snapshot(emulator, address, resource_id) == before
 
-    exported = cli_run(emulator, "export")
+    exported = run_api(emulator, "export")
     assert exported.exit_code == 0, exported.output
     assert "#   Unmanageable: " in exported.stdout
     assert reason in exported.stdout.replace("\n#   ", " ")
@@ -220,16 +214,16 @@ def test_prune_never_archives_an_unmanageable_resource(
 ) -> None:
     config = tmp_path / "fedctl.yaml"
     config.write_text(CONFIG.format(description="first", lifetime=3600))
-    assert cli_run(emulator, "apply", str(config), "--auto-approve").exit_code == 0
+    assert run_api(emulator, "apply", str(config), "--auto-approve").exit_code == 0
     ids = ids_of(emulator)
     _rule({"attributes": {"team": "payments"}})(emulator, ids)
     config.write_text(
         CONFIG.format(description="first", lifetime=3600).split("rules:")[0] + "rules: []\n"
     )
-    applied = cli_run(emulator, "apply", str(config), "--auto-approve", "--prune")
+    applied = run_api(emulator, "apply", str(config), "--auto-approve", "--prune")
     assert applied.exit_code == 0, applied.output
     assert raw(emulator, f"federation_rules/{ids['rule']}")["archived_at"] is None
-    targeted = cli_run(
+    targeted = run_api(
         emulator, "apply", str(config), "--auto-approve", "--prune", "--target", "rule/deploy"
     )
     assert raw(emulator, f"federation_rules/{ids['rule']}")["archived_at"] is None
@@ -241,7 +235,7 @@ def test_the_access_diff_never_calls_a_change_involving_one_harmless(
 ) -> None:
     config = tmp_path / "fedctl.yaml"
     config.write_text(CONFIG.format(description="first", lifetime=3600))
-    assert cli_run(emulator, "apply", str(config), "--auto-approve").exit_code == 0
+    assert run_api(emulator, "apply", str(config), "--auto-approve").exit_code == 0
     _rule({"attributes": {"team": "payments"}})(emulator, ids_of(emulator))
     # A membership narrowed from developer to user: harmless, unless a rule fedctl cannot
     # read fully relies on it.
@@ -250,7 +244,7 @@ def test_the_access_diff_never_calls_a_change_involving_one_harmless(
             "role: workspace_developer", "role: workspace_user"
         )
     )
-    planned = cli_run(emulator, "plan", str(config), "--format", "json")
+    planned = run_api(emulator, "plan", str(config), "--format", "json")
     assert planned.exit_code == 0, planned.output
     [change] = json.loads(planned.stdout)["access"]["changes"]
     assert (change["resource"], change["effect"]) == (
