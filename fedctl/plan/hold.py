@@ -41,11 +41,11 @@ def hold_unmanageable(ctx: DiffContext, unmanageable: dict[str, str]) -> list[st
     }
     held |= {key for key, change in ctx.changes.items() if change.live_id in held_ids}
     while True:
-        grown = held | _stranded(ctx.drafts, held)
+        grown = held | _stranded(ctx.drafts, held, held_ids)
         if grown == held:
             break
         held = grown
-    ctx.drafts[:] = [draft for draft in ctx.drafts if draft.change_key not in held]
+    ctx.drafts[:] = [d for d in ctx.drafts if not _is_held(d, held, held_ids)]
     # A predicted refusal about held resources alone is moot: nothing is sent for them.
     addresses = {f"{kind.value}/{name}" for kind, name in held}
     addresses |= {line.split(" ", 1)[0] for line in unmanageable.values()}
@@ -61,15 +61,24 @@ def hold_unmanageable(ctx: DiffContext, unmanageable: dict[str, str]) -> list[st
     return notes
 
 
-def _stranded(drafts: list[Draft], held: set[tuple[Kind, str]]) -> set[tuple[Kind, str]]:
+def _is_held(draft: Draft, held: set[tuple[Kind, str]], held_ids: set[str]) -> bool:
+    return draft.change_key in held or draft.live_id in held_ids
+
+
+def _stranded(
+    drafts: list[Draft], held: set[tuple[Kind, str]], held_ids: set[str]
+) -> set[tuple[Kind, str]]:
     """Change keys of kept drafts that need a fact only a held draft would provide."""
     kept_facts: set[Fact] = set()
     held_facts: set[Fact] = set()
     for draft in drafts:
-        (held_facts if draft.change_key in held else kept_facts).update(draft.provides)
+        facts = held_facts if _is_held(draft, held, held_ids) else kept_facts
+        facts.update(draft.provides)
     lost = held_facts - kept_facts
     return {
         draft.change_key
         for draft in drafts
-        if draft.change_key is not None and draft.change_key not in held and draft.needs & lost
+        if draft.change_key is not None
+        and not _is_held(draft, held, held_ids)
+        and draft.needs & lost
     }

@@ -255,3 +255,34 @@ def test_the_access_diff_never_calls_a_change_involving_one_harmless(
         "involves rule/deploy, whose live state fedctl cannot read fully (unmanageable), so "
         "its effect cannot be proved harmless"
     )
+
+
+def test_a_step_that_needs_a_held_step_is_held_too(
+    emulator: RunningEmulator, tmp_path: Path
+) -> None:
+    config = tmp_path / "fedctl.yaml"
+    first = CONFIG.format(description="first", lifetime=3600)
+    config.write_text(first)
+    assert run_api(emulator, "apply", str(config), "--auto-approve").exit_code == 0
+    ids = ids_of(emulator)
+    unsafe_patch_resource(
+        emulator.store, "service_account", ids["account"], {"organization_role": "auditor"}
+    )
+    # The rule's new workspace needs a membership that only the held account could get.
+    config.write_text(
+        first.replace(
+            "        role: workspace_developer\n",
+            "        role: workspace_developer\n      - workspace: staging\n"
+            "        role: workspace_developer\n",
+        ).replace("workspaces: [production]", "workspaces: [production, staging]")
+    )
+    planned = run_api(emulator, "plan", str(config), "--format", "json")
+    assert planned.exit_code == 0, planned.output
+    plan = json.loads(planned.stdout)
+    assert plan["changes"] == [] and plan["steps"] == []
+    assert plan["warnings"] == [
+        "rule/deploy: not planned (update): it is unmanageable, or depends on a step that "
+        "would write an unmanageable resource",
+        "service_account/ci: not planned (update): it is unmanageable, or depends on a step "
+        "that would write an unmanageable resource",
+    ]
