@@ -265,17 +265,33 @@ def _fill_from_subject(provider: Preset, claims: Claims, sub: str) -> None:
         claims[path_claim] = f"{match.group(1)}/{match.group(2)}"
 
 
+# provider -> claims that name the tenant (or workload) and that a condition may compare
+_TENANT_NAME_CLAIMS: dict[str, tuple[str, ...]] = {
+    "github-actions": ("repository_owner", "repository"),
+    "gitlab": ("namespace_path", "project_path"),
+    "buildkite": ("organization_slug",),
+    "terraform-cloud": ("terraform_organization_name",),
+    "google": ("email",),
+}
+# a path claim -> the claim naming its owner (the path's first segment)
+_OWNER_OF_PATH = {"repository": "repository_owner", "project_path": "namespace_path"}
+_STRING_TEST = r"(==\s*|\.(?:startsWith|endsWith|contains|matches)\(\s*)"
+
+
 def _fill_from_condition(provider: Preset, claims: Claims, condition: str) -> None:
-    """Take the tenant from `claims.<name> == "x"` or a subject literal in the condition."""
-    name_claim = _NAME_CLAIM.get(provider.name)
-    if name_claim is None or not condition:
+    """Make the sample the token the condition names: its tenant, from any string test."""
+    if not condition:
         return
-    compared = re.search(
-        rf"claims\.{name_claim}\s*(?:==\s*|\.startsWith\(\s*)\"([^\"]+)\"", condition
-    )
-    if compared:
-        claims[name_claim] = compared.group(1)
-        return
+    for claim in _TENANT_NAME_CLAIMS.get(provider.name, ()):
+        access = rf"claims(?:\.{claim}\b|\[\s*\"{claim}\"\s*\])(?:\.(?:lower|upper)Ascii\(\))?"
+        compared = re.search(rf"{access}\s*{_STRING_TEST}\"([^\"]+)\"", condition)
+        if compared:
+            value = _satisfying(claim, compared.group(1), compared.group(2))
+            claims[claim] = value
+            owner_claim = _OWNER_OF_PATH.get(claim)
+            if owner_claim:
+                claims[owner_claim] = value.split("/", 1)[0]  # one tenant, consistently
+            return
     for literal in re.findall(r"\"([^\"]*)\"", condition):
         before = dict(claims)
         _fill_from_subject(provider, claims, literal)
@@ -283,8 +299,27 @@ def _fill_from_condition(provider: Preset, claims: Claims, condition: str) -> No
             return
 
 
+def _satisfying(claim: str, test: str, literal: str) -> str:
+    """A value of `claim` that passes `<test>(literal)`: the rule's own tenant."""
+    if "matches" in test:
+        literal = max(
+            re.findall(r"[A-Za-z0-9_.@/-]+", literal.replace("\\.", ".")) or [""], key=len
+        )
+    if claim == "email" and "@" not in literal:
+        return f"ci@{literal}" if "." in literal else f"{literal}@example.iam.gserviceaccount.com"
+    if claim == "email" and literal.startswith("@"):
+        return f"ci{literal}"
+    return literal
+
+
 def variants(provider: Preset, own: Claims) -> list[tuple[str, Claims]]:
-    """Claim sets of another tenant (or workload): a look-alike name and an unrelated one."""
+    """Claim sets of another tenant (or workload): look-alike names, then an unrelated one.
+
+    The look-alikes are built to defeat each string test a condition might use on a name:
+    a suffix (`startsWith`), a prefix (`endsWith`, and an e-mail compared without its
+    `@`), the name inside a longer one (`contains`, unanchored `matches`), another case
+    (case-insensitive comparisons) and other separators.
+    """
     slots = _SLOTS.get(provider.name)
     if slots is None:
         return []
@@ -292,13 +327,31 @@ def variants(provider: Preset, own: Claims) -> list[tuple[str, Claims]]:
     if not names and not ids:
         return []
     other_ids = {value: _other_id(value) for value in ids}
-    look_alike = {name: f"{name}-labs" for name in names} | other_ids
-    unrelated = {name: f"mallory{index or ''}" for index, name in enumerate(names)} | other_ids
+    # A transform that changes no name (a separator swap on a name without one) would
+    # only change the IDs: a same-named tenant is FED021's concern, not a look-alike.
+    renamings = [{n: look(n) for n in names} for look in _LOOK_ALIKES]
     found = [
-        ("look-alike", _replace(own, look_alike)),
-        ("unrelated", _replace(own, unrelated)),
+        ("look-alike", _replace(own, renaming | other_ids))
+        for renaming in renamings
+        if not names or any(old != new for old, new in renaming.items())
     ]
-    return [(label, claims) for label, claims in found if claims != own]
+    unrelated = {name: f"mallory{index or ''}" for index, name in enumerate(names)}
+    found.append(("unrelated", _replace(own, unrelated | other_ids)))
+    unique: list[tuple[str, Claims]] = []
+    for label, claims in found:
+        if claims != own and all(claims != seen for _, seen in unique):
+            unique.append((label, claims))
+    return unique
+
+
+_LOOK_ALIKES: tuple[Callable[[str], str], ...] = (
+    lambda name: f"{name}-labs",  # suffix after a separator: startsWith
+    lambda name: f"evil{name}",  # prefix: endsWith, and e-mail domains without "@"
+    lambda name: f"{name}evil",  # suffix with no separator: startsWith
+    lambda name: f"x-{name}-x",  # embedded: contains, unanchored matches
+    lambda name: f"{name}-labs".upper(),  # case: lowerAscii() and (?i) comparisons
+    lambda name: name.replace("-", "_").replace(".", "-"),  # separators
+)
 
 
 def _other_id(value: str) -> str:

@@ -25,5 +25,9 @@ def test_example_rule_accepts_own_token_and_refuses_other_tenants(example: str) 
     own = own_claims(issuer.provider, rule)
     assert rule_accepts(rule, own)
     others = variants(issuer.provider, own)
-    assert [label for label, _claims in others] == ["look-alike", "unrelated"]
+    labels = [label for label, _claims in others]
+    # Look-alikes first (one per string test they defeat), then an unrelated tenant; an
+    # ID-only provider (Entra, Okta) has one other tenant, with other IDs.
+    assert labels[0] == "look-alike" and len(labels) in (1, 6, 7)
+    assert set(labels[:-1]) <= {"look-alike"} and labels[-1] in {"look-alike", "unrelated"}
     assert [label for label, claims in others if rule_accepts(rule, claims)] == []

@@ -20,9 +20,12 @@ CONDITION_ACCEPTS_OTHERS = CheckInfo(
         "fedctl evaluates the rule (subject_prefix, claims and the CEL condition, with "
         "the same CEL library as validation) against a realistic token of the issuer's "
         "provider, for the tenant the rule names, and against copies where only the "
-        "tenant or workload differs: a look-alike name (acme-labs) and an unrelated one, "
-        "with other IDs. A rule that accepts such a copy looks pinned but is not: "
-        "startsWith, endsWith and contains on names are the usual cause."
+        "tenant or workload differs: look-alike names built to defeat each string test "
+        "(acme-labs and acmeevil for startsWith, evilacme for endsWith and e-mail domains "
+        "compared without @, x-acme-x for contains, other case and separators) and an "
+        "unrelated one, with other IDs. A rule that accepts such a copy looks pinned but is "
+        "not. A condition that accepts any token at all pins nothing, like the refused "
+        'subject_prefix "*".
     ),
     fix="Compare tenant claims for equality, preferably immutable IDs "
     '(claims.repository_owner_id == "91234567"), and close prefixes with their delimiter.',
@@ -50,4 +53,27 @@ def condition_accepts_others(config: LintConfig) -> Iterator[Finding]:
                 break
 
 
-CHECKS = (Check(CONDITION_ACCEPTS_OTHERS, condition_accepts_others),)
+# Two tokens that share nothing a rule could reasonably pin.
+_UNRELATED_TOKENS = (
+    {"sub": "unrelated-subject-1", "iss": "https://unrelated.example", "aud": "unrelated"},
+    {"sub": "x", "iss": "https://other.example", "aud": ["other"], "extra": "1"},
+)
+
+
+def condition_pins_nothing(config: LintConfig) -> Iterator[Finding]:
+    """A rule held only by a condition that any token passes: `subject_prefix: "*"` again."""
+    for rule in config.rules:
+        if rule.condition is None or rule.subject_prefix or rule.claims:
+            continue
+        if all(rule_accepts(rule, dict(token)) for token in _UNRELATED_TOKENS):
+            message = (
+                "the condition accepts every token of the issuer: it pins nothing, like the "
+                'refused subject_prefix "*"; compare claims with the values of one workload'
+            )
+            yield located(CONDITION_ACCEPTS_OTHERS, rule, "match.condition", message)
+
+
+CHECKS = (
+    Check(CONDITION_ACCEPTS_OTHERS, condition_accepts_others),
+    Check(CONDITION_ACCEPTS_OTHERS, condition_pins_nothing),
+)

@@ -106,20 +106,51 @@ def shared_rules(config: LintConfig) -> Iterator[tuple[RuleView, Preset]]:
 def github_wildcard(config: LintConfig) -> Iterator[Finding]:
     for rule in config.rules:
         issuer = config.issuer(rule.issuer_name)
-        if issuer is None or issuer.provider is None or issuer.provider.name != "github-actions":
+        provider = issuer.provider if issuer else None
+        if provider is None or provider.name != "github-actions":
             continue
-        prefix = rule.subject_prefix
-        if not prefix or not prefix.endswith("*") or _pins_run(prefix, rule):
-            continue
-        message = (
-            f"subject_prefix {prefix!r} also matches pull_request runs (forks included): "
-            "no ref or environment is pinned"
+        problem = _unpinned_run(rule)
+        if problem is not None:
+            field = "match.subject_prefix" if rule.subject_prefix else "match"
+            yield located(GITHUB_WILDCARD, rule, field, problem)
+
+
+def _unpinned_run(rule: RuleView) -> str | None:
+    """Why the rule admits runs it should not (pull requests, any branch), or None."""
+    prefix = rule.subject_prefix
+    if prefix and re.search(r":pull_request$", prefix):
+        return f"subject_prefix {prefix!r} matches pull_request runs, forks' included"
+    if _pins_run(prefix or "", rule):
+        return None
+    if not prefix:
+        # With the tenant unpinned too, FED002 reports the rule.
+        if not any(c in rule.claims or condition_mentions(rule.condition, c) for c in _TENANT):
+            return None
+        return (
+            "no subject_prefix, ref or environment pin: every repository, branch and "
+            "pull_request run (forks included) of the tenant matches"
         )
-        yield located(GITHUB_WILDCARD, rule, "match.subject_prefix", message)
+    wildcard = re.search(r":(ref|environment):\*", prefix)
+    if wildcard:
+        return (
+            f"subject_prefix {prefix!r} pins no {wildcard.group(1)}: '*' there admits every "
+            f"{'branch and tag' if wildcard.group(1) == 'ref' else 'environment'}"
+        )
+    if not prefix.endswith("*"):
+        return None
+    return (
+        f"subject_prefix {prefix!r} also matches pull_request runs (forks included): "
+        "no ref or environment is pinned"
+    )
+
+
+# Claims that name a GitHub tenant (owner or repository).
+_TENANT = ("repository_owner", "repository_owner_id", "repository", "repository_id")
 
 
 def _pins_run(prefix: str, rule: RuleView) -> bool:
-    if re.search(r":(ref|environment):.", prefix):
+    # `*` right after ref: or environment: pins nothing (it is a wildcard, not a value).
+    if re.search(r":(ref|environment):[^*]", prefix):
         return True
     pinned = ("ref", "environment")
     return any(c in rule.claims or condition_mentions(rule.condition, c) for c in pinned)
