@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fedctl.lint.checks import Check, access, issuers, probe, providers, tenancy
+from fedctl.lint.checks import Check, access, incidents, issuers, probe, providers, tenancy
 from fedctl.lint.findings import CheckInfo, LintSeverity
 
 SILENCE_WITHOUT_REASON = CheckInfo(
@@ -32,7 +32,14 @@ SILENCE_UNKNOWN_ID = CheckInfo(
 
 CHECKS: tuple[Check, ...] = tuple(
     sorted(
-        (*tenancy.CHECKS, *issuers.CHECKS, *access.CHECKS, *probe.CHECKS, *providers.CHECKS),
+        (
+            *tenancy.CHECKS,
+            *issuers.CHECKS,
+            *access.CHECKS,
+            *probe.CHECKS,
+            *providers.CHECKS,
+            *incidents.CHECKS,
+        ),
         key=lambda check: check.info.id,
     )
 )

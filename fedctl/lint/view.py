@@ -35,8 +35,11 @@ class IssuerView:
     name: str
     issuer_url: str
     jwks_type: str = "discovery"
+    # explicit_url's url or discovery's discovery_base: where keys come from, if not iss.
+    jwks_url: str | None = None
     max_jwt_lifetime_seconds: int = 3600
     check_jti: bool = True
+    check_jti_written: bool = False  # set in the file, not filled in by the default
     preset_name: str | None = None
     silence: Silence | None = None
     locate: Locator = _nowhere

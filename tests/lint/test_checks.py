@@ -172,7 +172,11 @@ POSITIVES = [
 
 NEGATIVES = {
     "FED001": gha(f'subject_prefix: "repo:acme/app:ref:refs/heads/main"\n{AUD}\n{GHA_PINS}'),
-    "FED002": gha(f'{AUD}\nclaims: {{repository_owner_id: "91234567", ref: refs/heads/main}}'),
+    # event_name pinned too: a default-branch-only pin is FED019's finding.
+    "FED002": gha(
+        f'{AUD}\nclaims: {{repository_owner_id: "91234567", ref: refs/heads/main, '
+        "event_name: push}"
+    ),
     "FED003": gha(f'subject_prefix: "repo:acme/app:environment:production"\n{AUD}\n{GHA_PINS}'),
     "FED007": gha(
         f'subject_prefix: "repo:acme/app:ref:refs/heads/main"\n{AUD}\n{GHA_PINS}',

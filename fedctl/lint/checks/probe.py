@@ -25,7 +25,7 @@ CONDITION_ACCEPTS_OTHERS = CheckInfo(
         "compared without @, x-acme-x for contains, other case and separators) and an "
         "unrelated one, with other IDs. A rule that accepts such a copy looks pinned but is "
         "not. A condition that accepts any token at all pins nothing, like the refused "
-        'subject_prefix "*".
+        'subject_prefix "*".'
     ),
     fix="Compare tenant claims for equality, preferably immutable IDs "
     '(claims.repository_owner_id == "91234567"), and close prefixes with their delimiter.',
