@@ -30,6 +30,12 @@ from fedctl.cli.options import config_options
     help="Lowest severity shown; any finding shown makes the exit code 1.",
 )
 @click.option("--list", "list_checks", is_flag=True, help="List every check and exit.")
+@click.option(
+    "--explain",
+    "explain_id",
+    metavar="FEDxxx",
+    help="Print the documentation page of one check (the attack, the fix) and exit.",
+)
 def command(
     path: str,
     variables: tuple[str, ...],
@@ -37,10 +43,14 @@ def command(
     output_format: str,
     severity: str,
     list_checks: bool,
+    explain_id: str | None,
 ) -> None:
     """Security and hygiene findings on the configuration (text, JSON, SARIF)."""
     if list_checks:
         _print_catalogue()
+        return
+    if explain_id is not None:
+        _print_page(explain_id)
         return
     import json
     from pathlib import Path
@@ -83,3 +93,13 @@ def _print_catalogue() -> None:
 
     for info in CATALOGUE.values():
         click.echo(f"{info.id} {info.severity.value:7} {info.name}: {info.summary}")
+
+
+def _print_page(check_id: str) -> None:
+    from fedctl.errors import UsageError
+    from fedctl.lint.pages import page_for
+
+    page = page_for(check_id)
+    if page is None:
+        raise UsageError(f"--explain {check_id}: no such check; `fedctl lint --list` shows them")
+    click.echo(page, nl=False)

@@ -44,6 +44,9 @@ class CheckInfo:
     summary: str
     explanation: str
     fix: str
+    # SARIF `precision` (how often a finding is real): "high" where the check evaluates the
+    # rule or reads a fact; "medium" where it relies on a heuristic (domain names, say).
+    precision: str = "high"
 
 
 @dataclass(frozen=True)

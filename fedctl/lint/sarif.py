@@ -63,9 +63,11 @@ def _descriptor(info: CheckInfo) -> dict[str, object]:
             "markdown": f"{info.explanation}\n\n**Fix:** {info.fix}",
         },
         "defaultConfiguration": {"level": info.severity.value},
+        "helpUri": f"{INFORMATION_URI}/blob/main/docs/lint/{info.id}.md",
         "properties": {
             "tags": ["security", "workload-identity-federation"],
             "security-severity": _SECURITY_SEVERITY[info.severity],
+            "precision": info.precision,
         },
     }
 

@@ -83,6 +83,7 @@ SHARED_AUDIENCE = CheckInfo(
         "whoever runs (or compromises) it can replay the token to Anthropic."
     ),
     fix="Use an audience only Anthropic accepts, e.g. https://api.anthropic.com.",
+    precision="medium",
 )
 
 USELESS_JTI_CHECK = CheckInfo(
@@ -111,6 +112,8 @@ FOREIGN_KEYS = CheckInfo(
     ),
     fix="Fetch keys from the issuer's own domain (jwks.type: discovery), or for a private "
     "issuer keep inline keys and plan their rotation.",
+    # The registrable domain is guessed from the last two host labels (no suffix list).
+    precision="medium",
 )
 
 # The same check, as a warning: inline keys on a rotating provider are an outage, not a hole.
