@@ -194,9 +194,11 @@ NEGATIVES = {
             issuer="aws",
         )
     ),
+    # ref_type too: a ref without it is FED024's finding (a tag can share the name).
     "FED012": config_text(
         rule(
-            f'{AUD}\nclaims: {{namespace_id: "4521", ref: main, ref_protected: "true"}}',
+            f'{AUD}\nclaims: {{namespace_id: "4521", ref: main, ref_type: branch, '
+            'ref_protected: "true"}',
             issuer="gitlab",
         )
     ),

@@ -86,7 +86,69 @@ POSITIVES: list[tuple[str, str, str, str]] = [
     ),
 ]
 
+
+def gitlab(match: str) -> str:
+    return config_text(rule(match, issuer="gitlab"))
+
+
+def admin(match: str, lifetime: int = 600) -> str:
+    text = gha(match, extra=f"token_lifetime_seconds: {lifetime}")
+    return text.replace("oauth_scope: workspace:inference", "oauth_scope: org:admin").replace(
+        "organization_role: developer", "organization_role: admin"
+    )
+
+
+POSITIVES += [
+    (
+        "FED021",
+        gha(
+            f'subject_prefix: "repo:acme/app:environment:prod"\n{AUD}\nclaims: {{event_name: push}}'
+        ),
+        "    match:",
+        "the tenant is pinned by name only; names can change hands: pin repository_owner_id "
+        "or repository_id too",
+    ),
+    (
+        "FED024",
+        gitlab(f'{AUD}\nclaims: {{namespace_id: "4521", ref: main}}'),
+        "    match:",
+        'pins a ref without ref_type: branch and ref_protected: "true": a tag or an '
+        "unprotected branch of the same name also matches",
+    ),
+    (
+        "FED029",
+        admin(
+            f'subject_prefix: "repo:acme/app:ref:refs/heads/main"\n{AUD}\nclaims: {{{OWNER}}}', 3600
+        ),
+        "oauth_scope:",
+        "org:admin rule lacks a protected environment, an event_name of push or "
+        "workflow_dispatch, token_lifetime_seconds <= 900",
+    ),
+    (
+        "FED030",
+        gha(
+            f'subject_prefix: "repo:acme/app:environment:prod"\n{AUD}\nclaims: {{{OWNER}}}'
+        ).replace("oauth_scope: workspace:inference", "oauth_scope: workspace:developer"),
+        "oauth_scope:",
+        "scope 'workspace:developer' on any runner: self-hosted runners can be shared across "
+        "repositories",
+    ),
+]
+
 NEGATIVES: dict[str, str] = {
+    "FED021": gha(f'subject_prefix: "repo:acme/app:environment:prod"\n{AUD}\nclaims: {{{OWNER}}}'),
+    "FED024": gitlab(
+        f'{AUD}\nclaims: {{namespace_id: "4521", ref: main, ref_type: branch, '
+        'ref_protected: "true"}'
+    ),
+    "FED029": admin(
+        f'subject_prefix: "repo:acme/app:environment:prod"\n{AUD}\n'
+        f"claims: {{{OWNER}, event_name: push}}"
+    ),
+    "FED030": gha(
+        f'subject_prefix: "repo:acme/app:environment:prod"\n{AUD}\n'
+        f"claims: {{{OWNER}, runner_environment: github-hosted}}"
+    ).replace("oauth_scope: workspace:inference", "oauth_scope: workspace:developer"),
     "FED019": gha(
         f'subject_prefix: "repo:acme/app:ref:refs/heads/main"\n{AUD}\n'
         f"claims: {{{OWNER}, event_name: push}}"
