@@ -7,9 +7,14 @@ Findings below `--severity` are not shown; exit 0 when no finding at or above
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
-from fedctl.cli.options import config_options
+from fedctl.cli.options import ApiSettings, api_options, config_options
+
+if TYPE_CHECKING:
+    from fedctl.lint.findings import Finding
 
 
 @click.command(name="lint")
@@ -31,6 +36,12 @@ from fedctl.cli.options import config_options
 )
 @click.option("--list", "list_checks", is_flag=True, help="List every check and exit.")
 @click.option(
+    "--live",
+    is_flag=True,
+    help="Also read the live organization and run the checks that need it (FED032, FED033).",
+)
+@api_options
+@click.option(
     "--explain",
     "explain_id",
     metavar="FEDxxx",
@@ -43,6 +54,8 @@ def command(
     output_format: str,
     severity: str,
     list_checks: bool,
+    live: bool,
+    api: ApiSettings,
     explain_id: str | None,
 ) -> None:
     """Security and hygiene findings on the configuration (text, JSON, SARIF)."""
@@ -75,7 +88,8 @@ def command(
         click.echo(render_line(exc.diagnostic), err=True)
         raise click.exceptions.Exit(1) from None
     threshold = LintSeverity(severity)
-    findings = [f for f in lint_config(config) if f.severity.at_least(threshold)]
+    every = lint_config(config) + (_live_findings(api) if live else [])
+    findings = [f for f in every if f.severity.at_least(threshold)]
     if output_format == "json":
         click.echo(render_json(findings))
     elif output_format == "sarif":
@@ -103,3 +117,11 @@ def _print_page(check_id: str) -> None:
     if page is None:
         raise UsageError(f"--explain {check_id}: no such check; `fedctl lint --list` shows them")
     click.echo(page, nl=False)
+
+
+def _live_findings(api: ApiSettings) -> list[Finding]:
+    from fedctl.lint.live import lint_live
+    from fedctl.live import read_live
+
+    with api.open(read_only=True) as client:
+        return lint_live(read_live(client))

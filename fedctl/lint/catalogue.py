@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fedctl.lint.checks import Check, access, incidents, issuers, probe, providers, tenancy
 from fedctl.lint.findings import CheckInfo, LintSeverity
+from fedctl.lint.live import LIVE_CHECKS
 
 SILENCE_WITHOUT_REASON = CheckInfo(
     id="FED090",
@@ -47,5 +48,8 @@ CHECKS: tuple[Check, ...] = tuple(
 META_CHECKS: tuple[CheckInfo, ...] = (SILENCE_WITHOUT_REASON, SILENCE_UNKNOWN_ID)
 
 CATALOGUE: dict[str, CheckInfo] = {
-    info.id: info for info in (*(check.info for check in CHECKS), *META_CHECKS)
+    info.id: info
+    for info in sorted(
+        (*(check.info for check in CHECKS), *LIVE_CHECKS, *META_CHECKS), key=lambda i: i.id
+    )
 }
