@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "lint": "Security and hygiene findings on the configuration (text, JSON, SARIF).",
     "plan": "Compare the configuration with the live organization and show the changes.",
     "apply": "Make the live organization match the configuration (or a saved plan).",
+    "policy": "Evaluate organization policies (CEL) on the configuration.",
     "explain": "Explain which rules would accept an identity token, and why.",
     "export": "Write the live organization as fedctl configuration.",
     "snapshot": "Save the normalised live state for credential-free plans.",

@@ -416,6 +416,10 @@ class Settings(_Strict):
     protect: list[Name] = Field(default_factory=list)
     max_archives: Annotated[int, Field(ge=0, le=1000)] = 10
     max_changes_percent: Annotated[int, Field(ge=0, le=100)] = 30
+    # Organization policy files (fedctl policy, fedctl plan), relative to the configuration.
+    policy_files: list[Annotated[str, Field(min_length=1, max_length=1024)]] = Field(
+        default_factory=list
+    )
 
 
 class ConfigFile(_Strict):

@@ -13,7 +13,10 @@ from fedctl.lint.matching import rule_accepts
 from fedctl.lint.samples import own_claims, variants
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-PROVIDER_EXAMPLES = sorted(p.name for p in EXAMPLES.iterdir() if p.name != "quickstart")
+# policies/ holds policy files, not a configuration.
+PROVIDER_EXAMPLES = sorted(
+    p.name for p in EXAMPLES.iterdir() if p.name not in {"quickstart", "policies"}
+)
 
 
 @pytest.mark.parametrize("example", PROVIDER_EXAMPLES)

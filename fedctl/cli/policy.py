@@ -1,0 +1,59 @@
+"""`fedctl policy [PATH]`: evaluate the organization's policies on the configuration.
+
+Exit 0 when no `deny` policy fails, 1 otherwise (a policy file that is not valid is 1
+too, every problem located). Policies come from `--policy FILE` (repeatable) and from
+`settings.policy_files`.
+"""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from fedctl.cli.options import config_options
+
+
+@click.command(
+    "policy",
+    epilog="Examples:\n\n\b\n  fedctl policy federation/ --policy ../security/policies.yaml\n"
+    "  fedctl policy federation/ --format json",
+)
+@config_options
+@click.option(
+    "--policy",
+    "policy_files",
+    multiple=True,
+    metavar="FILE",
+    help="A policy file (repeatable), added to settings.policy_files.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, json for tools.",
+)
+def command(
+    path: str,
+    variables: tuple[str, ...],
+    var_files: tuple[str, ...],
+    policy_files: tuple[str, ...],
+    output_format: str,
+) -> None:
+    """Evaluate organization policies (CEL) on the configuration."""
+    from fedctl.config import load_config
+    from fedctl.policy.evaluate import evaluate_policies
+    from fedctl.policy.load import load_policies, policy_paths
+    from fedctl.policy.render import render_results
+
+    config = load_config(path, variables=variables, var_files=var_files)
+    policies = load_policies(policy_paths(config, policy_files))
+    results = evaluate_policies(policies, config)
+    if output_format == "json":
+        click.echo(json.dumps([result.to_json() for result in results], indent=2))
+    else:
+        click.echo(render_results(results, policies=len(policies)))
+    if any(result.blocks for result in results):
+        raise click.exceptions.Exit(1)

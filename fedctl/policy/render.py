@@ -1,0 +1,26 @@
+"""Policy results as text: failures first (deny, then warn), one line each, then a count."""
+
+from __future__ import annotations
+
+from fedctl.policy.evaluate import PolicyResult
+from fedctl.render.escape import escape_control
+
+
+def render_results(results: list[PolicyResult], *, policies: int) -> str:
+    failed = [result for result in results if not result.passed]
+    failed.sort(key=lambda result: (result.severity != "deny", result.policy, result.resource))
+    lines = [_line(result) for result in failed]
+    denied = sum(result.blocks for result in failed)
+    warned = len(failed) - denied
+    lines.append(
+        f"{policies} {'policy' if policies == 1 else 'policies'}, {len(results)} check(s): "
+        f"{len(results) - len(failed)} passed, {denied} denied, {warned} warned."
+    )
+    return "\n".join(lines)
+
+
+def _line(result: PolicyResult) -> str:
+    where = f"{result.location}: " if result.location else ""
+    return escape_control(
+        f"{where}{result.severity}: policy {result.policy}: {result.resource}: {result.message}"
+    )
