@@ -57,7 +57,7 @@ KIND_ALIASES = {
     "rules": Kind.RULE,
 }
 
-__all__ = ["FORMAT_VERSION", "LiveVersion", "Plan", "SelfIdentity", "compute_plan"]
+__all__ = ["FORMAT_VERSION", "LiveVersion", "Plan", "PlanShape", "SelfIdentity", "compute_plan"]
 
 
 class LiveVersion(BaseModel):
@@ -68,6 +68,17 @@ class LiveVersion(BaseModel):
     id: str
     updated_at: str | None = None
     archived_at: str | None = None
+
+
+class PlanShape(BaseModel):
+    """The options that shaped a plan, so apply can make the same plan again from scratch."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    prune: bool | None = None
+    targets: tuple[str, ...] = ()
+    recreate_archived: bool = False
+    allow_self_lockout: bool = False
 
 
 class Plan(BaseModel):
@@ -92,6 +103,9 @@ class Plan(BaseModel):
     # Additive (issue 9): the snapshot the plan was computed against, when it was;
     # apply then compares live state with that snapshot before writing.
     snapshot: SnapshotRef | None = None
+    # Additive: the options the plan was made with. A saved plan's steps are never run as
+    # written: apply recomputes the plan with these options and compares.
+    shape: PlanShape = Field(default_factory=PlanShape)
 
     def is_empty(self) -> bool:
         return not self.changes
