@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from fedctl.config.loader import unmarked_yaml_diagnostic
+from fedctl.config.loader import TOO_DEEP, find_too_deep, unmarked_yaml_diagnostic
 from fedctl.errors import Diagnostic, Location, UsageError
 
 
@@ -49,6 +49,10 @@ def _read_var_file(var_file: str) -> tuple[dict[str, object], Diagnostic | None]
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not UTF-8"
         return {}, Diagnostic(None, "", f"{var_file}: cannot read the variable file: {reason}")
+    # PyYAML's own loader shares aliased objects (no bomb), but recurses once per level.
+    too_deep = find_too_deep(text)
+    if too_deep is not None:
+        return {}, Diagnostic(Location(var_file, *too_deep), "", TOO_DEEP)
     try:
         data = yaml.safe_load(text)
     except yaml.MarkedYAMLError as exc:
