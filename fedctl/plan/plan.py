@@ -37,6 +37,7 @@ from fedctl.plan.diff import (
     diff_service_accounts,
     match_all,
 )
+from fedctl.jwk import leaked_key_notes
 from fedctl.plan.normalise import PRIVATE_JWK_MEMBERS
 from fedctl.plan.order import order_drafts
 from fedctl.plan.problems import raise_problems
@@ -221,10 +222,18 @@ def compute_plan(
         },
         unmanaged=tuple(unmanaged),
         console_managed=tuple(console_managed_names(live)),
-        warnings=tuple(ctx.warnings),
+        warnings=(*ctx.warnings, *_leaked_key_warnings(live)),
         workspace_names={ws.id: ws.name for ws in live.workspaces},
         access=compute_access_diff(desired, live, plan_changes=changes),
     )
+
+
+def _leaked_key_warnings(live: LiveState) -> list[str]:
+    return [
+        note
+        for issuer in live.issuers.values()
+        for note in leaked_key_notes(issuer.spec.name, issuer.spec.jwks)
+    ]
 
 
 def _attach_steps(ctx: DiffContext, step_id_of_draft: list[int]) -> tuple[Change, ...]:
