@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from fedctl.access.diff import compute_access_diff
 from fedctl.access.model import AccessDiff
 from fedctl.errors import PlanError, UsageError
-from fedctl.jwk import leaked_key_notes
+from fedctl.jwk import PRIVATE_JWK_MEMBERS, leaked_key_notes
 from fedctl.plan.actions import Action, Change, Step
 from fedctl.plan.checks import (
     SelfIdentity,
@@ -38,7 +38,6 @@ from fedctl.plan.diff import (
     diff_service_accounts,
     match_all,
 )
-from fedctl.plan.normalise import PRIVATE_JWK_MEMBERS
 from fedctl.plan.order import order_drafts
 from fedctl.plan.problems import raise_problems
 from fedctl.plan.prune import diff_unmanaged
