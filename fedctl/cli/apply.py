@@ -341,7 +341,9 @@ class _Progress:
         self.finished += 1
         self.done += outcome.status is StepStatus.DONE
         colors = {StepStatus.DONE: "green", StepStatus.FAILED: "red", StepStatus.SKIPPED: "yellow"}
-        line = outcome.render()
+        from fedctl.render.escape import escape_terminal
+
+        line = "\n".join(escape_terminal(part) for part in outcome.render().split("\n"))
         if self.color:
             line = click.style(line, fg=colors[outcome.status])
         if self.bar:

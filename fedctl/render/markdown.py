@@ -16,6 +16,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from fedctl.errors import UsageError
 from fedctl.plan.plan import Plan
 from fedctl.render.access import render_access_markdown
+from fedctl.render.escape import escape_all
 from fedctl.render.lines import change_lines, header
 from fedctl.render.text import summary_line
 
@@ -23,12 +24,20 @@ TEMPLATE_PATH = Path(__file__).parent / "templates" / "plan.md.j2"
 
 
 def template_context(plan: Plan) -> dict[str, Any]:
+    """What a template sees; every string has its control characters escaped, and prose
+    the packaged template prints outside code blocks is HTML-escaped there (`| e`)."""
+    return {
+        **escape_all(_raw_context(plan)),
+        "access_markdown": render_access_markdown(plan.access),
+    }
+
+
+def _raw_context(plan: Plan) -> dict[str, Any]:
     counts = plan.counts()
     return {
         "organization": {"id": plan.organization.id, "name": plan.organization.name},
         "summary": summary_line(plan),
         "snapshot": plan.snapshot.label if plan.snapshot is not None else None,
-        "access_markdown": render_access_markdown(plan.access),
         "access_broadens": plan.access.broadens,
         "counts": {action.value: count for action, count in counts.items()},
         "empty": plan.is_empty(),
