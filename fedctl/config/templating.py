@@ -77,7 +77,9 @@ def render_template(
     import jinja2.sandbox
     from jinja2.exceptions import SecurityError
 
-    environment = jinja2.sandbox.SandboxedEnvironment(
+    from fedctl.sandbox import BoundedEnvironment, TemplateTooCostly, render_bounded
+
+    environment = BoundedEnvironment(
         undefined=jinja2.StrictUndefined,
         loader=jinja2.FunctionLoader(lambda name: (source, file, lambda: True)),
         keep_trailing_newline=True,
@@ -88,7 +90,9 @@ def render_template(
     except jinja2.TemplateSyntaxError as exc:
         return None, [_template_problem(file, exc.lineno, f"template syntax error: {exc.message}")]
     try:
-        return template.render(variables), []
+        return render_bounded(template, variables), []
+    except TemplateTooCostly as exc:
+        return None, [_template_problem(file, _template_line(exc, file), f"template error: {exc}")]
     except jinja2.UndefinedError as exc:
         message = f"template variable error: {exc.message}; pass it with --var or --var-file"
         return None, [_template_problem(file, _template_line(exc, file), message)]
