@@ -36,6 +36,7 @@ import httpx
 
 from fedctl import __version__
 from fedctl.api.credentials import Credential
+from fedctl.api.redact import redact_server_message
 from fedctl.errors import ApiError, AuthError, UsageError
 
 DEFAULT_BASE_URL = "https://api.anthropic.com"
@@ -424,9 +425,9 @@ def read_error_body(response: httpx.Response) -> tuple[str | None, str, str | No
     try:
         body = response.json()
     except ValueError:
-        return None, response.reason_phrase or f"HTTP {response.status_code}", None
+        return None, _phrase(response), None
     if not isinstance(body, dict):
-        return None, response.reason_phrase or f"HTTP {response.status_code}", None
+        return None, _phrase(response), None
     error = body.get("error")
     if isinstance(error, dict):
         error_type = error.get("type") if isinstance(error.get("type"), str) else None
@@ -441,9 +442,13 @@ def read_error_body(response: httpx.Response) -> tuple[str | None, str, str | No
     request_id = body.get("request_id") if isinstance(body.get("request_id"), str) else None
     return (
         error_type,
-        message or response.reason_phrase or f"HTTP {response.status_code}",
+        redact_server_message(message or response.reason_phrase or f"HTTP {response.status_code}"),
         request_id,
     )
+
+
+def _phrase(response: httpx.Response) -> str:
+    return redact_server_message(response.reason_phrase or f"HTTP {response.status_code}")
 
 
 def clip_timeout(timeout: httpx.Timeout, budget: float) -> httpx.Timeout:
