@@ -26,10 +26,9 @@ _PATTERNS = (
     (re.compile(r"(?i)\b(bearer|basic)\s+[^\s,;\"']+"), r"\1 [redacted]"),
     (re.compile(r"eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]*)?"), "[redacted JWT]"),
     (re.compile(r"sk-ant-[A-Za-z0-9_-]+"), "[redacted]"),
+    # Private JWK members, as they appear in echoed JSON ("d": "...").
     (
-        re.compile(
-            r"(?i)([\"']?(?:d|p|q|dp|dq|qi|k|oth)[\"']?\s*[:=]\s*)[\"']?[A-Za-z0-9_+/=-]+[\"']?"
-        ),
+        re.compile(r"([\"'](?:d|p|q|dp|dq|qi|k|oth)[\"']\s*:\s*)(?:[\"'][^\"']*[\"']|\[[^\]]*\])"),
         r"\1[redacted]",
     ),
 )
