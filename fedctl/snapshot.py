@@ -136,6 +136,12 @@ def read_snapshot(path: Path) -> Snapshot:
         ) from None
     except json.JSONDecodeError as exc:
         raise UsageError(f"{path}:{exc.lineno}:{exc.colno}: not JSON: {exc.msg}") from exc
+    except RecursionError:
+        # NOTE: a snapshot is a CI artifact anyone may have edited; json recurses per level.
+        raise UsageError(
+            f"{path}: not a fedctl snapshot (nested too deeply); write one with "
+            "`fedctl snapshot --out`"
+        ) from None
     if not isinstance(document, dict) or document.get("format") != SNAPSHOT_FORMAT:
         raise UsageError(f"{path}: not a fedctl snapshot; write one with `fedctl snapshot --out`")
     if document.get("format_version") != SNAPSHOT_FORMAT_VERSION:

@@ -131,3 +131,23 @@ def test_an_oversized_scalar_is_refused_where_it_starts(tmp_path: Path) -> None:
     assert result.stdout.startswith(
         f"{target}:4:18: service_accounts[0].description: a YAML value longer than 1 MiB"
     )
+
+
+def test_a_deeply_nested_snapshot_is_a_clean_error(tmp_path: Path) -> None:
+    (tmp_path / "fedctl.yaml").write_text("version: 1\n")
+    snapshot = tmp_path / "snapshot.json"
+    snapshot.write_text("[" * 100_000 + "]" * 100_000)
+    result = CliRunner().invoke(cli, ["plan", str(tmp_path), "--snapshot", str(snapshot)])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"error: {snapshot}: not a fedctl snapshot (nested too deeply); write one with "
+        "`fedctl snapshot --out`\n"
+    )
+
+
+def test_a_deeply_nested_emulator_seed_is_a_clean_error(tmp_path: Path) -> None:
+    seed = tmp_path / "seed.yaml"
+    seed.write_text("service_accounts: " + "[" * 5000 + "]" * 5000 + "\n")
+    result = CliRunner().invoke(cli, ["emulator", "--port", "0", "--seed", str(seed)])
+    assert result.exit_code == 1
+    assert result.stderr == (f"error: {seed}: cannot read seed file: YAML nested too deeply\n")
