@@ -151,3 +151,15 @@ def test_a_deeply_nested_emulator_seed_is_a_clean_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["emulator", "--port", "0", "--seed", str(seed)])
     assert result.exit_code == 1
     assert result.stderr == (f"error: {seed}: cannot read seed file: YAML nested too deeply\n")
+
+
+def test_deeply_nested_claims_for_explain_are_a_clean_error(tmp_path: Path) -> None:
+    (tmp_path / "fedctl.yaml").write_text("version: 1\n")
+    claims = tmp_path / "claims.json"
+    claims.write_text("[" * 100_000 + "]" * 100_000)
+    result = CliRunner().invoke(cli, ["explain", str(tmp_path), "--claims", str(claims)])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"error: --claims {claims}: JSON nested too deeply; give the decoded payload as a "
+        "JSON object\n"
+    )
