@@ -76,14 +76,14 @@ def _resolve_issuer(issuer: Issuer, origin: Origin, folder: Path) -> Issuer:
 
 
 def _inside(folder: Path, path: Path, written: str) -> Path:
-    resolved = path.resolve()
-    if not resolved.is_relative_to(folder):
+    """`path` itself (messages show it as written), once its real location is inside."""
+    if not path.resolve().is_relative_to(folder):
         raise _FileProblem(
             "ca_cert_file",
             f"{json.dumps(written)} is outside the configuration folder; keep the "
             "certificate next to the configuration",
         )
-    return resolved
+    return path
 
 
 def _read_text(path: Path, written: str, field_name: str) -> str:
@@ -124,11 +124,12 @@ def _read_keys(path: Path, written: str) -> list[Jwk]:
 
 def _read_pem(path: Path, written: str) -> str:
     text = _read_text(path, written, "ca_cert_file")
-    _check_only_certificates(text, written)
+    _check_labels(text, written)
     if PEM_MARKER not in text:
         raise _FileProblem(
             "ca_cert_file", f"{json.dumps(written)} holds no PEM certificate ({PEM_MARKER})"
         )
+    _check_certificates(text, written)
     if len(text) > MAX_PEM_LENGTH:
         raise _FileProblem(
             "ca_cert_file",
@@ -141,13 +142,11 @@ def _read_pem(path: Path, written: str) -> str:
 _PEM_BLOCK = re.compile(r"-----BEGIN ([^-\n]{1,64})-----\n?(.*?)-----END \1-----", re.DOTALL)
 
 
-def _check_only_certificates(text: str, written: str) -> None:
-    """Every PEM block is a parsable certificate and nothing but blank space is around them.
+def _check_labels(text: str, written: str) -> None:
+    """Refuse any PEM block but a certificate.
 
     NOTE: messages name a block by its label only; the block may be a private key.
     """
-    from cryptography import x509
-
     for match in _PEM_BLOCK.finditer(text):
         if match.group(1) != "CERTIFICATE":
             raise _FileProblem(
@@ -156,6 +155,13 @@ def _check_only_certificates(text: str, written: str) -> None:
                 f"({match.group(1)}); a CA certificate file must hold only certificates: "
                 "remove it",
             )
+
+
+def _check_certificates(text: str, written: str) -> None:
+    """Every block parses as a certificate and only blank space is around the blocks."""
+    from cryptography import x509
+
+    for match in _PEM_BLOCK.finditer(text):
         try:
             x509.load_pem_x509_certificate(match.group(0).encode())
         except ValueError:
