@@ -30,6 +30,7 @@ from typing import Any, cast
 
 from fedctl.api import resources, wire
 from fedctl.api.client import AdminClient
+from fedctl.jwk import public_only
 from fedctl.state import (
     IssuerSpec,
     LiveIssuer,
@@ -256,10 +257,15 @@ def normalise_jwks(
 
 
 def _issuer(issuer: wire.FederationIssuer) -> LiveIssuer:
+    jwks = normalise_jwks(issuer.jwks)
+    if jwks["type"] == "inline":
+        # NOTE: private members are dropped as they are read, so no snapshot, export,
+        # plan or comment can carry them (see fedctl.jwk).
+        jwks["keys"] = [public_only(key) for key in jwks["keys"]]
     spec = IssuerSpec(
         name=issuer.name,
         issuer_url=issuer.issuer_url,
-        jwks=normalise_jwks(issuer.jwks),
+        jwks=jwks,
         max_jwt_lifetime_seconds=issuer.max_jwt_lifetime_seconds,
         check_jti=issuer.check_jti,
     )

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -112,7 +113,14 @@ def snapshot_document(snapshot: Snapshot) -> str:
 
 
 def write_snapshot(snapshot: Snapshot, path: Path) -> None:
-    path.write_text(snapshot_document(snapshot), encoding="utf-8")
+    """Write the snapshot readable by its owner only (0600), even over an existing file.
+
+    It holds no key material, but it does map the whole organization: who may mint what.
+    """
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+        os.fchmod(file.fileno(), 0o600)
+        file.write(snapshot_document(snapshot))
 
 
 def read_snapshot(path: Path) -> Snapshot:
@@ -128,6 +136,12 @@ def read_snapshot(path: Path) -> Snapshot:
         ) from None
     except json.JSONDecodeError as exc:
         raise UsageError(f"{path}:{exc.lineno}:{exc.colno}: not JSON: {exc.msg}") from exc
+    except RecursionError:
+        # NOTE: a snapshot is a CI artifact anyone may have edited; json recurses per level.
+        raise UsageError(
+            f"{path}: not a fedctl snapshot (nested too deeply); write one with "
+            "`fedctl snapshot --out`"
+        ) from None
     if not isinstance(document, dict) or document.get("format") != SNAPSHOT_FORMAT:
         raise UsageError(f"{path}: not a fedctl snapshot; write one with `fedctl snapshot --out`")
     if document.get("format_version") != SNAPSHOT_FORMAT_VERSION:

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 import httpx
 
 from fedctl import __version__
+from fedctl.api.redact import redact_server_message
 from fedctl.errors import ApiError, AuthError, UsageError
 
 if TYPE_CHECKING:
@@ -426,9 +427,9 @@ def read_error_body(response: httpx.Response) -> tuple[str | None, str, str | No
     try:
         body = response.json()
     except ValueError:
-        return None, response.reason_phrase or f"HTTP {response.status_code}", None
+        return None, _phrase(response), None
     if not isinstance(body, dict):
-        return None, response.reason_phrase or f"HTTP {response.status_code}", None
+        return None, _phrase(response), None
     error = body.get("error")
     if isinstance(error, dict):
         error_type = error.get("type") if isinstance(error.get("type"), str) else None
@@ -443,9 +444,13 @@ def read_error_body(response: httpx.Response) -> tuple[str | None, str, str | No
     request_id = body.get("request_id") if isinstance(body.get("request_id"), str) else None
     return (
         error_type,
-        message or response.reason_phrase or f"HTTP {response.status_code}",
+        redact_server_message(message or response.reason_phrase or f"HTTP {response.status_code}"),
         request_id,
     )
+
+
+def _phrase(response: httpx.Response) -> str:
+    return redact_server_message(response.reason_phrase or f"HTTP {response.status_code}")
 
 
 def clip_timeout(timeout: httpx.Timeout, budget: float) -> httpx.Timeout:

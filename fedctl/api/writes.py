@@ -6,6 +6,9 @@ timeout after the request left) is never blindly resent:
 - create: list by name; an object that matches what was sent *is* the result; one that
   differs is an ApiError; none (after waiting out read lag) means the create did not
   happen, so it is sent again. A 409 on such a resend is resolved the same way.
+  A 409 on a first send is settled by reading too: when no live or archived resource
+  holds the name, nothing explains it but a concurrent modification (§6.2), so the
+  create is sent again; when one does, the 409 goes to the caller to decide.
 - update: read the object back and compare the sent fields; resend only if they differ.
 - archive, membership upsert, enablement add: read back, resend if not done. The contract
   makes these idempotent (§2.2.5, §2.3.2, §2.7.2), so a resend is harmless anyway.
@@ -36,6 +39,10 @@ Sent = TypeVar("Sent")
 # Sleeps between read-backs: 1.2 s in all, beyond the ~1 s by which reads may lag writes.
 READ_BACK_DELAYS: Final = (0.0, 0.2, 0.4, 0.6)
 MAX_SENDS: Final = 3
+# A create refused with a 409 that no live or archived name explains is sent again this
+# many times, waiting a little longer each time (a concurrent modification holds a lock).
+MAX_CONFLICTS: Final = 6
+CONFLICT_DELAY: Final = 0.1
 
 
 class _Omitted:
@@ -58,13 +65,30 @@ class _Kind:
     collection: str
     model: type[wire.WireModel]
     list_active: Callable[[AdminClient], list[Any]]
+    list_all: Callable[[AdminClient], list[Any]]
 
 
 SERVICE_ACCOUNT = _Kind(
-    "service account", SERVICE_ACCOUNTS, wire.ServiceAccount, resources.list_service_accounts
+    "service account",
+    SERVICE_ACCOUNTS,
+    wire.ServiceAccount,
+    resources.list_service_accounts,
+    lambda client: resources.list_service_accounts(client, include_archived=True),
 )
-ISSUER = _Kind("issuer", ISSUERS, wire.FederationIssuer, resources.list_issuers)
-RULE = _Kind("rule", RULES, wire.FederationRule, resources.list_rules)
+ISSUER = _Kind(
+    "issuer",
+    ISSUERS,
+    wire.FederationIssuer,
+    resources.list_issuers,
+    lambda client: resources.list_issuers(client, include_archived=True),
+)
+RULE = _Kind(
+    "rule",
+    RULES,
+    wire.FederationRule,
+    resources.list_rules,
+    lambda client: resources.list_rules(client, include_archived=True),
+)
 
 
 # ---- comparing what was sent with what the server holds -------------------------------
@@ -152,20 +176,36 @@ def resend_until_known(
 def _create(client: AdminClient, kind: _Kind, body: dict[str, Any]) -> Any:
     resource = f"{kind.label} {body['name']}"
     unknown = False
-    for _ in range(MAX_SENDS):
+    conflicts: list[ApiError] = []
+    unknown_rounds = 0
+    while True:
         try:
             data = client.request("POST", kind.collection, json=body, resource=resource)
             return parse_reply(client, kind.model, data, what=kind.label)
         except OutcomeUnknown:
             unknown = True
         except ApiError as exc:
-            # A 409 after an unknown outcome most likely means our own create took effect.
-            if not (unknown and exc.status == 409):
+            if exc.status != 409:
                 raise
+            # A 409 after an unknown outcome most likely means our own create took effect.
+            if not unknown:
+                if _name_is_held(client, kind, body["name"]) or len(conflicts) >= MAX_CONFLICTS:
+                    raise
+                conflicts.append(exc)
+                client.sleeper.sleep(CONFLICT_DELAY * len(conflicts))
+                continue
         existing = _find_created(client, kind, body, resource)
         if existing is not None:
             return existing
-    raise still_unknown(resource, "create")
+        unknown_rounds += 1
+        if unknown_rounds >= MAX_SENDS:
+            raise still_unknown(resource, "create")
+
+
+def _name_is_held(client: AdminClient, kind: _Kind, name: str) -> bool:
+    """Whether a live or archived resource of this kind is called `name` (archived names
+    stay reserved, admin-api.md §8)."""
+    return any(item.name == name for item in kind.list_all(client))
 
 
 def _find_created(client: AdminClient, kind: _Kind, body: dict[str, Any], resource: str) -> Any:

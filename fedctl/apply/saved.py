@@ -10,8 +10,15 @@ says what would happen, so apply refuses, changing nothing, and names what moved
   was replaced by another ID (compared against the plan's `live_versions`);
 - a resource the plan creates exists now.
 
+Even when nothing moved, the file's steps are never run as written: anyone who can edit
+the file could rewrite a payload or append a step while the reviewed text stays the same.
+`recompute_saved_plan` makes the plan again from the configuration and the live state,
+with the options the file records, and refuses unless its steps and changes are exactly
+the file's; apply then shows and runs the recomputed plan, never the file's.
+
 Usage:
     check_saved_plan_current(plan, live, config_digest=config.digest)
+    plan = recompute_saved_plan(plan, live, config, source=path, self_identity=None)
 """
 
 from __future__ import annotations
@@ -24,6 +31,10 @@ from fedctl.plan.actions import Action
 from fedctl.state import Kind, LiveMeta, LiveState
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    from fedctl.config import Config
+    from fedctl.plan.checks import SelfIdentity
     from fedctl.plan.plan import Plan
 
 REPLAN = "nothing was changed; run `fedctl plan` again and review the new plan"
@@ -60,6 +71,52 @@ def check_saved_plan_current(plan: Plan, live: LiveState, *, config_digest: str)
             f"changed since the plan was made: {'; '.join(moved)}; {REPLAN}",
             [entry.split(" ", 1)[0] for entry in moved],
         )
+
+
+class SavedPlanTampered(PlanError):
+    """The saved plan's steps or changes are not what its configuration plans now."""
+
+
+def recompute_saved_plan(
+    plan: Plan,
+    live: LiveState,
+    config: Config,
+    *,
+    source: str | Path,
+    self_identity: SelfIdentity | None,
+) -> Plan:
+    """The plan made afresh; raise SavedPlanTampered unless it equals the file's."""
+    from fedctl.desired import build_desired
+    from fedctl.plan.plan import compute_plan
+
+    desired = build_desired(config, live.workspaces)
+    if plan.shape.prune is not None:
+        desired = desired.model_copy(update={"prune": plan.shape.prune})
+    fresh = compute_plan(
+        desired,
+        live,
+        recreate_archived=plan.shape.recreate_archived,
+        allow_self_lockout=plan.shape.allow_self_lockout,
+        self_identity=self_identity,
+        targets=plan.shape.targets,
+        config_digest=config.digest,
+    )
+    differing = [
+        what
+        for what, same in (
+            ("steps", fresh.steps == plan.steps),
+            ("changes", fresh.changes == plan.changes),
+        )
+        if not same
+    ]
+    if differing:
+        raise SavedPlanTampered(
+            f"{source}: the saved plan's {' and '.join(differing)} differ from the plan "
+            "recomputed now from the configuration and the live organization; a saved plan "
+            "is applied only as reviewed; nothing was changed; run `fedctl plan --out FILE` "
+            "again and review the new plan"
+        )
+    return fresh.model_copy(update={"shape": plan.shape, "snapshot": plan.snapshot})
 
 
 def _short(digest: str) -> str:

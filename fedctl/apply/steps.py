@@ -171,7 +171,7 @@ class StepRunner:
         if exc.status != 409:
             raise exc
         existing = self._find_active(step.kind, step.name)
-        if existing is None:
+        if existing is None and self._archived_named(step.kind, step.name):
             raise ApiError(
                 message=(
                     f"the name {step.name!r} is taken, but by no active {_label(step.kind)}; "
@@ -182,6 +182,20 @@ class StepRunner:
                 request_id=exc.request_id,
                 resource=f"{step.kind.value}/{step.name}",
                 hint="rename it in the configuration (previous names cannot be reused)",
+            ) from exc
+        if existing is None:
+            # Nothing live or archived explains the 409, and the create was already sent
+            # again several times: a conflict that does not clear, not a taken name.
+            raise ApiError(
+                message=(
+                    f"the API kept answering 409 {exc.error_type or 'conflict'} although no "
+                    f"live or archived {_label(step.kind)} is named {step.name!r}"
+                ),
+                status=exc.status,
+                error_type=exc.error_type,
+                request_id=exc.request_id,
+                resource=f"{step.kind.value}/{step.name}",
+                hint="run `fedctl apply` again; it plans from the live state",
             ) from exc
         changed = writes.differences(existing, wire_body)
         # `differences` skips issuer_id (an update cannot change it); adoption must not.
@@ -213,6 +227,16 @@ class StepRunner:
             if found is not None:
                 return found
         return None
+
+    def _archived_named(self, kind: Kind, name: str) -> bool:
+        listing: list[wire.ServiceAccount] | list[wire.FederationIssuer] | list[wire.FederationRule]
+        if kind is Kind.SERVICE_ACCOUNT:
+            listing = resources.list_service_accounts(self.client, include_archived=True)
+        elif kind is Kind.ISSUER:
+            listing = resources.list_issuers(self.client, include_archived=True)
+        else:
+            listing = resources.list_rules(self.client, include_archived=True)
+        return any(item.name == name and item.archived_at is not None for item in listing)
 
     def _list_active(
         self, kind: Kind

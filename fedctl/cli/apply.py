@@ -197,9 +197,10 @@ class _ApplyRun:
     def apply_saved(
         self, plan_file: Path, config_path: Path, *, snapshot_path: Path | None = None
     ) -> None:
-        from fedctl.apply.saved import check_saved_plan_current
+        from fedctl.apply.saved import check_saved_plan_current, recompute_saved_plan
         from fedctl.config import load_config
         from fedctl.live import read_live
+        from fedctl.plan.pipeline import self_identity_of
         from fedctl.plan.plan import Plan
         from fedctl.snapshot import check_plan_against_snapshot
 
@@ -209,6 +210,13 @@ class _ApplyRun:
         # Issue 9: what was reviewed (planned against a snapshot) is what gets applied.
         check_plan_against_snapshot(plan, live, snapshot_path)
         check_saved_plan_current(plan, live, config_digest=config.digest)
+        plan = recompute_saved_plan(
+            plan,
+            live,
+            config,
+            source=plan_file,
+            self_identity=self_identity_of(self.client),
+        )
         self._apply(
             plan,
             live,
@@ -333,7 +341,9 @@ class _Progress:
         self.finished += 1
         self.done += outcome.status is StepStatus.DONE
         colors = {StepStatus.DONE: "green", StepStatus.FAILED: "red", StepStatus.SKIPPED: "yellow"}
-        line = outcome.render()
+        from fedctl.render.escape import escape_terminal
+
+        line = "\n".join(escape_terminal(part) for part in outcome.render().split("\n"))
         if self.color:
             line = click.style(line, fg=colors[outcome.status])
         if self.bar:

@@ -29,7 +29,7 @@ from fedctl.cli.options import ApiSettings, api_options
 def command(api: ApiSettings, output_format: str) -> None:
     """Check, read-only, that the live API says what fedctl expects."""
     from fedctl.doctor import run_doctor
-    from fedctl.render.escape import escape_control
+    from fedctl.render.escape import escape_terminal
 
     with api.open(read_only=True) as client:
         report = run_doctor(client)
@@ -40,7 +40,7 @@ def command(api: ApiSettings, output_format: str) -> None:
             line = f"{check.status.value:<4} {check.name}: {check.detail}"
             if check.status.value == "FAIL" and check.expected:
                 line += f" (expected: {check.expected}; got: {check.got or 'nothing'})"
-            click.echo(escape_control(line))
+            click.echo(escape_terminal(line))
         failed = sum(check.status.value == "FAIL" for check in report.checks)
         click.echo(f"{len(report.checks)} checks, {failed} failed.")
     if report.failed:

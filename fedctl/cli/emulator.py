@@ -108,6 +108,12 @@ def command(
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--fault-kinds") from None
     token = admin_token or DEFAULT_ADMIN_TOKEN
+    if admin_token is None and not _is_loopback(host):
+        raise UsageError(
+            f"--host {host} would let anyone who can reach this machine administer the "
+            "emulator with its well-known admin token; give --admin-token, or listen on "
+            "127.0.0.1"
+        )
     try:
         running = start_emulator(
             state_path=state_path,
@@ -131,3 +137,15 @@ def command(
     finally:
         running.stop()
     click.echo("emulator stopped", err=True)
+
+
+def _is_loopback(host: str) -> bool:
+    """Whether only this machine can connect (the default token is public knowledge)."""
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

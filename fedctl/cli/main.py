@@ -61,7 +61,7 @@ class LazyGroup(click.Group):
         except FedctlError as exc:
             if (ctx.obj or {}).get("debug"):
                 raise
-            click.echo(f"error: {exc.render()}", err=True)
+            click.echo(f"error: {_escaped(exc.render())}", err=True)
             raise click.exceptions.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)
@@ -126,3 +126,11 @@ def _tune_gc() -> None:
     import gc
 
     gc.set_threshold(100_000, 50, 100)
+
+
+def _escaped(text: str) -> str:
+    """Each line of an error with its control characters shown, not obeyed: messages
+    quote configuration values and server text."""
+    from fedctl.render.escape import escape_terminal
+
+    return "\n".join(escape_terminal(line) for line in text.split("\n"))

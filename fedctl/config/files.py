@@ -1,6 +1,10 @@
 """Reads the files an issuer points at (`jwks.keys_file`, `jwks.ca_cert_file`) at load time.
 
-Paths are relative to the configuration file that names them. After this step the
+Paths are relative to the configuration file that names them, and must stay inside the
+configuration folder (after symlinks): a pull request must not make fedctl read, and
+send to the API, any other file of the machine that runs it. A `ca_cert_file` must hold
+certificates and nothing else; any other PEM block (a private key in a bundle) is
+refused by its label, never shown. After this step the
 models hold the content (`keys`, `ca_cert_pem`) and the file fields are None, so every
 later step, and the config digest, sees the same thing whether keys were inline or not.
 
@@ -10,6 +14,7 @@ later step, and the config digest, sees the same thing whether keys were inline 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Annotated
 
@@ -37,11 +42,16 @@ class _FileProblem(Exception):
 
 
 def resolve_file_references(
-    declared: Declared, locations: dict[str, LocationMap], diagnostics: list[Diagnostic]
+    declared: Declared,
+    locations: dict[str, LocationMap],
+    diagnostics: list[Diagnostic],
+    *,
+    root: Path,
 ) -> None:
+    folder = (root if root.is_dir() else root.parent).resolve()
     for position, (issuer, origin) in enumerate(declared.issuers):
         try:
-            resolved = _resolve_issuer(issuer, origin)
+            resolved = _resolve_issuer(issuer, origin, folder)
         except _FileProblem as exc:
             field_name, message = exc.args
             path = (*origin.path, "jwks", field_name)
@@ -51,17 +61,29 @@ def resolve_file_references(
         declared.issuers[position] = (resolved, origin)
 
 
-def _resolve_issuer(issuer: Issuer, origin: Origin) -> Issuer:
+def _resolve_issuer(issuer: Issuer, origin: Origin, folder: Path) -> Issuer:
     jwks = issuer.jwks
     if isinstance(jwks, InlineJwks) and jwks.keys_file is not None:
         keys = _read_keys(origin.directory / jwks.keys_file, jwks.keys_file)
         jwks = jwks.model_copy(update={"keys": keys, "keys_file": None})
     elif isinstance(jwks, DiscoveryJwks | ExplicitUrlJwks) and jwks.ca_cert_file is not None:
-        pem = _read_pem(origin.directory / jwks.ca_cert_file, jwks.ca_cert_file)
+        path = _inside(folder, origin.directory / jwks.ca_cert_file, jwks.ca_cert_file)
+        pem = _read_pem(path, jwks.ca_cert_file)
         jwks = jwks.model_copy(update={"ca_cert_pem": pem, "ca_cert_file": None})
     else:
         return issuer
     return issuer.model_copy(update={"jwks": jwks})
+
+
+def _inside(folder: Path, path: Path, written: str) -> Path:
+    """`path` itself (messages show it as written), once its real location is inside."""
+    if not path.resolve().is_relative_to(folder):
+        raise _FileProblem(
+            "ca_cert_file",
+            f"{json.dumps(written)} is outside the configuration folder; keep the "
+            "certificate next to the configuration",
+        )
+    return path
 
 
 def _read_text(path: Path, written: str, field_name: str) -> str:
@@ -102,10 +124,12 @@ def _read_keys(path: Path, written: str) -> list[Jwk]:
 
 def _read_pem(path: Path, written: str) -> str:
     text = _read_text(path, written, "ca_cert_file")
+    _check_labels(text, written)
     if PEM_MARKER not in text:
         raise _FileProblem(
             "ca_cert_file", f"{json.dumps(written)} holds no PEM certificate ({PEM_MARKER})"
         )
+    _check_certificates(text, written)
     if len(text) > MAX_PEM_LENGTH:
         raise _FileProblem(
             "ca_cert_file",
@@ -113,3 +137,42 @@ def _read_pem(path: Path, written: str) -> str:
             f"the API takes at most {MAX_PEM_LENGTH}",
         )
     return text
+
+
+_PEM_BLOCK = re.compile(r"-----BEGIN ([^-\n]{1,64})-----\n?(.*?)-----END \1-----", re.DOTALL)
+
+
+def _check_labels(text: str, written: str) -> None:
+    """Refuse any PEM block but a certificate.
+
+    NOTE: messages name a block by its label only; the block may be a private key.
+    """
+    for match in _PEM_BLOCK.finditer(text):
+        if match.group(1) != "CERTIFICATE":
+            raise _FileProblem(
+                "ca_cert_file",
+                f"{json.dumps(written)} holds a PEM block that is not a certificate "
+                f"({match.group(1)}); a CA certificate file must hold only certificates: "
+                "remove it",
+            )
+
+
+def _check_certificates(text: str, written: str) -> None:
+    """Every block parses as a certificate and only blank space is around the blocks."""
+    from cryptography import x509
+
+    for match in _PEM_BLOCK.finditer(text):
+        try:
+            x509.load_pem_x509_certificate(match.group(0).encode())
+        except ValueError:
+            raise _FileProblem(
+                "ca_cert_file",
+                f"{json.dumps(written)} holds a certificate that cannot be parsed; export it "
+                "again as PEM",
+            ) from None
+    if _PEM_BLOCK.sub("", text).strip():
+        raise _FileProblem(
+            "ca_cert_file",
+            f"{json.dumps(written)} holds text outside its PEM certificates (or a PEM block "
+            "that is not closed); keep only the certificates",
+        )

@@ -58,7 +58,9 @@ def load_config(
             collected.locations[parsed.file] = parsed.locations
             collected.diagnostics.extend(parsed.diagnostics)
             _validate_file(parsed, collected)
-    resolve_file_references(collected.declared, collected.locations, collected.diagnostics)
+    resolve_file_references(
+        collected.declared, collected.locations, collected.diagnostics, root=root
+    )
     collected.diagnostics.extend(run_checks(collected.declared, collected.locations))
     errors = [d for d in collected.diagnostics if d.severity == Severity.ERROR]
     if errors:

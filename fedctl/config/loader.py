@@ -4,6 +4,16 @@ PyYAML's composer gives nodes with marks; this module builds the plain Python va
 those nodes itself, so it can record where each value (and each mapping key) came from,
 and refuse duplicate keys, which PyYAML would silently let the last one win.
 
+Every configuration file is hostile input (it reaches the credential-free pull-request
+job), and building values node by node loses what PyYAML's own loader gets for free, so
+the loader bounds what it builds, each limit ending in one located error:
+- file size (`MAX_FILE_CHARS`) and scalar length (`MAX_SCALAR_CHARS`);
+- nesting depth (`MAX_DEPTH`): the pure-Python composer and this builder recurse once
+  per level, so thousands of `[` would otherwise end in a RecursionError;
+- alias expansion (`MAX_ALIAS_VALUES`): PyYAML shares one object per anchor, but plain
+  data built per path expands `*alias` every time, so 362 bytes of nine-fold aliases
+  (the "billion laughs") would build 9**9 values.
+
     parsed = parse_yaml(text, "prod/rules.yaml")
     parsed.locations.value_at(("rules", 0, "name"))   # Location("prod/rules.yaml", 3, 11)
 """
@@ -29,6 +39,25 @@ _PLAIN_SCALAR_TAGS = tuple(
 # libyaml composes ~4x faster and its nodes carry the same line/column marks; without
 # it (a PyYAML built without libyaml) the pure-Python loader does the same job.
 _FAST_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+MAX_FILE_CHARS = 8 * 1024 * 1024
+MAX_SCALAR_CHARS = 1024 * 1024
+MAX_DEPTH = 64
+MAX_ALIAS_VALUES = 100_000
+
+TOO_DEEP = (
+    f"YAML nested more than {MAX_DEPTH} levels deep; a fedctl configuration needs a few levels"
+)
+
+
+class _Refused(Exception):
+    """A bound was crossed: stop building and report this one located problem."""
+
+    def __init__(self, mark: Mark, message: str) -> None:
+        super().__init__(message)
+        self.mark = mark
+        self.message = message
 
 
 # (line, column), 1-based: what the builder records; a Location is made only when asked.
@@ -99,8 +128,17 @@ class ParsedFile:
 def parse_yaml(text: str, file: str, *, rendered: bool = False) -> ParsedFile:
     """Parse one YAML document; syntax errors and duplicate keys become diagnostics."""
     locations = LocationMap(file=file, rendered=rendered)
+    if len(text) > MAX_FILE_CHARS:
+        message = (
+            f"the file is larger than {MAX_FILE_CHARS // (1024 * 1024)} MiB; a fedctl "
+            "configuration file is far smaller: split it or check that it is the right file"
+        )
+        return ParsedFile(file, None, locations, [Diagnostic(locations.at((1, 1)), "", message)])
     try:
         nodes = _compose(text)
+    except _Refused as refused:
+        diagnostic = Diagnostic(locations.at(refused.mark), "", refused.message)
+        return ParsedFile(file, None, locations, [diagnostic])
     except yaml.MarkedYAMLError as exc:
         return ParsedFile(file, None, locations, [_syntax_diagnostic(exc, locations)])
     except yaml.YAMLError as exc:  # unmarked errors (e.g. reader errors on odd bytes)
@@ -108,7 +146,11 @@ def parse_yaml(text: str, file: str, *, rendered: bool = False) -> ParsedFile:
     if not nodes:
         return ParsedFile(file, None, locations)
     builder = _Builder(locations)
-    data = builder.build(nodes[0], ())
+    try:
+        data = builder.build(nodes[0], ())
+    except _Refused as refused:
+        diagnostic = Diagnostic(locations.at(refused.mark), "", refused.message)
+        return ParsedFile(file, None, locations, [diagnostic])
     for extra in nodes[1:]:
         where = builder.location(extra)
         builder.diagnostics.append(
@@ -122,11 +164,39 @@ def _compose(text: str) -> list[yaml.Node]:
 
     Only valid YAML takes the fast path. Broken YAML is parsed again by PyYAML's own
     loader, so syntax messages (and their marks) are the same with or without libyaml.
+    libyaml refuses nesting past 1,000 levels itself; the pure-Python composer recurses
+    once per level, so its input is first checked for depth (raises _Refused).
     """
+    if _FAST_LOADER is not yaml.SafeLoader:
+        try:
+            return list(yaml.compose_all(text, Loader=_FAST_LOADER))
+        except yaml.YAMLError:
+            pass
+    too_deep = find_too_deep(text)
+    if too_deep is not None:
+        raise _Refused(too_deep, TOO_DEEP)
+    return list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+
+
+def find_too_deep(text: str) -> Mark | None:
+    """Where the YAML first nests deeper than MAX_DEPTH, from the event stream.
+
+    PyYAML's parser is a state machine (no recursion), so this is safe at any depth; a
+    syntax error ends the scan (whoever parses next reports it, shallower than the bound).
+    """
+    depth = 0
     try:
-        return list(yaml.compose_all(text, Loader=_FAST_LOADER))
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                mark = event.start_mark
+                if depth > MAX_DEPTH:
+                    return (mark.line + 1, mark.column + 1) if mark else (1, 1)
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
     except yaml.YAMLError:
-        return list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+        return None
+    return None
 
 
 def unmarked_yaml_diagnostic(
@@ -170,18 +240,29 @@ class _Builder:
             tag: self.constructor.yaml_constructors[tag] for tag in _PLAIN_SCALAR_TAGS
         }
         self.active: set[int] = set()
+        # Alias expansion: values built in all, against distinct nodes seen; the
+        # difference is what aliases added. `first_visits` is the stack of nodes being
+        # built for the first time (the innermost one is where the aliases are written).
+        self.built = 0
+        self.seen: set[int] = set()
+        self.first_visits: list[yaml.Node] = []
 
     def location(self, node: yaml.Node) -> Location:
         return self.locations.at(_mark(node))
 
     def build(self, node: yaml.Node, path: DataPath) -> object:
         self.locations.value_marks[path] = _mark(node)
+        first_visit = self._count(node)
         if isinstance(node, yaml.ScalarNode):
             return self._build_scalar(node, path)
+        if len(path) >= MAX_DEPTH:  # the root is level 1
+            raise _Refused(_mark(node), TOO_DEEP)
         if id(node) in self.active:  # a recursive alias (&a [*a]) cannot become data
             self._error(node, path, "refers to itself through a YAML alias")
             return None
         self.active.add(id(node))
+        if first_visit:
+            self.first_visits.append(node)
         try:
             if isinstance(node, yaml.MappingNode):
                 return self._build_mapping(node, path)
@@ -190,8 +271,32 @@ class _Builder:
             return self._build_scalar(node, path)
         finally:
             self.active.discard(id(node))
+            if first_visit:
+                self.first_visits.pop()
+
+    def _count(self, node: yaml.Node) -> bool:
+        """Count one built value; whether this node is built for the first time."""
+        self.built += 1
+        first_visit = id(node) not in self.seen
+        self.seen.add(id(node))
+        if self.built - len(self.seen) > MAX_ALIAS_VALUES:
+            where = self.first_visits[-1] if self.first_visits else node
+            raise _Refused(
+                _mark(where),
+                f"YAML aliases expand to more than {MAX_ALIAS_VALUES} values; write the "
+                "values out or use fewer aliases",
+            )
+        return first_visit
 
     def _build_scalar(self, node: yaml.Node, path: DataPath) -> object:
+        if isinstance(node.value, str) and len(node.value) > MAX_SCALAR_CHARS:
+            self._error(
+                node,
+                path,
+                f"a YAML value longer than {MAX_SCALAR_CHARS // (1024 * 1024)} MiB; no "
+                "field of a fedctl configuration holds that much",
+            )
+            return None
         try:
             construct = self.scalar_constructors.get(node.tag)
             if construct is not None:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from fedctl.config.loader import unmarked_yaml_diagnostic
+from fedctl.config.loader import TOO_DEEP, find_too_deep, unmarked_yaml_diagnostic
 from fedctl.errors import Diagnostic, Location, UsageError
 
 
@@ -49,6 +49,10 @@ def _read_var_file(var_file: str) -> tuple[dict[str, object], Diagnostic | None]
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not UTF-8"
         return {}, Diagnostic(None, "", f"{var_file}: cannot read the variable file: {reason}")
+    # PyYAML's own loader shares aliased objects (no bomb), but recurses once per level.
+    too_deep = find_too_deep(text)
+    if too_deep is not None:
+        return {}, Diagnostic(Location(var_file, *too_deep), "", TOO_DEEP)
     try:
         data = yaml.safe_load(text)
     except yaml.MarkedYAMLError as exc:
@@ -73,7 +77,9 @@ def render_template(
     import jinja2.sandbox
     from jinja2.exceptions import SecurityError
 
-    environment = jinja2.sandbox.SandboxedEnvironment(
+    from fedctl.sandbox import BoundedEnvironment, TemplateTooCostly, render_bounded
+
+    environment = BoundedEnvironment(
         undefined=jinja2.StrictUndefined,
         loader=jinja2.FunctionLoader(lambda name: (source, file, lambda: True)),
         keep_trailing_newline=True,
@@ -84,7 +90,9 @@ def render_template(
     except jinja2.TemplateSyntaxError as exc:
         return None, [_template_problem(file, exc.lineno, f"template syntax error: {exc.message}")]
     try:
-        return template.render(variables), []
+        return render_bounded(template, variables), []
+    except TemplateTooCostly as exc:
+        return None, [_template_problem(file, _template_line(exc, file), f"template error: {exc}")]
     except jinja2.UndefinedError as exc:
         message = f"template variable error: {exc.message}; pass it with --var or --var-file"
         return None, [_template_problem(file, _template_line(exc, file), message)]

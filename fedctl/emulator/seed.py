@@ -62,6 +62,9 @@ def _read_sections(file: Path) -> dict[str, list[dict[str, Any]]]:
         raise SeedError(f"{file}: cannot read seed file: not UTF-8 text") from None
     except (OSError, yaml.YAMLError) as exc:
         raise SeedError(f"{file}: cannot read seed file: {exc}".splitlines()[0]) from None
+    except RecursionError:
+        # PyYAML's own composer recurses once per nesting level (libyaml stops at 1,000).
+        raise SeedError(f"{file}: cannot read seed file: YAML nested too deeply") from None
     if not isinstance(data, dict):
         raise SeedError(f"{file}: expected a mapping at the top level")
     result: dict[str, list[dict[str, Any]]] = {}

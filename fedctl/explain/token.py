@@ -68,6 +68,10 @@ def read_claims_file(path: str | Path) -> DecodedToken:
             f"--claims {path}:{exc.lineno}:{exc.colno}: not valid JSON ({exc.msg}); "
             "give the decoded payload as a JSON object"
         ) from exc
+    except RecursionError:
+        raise UsageError(
+            f"--claims {path}: JSON nested too deeply; give the decoded payload as a JSON object"
+        ) from None
     if not isinstance(claims, dict):
         raise UsageError(
             f"--claims {path}: expected a JSON object of claims, found {type(claims).__name__}"
@@ -92,7 +96,7 @@ def _decode_part(part: str, *, source: str, what: str) -> dict[str, Any]:
     try:
         raw = base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
         value = json.loads(raw)
-    except (binascii.Error, ValueError):
+    except (binascii.Error, ValueError, RecursionError):
         raise UsageError(
             f"{source}: not a JWT: the {what} is not base64url-encoded JSON "
             "(the token is not shown)"

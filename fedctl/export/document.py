@@ -30,6 +30,7 @@ from enum import StrEnum
 from typing import Any
 
 from fedctl.export.workspaces import WorkspaceNamer
+from fedctl.jwk import leaked_key_notes, without_marker
 from fedctl.state import (
     DEFAULT_MAX_JWT_LIFETIME_SECONDS,
     DEFAULT_TOKEN_LIFETIME_SECONDS,
@@ -151,7 +152,7 @@ def service_account_body(spec: ServiceAccountSpec, namer: WorkspaceNamer) -> dic
 
 def issuer_body(spec: IssuerSpec) -> dict[str, Any]:
     body: dict[str, Any] = {"name": spec.name, "issuer_url": spec.issuer_url}
-    jwks = {key: value for key, value in spec.jwks.items() if value is not None}
+    jwks = {key: value for key, value in without_marker(spec.jwks).items() if value is not None}
     if jwks != {"type": "discovery"}:
         body["jwks"] = jwks
     if spec.max_jwt_lifetime_seconds != DEFAULT_MAX_JWT_LIFETIME_SECONDS:
@@ -218,6 +219,7 @@ def _issuer_entry(
             name=spec.name,
             body=issuer_body(spec),
             notes=(
+                *leaked_key_notes(spec.name, spec.jwks),
                 f"Not declared: it backs only Console-managed rules ({listed}), so the "
                 "Admin API refuses to update it from fedctl; change it in the Console.",
                 "Declare it here if a rule fedctl manages should use it.",
@@ -225,9 +227,9 @@ def _issuer_entry(
             disposition=Disposition.CONSOLE_MANAGED,
             issuer_name=spec.name,
         )
-    notes: tuple[str, ...] = ()
+    notes: tuple[str, ...] = tuple(leaked_key_notes(spec.name, spec.jwks))
     if console_rules:
-        notes = (
+        notes += (
             f"Also backs Console-managed rules ({listed}): the Admin API refuses to "
             "update this issuer from fedctl, so change it in the Console.",
         )

@@ -19,6 +19,7 @@ import yaml
 
 from fedctl import __version__
 from fedctl.export.document import SECTION_BY_KIND, Disposition, Entry, Export
+from fedctl.render.escape import escape_terminal
 from fedctl.state import Kind
 
 # The JSON Schema of the configuration language, for editors (yaml-language-server).
@@ -97,7 +98,8 @@ def _render_section(kind: Kind, entries: list[Entry]) -> list[str]:
     declared = [entry for entry in entries if entry.declared]
     lines = [f"{section}:" if declared else f"{section}: []"]
     for entry in declared:
-        lines += [f"  # {note}" for note in entry.notes]
+        # NOTE: notes quote live names; a line break in one would end the comment.
+        lines += [f"  # {escape_terminal(note)}" for note in entry.notes]
         lines += _indent(_dump_item(entry.body), "  ")
     for disposition, heading in _HEADINGS.items():
         commented = [entry for entry in entries if entry.disposition is disposition]
@@ -105,7 +107,7 @@ def _render_section(kind: Kind, entries: list[Entry]) -> list[str]:
             continue
         lines.append(f"# {section}: {heading}")
         for entry in commented:
-            lines += [f"#   {note}" for note in entry.notes]
+            lines += [f"#   {escape_terminal(note)}" for note in entry.notes]
             lines += _indent(_dump_item(entry.body), "#   ")
     return lines
 

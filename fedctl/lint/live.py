@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from fedctl.jwk import REMOVED_MARKER
 from fedctl.lint.findings import CheckInfo, Finding, LintSeverity
-from fedctl.plan.normalise import PRIVATE_JWK_MEMBERS
 from fedctl.state import LiveState
 
 LEGACY_BINDING = CheckInfo(
@@ -66,12 +66,13 @@ def _private_keys(live: LiveState) -> Iterator[Finding]:
     for name, issuer in sorted(live.issuers.items()):
         keys = issuer.spec.jwks.get("keys") or []
         for key in keys if isinstance(keys, list) else []:
-            members = sorted(PRIVATE_JWK_MEMBERS & set(key)) if isinstance(key, dict) else []
+            # The live read already removed the members and marked the key (fedctl.jwk).
+            members = key.get(REMOVED_MARKER) if isinstance(key, dict) else None
             if members:
                 kid = key.get("kid", "(no kid)")
                 message = (
                     f"{issuer.meta.id}: inline key {kid!r} carries private members "
-                    f"{', '.join(members)}"
+                    f"{', '.join(str(name) for name in members)}"
                 )
                 yield _finding(LIVE_PRIVATE_KEY, f"issuer/{name}", message)
 

@@ -13,11 +13,11 @@ from __future__ import annotations
 from typing import Any
 
 from fedctl.errors import PlanError
-from fedctl.state import IssuerSpec, RuleMatchSpec, RuleSpec, ServiceAccountSpec
 
 # RFC 7517/7518 private members. A verification key set must never carry them; fedctl
 # refuses to put them in a saved plan rather than silently dropping them.
-PRIVATE_JWK_MEMBERS = frozenset({"d", "p", "q", "dp", "dq", "qi", "oth", "k"})
+from fedctl.jwk import PRIVATE_JWK_MEMBERS
+from fedctl.state import IssuerSpec, RuleMatchSpec, RuleSpec, ServiceAccountSpec
 
 
 def service_account_compare(spec: ServiceAccountSpec) -> dict[str, Any]:

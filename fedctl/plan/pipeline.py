@@ -70,7 +70,7 @@ def plan_from_config(
     else:
         raise UsageError("plan_from_config needs a client or a snapshot")
     from fedctl.desired import build_desired
-    from fedctl.plan.plan import compute_plan
+    from fedctl.plan.plan import PlanShape, compute_plan
 
     desired = build_desired(config, live.workspaces)
     if prune is not None:
@@ -84,6 +84,13 @@ def plan_from_config(
         targets=targets,
         config_digest=config.digest,
     )
+    shape = PlanShape(
+        prune=prune,
+        targets=tuple(targets),
+        recreate_archived=recreate_archived,
+        allow_self_lockout=allow_self_lockout,
+    )
+    plan = plan.model_copy(update={"shape": shape})
     if snapshot is not None:
         plan = plan.model_copy(update={"snapshot": snapshot.ref})
     return plan, live, config

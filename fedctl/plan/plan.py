@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from fedctl.access.diff import compute_access_diff
 from fedctl.access.model import AccessDiff
 from fedctl.errors import PlanError, UsageError
+from fedctl.jwk import PRIVATE_JWK_MEMBERS, leaked_key_notes
 from fedctl.plan.actions import Action, Change, Step
 from fedctl.plan.checks import (
     SelfIdentity,
@@ -38,7 +39,6 @@ from fedctl.plan.diff import (
     match_all,
 )
 from fedctl.plan.hold import hold_unmanageable, unmanageable_ids
-from fedctl.plan.normalise import PRIVATE_JWK_MEMBERS
 from fedctl.plan.order import order_drafts
 from fedctl.plan.problems import raise_problems
 from fedctl.plan.prune import diff_unmanaged
@@ -58,7 +58,7 @@ KIND_ALIASES = {
     "rules": Kind.RULE,
 }
 
-__all__ = ["FORMAT_VERSION", "LiveVersion", "Plan", "SelfIdentity", "compute_plan"]
+__all__ = ["FORMAT_VERSION", "LiveVersion", "Plan", "PlanShape", "SelfIdentity", "compute_plan"]
 
 
 class LiveVersion(BaseModel):
@@ -69,6 +69,17 @@ class LiveVersion(BaseModel):
     id: str
     updated_at: str | None = None
     archived_at: str | None = None
+
+
+class PlanShape(BaseModel):
+    """The options that shaped a plan, so apply can make the same plan again from scratch."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    prune: bool | None = None
+    targets: tuple[str, ...] = ()
+    recreate_archived: bool = False
+    allow_self_lockout: bool = False
 
 
 class Plan(BaseModel):
@@ -95,6 +106,9 @@ class Plan(BaseModel):
     # Additive (issue 9): the snapshot the plan was computed against, when it was;
     # apply then compares live state with that snapshot before writing.
     snapshot: SnapshotRef | None = None
+    # Additive: the options the plan was made with. A saved plan's steps are never run as
+    # written: apply recomputes the plan with these options and compares.
+    shape: PlanShape = Field(default_factory=PlanShape)
 
     def is_empty(self) -> bool:
         return not self.changes
@@ -213,10 +227,18 @@ def compute_plan(
         unmanaged=tuple(unmanaged),
         console_managed=tuple(console_managed_names(live)),
         unmanageable=tuple(held.values()),
-        warnings=tuple(ctx.warnings),
+        warnings=(*ctx.warnings, *_leaked_key_warnings(live)),
         workspace_names={ws.id: ws.name for ws in live.workspaces},
         access=compute_access_diff(desired, live, plan_changes=changes),
     )
+
+
+def _leaked_key_warnings(live: LiveState) -> list[str]:
+    return [
+        note
+        for issuer in live.issuers.values()
+        for note in leaked_key_notes(issuer.spec.name, issuer.spec.jwks)
+    ]
 
 
 def _attach_steps(ctx: DiffContext, step_id_of_draft: list[int]) -> tuple[Change, ...]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fedctl.policy.evaluate import PolicyResult
-from fedctl.render.escape import escape_control
+from fedctl.render.escape import escape_terminal
 
 
 def render_results(results: list[PolicyResult], *, policies: int) -> str:
@@ -21,6 +21,6 @@ def render_results(results: list[PolicyResult], *, policies: int) -> str:
 
 def _line(result: PolicyResult) -> str:
     where = f"{result.location}: " if result.location else ""
-    return escape_control(
+    return escape_terminal(
         f"{where}{result.severity}: policy {result.policy}: {result.resource}: {result.message}"
     )

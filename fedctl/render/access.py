@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from fedctl.access.model import AccessDiff, Effect
+from fedctl.render.escape import escape_code_span, escape_markdown, escape_terminal
 
 TITLE = "Access changes (who can mint what, where)"
 SEVERITY = (
@@ -37,11 +38,12 @@ def render_access_text(diff: AccessDiff) -> str:
         return f"{TITLE}: none."
     lines = [_headline(diff) + "."]
     for change in diff.changes:
-        lines.append(
-            f"  {change.effect.symbol} {change.effect.value} {change.address}: {change.reason}"
-        )
+        # NOTE: addresses and reasons quote configuration values (claims, conditions).
+        address, reason = escape_terminal(change.address), escape_terminal(change.reason)
+        lines.append(f"  {change.effect.symbol} {change.effect.value} {address}: {reason}")
         if change.affected_rules:
-            lines.append(f"      affects rules: {', '.join(change.affected_rules)}")
+            affected = escape_terminal(", ".join(change.affected_rules))
+            lines.append(f"      affects rules: {affected}")
     return "\n".join(lines)
 
 
@@ -62,7 +64,7 @@ def render_access_markdown(diff: AccessDiff) -> str:
         if change.affected_rules:
             why += f" (affects rules: {', '.join(change.affected_rules)})"
         effect = f"**{change.effect.value}**" if change.effect.broadens else change.effect.value
-        lines.append(f"| {effect} | `{change.address}` | {_cell(why)} |")
+        lines.append(f"| {effect} | `{escape_code_span(change.address)}` | {_cell(why)} |")
     return "\n".join(lines)
 
 
@@ -71,4 +73,4 @@ def access_json(diff: AccessDiff) -> dict[str, Any]:
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return escape_markdown(text)

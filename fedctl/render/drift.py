@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from fedctl.drift import DriftItem, DriftReport
+from fedctl.render.escape import escape_code_span, escape_markdown, escape_terminal
 
 
 def render_drift_text(report: DriftReport) -> str:
@@ -18,7 +19,8 @@ def render_drift_text(report: DriftReport) -> str:
     if report.pending:
         lines.append(f"Pending (configuration not yet applied): {len(report.pending)}")
         lines.extend(f"  ~ {item.summary()}" for item in report.pending)
-    return "\n".join(lines)
+    # NOTE: names and values come from files and the server; each line is one line.
+    return "\n".join(escape_terminal(line) for line in lines)
 
 
 def _field_lines(items: tuple[DriftItem, ...]) -> list[str]:
@@ -37,7 +39,7 @@ def _actors_line(report: DriftReport) -> str:
 
 
 def render_drift_markdown(report: DriftReport) -> str:
-    lines = ["## fedctl drift", "", _actors_line(report), ""]
+    lines = ["## fedctl drift", "", escape_markdown(_actors_line(report)), ""]
     if not report.drift:
         lines.append("No drift: every difference from the configuration came from fedctl.")
     else:
@@ -47,12 +49,13 @@ def render_drift_markdown(report: DriftReport) -> str:
             if item.fields:
                 what += ": " + ", ".join(difference.field for difference in item.fields)
             lines.append(
-                f"| `{item.address}` | {what} | {item.actor_id or 'not recorded'} | "
-                f"{item.at or ''} |"
+                f"| `{escape_code_span(item.address)}` | {escape_markdown(what)} | "
+                f"{escape_markdown(item.actor_id or 'not recorded')} | "
+                f"{escape_markdown(item.at or '')} |"
             )
     if report.pending:
         lines += ["", f"Pending (configuration not yet applied): {len(report.pending)}", ""]
-        lines.extend(f"- {item.summary()}" for item in report.pending)
+        lines.extend(f"- {escape_markdown(item.summary())}" for item in report.pending)
     return "\n".join(lines)
 
 

@@ -1,31 +1,59 @@
-"""Terminal-safe text: what users or servers wrote is shown, never interpreted.
+"""Makes user-controlled strings safe to print: in a terminal and in Markdown.
 
-A claim value, a description or a server's message can carry `\\r`, ANSI escape
-sequences or other control characters that would rewrite what a reviewer sees (erase
-"BROADENS ACCESS" before a prompt). Every human-readable output passes such text
-through `escape_control`, which shows control characters as Python-style escapes.
+Every string a configuration, a template variable or the server controls is hostile: a
+claim value holding `\\r` and `ESC [2K` can erase "BROADENS ACCESS" from the line above an
+apply prompt, and `<!--` in a pull-request comment hides everything after it. Renderers
+pass such strings through `escape_terminal` (control and bidirectional-override
+characters shown as `\\x1b`, `\\r`, `\\u202e`) and, for Markdown prose, `escape_markdown`
+(raw HTML, table pipes and newlines neutralised too).
 
-    >>> escape_control("ok\\x1b[2K\\rfine")
-    'ok\\\\x1b[2K\\\\rfine'
+    escape_terminal("main\\r\\x1b[2K")   # 'main\\\\r\\\\x1b[2K'
+    escape_markdown("<!-- | x")         # '&lt;!-- \\\\| x'
 """
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
+# C0, DEL, C1, and the Unicode controls that reorder or hide text (Trojan Source).
+_UNSAFE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+)
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-# C0 and C1 controls, DEL, and the Unicode line/paragraph separators and bidi overrides.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
-def escape_control(text: str) -> str:
-    """`text` with every control character written as an escape (`\\x1b`, `\\r`, ...)."""
-    return _CONTROL.sub(_escaped, text)
-
-
-def _escaped(match: re.Match[str]) -> str:
+def _shown(match: re.Match[str]) -> str:
     char = match.group()
     if char in _NAMED:
         return _NAMED[char]
     code = ord(char)
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def escape_terminal(text: str) -> str:
+    """The text with every control character written as a visible escape; one line."""
+    return _UNSAFE.sub(_shown, text)
+
+
+def escape_markdown(text: str) -> str:
+    """Text safe in Markdown prose and table cells: no raw HTML, `|` or line breaks."""
+    # `<` and `&` suffice to stop raw HTML and entities; `>` stays for readable arrows.
+    safe = escape_terminal(text).replace("&", "&amp;").replace("<", "&lt;")
+    return safe.replace("|", "\\|")
+
+
+def escape_code_span(text: str) -> str:
+    """Text safe between single backticks: a backtick would end the span early."""
+    return escape_terminal(text).replace("`", "'")
+
+
+def escape_all(value: Any) -> Any:
+    """`escape_terminal` applied to every string inside lists, tuples and dict values."""
+    if isinstance(value, str):
+        return escape_terminal(value)
+    if isinstance(value, dict):
+        return {key: escape_all(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [escape_all(item) for item in value]
+    return value

@@ -11,24 +11,33 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import StrictUndefined, TemplateError
-from jinja2.sandbox import SandboxedEnvironment
 
 from fedctl.errors import UsageError
 from fedctl.plan.plan import Plan
 from fedctl.render.access import render_access_markdown
+from fedctl.render.escape import escape_all
 from fedctl.render.lines import change_lines, header
 from fedctl.render.text import summary_line
+from fedctl.sandbox import BoundedEnvironment, TemplateTooCostly, render_bounded
 
 TEMPLATE_PATH = Path(__file__).parent / "templates" / "plan.md.j2"
 
 
 def template_context(plan: Plan) -> dict[str, Any]:
+    """What a template sees; every string has its control characters escaped, and prose
+    the packaged template prints outside code blocks is HTML-escaped there (`| e`)."""
+    return {
+        **escape_all(_raw_context(plan)),
+        "access_markdown": render_access_markdown(plan.access),
+    }
+
+
+def _raw_context(plan: Plan) -> dict[str, Any]:
     counts = plan.counts()
     return {
         "organization": {"id": plan.organization.id, "name": plan.organization.name},
         "summary": summary_line(plan),
         "snapshot": plan.snapshot.label if plan.snapshot is not None else None,
-        "access_markdown": render_access_markdown(plan.access),
         "access_broadens": plan.access.broadens,
         "counts": {action.value: count for action, count in counts.items()},
         "empty": plan.is_empty(),
@@ -66,11 +75,21 @@ def render_markdown(plan: Plan, *, template_path: str | Path | None = None) -> s
         raise UsageError(f"--template {path}: cannot read it ({exc.strerror})") from exc
     except UnicodeDecodeError:
         raise UsageError(f"--template {path}: cannot read it (not UTF-8 text)") from None
-    environment = SandboxedEnvironment(
+    # NOTE: no loader, so {% include %}/{% import %}/{% extends %} cannot read files.
+    environment = BoundedEnvironment(
         undefined=StrictUndefined, keep_trailing_newline=True, autoescape=False
     )
     try:
-        text = environment.from_string(source).render(**template_context(plan))
+        text = render_bounded(environment.from_string(source), template_context(plan))
+    except TemplateTooCostly as exc:
+        raise UsageError(f"--template {path}: {exc}") from None
     except TemplateError as exc:
         raise UsageError(f"--template {path}: {exc.message or exc}") from exc
+    except TypeError as exc:
+        if "no loader" not in str(exc):
+            raise
+        raise UsageError(
+            f"--template {path}: {{% include %}}, {{% import %}} and {{% extends %}} are not "
+            "supported; put the whole template in one file"
+        ) from None
     return text if text.endswith("\n") else text + "\n"

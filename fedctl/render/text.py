@@ -10,6 +10,7 @@ from __future__ import annotations
 from fedctl.plan.actions import Action
 from fedctl.plan.plan import Plan
 from fedctl.render.access import render_access_text
+from fedctl.render.escape import escape_terminal as safe
 from fedctl.render.lines import change_lines, header
 
 RESET = "\033[0m"
@@ -36,21 +37,25 @@ def render_text(plan: Plan, *, color: bool = False) -> str:
         return f"{colour}{text}{RESET}" if color and colour else text
 
     org = plan.organization
-    out = [f"Organization: {org.name} ({org.id})"]
+    # NOTE: every string below that a file or the server controls goes through `safe`,
+    # so no value can move the cursor or erase a line of the plan (render_access_text
+    # escapes its own values).
+    out = [f"Organization: {safe(org.name)} ({safe(org.id)})"]
     if plan.snapshot is not None:
-        out.append(f"Live state: snapshot {plan.snapshot.label}, not read from the API")
+        out.append(f"Live state: snapshot {safe(plan.snapshot.label)}, not read from the API")
     # The access diff heads the output (issue 9): who can mint what, before any field.
     out += ["", render_access_text(plan.access), ""]
     for change in plan.changes:
         symbol = change.action.symbol
-        out.append(paint(f"  {symbol:>3} {header(change)}", ACTION_COLOURS[change.action]))
+        out.append(paint(f"  {symbol:>3} {safe(header(change))}", ACTION_COLOURS[change.action]))
         for line in change_lines(change, plan.workspace_names):
+            text = safe(line.text)
             if line.symbol == "#":
-                out.append(paint(f"        # {line.text}", DIM))
+                out.append(paint(f"        # {text}", DIM))
             elif line.symbol:
-                out.append(paint(f"        {line.symbol} {line.text}", DETAIL_COLOURS[line.symbol]))
+                out.append(paint(f"        {line.symbol} {text}", DETAIL_COLOURS[line.symbol]))
             else:
-                out.append(f"          {line.text}")
+                out.append(f"          {text}")
         out.append("")
     out += _listing(
         "Unmanaged (live, declared in no file; archived only with prune, never if protected):",
@@ -69,4 +74,4 @@ def render_text(plan: Plan, *, color: bool = False) -> str:
 def _listing(title: str, items: tuple[str, ...]) -> list[str]:
     if not items:
         return []
-    return [title, *(f"  {item}" for item in items), ""]
+    return [title, *(f"  {safe(item)}" for item in items), ""]

@@ -189,7 +189,11 @@ def test_a_duplicate_name_409_is_not_retried(
     with pytest.raises(ApiError) as caught:
         writes.create_service_account(client, name="ci")
     assert (caught.value.status, caught.value.error_type) == (409, "conflict_error")
-    assert emulator.requests() == [("POST", "/v1/organizations/service_accounts")]
+    # The 409 is settled by one read (a live account holds the name), never by a resend.
+    assert emulator.requests() == [
+        ("POST", "/v1/organizations/service_accounts"),
+        ("GET", "/v1/organizations/service_accounts"),
+    ]
 
 
 def test_concurrent_modification_409s_are_retried_on_writes_that_name_nothing(

@@ -104,3 +104,21 @@ def test_apply_converges_under_injected_faults(tmp_path: Path, seeds: tuple[int,
         futures = {seed: pool.submit(_converge_under_faults, config, seed) for seed in seeds}
         runs = {seed: future.result() for seed, future in futures.items()}
     assert all(outcomes[-1] == "ok" for outcomes in runs.values())
+
+
+@pytest.mark.parametrize("seed", (5, 17))
+def test_transient_409s_on_create_are_settled_by_reading_back_and_apply_converges_at_once(
+    tmp_path: Path, seed: int
+) -> None:
+    """A 409 that no live or archived resource of that name explains is a concurrent
+    modification: the create is read back, then sent again, and the first apply converges."""
+    config = write_fleet_config(tmp_path / "fleet")
+    with running_emulator(workspaces=WORKSPACES) as emulator:
+        create_bystanders(emulator.base_url, emulator.admin_token)
+        with open_client(base_url=emulator.base_url, auth_token=emulator.admin_token) as client:
+            bystanders = snapshot_resources(client, BYSTANDERS)
+            emulator.set_faults(FaultConfig(rate=0.2, kinds=("409",), seed=seed))
+            outcome = _apply_once(client, config)
+        emulator.set_faults(FaultConfig())
+        assert outcome == "ok"
+        assert_converged(emulator, config, bystanders)

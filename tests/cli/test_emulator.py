@@ -86,7 +86,10 @@ def test_emulator_command_that_cannot_listen_says_so_in_one_line() -> None:
         f"error: the emulator cannot listen on 127.0.0.1:{port}: Address already in use; "
         "pick another --host or --port\n"
     )
-    bad_host = CliRunner().invoke(cli, ["emulator", "--port", "0", "--host", "256.0.0.1"])
+    # An own --admin-token: without one, a non-loopback --host is refused before listening.
+    bad_host = CliRunner().invoke(
+        cli, ["emulator", "--port", "0", "--host", "256.0.0.1", "--admin-token", "t"]
+    )
     assert bad_host.exit_code == 1
     assert bad_host.stderr.startswith("error: the emulator cannot listen on 256.0.0.1:0: ")
     assert bad_host.stderr.count("\n") == 1

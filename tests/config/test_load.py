@@ -8,6 +8,7 @@ from fedctl.config import load_config
 from fedctl.config.models import DiscoveryJwks, InlineJwks
 from fedctl.errors import Location, Severity, ValidationFailed
 from fedctl.state import Kind
+from tests.security.certs import certificate_and_key
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
 
@@ -52,7 +53,8 @@ def test_keys_file_and_ca_cert_file_are_read_relative_to_their_file(tmp_path: Pa
     (tmp_path / "conf" / "keys" / "jwks.json").write_text(
         '{"keys": [{"kty": "EC", "crv": "P-256", "x": "AA", "y": "BB", "kid": "k1"}]}'
     )
-    pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"
+    # A real certificate: ca_cert_file is parsed, so a placeholder body is refused.
+    pem, _key = certificate_and_key()
     (tmp_path / "conf" / "ca.pem").write_text(pem)
     (tmp_path / "conf" / "issuers.yaml").write_text(
         "issuers:\n"

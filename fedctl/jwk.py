@@ -1,0 +1,60 @@
+"""Private JWK members: what they are, and how a live key holding them is made safe to show.
+
+A verification key set never needs a private member, yet an issuer made in the Console
+(or by a careless script) can hold one. fedctl reads live issuers through
+`public_only`, so the private members never reach a snapshot, an export, a plan or a
+comment: each key that held any keeps a marker naming which, and `leaked_key_notes`
+turns the marker into a warning that names the `kid` (never the value).
+
+    key = public_only({"kty": "EC", "kid": "k1", "d": "..."})
+    leaked_key_notes("build", {"type": "inline", "keys": [key]})  # ["issuer/build: ..."]
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+# RFC 7517/7518 private (or symmetric) members.
+PRIVATE_JWK_MEMBERS = frozenset({"d", "p", "q", "dp", "dq", "qi", "oth", "k"})
+
+# Marks a live key whose private members fedctl removed when it read the key. It differs
+# from every declared key, so the plan replaces the live key set with the declared one.
+REMOVED_MARKER = "fedctl_private_members_removed"
+
+
+def public_only(key: dict[str, Any]) -> dict[str, Any]:
+    """The key without private members; a key that had some carries REMOVED_MARKER."""
+    removed = sorted(PRIVATE_JWK_MEMBERS & key.keys())
+    if not removed:
+        return dict(key)
+    kept = {name: value for name, value in key.items() if name not in PRIVATE_JWK_MEMBERS}
+    return {**kept, REMOVED_MARKER: removed}
+
+
+def without_marker(jwks: dict[str, Any]) -> dict[str, Any]:
+    """The JWKS with the markers taken off its keys (what a configuration may declare)."""
+    keys = jwks.get("keys")
+    if not isinstance(keys, list):
+        return jwks
+    cleaned = [
+        {name: value for name, value in key.items() if name != REMOVED_MARKER}
+        if isinstance(key, dict)
+        else key
+        for key in keys
+    ]
+    return {**jwks, "keys": cleaned}
+
+
+def leaked_key_notes(issuer_name: str, jwks: dict[str, Any]) -> list[str]:
+    """One line per key that held private members, naming the kid and the member names."""
+    notes = []
+    for key in jwks.get("keys") or []:
+        if isinstance(key, dict) and REMOVED_MARKER in key:
+            kid = str(key.get("kid", "(no kid)"))
+            members = ", ".join(str(name) for name in key[REMOVED_MARKER])
+            notes.append(
+                f"issuer/{issuer_name}: the live inline JWKS key {kid} holds private key "
+                f"members ({members}); fedctl never shows or writes them; treat the key as "
+                "leaked and rotate it"
+            )
+    return notes
