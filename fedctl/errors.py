@@ -53,11 +53,14 @@ class Diagnostic:
     message: str
     severity: Severity = Severity.ERROR
     code: str = ""
+    # `rule/deploy-main`: which declared resource the field belongs to, when it has a name.
+    resource: str = ""
 
     def render(self) -> str:
         where = f"{self.location}: " if self.location else ""
+        resource = f"{self.resource}: " if self.resource else ""
         field_path = f"{self.path}: " if self.path else ""
-        return f"{where}{field_path}{self.message}"
+        return f"{where}{resource}{field_path}{self.message}"
 
     def to_json(self) -> dict[str, object]:
         loc = self.location
@@ -69,6 +72,7 @@ class Diagnostic:
             "column": loc.column if loc else None,
             "rendered_template": loc.rendered if loc else False,
             "path": self.path,
+            "resource": self.resource or None,
             "message": self.message,
         }
 

@@ -32,7 +32,8 @@ def discover_files(path: Path) -> list[Path]:
         problem = (
             "is not a regular file or folder" if path.exists() else "no such file or directory"
         )
-        raise ConfigError(Diagnostic(None, "", f"{path}: {problem}; give a YAML file or a folder"))
+        message = f"{path}: {problem}; give a YAML file or a folder"
+        raise ConfigError(Diagnostic(None, "", message, code="no-configuration"))
     found = [
         candidate
         for candidate in path.rglob("*")
@@ -42,7 +43,8 @@ def discover_files(path: Path) -> list[Path]:
     ]
     if not found:
         suffixes = ", ".join(f"*{suffix}" for suffix in CONFIG_SUFFIXES)
-        raise ConfigError(Diagnostic(None, "", f"{path}: no configuration files ({suffixes})"))
+        message = f"{path}: no configuration files ({suffixes})"
+        raise ConfigError(Diagnostic(None, "", message, code="no-configuration"))
     return sorted(found, key=lambda candidate: candidate.relative_to(path).as_posix())
 
 

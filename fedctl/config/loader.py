@@ -112,7 +112,12 @@ def parse_yaml(text: str, file: str, *, rendered: bool = False) -> ParsedFile:
     for extra in nodes[1:]:
         where = builder.location(extra)
         builder.diagnostics.append(
-            Diagnostic(where, "", "holds a second YAML document; put one document per file")
+            Diagnostic(
+                where,
+                "",
+                "holds a second YAML document; put one document per file",
+                code="yaml-multiple-documents",
+            )
         )
     return ParsedFile(file, data, locations, builder.diagnostics)
 
@@ -145,7 +150,8 @@ def unmarked_yaml_diagnostic(
         column = position - (before.rfind("\n") + 1) + 1
     first = (str(exc).splitlines() or ["cannot parse"])[0]
     hint = "; YAML text cannot hold this character: remove it" if "character" in first else ""
-    return Diagnostic(Location(file, line, column, rendered), "", f"not YAML: {first}{hint}")
+    where = Location(file, line, column, rendered)
+    return Diagnostic(where, "", f"not YAML: {first}{hint}", code="yaml-syntax")
 
 
 def _syntax_diagnostic(exc: yaml.MarkedYAMLError, locations: LocationMap) -> Diagnostic:
@@ -153,7 +159,9 @@ def _syntax_diagnostic(exc: yaml.MarkedYAMLError, locations: LocationMap) -> Dia
     line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     where = Location(locations.file, line, column, locations.rendered)
     problem = " ".join(part for part in (exc.context, exc.problem) if part)
-    return Diagnostic(where, "", f"YAML syntax error: {problem or 'cannot parse'}")
+    return Diagnostic(
+        where, "", f"YAML syntax error: {problem or 'cannot parse'}", code="yaml-syntax"
+    )
 
 
 class _Builder:
@@ -259,7 +267,9 @@ class _Builder:
         return key
 
     def _error(self, node: yaml.Node, path: DataPath, message: str) -> None:
-        self.diagnostics.append(Diagnostic(self.location(node), format_path(path), message))
+        self.diagnostics.append(
+            Diagnostic(self.location(node), format_path(path), message, code="yaml-structure")
+        )
 
 
 def _mark(node: yaml.Node) -> Mark:
