@@ -90,6 +90,10 @@ class UsageError(FedctlError):
     """A combination of options or arguments that cannot work."""
 
 
+class LintBlocksApply(FedctlError):
+    """Lint rates part of the configuration an error, and apply was not told to go on."""
+
+
 class ConfigError(FedctlError):
     """A single located configuration problem (file unreadable, YAML syntax...)."""
 

@@ -83,6 +83,12 @@ class _Shape:
     help="Allow changes to the rule, issuer or service account fedctl authenticates through.",
 )
 @click.option(
+    "--allow-lint-errors",
+    is_flag=True,
+    help="Apply although lint rates part of the configuration an error "
+    "(see settings.lint.block_apply).",
+)
+@click.option(
     "--snapshot",
     "snapshot_path",
     default=None,
@@ -104,6 +110,7 @@ def command(
     recreate_archived: bool,
     allow_self_lockout: bool,
     snapshot_path: str | None,
+    allow_lint_errors: bool,
 ) -> None:
     """Make the live organization match the configuration at PATH, or apply a PLANFILE."""
     from fedctl.cli.plan import use_colour
@@ -120,6 +127,7 @@ def command(
             parallelism=api.parallelism,
             auto_approve=auto_approve,
             allow_large_changes=allow_large_changes,
+            allow_lint_errors=allow_lint_errors,
         )
         if saved:
             run.apply_saved(
@@ -172,9 +180,11 @@ class _ApplyRun:
     parallelism: int
     auto_approve: bool
     allow_large_changes: bool
+    allow_lint_errors: bool
 
     def apply_config(self, path: str, shape: _Shape, *, snapshot_path: Path | None) -> None:
         plan, live, config = self._plan(path, shape)
+        self._check_lint(config, path)
         if snapshot_path is not None:
             # Issue 9: the pull request was reviewed against this snapshot; what is applied
             # must start from the same live resources, or nobody reviewed it.
@@ -205,6 +215,7 @@ class _ApplyRun:
 
         plan = Plan.from_file(plan_file)
         config = load_config(config_path, variables=self.variables, var_files=self.var_files)
+        self._check_lint(config, str(config_path))
         live = read_live(self.client)
         # Issue 9: what was reviewed (planned against a snapshot) is what gets applied.
         check_plan_against_snapshot(plan, live, snapshot_path)
@@ -216,6 +227,15 @@ class _ApplyRun:
             replan=lambda: self._plan(str(config_path), _Shape())[0],
             whole=False,
         )
+
+    def _check_lint(self, config: Config, path: str) -> None:
+        """Show lint's findings; refuse before any write while an error finding remains."""
+        from fedctl.cli.plan import echo_lint_findings
+        from fedctl.lint.gate import check_apply_allowed
+
+        enabled = config.settings.lint.block_apply and not self.allow_lint_errors
+        findings = echo_lint_findings(config, path, gate=enabled)
+        check_apply_allowed(findings, enabled=enabled)
 
     def _plan(self, path: str, shape: _Shape) -> tuple[Plan, LiveState, Config]:
         from fedctl.plan.pipeline import plan_from_config

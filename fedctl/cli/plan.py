@@ -17,6 +17,8 @@ import click
 from fedctl.cli.options import ApiSettings, api_options, config_options
 
 if TYPE_CHECKING:
+    from fedctl.config import Config
+    from fedctl.lint.findings import Finding
     from fedctl.plan.plan import Plan
 
 FORMATS = ("text", "json", "markdown")
@@ -141,7 +143,7 @@ def command(
     else:
         with api.open(read_only=True) as client:
             plan, _live, _config = run(client=client)
-    _echo_lint_summary(_config, path)
+    echo_lint_findings(_config, path, gate=_config.settings.lint.block_apply)
     if out_path:
         _save(plan, out_path)
     click.echo(_render(plan, output_format, template_path, use_colour(no_color)), nl=False)
@@ -166,13 +168,20 @@ def _save(plan: Plan, out_path: str) -> None:
         ) from None
 
 
-def _echo_lint_summary(config: object, path: str) -> None:
-    """Point to `fedctl lint` when it has findings; on stderr, so JSON/Markdown stay clean."""
+def echo_lint_findings(config: Config, path: str, *, gate: bool) -> list[Finding]:
+    """Each lint finding, then a count; on stderr, so JSON/Markdown stay clean.
+
+    `gate`: apply will refuse on an error finding, so say so.
+    """
+    from fedctl.lint.gate import blocking
+    from fedctl.lint.render import finding_line
     from fedctl.lint.run import lint_config
 
     findings = lint_config(config)
     if not findings:
-        return
+        return findings
+    for finding in findings:
+        click.echo(finding_line(finding), err=True)
     severities = [finding.severity.value for finding in findings]
     counts = ", ".join(
         f"{severities.count(level)} {level}"
@@ -180,10 +189,15 @@ def _echo_lint_summary(config: object, path: str) -> None:
         if level in severities
     )
     noun = "finding" if len(findings) == 1 else "findings"
-    click.echo(
-        f"lint: {len(findings)} {noun} ({counts}); run `fedctl lint {path}` for details.",
-        err=True,
-    )
+    if gate and blocking(findings):
+        advice = (
+            "`fedctl apply` refuses while a lint error remains "
+            "(see `fedctl lint`, or pass --allow-lint-errors)"
+        )
+    else:
+        advice = f"run `fedctl lint {path}` for details."
+    click.echo(f"lint: {len(findings)} {noun} ({counts}); {advice}", err=True)
+    return findings
 
 
 def _refuse_api_options_with_snapshot(api: ApiSettings) -> None:

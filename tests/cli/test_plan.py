@@ -42,7 +42,16 @@ def non_get_requests(emulator: RunningEmulator) -> list[tuple[str, str]]:
 
 
 # every-field sets check_jti: false and long lifetimes on purpose; lint says so on stderr.
-EVERY_FIELD_LINT = f"lint: 3 findings (3 warning); run `fedctl lint {EVERY_FIELD}` for details.\n"
+# Plan shows each finding, then the count.
+EVERY_FIELD_LINT = (
+    f"{EVERY_FIELD}/fedctl.yaml:32:5: FED005 warning: issuer/internal: check_jti is false: "
+    "a JWT with a jti can be exchanged more than once\n"
+    f"{EVERY_FIELD}/fedctl.yaml:33:5: FED006 warning: issuer/internal: "
+    "max_jwt_lifetime_seconds is 7200; more than 3600 s is long for an issuer without a preset\n"
+    f"{EVERY_FIELD}/fedctl.yaml:72:5: FED008 warning: rule/everywhere: "
+    "applies_to_all_workspaces enables the rule in every workspace\n"
+    f"lint: 3 findings (3 warning); run `fedctl lint {EVERY_FIELD}` for details.\n"
+)
 
 
 def test_every_field_applied_then_planned_shows_no_changes(emulator: RunningEmulator) -> None:
@@ -226,7 +235,11 @@ def test_lint_findings_are_counted_on_stderr(emulator: RunningEmulator, tmp_path
     code, stdout, stderr = run_plan(emulator, str(config), "--format", "json")
     assert code == 0
     json.loads(stdout)  # stdout stays machine-readable
-    assert stderr == (f"lint: 1 finding (1 warning); run `fedctl lint {config}` for details.\n")
+    assert stderr == (
+        f"{config}:29:5: FED005 warning: issuer/acme-build: check_jti is false: a JWT with a "
+        "jti can be exchanged more than once\n"
+        f"lint: 1 finding (1 warning); run `fedctl lint {config}` for details.\n"
+    )
 
 
 def test_lint_clean_configuration_prints_no_lint_line(emulator: RunningEmulator) -> None:
