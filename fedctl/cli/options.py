@@ -115,7 +115,18 @@ def _local_state(*, local: bool, state: str | None, workspaces: tuple[str, ...])
 
 
 def config_options(func: F) -> F:
-    """PATH (file or directory, default '.') plus --var / --var-file for `.j2` templates."""
+    """PATH (file or directory; default federation/, see `default_path`) plus --var /
+    --var-file for `.j2` templates."""
+    return _config_options(func, callback=_default_path)
+
+
+def config_options_path_optional(func: F) -> F:
+    """As `config_options`, but PATH stays None when not given: for a command that may
+    not read the configuration at all (`explain --live`); it calls `default_path` itself."""
+    return _config_options(func, callback=None)
+
+
+def _config_options(func: F, *, callback: Callable[..., Any] | None) -> F:
     func = click.option(
         "--var-file",
         "var_files",
@@ -130,8 +141,19 @@ def config_options(func: F) -> F:
         metavar="KEY=VALUE",
         help="Template variable (repeatable; wins over --var-file).",
     )(func)
-    func = click.argument("path", default=".", type=click.Path())(func)
+    func = click.argument(
+        "path", required=False, default=None, type=click.Path(), callback=callback
+    )(func)
     return func
+
+
+def _default_path(ctx: click.Context, param: click.Parameter, value: str | None) -> str:
+    """PATH when not given: `federation/`, else the folder `.fedctl-config` names."""
+    if value is not None:
+        return value
+    from fedctl.config.discover import default_path
+
+    return default_path()
 
 
 def api_options(func: F) -> F:
