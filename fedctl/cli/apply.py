@@ -1,10 +1,11 @@
 """`fedctl apply [PATH|PLANFILE]`: plan (or load a saved plan), show, confirm, apply, verify.
 
 PATH is a configuration file or folder, as for `fedctl plan`. Any other file is a saved
-plan (`fedctl plan --out FILE`). A saved plan does not record where its configuration
-lives: give it with `--config` (default `.`) and the same `--var`/`--var-file` the plan
-was made with, so its digest can be compared. A saved plan is applied only while the
-configuration and the live organization are exactly what the reviewer saw.
+plan (`fedctl plan --out FILE`). A saved plan records where its configuration lives
+(relative to the folder the plan was made in); `--config` overrides it. Give the same
+`--var`/`--var-file` the plan was made with, so its digest can be compared. A saved
+plan is applied only while the configuration and the live organization are exactly what
+the reviewer saw.
 """
 
 from __future__ import annotations
@@ -69,7 +70,8 @@ class _Shape:
     "config_path",
     default=None,
     type=click.Path(),
-    help="With a saved PLANFILE: the configuration it was made from [default: .].",
+    help="With a saved PLANFILE: the configuration to check it against [default: the "
+    "path the plan recorded].",
 )
 @click.option("--no-color", is_flag=True, help="No colour in the text output (also NO_COLOR).")
 @click.option(
@@ -130,15 +132,39 @@ def command(
             allow_lint_errors=allow_lint_errors,
         )
         if saved:
+            plan_file = Path(path)
             run.apply_saved(
-                Path(path),
-                Path(config_path or "."),
+                plan_file,
+                Path(config_path) if config_path else _recorded_config(plan_file),
                 snapshot_path=Path(snapshot_path) if snapshot_path else None,
             )
         else:
             run.apply_config(
                 path, shape, snapshot_path=Path(snapshot_path) if snapshot_path else None
             )
+
+
+def _recorded_config(plan_file: Path) -> Path:
+    """The configuration a saved plan was made from, as it recorded it (relative to the
+    folder `fedctl plan` ran in)."""
+    import json
+
+    from fedctl.errors import UsageError
+    from fedctl.plan.plan import Plan
+
+    recorded = Plan.from_file(plan_file).config_path
+    if recorded is None:
+        raise UsageError(
+            f"{plan_file} does not record its configuration (an older fedctl made it); "
+            "pass --config PATH"
+        )
+    if not Path(recorded).exists():
+        raise UsageError(
+            f"{plan_file} was made from the configuration at {json.dumps(recorded)}, which "
+            "does not exist here; run apply from the folder the plan was made in, or pass "
+            "--config PATH"
+        )
+    return Path(recorded)
 
 
 def _is_saved_plan(path: Path) -> bool:

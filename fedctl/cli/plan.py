@@ -145,15 +145,47 @@ def command(
             plan, _live, _config = run(client=client)
     echo_lint_findings(_config, path, gate=_config.settings.lint.block_apply)
     if out_path:
-        _save(plan, out_path)
+        _save(plan.model_copy(update={"config_path": recorded_path(path)}), out_path)
     click.echo(_render(plan, output_format, template_path, use_colour(no_color)), nl=False)
     if out_path and output_format == "text":
-        click.echo(f"\nSaved the plan to {out_path}; run `fedctl apply {out_path}` to apply it.")
+        command = apply_command(out_path, variables, var_files, api)
+        click.echo(f"\nSaved the plan to {out_path}; apply it with: {command}")
     if fail_on == "broadening" and plan.access.broadens:
         click.echo("error: --fail-on broadening: this plan broadens access.", err=True)
         raise click.exceptions.Exit(EXIT_BROADENING)
     if detailed_exitcode and not plan.is_empty():
         raise click.exceptions.Exit(2)
+
+
+def recorded_path(path: str) -> str:
+    """PATH relative to the current folder, as a saved plan records it."""
+    return os.path.relpath(path)
+
+
+def apply_command(
+    out_path: str, variables: tuple[str, ...], var_files: tuple[str, ...], api: ApiSettings
+) -> str:
+    """The exact `fedctl apply` of a saved plan: the same variables (the digest depends on
+    them) and the same local emulator; a token given with --auth-token is never repeated."""
+    import shlex
+
+    words = ["fedctl", "apply", out_path]
+    words += [word for value in variables for word in ("--var", value)]
+    words += [word for value in var_files for word in ("--var-file", value)]
+    if api.local_state is not None:
+        from fedctl.cli.options import LOCAL_STATE
+
+        words += (
+            ["--local"] if api.local_state == LOCAL_STATE else ["--local-state", api.local_state]
+        )
+    if api.base_url is not None and _given_on_command_line("base_url"):
+        words += ["--base-url", api.base_url]
+    return shlex.join(words)
+
+
+def _given_on_command_line(name: str) -> bool:
+    source = click.get_current_context().get_parameter_source(name)
+    return source is click.core.ParameterSource.COMMANDLINE
 
 
 def _save(plan: Plan, out_path: str) -> None:

@@ -95,7 +95,8 @@ def test_prune_output_and_saved_plan(emulator: RunningEmulator, tmp_path: Path) 
     assert out.splitlines()[-3:] == [
         "Plan: 3 to create, 0 to update, 0 to replace, 9 to archive.",
         "",
-        f"Saved the plan to {out_file}; run `fedctl apply {out_file}` to apply it.",
+        f"Saved the plan to {out_file}; apply it with: fedctl apply {out_file} "
+        f"--base-url {emulator.base_url}",
     ]
     saved = Plan.from_file(out_file)
     assert len(saved.steps) > 0
