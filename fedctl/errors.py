@@ -55,12 +55,15 @@ class Diagnostic:
     code: str = ""
     # `rule/deploy-main`: which declared resource the field belongs to, when it has a name.
     resource: str = ""
+    # The offending source line with a caret under the column (YAML syntax errors).
+    excerpt: str = ""
 
     def render(self) -> str:
         where = f"{self.location}: " if self.location else ""
         resource = f"{self.resource}: " if self.resource else ""
         field_path = f"{self.path}: " if self.path else ""
-        return f"{where}{resource}{field_path}{self.message}"
+        shown = f"\n{self.excerpt}" if self.excerpt else ""
+        return f"{where}{resource}{field_path}{self.message}{shown}"
 
     def to_json(self) -> dict[str, object]:
         loc = self.location

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from fedctl.config.yamlerrors import syntax_diagnostic
 from fedctl.errors import Diagnostic, Location
 
 # A path into the parsed data: mapping keys (str) and sequence indexes (int).
@@ -102,7 +103,8 @@ def parse_yaml(text: str, file: str, *, rendered: bool = False) -> ParsedFile:
     try:
         nodes = _compose(text)
     except yaml.MarkedYAMLError as exc:
-        return ParsedFile(file, None, locations, [_syntax_diagnostic(exc, locations)])
+        problem = syntax_diagnostic(exc, text, file, rendered=rendered)
+        return ParsedFile(file, None, locations, [problem])
     except yaml.YAMLError as exc:  # unmarked errors (e.g. reader errors on odd bytes)
         return ParsedFile(file, None, locations, [unmarked_yaml_diagnostic(exc, text, file)])
     if not nodes:
@@ -152,16 +154,6 @@ def unmarked_yaml_diagnostic(
     hint = "; YAML text cannot hold this character: remove it" if "character" in first else ""
     where = Location(file, line, column, rendered)
     return Diagnostic(where, "", f"not YAML: {first}{hint}", code="yaml-syntax")
-
-
-def _syntax_diagnostic(exc: yaml.MarkedYAMLError, locations: LocationMap) -> Diagnostic:
-    mark = exc.problem_mark or exc.context_mark
-    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-    where = Location(locations.file, line, column, locations.rendered)
-    problem = " ".join(part for part in (exc.context, exc.problem) if part)
-    return Diagnostic(
-        where, "", f"YAML syntax error: {problem or 'cannot parse'}", code="yaml-syntax"
-    )
 
 
 class _Builder:

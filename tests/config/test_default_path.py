@@ -55,8 +55,7 @@ def test_an_empty_pointer_file_is_an_error(repository: Path) -> None:
     result = CliRunner().invoke(cli, ["validate"])
     assert result.exit_code == 1
     assert result.stderr == (
-        "error: .fedctl-config: is empty; write the configuration folder's path on its "
-        "first line\n"
+        "error: .fedctl-config: is empty; write the configuration folder's path on its first line\n"
     )
 
 
