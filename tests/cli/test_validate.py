@@ -31,8 +31,8 @@ def test_invalid_prints_each_line_then_a_count(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["validate", str(target)])
     assert result.exit_code == 1
     assert result.output.splitlines() == [
-        f'{target}:2:11: service_account/"A": service_accounts[0].name: "A" is not a valid name; use 1-255 '
-        'characters of a-z, 0-9 and "-", e.g. "ci-deployer"',
+        f'{target}:2:11: service_account/"A": service_accounts[0].name: "A" is not a valid '
+        'name; use 1-255 characters of a-z, 0-9 and "-", e.g. "ci-deployer"',
         # The misspelt key is one mistake: its "name is required" twin is not repeated.
         f'{target}:3:5: service_accounts[1].nme: unknown key "nme"; did you mean "name"?',
         "2 errors found; the configuration is not valid.",
@@ -225,7 +225,8 @@ def test_non_text_keys_and_values_are_named(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["validate", str(target)])
     assert result.output.splitlines() == [
         f"{target}:1:1: 1: key 1 must be text; quote it",
-        f"{target}:4:18: service_account/s: service_accounts[0].description: must be text, not a YAML date",
+        f"{target}:4:18: service_account/s: service_accounts[0].description: must be text, "
+        "not a YAML date",
         "2 errors found; the configuration is not valid.",
     ]
 
