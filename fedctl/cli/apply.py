@@ -295,7 +295,9 @@ class _ApplyRun:
         progress = _Progress(total=len(plan.steps), color=self.color, bar=stdout_is_terminal())
         with _explain_interruption(progress):
             result = self._execute(plan, live, config, replan, whole, progress)
-        click.echo(result.render_summary())
+        from fedctl.apply.run import resource_counts
+
+        click.echo(result.render_summary(resource_counts(plan)))
         click.echo(
             "The live organization matches the configuration."
             if whole

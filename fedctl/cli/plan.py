@@ -37,10 +37,10 @@ def use_colour(no_color: bool) -> bool:
 @config_options
 @api_options
 @click.option(
-    "--prune",
-    is_flag=True,
+    "--prune/--no-prune",
     default=None,
-    help="Archive live resources no file declares (except settings.protect).",
+    help="Archive live resources no file declares (except settings.protect) "
+    "[default: settings.prune].",
 )
 @click.option(
     "--target",

@@ -7,7 +7,7 @@ the TTY, NO_COLOR and --no-color).
 
 from __future__ import annotations
 
-from fedctl.plan.actions import Action
+from fedctl.plan.actions import Action, Change
 from fedctl.plan.plan import Plan
 from fedctl.render.access import render_access_text
 from fedctl.render.lines import change_lines, header
@@ -40,10 +40,11 @@ def render_text(plan: Plan, *, color: bool = False) -> str:
     if plan.snapshot is not None:
         out.append(f"Live state: snapshot {plan.snapshot.label}, not read from the API")
     # The access diff heads the output (issue 9): who can mint what, before any field.
-    out += ["", render_access_text(plan.access), ""]
+    out += ["", render_access_text(plan.access, color=color), ""]
     for change in plan.changes:
         symbol = change.action.symbol
-        out.append(paint(f"  {symbol:>3} {header(change)}", ACTION_COLOURS[change.action]))
+        heading = f"  {symbol:>3} {header(change)}{_live_id(change)}"
+        out.append(paint(heading, ACTION_COLOURS[change.action]))
         for line in change_lines(change, plan.workspace_names):
             if line.symbol == "#":
                 out.append(paint(f"        # {line.text}", DIM))
@@ -66,3 +67,8 @@ def _listing(title: str, items: tuple[str, ...]) -> list[str]:
     if not items:
         return []
     return [title, *(f"  {item}" for item in items), ""]
+
+
+def _live_id(change: Change) -> str:
+    """` (fdis_...)` after what is updated, replaced or archived: the ID a person greps for."""
+    return f" ({change.live_id})" if change.live_id and change.action is not Action.CREATE else ""
