@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -197,7 +198,12 @@ def test_settings_prune_and_protect_from_the_configuration(
     )
     code, out, err = run_plan(emulator, str(config))
     assert (code, err) == (0, "")
-    archived = sorted(line.strip() for line in out.splitlines() if line.startswith("    - "))
+    # Each heading now ends with the live ID; compare the addresses.
+    archived = sorted(
+        re.sub(r" \(\w+_01\w+\)$", "", line.strip())
+        for line in out.splitlines()
+        if line.startswith("    - ")
+    )
     assert archived == [
         "- issuer/discovered",
         "- issuer/inline-keys",
@@ -218,9 +224,9 @@ def test_renames_and_replacements_apply_cleanly_then_plan_empty(
     changed = CONFIGS / "every-field-changed"
     code, out, _ = run_plan(emulator, str(changed))
     assert code == 0
-    assert "  -/+ service_account/reader-two\n" in out
-    assert "  -/+ rule/inline\n" in out
-    assert "    ~ issuer/discovery\n" in out
+    assert re.search(r"\n  -/\+ service_account/reader-two \(svac_01\w+\)\n", out)
+    assert re.search(r"\n  -/\+ rule/inline \(fdrl_01\w+\)\n", out)
+    assert re.search(r"\n    ~ issuer/discovery \(fdis_01\w+\)\n", out)
     assert out.endswith("Plan: 0 to create, 4 to update, 2 to replace, 0 to archive.\n")
 
     apply_config(emulator, changed)
