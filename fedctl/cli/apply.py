@@ -132,39 +132,18 @@ def command(
             allow_lint_errors=allow_lint_errors,
         )
         if saved:
+            from fedctl.apply.recorded import recorded_config
+
             plan_file = Path(path)
             run.apply_saved(
                 plan_file,
-                Path(config_path) if config_path else _recorded_config(plan_file),
+                Path(config_path) if config_path else recorded_config(plan_file),
                 snapshot_path=Path(snapshot_path) if snapshot_path else None,
             )
         else:
             run.apply_config(
                 path, shape, snapshot_path=Path(snapshot_path) if snapshot_path else None
             )
-
-
-def _recorded_config(plan_file: Path) -> Path:
-    """The configuration a saved plan was made from, as it recorded it (relative to the
-    folder `fedctl plan` ran in)."""
-    import json
-
-    from fedctl.errors import UsageError
-    from fedctl.plan.plan import Plan
-
-    recorded = Plan.from_file(plan_file).config_path
-    if recorded is None:
-        raise UsageError(
-            f"{plan_file} does not record its configuration (an older fedctl made it); "
-            "pass --config PATH"
-        )
-    if not Path(recorded).exists():
-        raise UsageError(
-            f"{plan_file} was made from the configuration at {json.dumps(recorded)}, which "
-            "does not exist here; run apply from the folder the plan was made in, or pass "
-            "--config PATH"
-        )
-    return Path(recorded)
 
 
 def _is_saved_plan(path: Path) -> bool:
