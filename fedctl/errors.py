@@ -53,11 +53,17 @@ class Diagnostic:
     message: str
     severity: Severity = Severity.ERROR
     code: str = ""
+    # `rule/deploy-main`: which declared resource the field belongs to, when it has a name.
+    resource: str = ""
+    # The offending source line with a caret under the column (YAML syntax errors).
+    excerpt: str = ""
 
     def render(self) -> str:
         where = f"{self.location}: " if self.location else ""
+        resource = f"{self.resource}: " if self.resource else ""
         field_path = f"{self.path}: " if self.path else ""
-        return f"{where}{field_path}{self.message}"
+        shown = f"\n{self.excerpt}" if self.excerpt else ""
+        return f"{where}{resource}{field_path}{self.message}{shown}"
 
     def to_json(self) -> dict[str, object]:
         loc = self.location
@@ -69,6 +75,7 @@ class Diagnostic:
             "column": loc.column if loc else None,
             "rendered_template": loc.rendered if loc else False,
             "path": self.path,
+            "resource": self.resource or None,
             "message": self.message,
         }
 
@@ -84,6 +91,10 @@ class FedctlError(Exception):
 
 class UsageError(FedctlError):
     """A combination of options or arguments that cannot work."""
+
+
+class LintBlocksApply(FedctlError):
+    """Lint rates part of the configuration an error, and apply was not told to go on."""
 
 
 class ConfigError(FedctlError):

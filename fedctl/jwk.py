@@ -1,4 +1,4 @@
-"""Private JWK members: what they are, and how a live key holding them is made safe to show.
+"""JWKs as fedctl shows them: private members removed, keys named by kid and thumbprint.
 
 A verification key set never needs a private member, yet an issuer made in the Console
 (or by a careless script) can hold one. fedctl reads live issuers through
@@ -6,12 +6,19 @@ A verification key set never needs a private member, yet an issuer made in the C
 comment: each key that held any keeps a marker naming which, and `leaked_key_notes`
 turns the marker into a warning that names the `kid` (never the value).
 
+Plans and the access diff name an inline key by its `kid` and a short RFC 7638
+thumbprint (`k1 (sha256 NzbLsXh8uDCc)`): a hash of the public members only, so no key
+material is shown and a key replaced under the same `kid` still shows as a change.
+
     key = public_only({"kty": "EC", "kid": "k1", "d": "..."})
     leaked_key_notes("build", {"type": "inline", "keys": [key]})  # ["issuer/build: ..."]
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import json
 from typing import Any
 
 # RFC 7517/7518 private (or symmetric) members.
@@ -58,3 +65,32 @@ def leaked_key_notes(issuer_name: str, jwks: dict[str, Any]) -> list[str]:
                 "leaked and rotate it"
             )
     return notes
+
+
+SHORT = 12  # base64url characters shown: 72 bits, enough to tell keys apart by eye
+# RFC 7638 §3.2: the required public members of each key type, and only those.
+_REQUIRED = {
+    "EC": ("crv", "kty", "x", "y"),
+    "RSA": ("e", "kty", "n"),
+    "OKP": ("crv", "kty", "x"),
+    "oct": ("k", "kty"),
+}
+
+
+def thumbprint(key: dict[str, Any]) -> str | None:
+    """The full RFC 7638 SHA-256 thumbprint, base64url; None when the key lacks members."""
+    members = _REQUIRED.get(str(key.get("kty")))
+    if members is None or not all(isinstance(key.get(m), str) for m in members):
+        return None
+    canonical = json.dumps({m: key[m] for m in members}, separators=(",", ":"), sort_keys=True)
+    digest = hashlib.sha256(canonical.encode("utf-8")).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+
+
+def key_label(key: object) -> str:
+    """`kid (sha256 NzbLsXh8uDCc)`: what outputs show for one inline key."""
+    if not isinstance(key, dict):
+        return "?"
+    kid = str(key.get("kid", "(no kid)"))
+    print_ = thumbprint(key)
+    return f"{kid} (sha256 {print_[:SHORT]})" if print_ else kid

@@ -77,6 +77,64 @@ def test_every_action_is_pinned_by_commit(path: Path) -> None:
     assert unpinned == []
 
 
+def test_drift_runs_unattended_on_schedule_with_its_own_rule() -> None:
+    jobs = yaml.safe_load(WORKFLOW.read_text())["jobs"]
+    drift = jobs["drift"]
+    # Required reviewers of an environment would block every scheduled run.
+    assert "environment" not in drift
+    assert drift["if"] == "github.event_name == 'schedule' && github.ref == 'refs/heads/main'"
+    rules = {step["with"].get("federation-rule-id") for step in drift["steps"] if "with" in step}
+    assert "${{ vars.FEDCTL_DRIFT_RULE_ID }}" in rules
+    assert "${{ vars.FEDCTL_RULE_ID }}" not in rules
+    # The snapshot is uploaded before drift can "fail" the run.
+    names = [step.get("with", {}).get("args", step.get("uses", "")) for step in drift["steps"]]
+    upload = next(i for i, n in enumerate(names) if "upload-artifact" in n)
+    assert upload < names.index("drift federation --format markdown")
+
+
+def test_applies_have_their_own_never_cancelled_group() -> None:
+    workflow = yaml.safe_load(WORKFLOW.read_text())
+    assert "concurrency" not in workflow  # a shared group let schedules cancel applies
+    jobs = workflow["jobs"]
+    assert jobs["apply"]["concurrency"] == {"group": "fedctl-apply", "cancel-in-progress": False}
+    others = {name: job["concurrency"]["group"] for name, job in jobs.items() if name != "apply"}
+    assert others["drift"] != "fedctl-apply" and others["review"] != "fedctl-apply"
+
+
+def test_snapshot_lookup_uses_the_tested_script_not_the_newest_success() -> None:
+    text = WORKFLOW.read_text()
+    assert "--status success" not in text
+    assert text.count("python -m fedctl.gitops.snapshot_run runs.json artifacts.json") == 2
+    jobs = yaml.safe_load(text)["jobs"]
+    for name in ("review", "apply"):
+        steps = jobs[name]["steps"]
+        lookup = next(i for i, s in enumerate(steps) if s.get("id") == "snapshot")
+        # fedctl (which ships the script) is installed by an earlier step of the job.
+        assert any(s.get("uses", "").startswith("OWNER/fedctl@") for s in steps[:lookup])
+
+
+def test_action_installs_once_from_a_hash_checked_lock() -> None:
+    steps = yaml.safe_load(ACTION.read_text())["runs"]["steps"]
+    install = next(step for step in steps if step.get("name", "").startswith("Install fedctl"))
+    script = install["run"]
+    assert "--require-hashes" in script and "requirements/action.txt" in script
+    assert '--no-deps \\\n  --no-build-isolation "$FEDCTL_SOURCE"' in script
+    assert 'marker="$RUNNER_TEMP/fedctl-installed"' in script
+
+
+def test_the_lock_pins_every_dependency_with_a_hash() -> None:
+    import tomllib
+
+    lock = (ROOT / "requirements" / "action.txt").read_text()
+    entries = re.findall(r"^([a-z0-9-]+)==([^ ]+) \\\n    --hash=sha256:[0-9a-f]{64}$", lock, re.M)
+    pinned = {name for name, _ in entries}
+    assert len(entries) == lock.count("==")
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    direct = {re.split(r"[<>=\[ ]", dep)[0].lower() for dep in project["dependencies"]}
+    assert direct <= pinned
+    assert "setuptools" in pinned  # the build backend, for --no-build-isolation
+
+
 def test_workflow_grants_no_default_permissions_and_pr_job_gets_no_id_token() -> None:
     workflow = yaml.safe_load(WORKFLOW.read_text())
     assert workflow["permissions"] == {}
@@ -113,6 +171,8 @@ def test_workflow_calls_commands_and_options_fedctl_has(argv: list[str]) -> None
 
     from fedctl.cli.main import cli
 
+    if argv == ["--version"]:
+        return  # the install-only step
     with click.Context(cli) as parent:
         command = cli.get_command(parent, argv[0])
         assert command is not None, f"fedctl has no command {argv[0]!r}"

@@ -55,21 +55,23 @@ def test_explicit_values_win_over_the_preset(tmp_path: Path) -> None:
     [
         (
             "  - name: aws\n    preset: aws-sts\n",
-            'fedctl.yaml:3:13: issuers[0].preset: preset "aws-sts" needs issuer_url (it is per '
-            "tenant), e.g. https://<uuid>.tokens.sts.global.api.aws (from "
+            'fedctl.yaml:3:13: issuer/aws: issuers[0].preset: preset "aws-sts" needs issuer_url '
+            "(it is per tenant), e.g. https://<uuid>.tokens.sts.global.api.aws (from "
             "GetOutboundWebIdentityFederationInfo)",
         ),
         (
             f"  - name: az\n    preset: entra-v1\n"
             f"    issuer_url: https://sts.windows.net/{TENANT}\n",
-            f"fedctl.yaml:4:17: issuers[0].issuer_url: 'https://sts.windows.net/{TENANT}' is "
+            f"fedctl.yaml:4:17: issuer/az: issuers[0].issuer_url: "
+            f"'https://sts.windows.net/{TENANT}' is "
             "not a Microsoft Entra ID (v1.0 tokens) issuer URL; expected "
             "https://sts.windows.net/<tenant-id>/ (with the trailing slash) (it must equal the "
             "tokens' iss claim byte for byte)",
         ),
         (
             "  - name: okta\n    preset: okta\n    issuer_url: https://acme.okta.com\n",
-            "fedctl.yaml:4:17: issuers[0].issuer_url: 'https://acme.okta.com' is not a Okta "
+            "fedctl.yaml:4:17: issuer/okta: issuers[0].issuer_url: 'https://acme.okta.com' is "
+            "not a Okta "
             "custom authorization server issuer URL; expected https://<domain>/oauth2/"
             "<authServerId> (the org authorization server, without /oauth2/<id>, does not "
             "publish its keys) (it must equal the tokens' iss claim byte for byte)",

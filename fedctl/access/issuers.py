@@ -8,9 +8,11 @@ so it is classified here, at the issuer or service-account level.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from fedctl.access.model import AccessChange, Effect, Finding, combine_effects
+from fedctl.jwk import key_label, thumbprint
 from fedctl.state import DesiredState, IssuerSpec, Kind, LiveState, ServiceAccountSpec
 
 # Workspace roles from least to most powerful (admin-api.md §5.8).
@@ -98,15 +100,15 @@ def issuer_findings(old: IssuerSpec, new: IssuerSpec) -> list[Finding]:
 def _jwks_finding(old: dict[str, Any], new: dict[str, Any]) -> Finding:
     if old.get("type") == new.get("type") == "inline":
         old_keys, new_keys = _keys_by_kid(old), _keys_by_kid(new)
-        added = sorted(kid for kid in new_keys if old_keys.get(kid) != new_keys[kid])
-        removed = sorted(kid for kid in old_keys if new_keys.get(kid) != old_keys[kid])
+        added = sorted(new_keys[kid] for kid in new_keys if old_keys.get(kid) != new_keys[kid])
+        removed = sorted(old_keys[kid] for kid in old_keys if new_keys.get(kid) != old_keys[kid])
         parts = [f"adds key {', '.join(added)}"] if added else []
         parts += [f"removes key {', '.join(removed)}"] if removed else []
         if added and removed:
             effect = Effect.MIXED
         else:
             effect = Effect.BROADENING if added else Effect.NARROWING
-        # Keys are named by kid only: key material never appears in output.
+        # Keys are named by kid and thumbprint only: key material never appears in output.
         return Finding(
             dimension="jwks",
             effect=effect,
@@ -125,12 +127,22 @@ def _jwks_finding(old: dict[str, Any], new: dict[str, Any]) -> Finding:
 
 
 def _keys_by_kid(jwks: dict[str, Any]) -> dict[str, str]:
+    """kid -> `kid (sha256 thumbprint)`: two keys under one kid differ by their label."""
     keys = jwks.get("keys") or []
     return {
-        str(key.get("kid", f"#{index}")): repr(sorted(key.items()))
+        str(key.get("kid", f"#{index}")): key_label(key) + _unprintable_difference(key)
         for index, key in enumerate(keys)
         if isinstance(key, dict)
     }
+
+
+def _unprintable_difference(key: dict[str, Any]) -> str:
+    # A key without a thumbprint (missing members) is still compared on all its members,
+    # through a hash that shows nothing of them.
+    if thumbprint(key) is not None:
+        return ""
+    digest = hashlib.sha256(repr(sorted(key.items())).encode()).hexdigest()[:12]
+    return f" (members {digest})"
 
 
 def _jwks_label(jwks: dict[str, Any]) -> str:

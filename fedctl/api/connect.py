@@ -28,6 +28,8 @@ from fedctl.api.client import (
 from fedctl.api.credentials import Credential, resolve_credential
 
 LOCAL_WORKSPACES = ("production", "staging")
+# What `.fedctl/.gitignore` holds: the local state is scratch, never configuration.
+_IGNORE_EVERYTHING = "*\n"
 
 
 @contextlib.contextmanager
@@ -40,6 +42,7 @@ def open_client(
     local_state: str | None = None,
     environ: Mapping[str, str] | None = None,
     timeout: float = DEFAULT_TIMEOUT_SECONDS,
+    local_workspaces: tuple[str, ...] = (),
 ) -> Iterator[AdminClient]:
     """An AdminClient for the chosen credential; with `local_state`, an in-process emulator.
 
@@ -50,7 +53,8 @@ def open_client(
     env = os.environ if environ is None else environ
     limits = _Limits(parallelism=parallelism, read_only=read_only, timeout=timeout)
     if local_state is not None:
-        with _local_client(local_state, limits) as client:
+        workspaces = local_workspaces or LOCAL_WORKSPACES
+        with _local_client(local_state, workspaces, limits) as client:
             yield client
         return
     credential = resolve_credential(auth_token=auth_token, environ=env)
@@ -109,20 +113,23 @@ def tls_context(base_url: str) -> ssl.SSLContext:
 
 
 @contextlib.contextmanager
-def _local_client(state: str, limits: _Limits) -> Iterator[AdminClient]:
+def _local_client(
+    state: str, workspaces: tuple[str, ...], limits: _Limits
+) -> Iterator[AdminClient]:
     from pydantic import SecretStr
 
     from fedctl.emulator.db import EmulatorStateError
     from fedctl.emulator.server import start_emulator
     from fedctl.errors import UsageError
 
-    Path(state).parent.mkdir(parents=True, exist_ok=True)
+    _prepare_state_folder(Path(state))
     try:
-        emulator = start_emulator(state_path=state, workspaces=LOCAL_WORKSPACES)
+        emulator = start_emulator(state_path=state, workspaces=workspaces)
     except EmulatorStateError as exc:
         reason = str(exc).removeprefix(f"{state}: ")
         raise UsageError(
-            f"--local {state}: {reason}; give the path of a state file, new or made by --local"
+            f"--local-state {state}: {reason}; give the path of a state file, new or made "
+            "by --local"
         ) from None
     try:
         credential = Credential(
@@ -134,3 +141,16 @@ def _local_client(state: str, limits: _Limits) -> Iterator[AdminClient]:
             yield client
     finally:
         emulator.stop()
+
+
+def _prepare_state_folder(state: Path) -> None:
+    """Create the state's folder; a `.fedctl` folder gets a .gitignore of everything.
+
+    Only `.fedctl` (the default's folder) is fedctl's own: a .gitignore written into a
+    folder the user chose could hide their files from Git.
+    """
+    folder = state.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    ignore = folder / ".gitignore"
+    if folder.name == ".fedctl" and not ignore.exists():
+        ignore.write_text(_IGNORE_EVERYTHING)

@@ -16,18 +16,26 @@ Usage:
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from fedctl.api.client import AdminClient
-from fedctl.apply.executor import ApplyFailed, ApplyResult, OutcomeCallback, execute_steps
+from fedctl.apply.executor import (
+    ApplyFailed,
+    ApplyResult,
+    OutcomeCallback,
+    StepOutcome,
+    StepStatus,
+    execute_steps,
+)
 from fedctl.apply.names import ResourceIds
 from fedctl.apply.reconcile import check_organization, confirm_converged
 from fedctl.apply.safety import SafetyLimits, check_safety
 from fedctl.apply.steps import StepRunner
-from fedctl.plan.actions import Change
+from fedctl.plan.actions import Action, Change, Operation
 from fedctl.state import LiveState
 
 if TYPE_CHECKING:
@@ -103,7 +111,35 @@ def execute_plan(
         declared_organization_id=declared_organization_id,
     )
     runner = StepRunner(client, ResourceIds.from_live(live))
-    return execute_steps(plan.steps, runner.run, parallelism=parallelism, on_finished=on_finished)
+
+    def finished(outcome: StepOutcome) -> None:
+        if on_finished is not None:
+            on_finished(_with_created_id(outcome, runner.ids))
+
+    return execute_steps(plan.steps, runner.run, parallelism=parallelism, on_finished=finished)
+
+
+_CREATES = frozenset(
+    {Operation.CREATE_SERVICE_ACCOUNT, Operation.CREATE_ISSUER, Operation.CREATE_RULE}
+)
+
+
+def _with_created_id(outcome: StepOutcome, ids: ResourceIds) -> StepOutcome:
+    step = outcome.step
+    if outcome.status is not StepStatus.DONE or step.operation not in _CREATES:
+        return outcome
+    return dataclasses.replace(outcome, created_id=ids.get(step.kind, step.name))
+
+
+def resource_counts(plan: Plan) -> dict[str, int]:
+    """What the apply summary counts: resources by action, apart from steps."""
+    verbs = {
+        Action.CREATE: "created",
+        Action.UPDATE: "updated",
+        Action.REPLACE: "replaced",
+        Action.ARCHIVE: "archived",
+    }
+    return {verbs[action]: count for action, count in plan.counts().items()}
 
 
 def touched_by(plan: Plan) -> Callable[[Change], bool]:

@@ -1,10 +1,11 @@
 """`fedctl apply [PATH|PLANFILE]`: plan (or load a saved plan), show, confirm, apply, verify.
 
 PATH is a configuration file or folder, as for `fedctl plan`. Any other file is a saved
-plan (`fedctl plan --out FILE`). A saved plan does not record where its configuration
-lives: give it with `--config` (default `.`) and the same `--var`/`--var-file` the plan
-was made with, so its digest can be compared. A saved plan is applied only while the
-configuration and the live organization are exactly what the reviewer saw.
+plan (`fedctl plan --out FILE`). A saved plan records where its configuration lives
+(relative to the folder the plan was made in); `--config` overrides it. Give the same
+`--var`/`--var-file` the plan was made with, so its digest can be compared. A saved
+plan is applied only while the configuration and the live organization are exactly what
+the reviewer saw.
 """
 
 from __future__ import annotations
@@ -69,7 +70,8 @@ class _Shape:
     "config_path",
     default=None,
     type=click.Path(),
-    help="With a saved PLANFILE: the configuration it was made from [default: .].",
+    help="With a saved PLANFILE: the configuration to check it against [default: the "
+    "path the plan recorded].",
 )
 @click.option("--no-color", is_flag=True, help="No colour in the text output (also NO_COLOR).")
 @click.option(
@@ -81,6 +83,12 @@ class _Shape:
     "--allow-self-lockout",
     is_flag=True,
     help="Allow changes to the rule, issuer or service account fedctl authenticates through.",
+)
+@click.option(
+    "--allow-lint-errors",
+    is_flag=True,
+    help="Apply although lint rates part of the configuration an error "
+    "(see settings.lint.block_apply).",
 )
 @click.option(
     "--snapshot",
@@ -104,6 +112,7 @@ def command(
     recreate_archived: bool,
     allow_self_lockout: bool,
     snapshot_path: str | None,
+    allow_lint_errors: bool,
 ) -> None:
     """Make the live organization match the configuration at PATH, or apply a PLANFILE."""
     from fedctl.cli.plan import use_colour
@@ -120,11 +129,15 @@ def command(
             parallelism=api.parallelism,
             auto_approve=auto_approve,
             allow_large_changes=allow_large_changes,
+            allow_lint_errors=allow_lint_errors,
         )
         if saved:
+            from fedctl.apply.recorded import recorded_config
+
+            plan_file = Path(path)
             run.apply_saved(
-                Path(path),
-                Path(config_path or "."),
+                plan_file,
+                Path(config_path) if config_path else recorded_config(plan_file),
                 snapshot_path=Path(snapshot_path) if snapshot_path else None,
             )
         else:
@@ -172,9 +185,11 @@ class _ApplyRun:
     parallelism: int
     auto_approve: bool
     allow_large_changes: bool
+    allow_lint_errors: bool
 
     def apply_config(self, path: str, shape: _Shape, *, snapshot_path: Path | None) -> None:
         plan, live, config = self._plan(path, shape)
+        self._check_lint(config, path)
         if snapshot_path is not None:
             # Issue 9: the pull request was reviewed against this snapshot; what is applied
             # must start from the same live resources, or nobody reviewed it.
@@ -206,6 +221,7 @@ class _ApplyRun:
 
         plan = Plan.from_file(plan_file)
         config = load_config(config_path, variables=self.variables, var_files=self.var_files)
+        self._check_lint(config, str(config_path))
         live = read_live(self.client)
         # Issue 9: what was reviewed (planned against a snapshot) is what gets applied.
         check_plan_against_snapshot(plan, live, snapshot_path)
@@ -224,6 +240,15 @@ class _ApplyRun:
             replan=lambda: self._plan(str(config_path), _Shape())[0],
             whole=False,
         )
+
+    def _check_lint(self, config: Config, path: str) -> None:
+        """Show lint's findings; refuse before any write while an error finding remains."""
+        from fedctl.cli.plan import echo_lint_findings
+        from fedctl.lint.gate import check_apply_allowed
+
+        enabled = config.settings.lint.block_apply and not self.allow_lint_errors
+        findings = echo_lint_findings(config, path, gate=enabled)
+        check_apply_allowed(findings, enabled=enabled)
 
     def _plan(self, path: str, shape: _Shape) -> tuple[Plan, LiveState, Config]:
         from fedctl.plan.pipeline import plan_from_config
@@ -257,7 +282,9 @@ class _ApplyRun:
         progress = _Progress(total=len(plan.steps), color=self.color, bar=stdout_is_terminal())
         with _explain_interruption(progress):
             result = self._execute(plan, live, config, replan, whole, progress)
-        click.echo(result.render_summary())
+        from fedctl.apply.run import resource_counts
+
+        click.echo(result.render_summary(resource_counts(plan)))
         click.echo(
             "The live organization matches the configuration."
             if whole

@@ -48,7 +48,6 @@ def command(
     from fedctl.config import load_config
     from fedctl.desired import build_desired
     from fedctl.drift import compute_drift
-    from fedctl.errors import UsageError
     from fedctl.live import read_live
     from fedctl.render.drift import render_drift_json, render_drift_markdown, render_drift_text
 
@@ -58,13 +57,14 @@ def command(
         credential = client.credential
         if credential is not None and credential.federation is not None:
             actors.add(federated_actor(client, credential.federation))
-        if not actors:
-            raise UsageError(
-                "drift needs fedctl's own actor to tell its changes from others': pass "
-                "--fedctl-actor with the user_… or svac_… ID your apply job runs as "
-                "(or run with that federated credential)"
-            )
         live = read_live(client)
+    if not actors:
+        # Still useful with a plain admin token: every difference, with who made it.
+        click.echo(
+            "note: without --fedctl-actor, fedctl's own changes cannot be told apart from "
+            "others': every difference is reported as drift, none as pending",
+            err=True,
+        )
     report = compute_drift(build_desired(config, live.workspaces), live, fedctl_actors=actors)
     renderers = {
         "text": render_drift_text,

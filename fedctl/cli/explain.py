@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from fedctl.cli.options import ApiSettings, api_options, config_options
+from fedctl.cli.options import ApiSettings, api_options, config_options_path_optional
 
 if TYPE_CHECKING:
     from fedctl.explain.model import Rulebook
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 
 @click.command("explain")
-@config_options
+@config_options_path_optional
 @click.option(
     "--claims",
     "claims_file",
@@ -58,7 +58,7 @@ if TYPE_CHECKING:
     help="Output format.",
 )
 def command(
-    path: str,
+    path: str | None,
     variables: tuple[str, ...],
     var_files: tuple[str, ...],
     claims_file: str | None,
@@ -81,10 +81,11 @@ def command(
     token = _read_token(claims_file, token_text, token_file)
     book = _live_rulebook(api) if live else None
     if book is None:
+        from fedctl.config.discover import default_path
         from fedctl.config.load import load_config
         from fedctl.explain.sources import rulebook_from_config
 
-        config = load_config(path, variables=variables, var_files=var_files)
+        config = load_config(path or default_path(), variables=variables, var_files=var_files)
         book = rulebook_from_config(config)
     now = time.time() if at_time is None else at_time
     explanation = explain_token(token, book, now=now, rule_name=rule_name)

@@ -31,11 +31,17 @@ from fedctl.cli.options import ApiSettings, api_options
     is_flag=True,
     help="One file per issuer with its rules (and service_accounts.yaml); needs --out.",
 )
+@click.option(
+    "--with-ids",
+    is_flag=True,
+    help="Write each resource's live ID as a comment above it (`# id: fdrl_...`).",
+)
 @api_options
 def command(
     out_dir: str | None,
     include_archived: bool,
     split_by_issuer: bool,
+    with_ids: bool,
     api: ApiSettings,
 ) -> None:
     """Write the live organization as fedctl configuration."""
@@ -50,6 +56,10 @@ def command(
     with api.open(read_only=True) as client:
         live = read_live(client)
     export = build_export(live, include_archived=include_archived)
+    if with_ids:
+        from fedctl.export.ids import with_ids as add_ids
+
+        export = add_ids(export, live)
     if out_dir is None:
         click.echo(render_document(export), nl=False)
         return

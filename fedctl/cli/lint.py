@@ -7,6 +7,7 @@ Findings below `--severity` are not shown; exit 0 when no finding at or above
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import click
@@ -34,7 +35,14 @@ if TYPE_CHECKING:
     show_default=True,
     help="Lowest severity shown; any finding shown makes the exit code 1.",
 )
-@click.option("--list", "list_checks", is_flag=True, help="List every check and exit.")
+@click.option(
+    "--list",
+    is_flag=True,
+    is_eager=True,
+    expose_value=False,
+    callback=lambda ctx, _param, value: _exit_after(ctx, _print_catalogue) if value else None,
+    help="List every check and exit.",
+)
 @click.option(
     "--live",
     is_flag=True,
@@ -43,8 +51,13 @@ if TYPE_CHECKING:
 @api_options
 @click.option(
     "--explain",
-    "explain_id",
     metavar="FEDxxx",
+    is_eager=True,
+    expose_value=False,
+    # Eager: a page needs no configuration, so PATH is not looked for.
+    callback=lambda ctx, _param, value: (
+        _exit_after(ctx, lambda: _print_page(value)) if value is not None else None
+    ),
     help="Print the documentation page of one check (the attack, the fix) and exit.",
 )
 def command(
@@ -53,18 +66,10 @@ def command(
     var_files: tuple[str, ...],
     output_format: str,
     severity: str,
-    list_checks: bool,
     live: bool,
     api: ApiSettings,
-    explain_id: str | None,
 ) -> None:
     """Security and hygiene findings on the configuration (text, JSON, SARIF)."""
-    if list_checks:
-        _print_catalogue()
-        return
-    if explain_id is not None:
-        _print_page(explain_id)
-        return
     import json
     from pathlib import Path
 
@@ -100,6 +105,11 @@ def command(
         click.echo(render_text(findings))
     if findings:
         raise click.exceptions.Exit(1)
+
+
+def _exit_after(ctx: click.Context, show: Callable[[], None]) -> None:
+    show()
+    ctx.exit(0)
 
 
 def _print_catalogue() -> None:

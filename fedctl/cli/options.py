@@ -7,6 +7,7 @@ import math
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
@@ -30,6 +31,7 @@ class ApiSettings:
     parallelism: int = 8
     local_state: str | None = None
     timeout: float = 120.0
+    local_workspaces: tuple[str, ...] = ()
 
     def __repr__(self) -> str:
         # A token given with --auth-token must not reach a log through a repr.
@@ -50,6 +52,7 @@ class ApiSettings:
             read_only=read_only,
             local_state=self.local_state,
             timeout=self.timeout,
+            local_workspaces=self.local_workspaces,
         )
 
 
@@ -60,8 +63,70 @@ def _finite_seconds(ctx: click.Context, param: click.Parameter, value: float) ->
     return value
 
 
+LOCAL_STATE = ".fedctl/local.db"
+# A state path with one of these endings is a configuration file typed in the wrong place:
+# the emulator would turn it into SQLite and every later run would fail to read it.
+_CONFIG_SUFFIXES = (".yaml", ".yml", ".j2")
+
+
+def _local_options(func: F) -> F:
+    # --local is a plain flag: an optional value would swallow the PATH that follows it.
+    func = click.option(
+        "--local-workspace",
+        "local_workspaces",
+        multiple=True,
+        metavar="NAME",
+        help="A workspace of the bundled emulator (repeatable; implies --local) "
+        "[default: production and staging].",
+    )(func)
+    func = click.option(
+        "--local-state",
+        "local_state",
+        default=None,
+        type=click.Path(),
+        metavar="FILE",
+        help=f"The bundled emulator's state file (implies --local) [default: {LOCAL_STATE}].",
+    )(func)
+    func = click.option(
+        "--local",
+        "local",
+        is_flag=True,
+        help=f"Run against the bundled emulator in-process (state in {LOCAL_STATE}).",
+    )(func)
+    return func
+
+
+def _local_state(*, local: bool, state: str | None, workspaces: tuple[str, ...]) -> str | None:
+    """The emulator's state path when the command runs locally, else None."""
+    from fedctl.errors import UsageError
+
+    if not (local or state is not None or workspaces):
+        return None
+    if state is None:
+        return LOCAL_STATE
+    advice = f"give a path such as {LOCAL_STATE}"
+    if state.lower().endswith(_CONFIG_SUFFIXES):
+        raise UsageError(
+            f"--local-state {state}: names a configuration file, not the emulator's state; {advice}"
+        )
+    if Path(state).is_dir():
+        raise UsageError(f"--local-state {state}: is a folder, not the emulator's state; {advice}")
+    return state
+
+
 def config_options(func: F) -> F:
-    """PATH (file or directory, default '.') plus --var / --var-file for `.j2` templates."""
+    """PATH (file or directory; default federation/, see `default_path`) plus --var /
+    --var-file for `.j2` templates."""
+    return _config_options(func, callback=_default_path)
+
+
+def config_options_path_optional(func: F) -> F:
+    """As `config_options`, but PATH stays None when not given: for a command that may
+    not read the configuration at all (`explain --live`); it calls `default_path` itself."""
+    return _config_options(func, callback=None)
+
+
+def _config_options(func: F, *, callback: Callable[..., Any] | None) -> F:
     func = click.option(
         "--var-file",
         "var_files",
@@ -76,8 +141,19 @@ def config_options(func: F) -> F:
         metavar="KEY=VALUE",
         help="Template variable (repeatable; wins over --var-file).",
     )(func)
-    func = click.argument("path", default=".", type=click.Path())(func)
+    func = click.argument(
+        "path", required=False, default=None, type=click.Path(), callback=callback
+    )(func)
     return func
+
+
+def _default_path(ctx: click.Context, param: click.Parameter, value: str | None) -> str:
+    """PATH when not given: `federation/`, else the folder `.fedctl-config` names."""
+    if value is not None:
+        return value
+    from fedctl.config.discover import default_path
+
+    return default_path()
 
 
 def api_options(func: F) -> F:
@@ -91,23 +167,25 @@ def api_options(func: F) -> F:
         base_url: str | None,
         auth_token: str | None,
         parallelism: int,
+        local: bool,
         local_state: str | None,
+        local_workspaces: tuple[str, ...],
         timeout: float,
         **kwargs: Any,
     ) -> Any:
-        api = ApiSettings(base_url, auth_token, parallelism, local_state, timeout)
+        state = _local_state(local=local, state=local_state, workspaces=local_workspaces)
+        api = ApiSettings(
+            base_url,
+            auth_token,
+            parallelism,
+            state,
+            timeout,
+            local_workspaces=local_workspaces,
+        )
         return command(*args, api=api, **kwargs)
 
     func = with_settings  # type: ignore[assignment]
-    func = click.option(
-        "--local",
-        "local_state",
-        is_flag=False,
-        flag_value=".fedctl/local.db",
-        default=None,
-        metavar="[STATE]",
-        help="Run against the bundled emulator in-process (state in .fedctl/local.db).",
-    )(func)
+    func = _local_options(func)
     func = click.option(
         "--timeout",
         default=120.0,

@@ -17,6 +17,8 @@ import click
 from fedctl.cli.options import ApiSettings, api_options, config_options
 
 if TYPE_CHECKING:
+    from fedctl.config import Config
+    from fedctl.lint.findings import Finding
     from fedctl.plan.plan import Plan
 
 FORMATS = ("text", "json", "markdown")
@@ -35,10 +37,10 @@ def use_colour(no_color: bool) -> bool:
 @config_options
 @api_options
 @click.option(
-    "--prune",
-    is_flag=True,
+    "--prune/--no-prune",
     default=None,
-    help="Archive live resources no file declares (except settings.protect).",
+    help="Archive live resources no file declares (except settings.protect) "
+    "[default: settings.prune].",
 )
 @click.option(
     "--target",
@@ -141,17 +143,49 @@ def command(
     else:
         with api.open(read_only=True) as client:
             plan, _live, _config = run(client=client)
-    _echo_lint_summary(_config, path)
+    echo_lint_findings(_config, path, gate=_config.settings.lint.block_apply)
     if out_path:
-        _save(plan, out_path)
+        _save(plan.model_copy(update={"config_path": recorded_path(path)}), out_path)
     click.echo(_render(plan, output_format, template_path, use_colour(no_color)), nl=False)
     if out_path and output_format == "text":
-        click.echo(f"\nSaved the plan to {out_path}; run `fedctl apply {out_path}` to apply it.")
+        command = apply_command(out_path, variables, var_files, api)
+        click.echo(f"\nSaved the plan to {out_path}; apply it with: {command}")
     if fail_on == "broadening" and plan.access.broadens:
         click.echo("error: --fail-on broadening: this plan broadens access.", err=True)
         raise click.exceptions.Exit(EXIT_BROADENING)
     if detailed_exitcode and not plan.is_empty():
         raise click.exceptions.Exit(2)
+
+
+def recorded_path(path: str) -> str:
+    """PATH relative to the current folder, as a saved plan records it."""
+    return os.path.relpath(path)
+
+
+def apply_command(
+    out_path: str, variables: tuple[str, ...], var_files: tuple[str, ...], api: ApiSettings
+) -> str:
+    """The exact `fedctl apply` of a saved plan: the same variables (the digest depends on
+    them) and the same local emulator; a token given with --auth-token is never repeated."""
+    import shlex
+
+    words = ["fedctl", "apply", out_path]
+    words += [word for value in variables for word in ("--var", value)]
+    words += [word for value in var_files for word in ("--var-file", value)]
+    if api.local_state is not None:
+        from fedctl.cli.options import LOCAL_STATE
+
+        words += (
+            ["--local"] if api.local_state == LOCAL_STATE else ["--local-state", api.local_state]
+        )
+    if api.base_url is not None and _given_on_command_line("base_url"):
+        words += ["--base-url", api.base_url]
+    return shlex.join(words)
+
+
+def _given_on_command_line(name: str) -> bool:
+    source = click.get_current_context().get_parameter_source(name)
+    return source is click.core.ParameterSource.COMMANDLINE
 
 
 def _save(plan: Plan, out_path: str) -> None:
@@ -166,13 +200,20 @@ def _save(plan: Plan, out_path: str) -> None:
         ) from None
 
 
-def _echo_lint_summary(config: object, path: str) -> None:
-    """Point to `fedctl lint` when it has findings; on stderr, so JSON/Markdown stay clean."""
+def echo_lint_findings(config: Config, path: str, *, gate: bool) -> list[Finding]:
+    """Each lint finding, then a count; on stderr, so JSON/Markdown stay clean.
+
+    `gate`: apply will refuse on an error finding, so say so.
+    """
+    from fedctl.lint.gate import blocking
+    from fedctl.lint.render import finding_line
     from fedctl.lint.run import lint_config
 
     findings = lint_config(config)
     if not findings:
-        return
+        return findings
+    for finding in findings:
+        click.echo(finding_line(finding), err=True)
     severities = [finding.severity.value for finding in findings]
     counts = ", ".join(
         f"{severities.count(level)} {level}"
@@ -180,10 +221,15 @@ def _echo_lint_summary(config: object, path: str) -> None:
         if level in severities
     )
     noun = "finding" if len(findings) == 1 else "findings"
-    click.echo(
-        f"lint: {len(findings)} {noun} ({counts}); run `fedctl lint {path}` for details.",
-        err=True,
-    )
+    if gate and blocking(findings):
+        advice = (
+            "`fedctl apply` refuses while a lint error remains "
+            "(see `fedctl lint`, or pass --allow-lint-errors)"
+        )
+    else:
+        advice = f"run `fedctl lint {path}` for details."
+    click.echo(f"lint: {len(findings)} {noun} ({counts}); {advice}", err=True)
+    return findings
 
 
 def _refuse_api_options_with_snapshot(api: ApiSettings) -> None:

@@ -64,8 +64,9 @@ def render_line(diagnostic: object) -> str:
     if diagnostic.severity == Severity.ERROR:
         return diagnostic.render()
     where = f"{diagnostic.location}: " if diagnostic.location else ""
+    resource = f"{diagnostic.resource}: " if diagnostic.resource else ""
     field_path = f"{diagnostic.path}: " if diagnostic.path else ""
-    return f"{where}{diagnostic.severity.value}: {field_path}{diagnostic.message}"
+    return f"{where}{diagnostic.severity.value}: {resource}{field_path}{diagnostic.message}"
 
 
 def _closing_line(errors: int, others: int, summary: str) -> str:

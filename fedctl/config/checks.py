@@ -39,6 +39,12 @@ class Declared:
     service_accounts: list[tuple[ServiceAccount, Origin]] = field(default_factory=list)
     issuers: list[tuple[Issuer, Origin]] = field(default_factory=list)
     rules: list[tuple[Rule, Origin]] = field(default_factory=list)
+    # Every name written, valid resource or not, in file order: a resource with one bad
+    # field is still declared, so rules that refer to it and duplicates of its name are
+    # judged in the same run without a false follow-on error.
+    names: dict[Kind, list[tuple[str, Origin]]] = field(
+        default_factory=lambda: {kind: [] for kind in Kind}
+    )
 
     def of_kind(self, kind: Kind) -> list[tuple[ServiceAccount | Issuer | Rule, Origin]]:
         chosen: dict[Kind, list[tuple[ServiceAccount | Issuer | Rule, Origin]]] = {
@@ -63,8 +69,9 @@ class _Reporter:
         origin: Origin,
         sub: DataPath,
         message: str,
+        *,
+        code: str,
         severity: Severity = Severity.ERROR,
-        code: str = "",
     ) -> None:
         path = format_path((*origin.path, *sub))
         self.diagnostics.append(Diagnostic(self.where(origin, *sub), path, message, severity, code))
@@ -74,14 +81,15 @@ def run_checks(declared: Declared, locations: dict[str, LocationMap]) -> list[Di
     """Every cross-resource problem and note; errors and warnings mixed, unsorted."""
     report = _Reporter(locations)
     for kind in Kind:
-        _check_duplicates(report, kind, declared.of_kind(kind))
+        _check_duplicates(report, kind, declared.names[kind])
         _check_previous_names(report, kind, declared.of_kind(kind))
     service_accounts = _first_by_name(declared.service_accounts)
-    issuers = _first_by_name(declared.issuers)
     for account, origin in declared.service_accounts:
         _check_memberships(report, account, origin)
+    issuer_names = {name for name, _ in declared.names[Kind.ISSUER]}
+    account_names = {name for name, _ in declared.names[Kind.SERVICE_ACCOUNT]}
     for rule, origin in declared.rules:
-        _check_references(report, rule, origin, issuers, service_accounts)
+        _check_references(report, rule, origin, issuer_names, account_names)
         target = service_accounts.get(rule.service_account)
         if target is not None:
             _check_admin_scope(report, rule, origin, target)
@@ -97,22 +105,21 @@ def _first_by_name(items: Iterable[tuple[_Named, Origin]]) -> dict[str, _Named]:
     return first
 
 
-def _check_duplicates(
-    report: _Reporter, kind: Kind, items: list[tuple[ServiceAccount | Issuer | Rule, Origin]]
-) -> None:
+def _check_duplicates(report: _Reporter, kind: Kind, names: list[tuple[str, Origin]]) -> None:
     seen: dict[str, Origin] = {}
-    for item, origin in items:
-        if item.name in seen:
-            first = seen[item.name]
+    for name, origin in names:
+        if name in seen:
+            first = seen[name]
             report.add(
                 origin,
                 ("name",),
-                f"{KIND_WORDS[kind]} {_q(item.name)} is declared twice; the first is at "
+                f"{KIND_WORDS[kind]} {_q(name)} is declared twice; the first is at "
                 f"{report.where(first, 'name')} ({format_path(first.path)}); "
                 "names are unique per kind, so rename or remove one",
+                code="duplicate-name",
             )
         else:
-            seen[item.name] = origin
+            seen[name] = origin
 
 
 def _check_previous_names(
@@ -124,13 +131,19 @@ def _check_previous_names(
         for index, old in enumerate(item.previous_names):
             sub = ("previous_names", index)
             if old == item.name:
-                report.add(origin, sub, f"{_q(old)} is this {KIND_WORDS[kind]}'s own name")
+                report.add(
+                    origin,
+                    sub,
+                    f"{_q(old)} is this {KIND_WORDS[kind]}'s own name",
+                    code="previous-name",
+                )
             elif old in current:
                 report.add(
                     origin,
                     sub,
                     f"{_q(old)} is the name of another declared {KIND_WORDS[kind]}; "
                     "a previous name must no longer be in use",
+                    code="previous-name",
                 )
             elif old in claimed:
                 first = claimed[old]
@@ -139,6 +152,7 @@ def _check_previous_names(
                     sub,
                     f"{_q(old)} is already a previous name at {report.where(first)} "
                     f"({format_path(first.path)}); one resource can take over a name",
+                    code="previous-name",
                 )
             else:
                 claimed[old] = origin
@@ -152,6 +166,7 @@ def _check_memberships(report: _Reporter, account: ServiceAccount, origin: Origi
                 origin,
                 ("workspaces", index, "workspace"),
                 f"{_q(membership.workspace)} is listed twice; give each workspace one role",
+                code="duplicate-membership",
             )
         seen.add(membership.workspace)
 
@@ -160,16 +175,22 @@ def _check_references(
     report: _Reporter,
     rule: Rule,
     origin: Origin,
-    issuers: dict[str, Issuer],
-    service_accounts: dict[str, ServiceAccount],
+    issuers: set[str],
+    service_accounts: set[str],
 ) -> None:
     if rule.issuer not in issuers:
-        report.add(origin, ("issuer",), _unknown_reference("issuer", rule.issuer, issuers))
+        report.add(
+            origin,
+            ("issuer",),
+            _unknown_reference("issuer", rule.issuer, issuers),
+            code="undeclared-reference",
+        )
     if rule.service_account not in service_accounts:
         report.add(
             origin,
             ("service_account",),
             _unknown_reference("service account", rule.service_account, service_accounts),
+            code="undeclared-reference",
         )
 
 
@@ -192,6 +213,7 @@ def _check_admin_scope(
             ("oauth_scope",),
             f"grants org:admin, but service account {_q(account.name)} has organization_role "
             '"developer"; target an admin service account or use a workspace scope',
+            code="org-admin-needs-admin",
         )
 
 
@@ -222,9 +244,9 @@ def _check_rule_workspaces(
         report.add(
             origin,
             ("workspaces", index),
-            f"rule {_q(rule.name)} is enabled in workspace {_q(ref)}, but its service account "
-            f"{_q(account.name)} is not a member there (member of: {listing}), so the token "
-            "exchange refuses that workspace; add it under the account's workspaces",
+            f"enabled in workspace {_q(ref)}, but its service account {_q(account.name)} is "
+            f"not a member there (member of: {listing}), so the token exchange refuses that "
+            "workspace; add it under the account's workspaces",
             severity=Severity.WARNING,
             code="rule-workspace-not-a-member",
         )

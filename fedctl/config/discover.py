@@ -10,6 +10,50 @@ from pathlib import Path
 from fedctl.errors import ConfigError, Diagnostic
 
 CONFIG_SUFFIXES = (".yaml", ".yml", ".yaml.j2", ".yml.j2")
+# Without PATH: this folder when it exists, else the path written in POINTER_FILE.
+DEFAULT_FOLDER = "federation"
+POINTER_FILE = ".fedctl-config"
+# YAML files a repository root often holds that are never fedctl configuration.
+_FOREIGN_FILES = {
+    "action.yml": "the metadata of a GitHub Action",
+    "action.yaml": "the metadata of a GitHub Action",
+}
+
+
+def default_path(cwd: Path | None = None) -> str:
+    """What PATH means when it is not given (docs/configuration-discovery.md).
+
+    The current folder is never the default: a repository root holds workflows, action
+    metadata, hooks and test data in YAML, none of which is configuration.
+    """
+    here = cwd or Path.cwd()
+    if (here / DEFAULT_FOLDER).is_dir():
+        return DEFAULT_FOLDER
+    pointer = here / POINTER_FILE
+    if pointer.is_file():
+        return _read_pointer(pointer)
+    message = (
+        "no configuration given: pass PATH (a YAML file or folder), create a "
+        f"{DEFAULT_FOLDER}/ folder, or write the folder's path in {POINTER_FILE}"
+    )
+    raise ConfigError(Diagnostic(None, "", message, code="no-configuration"))
+
+
+def _read_pointer(pointer: Path) -> str:
+    try:
+        lines = pointer.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        lines = []
+        problem = "cannot be read as UTF-8 text"
+    else:
+        problem = "is empty"
+    target = lines[0].strip() if lines else ""
+    if not target:
+        message = (
+            f"{POINTER_FILE}: {problem}; write the configuration folder's path on its first line"
+        )
+        raise ConfigError(Diagnostic(None, "", message, code="no-configuration"))
+    return target
 
 
 def is_config_file(path: Path) -> bool:
@@ -23,8 +67,9 @@ def is_template(path: Path) -> bool:
 def discover_files(path: Path) -> list[Path]:
     """PATH itself when it is a file; else every config file below it, sorted by relative path.
 
-    Hidden folders (`.git`, `.fedctl`, ...) are skipped, so a checkout's metadata and
-    fedctl's own state never load as configuration.
+    Hidden folders and files (`.git`, `.fedctl`, `.pre-commit-hooks.yaml`, ...) are
+    skipped, so a checkout's metadata and fedctl's own state never load as configuration;
+    a GitHub Action's `action.yml` found in a folder is an error, never loaded silently.
     """
     if path.is_file():
         return [path]
@@ -32,19 +77,33 @@ def discover_files(path: Path) -> list[Path]:
         problem = (
             "is not a regular file or folder" if path.exists() else "no such file or directory"
         )
-        raise ConfigError(Diagnostic(None, "", f"{path}: {problem}; give a YAML file or a folder"))
+        message = f"{path}: {problem}; give a YAML file or a folder"
+        raise ConfigError(Diagnostic(None, "", message, code="no-configuration"))
     found = [
         candidate
         for candidate in path.rglob("*")
         if candidate.is_file()
         and is_config_file(candidate)
-        and not _under_hidden_folder(candidate.relative_to(path))
+        and not _hidden(candidate.relative_to(path))
     ]
+    _refuse_foreign(found, path)
     if not found:
         suffixes = ", ".join(f"*{suffix}" for suffix in CONFIG_SUFFIXES)
-        raise ConfigError(Diagnostic(None, "", f"{path}: no configuration files ({suffixes})"))
+        message = f"{path}: no configuration files ({suffixes})"
+        raise ConfigError(Diagnostic(None, "", message, code="no-configuration"))
     return sorted(found, key=lambda candidate: candidate.relative_to(path).as_posix())
 
 
-def _under_hidden_folder(relative: Path) -> bool:
-    return any(part.startswith(".") for part in relative.parts[:-1])
+def _hidden(relative: Path) -> bool:
+    return any(part.startswith(".") for part in relative.parts)
+
+
+def _refuse_foreign(found: list[Path], root: Path) -> None:
+    for candidate in sorted(found):
+        what = _FOREIGN_FILES.get(candidate.name)
+        if what is not None:
+            message = (
+                f"{candidate}: {what}, not fedctl configuration; give the configuration "
+                "folder as PATH"
+            )
+            raise ConfigError(Diagnostic(None, "", message, code="not-configuration"))

@@ -56,7 +56,7 @@ def resolve_file_references(
             field_name, message = exc.args
             path = (*origin.path, "jwks", field_name)
             where = locations[origin.file].value_at(path) if origin.file in locations else None
-            diagnostics.append(Diagnostic(where, format_path(path), message))
+            diagnostics.append(Diagnostic(where, format_path(path), message, code="file-reference"))
             continue
         declared.issuers[position] = (resolved, origin)
 

@@ -9,8 +9,10 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +38,7 @@ class _Collected:
 
     declared: Declared = field(default_factory=Declared)
     locations: dict[str, LocationMap] = field(default_factory=dict)
+    data: dict[str, object] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     organization_id: tuple[str, Origin] | None = None
     settings: tuple[Settings, Origin] | None = None
@@ -56,12 +59,14 @@ def load_config(
         parsed = _read(file, values, collected.diagnostics)
         if parsed is not None:
             collected.locations[parsed.file] = parsed.locations
+            collected.data[parsed.file] = parsed.data
             collected.diagnostics.extend(parsed.diagnostics)
             _validate_file(parsed, collected)
     resolve_file_references(
         collected.declared, collected.locations, collected.diagnostics, root=root
     )
     collected.diagnostics.extend(run_checks(collected.declared, collected.locations))
+    collected.diagnostics = [name_resource(d, collected.data) for d in collected.diagnostics]
     errors = [d for d in collected.diagnostics if d.severity == Severity.ERROR]
     if errors:
         raise ValidationFailed(sort_diagnostics(errors))
@@ -81,13 +86,35 @@ def sort_diagnostics(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     return sorted(diagnostics, key=key)
 
 
+_PLAIN_NAME = re.compile(r"[a-z0-9-]{1,255}")
+_RESOURCE_PATH = re.compile(r"^(service_accounts|issuers|rules)\[(\d+)\]")
+
+
+def name_resource(diagnostic: Diagnostic, data: dict[str, object]) -> Diagnostic:
+    """Add `rule/deploy-main` to a diagnostic about a field of a named resource."""
+    match = _RESOURCE_PATH.match(diagnostic.path)
+    if diagnostic.resource or match is None or diagnostic.location is None:
+        return diagnostic
+    document = data.get(diagnostic.location.file)
+    items = document.get(match[1]) if isinstance(document, dict) else None
+    index = int(match[2])
+    item = items[index] if isinstance(items, list) and index < len(items) else None
+    name = item.get("name") if isinstance(item, dict) else None
+    if not isinstance(name, str) or not name:
+        return diagnostic
+    if not _PLAIN_NAME.fullmatch(name):
+        name = json.dumps(name)  # an invalid name is shown quoted, control characters escaped
+    return dataclasses.replace(diagnostic, resource=f"{KIND_OF_SECTION[match[1]].value}/{name}")
+
+
 def _read(file: Path, values: dict[str, object], problems: list[Diagnostic]) -> ParsedFile | None:
     display = str(file)
     try:
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not UTF-8 text"
-        problems.append(Diagnostic(None, "", f"{display}: cannot read: {reason}"))
+        message = f"{display}: cannot read: {reason}"
+        problems.append(Diagnostic(None, "", message, code="unreadable-file"))
         return None
     if not is_template(file):
         return parse_yaml(text, display)
@@ -106,7 +133,7 @@ def _validate_file(parsed: ParsedFile, collected: _Collected) -> None:
             "a configuration file must be a mapping with some of: version, organization_id, "
             "settings, service_accounts, issuers, rules"
         )
-        collected.diagnostics.append(Diagnostic(where, "", message))
+        collected.diagnostics.append(Diagnostic(where, "", message, code="not-a-mapping"))
         return
     try:
         whole = ConfigFile.model_validate(data)
@@ -136,8 +163,18 @@ def _salvage(data: dict[object, object], parsed: ParsedFile, collected: _Collect
             try:
                 valid: BaseModel = model.model_validate(item)
             except ValidationError:
+                _keep_name(section, index, item, parsed, collected)
                 continue
             _keep(section, index, valid, parsed, collected)
+
+
+def _keep_name(section: str, index: int, item: object, parsed: ParsedFile, c: _Collected) -> None:
+    """An invalid resource still declares its name (when it has a usable one)."""
+    name = item.get("name") if isinstance(item, dict) else None
+    if isinstance(name, str) and name:
+        c.declared.names[KIND_OF_SECTION[section]].append(
+            (name, Origin(parsed.file, (section, index)))
+        )
 
 
 def _keep_header(whole: ConfigFile, parsed: ParsedFile, collected: _Collected) -> None:
@@ -153,6 +190,7 @@ def _keep_header(whole: ConfigFile, parsed: ParsedFile, collected: _Collected) -
                     parsed.locations.key_at(("settings",)),
                     "settings",
                     f"settings are already given at {where}; keep one settings block",
+                    code="duplicate-settings",
                 )
             )
         else:
@@ -174,6 +212,7 @@ def _keep_organization_id(
                 "organization_id",
                 f"{json.dumps(organization_id)} differs from {json.dumps(first_id)} at {where}; "
                 "every file must name the same organization",
+                code="organization-mismatch",
             )
         )
 
@@ -182,6 +221,7 @@ def _keep(section: str, index: int, item: BaseModel, parsed: ParsedFile, c: _Col
     from fedctl.config.models import Issuer, Rule, ServiceAccount
 
     origin = Origin(parsed.file, (section, index))
+    c.declared.names[KIND_OF_SECTION[section]].append((str(getattr(item, "name", "")), origin))
     if isinstance(item, ServiceAccount):
         c.declared.service_accounts.append((item, origin))
     elif isinstance(item, Issuer):

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from fedctl.config.yamlerrors import syntax_diagnostic
 from fedctl.errors import Diagnostic, Location
 
 # A path into the parsed data: mapping keys (str) and sequence indexes (int).
@@ -140,7 +141,8 @@ def parse_yaml(text: str, file: str, *, rendered: bool = False) -> ParsedFile:
         diagnostic = Diagnostic(locations.at(refused.mark), "", refused.message)
         return ParsedFile(file, None, locations, [diagnostic])
     except yaml.MarkedYAMLError as exc:
-        return ParsedFile(file, None, locations, [_syntax_diagnostic(exc, locations)])
+        problem = syntax_diagnostic(exc, text, file, rendered=rendered)
+        return ParsedFile(file, None, locations, [problem])
     except yaml.YAMLError as exc:  # unmarked errors (e.g. reader errors on odd bytes)
         return ParsedFile(file, None, locations, [unmarked_yaml_diagnostic(exc, text, file)])
     if not nodes:
@@ -154,7 +156,12 @@ def parse_yaml(text: str, file: str, *, rendered: bool = False) -> ParsedFile:
     for extra in nodes[1:]:
         where = builder.location(extra)
         builder.diagnostics.append(
-            Diagnostic(where, "", "holds a second YAML document; put one document per file")
+            Diagnostic(
+                where,
+                "",
+                "holds a second YAML document; put one document per file",
+                code="yaml-multiple-documents",
+            )
         )
     return ParsedFile(file, data, locations, builder.diagnostics)
 
@@ -215,15 +222,8 @@ def unmarked_yaml_diagnostic(
         column = position - (before.rfind("\n") + 1) + 1
     first = (str(exc).splitlines() or ["cannot parse"])[0]
     hint = "; YAML text cannot hold this character: remove it" if "character" in first else ""
-    return Diagnostic(Location(file, line, column, rendered), "", f"not YAML: {first}{hint}")
-
-
-def _syntax_diagnostic(exc: yaml.MarkedYAMLError, locations: LocationMap) -> Diagnostic:
-    mark = exc.problem_mark or exc.context_mark
-    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-    where = Location(locations.file, line, column, locations.rendered)
-    problem = " ".join(part for part in (exc.context, exc.problem) if part)
-    return Diagnostic(where, "", f"YAML syntax error: {problem or 'cannot parse'}")
+    where = Location(file, line, column, rendered)
+    return Diagnostic(where, "", f"not YAML: {first}{hint}", code="yaml-syntax")
 
 
 class _Builder:
@@ -364,7 +364,9 @@ class _Builder:
         return key
 
     def _error(self, node: yaml.Node, path: DataPath, message: str) -> None:
-        self.diagnostics.append(Diagnostic(self.location(node), format_path(path), message))
+        self.diagnostics.append(
+            Diagnostic(self.location(node), format_path(path), message, code="yaml-structure")
+        )
 
 
 def _mark(node: yaml.Node) -> Mark:

@@ -409,6 +409,14 @@ def check_scope(value: str) -> str:
     return value
 
 
+class LintSettings(_Strict):
+    """`settings.lint`: how lint findings weigh on apply for the whole organization."""
+
+    # True: `fedctl apply` refuses while a lint finding of severity error remains
+    # (not silenced with a reason); --allow-lint-errors overrides it for one run.
+    block_apply: bool = True
+
+
 class Settings(_Strict):
     """How plan and apply treat what the files do not declare, and their safety limits."""
 
@@ -420,6 +428,7 @@ class Settings(_Strict):
     policy_files: list[Annotated[str, Field(min_length=1, max_length=1024)]] = Field(
         default_factory=list
     )
+    lint: LintSettings = Field(default_factory=LintSettings)
 
 
 class ConfigFile(_Strict):

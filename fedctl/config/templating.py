@@ -48,23 +48,25 @@ def _read_var_file(var_file: str) -> tuple[dict[str, object], Diagnostic | None]
         text = Path(var_file).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not UTF-8"
-        return {}, Diagnostic(None, "", f"{var_file}: cannot read the variable file: {reason}")
+        message = f"{var_file}: cannot read the variable file: {reason}"
+        return {}, Diagnostic(None, "", message, code="unreadable-file")
     # PyYAML's own loader shares aliased objects (no bomb), but recurses once per level.
     too_deep = find_too_deep(text)
     if too_deep is not None:
-        return {}, Diagnostic(Location(var_file, *too_deep), "", TOO_DEEP)
+        return {}, Diagnostic(Location(var_file, *too_deep), "", TOO_DEEP, code="yaml-too-deep")
     try:
         data = yaml.safe_load(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = Location(var_file, mark.line + 1, mark.column + 1) if mark else start
-        return {}, Diagnostic(where, "", f"YAML syntax error: {exc.problem}")
+        return {}, Diagnostic(where, "", f"YAML syntax error: {exc.problem}", code="yaml-syntax")
     except yaml.YAMLError as exc:
         return {}, unmarked_yaml_diagnostic(exc, text, var_file)
     if data is None:
         return {}, None
     if not isinstance(data, dict) or not all(isinstance(key, str) for key in data):
-        return {}, Diagnostic(start, "", "a variable file must be a mapping of names to values")
+        message = "a variable file must be a mapping of names to values"
+        return {}, Diagnostic(start, "", message, code="invalid-variable-file")
     return data, None
 
 
@@ -105,7 +107,7 @@ def render_template(
 
 
 def _template_problem(file: str, line: int | None, message: str) -> Diagnostic:
-    return Diagnostic(Location(file, line or 1, 1), "", message)
+    return Diagnostic(Location(file, line or 1, 1), "", message, code="template-error")
 
 
 def _template_line(exc: BaseException, file: str) -> int | None:

@@ -71,7 +71,33 @@ def _diagnostic(
         location = locations.value_at(path)
     sensitive = "jwks" in path or "keys" in path
     message = _message(detail, walked, sensitive=sensitive)
-    return Diagnostic(location, format_path(path), message)
+    return Diagnostic(location, format_path(path), message, code=_code(detail["type"]))
+
+
+# Stable codes for `--format json`, one per kind of mistake (not per pydantic type name,
+# which a pydantic upgrade may rename).
+_CODES = {
+    "invalid_key": "invalid-key",
+    "extra_forbidden": "unknown-key",
+    "missing": "missing-key",
+    "literal_error": "not-allowed",
+    "greater_than_equal": "out-of-range",
+    "less_than_equal": "out-of-range",
+    "greater_than": "out-of-range",
+    "less_than": "out-of-range",
+    "string_pattern_mismatch": "invalid-value",
+    "string_too_short": "empty-value",
+    "too_short": "empty-value",
+    "string_too_long": "too-long",
+    "union_tag_invalid": "unknown-type",
+    "union_tag_not_found": "missing-type",
+}
+
+
+def _code(kind: str) -> str:
+    if kind in _TYPE_NAMES:
+        return "wrong-type"
+    return _CODES.get(kind, "invalid-value")
 
 
 class _Walked:

@@ -11,12 +11,18 @@ def render_text(findings: list[Finding]) -> str:
     """`file:line:col: FED001 warning: resource: message`, then the fix, indented."""
     lines: list[str] = []
     for finding in findings:
-        where = f"{finding.location}: " if finding.location else ""
-        head = f"{finding.check_id} {finding.severity.value}: {finding.resource}: {finding.message}"
-        lines.append(f"{where}{head}")
+        lines.append(finding_line(finding))
         lines.append(f"    fix: {finding.fix}")
     lines.append(_summary(findings))
     return "\n".join(lines)
+
+
+def finding_line(finding: Finding) -> str:
+    """`file:line:col: FED001 error: rule/deploy-main: message` (what plan and apply print)."""
+    where = f"{finding.location}: " if finding.location else ""
+    return (
+        f"{where}{finding.check_id} {finding.severity.value}: {finding.resource}: {finding.message}"
+    )
 
 
 def _summary(findings: list[Finding]) -> str:

@@ -16,7 +16,7 @@ from fedctl.errors import PlanError
 
 # RFC 7517/7518 private members. A verification key set must never carry them; fedctl
 # refuses to put them in a saved plan rather than silently dropping them.
-from fedctl.jwk import PRIVATE_JWK_MEMBERS
+from fedctl.jwk import PRIVATE_JWK_MEMBERS, key_label
 from fedctl.state import IssuerSpec, RuleMatchSpec, RuleSpec, ServiceAccountSpec
 
 
@@ -50,12 +50,15 @@ def issuer_view(spec: IssuerSpec) -> dict[str, Any]:
 
 
 def redact_jwks(jwks: dict[str, Any]) -> dict[str, Any]:
-    """The JWKS with inline keys replaced by their `kid`s (NOTE: never show key material)."""
+    """The JWKS with inline keys replaced by `kid (sha256 thumbprint)` labels.
+
+    NOTE: never show key material; the short RFC 7638 thumbprint (a hash of the public
+    members) makes a key replaced under the same kid visible as a change.
+    """
     if jwks.get("type") != "inline":
         return dict(jwks)
     keys = jwks.get("keys") or []
-    kids = [str(key.get("kid", "(no kid)")) if isinstance(key, dict) else "?" for key in keys]
-    return {"type": "inline", "keys": kids}
+    return {"type": "inline", "keys": [key_label(key) for key in keys]}
 
 
 def rule_compare(spec: RuleSpec) -> dict[str, Any]:

@@ -90,6 +90,10 @@ class Plan(BaseModel):
     format_version: int = FORMAT_VERSION
     organization: Organization
     config_digest: str = ""
+    # Where the configuration was, relative to the folder `fedctl plan` ran in, so
+    # `fedctl apply plan.json` finds it without --config. Untrusted when read back: it
+    # only chooses what to load, and the digest above must then match.
+    config_path: str | None = Field(default=None, max_length=4096)
     changes: tuple[Change, ...] = ()
     steps: tuple[Step, ...] = ()
     live_versions: dict[str, LiveVersion] = Field(default_factory=dict)

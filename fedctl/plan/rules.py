@@ -250,6 +250,17 @@ def out_of_the_way_name(name: str, live_id: str) -> str:
     return name[: MAX_NAME_LENGTH - len(suffix)] + suffix
 
 
+def _other_rules_on(ctx: DiffContext, issuer_name: str, *names: str) -> bool:
+    """Whether a rule other than `names` uses the issuer, live or declared."""
+    live = (rule.spec for rule in ctx.live.rules.values())
+    declared = ctx.desired.rules.values()
+    return any(
+        rule.issuer_name == issuer_name and rule.name not in names
+        for rules in (live, declared)
+        for rule in rules
+    )
+
+
 def _replace_rule(
     ctx: DiffContext, spec: RuleSpec, current: LiveRule, change: PendingChange
 ) -> None:
@@ -260,10 +271,12 @@ def _replace_rule(
         "cannot change: a new rule is created, then the old one archived"
     )
     change.ids_retired = (current.meta.id,)
-    change.in_place_alternative = (
-        f"keep issuer/{old_issuer} and update it in place (issuer_url, jwks) to keep "
-        f"{current.meta.id}"
-    )
+    if not _other_rules_on(ctx, old_issuer, current.spec.name, spec.name):
+        # Editing a shared issuer in place would change what its other rules accept.
+        change.in_place_alternative = (
+            f"keep issuer/{old_issuer} and update it in place (issuer_url, jwks) to keep "
+            f"{current.meta.id}"
+        )
     ctx.add_change(change)
     key = (Kind.RULE, spec.name)
     archive_name = current.spec.name

@@ -32,15 +32,33 @@ def _headline(diff: AccessDiff) -> str:
     return f"{TITLE}: {_verdict(diff)}"
 
 
-def render_access_text(diff: AccessDiff) -> str:
+# Red widens who can mint tokens, green narrows it, yellow is both or unknown; the
+# headline is bold red when anything broadens, as it is the line a reviewer must not miss.
+_COLOURS = {
+    Effect.NEUTRAL: "",
+    Effect.NARROWING: "\033[32m",
+    Effect.BROADENING: "\033[31m",
+    Effect.POSSIBLY_BROADENING: "\033[33m",
+    Effect.MIXED: "\033[33m",
+}
+_ALARM = "\033[1;31m"
+_RESET = "\033[0m"
+
+
+def render_access_text(diff: AccessDiff, *, color: bool = False) -> str:
     """Lines like `+ broadening rule/deploy: subject_prefix widened ...`, or one 'none' line."""
+
+    def paint(text: str, colour: str) -> str:
+        return f"{colour}{text}{_RESET}" if color and colour else text
+
     if not diff.changes:
         return f"{TITLE}: none."
-    lines = [_headline(diff) + "."]
+    lines = [paint(_headline(diff) + ".", _ALARM if diff.broadens else "")]
     for change in diff.changes:
         # NOTE: addresses and reasons quote configuration values (claims, conditions).
         address, reason = escape_terminal(change.address), escape_terminal(change.reason)
-        lines.append(f"  {change.effect.symbol} {change.effect.value} {address}: {reason}")
+        line = f"  {change.effect.symbol} {change.effect.value} {address}: {reason}"
+        lines.append(paint(line, _COLOURS.get(change.effect, "")))
         if change.affected_rules:
             affected = escape_terminal(", ".join(change.affected_rules))
             lines.append(f"      affects rules: {affected}")

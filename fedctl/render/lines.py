@@ -2,7 +2,7 @@
 
 Each line is (symbol, text): the symbol is `+`, `-`, `~` or `!` for a detail, or "" for
 a plain attribute. Values come from Change.before/after, which never hold key material
-(inline JWKS keys are already reduced to their `kid`s by the planner).
+(inline JWKS keys are already reduced to `kid (sha256 thumbprint)` labels by the planner).
 """
 
 from __future__ import annotations

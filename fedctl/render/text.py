@@ -7,7 +7,7 @@ the TTY, NO_COLOR and --no-color).
 
 from __future__ import annotations
 
-from fedctl.plan.actions import Action
+from fedctl.plan.actions import Action, Change
 from fedctl.plan.plan import Plan
 from fedctl.render.access import render_access_text
 from fedctl.render.escape import escape_terminal as safe
@@ -44,10 +44,11 @@ def render_text(plan: Plan, *, color: bool = False) -> str:
     if plan.snapshot is not None:
         out.append(f"Live state: snapshot {safe(plan.snapshot.label)}, not read from the API")
     # The access diff heads the output (issue 9): who can mint what, before any field.
-    out += ["", render_access_text(plan.access), ""]
+    out += ["", render_access_text(plan.access, color=color), ""]
     for change in plan.changes:
         symbol = change.action.symbol
-        out.append(paint(f"  {symbol:>3} {safe(header(change))}", ACTION_COLOURS[change.action]))
+        heading = f"  {symbol:>3} {safe(header(change))}{_live_id(change)}"
+        out.append(paint(heading, ACTION_COLOURS[change.action]))
         for line in change_lines(change, plan.workspace_names):
             text = safe(line.text)
             if line.symbol == "#":
@@ -75,3 +76,8 @@ def _listing(title: str, items: tuple[str, ...]) -> list[str]:
     if not items:
         return []
     return [title, *(f"  {safe(item)}" for item in items), ""]
+
+
+def _live_id(change: Change) -> str:
+    """` (fdis_...)` after what is updated, replaced or archived: the ID a person greps for."""
+    return f" ({change.live_id})" if change.live_id and change.action is not Action.CREATE else ""

@@ -422,7 +422,7 @@ def test_issuer_change_is_classified_for_every_rule_under_it(fields, effect, rea
     ]
 
 
-def test_inline_keys_are_named_by_kid_only():
+def test_inline_keys_are_named_by_kid_and_thumbprint_only():
     key = {"kty": "EC", "crv": "P-256", "x": "secret-looking-x", "y": "y", "kid": "k1"}
     new_key = {**key, "kid": "k2", "x": "other-x"}
     old = IssuerSpec(
@@ -435,7 +435,7 @@ def test_inline_keys_are_named_by_kid_only():
     (change,) = diff.changes
     assert (change.effect, change.reason) == (
         Effect.BROADENING,
-        "jwks: adds key k2: tokens signed by different keys are accepted",
+        "jwks: adds key k2 (sha256 D7vrEuWZTjRf): tokens signed by different keys are accepted",
     )
     assert "other-x" not in change.reason
 

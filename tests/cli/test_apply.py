@@ -103,10 +103,11 @@ def test_on_a_terminal_yes_applies_and_an_immediate_plan_is_empty(
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert "Apply these changes? Only 'yes' is accepted: yes" in lines
-    assert "done    create issuer build" in lines
-    assert "done    create rule deploy" in lines
+    # Each created resource's ID follows its line.
+    assert any(line.startswith("done    create issuer build (fdis_01") for line in lines)
+    assert any(line.startswith("done    create rule deploy (fdrl_01") for line in lines)
     assert lines[-2:] == [
-        "Apply complete: 6 done, 0 failed, 0 skipped.",
+        "Apply complete: 3 resources created in 6 steps.",
         "The live organization matches the configuration.",
     ]
     replan = _run(emulator, "plan", str(config_dir))
@@ -287,7 +288,7 @@ def test_archives_over_the_limit_are_refused_unless_allowed(
         emulator, "apply", str(config_dir), "--prune", "--auto-approve", "--allow-large-changes"
     )
     assert allowed.exit_code == 0, allowed.output
-    assert "Apply complete: 3 done, 0 failed, 0 skipped." in allowed.stdout
+    assert "Apply complete: 3 resources archived in 3 steps." in allowed.stdout
 
 
 def test_on_a_terminal_a_progress_bar_follows_the_step_lines(
@@ -297,7 +298,10 @@ def test_on_a_terminal_a_progress_bar_follows_the_step_lines(
     result = _run(emulator, "apply", str(config_dir), "--auto-approve", "--no-color")
     assert result.exit_code == 0, result.output
     # click drops the erase-line code off a real terminal; the carriage returns remain.
-    assert "[##############################] 6/6\rApply complete: 6 done" in result.stdout
+    assert (
+        "[##############################] 6/6\rApply complete: 3 resources created in 6 steps"
+        in result.stdout
+    )
     assert result.stdout.count("\r") == 7  # before each of the 6 step lines, then cleared
     assert "] 1/6\rdone    " in result.stdout
 

@@ -79,11 +79,36 @@ def test_a_change_by_fedctls_own_actor_is_pending(emulator, tmp_path):
     )
 
 
-def test_drift_without_a_known_fedctl_actor_is_a_usage_error(emulator, tmp_path):
+def test_drift_without_a_known_fedctl_actor_reports_every_difference(emulator, tmp_path):
+    config = copy_quickstart(tmp_path)
+    ids = build_quickstart(emulator)
+    changed = emulator.store.update_rule(
+        Actor(FEDCTL_ACTOR, "user"), ids["rule"], {"token_lifetime_seconds": 900}
+    )
     result = CliRunner().invoke(
         cli,
-        ["drift", str(copy_quickstart(tmp_path)), "--base-url", emulator.base_url],
+        ["drift", str(config), "--base-url", emulator.base_url],
         env={"ANTHROPIC_AUTH_TOKEN": emulator.admin_token},
     )
-    assert result.exit_code == 1
-    assert "drift needs fedctl's own actor" in result.output
+    # Nothing can be classed as pending: the change is drift, with its actor and time.
+    assert result.exit_code == 2, result.output
+    assert (
+        f"  ! rule/payments-main: token_lifetime_seconds changed by {FEDCTL_ACTOR} "
+        f"at {changed['updated_at']}"
+    ) in result.stdout
+    assert result.stderr == (
+        "note: without --fedctl-actor, fedctl's own changes cannot be told apart from "
+        "others': every difference is reported as drift, none as pending\n"
+    )
+
+
+def test_drift_without_a_known_fedctl_actor_and_no_difference_exits_0(emulator, tmp_path):
+    config = copy_quickstart(tmp_path)
+    build_quickstart(emulator)
+    result = CliRunner().invoke(
+        cli,
+        ["drift", str(config), "--base-url", emulator.base_url, "--format", "json"],
+        env={"ANTHROPIC_AUTH_TOKEN": emulator.admin_token},
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["has_drift"] is False

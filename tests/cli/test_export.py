@@ -114,3 +114,17 @@ def test_include_archived_comments_archived_resources(
     assert result.exit_code == 0, result.output
     assert "# rules: Archived, not declared (--include-archived):\n" in result.stdout
     assert "#   - name: deploy-main\n" in result.stdout
+
+
+def test_with_ids_writes_each_live_id_as_a_comment(seeded: RunningEmulator, tmp_path: Path) -> None:
+    import re
+
+    result = run(seeded, "export", "--with-ids")
+    assert result.exit_code == 0, result.output
+    assert re.search(r"\n  # id: fdrl_01\w+\n  - name: deploy-main\n", result.stdout)
+    assert re.search(r"\n  # id: svac_01\w+\n  - name: ci\n", result.stdout)
+    assert re.search(r"\n#   id: fdrl_01\w+\n#   Console-managed", result.stdout)
+    # Comments only: the files still plan without changes.
+    out = tmp_path / "exported"
+    assert run(seeded, "export", "--with-ids", "--out", str(out)).exit_code == 0
+    assert run(seeded, "plan", str(out), "--detailed-exitcode").exit_code == 0

@@ -94,15 +94,16 @@ def test_plan_out_into_a_missing_folder_is_one_line(tmp_path: Path) -> None:
     )
 
 
-def test_local_state_that_is_a_folder_is_one_line(tmp_path: Path) -> None:
+def test_local_state_that_is_not_sqlite_is_one_line(tmp_path: Path) -> None:
     config = tmp_path / "fedctl.yaml"
     config.write_text("version: 1\n")
-    result = CliRunner().invoke(cli, ["plan", str(config), "--local", str(tmp_path)])
+    state = tmp_path / "notes.txt"
+    state.write_text("not a database\n" * 100)
+    result = CliRunner().invoke(cli, ["plan", str(config), "--local-state", str(state)])
     assert result.exit_code == 1
-    assert result.stderr == (
-        f"error: --local {tmp_path}: cannot open the emulator state file (unable to open "
-        "database file); give the path of a state file, new or made by --local\n"
-    )
+    assert result.stderr.startswith(f"error: --local-state {state}: ")
+    assert result.stderr.endswith("; give the path of a state file, new or made by --local\n")
+    assert len(result.stderr.splitlines()) == 1
 
 
 def test_timeout_must_be_a_finite_number_of_seconds() -> None:

@@ -35,8 +35,8 @@ def test_live_rule_outside_memberships_exports_validates_and_plans_clean(
     validated = CliRunner().invoke(cli, ["validate", str(out)])
     assert validated.exit_code == 0, validated.output
     assert (
-        'warning: rules[0].workspaces[1]: rule "deploy" is enabled in workspace "staging", but '
-        'its service account "ci" is not a member there (member of: production), so the token '
+        'warning: rule/deploy: rules[0].workspaces[1]: enabled in workspace "staging", but its '
+        'service account "ci" is not a member there (member of: production), so the token '
         "exchange refuses that workspace; add it under the account's workspaces"
     ) in validated.output
 

@@ -245,7 +245,7 @@ def test_private_jwk_members_are_never_printed(tmp_path: Path) -> None:
         ["validate", str(config)],
         ["validate", str(config), "--format", "json"],
         ["lint", str(config), "--format", "sarif"],
-        ["--debug", "plan", str(config), "--local", str(tmp_path / "local.db")],
+        ["--debug", "plan", str(config), "--local-state", str(tmp_path / "local.db")],
     ):
         result = invoke(args)
         assert result.exit_code == 1, (args, result.output)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -42,7 +43,16 @@ def non_get_requests(emulator: RunningEmulator) -> list[tuple[str, str]]:
 
 
 # every-field sets check_jti: false and long lifetimes on purpose; lint says so on stderr.
-EVERY_FIELD_LINT = f"lint: 3 findings (3 warning); run `fedctl lint {EVERY_FIELD}` for details.\n"
+# Plan shows each finding, then the count.
+EVERY_FIELD_LINT = (
+    f"{EVERY_FIELD}/fedctl.yaml:32:5: FED005 warning: issuer/internal: check_jti is false: "
+    "a JWT with a jti can be exchanged more than once\n"
+    f"{EVERY_FIELD}/fedctl.yaml:33:5: FED006 warning: issuer/internal: "
+    "max_jwt_lifetime_seconds is 7200; more than 3600 s is long for an issuer without a preset\n"
+    f"{EVERY_FIELD}/fedctl.yaml:78:5: FED008 warning: rule/everywhere: "
+    "applies_to_all_workspaces enables the rule in every workspace\n"
+    f"lint: 3 findings (3 warning); run `fedctl lint {EVERY_FIELD}` for details.\n"
+)
 
 
 def test_every_field_applied_then_planned_shows_no_changes(emulator: RunningEmulator) -> None:
@@ -86,7 +96,8 @@ def test_prune_output_and_saved_plan(emulator: RunningEmulator, tmp_path: Path) 
     assert out.splitlines()[-3:] == [
         "Plan: 3 to create, 0 to update, 0 to replace, 9 to archive.",
         "",
-        f"Saved the plan to {out_file}; run `fedctl apply {out_file}` to apply it.",
+        f"Saved the plan to {out_file}; apply it with: fedctl apply {out_file} "
+        f"--base-url {emulator.base_url}",
     ]
     saved = Plan.from_file(out_file)
     assert len(saved.steps) > 0
@@ -187,7 +198,12 @@ def test_settings_prune_and_protect_from_the_configuration(
     )
     code, out, err = run_plan(emulator, str(config))
     assert (code, err) == (0, "")
-    archived = sorted(line.strip() for line in out.splitlines() if line.startswith("    - "))
+    # Each heading now ends with the live ID; compare the addresses.
+    archived = sorted(
+        re.sub(r" \(\w+_01\w+\)$", "", line.strip())
+        for line in out.splitlines()
+        if line.startswith("    - ")
+    )
     assert archived == [
         "- issuer/discovered",
         "- issuer/inline-keys",
@@ -208,9 +224,9 @@ def test_renames_and_replacements_apply_cleanly_then_plan_empty(
     changed = CONFIGS / "every-field-changed"
     code, out, _ = run_plan(emulator, str(changed))
     assert code == 0
-    assert "  -/+ service_account/reader-two\n" in out
-    assert "  -/+ rule/inline\n" in out
-    assert "    ~ issuer/discovery\n" in out
+    assert re.search(r"\n  -/\+ service_account/reader-two \(svac_01\w+\)\n", out)
+    assert re.search(r"\n  -/\+ rule/inline \(fdrl_01\w+\)\n", out)
+    assert re.search(r"\n    ~ issuer/discovery \(fdis_01\w+\)\n", out)
     assert out.endswith("Plan: 0 to create, 4 to update, 2 to replace, 0 to archive.\n")
 
     apply_config(emulator, changed)
@@ -226,7 +242,11 @@ def test_lint_findings_are_counted_on_stderr(emulator: RunningEmulator, tmp_path
     code, stdout, stderr = run_plan(emulator, str(config), "--format", "json")
     assert code == 0
     json.loads(stdout)  # stdout stays machine-readable
-    assert stderr == (f"lint: 1 finding (1 warning); run `fedctl lint {config}` for details.\n")
+    assert stderr == (
+        f"{config}:29:5: FED005 warning: issuer/acme-build: check_jti is false: a JWT with a "
+        "jti can be exchanged more than once\n"
+        f"lint: 1 finding (1 warning); run `fedctl lint {config}` for details.\n"
+    )
 
 
 def test_lint_clean_configuration_prints_no_lint_line(emulator: RunningEmulator) -> None:

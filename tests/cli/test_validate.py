@@ -1,6 +1,7 @@
 import json
 from pathlib import Path
 
+import pytest
 import yaml
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
@@ -30,8 +31,8 @@ def test_invalid_prints_each_line_then_a_count(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["validate", str(target)])
     assert result.exit_code == 1
     assert result.output.splitlines() == [
-        f'{target}:2:11: service_accounts[0].name: "A" is not a valid name; use 1-255 '
-        'characters of a-z, 0-9 and "-", e.g. "ci-deployer"',
+        f'{target}:2:11: service_account/"A": service_accounts[0].name: "A" is not a valid '
+        'name; use 1-255 characters of a-z, 0-9 and "-", e.g. "ci-deployer"',
         # The misspelt key is one mistake: its "name is required" twin is not repeated.
         f'{target}:3:5: service_accounts[1].nme: unknown key "nme"; did you mean "name"?',
         "2 errors found; the configuration is not valid.",
@@ -56,12 +57,13 @@ def test_json_output_is_a_list_of_diagnostics(tmp_path: Path) -> None:
     diagnostics = json.loads(result.output)
     assert diagnostics[0] == {
         "severity": "error",
-        "code": "",
+        "code": "missing-key",
         "file": str(target),
         "line": 2,
         "column": 5,
         "rendered_template": False,
         "path": "rules[0].issuer",
+        "resource": "rule/r",
         "message": "is required",
     }
     assert [d["path"] for d in diagnostics] == [
@@ -223,6 +225,40 @@ def test_non_text_keys_and_values_are_named(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["validate", str(target)])
     assert result.output.splitlines() == [
         f"{target}:1:1: 1: key 1 must be text; quote it",
-        f"{target}:4:18: service_accounts[0].description: must be text, not a YAML date",
+        f"{target}:4:18: service_account/s: service_accounts[0].description: must be text, "
+        "not a YAML date",
         "2 errors found; the configuration is not valid.",
     ]
+
+
+def test_every_diagnostic_of_every_scenario_has_a_code_and_names_its_resource(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    scenarios = Path(__file__).parents[1] / "scenarios" / "validate"
+    seen = 0
+    unnamed: list[str] = []
+    for folder in sorted(entry for entry in scenarios.iterdir() if entry.is_dir()):
+        monkeypatch.chdir(folder)
+        result = CliRunner().invoke(cli, ["validate", "config", "--format", "json"])
+        for diagnostic in json.loads(result.output):
+            seen += 1
+            assert diagnostic["code"], diagnostic
+            path = diagnostic["path"]
+            if path.startswith(("rules[", "issuers[", "service_accounts[")):
+                kind = {"r": "rule/", "i": "issuer/", "s": "service_account/"}[path[0]]
+                if diagnostic["resource"]:
+                    assert diagnostic["resource"].startswith(kind), diagnostic
+                else:
+                    unnamed.append(f"{folder.name}: {path}")
+    assert seen > 50
+    # Only resources whose name is missing or not text go unnamed.
+    assert unnamed == UNNAMED
+
+
+UNNAMED = [
+    "name-pattern-and-length: service_accounts[1].name",  # name: ''
+    "wrong-types: issuers[0].name",  # name: 5
+    "wrong-types: issuers[0].check_jti",
+    "wrong-types: issuers[0].jwks",
+    "wrong-types: rules[0]",  # rules: a mapping, not a list
+]

@@ -215,7 +215,7 @@ def test_an_api_401_on_a_cached_token_re_exchanges_once(
 
 def test_whoami_local_runs_the_bundled_emulator(tmp_path: Path) -> None:
     state = tmp_path / "new-dir" / "local.db"
-    result = run(["whoami", "--local", str(state)])
+    result = run(["whoami", "--local-state", str(state)])
     assert result.exit_code == 0  # type: ignore[attr-defined]
     lines = result.output.splitlines()  # type: ignore[attr-defined]
     assert lines[0].startswith("organization:    Local Emulator Org (")

@@ -82,8 +82,8 @@ def test_all_errors_are_collected_and_sorted(tmp_path: Path) -> None:
     with pytest.raises(ValidationFailed) as caught:
         load_config(tmp_path)
     assert [d.render() for d in caught.value.diagnostics] == [
-        f'{tmp_path}/a.yaml:3:17: issuers[0].issuer_url: must use https, not "http"; e.g. "https://idp.example.com"',
-        f'{tmp_path}/b.yaml:2:11: service_accounts[0].name: "B" is not a valid name; use 1-255 characters of a-z, 0-9 and "-", e.g. "ci-deployer"',
+        f'{tmp_path}/a.yaml:3:17: issuer/x: issuers[0].issuer_url: must use https, not "http"; e.g. "https://idp.example.com"',
+        f'{tmp_path}/b.yaml:2:11: service_account/"B": service_accounts[0].name: "B" is not a valid name; use 1-255 characters of a-z, 0-9 and "-", e.g. "ci-deployer"',
     ]
 
 
@@ -97,7 +97,7 @@ def test_valid_parts_of_an_invalid_file_still_take_part_in_cross_file_checks(
     messages = [d.render() for d in caught.value.diagnostics]
     assert len(messages) == 2
     assert messages[1].startswith(
-        f'{tmp_path}/b.yaml:2:11: service_accounts[0].name: service account "ci" is declared twice; the first is at {tmp_path}/a.yaml:2:11'
+        f'{tmp_path}/b.yaml:2:11: service_account/ci: service_accounts[0].name: service account "ci" is declared twice; the first is at {tmp_path}/a.yaml:2:11'
     )
 
 

@@ -129,7 +129,8 @@ def test_an_oversized_scalar_is_refused_where_it_starts(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["validate", str(tmp_path)])
     assert result.exit_code == 1
     assert result.stdout.startswith(
-        f"{target}:4:18: service_accounts[0].description: a YAML value longer than 1 MiB"
+        f"{target}:4:18: service_account/a: service_accounts[0].description: a YAML value "
+        "longer than 1 MiB"
     )
 
 

@@ -1,0 +1,118 @@
+"""Plan and apply run lint: an error finding blocks apply before any write."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner, Result
+
+from fedctl.cli.main import cli
+from fedctl.emulator.server import RunningEmulator
+
+CONFIG = """\
+version: 1
+{settings}
+service_accounts:
+  - name: web-deployer
+    workspaces:
+      - workspace: production
+        role: workspace_developer
+issuers:
+  - name: github
+    issuer_url: https://token.actions.githubusercontent.com
+rules:
+  - name: web-any
+    issuer: github
+    service_account: web-deployer
+    match:
+      subject_prefix: "repo:acme/web:*"
+      audience: https://api.anthropic.com
+    oauth_scope: workspace:inference
+    workspaces: [production]
+{silence}"""
+
+FED001 = (
+    "{config}/fedctl.yaml:16:7: FED001 error: rule/web-any: subject_prefix 'repo:acme/web:*' "
+    "also matches pull_request runs (forks included): no ref or environment is pinned"
+)
+
+
+def _config(tmp_path: Path, *, settings: str = "", silence: str = "") -> Path:
+    folder = tmp_path / "federation"
+    folder.mkdir()
+    (folder / "fedctl.yaml").write_text(CONFIG.format(settings=settings, silence=silence))
+    return folder
+
+
+def _run(emulator: RunningEmulator, *args: str) -> Result:
+    api = ["--base-url", emulator.base_url, "--auth-token", emulator.admin_token]
+    return CliRunner().invoke(cli, [*args, *api])
+
+
+def _writes(emulator: RunningEmulator) -> list[tuple[str, str]]:
+    return [(method, path) for method, path in emulator.requests() if method != "GET"]
+
+
+def test_apply_refuses_a_lint_error_before_any_write(
+    tmp_path: Path, emulator: RunningEmulator
+) -> None:
+    config = _config(tmp_path)
+    result = _run(emulator, "apply", str(config), "--auto-approve")
+    assert result.exit_code == 1
+    assert FED001.format(config=config) in result.stderr
+    assert result.stderr.splitlines()[-1] == (
+        "error: refusing to apply: 1 lint error (FED001 on rule/web-any); nothing was "
+        "changed; fix it, silence it with lint.ignore and a reason, or pass "
+        "--allow-lint-errors"
+    )
+    assert _writes(emulator) == []
+
+
+def test_allow_lint_errors_applies_anyway(tmp_path: Path, emulator: RunningEmulator) -> None:
+    config = _config(tmp_path)
+    result = _run(emulator, "apply", str(config), "--auto-approve", "--allow-lint-errors")
+    assert result.exit_code == 0, result.output
+    assert _writes(emulator) != []
+
+
+def test_settings_lint_block_apply_false_turns_the_gate_off(
+    tmp_path: Path, emulator: RunningEmulator
+) -> None:
+    config = _config(tmp_path, settings="settings:\n  lint:\n    block_apply: false")
+    result = _run(emulator, "apply", str(config), "--auto-approve")
+    assert result.exit_code == 0, result.output
+    assert "fedctl.yaml:18:7: FED001 error: rule/web-any" in result.stderr
+
+
+def test_a_silenced_error_with_a_reason_does_not_block(
+    tmp_path: Path, emulator: RunningEmulator
+) -> None:
+    silence = "    lint:\n      ignore: [FED001]\n      reason: only push runs reach this repo\n"
+    config = _config(tmp_path, silence=silence)
+    result = _run(emulator, "apply", str(config), "--auto-approve")
+    assert result.exit_code == 0, result.output
+
+
+def test_plan_shows_each_finding_and_warns_that_apply_will_refuse(
+    tmp_path: Path, emulator: RunningEmulator
+) -> None:
+    config = _config(tmp_path)
+    result = _run(emulator, "plan", str(config))
+    assert result.exit_code == 0
+    assert result.stderr.splitlines() == [
+        f"{config}/fedctl.yaml:15:5: FED021 warning: rule/web-any: the tenant is pinned by "
+        "name only; names can change hands: pin repository_owner_id or repository_id too",
+        FED001.format(config=config),
+        "lint: 2 findings (1 error, 1 warning); `fedctl apply` refuses while a lint error "
+        "remains (see `fedctl lint`, or pass --allow-lint-errors)",
+    ]
+
+
+def test_saved_plan_apply_is_gated_too(tmp_path: Path, emulator: RunningEmulator) -> None:
+    config = _config(tmp_path)
+    saved = tmp_path / "plan.json"
+    assert _run(emulator, "plan", str(config), "--out", str(saved)).exit_code == 0
+    result = _run(emulator, "apply", str(saved), "--config", str(config), "--auto-approve")
+    assert result.exit_code == 1
+    assert "refusing to apply: 1 lint error (FED001 on rule/web-any)" in result.stderr
+    assert _writes(emulator) == []
