@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from fedctl.config import Config
     from fedctl.lint.findings import Finding
     from fedctl.plan.plan import Plan
+    from fedctl.policy.evaluate import PolicyResult
 
 FORMATS = ("text", "json", "markdown")
 # `--fail-on broadening` (issue 9): distinct from 1 (error) and 2 (--detailed-exitcode).
@@ -97,6 +98,14 @@ def use_colour(no_color: bool) -> bool:
     help="Exit 4 when any change broadens (or may broaden) who can mint what, where.",
 )
 @click.option(
+    "--policy",
+    "policy_files",
+    multiple=True,
+    metavar="FILE",
+    help="An organization policy file (repeatable), with settings.policy_files; a failing "
+    "deny policy makes the plan exit 1 and not be saved.",
+)
+@click.option(
     "--allow-self-lockout",
     is_flag=True,
     help="Allow changes to the rule, issuer or service account fedctl authenticates through.",
@@ -117,6 +126,7 @@ def command(
     allow_self_lockout: bool,
     snapshot_path: str | None,
     fail_on: str | None,
+    policy_files: tuple[str, ...],
 ) -> None:
     """Compare the configuration at PATH with the live organization and show the changes."""
     from fedctl.errors import UsageError
@@ -144,9 +154,15 @@ def command(
         with api.open(read_only=True) as client:
             plan, _live, _config = run(client=client)
     echo_lint_findings(_config, path, gate=_config.settings.lint.block_apply)
-    if out_path:
+    failures = failed_policies(_config, policy_files)
+    plan = plan.model_copy(update={"policy_failures": tuple(r.line() for r in failures)})
+    denied = any(result.blocks for result in failures)
+    if out_path and not denied:
         _save(plan.model_copy(update={"config_path": recorded_path(path)}), out_path)
     click.echo(_render(plan, output_format, template_path, use_colour(no_color)), nl=False)
+    if denied:
+        click.echo("error: a deny policy fails on this plan; it was not saved.", err=True)
+        raise click.exceptions.Exit(1)
     if out_path and output_format == "text":
         command = apply_command(out_path, variables, var_files, api)
         click.echo(f"\nSaved the plan to {out_path}; apply it with: {command}")
@@ -155,6 +171,18 @@ def command(
         raise click.exceptions.Exit(EXIT_BROADENING)
     if detailed_exitcode and not plan.is_empty():
         raise click.exceptions.Exit(2)
+
+
+def failed_policies(config: Config, extra: tuple[str, ...]) -> list[PolicyResult]:
+    """The organization policies that fail on the planned configuration."""
+    from fedctl.policy.evaluate import evaluate_policies
+    from fedctl.policy.load import load_policies, policy_paths
+
+    paths = policy_paths(config, extra)
+    if not paths:
+        return []
+    results = evaluate_policies(load_policies(paths), config)
+    return [result for result in results if not result.passed]
 
 
 def recorded_path(path: str) -> str:

@@ -101,6 +101,9 @@ class Plan(BaseModel):
     console_managed: tuple[str, ...] = ()
     # Live resources fedctl cannot represent exactly, with the reason; never changed.
     unmanageable: tuple[str, ...] = ()
+    # Organization policies that failed on the planned configuration: `deny: policy P:
+    # kind/name: message` (or `warn: ...`). A deny stops `fedctl plan` (exit 1).
+    policy_failures: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
     # Workspace ID -> display name, so outputs can name workspaces (additive to the contract).
     workspace_names: dict[str, str] = Field(default_factory=dict)

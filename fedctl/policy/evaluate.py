@@ -30,6 +30,9 @@ class PolicyResult:
     def blocks(self) -> bool:
         return not self.passed and self.severity == "deny"
 
+    def line(self) -> str:
+        return f"{self.severity}: policy {self.policy}: {self.resource}: {self.message}"
+
     def to_json(self) -> dict[str, object]:
         return {
             "policy": self.policy,

@@ -58,6 +58,7 @@ def plan_document(plan: Plan) -> dict[str, Any]:
         "unmanaged": list(plan.unmanaged),
         "console_managed": list(plan.console_managed),
         "unmanageable": list(plan.unmanageable),
+        "policy_failures": list(plan.policy_failures),
         "warnings": list(plan.warnings),
         "workspaces": dict(sorted(plan.workspace_names.items())),
     }

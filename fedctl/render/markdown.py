@@ -63,6 +63,7 @@ def _raw_context(plan: Plan) -> dict[str, Any]:
         "unmanaged": list(plan.unmanaged),
         "console_managed": list(plan.console_managed),
         "unmanageable": list(plan.unmanageable),
+        "policy_failures": list(plan.policy_failures),
         "warnings": list(plan.warnings),
     }
 

@@ -68,6 +68,7 @@ def render_text(plan: Plan, *, color: bool = False) -> str:
         plan.unmanageable,
     )
     out += [paint(line, DETAIL_COLOURS["!"]) for line in _listing("Warnings:", plan.warnings)]
+    out += _listing("Policies that fail (deny stops the plan):", plan.policy_failures)
     out.append("No changes." if plan.is_empty() else summary_line(plan))
     return "\n".join(out) + "\n"
 
