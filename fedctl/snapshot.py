@@ -58,6 +58,9 @@ class Snapshot(BaseModel):
     taken_at: str
     digest: str
     state: LiveState
+    # settings.protect of the configuration the snapshot was taken with (main's): a pull
+    # request cannot unprotect and archive in one change against it.
+    protected: tuple[str, ...] = ()
 
     @property
     def ref(self) -> SnapshotRef:
@@ -91,12 +94,15 @@ def state_digest(state: LiveState) -> str:
     return "sha256:" + hashlib.sha256(canonical_json(state).encode()).hexdigest()
 
 
-def take_snapshot(state: LiveState, *, now: datetime | None = None) -> Snapshot:
+def take_snapshot(
+    state: LiveState, *, now: datetime | None = None, protected: Iterable[str] = ()
+) -> Snapshot:
     moment = (now or datetime.now(UTC)).astimezone(UTC)
     return Snapshot(
         taken_at=moment.strftime("%Y-%m-%dT%H:%M:%SZ"),
         digest=state_digest(state),
         state=state,
+        protected=tuple(sorted(set(protected))),
     )
 
 
@@ -108,6 +114,7 @@ def snapshot_document(snapshot: Snapshot) -> str:
         "taken_at": snapshot.taken_at,
         "digest": snapshot.digest,
         "state": _canonical(snapshot.state),
+        "protected": list(snapshot.protected),
     }
     return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
@@ -165,7 +172,45 @@ def read_snapshot(path: Path) -> Snapshot:
             f"to {actual}; the snapshot was edited or corrupted, take a new one with "
             "`fedctl snapshot`"
         )
-    return Snapshot(taken_at=str(document.get("taken_at")), digest=actual, state=state)
+    protected = document.get("protected", [])
+    if not isinstance(protected, list) or not all(isinstance(p, str) for p in protected):
+        raise UsageError(f"{path}: protected must be a list of names; take a new snapshot")
+    return Snapshot(
+        taken_at=str(document.get("taken_at")),
+        digest=actual,
+        state=state,
+        protected=tuple(protected),
+    )
+
+
+def check_protection_held(plan: PlanLike, snapshot: Snapshot) -> None:
+    """Refuse archiving or replacing what the snapshot's configuration protected.
+
+    `settings.protect` lives in the files a pull request edits, so dropping a name and
+    archiving it could be one change; against a snapshot of main, it takes two applies.
+    """
+    # Imported here: fedctl.plan imports this module (SnapshotRef), so a top-level import
+    # would be a cycle.
+    from fedctl.plan.actions import Action
+    from fedctl.plan.prune import is_protected
+
+    refused = [
+        f"{change.kind.value}/{change.name}"
+        for change in plan.changes
+        if change.action in (Action.ARCHIVE, Action.REPLACE)
+        and is_protected(change.kind, change.name, snapshot.protected)
+    ]
+    if refused:
+        raise PlanError(
+            message=(
+                f"{', '.join(refused)} {'is' if len(refused) == 1 else 'are'} protected in "
+                f"snapshot {snapshot.label} and this plan would archive or replace "
+                f"{'it' if len(refused) == 1 else 'them'}; nothing was changed: merge the "
+                "change that removes the name from settings.protect first, let the next "
+                "snapshot record it, then archive"
+            ),
+            resources=refused,
+        )
 
 
 def check_live_matches_snapshot(
@@ -222,6 +267,7 @@ def check_plan_against_snapshot(
             )
         )
     check_live_matches_snapshot(snapshot, live, touched_addresses(plan))
+    check_protection_held(plan, snapshot)
 
 
 def touched_addresses(plan: PlanLike) -> set[str]:
@@ -236,6 +282,8 @@ class _ChangeLike(Protocol):
     def kind(self) -> Kind: ...
     @property
     def name(self) -> str: ...
+    @property
+    def action(self) -> object: ...
 
 
 class PlanLike(Protocol):

@@ -195,12 +195,14 @@ class _ApplyRun:
             # must start from the same live resources, or nobody reviewed it.
             from fedctl.snapshot import (
                 check_live_matches_snapshot,
+                check_protection_held,
                 read_snapshot,
                 touched_addresses,
             )
 
             snapshot = read_snapshot(snapshot_path)
             check_live_matches_snapshot(snapshot, live, touched_addresses(plan))
+            check_protection_held(plan, snapshot)
         self._apply(
             plan,
             live,

@@ -9,7 +9,12 @@ import click
 from fedctl.cli.options import ApiSettings, api_options
 
 
-@click.command("snapshot")
+@click.command(
+    "snapshot",
+    epilog="Examples:\n\n\b\n  fedctl snapshot --out snapshot.json\n"
+    "  fedctl snapshot federation/ --out snapshot.json   # records settings.protect too",
+)
+@click.argument("path", required=False, type=click.Path(path_type=Path))
 @api_options
 @click.option(
     "--out",
@@ -19,17 +24,27 @@ from fedctl.cli.options import ApiSettings, api_options
     help="Where to write the snapshot (JSON).",
 )
 def command(
+    path: Path | None,
     api: ApiSettings,
     out_path: Path,
 ) -> None:
-    """Read the live organization (read-only) and write it with its sha256 digest."""
+    """Read the live organization (read-only) and write it with its sha256 digest.
+
+    With PATH, the configuration's settings.protect is recorded too: plans and applies
+    against this snapshot refuse to archive or replace what it protects.
+    """
     from fedctl.errors import UsageError
     from fedctl.live import read_live
     from fedctl.snapshot import take_snapshot, write_snapshot
 
     with api.open(read_only=True) as client:
         live = read_live(client)
-    snapshot = take_snapshot(live)
+    protected: list[str] = []
+    if path is not None:
+        from fedctl.config import load_config
+
+        protected = list(load_config(path).settings.protect)
+    snapshot = take_snapshot(live, protected=protected)
     try:
         write_snapshot(snapshot, out_path)
     except OSError as exc:

@@ -44,6 +44,14 @@ RANGES: dict[str, tuple[int, int]] = {
 }
 
 Name = Annotated[str, Field(min_length=1, max_length=255, pattern=NAME_PATTERN)]
+ProtectPattern = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=300,
+        pattern=r"^((service_account|issuer|rule)/)?[a-z0-9*?\[\]-]+$",
+    ),
+]
 Description = Annotated[str, Field(max_length=2000)]
 WorkspaceRef = Annotated[
     str,
@@ -421,7 +429,8 @@ class Settings(_Strict):
     """How plan and apply treat what the files do not declare, and their safety limits."""
 
     prune: bool = False
-    protect: list[Name] = Field(default_factory=list)
+    # `name`, `kind/name` or a glob of either (`rule/prod-*`): never archived or replaced.
+    protect: list[ProtectPattern] = Field(default_factory=list)
     max_archives: Annotated[int, Field(ge=0, le=1000)] = 10
     max_changes_percent: Annotated[int, Field(ge=0, le=100)] = 30
     # Organization policy files (fedctl policy, fedctl plan), relative to the configuration.

@@ -92,7 +92,16 @@ def plan_from_config(
     )
     plan = plan.model_copy(update={"shape": shape})
     if snapshot is not None:
+        from fedctl.snapshot import check_protection_held
+
         plan = plan.model_copy(update={"snapshot": snapshot.ref})
+        check_protection_held(plan, snapshot)
+    elif config.settings.protect:
+        note = (
+            "settings.protect is only as strong as the review of the change that edits it; "
+            "plan and apply with --snapshot of main so unprotecting takes its own apply"
+        )
+        plan = plan.model_copy(update={"warnings": (*plan.warnings, note)})
     return plan, live, config
 
 

@@ -6,7 +6,8 @@ archived; resources named in `settings.protect` are listed but never archived.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from fnmatch import fnmatchcase
 from typing import Any
 
 from fedctl.plan.actions import Action, Operation
@@ -19,9 +20,10 @@ from fedctl.plan.rules import draft_archive_rule
 from fedctl.state import Kind, LiveMeta
 
 
-def is_protected(kind: Kind, name: str, protect: frozenset[str]) -> bool:
-    """`settings.protect` entries are `kind/name` (or a bare name, for any kind)."""
-    return f"{kind.value}/{name}" in protect or name in protect
+def is_protected(kind: Kind, name: str, protect: Iterable[str]) -> bool:
+    """`settings.protect` entries are `kind/name` or a bare name (any kind), globs allowed."""
+    address = f"{kind.value}/{name}"
+    return any(fnmatchcase(address if "/" in pattern else name, pattern) for pattern in protect)
 
 
 def diff_unmanaged(ctx: DiffContext, console_ids: set[str]) -> list[str]:
