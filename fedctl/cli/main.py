@@ -28,6 +28,7 @@ COMMANDS: dict[str, str] = {
     "plan": "Compare the configuration with the live organization and show the changes.",
     "apply": "Make the live organization match the configuration (or a saved plan).",
     "policy": "Evaluate organization policies (CEL) on the configuration.",
+    "test": "Run access tests: which tokens must (and must not) get which rule.",
     "explain": "Explain which rules would accept an identity token, and why.",
     "export": "Write the live organization as fedctl configuration.",
     "snapshot": "Save the normalised live state for credential-free plans.",

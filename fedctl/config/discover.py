@@ -60,6 +60,9 @@ def is_config_file(path: Path) -> bool:
     return path.name.endswith(CONFIG_SUFFIXES)
 
 
+ACCESS_TEST_SUFFIXES = (".access-test.yaml", ".access-test.yml")
+
+
 def is_template(path: Path) -> bool:
     return path.name.endswith(".j2")
 
@@ -85,6 +88,8 @@ def discover_files(path: Path) -> list[Path]:
         if candidate.is_file()
         and is_config_file(candidate)
         and not _hidden(candidate.relative_to(path))
+        # Access tests live beside the configuration but are read by `fedctl test`.
+        and not candidate.name.endswith(ACCESS_TEST_SUFFIXES)
     ]
     _refuse_foreign(found, path)
     if not found:

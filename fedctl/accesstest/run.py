@@ -1,0 +1,182 @@
+"""Access-test cases -> outcomes, with the same engine as `fedctl explain`.
+
+A case passes when exactly the expected rule accepts the token (and, when asked, with
+that service account, scope and workspace), or when no rule does and it expects `denied`.
+A failing case says what matched instead, with explain's per-matcher lines.
+
+    results = run_cases(load_cases(paths), rulebook_from_config(config), now=time.time())
+"""
+
+from __future__ import annotations
+
+import copy
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from fedctl.accesstest.model import AccessTestFile, Case, Expectation
+from fedctl.config.loader import format_path, parse_yaml
+from fedctl.errors import Diagnostic, Location, ValidationFailed
+from fedctl.explain.engine import explain_token
+from fedctl.explain.model import Explanation, Outcome, Rulebook
+from fedctl.explain.token import DecodedToken
+
+MAX_TEST_FILE_BYTES = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class LoadedCase:
+    case: Case
+    location: Location | None
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    name: str
+    passed: bool
+    expected: str
+    got: str
+    location: Location | None
+    details: tuple[str, ...] = field(default=())
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "name": self.name,
+            "outcome": "pass" if self.passed else "fail",
+            "expected": self.expected,
+            "got": self.got,
+            "location": str(self.location) if self.location else None,
+            "details": list(self.details),
+        }
+
+
+def access_test_files(root: Path) -> list[Path]:
+    from fedctl.config.discover import ACCESS_TEST_SUFFIXES
+
+    if root.is_file():
+        return []
+    return sorted(
+        path
+        for path in root.rglob("*")
+        if path.is_file()
+        and path.name.endswith(ACCESS_TEST_SUFFIXES)
+        and not any(part.startswith(".") for part in path.relative_to(root).parts)
+    )
+
+
+def load_cases(paths: list[Path]) -> list[LoadedCase]:
+    cases: list[LoadedCase] = []
+    problems: list[Diagnostic] = []
+    for path in paths:
+        found, wrong = _load_file(path)
+        cases += found
+        problems += wrong
+    if problems:
+        raise ValidationFailed(problems)
+    return cases
+
+
+def _load_file(path: Path) -> tuple[list[LoadedCase], list[Diagnostic]]:
+    where = Location(str(path), 1, 1)
+    try:
+        if path.stat().st_size > MAX_TEST_FILE_BYTES:
+            return [], [Diagnostic(where, "", "is over 1 MiB; split the cases")]
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return [], [Diagnostic(where, "", "access-test file not found")]
+    except (OSError, UnicodeDecodeError):
+        return [], [Diagnostic(where, "", "cannot be read as UTF-8 text")]
+    parsed = parse_yaml(text, str(path))
+    if parsed.diagnostics:
+        return [], parsed.diagnostics
+    try:
+        document = AccessTestFile.model_validate(parsed.data)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            at = tuple(part for part in error["loc"] if isinstance(part, str | int))
+            problems.append(
+                Diagnostic(parsed.locations.value_at(at), format_path(at), str(error["msg"]))
+            )
+        return [], problems
+    return [
+        LoadedCase(case, parsed.locations.value_at(("cases", index)))
+        for index, case in enumerate(document.cases)
+    ], []
+
+
+def run_cases(
+    cases: list[LoadedCase], book: Rulebook, *, now: float | None = None
+) -> list[CaseResult]:
+    moment = time.time() if now is None else now
+    return [_run_one(loaded, book, moment) for loaded in cases]
+
+
+def token_claims(case: Case, now: float) -> dict[str, Any]:
+    """The case's claims over a realistic token of its preset, with fresh times."""
+    from fedctl.lint.samples import SAMPLES
+
+    base: dict[str, Any] = {}
+    if case.preset is not None:
+        if case.preset not in SAMPLES:
+            known = ", ".join(sorted(SAMPLES))
+            raise ValidationFailed(
+                [Diagnostic(None, "preset", f"unknown preset {case.preset!r}; known: {known}")]
+            )
+        base = copy.deepcopy(SAMPLES[case.preset])
+    base.update({"iat": int(now) - 10, "nbf": int(now) - 10, "exp": int(now) + 290})
+    base.pop("jti", None)  # a test token is never "already exchanged"
+    base.update(case.claims)
+    return base
+
+
+def _run_one(loaded: LoadedCase, book: Rulebook, now: float) -> CaseResult:
+    case = loaded.case
+    token = DecodedToken(claims=token_claims(case, now), source="access test")
+    explanation = explain_token(token, book, now=now)
+    matched = explanation.matching_rules
+    expected, passed = _judge(case, explanation)
+    got = ", ".join(f"rule {name}" for name in matched) or "denied (no rule accepts it)"
+    details = () if passed else _why(explanation)
+    return CaseResult(case.name, passed, expected, got, loaded.location, details)
+
+
+def _judge(case: Case, explanation: Explanation) -> tuple[str, bool]:
+    matched = explanation.matching_rules
+    if case.expect == "denied":
+        return "denied", not matched
+    assert isinstance(case.expect, Expectation)
+    want = case.expect
+    if matched != (want.rule,):
+        return f"rule {want.rule}", False
+    [explained] = [rule for rule in explanation.rules if rule.matches]
+    facts = explained.rule
+    checks = [
+        (want.service_account, facts.service_account_name),
+        (want.scope, facts.oauth_scope),
+    ]
+    ok = all(wanted is None or wanted == actual for wanted, actual in checks)
+    workspace = want.workspace or case.workspace
+    if workspace is not None and not (
+        facts.applies_to_all_workspaces or workspace in facts.workspaces
+    ):
+        ok = False
+    return f"rule {want.rule}", ok
+
+
+def _why(explanation: Explanation) -> tuple[str, ...]:
+    lines = []
+    for explained in explanation.rules:
+        for result in explained.matchers:
+            shown = result.outcome is Outcome.NO_MATCH or (
+                explained.matches and result.outcome is Outcome.MATCH
+            )
+            if shown:
+                lines.append(
+                    f"rule {explained.rule.name}: {result.matcher} {result.outcome.value}: "
+                    f"{result.reason}"
+                )
+    return tuple(lines) or ("no issuer has the token's iss",)
