@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from fedctl.lint.findings import Finding
     from fedctl.plan.plan import Plan
     from fedctl.policy.evaluate import PolicyResult
+    from fedctl.state import LiveState
 
 FORMATS = ("text", "json", "markdown")
 # `--fail-on broadening` (issue 9): distinct from 1 (error) and 2 (--detailed-exitcode).
@@ -93,9 +94,10 @@ def use_colour(no_color: bool) -> bool:
 @click.option(
     "--fail-on",
     "fail_on",
-    type=click.Choice(["broadening"]),
+    type=click.Choice(["broadening", "test-change"]),
     default=None,
-    help="Exit 4 when any change broadens (or may broaden) who can mint what, where.",
+    help="Exit 4 when any change broadens (or may broaden) who can mint what, where, or "
+    "(test-change) when the plan changes the outcome of an access test.",
 )
 @click.option(
     "--policy",
@@ -155,7 +157,12 @@ def command(
             plan, _live, _config = run(client=client)
     echo_lint_findings(_config, path, gate=_config.settings.lint.block_apply)
     failures = failed_policies(_config, policy_files)
-    plan = plan.model_copy(update={"policy_failures": tuple(r.line() for r in failures)})
+    plan = plan.model_copy(
+        update={
+            "policy_failures": tuple(r.line() for r in failures),
+            "access_test_changes": tuple(access_test_changes(path, _config, _live)),
+        }
+    )
     denied = any(result.blocks for result in failures)
     if out_path and not denied:
         _save(plan.model_copy(update={"config_path": recorded_path(path)}), out_path)
@@ -166,6 +173,9 @@ def command(
     if out_path and output_format == "text":
         command = apply_command(out_path, variables, var_files, api)
         click.echo(f"\nSaved the plan to {out_path}; apply it with: {command}")
+    if fail_on == "test-change" and plan.access_test_changes:
+        click.echo("error: --fail-on test-change: this plan changes access tests.", err=True)
+        raise click.exceptions.Exit(EXIT_BROADENING)
     if fail_on == "broadening" and plan.access.broadens:
         click.echo("error: --fail-on broadening: this plan broadens access.", err=True)
         raise click.exceptions.Exit(EXIT_BROADENING)
@@ -183,6 +193,18 @@ def failed_policies(config: Config, extra: tuple[str, ...]) -> list[PolicyResult
         return []
     results = evaluate_policies(load_policies(paths), config)
     return [result for result in results if not result.passed]
+
+
+def access_test_changes(path: str, config: Config, live: LiveState) -> list[str]:
+    """Access-test cases under PATH whose outcome the plan changes (live -> configuration)."""
+    from fedctl.accesstest.run import access_test_files, load_cases, outcome_changes
+    from fedctl.explain.sources import rulebook_from_config, rulebook_from_live
+
+    files = access_test_files(Path(path))
+    if not files:
+        return []
+    cases = load_cases(files)
+    return outcome_changes(cases, rulebook_from_live(live), rulebook_from_config(config))
 
 
 def recorded_path(path: str) -> str:

@@ -104,6 +104,8 @@ class Plan(BaseModel):
     # Organization policies that failed on the planned configuration: `deny: policy P:
     # kind/name: message` (or `warn: ...`). A deny stops `fedctl plan` (exit 1).
     policy_failures: tuple[str, ...] = ()
+    # Access-test cases whose outcome this plan changes: `NAME: before -> after`.
+    access_test_changes: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
     # Workspace ID -> display name, so outputs can name workspaces (additive to the contract).
     workspace_names: dict[str, str] = Field(default_factory=dict)

@@ -64,6 +64,7 @@ def _raw_context(plan: Plan) -> dict[str, Any]:
         "console_managed": list(plan.console_managed),
         "unmanageable": list(plan.unmanageable),
         "policy_failures": list(plan.policy_failures),
+        "access_test_changes": list(plan.access_test_changes),
         "warnings": list(plan.warnings),
     }
 

@@ -69,6 +69,7 @@ def render_text(plan: Plan, *, color: bool = False) -> str:
     )
     out += [paint(line, DETAIL_COLOURS["!"]) for line in _listing("Warnings:", plan.warnings)]
     out += _listing("Policies that fail (deny stops the plan):", plan.policy_failures)
+    out += _listing("Access tests whose outcome this plan changes:", plan.access_test_changes)
     out.append("No changes." if plan.is_empty() else summary_line(plan))
     return "\n".join(out) + "\n"
 

@@ -77,3 +77,20 @@ def test_a_bad_test_file_is_a_located_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["test", str(config)])
     assert result.exit_code == 1
     assert result.output.startswith(f"error: {config / 'quickstart.access-test.yaml'}:3:13: ")
+
+
+def test_plan_reports_the_access_tests_it_changes(tmp_path: Path) -> None:
+    config = copy_quickstart(tmp_path)
+    with running_emulator(workspaces=("production",)) as emulator:
+        planned = run_api(emulator, "plan", str(config), "--no-color")
+        failed = run_api(emulator, "plan", str(config), "--fail-on", "test-change")
+        assert run_api(emulator, "apply", str(config), "--auto-approve").exit_code == 0
+        again = run_api(emulator, "plan", str(config), "--fail-on", "test-change")
+    assert planned.exit_code == 0, planned.output
+    assert (
+        "Access tests whose outcome this plan changes:\n"
+        "  a main-branch build of payments gets a token: denied (no rule accepts it) -> rule "
+        "payments-main\n"
+    ) in planned.stdout
+    assert failed.exit_code == 4
+    assert again.exit_code == 0, again.output
