@@ -44,7 +44,15 @@ class _Shape:
         return self != _Shape()
 
 
-@click.command("apply")
+@click.command(
+    "apply",
+    epilog=(
+        "Examples:\n\n\b\n"
+        "  fedctl apply federation/\n"
+        "  fedctl apply plan.json\n"
+        "  fedctl apply federation/ --auto-approve --snapshot snapshot.json"
+    ),
+)
 @config_options
 @api_options
 @click.option("--auto-approve", is_flag=True, help="Apply without asking (for CI).")

@@ -12,7 +12,14 @@ from fedctl.cli.options import ApiSettings, api_options, config_options
 EXIT_DRIFT = 2
 
 
-@click.command("drift")
+@click.command(
+    "drift",
+    epilog=(
+        "Examples:\n\n\b\n"
+        "  fedctl drift federation/\n"
+        "  fedctl drift federation/ --fedctl-actor svac_... --format json"
+    ),
+)
 @config_options
 @api_options
 @click.option(

@@ -7,7 +7,14 @@ import threading
 import click
 
 
-@click.command("emulator")
+@click.command(
+    "emulator",
+    epilog=(
+        "Examples:\n\n\b\n"
+        "  fedctl emulator --workspace production --workspace staging\n"
+        "  fedctl emulator --state org.db --seed console.yaml"
+    ),
+)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option(
     "--port",

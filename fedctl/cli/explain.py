@@ -19,7 +19,14 @@ if TYPE_CHECKING:
     from fedctl.explain.token import DecodedToken
 
 
-@click.command("explain")
+@click.command(
+    "explain",
+    epilog=(
+        "Examples:\n\n\b\n"
+        "  fedctl explain federation/ --token-file token.jwt\n"
+        "  fedctl explain federation/ --claims claims.json --rule deploy-main"
+    ),
+)
 @config_options_path_optional
 @click.option(
     "--claims",

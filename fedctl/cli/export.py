@@ -13,7 +13,10 @@ import click
 from fedctl.cli.options import ApiSettings, api_options
 
 
-@click.command("export")
+@click.command(
+    "export",
+    epilog="Examples:\n\n\b\n  fedctl export\n  fedctl export --out federation/ --with-ids",
+)
 @click.option(
     "--out",
     "out_dir",

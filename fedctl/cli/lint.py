@@ -18,7 +18,15 @@ if TYPE_CHECKING:
     from fedctl.lint.findings import Finding
 
 
-@click.command(name="lint")
+@click.command(
+    name="lint",
+    epilog=(
+        "Examples:\n\n\b\n"
+        "  fedctl lint federation/\n"
+        "  fedctl lint federation/ --format sarif > fedctl.sarif\n"
+        "  fedctl lint --explain FED019"
+    ),
+)
 @config_options
 @click.option(
     "--format",

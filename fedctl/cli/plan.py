@@ -35,7 +35,15 @@ def use_colour(no_color: bool) -> bool:
     return sys.stdout.isatty()
 
 
-@click.command("plan")
+@click.command(
+    "plan",
+    epilog=(
+        "Examples:\n\n\b\n"
+        "  fedctl plan federation/\n"
+        "  fedctl plan federation/ --out plan.json\n"
+        "  fedctl plan federation/ --snapshot snapshot.json --format markdown"
+    ),
+)
 @config_options
 @api_options
 @click.option(

@@ -7,7 +7,10 @@ from pathlib import Path
 import click
 
 
-@click.command(name="schema")
+@click.command(
+    name="schema",
+    epilog="Examples:\n\n\b\n  fedctl schema --out schemas",
+)
 @click.option(
     "--out",
     "out_dir",

@@ -13,7 +13,14 @@ import click
 from fedctl.cli.options import config_options
 
 
-@click.command(name="validate")
+@click.command(
+    name="validate",
+    epilog=(
+        "Examples:\n\n\b\n"
+        "  fedctl validate federation/\n"
+        "  fedctl validate federation/ --format json"
+    ),
+)
 @config_options
 @click.option(
     "--format",

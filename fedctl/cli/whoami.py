@@ -13,7 +13,10 @@ if TYPE_CHECKING:
     from fedctl.api.client import AdminClient
 
 
-@click.command("whoami")
+@click.command(
+    "whoami",
+    epilog="Examples:\n\n\b\n  fedctl whoami\n  fedctl whoami --format json",
+)
 @api_options
 @click.option(
     "--format",

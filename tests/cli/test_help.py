@@ -82,3 +82,19 @@ SHARED = {
     "recreate_archived",
     "allow_self_lockout",
 }
+
+
+@pytest.mark.parametrize("name", list(COMMANDS))
+def test_every_command_help_ends_with_examples(name: str) -> None:
+    result = CliRunner().invoke(cli, [name, "--help"])
+    assert result.exit_code == 0
+    examples = result.output.split("Examples:\n\n", 1)
+    assert len(examples) == 2, f"fedctl {name} --help has no examples"
+    lines = [line.strip() for line in examples[1].splitlines() if line.strip()]
+    assert lines and all(line.startswith("fedctl ") for line in lines)
+
+
+def test_a_mistyped_command_gets_a_did_you_mean() -> None:
+    result = CliRunner().invoke(cli, ["paln"])
+    assert result.exit_code == 2
+    assert "No such command 'paln'. Did you mean 'plan'?" in result.output
