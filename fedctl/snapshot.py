@@ -61,6 +61,9 @@ class Snapshot(BaseModel):
     # settings.protect of the configuration the snapshot was taken with (main's): a pull
     # request cannot unprotect and archive in one change against it.
     protected: tuple[str, ...] = ()
+    # sha256 of each policy file settings.policy_files named (as written there): a pull
+    # request that edits one is flagged, the guard changing with what it guards.
+    policy_digests: dict[str, str] = {}
 
     @property
     def ref(self) -> SnapshotRef:
@@ -95,7 +98,11 @@ def state_digest(state: LiveState) -> str:
 
 
 def take_snapshot(
-    state: LiveState, *, now: datetime | None = None, protected: Iterable[str] = ()
+    state: LiveState,
+    *,
+    now: datetime | None = None,
+    protected: Iterable[str] = (),
+    policy_digests: Mapping[str, str] | None = None,
 ) -> Snapshot:
     moment = (now or datetime.now(UTC)).astimezone(UTC)
     return Snapshot(
@@ -103,6 +110,7 @@ def take_snapshot(
         digest=state_digest(state),
         state=state,
         protected=tuple(sorted(set(protected))),
+        policy_digests=dict(policy_digests or {}),
     )
 
 
@@ -115,6 +123,7 @@ def snapshot_document(snapshot: Snapshot) -> str:
         "digest": snapshot.digest,
         "state": _canonical(snapshot.state),
         "protected": list(snapshot.protected),
+        "policy_digests": dict(sorted(snapshot.policy_digests.items())),
     }
     return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
@@ -175,11 +184,17 @@ def read_snapshot(path: Path) -> Snapshot:
     protected = document.get("protected", [])
     if not isinstance(protected, list) or not all(isinstance(p, str) for p in protected):
         raise UsageError(f"{path}: protected must be a list of names; take a new snapshot")
+    digests = document.get("policy_digests", {})
+    if not isinstance(digests, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in digests.items()
+    ):
+        raise UsageError(f"{path}: policy_digests must map names to digests; take a new snapshot")
     return Snapshot(
         taken_at=str(document.get("taken_at")),
         digest=actual,
         state=state,
         protected=tuple(protected),
+        policy_digests=digests,
     )
 
 

@@ -40,11 +40,15 @@ def command(
     with api.open(read_only=True) as client:
         live = read_live(client)
     protected: list[str] = []
+    digests: dict[str, str] = {}
     if path is not None:
         from fedctl.config import load_config
+        from fedctl.policy.load import policy_file_digests
 
-        protected = list(load_config(path).settings.protect)
-    snapshot = take_snapshot(live, protected=protected)
+        config = load_config(path)
+        protected = list(config.settings.protect)
+        digests = policy_file_digests(config)
+    snapshot = take_snapshot(live, protected=protected, policy_digests=digests)
     try:
         write_snapshot(snapshot, out_path)
     except OSError as exc:

@@ -96,6 +96,7 @@ def plan_from_config(
 
         plan = plan.model_copy(update={"snapshot": snapshot.ref})
         check_protection_held(plan, snapshot)
+        plan = _flag_policy_changes(plan, config, snapshot)
     elif config.settings.protect:
         note = (
             "settings.protect is only as strong as the review of the change that edits it; "
@@ -132,3 +133,18 @@ def _load_while_reading(
         return config, live_future.result()
     finally:
         reader.shutdown(wait=False)
+
+
+def _flag_policy_changes(plan: Plan, config: Config, snapshot: Snapshot) -> Plan:
+    """`policy changed` when a policy file differs from the snapshot of main's."""
+    from fedctl.policy.load import changed_policy_files
+
+    changed = changed_policy_files(config, snapshot.policy_digests)
+    if not changed:
+        return plan
+    notes = [
+        f"policy changed: {name} differs from the snapshot's; the guard is changing with "
+        "what it guards, so review it as a security change"
+        for name in changed
+    ]
+    return plan.model_copy(update={"warnings": (*plan.warnings, *notes)})

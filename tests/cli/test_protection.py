@@ -96,3 +96,26 @@ def test_without_a_snapshot_plan_warns_once(emulator: RunningEmulator, tmp_path:
     result = run_api(emulator, "plan", str(config), "--no-color")
     assert result.exit_code == 0, result.output
     assert result.output.count("settings.protect is only as strong as the review") == 1
+
+
+def test_a_pull_request_that_edits_a_policy_file_is_flagged(
+    emulator: RunningEmulator, tmp_path: Path
+) -> None:
+    policies = tmp_path / "policies.yaml"
+    policies.write_text(
+        "policies:\n  - name: short\n    description: short tokens\n    severity: deny\n"
+        "    applies_to: rule\n    require: rule.token_lifetime_seconds <= 3600\n"
+    )
+    main = write(tmp_path / "main", k8s_rule("deploy", "deploy"))
+    config = main / "fedctl.yaml"
+    config.write_text(f"settings:\n  policy_files: [{policies}]\n" + config.read_text())
+    assert run_api(emulator, "apply", str(main), "--auto-approve").exit_code == 0
+    snapshot = tmp_path / "snapshot.json"
+    assert run_api(emulator, "snapshot", str(main), "--out", str(snapshot)).exit_code == 0
+    unchanged = CliRunner().invoke(cli, ["plan", str(main), "--snapshot", str(snapshot)])
+    assert unchanged.exit_code == 0, unchanged.output
+    assert "policy changed" not in unchanged.output
+    policies.write_text(policies.read_text().replace("<= 3600", "<= 86400"))
+    edited = CliRunner().invoke(cli, ["plan", str(main), "--snapshot", str(snapshot)])
+    assert edited.exit_code == 0, edited.output
+    assert f"policy changed: {policies} differs from the snapshot's" in edited.output
