@@ -27,6 +27,8 @@ COMMANDS: dict[str, str] = {
     "lint": "Security and hygiene findings on the configuration (text, JSON, SARIF).",
     "plan": "Compare the configuration with the live organization and show the changes.",
     "apply": "Make the live organization match the configuration (or a saved plan).",
+    "show": "Show a saved plan as `fedctl plan` printed it.",
+    "render": "Print the configuration with its templates expanded.",
     "policy": "Evaluate organization policies (CEL) on the configuration.",
     "test": "Run access tests: which tokens must (and must not) get which rule.",
     "explain": "Explain which rules would accept an identity token, and why.",

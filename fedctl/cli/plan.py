@@ -174,7 +174,7 @@ def command(
     denied = any(result.blocks for result in failures)
     if out_path and not denied:
         _save(plan.model_copy(update={"config_path": recorded_path(path)}), out_path)
-    click.echo(_render(plan, output_format, template_path, use_colour(no_color)), nl=False)
+    click.echo(render_plan(plan, output_format, template_path, use_colour(no_color)), nl=False)
     if denied:
         click.echo("error: a deny policy fails on this plan; it was not saved.", err=True)
         raise click.exceptions.Exit(1)
@@ -316,7 +316,7 @@ def _refuse_api_options_with_snapshot(api: ApiSettings) -> None:
         )
 
 
-def _render(plan: Plan, output_format: str, template_path: str | None, colour: bool) -> str:
+def render_plan(plan: Plan, output_format: str, template_path: str | None, colour: bool) -> str:
     if output_format == "json":
         from fedctl.render.json import render_json
 

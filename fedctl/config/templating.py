@@ -14,6 +14,7 @@ import json
 import types
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -96,7 +97,14 @@ def render_template(
     except TemplateTooCostly as exc:
         return None, [_template_problem(file, _template_line(exc, file), f"template error: {exc}")]
     except jinja2.UndefinedError as exc:
-        message = f"template variable error: {exc.message}; pass it with --var or --var-file"
+        missing = _undefined_names(environment, source, variables)
+        if len(missing) > 1:
+            names = ", ".join(repr(name) for name in missing)
+            message = (
+                f"template variables {names} are undefined; pass them with --var or --var-file"
+            )
+        else:
+            message = f"template variable error: {exc.message}; pass it with --var or --var-file"
         return None, [_template_problem(file, _template_line(exc, file), message)]
     except SecurityError as exc:
         message = f"template refused by the sandbox: {exc}"
@@ -104,6 +112,17 @@ def render_template(
     except Exception as exc:  # any failure inside a user's template is a user error
         message = f"template error: {type(exc).__name__}: {exc}"
         return None, [_template_problem(file, _template_line(exc, file), message)]
+
+
+def _undefined_names(environment: Any, source: str, variables: dict[str, object]) -> list[str]:
+    """Every variable the template reads and nobody passed: all of them in one run."""
+    import jinja2.meta
+
+    try:
+        wanted = jinja2.meta.find_undeclared_variables(environment.parse(source))
+    except Exception:  # the template rendered partly; a parse failure here changes nothing
+        return []
+    return sorted(name for name in wanted if name not in variables)
 
 
 def _template_problem(file: str, line: int | None, message: str) -> Diagnostic:
