@@ -84,6 +84,22 @@ import click
     default=None,
     help="fedctl YAML describing Console-made resources to create at start-up.",
 )
+@click.option(
+    "--api-keys",
+    "api_keys_path",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="JSON list of APIKey objects (wire shape; missing id, created_at and hint are made "
+    "up; workspace: NAME and principal_service_account: NAME allowed).",
+)
+@click.option(
+    "--api-keys-bearer",
+    type=click.Choice(["accept", "refuse"]),
+    default="accept",
+    show_default=True,
+    help="refuse: the API-key endpoints answer 401 to bearer tokens and take only the "
+    "emulator's Admin API key.",
+)
 def command(
     host: str,
     port: int,
@@ -96,6 +112,8 @@ def command(
     fault_seed: int,
     read_lag_ms: int,
     seed_path: str | None,
+    api_keys_path: str | None,
+    api_keys_bearer: str,
 ) -> None:
     """Run the local Admin API emulator (WIF endpoints) until interrupted."""
     from fedctl.emulator.db import EmulatorStateError
@@ -130,8 +148,10 @@ def command(
             workspaces=workspaces,
             seed_path=seed_path,
             faults=faults,
+            api_keys_path=api_keys_path,
+            api_keys_bearer="refuse" if api_keys_bearer == "refuse" else "accept",
         )
-    except (SeedError, EmulatorStateError, OSError) as exc:
+    except (SeedError, EmulatorStateError, OSError, ValueError) as exc:
         raise UsageError(str(exc)) from None
     # The one line a user (or a script) waits for. Only the documented local token is
     # shown: one the user chose may be a real secret, and this line lands in CI logs.

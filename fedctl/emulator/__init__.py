@@ -92,6 +92,10 @@ Revision 2 of the contract (each a change from revision 1, tested against the SD
   tokens bound to their client_id; failures are 400 invalid_grant). The emulator has no
   browser login: `RunningEmulator.logins.issue` stands in for it.
 
+- §9 (new): the API-key endpoints, from a fixture (`--api-keys FILE`); the choices are
+  in `api_keys.py` (oldest-first ID cursor; archived keys refuse every change, expired
+  ones refuse activation; the Admin API key accepted, bearers refusable).
+
 Also:
 - Token exchange: inline JWKS only; an issuer in discovery or explicit_url mode is
   refused with 401 whose message says the emulator does not fetch keys. A jti is recorded

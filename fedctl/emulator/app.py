@@ -23,6 +23,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from fedctl.emulator.api_keys import ApiKeys
 from fedctl.emulator.db import ADMIN_USER_ID, BASE62, Actor
 from fedctl.emulator.exchange import TokenExchange
 from fedctl.emulator.faults import RETRY_AFTER_SECONDS, STATUS_FAULTS, FaultConfig, FaultPlan
@@ -31,11 +32,13 @@ from fedctl.emulator.store import MINTED_TOKEN_PREFIX, Store
 from fedctl.emulator.validation import ApiFailure, bad_request, forbidden, unauthorized
 
 ADMIN_API_KEY_PREFIX = "sk-ant-admin01-"
+# The emulator's one Admin API key, accepted only on the API-key endpoints (§9.3).
+DEFAULT_ADMIN_API_KEY = "sk-ant-admin01-local-emulator-admin-key"
 # Revision 2, §1.3: tokens this emulator minted are refused without this beta name, as
 # other APIs refuse OAuth tokens without it; the static admin token is accepted either way.
 OAUTH_BETA = "oauth-2025-04-20"
 API_VERSION = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-EndpointKind = Literal["wif", "org", "public"]
+EndpointKind = Literal["wif", "org", "keys", "public"]
 Handler = Callable[["Call"], Any]
 
 
@@ -49,6 +52,11 @@ class EmulatorContext:
     drop_connection: Callable[[Scope], None] | None = None
     request_log: list[tuple[str, str]] = field(default_factory=list)
     log_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    api_keys: ApiKeys = field(default_factory=ApiKeys)
+    # "refuse": the API-key endpoints take only the Admin API key (the other reading, §9.3).
+    api_keys_bearer: Literal["accept", "refuse"] = "accept"
+    admin_api_key: str = field(default=DEFAULT_ADMIN_API_KEY, repr=False)
 
     def __post_init__(self) -> None:
         self.exchange = TokenExchange(self.store)
@@ -160,6 +168,10 @@ def authenticate(context: EmulatorContext, request: Request, kind: EndpointKind)
     credential = api_key if api_key is not None else bearer
     if not credential:
         raise unauthorized("Missing credential: send 'Authorization: Bearer <org:admin token>'.")
+    if kind == "keys":
+        return _authenticate_keys(
+            context, credential, from_header=api_key is not None, request=request
+        )
     if credential.startswith(ADMIN_API_KEY_PREFIX):
         if kind == "wif":
             raise forbidden(
@@ -193,6 +205,19 @@ def authenticate(context: EmulatorContext, request: Request, kind: EndpointKind)
                 )
             return Actor(binding.service_account_id, "service_account")
     raise unauthorized("Invalid bearer token.")
+
+
+def _authenticate_keys(
+    context: EmulatorContext, credential: str, *, from_header: bool, request: Request
+) -> Actor:
+    """The API-key endpoints (§9.3): the Admin API key always; bearers unless refused."""
+    if secrets.compare_digest(credential.encode(), context.admin_api_key.encode()):
+        return Actor(ADMIN_USER_ID, "user")
+    if from_header or credential.startswith(ADMIN_API_KEY_PREFIX):
+        raise unauthorized("invalid x-api-key")
+    if context.api_keys_bearer == "refuse":
+        raise unauthorized("These endpoints take an Admin API key in x-api-key.")
+    return authenticate(context, request, "org")
 
 
 def _has_oauth_beta(request: Request) -> bool:

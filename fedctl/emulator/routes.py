@@ -18,6 +18,7 @@ RULES = ORG + "/federation_rules"
 RULE_ID = RULES + "/{federation_rule_id}"
 WORKSPACES = ORG + "/workspaces"
 WS_ID = WORKSPACES + "/{workspace_id}"
+API_KEYS = ORG + "/api_keys"
 
 
 def route_table(context: EmulatorContext) -> list[tuple[str, str, EndpointKind, Handler]]:
@@ -75,6 +76,16 @@ def route_table(context: EmulatorContext) -> list[tuple[str, str, EndpointKind, 
             include_archived=call.query_bool("include_archived"),
             include_default=call.query_bool("include_default"),
         )
+
+    def list_api_keys(call: Call) -> dict[str, Any]:
+        status = call.query_str("status")
+        if status is not None and status not in ("active", "inactive", "archived", "expired"):
+            raise bad_request("status: one of active, inactive, archived, expired")
+        query = {
+            name: call.query_str(name)
+            for name in ("after_id", "before_id", "status", "workspace_id", "created_by_user_id")
+        }
+        return context.api_keys.page(query, call.query_limit(high=1000))
 
     def archive_account(call: Call) -> dict[str, Any]:
         archive_body(call)
@@ -221,5 +232,18 @@ def route_table(context: EmulatorContext) -> list[tuple[str, str, EndpointKind, 
         ),
         ("GET", WORKSPACES, "org", list_workspaces),
         ("GET", WS_ID, "org", lambda call: store.get_workspace(call.path("workspace_id"))),
+        ("GET", API_KEYS, "keys", list_api_keys),
+        (
+            "GET",
+            API_KEYS + "/{api_key_id}",
+            "keys",
+            lambda call: context.api_keys.get(call.path("api_key_id")),
+        ),
+        (
+            "POST",
+            API_KEYS + "/{api_key_id}",
+            "keys",
+            lambda call: context.api_keys.update(call.path("api_key_id"), call.body),
+        ),
         ("POST", "/v1/oauth/token", "public", lambda call: context.exchange.exchange(call.body)),
     ]

@@ -16,11 +16,12 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, Literal
 
 import uvicorn
 from starlette.types import Scope
 
+from fedctl.emulator.api_keys import load_api_keys
 from fedctl.emulator.app import EmulatorContext, build_app
 from fedctl.emulator.faults import FaultConfig
 from fedctl.emulator.seed import load_seed
@@ -94,6 +95,8 @@ def start_emulator(
     faults: FaultConfig | None = None,
     organization_id: str = DEFAULT_ORGANIZATION_ID,
     organization_name: str = "Local Emulator Org",
+    api_keys_path: str | None = None,
+    api_keys_bearer: Literal["accept", "refuse"] = "accept",
 ) -> RunningEmulator:
     """Start serving; returns once the server accepts connections (port 0 = a free port)."""
     _check_can_listen(host, port)
@@ -103,7 +106,9 @@ def start_emulator(
             store.ensure_workspace(name)
         if seed_path is not None:
             load_seed(store, seed_path)
-        context = EmulatorContext(store, admin_token)
+        context = EmulatorContext(store, admin_token, api_keys_bearer=api_keys_bearer)
+        if api_keys_path is not None:
+            context.api_keys = load_api_keys(api_keys_path, store)
         context.set_faults(faults or FaultConfig())
     except BaseException:
         store.close()
