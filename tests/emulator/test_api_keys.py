@@ -83,6 +83,8 @@ def test_the_admin_api_key_is_accepted_and_bearers_can_be_refused(keys_file: Pat
     with running_emulator(api_keys_path=str(keys_file), api_keys_bearer="refuse") as emulator:
         with sdk(emulator, api_key=DEFAULT_ADMIN_API_KEY) as client:
             assert len(list(client.organization.api_keys.list(limit=100))) == len(KEYS)
-        with sdk(emulator, auth_token=emulator.admin_token) as client:
-            with pytest.raises(anthropic.AuthenticationError):
-                client.organization.api_keys.list()
+        with (
+            sdk(emulator, auth_token=emulator.admin_token) as client,
+            pytest.raises(anthropic.AuthenticationError),
+        ):
+            client.organization.api_keys.list()
