@@ -50,6 +50,20 @@ def add_oauth_beta(request: httpx.Request) -> None:
     request.headers["anthropic-beta"] = ",".join(names)
 
 
+class AdminApiKeyAuth(httpx.Auth):
+    """`x-api-key: <Admin API key>`: only for the API-key endpoints (§9.3)."""
+
+    def __init__(self, key: SecretStr) -> None:
+        self._key = key
+
+    def __repr__(self) -> str:
+        return "AdminApiKeyAuth(key=**********)"
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        request.headers["x-api-key"] = self._key.get_secret_value()
+        yield request
+
+
 class StaticTokenAuth(httpx.Auth):
     """`Authorization: Bearer <token>` on every request."""
 

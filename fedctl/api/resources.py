@@ -264,3 +264,20 @@ def federated_actor(client: AdminClient, settings: FederationSettings) -> str:
     if settings.service_account_id:
         return settings.service_account_id
     return get_rule(client, settings.rule_id).target.service_account_id
+
+
+API_KEYS = "/v1/organizations/api_keys"
+
+
+def list_api_keys(client: AdminClient) -> list[wire.ApiKey]:
+    """Every API key, following the ID cursor while has_more (§9.1)."""
+    query: dict[str, QueryValue] = {"limit": 1000}
+    items: list[Any] = []
+    while True:
+        page = client.request("GET", API_KEYS, params=query)
+        data = _page_data(page, API_KEYS)
+        items.extend(data)
+        last_id = page.get("last_id")
+        if not page.get("has_more") or not data or not last_id or last_id == query.get("after_id"):
+            return _parse_all(wire.ApiKey, items, "API key", API_KEYS)
+        query["after_id"] = last_id

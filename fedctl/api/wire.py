@@ -167,6 +167,42 @@ class Workspace(WireModel):
     created_at: str | None = None
 
 
+class ApiKeyActor(WireModel):
+    id: str | None = None
+    type: str | None = None
+
+
+class ApiKeyPrincipal(WireModel):
+    type: str
+    user_id: str | None = None
+    service_account_id: str | None = None
+
+
+class ApiKeyScope(WireModel):
+    type: str
+    workspace_id: str | None = None
+
+
+class ApiKey(WireModel):
+    """An API key (admin-api.md §9.2); never the key itself, only its hint."""
+
+    id: str
+    name: str
+    status: str
+    created_at: str | None = None
+    created_by: ApiKeyActor | None = None
+    expires_at: str | None = None
+    partial_key_hint: str | None = None
+    principal: ApiKeyPrincipal | None = None
+    scope: ApiKeyScope | None = None
+    # Older doc revisions: a flat workspace_id (null for the default workspace).
+    workspace_id: str | None = None
+
+    @property
+    def workspace(self) -> str | None:
+        return self.scope.workspace_id if self.scope is not None else self.workspace_id
+
+
 class ErrorDetail(WireModel):
     type: str = "api_error"
     message: str = ""

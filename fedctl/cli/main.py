@@ -34,6 +34,7 @@ COMMANDS: dict[str, str] = {
     "explain": "Explain which rules would accept an identity token, and why.",
     "export": "Write the live organization as fedctl configuration.",
     "snapshot": "Save the normalised live state for credential-free plans.",
+    "keys": "List static API keys and flag the ones that undermine federation.",
     "drift": "Report live changes that did not come from fedctl, with their authors.",
     "whoami": "Show the organization and the credential fedctl would use.",
     "doctor": "Check, read-only, that the live API says what fedctl expects.",

@@ -75,6 +75,11 @@ class RunningEmulator:
     def set_faults(self, faults: FaultConfig) -> None:
         self._context.set_faults(faults)
 
+    def load_api_keys(self, path: str, *, bearer: Literal["accept", "refuse"] = "accept") -> None:
+        """Replace the API keys with the fixture at `path` (what `--api-keys` loads)."""
+        self._context.api_keys = load_api_keys(path, self.store)
+        self._context.api_keys_bearer = bearer
+
     def requests(self) -> list[tuple[str, str]]:
         with self._context.log_lock:
             return list(self._context.request_log)

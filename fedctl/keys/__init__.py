@@ -1,0 +1,1 @@
+"""Static API keys next to federation: the inventory and its findings (`fedctl keys`)."""
