@@ -21,6 +21,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text()
+# The walk-through may continue in docs/: their console blocks run too.
+DOCS = sorted((ROOT / "docs").rglob("*.md"))
 FENCE = re.compile(r"^```(\w+)\n(.*?)^```$", re.MULTILINE | re.DOTALL)
 
 
@@ -30,22 +32,30 @@ class Session:
 
     index: int
     commands: tuple[tuple[str, str], ...]
+    page: str = "README.md"
 
 
-def _blocks(language: str) -> list[str]:
-    return [body for lang, body in FENCE.findall(README) if lang == language]
+def _blocks(language: str, text: str = README) -> list[str]:
+    return [body for lang, body in FENCE.findall(text) if lang == language]
 
 
 def _sessions() -> list[Session]:
+    pages = [("README.md", README)] + [
+        (str(path.relative_to(ROOT)), path.read_text()) for path in DOCS
+    ]
+    return [session for page, text in pages for session in _page_sessions(page, text)]
+
+
+def _page_sessions(page: str, text: str) -> list[Session]:
     sessions = []
-    for index, body in enumerate(_blocks("console")):
+    for index, body in enumerate(_blocks("console", text)):
         commands: list[tuple[str, list[str]]] = []
         for line in body.splitlines():
             if line.startswith("$ "):
                 commands.append((line[2:], []))
             elif commands:
                 commands[-1][1].append(line)
-        sessions.append(Session(index, tuple((c, "\n".join(out)) for c, out in commands)))
+        sessions.append(Session(index, tuple((c, "\n".join(out)) for c, out in commands), page))
     return sessions
 
 
@@ -136,7 +146,28 @@ def test_main_job_command_plans_and_applies_the_quickstart(tmp_path: Path) -> No
     assert "No changes." in replan.stdout
 
 
-@pytest.mark.parametrize("session", _sessions(), ids=lambda s: f"console-block-{s.index}")
+def _session_id(session: Session) -> str:
+    prefix = "" if session.page == "README.md" else f"{session.page}-"
+    return f"{prefix}console-block-{session.index}"
+
+
+def test_the_readme_is_read_to_the_end_in_ten_minutes() -> None:
+    assert len(README.splitlines()) < 400
+
+
+def test_every_docs_page_is_reachable_from_the_readme() -> None:
+    lint_index = (ROOT / "docs" / "lint" / "README.md").read_text()
+    for path in DOCS:
+        relative = str(path.relative_to(ROOT))
+        if relative.startswith("docs/lint/") and path.name != "README.md":
+            assert f"({path.name})" in lint_index, relative
+        elif relative.startswith("docs/first-hour/"):
+            continue  # configurations the walk-through runs, not pages
+        else:
+            assert f"({relative})" in README, f"{relative} is not linked from the README"
+
+
+@pytest.mark.parametrize("session", _sessions(), ids=_session_id)
 def test_console_block_output_matches_the_readme(session: Session, tmp_path: Path) -> None:
     cwd = _workspace(tmp_path)
     for command, expected in session.commands:
