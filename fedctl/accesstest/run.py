@@ -15,16 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from fedctl.accesstest.model import AccessTestFile, Case, Expectation
-from fedctl.config.loader import format_path, parse_yaml
+from fedctl.config.modelfile import load_model_file
 from fedctl.errors import Diagnostic, Location, ValidationFailed
 from fedctl.explain.engine import explain_token
 from fedctl.explain.model import Explanation, Outcome, Rulebook
 from fedctl.explain.token import DecodedToken
-
-MAX_TEST_FILE_BYTES = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -80,30 +76,11 @@ def load_cases(paths: list[Path]) -> list[LoadedCase]:
 
 
 def _load_file(path: Path) -> tuple[list[LoadedCase], list[Diagnostic]]:
-    where = Location(str(path), 1, 1)
-    try:
-        if path.stat().st_size > MAX_TEST_FILE_BYTES:
-            return [], [Diagnostic(where, "", "is over 1 MiB; split the cases")]
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return [], [Diagnostic(where, "", "access-test file not found")]
-    except (OSError, UnicodeDecodeError):
-        return [], [Diagnostic(where, "", "cannot be read as UTF-8 text")]
-    parsed = parse_yaml(text, str(path))
-    if parsed.diagnostics:
-        return [], parsed.diagnostics
-    try:
-        document = AccessTestFile.model_validate(parsed.data)
-    except ValidationError as exc:
-        problems = []
-        for error in exc.errors():
-            at = tuple(part for part in error["loc"] if isinstance(part, str | int))
-            problems.append(
-                Diagnostic(parsed.locations.value_at(at), format_path(at), str(error["msg"]))
-            )
+    document, locations, problems = load_model_file(path, AccessTestFile, what="access tests")
+    if document is None or locations is None:
         return [], problems
     return [
-        LoadedCase(case, parsed.locations.value_at(("cases", index)))
+        LoadedCase(case, locations.value_at(("cases", index)))
         for index, case in enumerate(document.cases)
     ], []
 

@@ -161,15 +161,26 @@ def list_workspaces(
         "include_default": include_default,
         "include_archived": include_archived,
     }
+    return _id_cursor_list(client, WORKSPACES, query, wire.Workspace, "workspace")
+
+
+def _id_cursor_list(
+    client: AdminClient,
+    path: str,
+    query: dict[str, QueryValue],
+    model: type[Model],
+    what: str,
+) -> list[Model]:
+    """An ID-cursor list (§4.3): follow `after_id=<last_id>` while has_more."""
     items: list[Any] = []
     while True:
-        page = client.request("GET", WORKSPACES, params=query)
-        data = _page_data(page, WORKSPACES)
+        page = client.request("GET", path, params=query)
+        data = _page_data(page, path)
         items.extend(data)
         last_id = page.get("last_id")
         if not page.get("has_more") or not data or not last_id or last_id == query.get("after_id"):
-            return _parse_all(wire.Workspace, items, "workspace", WORKSPACES)
-        query["after_id"] = last_id
+            return _parse_all(model, items, what, path)
+        query = {**query, "after_id": last_id}
 
 
 def list_service_accounts(
@@ -271,13 +282,4 @@ API_KEYS = "/v1/organizations/api_keys"
 
 def list_api_keys(client: AdminClient) -> list[wire.ApiKey]:
     """Every API key, following the ID cursor while has_more (§9.1)."""
-    query: dict[str, QueryValue] = {"limit": 1000}
-    items: list[Any] = []
-    while True:
-        page = client.request("GET", API_KEYS, params=query)
-        data = _page_data(page, API_KEYS)
-        items.extend(data)
-        last_id = page.get("last_id")
-        if not page.get("has_more") or not data or not last_id or last_id == query.get("after_id"):
-            return _parse_all(wire.ApiKey, items, "API key", API_KEYS)
-        query["after_id"] = last_id
+    return _id_cursor_list(client, API_KEYS, {"limit": 1000}, wire.ApiKey, "API key")

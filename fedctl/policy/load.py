@@ -10,15 +10,13 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from fedctl.config.loaded import Config
-from fedctl.config.loader import DataPath, LocationMap, format_path, parse_yaml
+from fedctl.config.loader import DataPath, LocationMap, format_path
+from fedctl.config.modelfile import load_model_file
 from fedctl.errors import Diagnostic, Location, ValidationFailed
 from fedctl.policy.bindings import field_names
 from fedctl.policy.model import Policy, PolicyFile
 
-MAX_POLICY_FILE_BYTES = 1024 * 1024
 # Variables a policy of each kind may read.
 VARIABLES = {
     "rule": {"rule", "issuer", "service_account"},
@@ -82,34 +80,15 @@ def load_policies(paths: list[str]) -> list[LoadedPolicy]:
 
 
 def _load_file(path: Path) -> tuple[list[LoadedPolicy], list[Diagnostic]]:
-    where = Location(str(path), 1, 1)
-    try:
-        if path.stat().st_size > MAX_POLICY_FILE_BYTES:
-            return [], [Diagnostic(where, "", "is over 1 MiB; split the policies")]
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return [], [Diagnostic(where, "", "policy file not found; check --policy or settings")]
-    except (OSError, UnicodeDecodeError):
-        return [], [Diagnostic(where, "", "cannot be read as UTF-8 text")]
-    parsed = parse_yaml(text, str(path))
-    if parsed.diagnostics:
-        return [], parsed.diagnostics
-    try:
-        document = PolicyFile.model_validate(parsed.data)
-    except ValidationError as exc:
-        return [], [_pydantic_problem(error, parsed.locations) for error in exc.errors()]
+    document, locations, problems = load_model_file(path, PolicyFile, what="policy file")
+    if document is None or locations is None:
+        return [], problems
     loaded, problems = [], []
     for index, policy in enumerate(document.policies):
-        located = LoadedPolicy(policy, str(path), parsed.locations.value_at(("policies", index)))
+        located = LoadedPolicy(policy, str(path), locations.value_at(("policies", index)))
         loaded.append(located)
-        problems += _check_cel(policy, parsed.locations, ("policies", index))
+        problems += _check_cel(policy, locations, ("policies", index))
     return loaded, problems
-
-
-def _pydantic_problem(error: object, locations: LocationMap) -> Diagnostic:
-    assert isinstance(error, dict)
-    path: DataPath = tuple(part for part in error["loc"] if isinstance(part, str | int))
-    return Diagnostic(locations.value_at(path), format_path(path), str(error["msg"]))
 
 
 def _check_cel(policy: Policy, locations: LocationMap, at: DataPath) -> list[Diagnostic]:
