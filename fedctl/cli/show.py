@@ -1,4 +1,5 @@
-"""`fedctl show PLANFILE`: re-render a saved plan with the renderers `plan` uses.
+"""`fedctl show PLANFILE` re-renders a saved plan with the renderers `plan` uses;
+`fedctl show KIND/NAME` prints one live resource (ID, spec, last change, references).
 
 A saved plan is read as hostile input (the same checks as `apply PLANFILE`: private JWK
 members refused, strict fields); showing it writes and sends nothing.
@@ -6,7 +7,14 @@ members refused, strict fields); showing it writes and sends nothing.
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import click
+
+from fedctl.cli.options import ApiSettings, api_options
+
+LIVE_ADDRESS = re.compile(r"^(service_account|issuer|rule)/[^/]+$")
 
 
 @click.command(
@@ -14,10 +22,12 @@ import click
     epilog=(
         "Examples:\n\n\b\n"
         "  fedctl show plan.json\n"
+        "  fedctl show rule/deploy-main\n"
         '  fedctl show plan.json --format markdown >> "$GITHUB_STEP_SUMMARY"'
     ),
 )
-@click.argument("plan_file", type=click.Path(dir_okay=False))
+@click.argument("target", metavar="PLANFILE|KIND/NAME")
+@api_options
 @click.option(
     "--format",
     "output_format",
@@ -27,10 +37,17 @@ import click
     help="Output format, as for `fedctl plan`.",
 )
 @click.option("--no-color", is_flag=True, help="No colour in the text output (also NO_COLOR).")
-def command(plan_file: str, output_format: str, no_color: bool) -> None:
-    """Show a saved plan (`plan --out FILE`) as `fedctl plan` printed it."""
+def command(target: str, api: ApiSettings, output_format: str, no_color: bool) -> None:
+    """Show a saved plan as `fedctl plan` printed it, or one live resource."""
     from fedctl.cli.plan import render_plan, use_colour
     from fedctl.plan.plan import Plan
 
-    plan = Plan.from_file(plan_file)
+    if LIVE_ADDRESS.match(target) and not Path(target).exists():
+        from fedctl.live import read_live
+        from fedctl.live_view import describe_resource
+
+        with api.open(read_only=True) as client:
+            click.echo(describe_resource(read_live(client), target))
+        return
+    plan = Plan.from_file(target)
     click.echo(render_plan(plan, output_format, None, use_colour(no_color)), nl=False)

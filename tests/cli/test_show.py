@@ -32,3 +32,22 @@ def test_show_of_a_missing_file_is_one_line(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["show", str(tmp_path / "nope.json")])
     assert result.exit_code == 1
     assert result.output.startswith(f"error: {tmp_path / 'nope.json'}: cannot read the saved plan")
+
+
+def test_show_of_a_live_resource(tmp_path: Path) -> None:
+    config = tmp_path / "quickstart"
+    shutil.copytree(QUICKSTART, config)
+    with running_emulator(workspaces=("production",)) as emulator:
+        assert run_api(emulator, "apply", str(config), "--auto-approve").exit_code == 0
+        issuer = run_api(emulator, "show", "issuer/acme-build")
+        missing = run_api(emulator, "show", "rule/nope")
+    assert issuer.exit_code == 0, issuer.output
+    lines = issuer.output.splitlines()
+    assert lines[0].startswith("issuer/acme-build (fdis_")
+    assert lines[1].startswith("  created      ") and "by user_" in lines[1]
+    assert '    issuer_url: "https://build.acme.example"' in lines
+    assert lines[-1] == "  referenced by: rule/payments-main"
+    assert missing.exit_code == 1
+    assert missing.output == (
+        "error: rule/nope: no live resource of that name (archived ones are not shown)\n"
+    )
