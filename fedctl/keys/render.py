@@ -65,8 +65,10 @@ def render_json(inventory: Inventory) -> str:
 
 def render_markdown(inventory: Inventory, now: datetime | None = None) -> str:
     moment = now or datetime.now(UTC)
-    lines = ["| name | hint | status | age | expires | principal | creator |", "|---|" * 7]
-    lines[1] = "|---|---|---|---|---|---|---|"
+    lines = [
+        "| name | hint | status | age | expires | principal | creator |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for keys in _groups(inventory).values():
         lines += [
             "| " + " | ".join(escape_markdown(cell) for cell in _row(k, moment)) + " |"

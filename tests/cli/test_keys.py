@@ -97,3 +97,16 @@ def test_refused_credential_says_an_admin_key_may_be_needed(
     )
     assert result.exit_code == 0, result.output
     assert DEFAULT_ADMIN_API_KEY not in result.output
+
+
+def test_markdown_is_a_table_with_findings(setup: tuple[RunningEmulator, Path, Path]) -> None:
+    emulator, config, keys = setup
+    emulator.load_api_keys(str(keys))
+    result = run_api(emulator, "keys", str(config), "--format", "markdown")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[:2] == [
+        "| name | hint | status | age | expires | principal | creator |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    assert any(line.startswith("- KEY003 forever: never expires") for line in lines)
