@@ -1,0 +1,87 @@
+"""`fedctl init`: a starter configuration for one provider, written without overwriting.
+
+written = scaffold(Path("federation"), preset="github-actions", repo="acme/app")
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from importlib import resources
+from pathlib import Path
+
+from fedctl.errors import UsageError
+from fedctl.presets import PRESETS
+
+SCHEMA_URL = (
+    "https://raw.githubusercontent.com/fedctl/fedctl/main/schemas/fedctl-config.schema.json"
+)
+EXAMPLE_NOTE = (
+    "# A starter from `fedctl init`: replace the example names, IDs and URLs with yours,\n"
+    "# then `fedctl validate`, `fedctl lint` and `fedctl plan`.\n"
+)
+MEMBERSHIP = "      - workspace: production\n        role: workspace_developer\n"
+REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
+
+
+def starter_presets() -> list[str]:
+    return sorted(name for name in PRESETS if _starter(name) is not None)
+
+
+def _starter(preset: str) -> str | None:
+    source = resources.files("fedctl.starters").joinpath(f"{preset}.yaml")
+    return source.read_text(encoding="utf-8") if source.is_file() else None
+
+
+def render_starter(preset: str, *, repo: str | None, workspaces: Sequence[str]) -> str:
+    text = _starter(preset)
+    if text is None:
+        known = ", ".join(starter_presets())
+        raise UsageError(f"--preset {preset}: no such preset; one of {known} (fedctl init --list)")
+    text = re.sub(r"^# yaml-language-server: .*\n", "", text)
+    text = f"# yaml-language-server: $schema={SCHEMA_URL}\n{EXAMPLE_NOTE}{text}"
+    if repo is not None:
+        text = _with_repo(text, preset, repo)
+    if workspaces:
+        text = text.replace(
+            MEMBERSHIP, "".join(MEMBERSHIP.replace("production", w) for w in workspaces)
+        )
+        text = text.replace("workspaces: [production]", f"workspaces: [{', '.join(workspaces)}]")
+    return text
+
+
+def _with_repo(text: str, preset: str, repo: str) -> str:
+    if preset != "github-actions":
+        raise UsageError("--repo applies to --preset github-actions only")
+    if not REPO.match(repo):
+        raise UsageError(f"--repo {repo!r}: expected OWNER/REPO, e.g. acme/app")
+    owner = repo.split("/", 1)[0]
+    text = text.replace("acme/payments-api", repo)
+    return text.replace("repository_owner: acme", f"repository_owner: {owner}")
+
+
+def scaffold(
+    folder: Path,
+    *,
+    preset: str,
+    repo: str | None = None,
+    workspaces: Sequence[str] = (),
+    github_workflow: bool = False,
+) -> list[Path]:
+    """Write the starter; UsageError, writing nothing, when any target already exists."""
+    files = {
+        folder / "fedctl.yaml": render_starter(preset, repo=repo, workspaces=workspaces),
+        folder / ".gitignore": ".fedctl/\n",
+    }
+    if github_workflow:
+        workflow = resources.files("fedctl.starters").joinpath("github-workflow.yml")
+        # The workflow belongs to the repository (the working directory), not the folder.
+        target = Path(".github") / "workflows" / "fedctl.yml"
+        files[target] = workflow.read_text(encoding="utf-8")
+    existing = [str(path) for path in files if path.exists()]
+    if existing:
+        raise UsageError(f"{', '.join(existing)} already exist(s); fedctl init never overwrites")
+    for path, text in files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return list(files)

@@ -1,0 +1,60 @@
+"""`fedctl init`: a starter per preset that validates and lints clean, never overwriting."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from fedctl.cli.main import cli
+from fedctl.presets import PRESETS
+
+
+@pytest.mark.parametrize("preset", sorted(PRESETS))
+def test_every_preset_starts_valid_and_lint_clean(tmp_path: Path, preset: str) -> None:
+    folder = tmp_path / "federation"
+    result = CliRunner().invoke(cli, ["init", str(folder), "--preset", preset])
+    assert result.exit_code == 0, result.output
+    assert result.output == (
+        f"wrote {folder / 'fedctl.yaml'}\nwrote {folder / '.gitignore'}\n"
+        f"next: fedctl validate {folder} && fedctl lint {folder} && fedctl plan {folder}\n"
+    )
+    validated = CliRunner().invoke(cli, ["validate", str(folder)])
+    assert validated.exit_code == 0, validated.output
+    linted = CliRunner().invoke(cli, ["lint", str(folder)])
+    assert (linted.exit_code, linted.output) == (0, "No lint findings.\n")
+    assert (folder / ".gitignore").read_text() == ".fedctl/\n"
+
+
+def test_repo_and_workspaces_are_filled_in(tmp_path: Path) -> None:
+    folder = tmp_path / "federation"
+    result = CliRunner().invoke(
+        cli,
+        ["init", str(folder), "--preset", "github-actions", "--repo", "octo/widget",
+         "--workspace", "staging", "--workspace", "production"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    text = (folder / "fedctl.yaml").read_text()
+    assert 'subject_prefix: "repo:octo/widget:ref:refs/heads/main"' in text
+    assert "workspaces: [staging, production]" in text
+    assert CliRunner().invoke(cli, ["lint", str(folder)]).exit_code == 0
+
+
+def test_init_never_overwrites(tmp_path: Path) -> None:
+    folder = tmp_path / "federation"
+    folder.mkdir()
+    (folder / "fedctl.yaml").write_text("version: 1\n")
+    result = CliRunner().invoke(cli, ["init", str(folder), "--preset", "kubernetes"])
+    assert result.exit_code == 1
+    assert result.output == (
+        f"error: {folder / 'fedctl.yaml'} already exist(s); fedctl init never overwrites\n"
+    )
+    assert (folder / "fedctl.yaml").read_text() == "version: 1\n"
+    assert not (folder / ".gitignore").exists()
+
+
+def test_list_shows_the_presets() -> None:
+    result = CliRunner().invoke(cli, ["init", "--list"])
+    assert result.exit_code == 0
+    assert result.output.splitlines() == sorted(PRESETS)
