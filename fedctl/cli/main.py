@@ -24,6 +24,7 @@ EXIT_INTERNAL_ERROR = 70
 # name -> one-line help, shown without importing the command's module.
 COMMANDS: dict[str, str] = {
     "init": "Write a starter configuration for one provider.",
+    "fmt": "Rewrite configuration files in one canonical style, keeping comments.",
     "validate": "Check configuration files offline and report every problem.",
     "lint": "Security and hygiene findings on the configuration (text, JSON, SARIF).",
     "plan": "Compare the configuration with the live organization and show the changes.",

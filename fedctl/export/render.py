@@ -97,7 +97,9 @@ def _render_section(kind: Kind, entries: list[Entry]) -> list[str]:
     section = SECTION_BY_KIND[kind]
     declared = [entry for entry in entries if entry.declared]
     lines = [f"{section}:" if declared else f"{section}: []"]
-    for entry in declared:
+    for index, entry in enumerate(declared):
+        if index:
+            lines.append("")  # one blank line between resources, as `fedctl fmt` writes
         # NOTE: notes quote live names; a line break in one would end the comment.
         lines += [f"  # {escape_terminal(note)}" for note in entry.notes]
         lines += _indent(_dump_item(entry.body), "  ")
