@@ -29,7 +29,7 @@ COMMANDS: dict[str, str] = {
     "lint": "Security and hygiene findings on the configuration (text, JSON, SARIF).",
     "plan": "Compare the configuration with the live organization and show the changes.",
     "apply": "Make the live organization match the configuration (or a saved plan).",
-    "show": "Show a saved plan as `fedctl plan` printed it.",
+    "show": "Show a saved plan as `fedctl plan` printed it, or one live resource.",
     "render": "Print the configuration with its templates expanded.",
     "policy": "Evaluate organization policies (CEL) on the configuration.",
     "test": "Run access tests: which tokens must (and must not) get which rule.",
