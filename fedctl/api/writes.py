@@ -40,9 +40,11 @@ Sent = TypeVar("Sent")
 READ_BACK_DELAYS: Final = (0.0, 0.2, 0.4, 0.6)
 MAX_SENDS: Final = 3
 # A create refused with a 409 that no live or archived name explains is sent again this
-# many times, waiting a little longer each time (a concurrent modification holds a lock).
-MAX_CONFLICTS: Final = 6
+# many times, waiting a little longer each time (a concurrent modification holds a lock),
+# at most CONFLICT_DELAY_CAP between sends: about 6 s in all before the step gives up.
+MAX_CONFLICTS: Final = 10
 CONFLICT_DELAY: Final = 0.1
+CONFLICT_DELAY_CAP: Final = 0.8
 
 
 class _Omitted:
@@ -192,7 +194,7 @@ def _create(client: AdminClient, kind: _Kind, body: dict[str, Any]) -> Any:
                 if _name_is_held(client, kind, body["name"]) or len(conflicts) >= MAX_CONFLICTS:
                     raise
                 conflicts.append(exc)
-                client.sleeper.sleep(CONFLICT_DELAY * len(conflicts))
+                client.sleeper.sleep(min(CONFLICT_DELAY * len(conflicts), CONFLICT_DELAY_CAP))
                 continue
         existing = _find_created(client, kind, body, resource)
         if existing is not None:
