@@ -231,14 +231,7 @@ def _unmanageable(client: AdminClient) -> Check:
     except ApiError as exc:
         return Check("unmanageable", Status.FAIL, f"reading the organization: {exc.render()}")
     reasons = [
-        f"{kind}/{name}: {meta.unmanageable}"
-        for kind, items in (
-            ("service_account", {n: a.meta for n, a in live.service_accounts.items()}),
-            ("issuer", {n: i.meta for n, i in live.issuers.items()}),
-            ("rule", {n: r.meta for n, r in live.rules.items()}),
-        )
-        for name, meta in sorted(items.items())
-        if meta.unmanageable
+        f"{kind.value}/{name}: {meta.unmanageable}" for kind, name, meta in live.unmanageable()
     ]
     if not reasons:
         return Check("unmanageable", Status.OK, "every live resource is one fedctl can manage")

@@ -176,3 +176,17 @@ class LiveState(_Frozen):
     archived_service_accounts: tuple[LiveServiceAccount, ...] = ()
     archived_issuers: tuple[LiveIssuer, ...] = ()
     archived_rules: tuple[LiveRule, ...] = ()
+
+    def unmanageable(self) -> list[tuple[Kind, str, LiveMeta]]:
+        """Active resources fedctl cannot represent exactly, by kind then name."""
+        metas: list[tuple[Kind, str, LiveMeta]] = [
+            *((Kind.SERVICE_ACCOUNT, name, a.meta) for name, a in self.service_accounts.items()),
+            *((Kind.ISSUER, name, i.meta) for name, i in self.issuers.items()),
+            *((Kind.RULE, name, r.meta) for name, r in self.rules.items()),
+        ]
+        # Service accounts, issuers, rules (as the metas list them), each by name.
+        order = [Kind.SERVICE_ACCOUNT, Kind.ISSUER, Kind.RULE]
+        return sorted(
+            (entry for entry in metas if entry[2].unmanageable),
+            key=lambda entry: (order.index(entry[0]), entry[1]),
+        )

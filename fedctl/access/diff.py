@@ -60,8 +60,11 @@ def compute_access_diff(
             desired, live, archived=scope.archived_live(Kind.SERVICE_ACCOUNT, live)
         ),
     ]
+    unknown = {f"{kind.value}/{name}" for kind, name, _meta in live.unmanageable()}
     kept = [
-        _conservative(change, live) for change in changes if scope.reports(change.kind, change.name)
+        _conservative(change, unknown)
+        for change in changes
+        if scope.reports(change.kind, change.name)
     ]
     kept.sort(
         key=lambda change: (
@@ -73,18 +76,9 @@ def compute_access_diff(
     return AccessDiff(changes=tuple(kept))
 
 
-def _unmanageable_names(live: LiveState) -> set[str]:
-    """Addresses of live resources whose access fedctl cannot read fully."""
-    return {
-        *(f"service_account/{n}" for n, a in live.service_accounts.items() if a.meta.unmanageable),
-        *(f"issuer/{n}" for n, i in live.issuers.items() if i.meta.unmanageable),
-        *(f"rule/{n}" for n, r in live.rules.items() if r.meta.unmanageable),
-    }
-
-
-def _conservative(change: AccessChange, live: LiveState) -> AccessChange:
-    """A change that touches what fedctl cannot read fully is never called harmless."""
-    unknown = _unmanageable_names(live)
+def _conservative(change: AccessChange, unknown: set[str]) -> AccessChange:
+    """A change that touches what fedctl cannot read fully (`unknown` addresses) is never
+    called harmless."""
     touched = {change.address, *(f"rule/{name}" for name in change.affected_rules)}
     if not touched & unknown or change.effect.broadens:
         return change

@@ -120,12 +120,7 @@ def build_export(live: LiveState, *, include_archived: bool = False) -> Export:
 
 
 def _unmanageable_reasons(live: LiveState) -> dict[tuple[Kind, str], str]:
-    resources: list[tuple[Kind, str, LiveMeta]] = [
-        *((Kind.SERVICE_ACCOUNT, n, a.meta) for n, a in live.service_accounts.items()),
-        *((Kind.ISSUER, n, i.meta) for n, i in live.issuers.items()),
-        *((Kind.RULE, n, r.meta) for n, r in live.rules.items()),
-    ]
-    return {(kind, name): meta.unmanageable for kind, name, meta in resources if meta.unmanageable}
+    return {(kind, name): meta.unmanageable or "" for kind, name, meta in live.unmanageable()}
 
 
 def _console_rules_by_issuer(rules: Iterable[LiveRule]) -> dict[str, list[str]]:

@@ -11,23 +11,15 @@ from __future__ import annotations
 
 from fedctl.plan.diff import DiffContext
 from fedctl.plan.order import Draft, Fact
-from fedctl.state import Kind, LiveMeta
+from fedctl.state import Kind
 
 
 def unmanageable_ids(ctx: DiffContext) -> dict[str, str]:
     """live ID -> `kind/name (id): reason`, for every active unmanageable resource."""
-    live = ctx.live
-    found: dict[str, str] = {}
-    groups: list[tuple[Kind, list[tuple[str, LiveMeta]]]] = [
-        (Kind.SERVICE_ACCOUNT, [(n, a.meta) for n, a in live.service_accounts.items()]),
-        (Kind.ISSUER, [(n, i.meta) for n, i in live.issuers.items()]),
-        (Kind.RULE, [(n, r.meta) for n, r in live.rules.items()]),
-    ]
-    for kind, items in groups:
-        for name, meta in sorted(items):
-            if meta.unmanageable:
-                found[meta.id] = f"{kind.value}/{name} ({meta.id}): {meta.unmanageable}"
-    return found
+    return {
+        meta.id: f"{kind.value}/{name} ({meta.id}): {meta.unmanageable}"
+        for kind, name, meta in ctx.live.unmanageable()
+    }
 
 
 def hold_unmanageable(ctx: DiffContext, unmanageable: dict[str, str]) -> list[str]:
