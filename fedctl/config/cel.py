@@ -34,11 +34,11 @@ def check_condition(text: str) -> str | None:
         tree = _compile(text)
     except ConditionError as exc:
         return str(exc)
-    unknown = sorted(_free_variables(tree) - {"claims"})
+    unknown = sorted(free_variables(tree) - {"claims"})
     if unknown:
         names = ", ".join(unknown)
         return f"uses {names}; the only variable is claims, e.g. claims.{unknown[0]}"
-    if "claims" not in _free_variables(tree):
+    if "claims" not in free_variables(tree):
         return "never reads claims, so it is constant; test a claim, e.g. claims.sub"
     outcome = _evaluate_without_claims(text)
     if outcome is True:
@@ -84,7 +84,7 @@ def _compile(text: str) -> Any:
         raise ConditionError('is not valid CEL; e.g. claims.ref == "refs/heads/main"') from None
 
 
-def _free_variables(tree: Any) -> set[str]:
+def free_variables(tree: Any) -> set[str]:
     """Identifiers the expression reads, minus the ones macros bind."""
     used: set[str] = set()
     bound: set[str] = set()

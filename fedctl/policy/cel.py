@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-_BINDING_MACROS = frozenset({"all", "exists", "exists_one", "map", "filter"})
+from fedctl.config.cel import free_variables
 
 
 class CelProblem(ValueError):
@@ -18,18 +18,7 @@ class EvaluationFailed(ValueError):
 
 def compile_policy_expression(text: str) -> set[str]:
     """Compile `text`; return the variables it reads. CelProblem when it is not CEL."""
-    tree = _compile(text)
-    used: set[str] = set()
-    bound: set[str] = set()
-    for node in tree.iter_subtrees():
-        if node.data == "ident":
-            used.add(str(node.children[0]))
-        elif node.data == "member_dot_arg" and str(node.children[1]) in _BINDING_MACROS:
-            arguments = node.children[2] if len(node.children) > 2 else None
-            if arguments is not None and getattr(arguments, "children", None):
-                first = arguments.children[0]
-                bound |= {str(n.children[0]) for n in first.iter_subtrees() if n.data == "ident"}
-    return used - bound
+    return free_variables(_compile(text))
 
 
 def evaluate(text: str, activation: dict[str, Any]) -> bool:
