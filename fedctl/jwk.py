@@ -52,19 +52,24 @@ def without_marker(jwks: dict[str, Any]) -> dict[str, Any]:
     return {**jwks, "keys": cleaned}
 
 
+def leaked_keys(jwks: dict[str, Any]) -> list[tuple[str, list[str]]]:
+    """(kid, private member names) of each key the live read found private members in."""
+    keys = jwks.get("keys")
+    return [
+        (str(key.get("kid", "(no kid)")), [str(name) for name in key[REMOVED_MARKER]])
+        for key in (keys if isinstance(keys, list) else [])
+        if isinstance(key, dict) and REMOVED_MARKER in key
+    ]
+
+
 def leaked_key_notes(issuer_name: str, jwks: dict[str, Any]) -> list[str]:
     """One line per key that held private members, naming the kid and the member names."""
-    notes = []
-    for key in jwks.get("keys") or []:
-        if isinstance(key, dict) and REMOVED_MARKER in key:
-            kid = str(key.get("kid", "(no kid)"))
-            members = ", ".join(str(name) for name in key[REMOVED_MARKER])
-            notes.append(
-                f"issuer/{issuer_name}: the live inline JWKS key {kid} holds private key "
-                f"members ({members}); fedctl never shows or writes them; treat the key as "
-                "leaked and rotate it"
-            )
-    return notes
+    return [
+        f"issuer/{issuer_name}: the live inline JWKS key {kid} holds private key members "
+        f"({', '.join(members)}); fedctl never shows or writes them; treat the key as leaked "
+        "and rotate it"
+        for kid, members in leaked_keys(jwks)
+    ]
 
 
 SHORT = 12  # base64url characters shown: 72 bits, enough to tell keys apart by eye

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from fedctl.jwk import REMOVED_MARKER
+from fedctl.jwk import leaked_keys
 from fedctl.lint.findings import CheckInfo, Finding, LintSeverity
 from fedctl.state import LiveState
 
@@ -64,17 +64,12 @@ def _legacy_bindings(live: LiveState) -> Iterator[Finding]:
 
 def _private_keys(live: LiveState) -> Iterator[Finding]:
     for name, issuer in sorted(live.issuers.items()):
-        keys = issuer.spec.jwks.get("keys") or []
-        for key in keys if isinstance(keys, list) else []:
-            # The live read already removed the members and marked the key (fedctl.jwk).
-            members = key.get(REMOVED_MARKER) if isinstance(key, dict) else None
-            if members:
-                kid = key.get("kid", "(no kid)")
-                message = (
-                    f"{issuer.meta.id}: inline key {kid!r} carries private members "
-                    f"{', '.join(str(name) for name in members)}"
-                )
-                yield _finding(LIVE_PRIVATE_KEY, f"issuer/{name}", message)
+        # The live read already removed the members and marked the key (fedctl.jwk).
+        for kid, members in leaked_keys(issuer.spec.jwks):
+            message = (
+                f"{issuer.meta.id}: inline key {kid!r} carries private members {', '.join(members)}"
+            )
+            yield _finding(LIVE_PRIVATE_KEY, f"issuer/{name}", message)
 
 
 def _finding(info: CheckInfo, resource: str, message: str) -> Finding:
