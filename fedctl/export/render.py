@@ -18,8 +18,8 @@ from typing import Any
 import yaml
 
 from fedctl import __version__
-from fedctl.export.document import SECTION_BY_KIND, Disposition, Entry, Export
-from fedctl.render.escape import escape_terminal
+from fedctl.escape import escape_terminal
+from fedctl.export.entries import SECTION_BY_KIND, Disposition, Entry, Export
 from fedctl.state import Kind
 
 # The JSON Schema of the configuration language, for editors (yaml-language-server).
@@ -129,7 +129,9 @@ class _ExportDumper(yaml.SafeDumper):
 
 
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    if "\n" in value:
+    # Trailing blank lines would need keep-chomping (`|+`), after which PyYAML writes a
+    # `...` document end into the middle of the file: such strings stay double-quoted.
+    if "\n" in value and value.strip() and not value.endswith("\n\n"):
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
     return dumper.represent_scalar("tag:yaml.org,2002:str", value)
 

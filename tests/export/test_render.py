@@ -78,3 +78,16 @@ def test_every_file_starts_with_the_schema_line() -> None:
     files = render_files(build_export(known_org()), split_by_issuer=True)
     for text in [*files.values(), render_document(build_export(known_org()))]:
         assert text.startswith("# yaml-language-server: $schema=")
+
+
+@pytest.mark.parametrize("description", ["\n", "a\n\n", " \n", "two\nlines", "ends\n"])
+def test_descriptions_of_blank_lines_export_and_load_back(description: str, tmp_path: Path) -> None:
+    """A description ending in blank lines once came out as `|2+` followed by a `...`
+    document end, which the loader refuses."""
+    from fedctl.export.render import _dump_item
+
+    text = _dump_item({"name": "sa-0", "description": description})
+    assert "..." not in text
+    import yaml
+
+    assert yaml.safe_load(text) == [{"name": "sa-0", "description": description}]

@@ -1,0 +1,150 @@
+"""The path both `fedctl plan` and `fedctl apply` walk: config -> live -> desired -> Plan.
+
+load the configuration while reading the live organization (on whatever client the
+caller opened; `fedctl plan` opens it read-only), build the desired state against the live
+workspaces, then compute the plan. Only the CLI renders or applies the result.
+
+    with open_client(base_url=None, auth_token=None, read_only=True) as client:
+        plan, live, config = plan_from_config("examples/quickstart", client=client)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from fedctl.errors import UsageError
+from fedctl.live import read_live
+
+# The configuration and planning modules (pydantic models, YAML, the planner: ~0.2 s of
+# imports) are imported inside the functions, after the live read has been started, so
+# that their import overlaps the first round trips instead of preceding them.
+if TYPE_CHECKING:
+    from fedctl.api.client import AdminClient
+    from fedctl.config.loaded import Config
+    from fedctl.plan.checks import SelfIdentity
+    from fedctl.plan.plan import Plan
+    from fedctl.snapshot import Snapshot
+    from fedctl.state import LiveState
+
+
+def self_identity_of(client: AdminClient) -> SelfIdentity | None:
+    """The rule/service account fedctl is authenticated through, when it is federated."""
+    from fedctl.plan.checks import SelfIdentity
+
+    credential = client.credential
+    if credential is None or credential.rule_id is None:
+        return None
+    return SelfIdentity(
+        rule_id=credential.rule_id, service_account_id=credential.service_account_id
+    )
+
+
+def plan_from_config(
+    path: str | Path,
+    *,
+    variables: Sequence[str] = (),
+    var_files: Sequence[str] = (),
+    client: AdminClient | None = None,
+    snapshot: Snapshot | None = None,
+    prune: bool | None = None,
+    targets: Sequence[str] = (),
+    recreate_archived: bool = False,
+    allow_self_lockout: bool = False,
+) -> tuple[Plan, LiveState, Config]:
+    """`prune=None` follows `settings.prune`; True/False overrides it.
+
+    With `snapshot` the live state is the snapshot's and no client is used:
+    no network, no credential. The plan then names the snapshot.
+    """
+    if snapshot is not None:
+        from fedctl.config.load import load_config
+
+        config = load_config(path, variables=variables, var_files=var_files)
+        live, identity = snapshot.state, None
+    elif client is not None:
+        config, live = _load_while_reading(path, variables, var_files, client)
+        identity = self_identity_of(client)
+    else:
+        raise UsageError("plan_from_config needs a client or a snapshot")
+    from fedctl.desired import build_desired
+    from fedctl.plan.plan import PlanShape, compute_plan
+
+    desired = build_desired(config, live.workspaces)
+    if prune is not None:
+        desired = desired.model_copy(update={"prune": prune})
+    plan = compute_plan(
+        desired,
+        live,
+        recreate_archived=recreate_archived,
+        allow_self_lockout=allow_self_lockout,
+        self_identity=identity,
+        targets=targets,
+        config_digest=config.digest,
+    )
+    shape = PlanShape(
+        prune=prune,
+        targets=tuple(targets),
+        recreate_archived=recreate_archived,
+        allow_self_lockout=allow_self_lockout,
+    )
+    plan = plan.model_copy(update={"shape": shape})
+    if snapshot is not None:
+        from fedctl.snapshot import check_protection_held
+
+        plan = plan.model_copy(update={"snapshot": snapshot.ref})
+        check_protection_held(plan, snapshot)
+        plan = _flag_policy_changes(plan, config, snapshot)
+    elif config.settings.protect:
+        note = (
+            "settings.protect is only as strong as the review of the change that edits it; "
+            "plan and apply with --snapshot of main so unprotecting takes its own apply"
+        )
+        plan = plan.model_copy(update={"warnings": (*plan.warnings, note)})
+    return plan, live, config
+
+
+def _load_while_reading(
+    path: str | Path, variables: Sequence[str], var_files: Sequence[str], client: AdminClient
+) -> tuple[Config, LiveState]:
+    """Load the configuration while the live organization is read in the background.
+
+    Reading is mostly waiting on the network and loading is CPU, so the two overlap: at
+    5,000 resources and 50 ms per request this hides about a second. A configuration
+    error still wins: it is raised at once, without waiting for the read (only GETs, and
+    the caller's closing of the client ends them).
+    """
+    reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fedctl-live")
+    live_future = reader.submit(read_live, client)
+    try:
+        from fedctl.config.load import load_config
+
+        config = load_config(path, variables=variables, var_files=var_files)
+        # What planning needs, imported while the read is still going.
+        import fedctl.desired
+        import fedctl.plan.plan  # noqa: F401
+    except BaseException:
+        live_future.cancel()
+        reader.shutdown(wait=False)
+        raise
+    try:
+        return config, live_future.result()
+    finally:
+        reader.shutdown(wait=False)
+
+
+def _flag_policy_changes(plan: Plan, config: Config, snapshot: Snapshot) -> Plan:
+    """`policy changed` when a policy file differs from the snapshot of main's."""
+    from fedctl.policy.load import changed_policy_files
+
+    changed = changed_policy_files(config, snapshot.policy_digests)
+    if not changed:
+        return plan
+    notes = [
+        f"policy changed: {name} differs from the snapshot's; the guard is changing with "
+        "what it guards, so review it as a security change"
+        for name in changed
+    ]
+    return plan.model_copy(update={"warnings": (*plan.warnings, *notes)})
