@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 
 from fedctl.errors import UsageError
-from fedctl.render.escape import escape_terminal
+from fedctl.escape import escape_terminal
 from fedctl.snapshot import find_resource
 from fedctl.state import LiveIssuer, LiveRule, LiveServiceAccount, LiveState
 

@@ -28,26 +28,14 @@ from typing import Any, Protocol
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from fedctl.errors import PlanError, UsageError
+from fedctl.plan.actions import Action, SnapshotRef
+from fedctl.plan.prune import is_protected
 from fedctl.state import Kind, LiveIssuer, LiveRule, LiveServiceAccount, LiveState
 
 SNAPSHOT_FORMAT = "fedctl-snapshot"
 SNAPSHOT_FORMAT_VERSION = 1
 
 LiveResource = LiveServiceAccount | LiveIssuer | LiveRule
-
-
-class SnapshotRef(BaseModel):
-    """How a plan names the snapshot it was computed against."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    digest: str
-    taken_at: str
-
-    @property
-    def label(self) -> str:
-        """How every output names the snapshot: digest and time."""
-        return f"{self.digest} (taken {self.taken_at})"
 
 
 class Snapshot(BaseModel):
@@ -204,11 +192,6 @@ def check_protection_held(plan: PlanLike, snapshot: Snapshot) -> None:
     `settings.protect` lives in the files a pull request edits, so dropping a name and
     archiving it could be one change; against a snapshot of main, it takes two applies.
     """
-    # Imported here: fedctl.plan imports this module (SnapshotRef), so a top-level import
-    # would be a cycle.
-    from fedctl.plan.actions import Action
-    from fedctl.plan.prune import is_protected
-
     refused = [
         f"{change.kind.value}/{change.name}"
         for change in plan.changes

@@ -11,9 +11,9 @@ Usage:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import TypeVar
+from collections.abc import Sequence
 
+from fedctl.access.counterpart import PlanChange, live_counterpart
 from fedctl.access.issuers import compare_issuers, compare_service_accounts
 from fedctl.access.model import (
     AccessChange,
@@ -24,10 +24,7 @@ from fedctl.access.model import (
     combine_effects,
 )
 from fedctl.access.rules import compare_rule_access, workspace_label
-from fedctl.plan.actions import Action, Change
 from fedctl.state import DesiredState, Kind, LiveRule, LiveState, RuleSpec
-
-T = TypeVar("T")
 
 _SEVERITY = [
     Effect.BROADENING,
@@ -43,7 +40,7 @@ def compute_access_diff(
     desired: DesiredState,
     live: LiveState,
     *,
-    plan_changes: Sequence[Change] | None = None,
+    plan_changes: Sequence[PlanChange] | None = None,
 ) -> AccessDiff:
     """Every access-relevant difference between the states.
 
@@ -96,16 +93,14 @@ def _conservative(change: AccessChange, unknown: set[str]) -> AccessChange:
 class _PlanScope:
     """Which resources to report, and which undeclared live ones are being archived."""
 
-    def __init__(self, desired: DesiredState, plan_changes: Sequence[Change] | None) -> None:
+    def __init__(self, desired: DesiredState, plan_changes: Sequence[PlanChange] | None) -> None:
         self.desired = desired
         self.touched: set[tuple[Kind, str]] | None = None
         self.archived: set[tuple[Kind, str]] = set()
         if plan_changes is not None:
             self.touched = {(change.kind, change.name) for change in plan_changes}
             self.archived = {
-                (change.kind, change.name)
-                for change in plan_changes
-                if change.action is Action.ARCHIVE
+                (change.kind, change.name) for change in plan_changes if change.action == "archive"
             }
 
     def reports(self, kind: Kind, name: str) -> bool:
@@ -145,18 +140,6 @@ def _declared_live_names(desired: DesiredState, kind: Kind) -> set[str]:
         if renamed_kind is kind:
             names.update(previous)
     return names
-
-
-def live_counterpart(
-    desired: DesiredState, kind: Kind, name: str, live_by_name: Mapping[str, T]
-) -> T | None:
-    """The live resource a declared one corresponds to: same name, or a previous name."""
-    if name in live_by_name:
-        return live_by_name[name]
-    for previous in desired.previous_names.get((kind, name), ()):
-        if previous in live_by_name:
-            return live_by_name[previous]
-    return None
 
 
 def _issuer_renames(desired: DesiredState, live: LiveState) -> dict[str, str]:

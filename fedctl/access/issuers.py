@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from fedctl.access.counterpart import live_counterpart
 from fedctl.access.model import AccessChange, Effect, Finding, combine_effects
 from fedctl.jwk import key_label, thumbprint
 from fedctl.state import DesiredState, IssuerSpec, Kind, LiveState, ServiceAccountSpec
@@ -27,8 +28,6 @@ _ROLE_RANK = {
 def compare_issuers(
     desired: DesiredState, live: LiveState, *, archived: set[str]
 ) -> list[AccessChange]:
-    from fedctl.access.diff import live_counterpart
-
     changes: list[AccessChange] = []
     for name, spec in sorted(desired.issuers.items()):
         live_issuer = live_counterpart(desired, Kind.ISSUER, name, live.issuers)
@@ -159,8 +158,6 @@ def _jwks_label(jwks: dict[str, Any]) -> str:
 def compare_service_accounts(
     desired: DesiredState, live: LiveState, *, archived: set[str]
 ) -> list[AccessChange]:
-    from fedctl.access.diff import live_counterpart
-
     changes: list[AccessChange] = []
     for name, spec in sorted(desired.service_accounts.items()):
         live_account = live_counterpart(desired, Kind.SERVICE_ACCOUNT, name, live.service_accounts)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from xml.etree import ElementTree
 
 from fedctl.accesstest.run import CaseResult
-from fedctl.render.escape import escape_terminal
+from fedctl.escape import escape_terminal
 
 
 def render_text(results: list[CaseResult]) -> str:

@@ -25,8 +25,8 @@ import httpx
 from pydantic import SecretStr
 
 from fedctl import __version__
-from fedctl.api.client import read_error_body
 from fedctl.api.credentials import Credential, FederationSettings
+from fedctl.api.redact import read_error_body
 from fedctl.api.tokencache import CachedToken, CredentialsCache
 from fedctl.errors import AuthError
 

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 import httpx
 
 from fedctl import __version__
-from fedctl.api.redact import redact_server_message
+from fedctl.api.redact import read_error_body
 from fedctl.errors import ApiError, AuthError, UsageError
 
 if TYPE_CHECKING:
@@ -218,7 +218,7 @@ class AdminClient:
         self._pool: ThreadPoolExecutor | None = None
         self._pool_lock = threading.Lock()
         # Set by close(): requests not yet sent fail at once and retry waits end, so a
-        # background read (fedctl.plan.pipeline) never holds up closing for its retries.
+        # background read (fedctl.pipeline) never holds up closing for its retries.
         self._closing = threading.Event()
         self._replies = threading.local()  # per thread: `map` runs calls in parallel
 
@@ -421,36 +421,6 @@ class AdminClient:
             url_path=path,
             hint=hint,
         )
-
-
-def read_error_body(response: httpx.Response) -> tuple[str | None, str, str | None]:
-    try:
-        body = response.json()
-    except ValueError:
-        return None, _phrase(response), None
-    if not isinstance(body, dict):
-        return None, _phrase(response), None
-    error = body.get("error")
-    if isinstance(error, dict):
-        error_type = error.get("type") if isinstance(error.get("type"), str) else None
-        message = error.get("message") if isinstance(error.get("message"), str) else None
-    else:  # OAuth-style body from an older exchange revision (§7.4)
-        error_type = error if isinstance(error, str) else None
-        message = (
-            body.get("error_description")
-            if isinstance(body.get("error_description"), str)
-            else None
-        )
-    request_id = body.get("request_id") if isinstance(body.get("request_id"), str) else None
-    return (
-        error_type,
-        redact_server_message(message or response.reason_phrase or f"HTTP {response.status_code}"),
-        request_id,
-    )
-
-
-def _phrase(response: httpx.Response) -> str:
-    return redact_server_message(response.reason_phrase or f"HTTP {response.status_code}")
 
 
 def clip_timeout(timeout: httpx.Timeout, budget: float) -> httpx.Timeout:

@@ -1,4 +1,4 @@
-"""Open an AdminClient the way every command does: credential chain, base URL, emulator.
+"""Open an AdminClient the way every command does: credential chain, base URL, TLS.
 
 with open_client(base_url=None, auth_token=None) as client:
     organization = resources.get_organization(client)
@@ -11,7 +11,6 @@ import os
 import ssl
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 import httpx
 
@@ -27,10 +26,6 @@ from fedctl.api.client import (
 )
 from fedctl.api.credentials import Credential, resolve_credential
 
-LOCAL_WORKSPACES = ("production", "staging")
-# What `.fedctl/.gitignore` holds: the local state is scratch, never configuration.
-_IGNORE_EVERYTHING = "*\n"
-
 
 @contextlib.contextmanager
 def open_client(
@@ -39,43 +34,39 @@ def open_client(
     auth_token: str | None,
     parallelism: int = 8,
     read_only: bool = False,
-    local_state: str | None = None,
     environ: Mapping[str, str] | None = None,
     timeout: float = DEFAULT_TIMEOUT_SECONDS,
-    local_workspaces: tuple[str, ...] = (),
 ) -> Iterator[AdminClient]:
-    """An AdminClient for the chosen credential; with `local_state`, an in-process emulator.
+    """An AdminClient for the credential the chain resolves.
 
     `base_url` is `--base-url` (click already folds in ANTHROPIC_BASE_URL); a profile's
     base_url applies only when it is None (admin-api.md §1.1). `timeout` bounds every API
     call, retries included, and the token exchange.
     """
     env = os.environ if environ is None else environ
-    limits = _Limits(parallelism=parallelism, read_only=read_only, timeout=timeout)
-    if local_state is not None:
-        workspaces = local_workspaces or LOCAL_WORKSPACES
-        with _local_client(local_state, workspaces, limits) as client:
-            yield client
-        return
+    limits = Limits(parallelism=parallelism, read_only=read_only, timeout=timeout)
     credential = resolve_credential(auth_token=auth_token, environ=env)
     chosen = check_base_url(
         base_url or env.get("ANTHROPIC_BASE_URL") or credential.base_url or DEFAULT_BASE_URL
     )
-    with _client_for(credential, chosen, env, limits) as client:
+    with client_for(credential, chosen, env, limits) as client:
         yield client
 
 
 @dataclass(frozen=True)
-class _Limits:
+class Limits:
+    """How a command's client behaves: concurrency, read-only, the time bound of a call."""
+
     parallelism: int
     read_only: bool
     timeout: float
 
 
 @contextlib.contextmanager
-def _client_for(
-    credential: Credential, base_url: str, environ: Mapping[str, str], limits: _Limits
+def client_for(
+    credential: Credential, base_url: str, environ: Mapping[str, str], limits: Limits
 ) -> Iterator[AdminClient]:
+    """An AdminClient for a credential already chosen (the bundled emulator's, for one)."""
     attempt_timeout = clip_timeout(ATTEMPT_TIMEOUT, limits.timeout)
     tls = tls_context(base_url)
     # The exchange goes to the profile's base_url when it has one (§7.8), held to the same
@@ -110,47 +101,3 @@ def tls_context(base_url: str) -> ssl.SSLContext:
     if httpx.URL(base_url).scheme == "http":
         return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # CERT_REQUIRED, check_hostname
     return httpx.create_ssl_context()
-
-
-@contextlib.contextmanager
-def _local_client(
-    state: str, workspaces: tuple[str, ...], limits: _Limits
-) -> Iterator[AdminClient]:
-    from pydantic import SecretStr
-
-    from fedctl.emulator.db import EmulatorStateError
-    from fedctl.emulator.server import start_emulator
-    from fedctl.errors import UsageError
-
-    _prepare_state_folder(Path(state))
-    try:
-        emulator = start_emulator(state_path=state, workspaces=workspaces)
-    except EmulatorStateError as exc:
-        reason = str(exc).removeprefix(f"{state}: ")
-        raise UsageError(
-            f"--local-state {state}: {reason}; give the path of a state file, new or made "
-            "by --local"
-        ) from None
-    try:
-        credential = Credential(
-            source=f"bundled emulator ({state})",
-            kind="token",
-            token=SecretStr(emulator.admin_token),
-        )
-        with _client_for(credential, emulator.base_url, {}, limits) as client:
-            yield client
-    finally:
-        emulator.stop()
-
-
-def _prepare_state_folder(state: Path) -> None:
-    """Create the state's folder; a `.fedctl` folder gets a .gitignore of everything.
-
-    Only `.fedctl` (the default's folder) is fedctl's own: a .gitignore written into a
-    folder the user chose could hide their files from Git.
-    """
-    folder = state.parent
-    folder.mkdir(parents=True, exist_ok=True)
-    ignore = folder / ".gitignore"
-    if folder.name == ".fedctl" and not ignore.exists():
-        ignore.write_text(_IGNORE_EVERYTHING)

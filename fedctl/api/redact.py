@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import re
 
-from fedctl.render.escape import escape_terminal
+import httpx
+
+from fedctl.escape import escape_terminal
 
 MAX_MESSAGE_CHARS = 256
 
@@ -42,3 +44,33 @@ def redact_server_message(text: str) -> str:
     if len(text) > MAX_MESSAGE_CHARS:
         text = text[: MAX_MESSAGE_CHARS - 1] + "…"
     return text
+
+
+def read_error_body(response: httpx.Response) -> tuple[str | None, str, str | None]:
+    try:
+        body = response.json()
+    except ValueError:
+        return None, _phrase(response), None
+    if not isinstance(body, dict):
+        return None, _phrase(response), None
+    error = body.get("error")
+    if isinstance(error, dict):
+        error_type = error.get("type") if isinstance(error.get("type"), str) else None
+        message = error.get("message") if isinstance(error.get("message"), str) else None
+    else:  # OAuth-style body from an older exchange revision (§7.4)
+        error_type = error if isinstance(error, str) else None
+        message = (
+            body.get("error_description")
+            if isinstance(body.get("error_description"), str)
+            else None
+        )
+    request_id = body.get("request_id") if isinstance(body.get("request_id"), str) else None
+    return (
+        error_type,
+        redact_server_message(message or response.reason_phrase or f"HTTP {response.status_code}"),
+        request_id,
+    )
+
+
+def _phrase(response: httpx.Response) -> str:
+    return redact_server_message(response.reason_phrase or f"HTTP {response.status_code}")

@@ -225,7 +225,7 @@ class _ApplyRun:
         from fedctl.apply.saved import check_saved_plan_current, recompute_saved_plan
         from fedctl.config import load_config
         from fedctl.live import read_live
-        from fedctl.plan.pipeline import self_identity_of
+        from fedctl.pipeline import self_identity_of
         from fedctl.plan.plan import Plan
         from fedctl.snapshot import check_plan_against_snapshot
 
@@ -261,7 +261,7 @@ class _ApplyRun:
         check_apply_allowed(findings, enabled=enabled)
 
     def _plan(self, path: str, shape: _Shape) -> tuple[Plan, LiveState, Config]:
-        from fedctl.plan.pipeline import plan_from_config
+        from fedctl.pipeline import plan_from_config
 
         return plan_from_config(
             path,
@@ -378,7 +378,7 @@ class _Progress:
         self.finished += 1
         self.done += outcome.status is StepStatus.DONE
         colors = {StepStatus.DONE: "green", StepStatus.FAILED: "red", StepStatus.SKIPPED: "yellow"}
-        from fedctl.render.escape import escape_terminal
+        from fedctl.escape import escape_terminal
 
         line = "\n".join(escape_terminal(part) for part in outcome.render().split("\n"))
         if self.color:

@@ -29,7 +29,7 @@ from fedctl.cli.options import ApiSettings, api_options
 def command(api: ApiSettings, output_format: str) -> None:
     """Check, read-only, that the live API says what fedctl expects."""
     from fedctl.doctor import run_doctor
-    from fedctl.render.escape import escape_terminal
+    from fedctl.escape import escape_terminal
 
     with api.open(read_only=True) as client:
         report = run_doctor(client)

@@ -150,6 +150,6 @@ def _tune_gc() -> None:
 def _escaped(text: str) -> str:
     """Each line of an error with its control characters shown, not obeyed: messages
     quote configuration values and server text."""
-    from fedctl.render.escape import escape_terminal
+    from fedctl.escape import escape_terminal
 
     return "\n".join(escape_terminal(line) for line in text.split("\n"))

@@ -43,16 +43,19 @@ class ApiSettings:
         )
 
     def open(self, *, read_only: bool) -> AbstractContextManager[AdminClient]:
-        from fedctl.api.connect import open_client
+        from fedctl.api.connect import Limits, open_client
 
+        if self.local_state is not None:
+            from fedctl.cli.local import open_local_client
+
+            limits = Limits(parallelism=self.parallelism, read_only=read_only, timeout=self.timeout)
+            return open_local_client(self.local_state, self.local_workspaces, limits)
         return open_client(
             base_url=self.base_url,
             auth_token=self.auth_token,
             parallelism=self.parallelism,
             read_only=read_only,
-            local_state=self.local_state,
             timeout=self.timeout,
-            local_workspaces=self.local_workspaces,
         )
 
 

@@ -140,7 +140,7 @@ def command(
 ) -> None:
     """Compare the configuration at PATH with the live organization and show the changes."""
     from fedctl.errors import UsageError
-    from fedctl.plan.pipeline import plan_from_config
+    from fedctl.pipeline import plan_from_config
 
     if template_path and output_format != "markdown":
         raise UsageError("--template applies to --format markdown only")

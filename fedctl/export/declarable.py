@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from fedctl.export.document import Disposition, Entry
+from fedctl.export.entries import Disposition, Entry
 from fedctl.state import Kind
 
 DEFAULT_WORKSPACE_REFERENCE = "default"

@@ -25,10 +25,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
 
+from fedctl.export.declarable import demote_undeclarable
+from fedctl.export.entries import Disposition, Entry, Export
 from fedctl.export.workspaces import WorkspaceNamer
 from fedctl.jwk import leaked_key_notes, without_marker
 from fedctl.state import (
@@ -41,57 +41,11 @@ from fedctl.state import (
     LiveRule,
     LiveServiceAccount,
     LiveState,
-    Organization,
     RuleSpec,
     ServiceAccountSpec,
 )
 
-# The section key of each kind in the configuration language, in file order.
-SECTION_BY_KIND: dict[Kind, str] = {
-    Kind.SERVICE_ACCOUNT: "service_accounts",
-    Kind.ISSUER: "issuers",
-    Kind.RULE: "rules",
-}
-
 MANAGED_SCOPES_TEXT = "workspace:inference / workspace:developer"
-
-
-class Disposition(StrEnum):
-    DECLARED = "declared"
-    CONSOLE_MANAGED = "console_managed"
-    ARCHIVED = "archived"
-    NOT_DECLARABLE = "not_declarable"
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One resource as configuration: `body` is the YAML mapping, `notes` comment lines.
-
-    `issuer_name` groups issuers and rules for --split-by-issuer (None for service
-    accounts); `archived_issuer` marks entries whose issuer is archived.
-    """
-
-    kind: Kind
-    name: str
-    body: dict[str, Any]
-    notes: tuple[str, ...]
-    disposition: Disposition
-    issuer_name: str | None = None
-    sort_id: str = ""
-
-    @property
-    def declared(self) -> bool:
-        return self.disposition is Disposition.DECLARED
-
-
-@dataclass(frozen=True)
-class Export:
-    """Everything `fedctl export` writes, before it becomes text."""
-
-    organization: Organization
-    entries: tuple[Entry, ...]
-    # Issuer names that are written as live (declared or Console-managed) entries.
-    live_issuer_names: frozenset[str]
 
 
 def build_export(live: LiveState, *, include_archived: bool = False) -> Export:
@@ -108,8 +62,6 @@ def build_export(live: LiveState, *, include_archived: bool = False) -> Export:
     entries += [_rule_entry(rule, namer) for rule in live.rules.values()]
     if include_archived:
         entries += _archived_entries(live, namer)
-    from fedctl.export.declarable import demote_undeclarable
-
     checked = demote_undeclarable(tuple(entries), _unmanageable_reasons(live))
     ordered = sorted(checked, key=lambda entry: (entry.kind.value, entry.name, entry.sort_id))
     return Export(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from fedctl.export.document import Disposition, Entry, Export
+from fedctl.export.entries import Disposition, Entry, Export
 from fedctl.state import Kind, LiveState
 
 

@@ -6,8 +6,8 @@ import json
 from datetime import UTC, datetime
 
 from fedctl.api.wire import ApiKey
+from fedctl.escape import escape_markdown, escape_terminal
 from fedctl.keys.inventory import Inventory
-from fedctl.render.escape import escape_markdown, escape_terminal
 
 
 def _row(key: ApiKey, now: datetime) -> list[str]:

@@ -92,3 +92,17 @@ class Change(_Frozen):
     ids_retired: tuple[str, ...] = ()
     in_place_alternative: str = ""
     step_ids: tuple[int, ...] = ()
+
+
+class SnapshotRef(BaseModel):
+    """How a plan names the snapshot it was computed against."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    digest: str
+    taken_at: str
+
+    @property
+    def label(self) -> str:
+        """How every output names the snapshot: digest and time."""
+        return f"{self.digest} (taken {self.taken_at})"

@@ -21,7 +21,7 @@ from fedctl.access.diff import compute_access_diff
 from fedctl.access.model import AccessDiff
 from fedctl.errors import PlanError, UsageError
 from fedctl.jwk import PRIVATE_JWK_MEMBERS, leaked_key_notes
-from fedctl.plan.actions import Action, Change, Step
+from fedctl.plan.actions import Action, Change, SnapshotRef, Step
 from fedctl.plan.checks import (
     SelfIdentity,
     check_organization,
@@ -43,7 +43,6 @@ from fedctl.plan.order import order_drafts
 from fedctl.plan.problems import raise_problems
 from fedctl.plan.prune import diff_unmanaged
 from fedctl.plan.rules import diff_rules
-from fedctl.snapshot import SnapshotRef
 from fedctl.state import DesiredState, Kind, LiveState, Organization
 
 FORMAT_VERSION = 1

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from fedctl.escape import escape_terminal
 from fedctl.policy.evaluate import PolicyResult
-from fedctl.render.escape import escape_terminal
 
 
 def render_results(results: list[PolicyResult], *, policies: int) -> str:

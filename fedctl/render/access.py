@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from fedctl.access.model import AccessDiff, Effect
-from fedctl.render.escape import escape_code_span, escape_markdown, escape_terminal
+from fedctl.escape import escape_code_span, escape_markdown, escape_terminal
 
 TITLE = "Access changes (who can mint what, where)"
 SEVERITY = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from fedctl.drift import DriftItem, DriftReport
-from fedctl.render.escape import escape_code_span, escape_markdown, escape_terminal
+from fedctl.escape import escape_code_span, escape_markdown, escape_terminal
 
 
 def render_drift_text(report: DriftReport) -> str:

@@ -13,9 +13,9 @@ from typing import Any
 from jinja2 import StrictUndefined, TemplateError
 
 from fedctl.errors import UsageError
+from fedctl.escape import escape_all
 from fedctl.plan.plan import Plan
 from fedctl.render.access import render_access_markdown
-from fedctl.render.escape import escape_all
 from fedctl.render.lines import change_lines, header
 from fedctl.render.text import summary_line
 from fedctl.sandbox import BoundedEnvironment, TemplateTooCostly, render_bounded

@@ -7,10 +7,10 @@ the TTY, NO_COLOR and --no-color).
 
 from __future__ import annotations
 
+from fedctl.escape import escape_terminal as safe
 from fedctl.plan.actions import Action, Change
 from fedctl.plan.plan import Plan
 from fedctl.render.access import render_access_text
-from fedctl.render.escape import escape_terminal as safe
 from fedctl.render.lines import change_lines, header
 
 RESET = "\033[0m"

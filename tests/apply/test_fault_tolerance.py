@@ -21,7 +21,7 @@ from fedctl.apply.run import ApplyOptions, apply_plan
 from fedctl.emulator.faults import FAULT_KINDS
 from fedctl.emulator.server import FaultConfig, RunningEmulator, running_emulator
 from fedctl.errors import FedctlError
-from fedctl.plan.pipeline import plan_from_config
+from fedctl.pipeline import plan_from_config
 from fedctl.plan.plan import Plan
 from tests.apply.checks import assert_no_duplicate_names, snapshot_resources
 from tests.apply.fleet import (

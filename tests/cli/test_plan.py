@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from fedctl.api.connect import open_client
 from fedctl.cli.main import cli
 from fedctl.emulator.server import RunningEmulator, running_emulator
-from fedctl.plan.pipeline import plan_from_config
+from fedctl.pipeline import plan_from_config
 from fedctl.plan.plan import Plan
 from tests.support.unsafe_apply import unsafe_apply_for_tests
 

@@ -9,7 +9,7 @@ import pytest
 from fedctl.api.connect import open_client
 from fedctl.emulator.server import RunningEmulator
 from fedctl.errors import ApiError, ValidationFailed
-from fedctl.plan.pipeline import plan_from_config
+from fedctl.pipeline import plan_from_config
 
 QUICKSTART = Path(__file__).parents[2] / "examples" / "quickstart"
 

@@ -11,8 +11,8 @@ from fedctl.api import resources
 from fedctl.api.connect import open_client
 from fedctl.apply.run import ApplyOptions, apply_plan
 from fedctl.emulator.server import RunningEmulator, running_emulator
+from fedctl.pipeline import plan_from_config
 from fedctl.plan.actions import Operation
-from fedctl.plan.pipeline import plan_from_config
 
 # A rule the Console made before the shared-issuer check: its match pins no tenant.
 LEGACY_SEED = """
