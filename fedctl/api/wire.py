@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from fedctl.errors import ApiError
+from fedctl.state import DEFAULT_MAX_JWT_LIFETIME_SECONDS, DEFAULT_TOKEN_LIFETIME_SECONDS
 
 
 class WireModel(BaseModel):
@@ -75,7 +76,7 @@ class FederationIssuer(WireModel):
     issuer_url: str
     jwks: Jwks | JwksUnknown = JwksDiscovery(type="discovery")
     check_jti: bool = True
-    max_jwt_lifetime_seconds: int = 3600
+    max_jwt_lifetime_seconds: int = DEFAULT_MAX_JWT_LIFETIME_SECONDS
     jwks_polling_disabled_at: str | None = None
     created_at: str | None = None
     created_by_actor_id: str | None = None
@@ -120,7 +121,7 @@ class FederationRule(WireModel):
     match: RuleMatch
     target: ServiceAccountTarget
     oauth_scope: str
-    token_lifetime_seconds: int = 3600
+    token_lifetime_seconds: int = DEFAULT_TOKEN_LIFETIME_SECONDS
     applies_to_all_workspaces: bool = False
     workspace_ids: list[str] = Field(default_factory=list)
     workspace_id: str | None = None

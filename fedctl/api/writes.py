@@ -25,7 +25,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Final, TypeVar
+from typing import Any, Final, Required, TypeVar
+
+from pydantic import ConfigDict, with_config
+from typing_extensions import TypedDict
 
 from fedctl.api import resources, wire
 from fedctl.api.client import AdminClient, OutcomeUnknown
@@ -47,18 +50,80 @@ CONFLICT_DELAY: Final = 0.1
 CONFLICT_DELAY_CAP: Final = 0.8
 
 
-class _Omitted:
+class Omitted:
     """Not sent at all, as opposed to None, which is sent as JSON null."""
 
     def __repr__(self) -> str:
         return "OMIT"
 
 
-OMIT: Final = _Omitted()
+OMIT: Final = Omitted()
 
 
-def _body(**fields: Any) -> dict[str, Any]:
-    return {key: value for key, value in fields.items() if value is not OMIT}
+def _body(**fields: object) -> dict[str, Any]:
+    return {key: value for key, value in fields.items() if not isinstance(value, Omitted)}
+
+
+# The keyword arguments of each write, as apply builds them from a plan's step: a wrong
+# key or type there fails mypy, and a saved plan's payload is checked against them.
+_FORBID_EXTRA = ConfigDict(extra="forbid")
+
+
+@with_config(_FORBID_EXTRA)
+class ServiceAccountCreate(TypedDict, total=False):
+    name: Required[str]
+    description: str | None
+    organization_role: str
+
+
+@with_config(_FORBID_EXTRA)
+class ServiceAccountUpdate(TypedDict, total=False):
+    description: str | None
+    organization_role: str
+
+
+@with_config(_FORBID_EXTRA)
+class IssuerCreate(TypedDict, total=False):
+    name: Required[str]
+    issuer_url: Required[str]
+    jwks: dict[str, Any]
+    check_jti: bool
+    max_jwt_lifetime_seconds: int
+
+
+@with_config(_FORBID_EXTRA)
+class IssuerUpdate(TypedDict, total=False):
+    name: str
+    issuer_url: str
+    jwks: dict[str, Any]
+    check_jti: bool
+    max_jwt_lifetime_seconds: int
+    jwks_polling_disabled: bool
+
+
+@with_config(_FORBID_EXTRA)
+class RuleCreate(TypedDict, total=False):
+    name: Required[str]
+    issuer_id: Required[str]
+    match: Required[dict[str, Any]]
+    service_account_id: Required[str]
+    oauth_scope: Required[str]
+    workspace_id: str
+    applies_to_all_workspaces: bool
+    token_lifetime_seconds: int
+    description: str | None
+
+
+@with_config(_FORBID_EXTRA)
+class RuleUpdate(TypedDict, total=False):
+    name: str
+    description: str | None
+    match: dict[str, Any]
+    service_account_id: str
+    oauth_scope: str
+    token_lifetime_seconds: int
+    workspace_id: str | None
+    applies_to_all_workspaces: bool
 
 
 @dataclass(frozen=True)
@@ -291,7 +356,11 @@ def still_unknown(resource: str, action: str) -> ApiError:
 
 
 def create_service_account(
-    client: AdminClient, *, name: str, description: Any = OMIT, organization_role: Any = OMIT
+    client: AdminClient,
+    *,
+    name: str,
+    description: str | Omitted | None = OMIT,
+    organization_role: str | Omitted = OMIT,
 ) -> wire.ServiceAccount:
     body = _body(name=name, description=description, organization_role=organization_role)
     result: wire.ServiceAccount = _create(client, SERVICE_ACCOUNT, body)
@@ -303,8 +372,8 @@ def update_service_account(
     service_account_id: str,
     *,
     name: str,
-    description: Any = OMIT,
-    organization_role: Any = OMIT,
+    description: str | Omitted | None = OMIT,
+    organization_role: str | Omitted = OMIT,
 ) -> wire.ServiceAccount:
     """`name` identifies it in messages; a service account cannot be renamed (§2.2.4)."""
     body = _body(description=description, organization_role=organization_role)
@@ -324,9 +393,9 @@ def create_issuer(
     *,
     name: str,
     issuer_url: str,
-    jwks: Any = OMIT,
-    check_jti: Any = OMIT,
-    max_jwt_lifetime_seconds: Any = OMIT,
+    jwks: dict[str, Any] | Omitted = OMIT,
+    check_jti: bool | Omitted = OMIT,
+    max_jwt_lifetime_seconds: int | Omitted = OMIT,
 ) -> wire.FederationIssuer:
     body = _body(
         name=name,
@@ -344,12 +413,12 @@ def update_issuer(
     issuer_id: str,
     *,
     current_name: str,
-    name: Any = OMIT,
-    issuer_url: Any = OMIT,
-    jwks: Any = OMIT,
-    check_jti: Any = OMIT,
-    max_jwt_lifetime_seconds: Any = OMIT,
-    jwks_polling_disabled: Any = OMIT,
+    name: str | Omitted = OMIT,
+    issuer_url: str | Omitted = OMIT,
+    jwks: dict[str, Any] | Omitted = OMIT,
+    check_jti: bool | Omitted = OMIT,
+    max_jwt_lifetime_seconds: int | Omitted = OMIT,
+    jwks_polling_disabled: bool | Omitted = OMIT,
 ) -> wire.FederationIssuer:
     body = _body(
         name=name,
@@ -376,10 +445,10 @@ def create_rule(
     match: dict[str, Any],
     service_account_id: str,
     oauth_scope: str,
-    workspace_id: Any = OMIT,
-    applies_to_all_workspaces: Any = OMIT,
-    token_lifetime_seconds: Any = OMIT,
-    description: Any = OMIT,
+    workspace_id: str | Omitted = OMIT,
+    applies_to_all_workspaces: bool | Omitted = OMIT,
+    token_lifetime_seconds: int | Omitted = OMIT,
+    description: str | Omitted | None = OMIT,
 ) -> wire.FederationRule:
     body = _body(
         name=name,
@@ -401,18 +470,18 @@ def update_rule(
     rule_id: str,
     *,
     current_name: str,
-    name: Any = OMIT,
-    description: Any = OMIT,
-    match: Any = OMIT,
-    service_account_id: Any = OMIT,
-    oauth_scope: Any = OMIT,
-    token_lifetime_seconds: Any = OMIT,
-    workspace_id: Any = OMIT,
-    applies_to_all_workspaces: Any = OMIT,
+    name: str | Omitted = OMIT,
+    description: str | Omitted | None = OMIT,
+    match: dict[str, Any] | Omitted = OMIT,
+    service_account_id: str | Omitted = OMIT,
+    oauth_scope: str | Omitted = OMIT,
+    token_lifetime_seconds: int | Omitted = OMIT,
+    workspace_id: str | Omitted | None = OMIT,
+    applies_to_all_workspaces: bool | Omitted = OMIT,
 ) -> wire.FederationRule:
-    target = (
+    target: dict[str, str] | Omitted = (
         OMIT
-        if service_account_id is OMIT
+        if isinstance(service_account_id, Omitted)
         else {"type": "service_account", "service_account_id": service_account_id}
     )
     body = _body(

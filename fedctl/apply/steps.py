@@ -18,18 +18,23 @@ Usage:
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, Final
+from collections.abc import Callable, Mapping
+from typing import Any, Final, TypeVar
+
+from pydantic import TypeAdapter, ValidationError
 
 from fedctl.api import resources, wire, workspace_writes, writes
 from fedctl.api.client import AdminClient
 from fedctl.apply.names import ResourceIds
-from fedctl.errors import ApiError
+from fedctl.errors import ApiError, PlanError
+from fedctl.fields import FIELDS_BY_KIND
 from fedctl.plan.actions import Operation, Step
 from fedctl.state import Kind
 
 # Reads spread over ~2 s, beyond the ~1 s read lag the emulator may inject.
 ADOPT_READ_DELAYS: Final = (0.0, 0.3, 0.6, 1.0)
+
+Args = TypeVar("Args")
 
 
 class StepRunner:
@@ -64,17 +69,17 @@ class StepRunner:
     # ---- service accounts and memberships ---------------------------------------------
 
     def _create_service_account(self, step: Step) -> None:
-        body = _without_empty_description(step.payload)
+        body = _create_body(step.kind, step.payload)
+        args = typed(writes.ServiceAccountCreate, body, step)
         try:
-            created: wire.WireModel = writes.create_service_account(self.client, **body)
+            created: wire.WireModel = writes.create_service_account(self.client, **args)
         except ApiError as exc:
             created = self._adopt_on_conflict(exc, step, body)
         self.ids.record(Kind.SERVICE_ACCOUNT, step.name, _id_of(created))
 
     def _update_service_account(self, step: Step) -> None:
-        writes.update_service_account(
-            self.client, self._own_id(step), name=step.name, **_cleared_description(step.payload)
-        )
+        args = typed(writes.ServiceAccountUpdate, _update_body(step.kind, step.payload), step)
+        writes.update_service_account(self.client, self._own_id(step), name=step.name, **args)
 
     def _archive_service_account(self, step: Step) -> None:
         writes.archive_service_account(self.client, self._own_id(step), name=step.name)
@@ -100,15 +105,17 @@ class StepRunner:
 
     def _create_issuer(self, step: Step) -> None:
         body = dict(step.payload)
+        args = typed(writes.IssuerCreate, body, step)
         try:
-            created: wire.WireModel = writes.create_issuer(self.client, **body)
+            created: wire.WireModel = writes.create_issuer(self.client, **args)
         except ApiError as exc:
             created = self._adopt_on_conflict(exc, step, body)
         self.ids.record(Kind.ISSUER, step.name, _id_of(created))
 
     def _update_issuer(self, step: Step) -> None:
         issuer_id = self._own_id(step)
-        writes.update_issuer(self.client, issuer_id, current_name=step.name, **step.payload)
+        args = typed(writes.IssuerUpdate, step.payload, step)
+        writes.update_issuer(self.client, issuer_id, current_name=step.name, **args)
         self._follow_rename(step, issuer_id)
 
     def _archive_issuer(self, step: Step) -> None:
@@ -117,25 +124,27 @@ class StepRunner:
     # ---- rules and their workspaces ---------------------------------------------------
 
     def _create_rule(self, step: Step) -> None:
-        body = _without_empty_description(step.payload)
+        body = _create_body(step.kind, step.payload)
         body["issuer_id"] = self.ids.require(Kind.ISSUER, body.pop("issuer_name"))
         body["service_account_id"] = self.ids.require(
             Kind.SERVICE_ACCOUNT, body.pop("service_account_name")
         )
+        args = typed(writes.RuleCreate, body, step)
         try:
-            created: wire.WireModel = writes.create_rule(self.client, **body)
+            created: wire.WireModel = writes.create_rule(self.client, **args)
         except ApiError as exc:
             created = self._adopt_on_conflict(exc, step, _rule_wire_body(body))
         self.ids.record(Kind.RULE, step.name, _id_of(created))
 
     def _update_rule(self, step: Step) -> None:
         rule_id = self._own_id(step)
-        body = _cleared_description(step.payload)
+        body = _update_body(step.kind, step.payload)
         if "service_account_name" in body:
             body["service_account_id"] = self.ids.require(
                 Kind.SERVICE_ACCOUNT, body.pop("service_account_name")
             )
-        writes.update_rule(self.client, rule_id, current_name=step.name, **body)
+        args = typed(writes.RuleUpdate, body, step)
+        writes.update_rule(self.client, rule_id, current_name=step.name, **args)
         self._follow_rename(step, rule_id)
 
     def _archive_rule(self, step: Step) -> None:
@@ -252,6 +261,29 @@ def _label(kind: Kind) -> str:
     return kind.value.replace("_", " ")
 
 
+def typed(args: type[Args], body: Mapping[str, Any], step: Step) -> Args:
+    """A step's body as the write's keyword arguments, checked: a saved plan is hostile."""
+    try:
+        checked: Args = _adapter(args).validate_python(body, strict=True)
+    except ValidationError as exc:
+        problem = exc.errors()[0]
+        where = ".".join(str(part) for part in problem["loc"]) or "body"
+        raise PlanError(
+            f"step {step.id} ({step.description}): {where}: {problem['msg']}; "
+            "plan again instead of applying this file"
+        ) from None
+    return checked
+
+
+_ADAPTERS: dict[Any, TypeAdapter[Any]] = {}
+
+
+def _adapter(args: Any) -> TypeAdapter[Any]:
+    if args not in _ADAPTERS:
+        _ADAPTERS[args] = TypeAdapter(args)
+    return _ADAPTERS[args]
+
+
 def _id_of(model: wire.WireModel) -> str:
     resource_id = getattr(model, "id", None)
     if not isinstance(resource_id, str):
@@ -259,20 +291,16 @@ def _id_of(model: wire.WireModel) -> str:
     return resource_id
 
 
-def _without_empty_description(payload: dict[str, Any]) -> dict[str, Any]:
-    """Create bodies leave an empty description out (PLAN-CONTRACT)."""
-    body = dict(payload)
-    if body.get("description") == "":
-        del body["description"]
-    return body
+def _create_body(kind: Kind, payload: dict[str, Any]) -> dict[str, Any]:
+    """Create bodies leave an empty null-clearing field (description) out (PLAN-CONTRACT)."""
+    clearing = FIELDS_BY_KIND[kind].null_clearing()
+    return {key: value for key, value in payload.items() if value or key not in clearing}
 
 
-def _cleared_description(payload: dict[str, Any]) -> dict[str, Any]:
-    """On update, "" is sent as null, which clears the description (admin-api §2.2.4)."""
-    body = dict(payload)
-    if body.get("description") == "":
-        body["description"] = None
-    return body
+def _update_body(kind: Kind, payload: dict[str, Any]) -> dict[str, Any]:
+    """On update an empty null-clearing field is sent as null, which clears it (§5.11)."""
+    clearing = FIELDS_BY_KIND[kind].null_clearing()
+    return {key: None if key in clearing and not value else value for key, value in payload.items()}
 
 
 def _rule_wire_body(body: dict[str, Any]) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from pydantic.config import JsonDict
 from pydantic_core import PydanticCustomError
 
 from fedctl.config.urls import dialled_url_problem
+from fedctl.state import DEFAULT_MAX_JWT_LIFETIME_SECONDS, DEFAULT_TOKEN_LIFETIME_SECONDS
 
 NAME_PATTERN = r"^[a-z0-9-]+$"
 UUID_PATTERN = re.compile(
@@ -266,7 +267,9 @@ class Issuer(_Strict):
     preset: PresetName | None = None
     issuer_url: Annotated[str, Field(min_length=1)]
     jwks: Jwks = Field(default_factory=lambda: DiscoveryJwks(type="discovery"))
-    max_jwt_lifetime_seconds: Annotated[int, Field(ge=1, le=176400)] = 3600
+    max_jwt_lifetime_seconds: Annotated[int, Field(ge=1, le=176400)] = (
+        DEFAULT_MAX_JWT_LIFETIME_SECONDS
+    )
     check_jti: bool = True
     previous_names: list[Name] = Field(default_factory=list)
     lint: LintSilence | None = None
@@ -368,7 +371,7 @@ class Rule(_Strict):
     oauth_scope: str
     workspaces: list[WorkspaceRef] | None = None
     applies_to_all_workspaces: bool = False
-    token_lifetime_seconds: Annotated[int, Field(ge=60, le=86400)] = 3600
+    token_lifetime_seconds: Annotated[int, Field(ge=60, le=86400)] = DEFAULT_TOKEN_LIFETIME_SECONDS
     previous_names: list[Name] = Field(default_factory=list)
     lint: LintSilence | None = None
 

@@ -30,10 +30,9 @@ from typing import Any
 from fedctl.export.declarable import demote_undeclarable
 from fedctl.export.entries import Disposition, Entry, Export
 from fedctl.export.workspaces import WorkspaceNamer
+from fedctl.fields import ISSUER_FIELDS, RULE_FIELDS, SERVICE_ACCOUNT_FIELDS
 from fedctl.jwk import leaked_key_notes, without_marker
 from fedctl.state import (
-    DEFAULT_MAX_JWT_LIFETIME_SECONDS,
-    DEFAULT_TOKEN_LIFETIME_SECONDS,
     IssuerSpec,
     Kind,
     LiveIssuer,
@@ -84,49 +83,31 @@ def _console_rules_by_issuer(rules: Iterable[LiveRule]) -> dict[str, list[str]]:
 
 
 def service_account_body(spec: ServiceAccountSpec, namer: WorkspaceNamer) -> dict[str, Any]:
-    body: dict[str, Any] = {"name": spec.name}
-    if spec.description:
-        body["description"] = spec.description
-    if spec.organization_role != "developer":
-        body["organization_role"] = spec.organization_role
     memberships = sorted(
         (namer.reference(workspace_id), role) for workspace_id, role in spec.memberships.items()
     )
-    if memberships:
-        body["workspaces"] = [{"workspace": ref, "role": role} for ref, role in memberships]
-    return body
+    written = {
+        "memberships": [{"workspace": ref, "role": role} for ref, role in memberships] or None
+    }
+    return SERVICE_ACCOUNT_FIELDS.config_body(spec, written)
 
 
 def issuer_body(spec: IssuerSpec) -> dict[str, Any]:
-    body: dict[str, Any] = {"name": spec.name, "issuer_url": spec.issuer_url}
     jwks = {key: value for key, value in without_marker(spec.jwks).items() if value is not None}
-    if jwks != {"type": "discovery"}:
-        body["jwks"] = jwks
-    if spec.max_jwt_lifetime_seconds != DEFAULT_MAX_JWT_LIFETIME_SECONDS:
-        body["max_jwt_lifetime_seconds"] = spec.max_jwt_lifetime_seconds
-    if not spec.check_jti:
-        body["check_jti"] = False
-    return body
+    return ISSUER_FIELDS.config_body(
+        spec, {"jwks": None if jwks == {"type": "discovery"} else jwks}
+    )
 
 
 def rule_body(spec: RuleSpec, namer: WorkspaceNamer) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "name": spec.name,
-        "issuer": spec.issuer_name,
-        "service_account": spec.service_account_name,
-    }
-    if spec.description:
-        body["description"] = spec.description
-    body["match"] = _match_body(spec)
-    body["oauth_scope"] = spec.oauth_scope
     references = sorted(namer.reference(workspace_id) for workspace_id in spec.workspace_ids)
-    if references:
-        body["workspaces"] = references
-    if spec.applies_to_all_workspaces:
-        body["applies_to_all_workspaces"] = True
-    if spec.token_lifetime_seconds != DEFAULT_TOKEN_LIFETIME_SECONDS:
-        body["token_lifetime_seconds"] = spec.token_lifetime_seconds
-    return body
+    written = {
+        "issuer_name": spec.issuer_name,
+        "service_account_name": spec.service_account_name,
+        "match": _match_body(spec),
+        "workspace_ids": references or None,
+    }
+    return RULE_FIELDS.config_body(spec, written)
 
 
 def _match_body(spec: RuleSpec) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from functools import cached_property
 
 from fedctl.errors import Location
 from fedctl.presets import PRESETS, Preset, detect_preset
+from fedctl.state import DEFAULT_MAX_JWT_LIFETIME_SECONDS, DEFAULT_TOKEN_LIFETIME_SECONDS
 
 # field path inside the resource (None: the resource itself) -> its place in a file
 Locator = Callable[[str | None], Location | None]
@@ -37,7 +38,7 @@ class IssuerView:
     jwks_type: str = "discovery"
     # explicit_url's url or discovery's discovery_base: where keys come from, if not iss.
     jwks_url: str | None = None
-    max_jwt_lifetime_seconds: int = 3600
+    max_jwt_lifetime_seconds: int = DEFAULT_MAX_JWT_LIFETIME_SECONDS
     check_jti: bool = True
     check_jti_written: bool = False  # set in the file, not filled in by the default
     preset_name: str | None = None
@@ -69,7 +70,7 @@ class RuleView:
     condition: str | None = None
     workspaces: tuple[str, ...] = ()
     applies_to_all_workspaces: bool = False
-    token_lifetime_seconds: int = 3600
+    token_lifetime_seconds: int = DEFAULT_TOKEN_LIFETIME_SECONDS
     silence: Silence | None = None
     locate: Locator = _nowhere
 

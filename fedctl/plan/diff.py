@@ -17,9 +17,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from fedctl.fields import ISSUER_FIELDS, SERVICE_ACCOUNT_FIELDS
 from fedctl.plan.actions import Action, Operation
 from fedctl.plan.match import KindMatching, archived_note, describe_archived, match_kind
 from fedctl.plan.normalise import (
+    ISSUER_AS_SENT,
+    check_no_private_keys,
     issuer_compare,
     issuer_create_payload,
     issuer_view,
@@ -139,6 +142,11 @@ class DiffContext:
             for rule in self.live.rules.values()
             if live_id in (rule.issuer_id, rule.service_account_id)
         ]
+
+
+def top_level(paths: Iterable[str]) -> set[str]:
+    """The fields that dotted change paths (`match.claims.tid`) fall under."""
+    return {path.split(".", 1)[0] for path in paths}
 
 
 def changed_paths(before: dict[str, Any], after: dict[str, Any]) -> tuple[str, ...]:
@@ -363,12 +371,7 @@ def _update_service_account(
         )
     )
     ctx.touch(Kind.SERVICE_ACCOUNT, spec.name, current.meta)
-    payload: dict[str, Any] = {}
-    if spec.description != current.spec.description:
-        # The contract: "" is sent as null, which clears the description.
-        payload["description"] = spec.description or None
-    if spec.organization_role != current.spec.organization_role:
-        payload["organization_role"] = spec.organization_role
+    payload = SERVICE_ACCOUNT_FIELDS.update_body(spec, top_level(fields))
     if payload:
         ctx.add_draft(
             Draft(
@@ -493,9 +496,8 @@ def _update_issuer(
         )
     )
     ctx.touch(Kind.ISSUER, current.spec.name, current.meta)
-    full = issuer_create_payload(spec)
-    top_fields = {path.split(".", 1)[0] for path in fields}
-    payload = {field_name: full[field_name] for field_name in sorted(top_fields)}
+    check_no_private_keys(spec)
+    payload = ISSUER_FIELDS.update_body(spec, top_level(fields), ISSUER_AS_SENT)
     ctx.add_draft(
         Draft(
             Operation.UPDATE_ISSUER,

@@ -6,13 +6,17 @@ Three shapes per resource, on purpose:
 - `*_compare`: what the diff compares; like the view but with full key material, so a
   rotated key with an unchanged `kid` still counts as a change.
 - `*_payload`: API field values for a create step (contract: PLAN-CONTRACT.md).
+
+All three follow the field tables of `fedctl.fields`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fedctl.errors import PlanError
+from fedctl.fields import ISSUER_FIELDS, RULE_FIELDS, SERVICE_ACCOUNT_FIELDS
 
 # RFC 7517/7518 private members. A verification key set must never carry them; fedctl
 # refuses to put them in a saved plan rather than silently dropping them.
@@ -21,12 +25,7 @@ from fedctl.state import IssuerSpec, RuleMatchSpec, RuleSpec, ServiceAccountSpec
 
 
 def service_account_compare(spec: ServiceAccountSpec) -> dict[str, Any]:
-    return {
-        "name": spec.name,
-        "description": spec.description,
-        "organization_role": spec.organization_role,
-        "memberships": dict(sorted(spec.memberships.items())),
-    }
+    return SERVICE_ACCOUNT_FIELDS.compare(spec)
 
 
 def service_account_view(spec: ServiceAccountSpec) -> dict[str, Any]:
@@ -34,13 +33,7 @@ def service_account_view(spec: ServiceAccountSpec) -> dict[str, Any]:
 
 
 def issuer_compare(spec: IssuerSpec) -> dict[str, Any]:
-    return {
-        "name": spec.name,
-        "issuer_url": spec.issuer_url,
-        "jwks": dict(spec.jwks),
-        "max_jwt_lifetime_seconds": spec.max_jwt_lifetime_seconds,
-        "check_jti": spec.check_jti,
-    }
+    return ISSUER_FIELDS.compare(spec)
 
 
 def issuer_view(spec: IssuerSpec) -> dict[str, Any]:
@@ -62,17 +55,7 @@ def redact_jwks(jwks: dict[str, Any]) -> dict[str, Any]:
 
 
 def rule_compare(spec: RuleSpec) -> dict[str, Any]:
-    return {
-        "name": spec.name,
-        "issuer_name": spec.issuer_name,
-        "service_account_name": spec.service_account_name,
-        "description": spec.description,
-        "match": spec.match.model_dump(),
-        "oauth_scope": spec.oauth_scope,
-        "workspace_ids": sorted(spec.workspace_ids),
-        "applies_to_all_workspaces": spec.applies_to_all_workspaces,
-        "token_lifetime_seconds": spec.token_lifetime_seconds,
-    }
+    return RULE_FIELDS.compare(spec)
 
 
 def rule_view(spec: RuleSpec) -> dict[str, Any]:
@@ -85,21 +68,12 @@ def match_payload(match: RuleMatchSpec) -> dict[str, Any]:
 
 
 def service_account_create_payload(spec: ServiceAccountSpec) -> dict[str, Any]:
-    payload: dict[str, Any] = {"name": spec.name, "organization_role": spec.organization_role}
-    if spec.description:
-        payload["description"] = spec.description
-    return payload
+    return SERVICE_ACCOUNT_FIELDS.create_body(spec)
 
 
 def issuer_create_payload(spec: IssuerSpec) -> dict[str, Any]:
     check_no_private_keys(spec)
-    return {
-        "name": spec.name,
-        "issuer_url": spec.issuer_url,
-        "jwks": api_jwks(spec.jwks),
-        "check_jti": spec.check_jti,
-        "max_jwt_lifetime_seconds": spec.max_jwt_lifetime_seconds,
-    }
+    return ISSUER_FIELDS.create_body(spec, ISSUER_AS_SENT)
 
 
 def api_jwks(jwks: dict[str, Any]) -> dict[str, Any]:
@@ -107,17 +81,13 @@ def api_jwks(jwks: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in jwks.items() if value is not None}
 
 
+# Fields whose body form differs from the spec's value.
+RULE_AS_SENT: dict[str, Callable[[Any], Any]] = {"match": match_payload}
+ISSUER_AS_SENT: dict[str, Callable[[Any], Any]] = {"jwks": api_jwks}
+
+
 def rule_create_payload(spec: RuleSpec) -> dict[str, Any]:
-    payload: dict[str, Any] = {
-        "name": spec.name,
-        "issuer_name": spec.issuer_name,
-        "service_account_name": spec.service_account_name,
-        "match": match_payload(spec.match),
-        "oauth_scope": spec.oauth_scope,
-        "token_lifetime_seconds": spec.token_lifetime_seconds,
-    }
-    if spec.description:
-        payload["description"] = spec.description
+    payload = RULE_FIELDS.create_body(spec, RULE_AS_SENT)
     if spec.applies_to_all_workspaces:
         payload["applies_to_all_workspaces"] = True
     else:

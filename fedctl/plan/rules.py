@@ -21,10 +21,17 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from fedctl.fields import RULE_FIELDS
 from fedctl.plan.actions import Action, Operation
-from fedctl.plan.diff import DiffContext, PendingChange, changed_paths
+from fedctl.plan.diff import DiffContext, PendingChange, changed_paths, top_level
 from fedctl.plan.match import archived_holder
-from fedctl.plan.normalise import match_payload, rule_compare, rule_create_payload, rule_view
+from fedctl.plan.normalise import (
+    RULE_AS_SENT,
+    match_payload,
+    rule_compare,
+    rule_create_payload,
+    rule_view,
+)
 from fedctl.plan.order import (
     Draft,
     Fact,
@@ -39,16 +46,6 @@ from fedctl.plan.problems import Problem
 from fedctl.state import Kind, LiveRule, RuleSpec
 
 MAX_NAME_LENGTH = 255
-
-# Fields the main rule update sends; workspaces go through the enablement sub-resource.
-UPDATE_FIELDS = (
-    "name",
-    "description",
-    "match",
-    "oauth_scope",
-    "token_lifetime_seconds",
-    "service_account_name",
-)
 
 
 class _Unresolved(Exception):
@@ -347,7 +344,7 @@ def draft_archive_rule(
 def _update_rule(ctx: DiffContext, spec: RuleSpec, current: LiveRule, fields: set[str]) -> None:
     key = (Kind.RULE, spec.name)
     rule_id = current.meta.id
-    top_fields = {path.split(".", 1)[0] for path in fields}
+    top_fields = top_level(fields)
     live_workspaces = current.spec.workspace_ids
     removed = sorted(live_workspaces - spec.workspace_ids)
     added = sorted(spec.workspace_ids - live_workspaces)
@@ -453,18 +450,9 @@ def _draft_disables(
 
 
 def _main_update_payload(spec: RuleSpec, top_fields: set[str]) -> dict[str, Any]:
-    full: dict[str, Any] = {
-        "name": spec.name,
-        # The contract: "" is sent as null, which clears the description.
-        "description": spec.description or None,
-        "match": match_payload(spec.match),
-        "oauth_scope": spec.oauth_scope,
-        "token_lifetime_seconds": spec.token_lifetime_seconds,
-        "service_account_name": spec.service_account_name,
-    }
-    payload = {field: full[field] for field in UPDATE_FIELDS if field in top_fields}
+    payload = RULE_FIELDS.update_body(spec, top_fields, RULE_AS_SENT)
     if payload:
-        payload["match"] = full["match"]  # the tenant re-check (module docstring)
+        payload["match"] = match_payload(spec.match)  # the tenant re-check (module docstring)
     return payload
 
 

@@ -6,13 +6,13 @@ from collections.abc import Iterator
 
 import pytest
 
-from fedctl.api import resources
+from fedctl.api import resources, writes
 from fedctl.api.client import AdminClient
 from fedctl.api.connect import open_client
 from fedctl.apply.names import ResourceIds
-from fedctl.apply.steps import StepRunner
+from fedctl.apply.steps import StepRunner, typed
 from fedctl.emulator.server import FaultConfig, RunningEmulator
-from fedctl.errors import ApiError
+from fedctl.errors import ApiError, PlanError
 from fedctl.plan.actions import Operation, Step
 from fedctl.state import Kind
 
@@ -199,3 +199,38 @@ def test_a_409_on_a_rule_create_is_not_adopted_from_another_issuer(client: Admin
     runner.run(create_rule("other"))
     with pytest.raises(ApiError, match="differs from the configuration in issuer_id"):
         runner.run(create_rule("build"))
+
+
+@pytest.mark.parametrize(
+    ("args", "payload", "message"),
+    [
+        (
+            writes.ServiceAccountUpdate,
+            {"description": "x", "oauth_scope": "workspace:developer"},
+            "step 7 (update rule r): oauth_scope: Extra inputs are not permitted; "
+            "plan again instead of applying this file",
+        ),
+        (
+            writes.RuleUpdate,
+            {"token_lifetime_seconds": "3600"},
+            "step 7 (update rule r): token_lifetime_seconds: Input should be a valid integer; "
+            "plan again instead of applying this file",
+        ),
+    ],
+)
+def test_a_step_body_that_is_not_the_writes_shape_is_refused_before_sending(
+    args: type, payload: dict[str, object], message: str
+) -> None:
+    """A saved plan is hostile: a key or type the write does not take is one line, no call."""
+    step = Step(
+        id=7,
+        operation=Operation.UPDATE_RULE,
+        kind=Kind.RULE,
+        name="r",
+        live_id="fdrl_01",
+        payload=payload,
+        description="update rule r",
+    )
+    with pytest.raises(PlanError) as caught:
+        typed(args, payload, step)
+    assert str(caught.value) == message
