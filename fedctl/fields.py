@@ -213,6 +213,8 @@ RULE_FIELDS = KindFields(
         ),
         FieldInfo("applies_to_all_workspaces", Send.ELSEWHERE, access=True),
         FieldInfo("token_lifetime_seconds", access=True),
+        # Not accepted by the API yet (§2.6.1): never sent unless declared, shown when set.
+        FieldInfo("attributes", Send.IF_DECLARED, null_clears=True, hidden_at_default=True),
     ),
 )
 

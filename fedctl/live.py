@@ -305,6 +305,7 @@ def _rule(rule: wire.FederationRule, names: _Names) -> LiveRule:
         workspace_ids=workspace_ids,
         applies_to_all_workspaces=rule.applies_to_all_workspaces,
         token_lifetime_seconds=rule.token_lifetime_seconds,
+        attributes=_string_map(rule.attributes),
     )
     # A legacy binding is one the explicit enablements do not show (§5.8).
     legacy = rule.workspace_id if rule.workspace_id not in workspace_ids else None
@@ -315,3 +316,13 @@ def _rule(rule: wire.FederationRule, names: _Names) -> LiveRule:
         service_account_id=target_id,
         legacy_workspace_id=legacy,
     )
+
+
+def _string_map(value: object) -> dict[str, str] | None:
+    """A map of strings as the spec holds it; any other shape marks the rule unmanageable
+    (fedctl.unmanageable) and is held as None, never guessed at."""
+    if isinstance(value, dict) and all(
+        isinstance(key, str) and isinstance(item, str) for key, item in value.items()
+    ):
+        return dict(value)
+    return None

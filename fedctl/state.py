@@ -89,6 +89,7 @@ class RuleSpec(_Frozen):
     workspace_ids: frozenset[str] = frozenset()
     applies_to_all_workspaces: bool = False
     token_lifetime_seconds: int = DEFAULT_TOKEN_LIFETIME_SECONDS
+    attributes: dict[str, str] | None = None
 
     @property
     def console_managed(self) -> bool:

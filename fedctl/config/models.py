@@ -375,6 +375,19 @@ class Rule(_Strict):
     previous_names: list[Name] = Field(default_factory=list)
     lint: LintSilence | None = None
 
+    @model_validator(mode="before")
+    @classmethod
+    def _attributes_not_accepted_yet(cls, data: object) -> object:
+        # The API reads rule attributes but refuses every non-empty value so far (§2.6.1):
+        # the language has no such key yet, and says why rather than "unknown key".
+        if isinstance(data, dict) and "attributes" in data:
+            raise _fail(
+                "is not accepted by the Admin API yet (it refuses any non-empty value with "
+                "400, §2.6.1); remove attributes",
+                at="attributes",
+            )
+        return data
+
     @field_validator("oauth_scope")
     @classmethod
     def _known_scopes(cls, value: str) -> str:
