@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from fedctl.api.client import AdminClient
     from fedctl.config.loaded import Config
     from fedctl.plan.checks import SelfIdentity
-    from fedctl.plan.plan import Plan
+    from fedctl.plan.plan import Plan, PlanOptions
     from fedctl.snapshot import Snapshot
     from fedctl.state import LiveState
 
@@ -49,12 +49,9 @@ def plan_from_config(
     var_files: Sequence[str] = (),
     client: AdminClient | None = None,
     snapshot: Snapshot | None = None,
-    prune: bool | None = None,
-    targets: Sequence[str] = (),
-    recreate_archived: bool = False,
-    allow_self_lockout: bool = False,
+    options: PlanOptions | None = None,
 ) -> tuple[Plan, LiveState, Config]:
-    """`prune=None` follows `settings.prune`; True/False overrides it.
+    """The plan of the configuration at `path`, shaped by `options` (the defaults: none).
 
     With `snapshot` the live state is the snapshot's and no client is used:
     no network, no credential. The plan then names the snapshot.
@@ -70,27 +67,15 @@ def plan_from_config(
     else:
         raise UsageError("plan_from_config needs a client or a snapshot")
     from fedctl.desired import build_desired
-    from fedctl.plan.plan import PlanShape, compute_plan
+    from fedctl.plan.plan import PlanOptions, plan_with
 
-    desired = build_desired(config, live.workspaces)
-    if prune is not None:
-        desired = desired.model_copy(update={"prune": prune})
-    plan = compute_plan(
-        desired,
+    plan = plan_with(
+        build_desired(config, live.workspaces),
         live,
-        recreate_archived=recreate_archived,
-        allow_self_lockout=allow_self_lockout,
+        options or PlanOptions(),
         self_identity=identity,
-        targets=targets,
         config_digest=config.digest,
     )
-    shape = PlanShape(
-        prune=prune,
-        targets=tuple(targets),
-        recreate_archived=recreate_archived,
-        allow_self_lockout=allow_self_lockout,
-    )
-    plan = plan.model_copy(update={"shape": shape})
     if snapshot is not None:
         from fedctl.snapshot import check_protection_held
 

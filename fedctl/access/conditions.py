@@ -4,7 +4,7 @@ fedctl cannot decide whether one CEL expression implies another in general, so i
 only two things: the expressions parse to the same tree (NEUTRAL), or one is the other
 with extra `&&` conjuncts (a conjunct added NARROWS, one removed BROADENS; CEL's `&&` is
 true only when both sides are true, errors and all). Anything else is POSSIBLY
-BROADENING, never neutral (issue 9).
+BROADENING, never neutral.
 """
 
 from __future__ import annotations

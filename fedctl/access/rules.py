@@ -101,7 +101,7 @@ def _service_account(old: RuleAccess, new: RuleAccess) -> list[Finding]:
     if old.service_account_name == new.service_account_name:
         return []
     # A retarget moves the power to a different identity: that identity gains it, which
-    # is what a reviewer must approve, so it is reported as broadening (issue 9).
+    # is what a reviewer must approve, so it is reported as broadening.
     return [
         Finding(
             dimension="service_account",

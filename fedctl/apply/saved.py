@@ -17,13 +17,12 @@ with the options the file records, and refuses unless its steps and changes are 
 the file's; apply then shows and runs the recomputed plan, never the file's.
 
 Usage:
-    check_saved_plan_current(plan, live, config_digest=config.digest)
-    plan = recompute_saved_plan(plan, live, config, source=path, self_identity=None)
+    plan, live, config = load_saved_plan(client, plan_file, config_path, check_lint=check)
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Protocol
 
 from fedctl.errors import PlanError
@@ -33,6 +32,7 @@ from fedctl.state import Kind, LiveMeta, LiveState
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from fedctl.api.client import AdminClient
     from fedctl.config import Config
     from fedctl.plan.checks import SelfIdentity
     from fedctl.plan.plan import Plan
@@ -51,6 +51,40 @@ class _Versioned(Protocol):
 
 class SavedPlanStale(PlanError):
     """The saved plan no longer matches the configuration or the live organization."""
+
+
+def load_saved_plan(
+    client: AdminClient,
+    plan_file: Path,
+    config_path: Path,
+    *,
+    variables: Sequence[str] = (),
+    var_files: Sequence[str] = (),
+    snapshot_path: Path | None = None,
+    check_lint: Callable[[Config], None] = lambda config: None,
+) -> tuple[Plan, LiveState, Config]:
+    """The saved plan, made again, once every check passes; what apply then runs.
+
+    `check_lint` runs on the loaded configuration before the live read, so a lint gate
+    refuses before anything touches the network.
+    """
+    from fedctl.config import load_config
+    from fedctl.live import read_live
+    from fedctl.pipeline import self_identity_of
+    from fedctl.plan.plan import Plan
+    from fedctl.snapshot import check_plan_against_snapshot
+
+    plan = Plan.from_file(plan_file)
+    config = load_config(config_path, variables=variables, var_files=var_files)
+    check_lint(config)
+    live = read_live(client)
+    # What was reviewed (planned against a snapshot) is what gets applied.
+    check_plan_against_snapshot(plan, live, snapshot_path)
+    check_saved_plan_current(plan, live, config_digest=config.digest)
+    plan = recompute_saved_plan(
+        plan, live, config, source=plan_file, self_identity=self_identity_of(client)
+    )
+    return plan, live, config
 
 
 def check_saved_plan_current(plan: Plan, live: LiveState, *, config_digest: str) -> None:
@@ -87,18 +121,13 @@ def recompute_saved_plan(
 ) -> Plan:
     """The plan made afresh; raise SavedPlanTampered unless it equals the file's."""
     from fedctl.desired import build_desired
-    from fedctl.plan.plan import compute_plan
+    from fedctl.plan.plan import plan_with
 
-    desired = build_desired(config, live.workspaces)
-    if plan.shape.prune is not None:
-        desired = desired.model_copy(update={"prune": plan.shape.prune})
-    fresh = compute_plan(
-        desired,
+    fresh = plan_with(
+        build_desired(config, live.workspaces),
         live,
-        recreate_archived=plan.shape.recreate_archived,
-        allow_self_lockout=plan.shape.allow_self_lockout,
+        plan.shape,
         self_identity=self_identity,
-        targets=plan.shape.targets,
         config_digest=config.digest,
     )
     differing = [

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from fedctl.cli.options import ApiSettings, api_options, config_options
+from fedctl.cli.options import ApiSettings, api_options, config_options, plan_options
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -26,22 +26,8 @@ if TYPE_CHECKING:
     from fedctl.api.client import AdminClient
     from fedctl.apply.executor import ApplyResult, StepOutcome
     from fedctl.config import Config
-    from fedctl.plan.plan import Plan
+    from fedctl.plan.plan import Plan, PlanOptions
     from fedctl.state import LiveState
-
-
-@dataclass(frozen=True)
-class _Shape:
-    """The options that shape a new plan (a saved plan already fixed them)."""
-
-    prune: bool | None = None
-    targets: tuple[str, ...] = ()
-    recreate_archived: bool = False
-    allow_self_lockout: bool = False
-
-    @property
-    def given(self) -> bool:
-        return self != _Shape()
 
 
 @click.command(
@@ -55,23 +41,12 @@ class _Shape:
 )
 @config_options
 @api_options
+@plan_options
 @click.option("--auto-approve", is_flag=True, help="Apply without asking (for CI).")
 @click.option(
     "--allow-large-changes",
     is_flag=True,
     help="Apply even past settings.max_archives / settings.max_changes_percent.",
-)
-@click.option(
-    "--prune/--no-prune",
-    default=None,
-    help="Archive live resources no file declares [default: settings.prune].",
-)
-@click.option(
-    "--target",
-    "targets",
-    multiple=True,
-    metavar="KIND/NAME",
-    help="Apply only this resource and what it needs (repeatable).",
 )
 @click.option(
     "--config",
@@ -82,16 +57,6 @@ class _Shape:
     "path the plan recorded].",
 )
 @click.option("--no-color", is_flag=True, help="No colour in the text output (also NO_COLOR).")
-@click.option(
-    "--recreate-archived",
-    is_flag=True,
-    help="Create again declared resources whose only live copy is archived.",
-)
-@click.option(
-    "--allow-self-lockout",
-    is_flag=True,
-    help="Allow changes to the rule, issuer or service account fedctl authenticates through.",
-)
 @click.option(
     "--allow-lint-errors",
     is_flag=True,
@@ -111,23 +76,19 @@ def command(
     variables: tuple[str, ...],
     var_files: tuple[str, ...],
     api: ApiSettings,
+    options: PlanOptions,
     auto_approve: bool,
     allow_large_changes: bool,
-    prune: bool | None,
-    targets: tuple[str, ...],
     config_path: str | None,
     no_color: bool,
-    recreate_archived: bool,
-    allow_self_lockout: bool,
     snapshot_path: str | None,
     allow_lint_errors: bool,
 ) -> None:
     """Make the live organization match the configuration at PATH, or apply a PLANFILE."""
     from fedctl.cli.plan import use_colour
 
-    shape = _Shape(prune, targets, recreate_archived, allow_self_lockout)
     saved = _is_saved_plan(Path(path))
-    _check_usage(saved=saved, shape=shape, config_path=config_path)
+    _check_usage(saved=saved, options=options, config_path=config_path)
     with api.open(read_only=False) as client:
         run = _ApplyRun(
             client=client,
@@ -150,7 +111,7 @@ def command(
             )
         else:
             run.apply_config(
-                path, shape, snapshot_path=Path(snapshot_path) if snapshot_path else None
+                path, options, snapshot_path=Path(snapshot_path) if snapshot_path else None
             )
 
 
@@ -160,10 +121,10 @@ def _is_saved_plan(path: Path) -> bool:
     return path.is_file() and not is_config_file(path)
 
 
-def _check_usage(*, saved: bool, shape: _Shape, config_path: str | None) -> None:
+def _check_usage(*, saved: bool, options: PlanOptions, config_path: str | None) -> None:
     from fedctl.errors import UsageError
 
-    if saved and shape.given:
+    if saved and options.given:
         raise UsageError(
             "--prune, --target, --recreate-archived and --allow-self-lockout shape a new "
             "plan, and a saved plan is already made: pass them to `fedctl plan` instead"
@@ -195,11 +156,11 @@ class _ApplyRun:
     allow_large_changes: bool
     allow_lint_errors: bool
 
-    def apply_config(self, path: str, shape: _Shape, *, snapshot_path: Path | None) -> None:
-        plan, live, config = self._plan(path, shape)
+    def apply_config(self, path: str, options: PlanOptions, *, snapshot_path: Path | None) -> None:
+        plan, live, config = self._plan(path, options)
         self._check_lint(config, path)
         if snapshot_path is not None:
-            # Issue 9: the pull request was reviewed against this snapshot; what is applied
+            # The pull request was reviewed against this snapshot; what is applied
             # must start from the same live resources, or nobody reviewed it.
             from fedctl.snapshot import (
                 check_live_matches_snapshot,
@@ -215,39 +176,31 @@ class _ApplyRun:
             plan,
             live,
             config,
-            replan=lambda: self._plan(path, shape)[0],
-            whole=not shape.targets,
+            replan=lambda: self._plan(path, options)[0],
+            whole=not options.targets,
         )
 
     def apply_saved(
         self, plan_file: Path, config_path: Path, *, snapshot_path: Path | None = None
     ) -> None:
-        from fedctl.apply.saved import check_saved_plan_current, recompute_saved_plan
-        from fedctl.config import load_config
-        from fedctl.live import read_live
-        from fedctl.pipeline import self_identity_of
-        from fedctl.plan.plan import Plan
-        from fedctl.snapshot import check_plan_against_snapshot
+        from fedctl.apply.saved import load_saved_plan
 
-        plan = Plan.from_file(plan_file)
-        config = load_config(config_path, variables=self.variables, var_files=self.var_files)
-        self._check_lint(config, str(config_path))
-        live = read_live(self.client)
-        # Issue 9: what was reviewed (planned against a snapshot) is what gets applied.
-        check_plan_against_snapshot(plan, live, snapshot_path)
-        check_saved_plan_current(plan, live, config_digest=config.digest)
-        plan = recompute_saved_plan(
-            plan,
-            live,
-            config,
-            source=plan_file,
-            self_identity=self_identity_of(self.client),
+        plan, live, config = load_saved_plan(
+            self.client,
+            plan_file,
+            config_path,
+            variables=self.variables,
+            var_files=self.var_files,
+            snapshot_path=snapshot_path,
+            check_lint=lambda config: self._check_lint(config, str(config_path)),
         )
+        from fedctl.plan.plan import PlanOptions
+
         self._apply(
             plan,
             live,
             config,
-            replan=lambda: self._plan(str(config_path), _Shape())[0],
+            replan=lambda: self._plan(str(config_path), PlanOptions())[0],
             whole=False,
         )
 
@@ -260,7 +213,7 @@ class _ApplyRun:
         findings = echo_lint_findings(config, path, gate=enabled)
         check_apply_allowed(findings, enabled=enabled)
 
-    def _plan(self, path: str, shape: _Shape) -> tuple[Plan, LiveState, Config]:
+    def _plan(self, path: str, options: PlanOptions) -> tuple[Plan, LiveState, Config]:
         from fedctl.pipeline import plan_from_config
 
         return plan_from_config(
@@ -268,10 +221,7 @@ class _ApplyRun:
             variables=self.variables,
             var_files=self.var_files,
             client=self.client,
-            prune=shape.prune,
-            targets=shape.targets,
-            recreate_archived=shape.recreate_archived,
-            allow_self_lockout=shape.allow_self_lockout,
+            options=options,
         )
 
     def _apply(

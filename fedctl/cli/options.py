@@ -188,7 +188,10 @@ def api_options(func: F) -> F:
         return command(*args, api=api, **kwargs)
 
     func = with_settings  # type: ignore[assignment]
-    func = _local_options(func)
+    return _api_flags(_local_options(func))
+
+
+def _api_flags(func: F) -> F:
     func = click.option(
         "--timeout",
         default=120.0,
@@ -219,5 +222,55 @@ def api_options(func: F) -> F:
         default=None,
         metavar="URL",
         help="Admin API base URL [env ANTHROPIC_BASE_URL; default https://api.anthropic.com].",
+    )(func)
+    return func
+
+
+def plan_options(func: F) -> F:
+    """The options that shape a plan, passed as one `options: PlanOptions` argument."""
+    command = func
+
+    @functools.wraps(command)
+    def with_options(
+        *args: Any,
+        prune: bool | None,
+        targets: tuple[str, ...],
+        recreate_archived: bool,
+        allow_self_lockout: bool,
+        **kwargs: Any,
+    ) -> Any:
+        from fedctl.plan.plan import PlanOptions
+
+        options = PlanOptions(
+            prune=prune,
+            targets=targets,
+            recreate_archived=recreate_archived,
+            allow_self_lockout=allow_self_lockout,
+        )
+        return command(*args, options=options, **kwargs)
+
+    func = with_options  # type: ignore[assignment]
+    func = click.option(
+        "--allow-self-lockout",
+        is_flag=True,
+        help="Allow changes to the rule, issuer or service account fedctl authenticates through.",
+    )(func)
+    func = click.option(
+        "--recreate-archived",
+        is_flag=True,
+        help="Create again declared resources whose only live copy is archived.",
+    )(func)
+    func = click.option(
+        "--target",
+        "targets",
+        multiple=True,
+        metavar="KIND/NAME",
+        help="Plan only this resource and what it needs (repeatable).",
+    )(func)
+    func = click.option(
+        "--prune/--no-prune",
+        default=None,
+        help="Archive live resources no file declares (except settings.protect) "
+        "[default: settings.prune].",
     )(func)
     return func

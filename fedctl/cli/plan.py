@@ -14,17 +14,17 @@ from typing import TYPE_CHECKING
 
 import click
 
-from fedctl.cli.options import ApiSettings, api_options, config_options
+from fedctl.cli.options import ApiSettings, api_options, config_options, plan_options
 
 if TYPE_CHECKING:
     from fedctl.config import Config
     from fedctl.lint.findings import Finding
-    from fedctl.plan.plan import Plan
+    from fedctl.plan.plan import Plan, PlanOptions
     from fedctl.policy.evaluate import PolicyResult
     from fedctl.state import LiveState
 
 FORMATS = ("text", "json", "markdown")
-# `--fail-on broadening` (issue 9): distinct from 1 (error) and 2 (--detailed-exitcode).
+# `--fail-on broadening`: distinct from 1 (error) and 2 (--detailed-exitcode).
 EXIT_BROADENING = 4
 
 
@@ -46,19 +46,7 @@ def use_colour(no_color: bool) -> bool:
 )
 @config_options
 @api_options
-@click.option(
-    "--prune/--no-prune",
-    default=None,
-    help="Archive live resources no file declares (except settings.protect) "
-    "[default: settings.prune].",
-)
-@click.option(
-    "--target",
-    "targets",
-    multiple=True,
-    metavar="KIND/NAME",
-    help="Plan only this resource and what it needs (repeatable).",
-)
+@plan_options
 @click.option(
     "--format",
     "output_format",
@@ -88,11 +76,6 @@ def use_colour(no_color: bool) -> bool:
 )
 @click.option("--no-color", is_flag=True, help="No colour in the text output (also NO_COLOR).")
 @click.option(
-    "--recreate-archived",
-    is_flag=True,
-    help="Create again declared resources whose only live copy is archived.",
-)
-@click.option(
     "--snapshot",
     "snapshot_path",
     type=click.Path(dir_okay=False),
@@ -115,25 +98,17 @@ def use_colour(no_color: bool) -> bool:
     help="An organization policy file (repeatable), with settings.policy_files; a failing "
     "deny policy makes the plan exit 1 and not be saved.",
 )
-@click.option(
-    "--allow-self-lockout",
-    is_flag=True,
-    help="Allow changes to the rule, issuer or service account fedctl authenticates through.",
-)
 def command(
     path: str,
     variables: tuple[str, ...],
     var_files: tuple[str, ...],
     api: ApiSettings,
-    prune: bool | None,
-    targets: tuple[str, ...],
+    options: PlanOptions,
     output_format: str,
     template_path: str | None,
     out_path: str | None,
     detailed_exitcode: bool,
     no_color: bool,
-    recreate_archived: bool,
-    allow_self_lockout: bool,
     snapshot_path: str | None,
     fail_on: str | None,
     policy_files: tuple[str, ...],
@@ -149,10 +124,7 @@ def command(
         path,
         variables=variables,
         var_files=var_files,
-        prune=prune,
-        targets=targets,
-        recreate_archived=recreate_archived,
-        allow_self_lockout=allow_self_lockout,
+        options=options,
     )
     if snapshot_path is not None:
         from fedctl.snapshot import read_snapshot

@@ -67,7 +67,7 @@ class PendingChange:
 
 
 @dataclass
-class PlanOptions:
+class DiffOptions:
     prune: bool = False
     recreate_archived: bool = False
 
@@ -78,7 +78,7 @@ class DiffContext:
 
     desired: DesiredState
     live: LiveState
-    options: PlanOptions
+    options: DiffOptions
     service_accounts: KindMatching[LiveServiceAccount] = field(default_factory=KindMatching)
     issuers: KindMatching[LiveIssuer] = field(default_factory=KindMatching)
     rules: KindMatching[LiveRule] = field(default_factory=KindMatching)

@@ -32,8 +32,8 @@ from fedctl.plan.checks import (
 )
 from fedctl.plan.diff import (
     DiffContext,
+    DiffOptions,
     PendingChange,
-    PlanOptions,
     diff_issuers,
     diff_service_accounts,
     match_all,
@@ -57,7 +57,15 @@ KIND_ALIASES = {
     "rules": Kind.RULE,
 }
 
-__all__ = ["FORMAT_VERSION", "LiveVersion", "Plan", "PlanShape", "SelfIdentity", "compute_plan"]
+__all__ = [
+    "FORMAT_VERSION",
+    "LiveVersion",
+    "Plan",
+    "PlanOptions",
+    "SelfIdentity",
+    "compute_plan",
+    "plan_with",
+]
 
 
 class LiveVersion(BaseModel):
@@ -70,15 +78,22 @@ class LiveVersion(BaseModel):
     archived_at: str | None = None
 
 
-class PlanShape(BaseModel):
-    """The options that shaped a plan, so apply can make the same plan again from scratch."""
+class PlanOptions(BaseModel):
+    """The options that shape a plan: built once from the command line, passed down, and
+    recorded in the plan so apply can make the same plan again from scratch."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
+    # None follows the configuration's settings.prune.
     prune: bool | None = None
     targets: tuple[str, ...] = ()
     recreate_archived: bool = False
     allow_self_lockout: bool = False
+
+    @property
+    def given(self) -> bool:
+        """Whether any option differs from its default."""
+        return self != PlanOptions()
 
 
 class Plan(BaseModel):
@@ -108,15 +123,15 @@ class Plan(BaseModel):
     warnings: tuple[str, ...] = ()
     # Workspace ID -> display name, so outputs can name workspaces (additive to the contract).
     workspace_names: dict[str, str] = Field(default_factory=dict)
-    # Additive (issue 9): who gains or loses the power to mint what, where; filled by
+    # Additive: who gains or loses the power to mint what, where; filled by
     # compute_plan, rendered before the field-level changes.
     access: AccessDiff = Field(default_factory=AccessDiff)
-    # Additive (issue 9): the snapshot the plan was computed against, when it was;
+    # Additive: the snapshot the plan was computed against, when it was;
     # apply then compares live state with that snapshot before writing.
     snapshot: SnapshotRef | None = None
     # Additive: the options the plan was made with. A saved plan's steps are never run as
     # written: apply recomputes the plan with these options and compares.
-    shape: PlanShape = Field(default_factory=PlanShape)
+    shape: PlanOptions = Field(default_factory=PlanOptions)
 
     def is_empty(self) -> bool:
         return not self.changes
@@ -185,6 +200,29 @@ def find_private_jwk(value: object) -> tuple[str, list[str]] | None:
     return None
 
 
+def plan_with(
+    desired: DesiredState,
+    live: LiveState,
+    options: PlanOptions,
+    *,
+    self_identity: SelfIdentity | None = None,
+    config_digest: str = "",
+) -> Plan:
+    """`compute_plan` with the command's options, which the plan then records."""
+    if options.prune is not None:
+        desired = desired.model_copy(update={"prune": options.prune})
+    plan = compute_plan(
+        desired,
+        live,
+        recreate_archived=options.recreate_archived,
+        allow_self_lockout=options.allow_self_lockout,
+        self_identity=self_identity,
+        targets=options.targets,
+        config_digest=config_digest,
+    )
+    return plan.model_copy(update={"shape": options})
+
+
 def compute_plan(
     desired: DesiredState,
     live: LiveState,
@@ -202,7 +240,7 @@ def compute_plan(
     ctx = DiffContext(
         desired,
         live,
-        PlanOptions(prune=prune or desired.prune, recreate_archived=recreate_archived),
+        DiffOptions(prune=prune or desired.prune, recreate_archived=recreate_archived),
     )
     match_all(ctx)
     console_rule_ids, console_issuer_ids = console_managed_ids(live)

@@ -22,7 +22,7 @@ def plan_document(plan: Plan) -> dict[str, Any]:
         "organization": {"id": plan.organization.id, "name": plan.organization.name},
         "config_digest": plan.config_digest,
         "summary": {action.value: counts[action] for action in counts},
-        # Issue 9: the snapshot planned against (or null) and the access diff, first.
+        # The snapshot planned against (or null) and the access diff, first.
         "snapshot": plan.snapshot.model_dump() if plan.snapshot is not None else None,
         "access": plan.access.to_json(),
         "changes": [

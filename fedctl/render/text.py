@@ -43,7 +43,7 @@ def render_text(plan: Plan, *, color: bool = False) -> str:
     out = [f"Organization: {safe(org.name)} ({safe(org.id)})"]
     if plan.snapshot is not None:
         out.append(f"Live state: snapshot {safe(plan.snapshot.label)}, not read from the API")
-    # The access diff heads the output (issue 9): who can mint what, before any field.
+    # The access diff heads the output: who can mint what, before any field.
     out += ["", render_access_text(plan.access, color=color), ""]
     for change in plan.changes:
         symbol = change.action.symbol
