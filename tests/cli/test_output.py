@@ -290,3 +290,19 @@ def test_the_sdk_exchanges_through_the_profile_fedctl_writes(
         organization = client.organization.retrieve()
     assert organization.id == emulator.organization_id
     assert emulator.exchange_history[-1] == (federation.rule_id, "success")
+
+
+def test_an_unmanageable_rule_is_output_like_any_other(offline: tuple[str, str]) -> None:
+    folder, _ = offline
+    state = live_state()
+    deploy = state.rules["deploy"]
+    odd = deploy.model_copy(
+        update={"meta": deploy.meta.model_copy(update={"unmanageable": "unknown match key"})}
+    )
+    snapshot = Path(folder).parent / "odd.json"
+    write_snapshot(
+        take_snapshot(state.model_copy(update={"rules": {**state.rules, "deploy": odd}})), snapshot
+    )
+    result = run(["output", folder, "deploy", "--snapshot", str(snapshot)])
+    assert result.exit_code == 0, result.output
+    assert f"export ANTHROPIC_FEDERATION_RULE_ID={live_id('fdrl', 'deploy')}\n" in result.output

@@ -8,6 +8,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from fedctl.config import load_config
 from fedctl.graph.mermaid import mermaid_text, render_mermaid
@@ -15,6 +17,7 @@ from fedctl.graph.plan import plan_graph, render_plan_graph_markdown
 from fedctl.graph.render import render_dot, render_graph_json
 from fedctl.graph.sources import graph_from_config, graph_from_live
 from fedctl.plan.plan import compute_plan
+from fedctl.render.escape import escape_terminal
 from fedctl.render.markdown import render_markdown
 from fedctl.state import RuleMatchSpec
 from tests.support.golden import assert_golden
@@ -203,3 +206,11 @@ def test_the_default_cap_is_50_nodes(count: int) -> None:
     assert len(graph.nodes) == 50
     assert graph.omitted_rules == count - 24
     assert "> Cut at 50 nodes: 6 more changed rule(s)" in render_markdown(plan)
+
+
+@given(st.text())
+def test_mermaid_text_is_always_a_plain_label_that_reads_back(text: str) -> None:
+    escaped = mermaid_text(text)
+    assert re.fullmatch(r"(?:[A-Za-z0-9 _.,:/=@*+~\-]|#[0-9]+;)*", escaped)
+    decoded = re.sub(r"#([0-9]+);", lambda match: chr(int(match[1])), escaped)
+    assert decoded == escape_terminal(text)
