@@ -38,12 +38,12 @@ _ARROW = {
     Status.CHANGED: "-->",
     Status.UNCHANGED: "-->",
 }
-CLASS_DEFS = (
-    "  classDef console stroke-dasharray:5 3\n"
-    "  classDef added stroke:#1a7f37,stroke-width:3px\n"
-    "  classDef removed stroke:#cf222e,stroke-width:3px,stroke-dasharray:4 4\n"
-    "  classDef changed stroke:#9a6700,stroke-width:3px\n"
-)
+CLASS_DEFS = {
+    "console": "stroke-dasharray:5 3",
+    "added": "stroke:#1a7f37,stroke-width:3px",
+    "removed": "stroke:#cf222e,stroke-width:3px,stroke-dasharray:4 4",
+    "changed": "stroke:#9a6700,stroke-width:3px",
+}
 _LINK_COLOUR = {Status.ADDED: "#1a7f37", Status.REMOVED: "#cf222e"}
 
 
@@ -58,7 +58,7 @@ def render_mermaid(graph: Graph) -> str:
     lines = ["flowchart LR"]
     lines += [f"  {ids[node.key]}{_node_label(node)}" for node in graph.nodes]
     lines += [_edge_line(edge, ids) for edge in graph.edges]
-    text = "\n".join(lines) + "\n" + CLASS_DEFS
+    text = "\n".join(lines) + "\n"
     text += "".join(_class_lines(graph, ids))
     text += "".join(_link_styles(graph))
     return text
@@ -99,6 +99,7 @@ def _class_lines(graph: Graph, ids: dict[str, str]) -> list[str]:
     ):
         members = [ids[node.key] for node in graph.nodes if wanted(node)]
         if members:
+            lines.append(f"  classDef {class_name} {CLASS_DEFS[class_name]}\n")
             lines.append(f"  class {','.join(members)} {class_name}\n")
     return lines
 

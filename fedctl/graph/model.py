@@ -14,8 +14,8 @@ from enum import StrEnum
 from fedctl.state import scope_is_manageable
 
 # Labels are for a glance; the full values are in `fedctl show` and the plan's fields.
-MAX_MATCH_LENGTH = 60
-MAX_PART_LENGTH = 40
+MAX_MATCH_LENGTH = 96
+MAX_PART_LENGTH = 56
 EVERY_WORKSPACE_KEY = "workspace*"
 
 
@@ -84,7 +84,7 @@ def short_match(
     claims: Mapping[str, str] | None,
     condition: str | None,
 ) -> str:
-    """`sub repo:acme/app:*, aud X, ref=refs/heads/main, if claims.x…`, cut at 60 characters."""
+    """`sub repo:acme/app:*, aud X, ref=refs/heads/main, if claims.x…`, cut at 96 characters."""
     parts = []
     if subject_prefix:
         parts.append(f"sub {_cut(subject_prefix, MAX_PART_LENGTH)}")
