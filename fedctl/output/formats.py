@@ -66,8 +66,8 @@ def _github_job(workload: Workload, token_file: str) -> str:
     return (
         f"# fedctl output: rule {workload.rule_name}. Merge into the job that calls the "
         "Claude API;\n"
-        "# run the token step again before a step that starts later than the token's "
-        "lifetime.\n"
+        "# The SDK reads the token file again when it refreshes: in a long job, repeat the "
+        "token step.\n"
         "permissions:\n"
         "  id-token: write  # lets the job request an OIDC token\n"
         "  contents: read\n"
