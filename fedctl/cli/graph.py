@@ -53,6 +53,8 @@ def command(
         raise UsageError("--live and --snapshot both name the live state; give one")
     if (live or snapshot_path is not None) and path is not None:
         raise UsageError("PATH draws the configuration; drop it to draw --live or --snapshot")
+    if not live and snapshot_path is None and api.local_state is not None:
+        raise UsageError("--local draws the emulator's organization only with --live; add it")
     if live or snapshot_path is not None:
         from fedctl.cli.live_source import read_live_state
         from fedctl.graph.sources import graph_from_live

@@ -60,3 +60,11 @@ def test_path_and_live_are_exclusive(tmp_path: Path) -> None:
     result = run(["graph", "--live", "--snapshot", "s.json"])
     assert result.exit_code == 1
     assert result.output == "error: --live and --snapshot both name the live state; give one\n"
+
+
+def test_local_without_live_says_to_add_it(tmp_path: Path) -> None:
+    result = run(["graph", str(tmp_path), "--local"])
+    assert result.exit_code == 1
+    assert result.output == (
+        "error: --local draws the emulator's organization only with --live; add it\n"
+    )
