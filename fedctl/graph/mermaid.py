@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import re
 
-from fedctl.graph.model import Edge, Graph, Node, NodeKind, Status, node_caption
 from fedctl.escape import escape_terminal
+from fedctl.graph.model import Edge, Graph, Node, NodeKind, Status, node_caption
 
 _PLAIN = re.compile(r"[A-Za-z0-9 _.,:/=@*+~\-]")
 _PREFIX = {

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import json
 
-from fedctl.graph.model import Graph, Node, NodeKind, Status, node_caption
 from fedctl.escape import escape_terminal
+from fedctl.graph.model import Graph, Node, NodeKind, Status, node_caption
 
 _SHAPE = {
     NodeKind.ISSUER: "ellipse",
