@@ -10,20 +10,25 @@ account may still reach a workspace one rule stops reaching.
 
 from __future__ import annotations
 
-from fedctl.access.model import AccessChange, RuleAccess
+from dataclasses import replace
+
+from fedctl.access.model import AccessChange, Effect, RuleAccess
 from fedctl.graph.mermaid import render_mermaid
 from fedctl.graph.model import (
     Edge,
     Graph,
     Node,
+    NodeKind,
     RuleView,
     Status,
+    node_key,
     rule_edges,
     rule_nodes,
     short_match,
     sorted_edges,
     sorted_nodes,
 )
+from fedctl.plan.actions import Action
 from fedctl.plan.plan import Plan
 from fedctl.state import Kind
 
@@ -53,12 +58,39 @@ def plan_graph(plan: Plan, *, max_nodes: int = MAX_NODES) -> Graph | None:
                 nodes[node.key] = node
         for edge in rule_edges_:
             edges[(edge.source, edge.target, edge.label)] = edge
+    _mark_changed_ends(plan, nodes)
     return Graph(
         nodes=sorted_nodes(nodes.values()),
         edges=sorted_edges(edges.values()),
         omitted_rules=omitted,
         max_nodes=max_nodes,
     )
+
+
+_END_KINDS = {Kind.ISSUER: NodeKind.ISSUER, Kind.SERVICE_ACCOUNT: NodeKind.SERVICE_ACCOUNT}
+_ACTION_STATUS = {
+    Action.CREATE: Status.ADDED,
+    Action.ARCHIVE: Status.REMOVED,
+    Action.UPDATE: Status.CHANGED,
+    Action.REPLACE: Status.CHANGED,
+}
+
+
+def _mark_changed_ends(plan: Plan, nodes: dict[str, Node]) -> None:
+    """Issuers and service accounts already drawn whose own change alters access (a new
+    issuer URL, an archived account) are marked too; they never add a node of their own,
+    so a plan that changes no rule's edges still embeds nothing."""
+    affecting = {
+        (change.kind, change.name)
+        for change in plan.access.changes
+        if change.kind in _END_KINDS and change.effect is not Effect.NEUTRAL
+    }
+    for change in plan.changes:
+        if (change.kind, change.name) not in affecting:
+            continue
+        key = node_key(_END_KINDS[change.kind], change.name)
+        if key in nodes and nodes[key].status is Status.UNCHANGED:
+            nodes[key] = replace(nodes[key], status=_ACTION_STATUS[change.action])
 
 
 def _drawn(change: AccessChange, workspace_names: dict[str, str]) -> tuple[list[Node], list[Edge]]:
@@ -115,7 +147,7 @@ def render_plan_graph_markdown(plan: Plan, *, max_nodes: int = MAX_NODES) -> str
         return None
     text = (
         "### Trust graph of this change\n\n"
-        "Added edges are thick (`==>`), removed ones dotted (`-.->`); rules marked "
+        "Added edges are thick (`==>`), removed ones dotted (`-.->`); nodes marked "
         "`+` added, `-` archived, `~` changed.\n\n"
         f"```mermaid\n{render_mermaid(graph)}```\n"
     )

@@ -152,6 +152,14 @@ def test_showcase_plan_graph_draws_only_changed_rules() -> None:
         "ship": "added",
     }
     assert "kept" not in rules  # its issuer changes, its own edges do not
+    ends = {node.name: node.status.value for node in graph.nodes if node.kind.value != "rule"}
+    assert (ends["github"], ends["legacy"], ends["stale"], ends["ci"]) == (
+        "changed",
+        "removed",
+        "removed",
+        "changed",
+    )
+    assert ends["old-bot"] == "unchanged"
     text = render_plan_graph_markdown(showcase_plan())
     assert text is not None
     mermaid = text.split("```mermaid\n", 1)[1].split("```", 1)[0]
