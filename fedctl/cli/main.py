@@ -36,6 +36,8 @@ COMMANDS: dict[str, str] = {
     "explain": "Explain which rules would accept an identity token, and why.",
     "export": "Write the live organization as fedctl configuration.",
     "snapshot": "Save the normalised live state for credential-free plans.",
+    "output": "Print the IDs a workload needs per rule (env, JSON, SDK profile, CI snippets).",
+    "graph": "Draw the trust graph: issuers -> rules -> service accounts -> workspaces.",
     "keys": "List static API keys and flag the ones that undermine federation.",
     "drift": "Report live changes that did not come from fedctl, with their authors.",
     "whoami": "Show the organization and the credential fedctl would use.",

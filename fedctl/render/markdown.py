@@ -14,6 +14,7 @@ from jinja2 import StrictUndefined, TemplateError
 
 from fedctl.errors import UsageError
 from fedctl.escape import escape_all
+from fedctl.graph.plan import render_plan_graph_markdown
 from fedctl.plan.plan import Plan
 from fedctl.render.access import render_access_markdown
 from fedctl.render.lines import change_lines, header
@@ -29,6 +30,8 @@ def template_context(plan: Plan) -> dict[str, Any]:
     return {
         **escape_all(_raw_context(plan)),
         "access_markdown": render_access_markdown(plan.access),
+        # Mermaid text whose user-written strings are already escaped for Mermaid.
+        "trust_graph": render_plan_graph_markdown(plan),
     }
 
 

@@ -1,0 +1,132 @@
+"""Which live IDs a workload needs for each rule the configuration declares.
+
+A rule is found by its configured name among the live rules; a declared rule that is not
+live yet cannot be used by anything, so it is an error that says to apply first. A
+Console-managed or unmanageable rule is live like any other and resolved the same way.
+
+    workloads = resolve_workloads(config, live, rule_names=("deploy",), workspace=None)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from fedctl.config import Config
+from fedctl.errors import UsageError
+from fedctl.explain.model import ASSUMED_DEFAULT_AUDIENCE
+from fedctl.state import LiveRule, LiveState, Workspace
+
+DEFAULT_WORKSPACE = "default"
+
+
+@dataclass(frozen=True)
+class Workload:
+    """The IDs (and token facts) one rule's workloads are configured with."""
+
+    rule_name: str
+    organization_id: str
+    federation_rule_id: str
+    service_account_id: str
+    # Set only when the rule spans several workspaces (the exchange then requires it),
+    # or when --workspace named one explicitly.
+    workspace_id: str | None
+    # The `aud` the identity token must carry: the rule's audience, else the value the
+    # exchange is assumed to expect (see ASSUMED_DEFAULT_AUDIENCE).
+    audience: str
+    # The issuer's `max_jwt_lifetime_seconds`: a token minted for longer is refused.
+    max_jwt_lifetime_seconds: int
+
+    def variables(self) -> dict[str, str]:
+        """ANTHROPIC_* environment variables, in the order the SDK documents them."""
+        values = {
+            "ANTHROPIC_ORGANIZATION_ID": self.organization_id,
+            "ANTHROPIC_FEDERATION_RULE_ID": self.federation_rule_id,
+            "ANTHROPIC_SERVICE_ACCOUNT_ID": self.service_account_id,
+        }
+        if self.workspace_id is not None:
+            values["ANTHROPIC_WORKSPACE_ID"] = self.workspace_id
+        return values
+
+
+def resolve_workloads(
+    config: Config, live: LiveState, *, rule_names: Sequence[str], workspace: str | None
+) -> list[Workload]:
+    """One Workload per selected rule (default: every rule the configuration declares)."""
+    declared = [rule.name for rule in config.rules]
+    selected = list(dict.fromkeys(rule_names)) or declared
+    unknown = [name for name in selected if name not in declared]
+    if unknown:
+        raise UsageError(
+            f"rule {', '.join(unknown)}: not declared in {config.root}; "
+            f"declared rules: {', '.join(declared) or '(none)'}"
+        )
+    if not selected:
+        raise UsageError(f"{config.root} declares no rule; there is nothing to output")
+    not_live = [name for name in selected if name not in live.rules]
+    if not_live:
+        raise UsageError(
+            f"rule {', '.join(not_live)}: not in the live organization yet, so it has no "
+            "ID; run `fedctl apply` first"
+        )
+    return [_workload(name, live, workspace) for name in selected]
+
+
+def _workload(name: str, live: LiveState, workspace: str | None) -> Workload:
+    rule = live.rules[name]
+    issuer = live.issuers.get(rule.spec.issuer_name)
+    return Workload(
+        rule_name=name,
+        organization_id=live.organization.id,
+        federation_rule_id=rule.meta.id,
+        service_account_id=rule.service_account_id,
+        workspace_id=_workspace_id(rule, live, workspace),
+        audience=rule.spec.match.audience or ASSUMED_DEFAULT_AUDIENCE,
+        max_jwt_lifetime_seconds=(
+            issuer.spec.max_jwt_lifetime_seconds if issuer is not None else 3600
+        ),
+    )
+
+
+def rule_workspaces(rule: LiveRule, live: LiveState) -> list[Workspace]:
+    """The active workspaces a token from this rule may be minted for."""
+    active = [w for w in live.workspaces if not w.archived]
+    if rule.spec.applies_to_all_workspaces:
+        return active
+    enabled = set(rule.spec.workspace_ids)
+    if rule.legacy_workspace_id is not None:
+        enabled.add(rule.legacy_workspace_id)
+    return [w for w in active if w.id in enabled]
+
+
+def _workspace_id(rule: LiveRule, live: LiveState, wanted: str | None) -> str | None:
+    """The workspace to name at exchange: required when several are enabled.
+
+    NOTE: the exchange falls back to the default workspace when the rule covers it
+    (admin-api.md §7.3 item 8), but a workload should not depend on which workspaces are
+    enabled tomorrow: with several, fedctl asks which one instead of guessing.
+    """
+    choices = rule_workspaces(rule, live)
+    name = rule.spec.name
+    if not choices:
+        raise UsageError(
+            f"rule {name}: is enabled in no active workspace, so no token can be minted "
+            "through it; enable a workspace in the configuration and apply"
+        )
+    listed = ", ".join(_label(w) for w in choices)
+    if wanted is None:
+        if len(choices) == 1:
+            return None
+        raise UsageError(
+            f"rule {name}: spans several workspaces ({listed}); choose one with --workspace NAME"
+        )
+    for candidate in choices:
+        if wanted in (candidate.name, candidate.id) or (
+            wanted == DEFAULT_WORKSPACE and candidate.is_default
+        ):
+            return candidate.id
+    raise UsageError(f"rule {name}: --workspace {wanted} is not one of its workspaces ({listed})")
+
+
+def _label(workspace: Workspace) -> str:
+    return DEFAULT_WORKSPACE if workspace.is_default else workspace.name
