@@ -16,7 +16,7 @@ import click
     "import-terraform",
     epilog=(
         "Examples:\n\n\b\n"
-        "  fedctl import-terraform state.json --organization-id \"$ANTHROPIC_ORGANIZATION_ID\"\n"
+        '  fedctl import-terraform state.json --organization-id "$ANTHROPIC_ORGANIZATION_ID"\n'
         "  fedctl import-terraform plan.json --out federation/"
     ),
 )
