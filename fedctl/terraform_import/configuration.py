@@ -41,7 +41,11 @@ class ImportedConfiguration:
     def _retitled(self, text: str) -> str:
         # The export's header names the organization it read; here the source is a file.
         exported = f"# Exported by fedctl {__version__} from organization ''."
-        return text.replace(exported, self.header, 1)
+        promise = "# `fedctl plan` on the exported files reports no changes."
+        caveat = (
+            "# `fedctl plan` on these files reports no changes while Terraform's view is current."
+        )
+        return text.replace(exported, self.header, 1).replace(promise, caveat, 1)
 
 
 def import_terraform(path: Path, *, organization_id: str | None) -> ImportedConfiguration:
