@@ -141,7 +141,9 @@ def test_hostile_addresses_are_escaped_in_notes_and_errors(tmp_path: Path) -> No
     result = _import(tmp_path, _state(broken))
     assert result.exit_code == 1
     assert "\x1b" not in result.output
-    assert result.stderr == "error: anthropic_service_account.y\\x1b]0;pwned\\x07: name is required\n"
+    assert (
+        result.stderr == "error: anthropic_service_account.y\\x1b]0;pwned\\x07: name is required\n"
+    )
 
 
 @pytest.mark.parametrize(
