@@ -47,8 +47,8 @@ def command(
     PLANFILE`) for the anthropics/anthropic provider.
     """
     from fedctl.errors import UsageError
+    from fedctl.escape import escape_terminal
     from fedctl.export.write import write_files
-    from fedctl.render.escape import escape_terminal
     from fedctl.terraform_import.configuration import import_terraform
 
     if split_by_issuer and out_dir is None:

@@ -28,7 +28,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from fedctl import __version__
-from fedctl.export.document import Disposition, build_export
+from fedctl.export.document import build_export
+from fedctl.export.entries import Disposition
 from fedctl.export.hcl import Block, JsonEncode, Reference, label, render_blocks
 from fedctl.export.workspaces import WorkspaceNamer
 from fedctl.jwk import without_marker

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fedctl import __version__
-from fedctl.export.document import Export, build_export
+from fedctl.escape import escape_terminal
+from fedctl.export.document import build_export
+from fedctl.export.entries import Export
 from fedctl.export.render import render_document, render_files
-from fedctl.render.escape import escape_terminal
 from fedctl.terraform_import.convert import build_live_state
 from fedctl.terraform_import.errors import TerraformImportError
 from fedctl.terraform_import.read import read_terraform_json
