@@ -107,6 +107,13 @@ def _collect(resource: TerraformResource, collected: _Collected) -> None:
         _issuer(values, resource_id, collected)
     elif resource.type == RULE:
         collected.rules.append((values, resource_id))
+        if resource.values.get("attributes"):
+            # The configuration cannot declare them (the API refuses non-empty ones), so a
+            # rule holding some is held by the planner as unmanageable; say so here.
+            collected.notes.append(
+                f"{resource.address}: attributes not carried over: the configuration "
+                "cannot declare them"
+            )
     else:
         rule_id, workspace_id = values.text("federation_rule_id"), values.text("workspace_id")
         if rule_id is not None and workspace_id is not None:

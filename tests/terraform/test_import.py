@@ -110,6 +110,28 @@ def test_wrong_types_are_one_line_each_naming_the_address(tmp_path: Path) -> Non
     )
 
 
+def test_rule_attributes_are_reported_not_carried(tmp_path: Path) -> None:
+    result = _import(
+        tmp_path,
+        _state(
+            _resource("anthropic_service_account", "ci", id="svac_1", name="ci"),
+            _resource("anthropic_federation_issuer", "k8s", id="fdis_1", name="k8s",
+                      issuer_url="https://k8s.example"),
+            _resource("anthropic_federation_rule", "r", id="fdrl_1", name="r",
+                      issuer_id="fdis_1", service_account_id="svac_1",
+                      oauth_scope="workspace:inference", applies_to_all_workspaces=True,
+                      match={"subject_prefix": "system:serviceaccount:ns:app"},
+                      attributes={"team": "claims.team"}),
+        ),
+    )  # fmt: skip
+    assert result.exit_code == 0
+    assert result.stderr == (
+        "note: anthropic_federation_rule.r: attributes not carried over: the configuration "
+        "cannot declare them\n"
+    )
+    assert "attributes" not in result.stdout
+
+
 def test_private_key_material_is_never_copied(tmp_path: Path) -> None:
     key = {"kty": "EC", "crv": "P-256", "x": "AAAA", "y": "BBBB", "d": "SECRET-SCALAR"}
     result = _import(
