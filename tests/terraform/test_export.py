@@ -175,3 +175,14 @@ PIECES = st.sampled_from(["${", "%{", "$${", "%%{", "$", "%", "{", "}", '"', "\\
 def test_any_string_reads_back_exactly(text: str) -> None:
     structure, strings = read_hcl(f"a = {quote(text)}\n")
     assert (structure, strings) == ('a = "S"\n', [text])
+
+
+def test_the_yaml_export_reads_a_snapshot_too(tmp_path: Path) -> None:
+    from fedctl.export.document import build_export
+    from fedctl.export.render import render_document
+
+    snapshot = tmp_path / "snapshot.json"
+    write_snapshot(take_snapshot(known_org()), snapshot)
+    result = CliRunner().invoke(cli, ["export", "--snapshot", str(snapshot)])
+    expected = render_document(build_export(read_snapshot(snapshot).state))
+    assert (result.exit_code, result.stdout, result.stderr) == (0, expected, "")
