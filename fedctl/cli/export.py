@@ -1,21 +1,46 @@
 """`fedctl export`: the live organization as fedctl configuration files (or on stdout).
 
-Reads the live state read-only, decides how each resource appears (`fedctl.export`),
-then prints one document or writes one file per kind (or per issuer).
+Reads the live state read-only (or a snapshot), decides how each resource appears
+(`fedctl.export`), then prints one document or writes one file per kind (or per
+issuer); `--format terraform` writes HCL for the official provider instead.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from fedctl.cli.options import ApiSettings, api_options
 
+if TYPE_CHECKING:
+    from fedctl.state import LiveState
+
+TERRAFORM_FILE = "anthropic.tf"
+
 
 @click.command(
     "export",
-    epilog="Examples:\n\n\b\n  fedctl export\n  fedctl export --out federation/ --with-ids",
+    epilog=(
+        "Examples:\n\n\b\n  fedctl export\n  fedctl export --out federation/ --with-ids\n"
+        "  fedctl export --format terraform --snapshot snapshot.json"
+    ),
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["yaml", "terraform"]),
+    default="yaml",
+    show_default=True,
+    help="fedctl configuration, or HCL for the anthropics/anthropic Terraform provider.",
+)
+@click.option(
+    "--snapshot",
+    "snapshot_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Export this snapshot (`fedctl snapshot`) instead of reading the live API.",
 )
 @click.option(
     "--out",
@@ -41,6 +66,8 @@ from fedctl.cli.options import ApiSettings, api_options
 )
 @api_options
 def command(
+    output_format: str,
+    snapshot_path: str | None,
     out_dir: str | None,
     include_archived: bool,
     split_by_issuer: bool,
@@ -56,8 +83,16 @@ def command(
 
     if split_by_issuer and out_dir is None:
         raise UsageError("--split-by-issuer writes several files; give --out DIR")
-    with api.open(read_only=True) as client:
-        live = read_live(client)
+    if snapshot_path is not None:
+        from fedctl.snapshot import read_snapshot
+
+        live = read_snapshot(Path(snapshot_path)).state
+    else:
+        with api.open(read_only=True) as client:
+            live = read_live(client)
+    if output_format == "terraform":
+        _export_terraform(live, out_dir, include_archived, split_by_issuer, with_ids)
+        return
     export = build_export(live, include_archived=include_archived)
     if with_ids:
         from fedctl.export.ids import with_ids as add_ids
@@ -67,4 +102,31 @@ def command(
         click.echo(render_document(export), nl=False)
         return
     written = write_files(Path(out_dir), render_files(export, split_by_issuer=split_by_issuer))
+    click.echo(f"Wrote {len(written)} file(s) to {out_dir}: {', '.join(p.name for p in written)}")
+
+
+def _export_terraform(
+    live: LiveState,
+    out_dir: str | None,
+    include_archived: bool,
+    split_by_issuer: bool,
+    with_ids: bool,
+) -> None:
+    from fedctl.errors import UsageError
+    from fedctl.export.terraform import build_terraform, render_terraform
+    from fedctl.export.write import write_files
+
+    # import {} blocks already carry every ID; Terraform has no archived state.
+    for flag, given in (
+        ("--include-archived", include_archived),
+        ("--split-by-issuer", split_by_issuer),
+        ("--with-ids", with_ids),
+    ):
+        if given:
+            raise UsageError(f"{flag} applies to --format yaml only")
+    text = render_terraform(build_terraform(live))
+    if out_dir is None:
+        click.echo(text, nl=False)
+        return
+    written = write_files(Path(out_dir), {TERRAFORM_FILE: text})
     click.echo(f"Wrote {len(written)} file(s) to {out_dir}: {', '.join(p.name for p in written)}")

@@ -35,6 +35,7 @@ COMMANDS: dict[str, str] = {
     "test": "Run access tests: which tokens must (and must not) get which rule.",
     "explain": "Explain which rules would accept an identity token, and why.",
     "export": "Write the live organization as fedctl configuration.",
+    "import-terraform": "Write fedctl configuration from a Terraform state or plan (JSON).",
     "snapshot": "Save the normalised live state for credential-free plans.",
     "output": "Print the IDs a workload needs per rule (env, JSON, SDK profile, CI snippets).",
     "graph": "Draw the trust graph: issuers -> rules -> service accounts -> workspaces.",
@@ -56,7 +57,7 @@ class LazyGroup(click.Group):
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in COMMANDS or not _module_exists(cmd_name):
             return None
-        module = importlib.import_module(f"fedctl.cli.{cmd_name}")
+        module = importlib.import_module(_module_name(cmd_name))
         command: click.Command = module.command
         return command
 
@@ -117,7 +118,12 @@ class LazyGroup(click.Group):
 
 
 def _module_exists(name: str) -> bool:
-    return importlib.util.find_spec(f"fedctl.cli.{name}") is not None
+    return importlib.util.find_spec(_module_name(name)) is not None
+
+
+def _module_name(command_name: str) -> str:
+    # A hyphenated command (`import-terraform`) lives in an underscored module.
+    return f"fedctl.cli.{command_name.replace('-', '_')}"
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
