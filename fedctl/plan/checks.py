@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from fedctl.errors import PlanError
 from fedctl.plan.actions import Action, Operation
-from fedctl.plan.diff import DiffContext, PendingChange
+from fedctl.plan.context import DiffContext, PendingChange
 from fedctl.plan.normalise import match_payload
 from fedctl.plan.problems import Problem
 from fedctl.presets import API_TENANT_PINNED_ISSUER_URLS, Preset, detect_preset

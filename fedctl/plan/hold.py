@@ -9,7 +9,7 @@ left, so it cannot reach them either.
 
 from __future__ import annotations
 
-from fedctl.plan.diff import DiffContext
+from fedctl.plan.context import DiffContext
 from fedctl.plan.order import Draft, Fact
 from fedctl.state import Kind
 

@@ -21,6 +21,7 @@ from fedctl.access.diff import compute_access_diff
 from fedctl.access.model import AccessDiff
 from fedctl.errors import PlanError, UsageError
 from fedctl.jwk import PRIVATE_JWK_MEMBERS, leaked_key_notes
+from fedctl.plan.accounts import diff_service_accounts
 from fedctl.plan.actions import Action, Change, SnapshotRef, Step
 from fedctl.plan.checks import (
     SelfIdentity,
@@ -30,15 +31,10 @@ from fedctl.plan.checks import (
     console_managed_names,
     run_checks,
 )
-from fedctl.plan.diff import (
-    DiffContext,
-    DiffOptions,
-    PendingChange,
-    diff_issuers,
-    diff_service_accounts,
-    match_all,
-)
+from fedctl.plan.context import DiffContext, DiffOptions, PendingChange
+from fedctl.plan.diff import match_all
 from fedctl.plan.hold import hold_unmanageable, unmanageable_ids
+from fedctl.plan.issuers import diff_issuers
 from fedctl.plan.order import order_drafts
 from fedctl.plan.problems import raise_problems
 from fedctl.plan.prune import diff_unmanaged

@@ -10,9 +10,9 @@ from collections.abc import Callable, Iterable
 from fnmatch import fnmatchcase
 from typing import Any
 
+from fedctl.plan.accounts import draft_archive_service_account as _archive_service_account
 from fedctl.plan.actions import Action, Operation
-from fedctl.plan.diff import DiffContext, PendingChange
-from fedctl.plan.diff import draft_archive_service_account as _archive_service_account
+from fedctl.plan.context import DiffContext, PendingChange
 from fedctl.plan.leftovers import interrupted_replacement_of, leftover_reason
 from fedctl.plan.normalise import issuer_view, rule_view, service_account_view
 from fedctl.plan.order import Draft, released

@@ -21,12 +21,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from fedctl.fields import RULE_FIELDS
 from fedctl.plan.actions import Action, Operation
-from fedctl.plan.diff import DiffContext, PendingChange, changed_paths, top_level
+from fedctl.plan.context import DiffContext, PendingChange
+from fedctl.plan.diff import changed_paths
 from fedctl.plan.match import archived_holder
 from fedctl.plan.normalise import (
-    RULE_AS_SENT,
     match_payload,
     rule_compare,
     rule_create_payload,
@@ -43,6 +42,7 @@ from fedctl.plan.order import (
     released_workspace,
 )
 from fedctl.plan.problems import Problem
+from fedctl.plan.rule_update import update_rule
 from fedctl.state import Kind, LiveRule, RuleSpec
 
 MAX_NAME_LENGTH = 255
@@ -168,7 +168,7 @@ def _diff_existing(
         _replace_rule(ctx, spec, current, change)
     else:
         ctx.add_change(change)
-        _update_rule(ctx, spec, current, fields)
+        update_rule(ctx, spec, current, fields)
 
 
 # --- create -------------------------------------------------------------------------
@@ -336,154 +336,6 @@ def draft_archive_rule(
         ),
         key,
     )
-
-
-# --- update -------------------------------------------------------------------------
-
-
-def _update_rule(ctx: DiffContext, spec: RuleSpec, current: LiveRule, fields: set[str]) -> None:
-    key = (Kind.RULE, spec.name)
-    rule_id = current.meta.id
-    top_fields = top_level(fields)
-    live_workspaces = current.spec.workspace_ids
-    removed = sorted(live_workspaces - spec.workspace_ids)
-    added = sorted(spec.workspace_ids - live_workspaces)
-    all_on = spec.applies_to_all_workspaces and not current.spec.applies_to_all_workspaces
-    all_off = current.spec.applies_to_all_workspaces and not spec.applies_to_all_workspaces
-    main_done = done("rule-main", rule_id)
-    all_on_done = done("rule-all-on", rule_id)
-    match = match_payload(spec.match)
-    if all_on:
-        _draft_rule_update(
-            ctx,
-            key,
-            current,
-            current.spec.name,
-            {"applies_to_all_workspaces": True, "match": match},
-            provides={all_on_done},
-            needs=set(),
-        )
-    # Revision 2, §2.7.3: a rule never passes through "enabled nowhere". While one of its
-    # workspaces stays enabled throughout, disabling goes first (the least access in
-    # between); otherwise it waits until the new workspaces are enabled.
-    disable_first = (
-        all_on
-        or current.spec.applies_to_all_workspaces
-        or bool(live_workspaces & spec.workspace_ids)
-    )
-    if disable_first:
-        _draft_disables(ctx, key, current, removed, needs={all_on_done})
-    payload = _main_update_payload(spec, top_fields)
-    if payload:
-        retarget = "service_account_name" in payload
-        provides = {main_done}
-        needs = {all_on_done}
-        if retarget:
-            provides.add(released(rule_id, current.service_account_id))
-            provides |= {
-                released_workspace(rule_id, current.service_account_id, workspace_id)
-                for workspace_id in live_workspaces
-            }
-            needs.add(exists(Kind.SERVICE_ACCOUNT, spec.service_account_name))
-            needs |= {
-                member(spec.service_account_name, workspace_id)
-                for workspace_id in live_workspaces & spec.workspace_ids
-            }
-            ctx.retargeted_rule_ids.add(rule_id)
-        _draft_rule_update(ctx, key, current, current.spec.name, payload, provides, needs)
-    enabled: set[Fact] = set()
-    for workspace_id in added:
-        fact = done("rule-enabled", rule_id, workspace_id)
-        enabled.add(fact)
-        ctx.add_draft(
-            Draft(
-                Operation.ENABLE_RULE_WORKSPACE,
-                Kind.RULE,
-                spec.name,
-                live_id=rule_id,
-                payload={"workspace_id": workspace_id},
-                provides={fact},
-                needs={main_done, all_on_done, member(spec.service_account_name, workspace_id)},
-                description=f"enable rule {spec.name} in {ctx.workspace_label(workspace_id)}",
-            ),
-            key,
-        )
-    if not disable_first:
-        _draft_disables(ctx, key, current, removed, needs={all_on_done, *enabled})
-    if all_off:
-        _draft_rule_update(
-            ctx,
-            key,
-            current,
-            spec.name,
-            {"applies_to_all_workspaces": False, "match": match},
-            provides=set(),
-            needs=enabled | {main_done},
-        )
-
-
-def _draft_disables(
-    ctx: DiffContext,
-    key: tuple[Kind, str],
-    current: LiveRule,
-    removed: list[str],
-    *,
-    needs: set[Fact],
-) -> None:
-    rule_id = current.meta.id
-    for workspace_id in removed:
-        ctx.add_draft(
-            Draft(
-                Operation.DISABLE_RULE_WORKSPACE,
-                Kind.RULE,
-                current.spec.name,
-                live_id=rule_id,
-                payload={"workspace_id": workspace_id},
-                provides={released_workspace(rule_id, current.service_account_id, workspace_id)},
-                needs=needs,
-                description=(
-                    f"disable rule {current.spec.name} in {ctx.workspace_label(workspace_id)}"
-                ),
-            ),
-            key,
-        )
-
-
-def _main_update_payload(spec: RuleSpec, top_fields: set[str]) -> dict[str, Any]:
-    payload = RULE_FIELDS.update_body(spec, top_fields, RULE_AS_SENT)
-    if payload:
-        payload["match"] = match_payload(spec.match)  # the tenant re-check (module docstring)
-    return payload
-
-
-def _draft_rule_update(
-    ctx: DiffContext,
-    key: tuple[Kind, str],
-    current: LiveRule,
-    name: str,
-    payload: dict[str, Any],
-    provides: set[Fact],
-    needs: set[Fact],
-) -> None:
-    ctx.add_draft(
-        Draft(
-            Operation.UPDATE_RULE,
-            Kind.RULE,
-            name,
-            live_id=current.meta.id,
-            payload=payload,
-            provides=provides,
-            needs=needs,
-            description=f"update rule {name} ({', '.join(_shown_fields(current, payload))})",
-        ),
-        key,
-    )
-
-
-def _shown_fields(current: LiveRule, payload: dict[str, Any]) -> list[str]:
-    """The payload's fields a reviewer should read as changed: `match` only if it differs."""
-    unchanged_match = payload.get("match") == match_payload(current.spec.match)
-    return sorted(field for field in payload if not (field == "match" and unchanged_match))
 
 
 def archived_rule_holding(ctx: DiffContext, name: str) -> LiveRule | None:
