@@ -129,8 +129,35 @@ def write_snapshot(snapshot: Snapshot, path: Path) -> None:
 
 def read_snapshot(path: Path) -> Snapshot:
     """The snapshot in `path`, refused unless its state hashes to the digest it records."""
+    document = _read_document(path)
+    if not isinstance(document, dict) or document.get("format") != SNAPSHOT_FORMAT:
+        raise UsageError(f"{path}: not a fedctl snapshot; write one with `fedctl snapshot --out`")
+    if document.get("format_version") != SNAPSHOT_FORMAT_VERSION:
+        raise UsageError(
+            f"{path}: snapshot format_version {document.get('format_version')!r} is not "
+            f"{SNAPSHOT_FORMAT_VERSION}; take a new snapshot with this fedctl"
+        )
+    state, digest = _verified_state(path, document)
+    protected = document.get("protected", [])
+    if not isinstance(protected, list) or not all(isinstance(p, str) for p in protected):
+        raise UsageError(f"{path}: protected must be a list of names; take a new snapshot")
+    digests = document.get("policy_digests", {})
+    if not isinstance(digests, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in digests.items()
+    ):
+        raise UsageError(f"{path}: policy_digests must map names to digests; take a new snapshot")
+    return Snapshot(
+        taken_at=str(document.get("taken_at")),
+        digest=digest,
+        state=state,
+        protected=tuple(protected),
+        policy_digests=digests,
+    )
+
+
+def _read_document(path: Path) -> object:
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        return json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise UsageError(f"{path}: cannot read the snapshot: {exc.strerror}") from exc
     except UnicodeDecodeError:
@@ -146,13 +173,10 @@ def read_snapshot(path: Path) -> Snapshot:
             f"{path}: not a fedctl snapshot (nested too deeply); write one with "
             "`fedctl snapshot --out`"
         ) from None
-    if not isinstance(document, dict) or document.get("format") != SNAPSHOT_FORMAT:
-        raise UsageError(f"{path}: not a fedctl snapshot; write one with `fedctl snapshot --out`")
-    if document.get("format_version") != SNAPSHOT_FORMAT_VERSION:
-        raise UsageError(
-            f"{path}: snapshot format_version {document.get('format_version')!r} is not "
-            f"{SNAPSHOT_FORMAT_VERSION}; take a new snapshot with this fedctl"
-        )
+
+
+def _verified_state(path: Path, document: dict[str, Any]) -> tuple[LiveState, str]:
+    """The snapshot's state and digest, refused unless the state hashes to the digest."""
     try:
         state = LiveState.model_validate(document.get("state"))
     except ValidationError as exc:
@@ -169,21 +193,7 @@ def read_snapshot(path: Path) -> Snapshot:
             f"to {actual}; the snapshot was edited or corrupted, take a new one with "
             "`fedctl snapshot`"
         )
-    protected = document.get("protected", [])
-    if not isinstance(protected, list) or not all(isinstance(p, str) for p in protected):
-        raise UsageError(f"{path}: protected must be a list of names; take a new snapshot")
-    digests = document.get("policy_digests", {})
-    if not isinstance(digests, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in digests.items()
-    ):
-        raise UsageError(f"{path}: policy_digests must map names to digests; take a new snapshot")
-    return Snapshot(
-        taken_at=str(document.get("taken_at")),
-        digest=actual,
-        state=state,
-        protected=tuple(protected),
-        policy_digests=digests,
-    )
+    return state, actual
 
 
 def check_protection_held(plan: PlanLike, snapshot: Snapshot) -> None:

@@ -19,103 +19,43 @@ error shape live in one place:
 
 from __future__ import annotations
 
-import email.utils
-import ipaddress
 import random
-import re
 import ssl
 import threading
-import time
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 
 from fedctl import __version__
+from fedctl.api.base_url import check_base_url, is_loopback_host
 from fedctl.api.redact import read_error_body
-from fedctl.errors import ApiError, AuthError, UsageError
+from fedctl.api.retry import (
+    CONFLICT,
+    DEFAULT_TIMEOUT_SECONDS,
+    RetryPolicy,
+    Sleeper,
+    SystemSleeper,
+    clip_timeout,
+    retry_after_seconds,
+    should_retry,
+)
+from fedctl.errors import ApiError, AuthError
 
 if TYPE_CHECKING:
     from fedctl.api.credentials import Credential
 
 DEFAULT_BASE_URL = "https://api.anthropic.com"
-# `--timeout`: no API call, retries and backoff included, takes longer than this.
-DEFAULT_TIMEOUT_SECONDS = 120.0
 # Each attempt within that budget: 5 s to connect, 30 s per read or write.
 ATTEMPT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 API_VERSION = "2023-06-01"
-# Plus every status >= 500 (§6.4); see `_should_retry`.
-RETRYABLE_STATUSES = frozenset({408, 429})
-CONFLICT = 409
 QueryValue = str | int | bool | list[str]
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
-
-
-class Sleeper(Protocol):
-    """The clock seam: tests pass a fake that records sleeps instead of waiting."""
-
-    def sleep(self, seconds: float) -> None: ...
-
-    def monotonic(self) -> float: ...
-
-
-class SystemSleeper:
-    def sleep(self, seconds: float) -> None:
-        time.sleep(seconds)
-
-    def monotonic(self) -> float:
-        return time.monotonic()
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    """How long fedctl keeps trying: `min(base * 2**n, cap)` times jitter in [0.75, 1.0]."""
-
-    max_retries: int = 8
-    base_delay: float = 0.5
-    max_delay: float = 8.0
-    max_total_seconds: float = DEFAULT_TIMEOUT_SECONDS
-    # A retry-after longer than this is not waited for: the run fails with the 429 instead.
-    max_retry_after: float = 60.0
-
-    def backoff(self, retries_made: int, rng: random.Random) -> float:
-        return min(self.base_delay * float(2**retries_made), self.max_delay) * rng.uniform(
-            0.75, 1.0
-        )
-
-    def delay(self, retries_made: int, headers: httpx.Headers | None, rng: random.Random) -> float:
-        hinted = retry_after_seconds(headers) if headers is not None else None
-        return hinted if hinted is not None else self.backoff(retries_made, rng)
-
-
-def retry_after_seconds(headers: httpx.Headers, *, now: float | None = None) -> float | None:
-    """The server's requested wait: retry-after-ms, then retry-after as seconds or HTTP date."""
-    raw_ms = headers.get("retry-after-ms")
-    if raw_ms is not None:
-        try:
-            if (ms := float(raw_ms)) > 0:
-                return ms / 1000
-        except ValueError:
-            pass
-    raw = headers.get("retry-after")
-    if raw is None:
-        return None
-    try:
-        seconds = float(raw)
-        return seconds if seconds > 0 else None
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(raw).timestamp()
-    except (TypeError, ValueError):
-        return None
-    wait = when - (time.time() if now is None else now)
-    return wait if wait > 0 else None
 
 
 class OutcomeUnknown(Exception):
@@ -145,38 +85,6 @@ class _Retryable:
 
 class ReadOnlyViolation(ApiError):
     """A write was attempted on a client opened read-only (a fedctl bug, never user input)."""
-
-
-def check_base_url(url: str) -> str:
-    """The base URL without a trailing slash; https, or plain http to loopback only."""
-    try:
-        parsed = httpx.URL(url)
-    except httpx.InvalidURL as exc:
-        # The URL is shown without user info: it may hold a password.
-        shown = re.sub(r"^([A-Za-z][A-Za-z0-9+.-]*://)[^/@]*@", r"\1***@", url)
-        reason = str(exc).replace(url, shown)
-        raise UsageError(
-            f"base URL {shown!r} is not a URL ({reason}); give one like https://api.anthropic.com"
-        ) from None
-    if parsed.userinfo:
-        raise UsageError("base URL must not carry a user name or password")
-    if parsed.scheme == "http" and not is_loopback_host(parsed.host):
-        raise UsageError(
-            f"base URL {url!r} uses plain http; only https is allowed, except to loopback "
-            "(127.0.0.0/8, localhost, ::1) for a local emulator"
-        )
-    if parsed.scheme not in {"http", "https"} or not parsed.host:
-        raise UsageError(f"base URL {url!r} must be an https:// URL with a host")
-    return str(parsed).rstrip("/")
-
-
-def is_loopback_host(host: str) -> bool:
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 class AdminClient:
@@ -274,22 +182,14 @@ class AdminClient:
         can only be a concurrent modification (the write sets no unique name), so it is
         retried like a 429 unless the server says `x-should-retry: false`.
         """
-        if self.read_only and method != "GET":
-            raise ReadOnlyViolation(
-                message=f"internal error: refused to send {method} on a read-only client",
-                method=method,
-                url_path=path,
-                hint="this command never writes; please report this as a fedctl bug",
-            )
+        self._refuse_writes_if_read_only(method, path)
         may_resend = method == "GET" or resend_safe
         started = self.sleeper.monotonic()
         retries = 0
         while True:
             if self._closing.is_set():
                 raise ApiError(
-                    message="not sent: the client is closing",
-                    method=method,
-                    url_path=path,
+                    message="not sent: the client is closing", method=method, url_path=path
                 )
             budget = self.retry.max_total_seconds - (self.sleeper.monotonic() - started)
             outcome = self._attempt(
@@ -304,16 +204,29 @@ class AdminClient:
             )
             if not isinstance(outcome, _Retryable):
                 return outcome
-            delay = self.retry.delay(retries, outcome.headers, self._rng)
-            elapsed = self.sleeper.monotonic() - started
-            if (
-                retries >= self.retry.max_retries
-                or delay > self.retry.max_retry_after
-                or elapsed + delay > self.retry.max_total_seconds
-            ):
-                raise outcome.error
-            self._sleep(delay)
+            self._sleep(self._delay_or_give_up(outcome, retries, started))
             retries += 1
+
+    def _refuse_writes_if_read_only(self, method: str, path: str) -> None:
+        if self.read_only and method != "GET":
+            raise ReadOnlyViolation(
+                message=f"internal error: refused to send {method} on a read-only client",
+                method=method,
+                url_path=path,
+                hint="this command never writes; please report this as a fedctl bug",
+            )
+
+    def _delay_or_give_up(self, outcome: _Retryable, retries: int, started: float) -> float:
+        """The wait before the next try; raises the last error once the policy is spent."""
+        delay = self.retry.delay(retries, outcome.headers, self._rng)
+        elapsed = self.sleeper.monotonic() - started
+        if (
+            retries >= self.retry.max_retries
+            or delay > self.retry.max_retry_after
+            or elapsed + delay > self.retry.max_total_seconds
+        ):
+            raise outcome.error
+        return delay
 
     def _sleep(self, seconds: float) -> None:
         if isinstance(self.sleeper, SystemSleeper):
@@ -346,7 +259,7 @@ class AdminClient:
         if response.is_success:
             return self._json(response, method, path, resource)
         error = self.error_from_response(response, method=method, path=path, resource=resource)
-        if not _should_retry(response, retry_conflict=retry_conflict):
+        if not should_retry(response, retry_conflict=retry_conflict):
             raise error
         # 429 and a conflict 409 mean the server refused without doing anything, so even
         # a write that is not idempotent may be resent.
@@ -423,31 +336,6 @@ class AdminClient:
         )
 
 
-def clip_timeout(timeout: httpx.Timeout, budget: float) -> httpx.Timeout:
-    """`timeout` with every phase cut to what is left of the call's budget (at least 0.1 s)."""
-    left = max(budget, 0.1)
-
-    def clip(phase: float | None) -> float:
-        return left if phase is None else min(phase, left)
-
-    return httpx.Timeout(
-        connect=clip(timeout.connect),
-        read=clip(timeout.read),
-        write=clip(timeout.write),
-        pool=clip(timeout.pool),
-    )
-
-
-def _should_retry(response: httpx.Response, *, retry_conflict: bool = False) -> bool:
-    override = response.headers.get("x-should-retry")
-    if override == "true":
-        return True
-    if override == "false":
-        return False
-    status = response.status_code
-    return status in RETRYABLE_STATUSES or status >= 500 or (retry_conflict and status == CONFLICT)
-
-
 def _never_sent(exc: httpx.TransportError) -> bool:
     """Errors raised before any byte of the request left: a resend cannot duplicate it."""
     return isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
@@ -466,3 +354,25 @@ def _encode_params(params: Mapping[str, QueryValue] | None) -> httpx.QueryParams
         else:
             encoded.append((name, str(value)))
     return httpx.QueryParams(encoded)
+
+
+# Names other modules and tests read from here, where they lived first.
+__all__ = [
+    "API_VERSION",
+    "ATTEMPT_TIMEOUT",
+    "DEFAULT_BASE_URL",
+    "DEFAULT_TIMEOUT_SECONDS",
+    "AdminClient",
+    "OutcomeUnknown",
+    "QueryValue",
+    "ReadOnlyViolation",
+    "Reply",
+    "RetryPolicy",
+    "Sleeper",
+    "SystemSleeper",
+    "check_base_url",
+    "clip_timeout",
+    "is_loopback_host",
+    "retry_after_seconds",
+]
+_should_retry = should_retry

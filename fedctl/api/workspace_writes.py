@@ -16,8 +16,8 @@ from typing import Any
 
 from fedctl.api import resources, wire
 from fedctl.api.client import AdminClient
+from fedctl.api.readback import resend_until_known
 from fedctl.api.resources import RULES, SERVICE_ACCOUNTS, WORKSPACES, parse_reply, segment
-from fedctl.api.writes import resend_until_known
 
 
 def add_membership(

@@ -23,107 +23,35 @@ Reads after a write may lag it (the emulator's `stale-read` fault lags up to ~1 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Final, Required, TypeVar
-
-from pydantic import ConfigDict, with_config
-from typing_extensions import TypedDict
+from typing import Any, Final, TypeVar
 
 from fedctl.api import resources, wire
+from fedctl.api.bodies import (
+    OMIT,
+    Omitted,
+    body_of,
+)
 from fedctl.api.client import AdminClient, OutcomeUnknown
+from fedctl.api.readback import (
+    MAX_SENDS,
+    differences,
+    read_back,
+    resend_until_known,
+    still_unknown,
+)
 from fedctl.api.resources import ISSUERS, RULES, SERVICE_ACCOUNTS, parse_reply, segment
 from fedctl.errors import ApiError
 
 Model = TypeVar("Model", bound=wire.WireModel)
-Found = TypeVar("Found")
-Sent = TypeVar("Sent")
 
-# Sleeps between read-backs: 1.2 s in all, beyond the ~1 s by which reads may lag writes.
-READ_BACK_DELAYS: Final = (0.0, 0.2, 0.4, 0.6)
-MAX_SENDS: Final = 3
 # A create refused with a 409 that no live or archived name explains is sent again this
 # many times, waiting a little longer each time (a concurrent modification holds a lock),
 # at most CONFLICT_DELAY_CAP between sends: about 6 s in all before the step gives up.
 MAX_CONFLICTS: Final = 10
 CONFLICT_DELAY: Final = 0.1
 CONFLICT_DELAY_CAP: Final = 0.8
-
-
-class Omitted:
-    """Not sent at all, as opposed to None, which is sent as JSON null."""
-
-    def __repr__(self) -> str:
-        return "OMIT"
-
-
-OMIT: Final = Omitted()
-
-
-def _body(**fields: object) -> dict[str, Any]:
-    return {key: value for key, value in fields.items() if not isinstance(value, Omitted)}
-
-
-# The keyword arguments of each write, as apply builds them from a plan's step: a wrong
-# key or type there fails mypy, and a saved plan's payload is checked against them.
-_FORBID_EXTRA = ConfigDict(extra="forbid")
-
-
-@with_config(_FORBID_EXTRA)
-class ServiceAccountCreate(TypedDict, total=False):
-    name: Required[str]
-    description: str | None
-    organization_role: str
-
-
-@with_config(_FORBID_EXTRA)
-class ServiceAccountUpdate(TypedDict, total=False):
-    description: str | None
-    organization_role: str
-
-
-@with_config(_FORBID_EXTRA)
-class IssuerCreate(TypedDict, total=False):
-    name: Required[str]
-    issuer_url: Required[str]
-    jwks: dict[str, Any]
-    check_jti: bool
-    max_jwt_lifetime_seconds: int
-
-
-@with_config(_FORBID_EXTRA)
-class IssuerUpdate(TypedDict, total=False):
-    name: str
-    issuer_url: str
-    jwks: dict[str, Any]
-    check_jti: bool
-    max_jwt_lifetime_seconds: int
-    jwks_polling_disabled: bool
-
-
-@with_config(_FORBID_EXTRA)
-class RuleCreate(TypedDict, total=False):
-    name: Required[str]
-    issuer_id: Required[str]
-    match: Required[dict[str, Any]]
-    service_account_id: Required[str]
-    oauth_scope: Required[str]
-    workspace_id: str
-    applies_to_all_workspaces: bool
-    token_lifetime_seconds: int
-    description: str | None
-
-
-@with_config(_FORBID_EXTRA)
-class RuleUpdate(TypedDict, total=False):
-    name: str
-    description: str | None
-    match: dict[str, Any]
-    service_account_id: str
-    oauth_scope: str
-    token_lifetime_seconds: int
-    workspace_id: str | None
-    applies_to_all_workspaces: bool
 
 
 @dataclass(frozen=True)
@@ -156,85 +84,6 @@ RULE = _Kind(
     resources.list_rules,
     lambda client: resources.list_rules(client, include_archived=True),
 )
-
-
-# ---- comparing what was sent with what the server holds -------------------------------
-
-
-def _normal(key: str, value: Any) -> Any:
-    """A sent or stored value in the shape in which two equal meanings compare equal."""
-    if key in {"description", "attributes"} and not value:
-        return None
-    if isinstance(value, wire.WireModel):
-        value = value.model_dump()
-    if key == "target" and isinstance(value, dict):
-        return value.get("service_account_id")
-    if isinstance(value, dict):
-        return {k: _normal(k, v) for k, v in value.items() if v not in (None, "", {})}
-    return value
-
-
-def differences(stored: wire.WireModel, sent: Mapping[str, Any]) -> list[str]:
-    """The sent fields the stored object does not reflect (names only, never values)."""
-    changed = []
-    for key, value in sent.items():
-        if key in {"issuer_id", "jwks_polling_disabled"}:
-            continue
-        if value is None and key not in {"description", "attributes"}:
-            continue  # null means "unchanged" for every other field (§5.11)
-        if key == "workspace_id":
-            if (
-                value is not None
-                and value not in getattr(stored, "workspace_ids", [])
-                and value != getattr(stored, "workspace_id", None)
-            ):
-                changed.append(key)
-            continue
-        if _normal(key, value) != _normal(key, getattr(stored, key, None)):
-            changed.append(key)
-    return changed
-
-
-def read_back(
-    client: AdminClient, read: Callable[[], Found], accept: Callable[[Found], bool]
-) -> tuple[Found, bool]:
-    """Read until `accept` holds, waiting out read lag before concluding that it does not.
-
-    Patient even for idempotent writes: a quick resend would be harmless, but a stale
-    read after it looks the same as the first one, and the tries would run out.
-    """
-    found = read()
-    for delay in READ_BACK_DELAYS[1:]:
-        if accept(found):
-            return found, True
-        client.sleeper.sleep(delay)
-        found = read()
-    return found, accept(found)
-
-
-def resend_until_known(
-    client: AdminClient,
-    send: Callable[[], Sent],
-    read: Callable[[], Sent | None],
-    accept: Callable[[Sent], bool],
-    *,
-    resource: str,
-    action: str,
-) -> Sent:
-    """Send; on an unknown outcome read back until a found object passes `accept`.
-
-    For writes that may be resent once a read shows them not done (update, archive and
-    the workspace-scoped upserts); a create needs its own duplicate check (`_create`).
-    """
-    for _ in range(MAX_SENDS):
-        try:
-            return send()
-        except OutcomeUnknown:
-            pass
-        found, done = read_back(client, read, lambda obj: obj is not None and accept(obj))
-        if done and found is not None:
-            return found
-    raise still_unknown(resource, action)
 
 
 # ---- top-level resources: create, update, archive ---------------------------------------
@@ -347,14 +196,6 @@ def _reader(client: AdminClient, kind: _Kind, path: str, resource: str) -> Calla
     return read
 
 
-def still_unknown(resource: str, action: str) -> ApiError:
-    return ApiError(
-        message=f"the {action} did not get a definite answer after {MAX_SENDS} tries",
-        resource=resource,
-        hint="run plan again to see the live state",
-    )
-
-
 def create_service_account(
     client: AdminClient,
     *,
@@ -362,7 +203,7 @@ def create_service_account(
     description: str | Omitted | None = OMIT,
     organization_role: str | Omitted = OMIT,
 ) -> wire.ServiceAccount:
-    body = _body(name=name, description=description, organization_role=organization_role)
+    body = body_of(name=name, description=description, organization_role=organization_role)
     result: wire.ServiceAccount = _create(client, SERVICE_ACCOUNT, body)
     return result
 
@@ -376,7 +217,7 @@ def update_service_account(
     organization_role: str | Omitted = OMIT,
 ) -> wire.ServiceAccount:
     """`name` identifies it in messages; a service account cannot be renamed (§2.2.4)."""
-    body = _body(description=description, organization_role=organization_role)
+    body = body_of(description=description, organization_role=organization_role)
     result: wire.ServiceAccount = _update(client, SERVICE_ACCOUNT, service_account_id, body, name)
     return result
 
@@ -397,7 +238,7 @@ def create_issuer(
     check_jti: bool | Omitted = OMIT,
     max_jwt_lifetime_seconds: int | Omitted = OMIT,
 ) -> wire.FederationIssuer:
-    body = _body(
+    body = body_of(
         name=name,
         issuer_url=issuer_url,
         jwks=jwks,
@@ -420,7 +261,7 @@ def update_issuer(
     max_jwt_lifetime_seconds: int | Omitted = OMIT,
     jwks_polling_disabled: bool | Omitted = OMIT,
 ) -> wire.FederationIssuer:
-    body = _body(
+    body = body_of(
         name=name,
         issuer_url=issuer_url,
         jwks=jwks,
@@ -450,7 +291,7 @@ def create_rule(
     token_lifetime_seconds: int | Omitted = OMIT,
     description: str | Omitted | None = OMIT,
 ) -> wire.FederationRule:
-    body = _body(
+    body = body_of(
         name=name,
         issuer_id=issuer_id,
         match=match,
@@ -484,7 +325,7 @@ def update_rule(
         if isinstance(service_account_id, Omitted)
         else {"type": "service_account", "service_account_id": service_account_id}
     )
-    body = _body(
+    body = body_of(
         name=name,
         description=description,
         match=match,

@@ -23,7 +23,7 @@ from typing import Any, Final, TypeVar
 
 from pydantic import TypeAdapter, ValidationError
 
-from fedctl.api import resources, wire, workspace_writes, writes
+from fedctl.api import bodies, readback, resources, wire, workspace_writes, writes
 from fedctl.api.client import AdminClient
 from fedctl.apply.names import ResourceIds
 from fedctl.errors import ApiError, PlanError
@@ -70,7 +70,7 @@ class StepRunner:
 
     def _create_service_account(self, step: Step) -> None:
         body = _create_body(step.kind, step.payload)
-        args = typed(writes.ServiceAccountCreate, body, step)
+        args = typed(bodies.ServiceAccountCreate, body, step)
         try:
             created: wire.WireModel = writes.create_service_account(self.client, **args)
         except ApiError as exc:
@@ -78,7 +78,7 @@ class StepRunner:
         self.ids.record(Kind.SERVICE_ACCOUNT, step.name, _id_of(created))
 
     def _update_service_account(self, step: Step) -> None:
-        args = typed(writes.ServiceAccountUpdate, _update_body(step.kind, step.payload), step)
+        args = typed(bodies.ServiceAccountUpdate, _update_body(step.kind, step.payload), step)
         writes.update_service_account(self.client, self._own_id(step), name=step.name, **args)
 
     def _archive_service_account(self, step: Step) -> None:
@@ -105,7 +105,7 @@ class StepRunner:
 
     def _create_issuer(self, step: Step) -> None:
         body = dict(step.payload)
-        args = typed(writes.IssuerCreate, body, step)
+        args = typed(bodies.IssuerCreate, body, step)
         try:
             created: wire.WireModel = writes.create_issuer(self.client, **args)
         except ApiError as exc:
@@ -114,7 +114,7 @@ class StepRunner:
 
     def _update_issuer(self, step: Step) -> None:
         issuer_id = self._own_id(step)
-        args = typed(writes.IssuerUpdate, step.payload, step)
+        args = typed(bodies.IssuerUpdate, step.payload, step)
         writes.update_issuer(self.client, issuer_id, current_name=step.name, **args)
         self._follow_rename(step, issuer_id)
 
@@ -129,7 +129,7 @@ class StepRunner:
         body["service_account_id"] = self.ids.require(
             Kind.SERVICE_ACCOUNT, body.pop("service_account_name")
         )
-        args = typed(writes.RuleCreate, body, step)
+        args = typed(bodies.RuleCreate, body, step)
         try:
             created: wire.WireModel = writes.create_rule(self.client, **args)
         except ApiError as exc:
@@ -143,7 +143,7 @@ class StepRunner:
             body["service_account_id"] = self.ids.require(
                 Kind.SERVICE_ACCOUNT, body.pop("service_account_name")
             )
-        args = typed(writes.RuleUpdate, body, step)
+        args = typed(bodies.RuleUpdate, body, step)
         writes.update_rule(self.client, rule_id, current_name=step.name, **args)
         self._follow_rename(step, rule_id)
 
@@ -180,33 +180,9 @@ class StepRunner:
         if exc.status != 409:
             raise exc
         existing = self._find_active(step.kind, step.name)
-        if existing is None and self._archived_named(step.kind, step.name):
-            raise ApiError(
-                message=(
-                    f"the name {step.name!r} is taken, but by no active {_label(step.kind)}; "
-                    "an archived one keeps its name reserved"
-                ),
-                status=exc.status,
-                error_type=exc.error_type,
-                request_id=exc.request_id,
-                resource=f"{step.kind.value}/{step.name}",
-                hint="rename it in the configuration (previous names cannot be reused)",
-            ) from exc
         if existing is None:
-            # Nothing live or archived explains the 409, and the create was already sent
-            # again several times: a conflict that does not clear, not a taken name.
-            raise ApiError(
-                message=(
-                    f"the API kept answering 409 {exc.error_type or 'conflict'} although no "
-                    f"live or archived {_label(step.kind)} is named {step.name!r}"
-                ),
-                status=exc.status,
-                error_type=exc.error_type,
-                request_id=exc.request_id,
-                resource=f"{step.kind.value}/{step.name}",
-                hint="run `fedctl apply` again; it plans from the live state",
-            ) from exc
-        changed = writes.differences(existing, wire_body)
+            raise self._unexplained_conflict(exc, step) from exc
+        changed = readback.differences(existing, wire_body)
         # `differences` skips issuer_id (an update cannot change it); adoption must not.
         if (
             "issuer_id" in wire_body
@@ -214,18 +190,34 @@ class StepRunner:
         ):
             changed.append("issuer_id")
         if changed:
-            raise ApiError(
-                message=(
-                    f"already exists ({_id_of(existing)}) and differs from the configuration "
-                    f"in {', '.join(changed)}; it was not created by this plan"
-                ),
-                status=exc.status,
-                error_type=exc.error_type,
-                request_id=exc.request_id,
-                resource=f"{step.kind.value}/{step.name}",
-                hint="run `fedctl plan` to see it, then align the configuration or rename",
+            raise _conflict_error(
+                exc,
+                step,
+                f"already exists ({_id_of(existing)}) and differs from the configuration "
+                f"in {', '.join(changed)}; it was not created by this plan",
+                "run `fedctl plan` to see it, then align the configuration or rename",
             ) from exc
         return existing
+
+    def _unexplained_conflict(self, exc: ApiError, step: Step) -> ApiError:
+        """A 409 that no active resource of that name explains."""
+        if self._archived_named(step.kind, step.name):
+            return _conflict_error(
+                exc,
+                step,
+                f"the name {step.name!r} is taken, but by no active {_label(step.kind)}; "
+                "an archived one keeps its name reserved",
+                "rename it in the configuration (previous names cannot be reused)",
+            )
+        # Nothing live or archived explains the 409, and the create was already sent
+        # again several times: a conflict that does not clear, not a taken name.
+        return _conflict_error(
+            exc,
+            step,
+            f"the API kept answering 409 {exc.error_type or 'conflict'} although no "
+            f"live or archived {_label(step.kind)} is named {step.name!r}",
+            "run `fedctl apply` again; it plans from the live state",
+        )
 
     def _find_active(self, kind: Kind, name: str) -> wire.WireModel | None:
         """The active resource called `name`, read a few times to outlast read lag."""
@@ -282,6 +274,17 @@ def _adapter(args: Any) -> TypeAdapter[Any]:
     if args not in _ADAPTERS:
         _ADAPTERS[args] = TypeAdapter(args)
     return _ADAPTERS[args]
+
+
+def _conflict_error(exc: ApiError, step: Step, message: str, hint: str) -> ApiError:
+    return ApiError(
+        message=message,
+        status=exc.status,
+        error_type=exc.error_type,
+        request_id=exc.request_id,
+        resource=f"{step.kind.value}/{step.name}",
+        hint=hint,
+    )
 
 
 def _id_of(model: wire.WireModel) -> str:

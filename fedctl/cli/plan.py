@@ -136,14 +136,7 @@ def command(
         with api.open(read_only=True) as client:
             plan, _live, _config = run(client=client)
     echo_lint_findings(_config, path, gate=_config.settings.lint.block_apply)
-    failures = failed_policies(_config, policy_files)
-    plan = plan.model_copy(
-        update={
-            "policy_failures": tuple(r.line() for r in failures),
-            "access_test_changes": tuple(access_test_changes(path, _config, _live)),
-        }
-    )
-    denied = any(result.blocks for result in failures)
+    plan, denied = _with_policies_and_tests(plan, path, _config, _live, policy_files)
     if out_path and not denied:
         _save(plan.model_copy(update={"config_path": recorded_path(path)}), out_path)
     click.echo(render_plan(plan, output_format, template_path, use_colour(no_color)), nl=False)
@@ -153,6 +146,11 @@ def command(
     if out_path and output_format == "text":
         command = apply_command(out_path, variables, var_files, api)
         click.echo(f"\nSaved the plan to {out_path}; apply it with: {command}")
+    _exit_as_asked(plan, fail_on=fail_on, detailed_exitcode=detailed_exitcode)
+
+
+def _exit_as_asked(plan: Plan, *, fail_on: str | None, detailed_exitcode: bool) -> None:
+    """--fail-on and --detailed-exitcode: the exit codes CI reads."""
     if fail_on == "test-change" and plan.access_test_changes:
         click.echo("error: --fail-on test-change: this plan changes access tests.", err=True)
         raise click.exceptions.Exit(EXIT_BROADENING)
@@ -161,6 +159,20 @@ def command(
         raise click.exceptions.Exit(EXIT_BROADENING)
     if detailed_exitcode and not plan.is_empty():
         raise click.exceptions.Exit(2)
+
+
+def _with_policies_and_tests(
+    plan: Plan, path: str, config: Config, live: LiveState, policy_files: tuple[str, ...]
+) -> tuple[Plan, bool]:
+    """The plan with its policy failures and access-test changes; whether a deny failed."""
+    failures = failed_policies(config, policy_files)
+    plan = plan.model_copy(
+        update={
+            "policy_failures": tuple(r.line() for r in failures),
+            "access_test_changes": tuple(access_test_changes(path, config, live)),
+        }
+    )
+    return plan, any(result.blocks for result in failures)
 
 
 def failed_policies(config: Config, extra: tuple[str, ...]) -> list[PolicyResult]:

@@ -238,15 +238,7 @@ def compute_plan(
         live,
         DiffOptions(prune=prune or desired.prune, recreate_archived=recreate_archived),
     )
-    match_all(ctx)
-    console_rule_ids, console_issuer_ids = console_managed_ids(live)
-    diff_service_accounts(ctx)
-    diff_issuers(ctx, console_issuer_ids)
-    diff_rules(ctx, console_rule_ids)
-    held = unmanageable_ids(ctx)
-    unmanaged = diff_unmanaged(ctx, console_rule_ids | console_issuer_ids | set(held))
-    ctx.warnings.extend(hold_unmanageable(ctx, held))
-    run_checks(ctx)
+    held, unmanaged = _diff_all_kinds(ctx)
     check_self(
         ctx, list(ctx.changes.values()), self_identity, allow_self_lockout=allow_self_lockout
     )
@@ -255,17 +247,12 @@ def compute_plan(
     changes = _attach_steps(ctx, step_id_of_draft)
     if wanted:
         changes, steps = _select_targets(changes, steps, wanted)
-    touched_names = _touched_keys(ctx, changes)
     return Plan(
         organization=live.organization,
         config_digest=config_digest,
         changes=changes,
         steps=steps,
-        live_versions={
-            key: LiveVersion(id=meta.id, updated_at=meta.updated_at, archived_at=meta.archived_at)
-            for key, meta in sorted(ctx.touched.items())
-            if key in touched_names
-        },
+        live_versions=_live_versions(ctx, changes),
         unmanaged=tuple(unmanaged),
         console_managed=tuple(console_managed_names(live)),
         unmanageable=tuple(held.values()),
@@ -273,6 +260,32 @@ def compute_plan(
         workspace_names={ws.id: ws.name for ws in live.workspaces},
         access=compute_access_diff(desired, live, plan_changes=changes),
     )
+
+
+def _diff_all_kinds(ctx: DiffContext) -> tuple[dict[str, str], list[str]]:
+    """Match, diff each kind, hold what fedctl cannot represent, and check the result.
+
+    Returns the held (unmanageable) resources and the unmanaged live ones.
+    """
+    match_all(ctx)
+    console_rule_ids, console_issuer_ids = console_managed_ids(ctx.live)
+    diff_service_accounts(ctx)
+    diff_issuers(ctx, console_issuer_ids)
+    diff_rules(ctx, console_rule_ids)
+    held = unmanageable_ids(ctx)
+    unmanaged = diff_unmanaged(ctx, console_rule_ids | console_issuer_ids | set(held))
+    ctx.warnings.extend(hold_unmanageable(ctx, held))
+    run_checks(ctx)
+    return held, unmanaged
+
+
+def _live_versions(ctx: DiffContext, changes: Sequence[Change]) -> dict[str, LiveVersion]:
+    touched_names = _touched_keys(ctx, changes)
+    return {
+        key: LiveVersion(id=meta.id, updated_at=meta.updated_at, archived_at=meta.archived_at)
+        for key, meta in sorted(ctx.touched.items())
+        if key in touched_names
+    }
 
 
 def _leaked_key_warnings(live: LiveState) -> list[str]:

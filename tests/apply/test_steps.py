@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from fedctl.api import resources, writes
+from fedctl.api import bodies, resources, writes
 from fedctl.api.client import AdminClient
 from fedctl.api.connect import open_client
 from fedctl.apply.names import ResourceIds
@@ -205,13 +205,13 @@ def test_a_409_on_a_rule_create_is_not_adopted_from_another_issuer(client: Admin
     ("args", "payload", "message"),
     [
         (
-            writes.ServiceAccountUpdate,
+            bodies.ServiceAccountUpdate,
             {"description": "x", "oauth_scope": "workspace:developer"},
             "step 7 (update rule r): oauth_scope: Extra inputs are not permitted; "
             "plan again instead of applying this file",
         ),
         (
-            writes.RuleUpdate,
+            bodies.RuleUpdate,
             {"token_lifetime_seconds": "3600"},
             "step 7 (update rule r): token_lifetime_seconds: Input should be a valid integer; "
             "plan again instead of applying this file",
