@@ -15,11 +15,9 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from fedctl.config.jwks import DiscoveryJwks, ExplicitUrlJwks, InlineJwks
 from fedctl.config.loaded import Config
 from fedctl.config.models import (
-    DiscoveryJwks,
-    ExplicitUrlJwks,
-    InlineJwks,
     Issuer,
     Rule,
     RuleMatch,

@@ -21,9 +21,10 @@ from typing import Annotated
 from pydantic import BaseModel, Field, ValidationError
 
 from fedctl.config.checks import Declared
+from fedctl.config.jwks import DiscoveryJwks, ExplicitUrlJwks, InlineJwks, Jwk
 from fedctl.config.loaded import Origin
 from fedctl.config.loader import LocationMap, format_path
-from fedctl.config.models import DiscoveryJwks, ExplicitUrlJwks, InlineJwks, Issuer, Jwk
+from fedctl.config.models import Issuer
 from fedctl.config.translate import diagnostics_from
 from fedctl.errors import Diagnostic
 

@@ -7,21 +7,25 @@ so their errors point at the field; rules spanning fields are documented
 
     rule = Rule.model_validate({"name": "deploy", "issuer": "gha", ...})
     ConfigFile.model_json_schema()   # what `fedctl schema` writes
-
-Custom errors use the type "fedctl"; an optional `at` in their context names the
-sub-field the message is about (`fedctl.config.translate` appends it to the path).
+Shared helpers are in `fedctl.config.base`, the JWKS models in `fedctl.config.jwks`.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 from pydantic.config import JsonDict
-from pydantic_core import PydanticCustomError
 
+from fedctl.config.base import Strict as _Strict
+from fedctl.config.base import fail as _fail
+from fedctl.config.base import quoted as _q
+
+# DiscoveryJwks and InlineJwks are also read from here.
+from fedctl.config.jwks import DiscoveryJwks as DiscoveryJwks
+from fedctl.config.jwks import InlineJwks as InlineJwks
+from fedctl.config.jwks import Jwks
 from fedctl.config.urls import dialled_url_problem
 from fedctl.state import DEFAULT_MAX_JWT_LIFETIME_SECONDS, DEFAULT_TOKEN_LIFETIME_SECONDS
 
@@ -61,23 +65,9 @@ WorkspaceRef = Annotated[
         description='A workspace name, a "wrkspc_" ID, or "default" (the default workspace).',
     ),
 ]
-PemText = Annotated[str, Field(min_length=1, max_length=8192)]
 AssignableWorkspaceRole = Literal[
     "workspace_admin", "workspace_developer", "workspace_restricted_developer", "workspace_user"
 ]
-
-
-def _q(value: object) -> str:
-    """A value as it would be written in JSON (double quotes), for messages."""
-    return json.dumps(value)
-
-
-def _fail(message: str, **context: object) -> PydanticCustomError:
-    return PydanticCustomError("fedctl", message, context or None)
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
 class Membership(_Strict):
@@ -123,127 +113,6 @@ class ServiceAccount(_Strict):
     workspaces: list[Membership] = Field(default_factory=list)
     previous_names: list[Name] = Field(default_factory=list)
     lint: LintSilence | None = None
-
-
-class DiscoveryJwks(_Strict):
-    """Keys found through `<discovery_base or issuer_url>/.well-known/openid-configuration`."""
-
-    type: Literal["discovery"]
-    discovery_base: str | None = None
-    ca_cert_pem: PemText | None = None
-    ca_cert_file: Annotated[str, Field(min_length=1)] | None = None
-
-    @field_validator("discovery_base")
-    @classmethod
-    def _discovery_base_is_dialled(cls, value: str | None) -> str | None:
-        # Anthropic dials discovery_base when set (admin-api.md §5.3).
-        problem = dialled_url_problem(value) if value is not None else None
-        if problem:
-            raise _fail(problem)
-        return value
-
-    @model_validator(mode="after")
-    def _one_ca_source(self) -> DiscoveryJwks:
-        if self.ca_cert_pem is not None and self.ca_cert_file is not None:
-            raise _fail("set ca_cert_pem or ca_cert_file, not both", at="ca_cert_file")
-        return self
-
-
-class ExplicitUrlJwks(_Strict):
-    """Keys fetched straight from `url`; `issuer_url` is then only compared, never dialled."""
-
-    type: Literal["explicit_url"]
-    url: str
-    ca_cert_pem: PemText | None = None
-    ca_cert_file: Annotated[str, Field(min_length=1)] | None = None
-
-    @field_validator("url")
-    @classmethod
-    def _url_is_dialled(cls, value: str) -> str:
-        problem = dialled_url_problem(value)
-        if problem:
-            raise _fail(problem)
-        return value
-
-    @model_validator(mode="after")
-    def _one_ca_source(self) -> ExplicitUrlJwks:
-        if self.ca_cert_pem is not None and self.ca_cert_file is not None:
-            raise _fail("set ca_cert_pem or ca_cert_file, not both", at="ca_cert_file")
-        return self
-
-
-# JWK members that only private or symmetric keys carry (RFC 7518 §6).
-PRIVATE_MEMBERS = ("d", "p", "q", "dp", "dq", "qi", "oth", "k")
-PUBLIC_KEY_TYPES = ("RSA", "EC", "OKP")
-
-
-class Jwk(BaseModel):
-    """One public JSON Web Key. Other JWK members are kept as given.
-
-    NOTE: messages here name a key by its kid or index only; a key's values never
-    appear in an error, because a pasted private key is exactly what this catches.
-    """
-
-    model_config = ConfigDict(extra="allow", strict=True, frozen=True)
-
-    kid: Annotated[str, Field(min_length=1)]
-    kty: str
-
-    @model_validator(mode="before")
-    @classmethod
-    def _public_only(cls, data: object) -> object:
-        if not isinstance(data, dict):
-            return data
-        kid = data.get("kid")
-        named = f"key {_q(kid)}" if isinstance(kid, str) and kid else "this key"
-        if data.get("kty") == "oct":
-            raise _fail(
-                f'{named} is a symmetric key (kty "oct"); use the issuer\'s public RSA or EC key'
-            )
-        private = [member for member in PRIVATE_MEMBERS if member in data]
-        if private:
-            members = ", ".join(private)
-            raise _fail(
-                f"{named} holds private key material ({members}); "
-                "publish only the public key (remove those members)"
-            )
-        return data
-
-    @field_validator("kty")
-    @classmethod
-    def _known_type(cls, value: str) -> str:
-        if value not in PUBLIC_KEY_TYPES:
-            raise _fail(f"{_q(value)} is not a public key type; use RSA, EC or OKP")
-        return value
-
-
-class InlineJwks(_Strict):
-    """Public keys held in the configuration (`keys`) or in a JSON file beside it."""
-
-    type: Literal["inline"]
-    keys: Annotated[list[Jwk], Field(min_length=1)] | None = None
-    keys_file: Annotated[str, Field(min_length=1)] | None = None
-
-    @model_validator(mode="after")
-    def _one_key_source(self) -> InlineJwks:
-        if (self.keys is None) == (self.keys_file is None):
-            raise _fail("set exactly one of keys (a list of JWKs) or keys_file (a JSON file)")
-        if self.keys is not None:
-            _check_unique_kids(self.keys)
-        return self
-
-
-def _check_unique_kids(keys: list[Jwk]) -> None:
-    seen: set[str] = set()
-    for index, key in enumerate(keys):
-        if key.kid in seen:
-            raise _fail(
-                f"kid {_q(key.kid)} appears twice; every key needs its own kid", at=["keys", index]
-            )
-        seen.add(key.kid)
-
-
-Jwks = Annotated[DiscoveryJwks | ExplicitUrlJwks | InlineJwks, Field(discriminator="type")]
 
 
 def _issuer_url_optional_with_preset(schema: JsonDict) -> None:

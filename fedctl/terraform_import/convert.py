@@ -17,7 +17,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, get_args
 
-from fedctl.config.models import PRIVATE_MEMBERS
+from fedctl.config.jwks import PRIVATE_MEMBERS
 from fedctl.export.terraform import ISSUER, MEMBERSHIP, RULE, RULE_WORKSPACE, SERVICE_ACCOUNT
 from fedctl.state import (
     DEFAULT_MAX_JWT_LIFETIME_SECONDS,
