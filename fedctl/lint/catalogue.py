@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from fedctl.lint.checks import Check, access, incidents, issuers, probe, providers, tenancy
+from fedctl.lint.checks import (
+    Check,
+    access,
+    hardening,
+    incidents,
+    issuers,
+    probe,
+    providers,
+    tenancy,
+)
 from fedctl.lint.findings import CheckInfo, LintSeverity
 from fedctl.lint.live import LIVE_CHECKS
 
@@ -40,6 +49,7 @@ CHECKS: tuple[Check, ...] = tuple(
             *probe.CHECKS,
             *providers.CHECKS,
             *incidents.CHECKS,
+            *hardening.CHECKS,
         ),
         key=lambda check: check.info.id,
     )

@@ -1,0 +1,204 @@
+"""Checks for names that change hands and for rules that mint powerful tokens: a tenant
+pinned only by a mutable name, GitLab refs that tags or unprotected branches also match,
+org:admin rules held to the normal bar, and high scopes on self-hosted runners."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from fedctl.lint.checks import Check, located
+from fedctl.lint.checks.incidents import mentions as _mentions
+from fedctl.lint.checks.incidents import provider_name as _provider_name
+from fedctl.lint.findings import CheckInfo, Finding, LintSeverity
+from fedctl.lint.view import LintConfig, RuleView
+from fedctl.presets import condition_mentions
+
+MUTABLE_TENANT_NAME = CheckInfo(
+    id="FED021",
+    name="tenant-pinned-by-mutable-name",
+    severity=LintSeverity.WARNING,
+    summary="The tenant is pinned only by a name that can change hands",
+    explanation=(
+        "Owner, group and organization names are released when renamed or deleted, and "
+        "anyone can register them again; the provider then signs that newcomer's tokens "
+        "with the same name. Where the provider also issues an immutable ID, a rule that "
+        "pins only the name trusts whoever holds it next."
+    ),
+    fix="Pin the immutable ID as well: repository_owner_id / repository_id (GitHub), "
+    "namespace_id / project_id (GitLab), terraform_organization_id (HCP Terraform), "
+    "organization_id (Buildkite).",
+)
+
+GITLAB_UNPROTECTED_REF = CheckInfo(
+    id="FED024",
+    name="gitlab-ref-unprotected-or-fork-mr",
+    severity=LintSeverity.ERROR,
+    summary="GitLab rule pins a branch name without ref_type and ref_protected, or admits "
+    "merge-request pipelines",
+    explanation=(
+        "GitLab's ref is a short name shared by branches and tags: a tag, or an unprotected "
+        "branch anyone with push access creates, can carry the same name. Merge-request "
+        "pipelines can run code from forks with the target project's identity."
+    ),
+    fix='Pin ref_type: branch and ref_protected: "true" next to ref, and keep '
+    "pipeline_source away from merge_request_event.",
+)
+
+ADMIN_BAR = CheckInfo(
+    id="FED029",
+    name="org-admin-rule-below-the-bar",
+    severity=LintSeverity.ERROR,
+    summary="An org:admin rule held only to the normal bar",
+    explanation=(
+        "An org:admin token can change every federation rule, issuer and service account "
+        "of the organization. The rule that mints it (made in the Console) must admit only "
+        "a reviewed deploy: a protected environment, a push or manual trigger, and a short "
+        "token lifetime."
+    ),
+    fix="Pin a protected environment (GitHub environment, GitLab environment_protected), "
+    "an event_name / pipeline_source of push or workflow_dispatch, and "
+    "token_lifetime_seconds of at most 900.",
+)
+
+SELF_HOSTED_RUNNERS = CheckInfo(
+    id="FED030",
+    name="high-scope-without-github-hosted-runner",
+    severity=LintSeverity.NOTE,
+    summary="High-scope GitHub rule does not pin runner_environment: github-hosted",
+    explanation=(
+        "Self-hosted runners can be shared across repositories and keep state between "
+        "jobs; a token minted on one can be read by the next job that runs there. For "
+        "scopes above inference, pinning github-hosted runners removes that path."
+    ),
+    fix="Add claims: {runner_environment: github-hosted}, or silence this with a reason "
+    "if your self-hosted runners are ephemeral and dedicated.",
+)
+
+# provider -> ((name claims, name-only subject pattern), immutable ID claims)
+MUTABLE_NAMES: dict[str, tuple[tuple[str, ...], str, tuple[str, ...]]] = {
+    "github-actions": (
+        ("repository_owner", "repository"),
+        r"^repo:[^@/:]+/",
+        ("repository_owner_id", "repository_id"),
+    ),
+    "gitlab": (
+        ("namespace_path", "project_path"),
+        r"^project_path:",
+        ("namespace_id", "project_id"),
+    ),
+    "terraform-cloud": (
+        ("terraform_organization_name",),
+        r"^organization:",
+        ("terraform_organization_id",),
+    ),
+    "buildkite": (("organization_slug",), r"^organization:", ("organization_id",)),
+}
+HIGH_SCOPES = frozenset({"workspace:developer", "workspace:manage_tunnels", "org:admin"})
+ADMIN_LIFETIME_SECONDS = 900
+
+
+def mutable_tenant_name(config: LintConfig) -> Iterator[Finding]:
+    for rule in config.rules:
+        spec = MUTABLE_NAMES.get(_provider_name(config, rule) or "")
+        if spec is None:
+            continue
+        names, subject_pattern, ids = spec
+        by_name = any(_mentions(rule, claim) for claim in names) or bool(
+            re.search(subject_pattern, rule.subject_prefix or "")
+        )
+        if by_name and not any(_mentions(rule, claim) for claim in ids):
+            message = (
+                f"the tenant is pinned by name only; names can change hands: pin "
+                f"{' or '.join(ids)} too"
+            )
+            yield located(MUTABLE_TENANT_NAME, rule, "match", message)
+
+
+def gitlab_unprotected_ref(config: LintConfig) -> Iterator[Finding]:
+    for rule in config.rules:
+        if _provider_name(config, rule) != "gitlab":
+            continue
+        source = rule.claims.get("pipeline_source", "")
+        if source == "merge_request_event" or '"merge_request_event"' in (rule.condition or ""):
+            message = "admits merge-request pipelines, which can run fork code as this project"
+            yield located(GITLAB_UNPROTECTED_REF, rule, "match", message)
+            continue
+        pins_ref = _mentions(rule, "ref") or ":ref:" in (rule.subject_prefix or "")
+        branch_typed = _mentions(rule, "ref_type") or ":ref_type:branch:" in (
+            rule.subject_prefix or ""
+        )
+        protected = rule.claims.get("ref_protected") == "true" or condition_mentions(
+            rule.condition, "ref_protected"
+        )
+        if pins_ref and not (branch_typed and protected):
+            missing = _named_gaps(
+                ("ref_type: branch", branch_typed), ('ref_protected: "true"', protected)
+            )
+            message = (
+                f"pins a ref without {' and '.join(missing)}: a tag or an unprotected branch "
+                "of the same name also matches"
+            )
+            yield located(GITLAB_UNPROTECTED_REF, rule, "match", message)
+
+
+def admin_bar(config: LintConfig) -> Iterator[Finding]:
+    for rule in config.rules:
+        if "org:admin" not in rule.oauth_scope.split():
+            continue
+        provider = _provider_name(config, rule)
+        missing = _admin_gaps(rule, provider)
+        if rule.token_lifetime_seconds > ADMIN_LIFETIME_SECONDS:
+            missing.append(f"token_lifetime_seconds <= {ADMIN_LIFETIME_SECONDS}")
+        if missing:
+            message = f"org:admin rule lacks {', '.join(missing)}"
+            yield located(ADMIN_BAR, rule, "oauth_scope", message)
+
+
+def _admin_gaps(rule: RuleView, provider: str | None) -> list[str]:
+    prefix = rule.subject_prefix or ""
+    condition = rule.condition or ""
+    if provider == "github-actions":
+        environment = _mentions(rule, "environment") or ":environment:" in prefix
+        trigger = rule.claims.get("event_name") in ("push", "workflow_dispatch") or bool(
+            re.search(r"event_name\s*==\s*\"(push|workflow_dispatch)\"", condition)
+        )
+        return _named_gaps(
+            ("a protected environment", environment),
+            ("an event_name of push or workflow_dispatch", trigger),
+        )
+    if provider == "gitlab":
+        return _named_gaps(
+            ('environment_protected: "true"', rule.claims.get("environment_protected") == "true"),
+            ("a pipeline_source of push", rule.claims.get("pipeline_source") in ("push", "web")),
+        )
+    return []
+
+
+def _named_gaps(*checks: tuple[str, bool]) -> list[str]:
+    return [name for name, ok in checks if not ok]
+
+
+def self_hosted_runners(config: LintConfig) -> Iterator[Finding]:
+    for rule in config.rules:
+        if _provider_name(config, rule) != "github-actions":
+            continue
+        if not HIGH_SCOPES & set(rule.oauth_scope.split()):
+            continue
+        if rule.claims.get("runner_environment") == "github-hosted":
+            continue
+        if re.search(r"runner_environment\s*==\s*\"github-hosted\"", rule.condition or ""):
+            continue
+        message = (
+            f"scope {rule.oauth_scope!r} on any runner: self-hosted runners can be shared "
+            "across repositories"
+        )
+        yield located(SELF_HOSTED_RUNNERS, rule, "oauth_scope", message)
+
+
+CHECKS: tuple[Check, ...] = (
+    Check(MUTABLE_TENANT_NAME, mutable_tenant_name),
+    Check(GITLAB_UNPROTECTED_REF, gitlab_unprotected_ref),
+    Check(ADMIN_BAR, admin_bar),
+    Check(SELF_HOSTED_RUNNERS, self_hosted_runners),
+)
