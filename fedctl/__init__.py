@@ -1,15 +1,39 @@
 """fedctl: Anthropic Workload Identity Federation as code.
 
-Data flow, one package a step:
-    config/   files on disk -> validated Config
-    desired   Config -> DesiredState (defaults filled, workspaces resolved)
-    api/      the Admin API over httpx, and nothing else
-    live      API -> LiveState, the same normalised shape as DesiredState
-    plan/     DesiredState + LiveState -> Plan (ordered, data first)
-    apply/    Plan -> API writes, in order and in parallel, read back
-    render/   Plan -> text, JSON, Markdown
-    emulator/ an independent local server of the Admin API contract
-    cli/      argument parsing and printing only
+The data flow, one step a module or package:
+    config/       files on disk -> validated Config (the configuration language)
+    desired       Config -> DesiredState (defaults filled, workspaces resolved)
+    api/          the Admin API over httpx, and nothing else (client, credentials, writes)
+    live          API -> LiveState, the same normalised shape as DesiredState
+    pipeline      config + live read side by side -> the plan; what plan and apply share
+    plan/         DesiredState + LiveState -> Plan (ordered steps, data first; no HTTP)
+    apply/        Plan -> API writes, in order and in parallel, read back
+    render/       Plan -> text, JSON, Markdown
+
+What every step shares:
+    state         the specs both states are made of; fields: what each field is for
+    errors        the error types, each one line for people; escape: safe terminal text
+    jwk           public-key helpers and private-member detection
+    presets       what fedctl knows about each identity provider
+    unmanageable  live resources fedctl cannot represent exactly
+
+Around the flow:
+    access/       who can mint what, where: the access diff of a plan
+    accesstest/   `fedctl test`: an organization's expectations of who gets a token
+    explain/      `fedctl explain`: which rules accept a token, and why
+    lint/         security review of a configuration (FED001...)
+    policy/       organization policies in CEL
+    keys/         static API keys next to federation (KEY001...)
+    export/       the live organization as configuration (YAML, or Terraform HCL)
+    terraform_import/  Terraform state -> configuration
+    output/       what a workload needs (env, GitHub, Kubernetes, SDK profile)
+    graph/        the trust graph (Mermaid, DOT, JSON)
+    snapshot, drift, doctor, live_view  one command each (snapshot, drift, doctor, show)
+    scaffold, starters/  `fedctl init` and its starter configurations
+    sandbox       the bounded Jinja2 sandbox of templates and --template
+    gitops/       helpers the shipped GitHub Actions workflow runs
+    emulator/     an independent local server of the Admin API contract
+    cli/          argument parsing and printing only
 """
 
 __version__ = "0.1.0"

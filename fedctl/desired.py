@@ -16,13 +16,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from fedctl.config.jwks import DiscoveryJwks, ExplicitUrlJwks, InlineJwks
-from fedctl.config.loaded import Config
 from fedctl.config.models import (
     Issuer,
     Rule,
     RuleMatch,
     ServiceAccount,
 )
+from fedctl.config.validated import Config
 from fedctl.errors import PlanError
 from fedctl.state import (
     DesiredState,

@@ -23,7 +23,7 @@ from fedctl.live import read_live
 # that their import overlaps the first round trips instead of preceding them.
 if TYPE_CHECKING:
     from fedctl.api.client import AdminClient
-    from fedctl.config.loaded import Config
+    from fedctl.config.validated import Config
     from fedctl.plan.checks import SelfIdentity
     from fedctl.plan.plan import Plan, PlanOptions
     from fedctl.snapshot import Snapshot

@@ -16,9 +16,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from fedctl.config.loaded import Origin
-from fedctl.config.loader import DataPath, LocationMap, format_path
+from fedctl.config.located_yaml import DataPath, LocationMap, format_path
 from fedctl.config.models import Issuer, Rule, ServiceAccount
+from fedctl.config.validated import Origin
 from fedctl.errors import Diagnostic, Location, Severity
 from fedctl.state import Kind, scope_is_manageable
 

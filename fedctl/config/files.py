@@ -22,10 +22,10 @@ from pydantic import BaseModel, Field, ValidationError
 
 from fedctl.config.checks import Declared
 from fedctl.config.jwks import DiscoveryJwks, ExplicitUrlJwks, InlineJwks, Jwk
-from fedctl.config.loaded import Origin
-from fedctl.config.loader import LocationMap, format_path
+from fedctl.config.located_yaml import LocationMap, format_path
 from fedctl.config.models import Issuer
 from fedctl.config.translate import diagnostics_from
+from fedctl.config.validated import Origin
 from fedctl.errors import Diagnostic
 
 PEM_MARKER = "-----BEGIN CERTIFICATE-----"

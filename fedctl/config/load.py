@@ -22,11 +22,11 @@ from pydantic import BaseModel, ValidationError
 from fedctl.config.checks import Declared, run_checks
 from fedctl.config.discover import discover_files, is_template
 from fedctl.config.files import resolve_file_references
-from fedctl.config.loaded import KIND_OF_SECTION, Config, Origin
-from fedctl.config.loader import LocationMap, ParsedFile, format_path, parse_yaml
+from fedctl.config.located_yaml import LocationMap, ParsedFile, format_path, parse_yaml
 from fedctl.config.models import SECTIONS, ConfigFile, Settings
 from fedctl.config.templating import load_variables, render_template
 from fedctl.config.translate import diagnostics_from
+from fedctl.config.validated import KIND_OF_SECTION, Config, Origin
 from fedctl.errors import Diagnostic, Severity, ValidationFailed
 
 HEADER_KEYS = ("version", "organization_id", "settings")

@@ -12,7 +12,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from fedctl.config.loader import DataPath, LocationMap, format_path, parse_yaml
+from fedctl.config.located_yaml import DataPath, LocationMap, format_path, parse_yaml
 from fedctl.errors import Diagnostic, Location
 
 MAX_FILE_BYTES = 1024 * 1024

@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from fedctl.config.loader import TOO_DEEP, find_too_deep, unmarked_yaml_diagnostic
+from fedctl.config.located_yaml import TOO_DEEP, find_too_deep, unmarked_yaml_diagnostic
 from fedctl.errors import Diagnostic, Location, UsageError
 
 

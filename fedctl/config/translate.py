@@ -19,7 +19,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from fedctl.config.loader import DataPath, LocationMap, format_path
+from fedctl.config.located_yaml import DataPath, LocationMap, format_path
 from fedctl.config.models import NAME_PATTERN, RANGES
 from fedctl.errors import Diagnostic
 

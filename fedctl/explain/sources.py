@@ -11,8 +11,8 @@ Usage:
 
 from __future__ import annotations
 
-from fedctl.config.loaded import Config
 from fedctl.config.models import Rule
+from fedctl.config.validated import Config
 from fedctl.explain.model import IssuerFacts, Rulebook, RuleFacts
 from fedctl.export.workspaces import WorkspaceNamer
 from fedctl.state import LiveRule, LiveState, RuleMatchSpec

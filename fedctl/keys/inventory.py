@@ -16,7 +16,7 @@ from pydantic import SecretStr
 from fedctl.api import resources
 from fedctl.api.client import AdminClient
 from fedctl.api.wire import ApiKey
-from fedctl.config.loaded import Config
+from fedctl.config.validated import Config
 from fedctl.errors import ApiError
 from fedctl.keys.findings import KeyFinding, key_findings
 from fedctl.state import LiveState

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from fedctl.config.loaded import Config
 from fedctl.config.models import Issuer, LintSilence, Rule, ServiceAccount
+from fedctl.config.validated import Config
 from fedctl.errors import Location
 from fedctl.lint.view import IssuerView, LintConfig, Locator, RuleView, ServiceAccountView, Silence
 from fedctl.state import Kind

@@ -11,8 +11,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from fedctl.config.loaded import Config
 from fedctl.config.models import Issuer, Rule, ServiceAccount
+from fedctl.config.validated import Config
 
 # Bookkeeping fields of the language that say nothing about access.
 _LEFT_OUT = {"lint", "previous_names"}

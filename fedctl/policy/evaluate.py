@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fedctl.config.loaded import Config
+from fedctl.config.validated import Config
 from fedctl.errors import Location
 from fedctl.policy.bindings import resource_bindings
 from fedctl.policy.cel import EvaluationFailed, evaluate

@@ -10,9 +10,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from fedctl.config.loaded import Config
-from fedctl.config.loader import DataPath, LocationMap, format_path
+from fedctl.config.located_yaml import DataPath, LocationMap, format_path
 from fedctl.config.modelfile import load_model_file
+from fedctl.config.validated import Config
 from fedctl.errors import Diagnostic, Location, ValidationFailed
 from fedctl.policy.bindings import field_names
 from fedctl.policy.model import Policy, PolicyFile

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from fedctl.api import bodies, resources, writes
+from fedctl.api import bodies, resources
 from fedctl.api.client import AdminClient
 from fedctl.api.connect import open_client
 from fedctl.apply.names import ResourceIds

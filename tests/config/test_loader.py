@@ -1,4 +1,4 @@
-from fedctl.config.loader import format_path, parse_yaml
+from fedctl.config.located_yaml import format_path, parse_yaml
 from fedctl.errors import Location
 
 TEXT = """\

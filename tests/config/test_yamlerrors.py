@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fedctl.config.loader import parse_yaml
+from fedctl.config.located_yaml import parse_yaml
 
 
 def _rendered(text: str) -> str:

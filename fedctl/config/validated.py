@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from fedctl.config.loader import DataPath, LocationMap, format_path
+from fedctl.config.located_yaml import DataPath, LocationMap, format_path
 from fedctl.config.models import Issuer, Rule, ServiceAccount, Settings
 from fedctl.errors import Diagnostic, Location
 from fedctl.state import Kind
