@@ -21,7 +21,10 @@ EXAMPLE_NOTE = (
     "# then `fedctl validate`, `fedctl lint` and `fedctl plan`.\n"
 )
 MEMBERSHIP = "      - workspace: production\n        role: workspace_developer\n"
-REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
+REPO = re.compile(
+    r"^(?P<owner>[A-Za-z0-9_.-]+)(@(?P<owner_id>[0-9]+))?/"
+    r"(?P<repo>[A-Za-z0-9_.-]+)(@(?P<repo_id>[0-9]+))?$"
+)
 
 
 def starter_presets() -> list[str]:
@@ -51,13 +54,23 @@ def render_starter(preset: str, *, repo: str | None, workspaces: Sequence[str]) 
 
 
 def _with_repo(text: str, preset: str, repo: str) -> str:
+    """The starter for `repo`: OWNER/REPO, or OWNER@ID/REPO@ID (GitHub's immutable sub)."""
     if preset != "github-actions":
         raise UsageError("--repo applies to --preset github-actions only")
-    if not REPO.match(repo):
-        raise UsageError(f"--repo {repo!r}: expected OWNER/REPO, e.g. acme/app")
-    owner = repo.split("/", 1)[0]
-    text = text.replace("acme/payments-api", repo)
-    return text.replace("repository_owner: acme", f"repository_owner: {owner}")
+    found = REPO.match(repo)
+    if found is None:
+        raise UsageError(
+            f"--repo {repo!r}: expected OWNER/REPO or OWNER@OWNER_ID/REPO@REPO_ID, e.g. acme/app"
+        )
+    owner, owner_id = found["owner"], found["owner_id"]
+    names = f"{owner}/{found['repo']}"
+    text = text.replace("acme@91234567/payments-api@812345678", repo)
+    text = text.replace("acme/payments-api", names)
+    text = text.replace("repository_owner: acme", f"repository_owner: {owner}")
+    if owner_id:
+        return text.replace('repository_owner_id: "91234567"', f'repository_owner_id: "{owner_id}"')
+    # Without IDs there is no owner ID to pin: lint then says what to add (FED021, FED023).
+    return re.sub(r"\n *repository_owner_id: .*", "", text)
 
 
 def scaffold(

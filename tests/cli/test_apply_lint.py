@@ -103,7 +103,10 @@ def test_plan_shows_each_finding_and_warns_that_apply_will_refuse(
         f"{config}/fedctl.yaml:15:5: FED021 warning: rule/web-any: the tenant is pinned by "
         "name only; names can change hands: pin repository_owner_id or repository_id too",
         FED001.format(config=config),
-        "lint: 2 findings (1 error, 1 warning); `fedctl apply` refuses while a lint error "
+        f"{config}/fedctl.yaml:16:7: FED023 warning: rule/web-any: subject_prefix "
+        "'repo:acme/web:*' uses the name-only format: it stops matching after a rename or "
+        "transfer and never matches repositories created since 2026-06-18",
+        "lint: 3 findings (1 error, 2 warning); `fedctl apply` refuses while a lint error "
         "remains (see `fedctl lint`, or pass --allow-lint-errors)",
     ]
 

@@ -31,14 +31,31 @@ def test_repo_and_workspaces_are_filled_in(tmp_path: Path) -> None:
     folder = tmp_path / "federation"
     result = CliRunner().invoke(
         cli,
-        ["init", str(folder), "--preset", "github-actions", "--repo", "octo/widget",
+        ["init", str(folder), "--preset", "github-actions", "--repo", "octo@42/widget@43",
          "--workspace", "staging", "--workspace", "production"],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     text = (folder / "fedctl.yaml").read_text()
-    assert 'subject_prefix: "repo:octo/widget:ref:refs/heads/main"' in text
+    assert 'subject_prefix: "repo:octo@42/widget@43:ref:refs/heads/main"' in text
+    assert 'repository_owner_id: "42"' in text
     assert "workspaces: [staging, production]" in text
-    assert CliRunner().invoke(cli, ["lint", str(folder)]).exit_code == 0
+    linted = CliRunner().invoke(cli, ["lint", str(folder)])
+    assert (linted.exit_code, linted.output) == (0, "No lint findings.\n")
+
+
+def test_a_repo_given_by_name_only_pins_no_borrowed_id_and_lint_says_what_to_add(
+    tmp_path: Path,
+) -> None:
+    """Without IDs init cannot pin the owner's: it never keeps the example's ID."""
+    folder = tmp_path / "federation"
+    args = ["init", str(folder), "--preset", "github-actions", "--repo", "octo/widget"]
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    text = (folder / "fedctl.yaml").read_text()
+    assert 'subject_prefix: "repo:octo/widget:ref:refs/heads/main"' in text
+    assert "repository_owner_id" not in text
+    linted = CliRunner().invoke(cli, ["lint", str(folder)])
+    ids = [line.split(" ")[1] for line in linted.output.splitlines() if ": FED" in line]
+    assert (linted.exit_code, ids) == (1, ["FED021", "FED023"])
 
 
 def test_init_never_overwrites(tmp_path: Path) -> None:

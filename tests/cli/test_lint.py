@@ -13,7 +13,7 @@ from tests.lint.helpers import config_text, line_of, rule
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 AUD = "audience: https://api.anthropic.com"
-TOKEN_LIFETIME = 'subject_prefix: "repo:acme/app:ref:refs/heads/main"\n' + (
+TOKEN_LIFETIME = 'subject_prefix: "repo:acme@91/app@81:ref:refs/heads/main"\n' + (
     f'{AUD}\nclaims: {{repository_owner_id: "1", event_name: push}}'
 )
 

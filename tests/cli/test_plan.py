@@ -49,9 +49,12 @@ EVERY_FIELD_LINT = (
     "a JWT with a jti can be exchanged more than once\n"
     f"{EVERY_FIELD}/fedctl.yaml:33:5: FED006 warning: issuer/internal: "
     "max_jwt_lifetime_seconds is 7200; more than 3600 s is long for an issuer without a preset\n"
+    f"{EVERY_FIELD}/fedctl.yaml:61:7: FED023 warning: rule/deploy-main: subject_prefix "
+    "'repo:acme/app:ref:refs/heads/main' uses the name-only format: it stops matching after a "
+    "rename or transfer and never matches repositories created since 2026-06-18\n"
     f"{EVERY_FIELD}/fedctl.yaml:78:5: FED008 warning: rule/everywhere: "
     "applies_to_all_workspaces enables the rule in every workspace\n"
-    f"lint: 3 findings (3 warning); run `fedctl lint {EVERY_FIELD}` for details.\n"
+    f"lint: 4 findings (4 warning); run `fedctl lint {EVERY_FIELD}` for details.\n"
 )
 
 

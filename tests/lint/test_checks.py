@@ -32,9 +32,9 @@ def gha(match: str, extra: str = "") -> str:
 POSITIVES = [
     Case(
         "FED001",
-        gha(f'subject_prefix: "repo:acme/app:*"\n{AUD}\n{GHA_PINS}'),
+        gha(f'subject_prefix: "repo:acme@91/app@81:*"\n{AUD}\n{GHA_PINS}'),
         "subject_prefix:",
-        "subject_prefix 'repo:acme/app:*' also matches pull_request runs (forks included): "
+        "subject_prefix 'repo:acme@91/app@81:*' also matches pull_request runs (forks included): "
         "no ref or environment is pinned",
     ),
     Case(
@@ -54,7 +54,7 @@ POSITIVES = [
     ),
     Case(
         "FED004",
-        gha(f'subject_prefix: "repo:acme/app:ref:refs/heads/main"\n{GHA_PINS}'),
+        gha(f'subject_prefix: "repo:acme@91/app@81:ref:refs/heads/main"\n{GHA_PINS}'),
         "    match:",
         "match.audience is unset; any GitHub Actions workload can request a token for any "
         "audience (recommended: https://api.anthropic.com)",
@@ -62,7 +62,7 @@ POSITIVES = [
     Case(
         "FED007",
         gha(
-            f'subject_prefix: "repo:acme/app:ref:refs/heads/main"\n{AUD}\n{GHA_PINS}',
+            f'subject_prefix: "repo:acme@91/app@81:ref:refs/heads/main"\n{AUD}\n{GHA_PINS}',
             "token_lifetime_seconds: 7200",
         ),
         "token_lifetime_seconds:",
@@ -71,7 +71,7 @@ POSITIVES = [
     Case(
         "FED008",
         gha(
-            f'subject_prefix: "repo:acme/app:ref:refs/heads/main"\n{AUD}\n{GHA_PINS}',
+            f'subject_prefix: "repo:acme@91/app@81:ref:refs/heads/main"\n{AUD}\n{GHA_PINS}',
             "applies_to_all_workspaces: true",
         ),
         "applies_to_all_workspaces:",
@@ -171,15 +171,17 @@ POSITIVES = [
 ]
 
 NEGATIVES = {
-    "FED001": gha(f'subject_prefix: "repo:acme/app:ref:refs/heads/main"\n{AUD}\n{GHA_PINS}'),
+    "FED001": gha(f'subject_prefix: "repo:acme@91/app@81:ref:refs/heads/main"\n{AUD}\n{GHA_PINS}'),
     # event_name pinned too: a default-branch-only pin is FED019's finding.
     "FED002": gha(
         f'{AUD}\nclaims: {{repository_owner_id: "91234567", ref: refs/heads/main, '
         "event_name: push}"
     ),
-    "FED003": gha(f'subject_prefix: "repo:acme/app:environment:production"\n{AUD}\n{GHA_PINS}'),
+    "FED003": gha(
+        f'subject_prefix: "repo:acme@91/app@81:environment:production"\n{AUD}\n{GHA_PINS}'
+    ),
     "FED007": gha(
-        f'subject_prefix: "repo:acme/app:ref:refs/heads/main"\n{AUD}\n{GHA_PINS}',
+        f'subject_prefix: "repo:acme@91/app@81:ref:refs/heads/main"\n{AUD}\n{GHA_PINS}',
         "token_lifetime_seconds: 3600",
     ),
     "FED011": gha(
@@ -313,7 +315,7 @@ def test_issuer_url_with_right_slash_is_clean(tmp_path: Path) -> None:
     assert lint_text(tmp_path, text) == []
 
 
-GOOD_GHA = f'subject_prefix: "repo:acme/app:ref:refs/heads/main"\n{AUD}\n{GHA_PINS}'
+GOOD_GHA = f'subject_prefix: "repo:acme@91/app@81:ref:refs/heads/main"\n{AUD}\n{GHA_PINS}'
 
 
 def test_admin_service_account_on_workspace_rule(tmp_path: Path) -> None:

@@ -1,4 +1,4 @@
-"""FED019-FED022 and FED025-FED028: one true positive (exact finding) and one true negative
+"""FED019-FED030: one true positive (exact finding) and one true negative
 each, on real YAML through load_config."""
 
 from __future__ import annotations
@@ -135,7 +135,22 @@ POSITIVES += [
     ),
 ]
 
+POSITIVES += [
+    (
+        "FED023",
+        gha(f'subject_prefix: "repo:acme/app:environment:prod"\n{AUD}\nclaims: {{{OWNER}}}'),
+        "subject_prefix:",
+        "subject_prefix 'repo:acme/app:environment:prod' uses the name-only format: it stops "
+        "matching after a rename or transfer and never matches repositories created since "
+        "2026-06-18",
+    ),
+]
+
 NEGATIVES: dict[str, str] = {
+    "FED023": gha(
+        f'subject_prefix: "repo:acme@91234567/app@812345678:environment:prod"\n{AUD}\n'
+        f"claims: {{{OWNER}}}"
+    ),
     "FED021": gha(f'subject_prefix: "repo:acme/app:environment:prod"\n{AUD}\nclaims: {{{OWNER}}}'),
     "FED024": gitlab(
         f'{AUD}\nclaims: {{namespace_id: "4521", ref: main, ref_type: branch, '
@@ -214,3 +229,34 @@ def test_sarif_of_every_new_check_validates(tmp_path: Path) -> None:
     assert sorted({f.check_id for f in findings}) == sorted(case[0] for case in POSITIVES)
     log = render_sarif(findings, repo_root=tmp_path, version="0.1.0")
     jsonschema.Draft4Validator(SCHEMA).validate(log)
+
+
+def test_name_only_subject_fix_shows_the_rewritten_subject_when_the_ids_are_pinned(
+    tmp_path: Path,
+) -> None:
+    text = gha(
+        f'subject_prefix: "repo:acme/app:ref:refs/heads/main"\n{AUD}\n'
+        'claims: {repository_owner_id: "91234567", repository_id: "812345678", '
+        "event_name: push}"
+    )
+    [finding] = with_id(lint_text(tmp_path, text), "FED023")
+    assert finding.fix == (
+        "Write subject_prefix: 'repo:acme@91234567/app@812345678:ref:refs/heads/main' "
+        "(the IDs this rule already pins)."
+    )
+
+
+def test_name_only_sub_claim_is_flagged_too(tmp_path: Path) -> None:
+    text = gha(f'{AUD}\nclaims: {{{OWNER}, sub: "repo:acme/app:ref:refs/heads/main"}}')
+    [finding] = with_id(lint_text(tmp_path, text), "FED023")
+    assert finding.field_path == "match.claims.sub"
+
+
+def test_github_enterprise_server_keeps_the_name_only_format(tmp_path: Path) -> None:
+    """GHES has no immutable subjects: an issuer that is not github.com is left alone."""
+    ghes = "  - name: ghes\n    issuer_url: https://github.acme.example/_services/token\n"
+    text = config_text(
+        rule(f'subject_prefix: "repo:acme/app:ref:refs/heads/main"\n{AUD}', issuer="ghes"),
+        issuers=ISSUERS + ghes,
+    )
+    assert with_id(lint_text(tmp_path, text), "FED023") == []

@@ -9,7 +9,7 @@ from fedctl.lint.run import count_findings
 from tests.lint.helpers import config_text, line_of, lint_text, rule
 
 AUD = "audience: https://api.anthropic.com"
-WILDCARD = f'subject_prefix: "repo:acme/app:*"\n{AUD}\nclaims: {{repository_owner_id: "1"}}'
+WILDCARD = f'subject_prefix: "repo:acme@91/app@81:*"\n{AUD}\nclaims: {{repository_owner_id: "1"}}'
 
 
 def _rows(tmp_path: Path, text: str) -> list[tuple[str, int, str]]:
@@ -44,8 +44,8 @@ def test_unknown_id_is_a_finding_and_silences_nothing(tmp_path: Path) -> None:
         (
             "FED001",
             line_of(text, "subject_prefix:"),
-            "subject_prefix 'repo:acme/app:*' also matches pull_request runs (forks included): "
-            "no ref or environment is pinned",
+            "subject_prefix 'repo:acme@91/app@81:*' also matches pull_request runs "
+            "(forks included): no ref or environment is pinned",
         ),
         ("FED091", line, "lint.ignore names 'FED01', which is no check fedctl can silence"),
         ("FED091", line, "lint.ignore names 'FED090', which is no check fedctl can silence"),
@@ -56,7 +56,7 @@ def test_silence_applies_only_to_its_own_resource(tmp_path: Path) -> None:
     text = config_text(rule(WILDCARD))
     text += (
         "  - name: other\n    issuer: gha\n    service_account: ci\n    match:\n"
-        '      subject_prefix: "repo:acme/app:*"\n      audience: https://api.anthropic.com\n'
+        '      subject_prefix: "repo:acme@91/app@81:*"\n      audience: https://api.anthropic.com\n'
         '      claims: {repository_owner_id: "1"}\n    oauth_scope: workspace:inference\n'
         "    workspaces: [production]\n"
         '    lint: {ignore: [FED001], reason: "reviewed"}\n'

@@ -55,3 +55,26 @@ def test_sarif_publishes_every_check_as_a_rule(tmp_path: Path) -> None:
     assert first["shortDescription"]["text"] == CATALOGUE["FED001"].summary
     assert first["fullDescription"]["text"] == CATALOGUE["FED001"].explanation
     assert "Fix:" in first["help"]["text"]
+
+
+def test_sarif_of_every_new_check_validates_with_its_metadata(tmp_path: Path) -> None:
+    """FED019-FED030, each from its true-positive configuration: every log validates, and
+    every rule carries helpUri, security-severity and precision."""
+    from tests.lint.test_incidents import POSITIVES
+
+    fired: set[str] = set()
+    for index, (check_id, text, _needle, _message) in enumerate(POSITIVES):
+        folder = tmp_path / f"c{index}"
+        folder.mkdir()
+        (folder / "fedctl.yaml").write_text(text, encoding="utf-8")
+        log = render_sarif(lint_config(load_config(folder)), repo_root=tmp_path, version="0.1.0")
+        jsonschema.Draft4Validator(SCHEMA).validate(log)
+        run = log["runs"][0]  # type: ignore[index]
+        fired |= {result["ruleId"] for result in run["results"]}
+        assert check_id in fired
+        for sarif_rule in run["tool"]["driver"]["rules"]:
+            assert sarif_rule["helpUri"].endswith(f"docs/lint/{sarif_rule['id']}.md")
+            severity = float(sarif_rule["properties"]["security-severity"])
+            assert 0.0 < severity <= 10.0
+            assert sarif_rule["properties"]["precision"] in {"very-high", "high", "medium", "low"}
+    assert {f"FED0{n}" for n in range(19, 31)} <= fired

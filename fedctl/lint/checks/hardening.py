@@ -1,5 +1,6 @@
 """Checks for names that change hands and for rules that mint powerful tokens: a tenant
-pinned only by a mutable name, GitLab refs that tags or unprotected branches also match,
+pinned only by a mutable name, GitHub subjects in the name-only format, GitLab refs that
+tags or unprotected branches also match,
 org:admin rules held to the normal bar, and high scopes on self-hosted runners."""
 
 from __future__ import annotations
@@ -28,6 +29,22 @@ MUTABLE_TENANT_NAME = CheckInfo(
     fix="Pin the immutable ID as well: repository_owner_id / repository_id (GitHub), "
     "namespace_id / project_id (GitLab), terraform_organization_id (HCP Terraform), "
     "organization_id (Buildkite).",
+)
+
+NAME_ONLY_GITHUB_SUBJECT = CheckInfo(
+    id="FED023",
+    name="github-name-only-subject",
+    severity=LintSeverity.WARNING,
+    summary="GitHub subject in the name-only format (repo:owner/name:...)",
+    explanation=(
+        "On github.com, repositories created, renamed or transferred after 2026-06-18, and "
+        "those whose organization opted in, carry the owner's and the repository's "
+        "immutable IDs in the default sub: repo:OWNER@OWNER_ID/REPO@REPO_ID:... A "
+        "name-only rule stops matching after a rename, never matches new repositories, "
+        "and is exactly the trust that recycling a released name attacks."
+    ),
+    fix="Write the subject in the immutable format, repo:OWNER@OWNER_ID/REPO@REPO_ID:... "
+    "(read the sub of a real run; repository_owner_id and repository_id are in every token).",
 )
 
 GITLAB_UNPROTECTED_REF = CheckInfo(
@@ -115,6 +132,51 @@ def mutable_tenant_name(config: LintConfig) -> Iterator[Finding]:
             yield located(MUTABLE_TENANT_NAME, rule, "match", message)
 
 
+# `repo:OWNER/REPO...` with no `@ID` after the owner: the name-only default sub.
+NAME_ONLY_SUBJECT = re.compile(r"^repo:(?P<owner>[^@/:*]+)/(?P<rest>.*)$")
+REPO_SEGMENT = re.compile(r"^(?P<repo>[^@/:*]+)(?P<tail>(:.*)?)$")
+
+
+def name_only_github_subject(config: LintConfig) -> Iterator[Finding]:
+    # Only github.com: GHES keeps the name-only format, and its issuers are another preset.
+    for rule in config.rules:
+        if _provider_name(config, rule) != "github-actions":
+            continue
+        for field_path, subject in _subjects(rule):
+            found = NAME_ONLY_SUBJECT.match(subject)
+            if found is None:
+                continue
+            message = (
+                f"{field_path} {subject!r} uses the name-only format: it stops matching after "
+                "a rename or transfer and never matches repositories created since "
+                "2026-06-18"
+            )
+            rewritten = _immutable_subject(rule, found["owner"], found["rest"])
+            fix = (
+                f"Write {field_path}: {rewritten!r} (the IDs this rule already pins)."
+                if rewritten
+                else None
+            )
+            yield located(NAME_ONLY_GITHUB_SUBJECT, rule, f"match.{field_path}", message, fix)
+
+
+def _subjects(rule: RuleView) -> list[tuple[str, str]]:
+    found = [("subject_prefix", rule.subject_prefix)] if rule.subject_prefix else []
+    if "sub" in rule.claims:
+        found.append(("claims.sub", rule.claims["sub"]))
+    return found
+
+
+def _immutable_subject(rule: RuleView, owner: str, rest: str) -> str | None:
+    """The subject with the IDs the rule pins in claims, when it pins both."""
+    owner_id = rule.claims.get("repository_owner_id", "")
+    repo_id = rule.claims.get("repository_id", "")
+    repo = REPO_SEGMENT.match(rest)
+    if not (owner_id.isdigit() and repo_id.isdigit() and repo):
+        return None
+    return f"repo:{owner}@{owner_id}/{repo['repo']}@{repo_id}{repo['tail']}"
+
+
 def gitlab_unprotected_ref(config: LintConfig) -> Iterator[Finding]:
     for rule in config.rules:
         if _provider_name(config, rule) != "gitlab":
@@ -198,6 +260,7 @@ def self_hosted_runners(config: LintConfig) -> Iterator[Finding]:
 
 CHECKS: tuple[Check, ...] = (
     Check(MUTABLE_TENANT_NAME, mutable_tenant_name),
+    Check(NAME_ONLY_GITHUB_SUBJECT, name_only_github_subject),
     Check(GITLAB_UNPROTECTED_REF, gitlab_unprotected_ref),
     Check(ADMIN_BAR, admin_bar),
     Check(SELF_HOSTED_RUNNERS, self_hosted_runners),
