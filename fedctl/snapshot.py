@@ -82,7 +82,11 @@ def _canonical(value: Any) -> Any:
 
 
 def state_digest(state: LiveState) -> str:
-    return "sha256:" + hashlib.sha256(canonical_json(state).encode()).hexdigest()
+    data = state.model_dump(mode="python")
+    if data.get("api_keys") is None:
+        # Keys not read: the digest of a snapshot from before keys were read stays valid.
+        data.pop("api_keys", None)
+    return "sha256:" + hashlib.sha256(canonical_json(data).encode()).hexdigest()
 
 
 def take_snapshot(

@@ -40,6 +40,12 @@ class Kind(StrEnum):
     SERVICE_ACCOUNT = "service_account"
     ISSUER = "issuer"
     RULE = "rule"
+    # A static API key: never created or archived by fedctl, only deactivated.
+    API_KEY = "api_key"
+
+
+# The kinds the configuration declares by name (API keys are governed by a policy instead).
+DECLARED_KINDS = (Kind.SERVICE_ACCOUNT, Kind.ISSUER, Kind.RULE)
 
 
 def scope_is_manageable(oauth_scope: str) -> bool:
@@ -149,6 +155,32 @@ class LiveRule(_Frozen):
     legacy_workspace_id: str | None = None
 
 
+class LiveApiKey(_Frozen):
+    """A static API key as fedctl needs it (admin-api.md §9.2); the hint, never the key."""
+
+    id: str
+    name: str
+    # active, inactive, archived or expired.
+    status: str
+    # None: the organization's default workspace.
+    workspace_id: str | None = None
+    partial_key_hint: str | None = None
+    created_at: str | None = None
+    expires_at: str | None = None
+
+
+class ApiKeyPolicySpec(_Frozen):
+    """`api_keys`: with `manage`, every active key not allowed here is deactivated."""
+
+    manage: bool = False
+    # name or apikey_ ID -> the reason it may stay active.
+    allowed_names: dict[str, str] = Field(default_factory=dict)
+    allowed_ids: dict[str, str] = Field(default_factory=dict)
+
+    def allows(self, key: LiveApiKey) -> bool:
+        return key.id in self.allowed_ids or key.name in self.allowed_names
+
+
 class DesiredState(_Frozen):
     """What the configuration declares, normalised; keyed by name within each kind."""
 
@@ -160,6 +192,7 @@ class DesiredState(_Frozen):
     previous_names: dict[tuple[Kind, str], tuple[str, ...]] = Field(default_factory=dict)
     prune: bool = False
     protect: frozenset[str] = frozenset()
+    api_keys: ApiKeyPolicySpec | None = None
 
 
 class LiveState(_Frozen):
@@ -177,6 +210,8 @@ class LiveState(_Frozen):
     archived_service_accounts: tuple[LiveServiceAccount, ...] = ()
     archived_issuers: tuple[LiveIssuer, ...] = ()
     archived_rules: tuple[LiveRule, ...] = ()
+    # None: not read (no configuration manages keys), never "no keys".
+    api_keys: tuple[LiveApiKey, ...] | None = None
 
     def unmanageable(self) -> list[tuple[Kind, str, LiveMeta]]:
         """Active resources fedctl cannot represent exactly, by kind then name."""

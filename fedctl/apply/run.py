@@ -138,6 +138,7 @@ def resource_counts(plan: Plan) -> dict[str, int]:
         Action.UPDATE: "updated",
         Action.REPLACE: "replaced",
         Action.ARCHIVE: "archived",
+        Action.DEACTIVATE: "deactivated",
     }
     return {verbs[action]: count for action, count in plan.counts().items()}
 

@@ -20,7 +20,7 @@ from fedctl.config.located_yaml import DataPath, LocationMap, format_path
 from fedctl.config.models import Issuer, Rule, ServiceAccount
 from fedctl.config.validated import Origin
 from fedctl.errors import Diagnostic, Location, Severity
-from fedctl.state import Kind, scope_is_manageable
+from fedctl.state import DECLARED_KINDS, Kind, scope_is_manageable
 
 _Named = TypeVar("_Named", ServiceAccount, Issuer, Rule)
 
@@ -43,7 +43,7 @@ class Declared:
     # field is still declared, so rules that refer to it and duplicates of its name are
     # judged in the same run without a false follow-on error.
     names: dict[Kind, list[tuple[str, Origin]]] = field(
-        default_factory=lambda: {kind: [] for kind in Kind}
+        default_factory=lambda: {kind: [] for kind in DECLARED_KINDS}
     )
 
     def of_kind(self, kind: Kind) -> list[tuple[ServiceAccount | Issuer | Rule, Origin]]:
@@ -80,7 +80,7 @@ class _Reporter:
 def run_checks(declared: Declared, locations: dict[str, LocationMap]) -> list[Diagnostic]:
     """Every cross-resource problem and note; errors and warnings mixed, unsorted."""
     report = _Reporter(locations)
-    for kind in Kind:
+    for kind in DECLARED_KINDS:
         _check_duplicates(report, kind, declared.names[kind])
         _check_previous_names(report, kind, declared.of_kind(kind))
     service_accounts = _first_by_name(declared.service_accounts)

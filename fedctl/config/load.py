@@ -23,13 +23,13 @@ from fedctl.config.checks import Declared, run_checks
 from fedctl.config.discover import discover_files, is_template
 from fedctl.config.files import resolve_file_references
 from fedctl.config.located_yaml import LocationMap, ParsedFile, format_path, parse_yaml
-from fedctl.config.models import SECTIONS, ConfigFile, Settings
+from fedctl.config.models import SECTIONS, ApiKeysPolicy, ConfigFile, Settings
 from fedctl.config.templating import load_variables, render_template
 from fedctl.config.translate import diagnostics_from
 from fedctl.config.validated import KIND_OF_SECTION, Config, Origin
 from fedctl.errors import Diagnostic, Severity, ValidationFailed
 
-HEADER_KEYS = ("version", "organization_id", "settings")
+HEADER_KEYS = ("version", "organization_id", "settings", "api_keys")
 
 
 @dataclass
@@ -42,6 +42,7 @@ class _Collected:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     organization_id: tuple[str, Origin] | None = None
     settings: tuple[Settings, Origin] | None = None
+    api_keys: tuple[ApiKeysPolicy, Origin] | None = None
 
 
 def load_config(
@@ -131,7 +132,7 @@ def _validate_file(parsed: ParsedFile, collected: _Collected) -> None:
         where = parsed.locations.value_at(())
         message = (
             "a configuration file must be a mapping with some of: version, organization_id, "
-            "settings, service_accounts, issuers, rules"
+            "settings, api_keys, service_accounts, issuers, rules"
         )
         collected.diagnostics.append(Diagnostic(where, "", message, code="not-a-mapping"))
         return
@@ -181,20 +182,34 @@ def _keep_header(whole: ConfigFile, parsed: ParsedFile, collected: _Collected) -
     here = Origin(parsed.file, ())
     if whole.organization_id is not None:
         _keep_organization_id(whole.organization_id, Origin(parsed.file, ()), parsed, collected)
-    if whole.settings is not None:
-        if collected.settings is not None:
-            first = collected.settings[1]
-            where = collected.locations[first.file].value_at(("settings",))
-            collected.diagnostics.append(
-                Diagnostic(
-                    parsed.locations.key_at(("settings",)),
-                    "settings",
-                    f"settings are already given at {where}; keep one settings block",
-                    code="duplicate-settings",
-                )
-            )
-        else:
-            collected.settings = (whole.settings, here)
+    if whole.settings is not None and _first_block(
+        "settings", parsed, collected.settings, collected
+    ):
+        collected.settings = (whole.settings, here)
+    if whole.api_keys is not None and _first_block(
+        "api_keys", parsed, collected.api_keys, collected
+    ):
+        collected.api_keys = (whole.api_keys, here)
+
+
+def _first_block(
+    key: str, parsed: ParsedFile, seen: tuple[object, Origin] | None, collected: _Collected
+) -> bool:
+    """Whether this is the first `key` block across the files; a second is an error."""
+    if seen is None:
+        return True
+    where = collected.locations[seen[1].file].value_at((key,))
+    collected.diagnostics.append(
+        Diagnostic(
+            parsed.locations.key_at((key,)),
+            key,
+            # "settings are", "api_keys is": the names read as plural and singular.
+            f"{key} {'are' if key == 'settings' else 'is'} already given at {where}; "
+            f"keep one {key} block",
+            code=f"duplicate-{key.replace('_', '-')}",
+        )
+    )
+    return False
 
 
 def _keep_organization_id(
@@ -253,6 +268,7 @@ def _build(
         digest="",
         warnings=warnings,
         settings_origin=settings_origin,
+        api_keys=collected.api_keys[0] if collected.api_keys else None,
     )
     config.digest = compute_digest(config)
     return config
@@ -271,6 +287,8 @@ def compute_digest(config: Config) -> str:
         "issuers": _dump_sorted(config.issuers),
         "rules": _dump_sorted(config.rules),
     }
+    if config.api_keys is not None:
+        canonical["api_keys"] = config.api_keys.model_dump(mode="json")
     text = json.dumps(canonical, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

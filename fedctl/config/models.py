@@ -46,6 +46,7 @@ RANGES: dict[str, tuple[int, int]] = {
     "token_lifetime_seconds": (60, 86400),
     "max_archives": (0, 1000),
     "max_changes_percent": (0, 100),
+    "max_key_deactivations": (0, 1000),
 }
 
 Name = Annotated[str, Field(min_length=1, max_length=255, pattern=NAME_PATTERN)]
@@ -318,11 +319,41 @@ class Settings(_Strict):
     protect: list[ProtectPattern] = Field(default_factory=list)
     max_archives: Annotated[int, Field(ge=0, le=1000)] = 10
     max_changes_percent: Annotated[int, Field(ge=0, le=100)] = 30
+    # API keys one apply may deactivate (api_keys.manage) without --allow-large-changes.
+    max_key_deactivations: Annotated[int, Field(ge=0, le=1000)] = 5
     # Organization policy files (fedctl policy, fedctl plan), relative to the configuration.
     policy_files: list[Annotated[str, Field(min_length=1, max_length=1024)]] = Field(
         default_factory=list
     )
     lint: LintSettings = Field(default_factory=LintSettings)
+
+
+class ApiKeyAllowance(_Strict):
+    """A key that may stay active under `api_keys.manage`: by name or ID, with the reason."""
+
+    name: Annotated[str, Field(min_length=1, max_length=500)] | None = None
+    id: Annotated[str, Field(pattern=r"^apikey_[A-Za-z0-9]+$", max_length=255)] | None = None
+    reason: Annotated[str, Field(min_length=1, max_length=2000)]
+
+    @model_validator(mode="after")
+    def _name_or_id(self) -> ApiKeyAllowance:
+        if (self.name is None) == (self.id is None):
+            raise _fail("give exactly one of name or id (an apikey_ ID)", at="name")
+        if not self.reason.strip():
+            raise _fail("is blank; say why this key may stay active", at="reason")
+        return self
+
+    @property
+    def label(self) -> str:
+        return self.id if self.id is not None else f"name {_q(self.name)}"
+
+
+class ApiKeysPolicy(_Strict):
+    """Static API keys next to federation: reported always, deactivated only with manage."""
+
+    # False: fedctl reports keys but never changes them.
+    manage: bool = False
+    allow_active: list[ApiKeyAllowance] = Field(default_factory=list)
 
 
 class ConfigFile(_Strict):
@@ -338,6 +369,7 @@ class ConfigFile(_Strict):
     version: Literal[1] = 1
     organization_id: str | None = None
     settings: Settings | None = None
+    api_keys: ApiKeysPolicy | None = None
     service_accounts: list[ServiceAccount] = Field(default_factory=list)
     issuers: list[Issuer] = Field(default_factory=list)
     rules: list[Rule] = Field(default_factory=list)

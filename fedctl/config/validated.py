@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fedctl.config.located_yaml import DataPath, LocationMap, format_path
-from fedctl.config.models import Issuer, Rule, ServiceAccount, Settings
+from fedctl.config.models import ApiKeysPolicy, Issuer, Rule, ServiceAccount, Settings
 from fedctl.errors import Diagnostic, Location
 from fedctl.state import Kind
 
@@ -53,6 +53,8 @@ class Config:
     digest: str
     warnings: list[Diagnostic] = field(default_factory=list)
     settings_origin: Origin | None = None
+    # The `api_keys` block; None when no file has one (keys are then never read).
+    api_keys: ApiKeysPolicy | None = None
 
     def path_of(self, kind: Kind, name: str, field_path: str | DataPath | None = None) -> str:
         """The resource's field path as diagnostics print it, e.g. `rules[2].match`."""

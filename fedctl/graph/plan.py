@@ -73,6 +73,7 @@ _ACTION_STATUS = {
     Action.ARCHIVE: Status.REMOVED,
     Action.UPDATE: Status.CHANGED,
     Action.REPLACE: Status.CHANGED,
+    Action.DEACTIVATE: Status.REMOVED,
 }
 
 

@@ -28,10 +28,22 @@ class Action(StrEnum):
     UPDATE = "update"
     REPLACE = "replace"
     ARCHIVE = "archive"
+    # API keys only: status set to inactive (reversible in the Console, unlike archive).
+    DEACTIVATE = "deactivate"
 
     @property
     def symbol(self) -> str:
-        return {"create": "+", "update": "~", "replace": "-/+", "archive": "-"}[self.value]
+        symbols = {
+            "create": "+",
+            "update": "~",
+            "replace": "-/+",
+            "archive": "-",
+            "deactivate": "x",
+        }
+        return symbols[self.value]
+
+
+_SYMBOLS = {"create": "+", "update": "~", "replace": "-/+", "archive": "-", "deactivate": "x"}
 
 
 class Operation(StrEnum):
@@ -50,6 +62,7 @@ class Operation(StrEnum):
     ARCHIVE_RULE = "archive_rule"
     ENABLE_RULE_WORKSPACE = "enable_rule_workspace"
     DISABLE_RULE_WORKSPACE = "disable_rule_workspace"
+    DEACTIVATE_API_KEY = "deactivate_api_key"
 
 
 class _Frozen(BaseModel):

@@ -19,6 +19,7 @@ ACTION_COLOURS = {
     Action.UPDATE: "\033[33m",
     Action.REPLACE: "\033[35m",
     Action.ARCHIVE: "\033[31m",
+    Action.DEACTIVATE: "\033[31m",
 }
 DETAIL_COLOURS = {"+": "\033[32m", "-": "\033[31m", "~": "\033[33m", "!": "\033[1;33m"}
 DIM = "\033[2m"
@@ -26,10 +27,15 @@ DIM = "\033[2m"
 
 def summary_line(plan: Plan) -> str:
     counts = plan.counts()
-    return (
+    line = (
         f"Plan: {counts[Action.CREATE]} to create, {counts[Action.UPDATE]} to update, "
-        f"{counts[Action.REPLACE]} to replace, {counts[Action.ARCHIVE]} to archive."
+        f"{counts[Action.REPLACE]} to replace, {counts[Action.ARCHIVE]} to archive"
     )
+    # Only plans that manage API keys say so: every other summary stays as it was.
+    deactivations = counts[Action.DEACTIVATE]
+    if deactivations:
+        line += f", {deactivations} API key(s) to deactivate"
+    return line + "."
 
 
 def render_text(plan: Plan, *, color: bool = False) -> str:

@@ -22,7 +22,13 @@ def test_json_plan_matches_golden_and_schema() -> None:
     document = json.loads(text)
     jsonschema.Draft202012Validator(SCHEMA).validate(document)
     assert INLINE_KEY_MATERIAL not in text
-    assert document["summary"] == {"create": 3, "update": 3, "replace": 2, "archive": 3}
+    assert document["summary"] == {
+        "create": 3,
+        "update": 3,
+        "replace": 2,
+        "archive": 3,
+        "deactivate": 0,
+    }
     assert [c["order"] for c in document["changes"]] == list(range(1, 12))
 
 
