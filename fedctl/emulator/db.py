@@ -35,6 +35,8 @@ CREATE TABLE IF NOT EXISTS memberships(
     service_account_id TEXT NOT NULL, workspace_id TEXT NOT NULL,
     workspace_role TEXT NOT NULL, created_by_actor_id TEXT, seq INTEGER NOT NULL,
     PRIMARY KEY(service_account_id, workspace_id));
+-- A workspace's member list pages by workspace; the primary key leads with the account.
+CREATE INDEX IF NOT EXISTS memberships_by_workspace ON memberships(workspace_id, seq);
 CREATE TABLE IF NOT EXISTS enablements(
     rule_id TEXT NOT NULL, workspace_id TEXT NOT NULL, created_at TEXT NOT NULL,
     created_by_actor_id TEXT, seq INTEGER NOT NULL, PRIMARY KEY(rule_id, workspace_id));

@@ -23,6 +23,19 @@ class Enablements:
         ).fetchall()
         return [str(row[0]) for row in rows]
 
+    def workspace_ids_of(self, rule_ids: list[str]) -> dict[str, list[str]]:
+        """Rule ID -> its enabled workspace IDs, oldest first, for a page of rules."""
+        marks = ", ".join("?" * len(rule_ids))
+        rows = self._db.execute(
+            "SELECT rule_id, workspace_id FROM enablements "  # noqa: S608 - only "?"s
+            f"WHERE rule_id IN ({marks}) ORDER BY seq",
+            rule_ids,
+        ).fetchall()
+        found: dict[str, list[str]] = {rule_id: [] for rule_id in rule_ids}
+        for row in rows:
+            found[str(row["rule_id"])].append(str(row["workspace_id"]))
+        return found
+
     def listing(self, rule_id: str) -> list[dict[str, Any]]:
         """Every enablement of the rule as the API shows it, oldest first."""
         rows = self._db.execute(

@@ -6,6 +6,7 @@ service accounts) and are the same rows.
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 
 from fedctl.emulator.accounts import ServiceAccounts
@@ -39,16 +40,7 @@ class Memberships:
             query += " AND workspace_id = ?"
             params.append(workspace_id)
         rows = self._db.execute(query + " ORDER BY seq DESC", params).fetchall()
-        return [
-            _member(
-                row["service_account_id"],
-                row["workspace_id"],
-                row["workspace_role"],
-                implicit=False,
-                created_by=row["created_by_actor_id"],
-            )
-            for row in rows
-        ]
+        return [_explicit(row) for row in rows]
 
     def is_member(self, service_account_id: str, workspace_id: str) -> bool:
         with self._db.read():
@@ -94,12 +86,7 @@ class Memberships:
     ) -> dict[str, Any]:
         with self._db.read():
             self._workspaces.for_path(workspace_id)
-            live = self._accounts.live_ids()
-            rows = [
-                row
-                for row in self.rows(workspace_id=workspace_id)
-                if row["service_account_id"] in live
-            ]
+            rows = self._live_members(workspace_id)
         data, next_page = page_of(
             f"workspace_members:{workspace_id}",
             rows,
@@ -108,6 +95,16 @@ class Memberships:
             cursor=page,
         )
         return {"data": data, "next_page": next_page}
+
+    def _live_members(self, workspace_id: str) -> list[dict[str, Any]]:
+        """The workspace's explicit members that are not archived, newest first."""
+        rows = self._db.execute(
+            "SELECT m.* FROM memberships m JOIN resources r ON r.id = m.service_account_id "
+            "AND r.kind = 'service_account' WHERE m.workspace_id = ? "
+            "AND json_extract(r.doc, '$.archived_at') IS NULL ORDER BY m.seq DESC",
+            (workspace_id,),
+        ).fetchall()
+        return [_explicit(row) for row in rows]
 
     def get(self, workspace_id: str, service_account_id: str) -> dict[str, Any]:
         with self._db.read():
@@ -208,6 +205,16 @@ class Memberships:
             "service_account_id": service_account_id,
             "workspace_id": workspace_id,
         }
+
+
+def _explicit(row: sqlite3.Row) -> dict[str, Any]:
+    return _member(
+        row["service_account_id"],
+        row["workspace_id"],
+        row["workspace_role"],
+        implicit=False,
+        created_by=row["created_by_actor_id"],
+    )
 
 
 def _member(

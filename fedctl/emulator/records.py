@@ -15,11 +15,13 @@ from fedctl.emulator.db import Actor, Database, ResourceKind
 from fedctl.emulator.paging import page
 from fedctl.emulator.validation import bad_request, conflict, not_found
 
-Render = Callable[[dict[str, Any]], dict[str, Any]]
+# Renders documents as the API shows them; takes a whole page so that what a page's
+# documents look up (names, enablements) is read in one query, not one per document.
+Render = Callable[[list[dict[str, Any]]], list[dict[str, Any]]]
 
 
-def _as_stored(doc: dict[str, Any]) -> dict[str, Any]:
-    return doc
+def _as_stored(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return docs
 
 
 class Records:
@@ -44,6 +46,16 @@ class Records:
             (self.kind,),
         ).fetchall()
         return [dict(json.loads(row["doc"])) for row in rows]
+
+    def names(self, resource_ids: Iterable[str]) -> dict[str, str]:
+        """ID -> name of those that exist; call under a read or write."""
+        wanted = sorted(set(resource_ids))
+        marks = ", ".join("?" * len(wanted))
+        rows = self._db.execute(
+            f"SELECT id, name FROM resources WHERE kind = ? AND id IN ({marks})",  # noqa: S608
+            [self.kind, *wanted],
+        ).fetchall()
+        return {str(row["id"]): str(row["name"]) for row in rows}
 
     def require(self, resource_id: str) -> dict[str, Any]:
         """A path reference: unknown -> 404 naming the kind; call under a read or write."""
@@ -98,7 +110,7 @@ class Records:
         """One resource as `render` shows it, or its previous version on a stale read."""
         with self._db.read():
             doc = self.find(resource_id)
-            rendered = None if doc is None else render(doc)
+            rendered = None if doc is None else render([doc])[0]
             if rendered is not None and stale:
                 lagging, previous = self._db.stale_version(resource_id)
                 rendered = previous if lagging else rendered
@@ -128,10 +140,10 @@ class Records:
                     include_archived=include_archived,
                     issuer_id=issuer_id,
                 )
-                data = [render(doc) for doc in raw]
+                data = render(raw)
             return {"data": data, "next_page": next_page}
         with self._db.read():
-            docs = self._db.maybe_stale([render(doc) for doc in self.all()])
+            docs = self._db.maybe_stale(render(self.all()))
         docs = [
             doc
             for doc in docs
@@ -176,12 +188,3 @@ class Records:
         ).fetchall()
         docs = {str(row["id"]): row["doc"] for row in found}
         return [dict(json.loads(docs[resource_id])) for resource_id in ids], next_page
-
-    def live_ids(self) -> set[str]:
-        """IDs of the resources not archived; call under a read or write."""
-        rows = self._db.execute(
-            "SELECT id FROM resources WHERE kind = ? "
-            "AND json_extract(doc, '$.archived_at') IS NULL",
-            (self.kind,),
-        ).fetchall()
-        return {str(row["id"]) for row in rows}
