@@ -11,6 +11,7 @@ from typing import Any
 
 from fedctl.emulator.accounts import ServiceAccounts
 from fedctl.emulator.db import Actor, Database
+from fedctl.emulator.paging import item_of, next_cursor, stale_cursor
 from fedctl.emulator.paging import page as page_of
 from fedctl.emulator.validation import bad_request, check_workspace_role, not_found, object_body
 from fedctl.emulator.workspaces import Workspaces
@@ -84,27 +85,49 @@ class Memberships:
     def list_of_workspace(
         self, workspace_id: str, *, limit: int, page: str | None
     ) -> dict[str, Any]:
+        """The workspace's members whose account is live, newest first (§2.4.1)."""
+        list_key = f"workspace_members:{workspace_id}"
         with self._db.read():
             self._workspaces.for_path(workspace_id)
-            rows = self._live_members(workspace_id)
-        data, next_page = page_of(
-            f"workspace_members:{workspace_id}",
-            rows,
-            lambda row: str(row["service_account_id"]),
-            limit=limit,
-            cursor=page,
-        )
+            after_seq = None if page is None else self._cursor_seq(workspace_id, list_key, page)
+            rows = self._live_members(workspace_id, after_seq=after_seq, limit=limit + 1)
+        data = [_explicit(row) for row in rows[:limit]]
+        more = len(rows) > limit and bool(data)
+        next_page = next_cursor(list_key, data[-1]["service_account_id"]) if more else None
         return {"data": data, "next_page": next_page}
 
-    def _live_members(self, workspace_id: str) -> list[dict[str, Any]]:
-        """The workspace's explicit members that are not archived, newest first."""
-        rows = self._db.execute(
+    def _cursor_seq(self, workspace_id: str, list_key: str, cursor: str) -> int:
+        """Where the cursor's member sits; a member since removed or archived is 400."""
+        rows = self._live_members(
+            workspace_id, service_account_id=item_of(list_key, cursor), limit=1
+        )
+        if not rows:
+            raise stale_cursor()
+        return int(rows[0]["seq"])
+
+    def _live_members(
+        self,
+        workspace_id: str,
+        *,
+        limit: int,
+        after_seq: int | None = None,
+        service_account_id: str | None = None,
+    ) -> list[sqlite3.Row]:
+        """Membership rows of the workspace whose account is not archived, newest first."""
+        query = (
             "SELECT m.* FROM memberships m JOIN resources r ON r.id = m.service_account_id "
             "AND r.kind = 'service_account' WHERE m.workspace_id = ? "
-            "AND json_extract(r.doc, '$.archived_at') IS NULL ORDER BY m.seq DESC",
-            (workspace_id,),
-        ).fetchall()
-        return [_explicit(row) for row in rows]
+            "AND json_extract(r.doc, '$.archived_at') IS NULL"
+        )
+        params: list[str | int] = [workspace_id]
+        if after_seq is not None:
+            query += " AND m.seq < ?"
+            params.append(after_seq)
+        if service_account_id is not None:
+            query += " AND m.service_account_id = ?"
+            params.append(service_account_id)
+        rows = self._db.execute(query + " ORDER BY m.seq DESC LIMIT ?", [*params, limit])
+        return rows.fetchall()
 
     def get(self, workspace_id: str, service_account_id: str) -> dict[str, Any]:
         with self._db.read():

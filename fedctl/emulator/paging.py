@@ -8,7 +8,7 @@ import json
 from collections.abc import Callable
 from typing import TypeVar
 
-from fedctl.emulator.validation import bad_request
+from fedctl.emulator.validation import ApiFailure, bad_request
 
 Item = TypeVar("Item")
 
@@ -27,21 +27,36 @@ def page(
     """
     start = 0
     if cursor is not None:
-        cursor_list, cursor_item = _decode_cursor(cursor)
-        if cursor_list != list_key:
-            raise bad_request(
-                "page: this cursor belongs to another listing; start again from the first page"
-            )
+        cursor_item = item_of(list_key, cursor)
         keys = [key(item) for item in items]
         if cursor_item not in keys:
-            raise bad_request(
-                "page: this cursor is stale (its entry is gone); start again from the first page"
-            )
+            raise stale_cursor()
         start = keys.index(cursor_item) + 1
     chunk = items[start : start + limit]
     more = start + limit < len(items)
     next_page = _encode_cursor(list_key, key(chunk[-1])) if more and chunk else None
     return chunk, next_page
+
+
+def item_of(list_key: str, cursor: str) -> str:
+    """The item a cursor of this list names; 400 for a cursor of another list."""
+    cursor_list, cursor_item = _decode_cursor(cursor)
+    if cursor_list != list_key:
+        raise bad_request(
+            "page: this cursor belongs to another listing; start again from the first page"
+        )
+    return cursor_item
+
+
+def stale_cursor() -> ApiFailure:
+    return bad_request(
+        "page: this cursor is stale (its entry is gone); start again from the first page"
+    )
+
+
+def next_cursor(list_key: str, item_key: str) -> str:
+    """The cursor of the page after the one that ends with `item_key`."""
+    return _encode_cursor(list_key, item_key)
 
 
 def _encode_cursor(list_key: str, item_key: str) -> str:
