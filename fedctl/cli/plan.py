@@ -144,6 +144,7 @@ def command(
 
     if template_path and output_format != "markdown":
         raise UsageError("--template applies to --format markdown only")
+    ahead = _WhileReading(policy_files)
     run = functools.partial(
         plan_from_config,
         path,
@@ -153,6 +154,7 @@ def command(
         targets=targets,
         recreate_archived=recreate_archived,
         allow_self_lockout=allow_self_lockout,
+        while_reading=ahead.prepare,
     )
     if snapshot_path is not None:
         from fedctl.snapshot import read_snapshot
@@ -163,8 +165,12 @@ def command(
     else:
         with api.open(read_only=True) as client:
             plan, _live, _config = run(client=client)
-    echo_lint_findings(_config, path, gate=_config.settings.lint.block_apply)
-    failures = failed_policies(_config, policy_files)
+    echo_lint_findings(
+        _config, path, gate=_config.settings.lint.block_apply, findings=ahead.lint_findings
+    )
+    failures = ahead.policy_failures
+    if failures is None:
+        failures = failed_policies(_config, policy_files)
     plan = plan.model_copy(
         update={
             "policy_failures": tuple(r.line() for r in failures),
@@ -258,8 +264,37 @@ def _save(plan: Plan, out_path: str) -> None:
         ) from None
 
 
-def echo_lint_findings(config: Config, path: str, *, gate: bool) -> list[Finding]:
-    """Each lint finding, then a count; on stderr, so JSON/Markdown stay clean.
+class _WhileReading:
+    """What `plan` needs of the configuration alone, done while the live read waits.
+
+    Lint, the policies and the imports of the output path would otherwise follow the
+    last page of the read.
+    """
+
+    def __init__(self, policy_files: tuple[str, ...]) -> None:
+        self.policy_files = policy_files
+        self.lint_findings: list[Finding] | None = None
+        self.policy_failures: list[PolicyResult] | None = None
+
+    def prepare(self, config: Config) -> None:
+        # Imported now, used after the read.
+        import fedctl.accesstest.run
+        import fedctl.explain.sources
+        import fedctl.render.text  # noqa: F401
+        from fedctl.lint.run import lint_config
+
+        try:
+            self.lint_findings = lint_config(config)
+            self.policy_failures = failed_policies(config, self.policy_files)
+        except Exception:  # raised again after the plan, in its usual order
+            return
+
+
+def echo_lint_findings(
+    config: Config, path: str, *, gate: bool, findings: list[Finding] | None = None
+) -> list[Finding]:
+    """Each lint finding (`findings`, or lint's of `config`), then a count; on stderr, so
+    JSON/Markdown stay clean.
 
     `gate`: apply will refuse on an error finding, so say so.
     """
@@ -267,7 +302,8 @@ def echo_lint_findings(config: Config, path: str, *, gate: bool) -> list[Finding
     from fedctl.lint.render import finding_line
     from fedctl.lint.run import lint_config
 
-    findings = lint_config(config)
+    if findings is None:
+        findings = lint_config(config)
     if not findings:
         return findings
     for finding in findings:
