@@ -40,9 +40,9 @@ def render(results: dict[str, Any]) -> str:
 
 def _find(rows: Rows, operation: str, size: int, latency: int | None) -> dict[str, Any] | None:
     for row in rows:
-        if row["operation"] == operation and row["size"] == size:
-            if latency is None or row["latency_ms"] == latency:
-                return row
+        wanted_latency = latency is None or row["latency_ms"] == latency
+        if row["operation"] == operation and row["size"] == size and wanted_latency:
+            return row
     return None
 
 
@@ -63,7 +63,12 @@ def _ratio_target(rows: Rows, operation: str, sizes: list[int], bound: float) ->
 
 
 def _value_target(
-    rows: Rows, operation: str, size: int, bound: float, value: Callable[[dict[str, Any]], float]
+    rows: Rows,
+    operation: str,
+    size: int,
+    bound: float,
+    value: Callable[[dict[str, Any]], float],
+    unit: str = "s",
 ) -> str:
     found = [row for row in rows if row["operation"] == operation and row["size"] == size]
     if not found:
@@ -71,7 +76,8 @@ def _value_target(
     figures = [(value(row), row["latency_ms"]) for row in found]
     worst = max(figure for figure, _ in figures)
     shown = ", ".join(
-        f"{figure:.2f}" + ("" if operation == "validate" else f" at {latency} ms")
+        (f"{figure:.0f} MB" if unit == "MB" else f"{figure:.2f} s")
+        + ("" if operation == "validate" else f" at {latency} ms")
         for figure, latency in figures
     )
     return f"{'met' if worst < bound else 'NOT MET'}: {shown}"
@@ -100,7 +106,9 @@ def summary(results: dict[str, Any]) -> str:
         ),
         (
             "peak memory of a no-change plan at N=5,000 under 150 MB",
-            _value_target(rows, "plan (no changes)", 5000, 150, lambda row: row["max_rss_mb"]),
+            _value_target(
+                rows, "plan (no changes)", 5000, 150, lambda row: row["max_rss_mb"], unit="MB"
+            ),
         ),
         (
             "validate of N=5,000 under 0.5 s",
