@@ -9,7 +9,8 @@ count and this process's CPU time during the run is the emulator's. Read-only co
 run `--repeat` times (default 3) and the fastest run is reported, which damps noise from
 whatever else the machine is doing; apply runs once. Every row also shows
 its floor (bench/floors.py): the fewest sequential round trips the API allows times the
-latency, and fedctl's ratio to it. Plans run with --detailed-exitcode, so a no-change
+latency plus fedctl's start-up (`fedctl --help`, measured in the same run), and fedctl's
+ratio to it. Plans run with --detailed-exitcode, so a no-change
 plan that finds changes (or a changed one that finds none) is flagged in the `ok` column.
 Results are measurements, never assertions: the bench always exits 0 unless a command
 crashed.
@@ -35,6 +36,7 @@ sys.path[:0] = [str(BENCH), str(ROOT)]
 
 from floors import apply_floor, read_floor  # noqa: E402
 from generate import OrgShape, changed_count, workspace_names, write_config  # noqa: E402
+from table import summary  # noqa: E402
 
 from fedctl.emulator.server import FaultConfig, RunningEmulator, start_emulator  # noqa: E402
 
@@ -53,10 +55,12 @@ class Row:
     emulator_cpu_s: float
     requests: int
     floor_round_trips: int
+    startup_s: float
     floor_s: float
     ratio_to_floor: float | None
     exit_code: int
     ok: bool
+    load_1m: float  # the machine's 1-minute load average when the row finished
 
 
 @dataclass(frozen=True)
@@ -96,6 +100,7 @@ def measure(
     latency_ms: int,
     emulator: RunningEmulator | None,
     env: dict[str, str],
+    startup_s: float = 0.0,
 ) -> Row:
     best: tuple[float, float, float, int, str, float, int] | None = None
     for _ in range(run.repeat):
@@ -109,7 +114,8 @@ def measure(
             best = (wall, cpu, rss, code, stderr, emulator_cpu, requests)
     assert best is not None
     wall, cpu, rss, code, stderr, emulator_cpu, requests = best
-    floor_s = run.floor * latency_ms / 1000
+    # No client can beat its own start-up plus the round trips it must wait for.
+    floor_s = startup_s + run.floor * latency_ms / 1000 if latency_ms else 0.0
     ok = code == run.expected_exit
     if not ok:
         print(f"  ! {run.operation}: exit {code}, expected {run.expected_exit}: {stderr}")
@@ -123,10 +129,12 @@ def measure(
         emulator_cpu_s=round(emulator_cpu if emulator else 0.0, 3),
         requests=requests,
         floor_round_trips=run.floor,
+        startup_s=round(startup_s, 3),
         floor_s=round(floor_s, 3),
         ratio_to_floor=round(wall / floor_s, 2) if floor_s else None,
         exit_code=code,
         ok=ok,
+        load_1m=round(os.getloadavg()[0], 2),
     )
     print("  " + format_row(row), flush=True)
     return row
@@ -171,14 +179,22 @@ def bench_size(total: int, latencies: list[int], workdir: Path, repeat: int) -> 
         flush=True,
     )
     base_env = fedctl_env(workdir)
+    startup = measure(
+        Run("start-up (--help)", ["--help"], floor=0, repeat=repeat),
+        shape=shape,
+        latency_ms=0,
+        emulator=None,
+        env=base_env,
+    )
     rows = [
+        startup,
         measure(
             Run("validate", ["validate", str(config)], floor=0, repeat=repeat),
             shape=shape,
             latency_ms=0,
             emulator=None,
             env=base_env,
-        )
+        ),
     ]
     common = ["--parallelism", str(PARALLELISM)]
     plan = ["plan", "--detailed-exitcode", *common]
@@ -204,7 +220,14 @@ def bench_size(total: int, latencies: list[int], workdir: Path, repeat: int) -> 
                 ),
             ):
                 rows.append(
-                    measure(run, shape=shape, latency_ms=latency, emulator=emulator, env=env)
+                    measure(
+                        run,
+                        shape=shape,
+                        latency_ms=latency,
+                        emulator=emulator,
+                        env=env,
+                        startup_s=startup.wall_s,
+                    )
                 )
         finally:
             emulator.stop()
@@ -226,6 +249,7 @@ def bench_size(total: int, latencies: list[int], workdir: Path, repeat: int) -> 
                     latency_ms=latency,
                     emulator=emulator,
                     env=api_env(base_env, emulator),
+                    startup_s=startup.wall_s,
                 )
             )
         finally:
@@ -283,6 +307,7 @@ def main() -> int:
     options = parser.parse_args()
     latencies = [int(s) for s in options.latencies.split(",")]
     started = time.perf_counter()
+    load_start = os.getloadavg()
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="fedctl-bench-") as temp:
         for total in (int(s) for s in options.sizes.split(",")):
@@ -291,6 +316,8 @@ def main() -> int:
     print()
     print_table(rows)
     print(f"\nwhole bench: {elapsed:.0f} s on {machine()}")
+    load_end = os.getloadavg()
+    print(f"load average at start {load_start[0]:.1f}, at end {load_end[0]:.1f}")
     out = Path(options.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(
@@ -301,6 +328,7 @@ def main() -> int:
                 "parallelism": PARALLELISM,
                 "repeat": options.repeat,
                 "load_average": os.getloadavg(),
+                "load_average_start": load_start,
                 "elapsed_s": round(elapsed, 1),
                 "rows": [asdict(row) for row in rows],
             },
@@ -309,6 +337,8 @@ def main() -> int:
         + "\n"
     )
     print(f"results written to {out}")
+    print()
+    print(summary(json.loads(out.read_text())))
     return 0 if all(row.exit_code in (0, 2) for row in rows) else 1
 
 

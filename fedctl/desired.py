@@ -52,10 +52,11 @@ class WorkspaceResolver:
 
     def resolve(self, ref: str, kind: Kind, name: str, field_path: str) -> str:
         candidates = self._candidates(ref)
-        where = self.config.describe(kind, name, field_path)
         active = [workspace for workspace in candidates if not workspace.archived]
         if len(active) == 1:
             return active[0].id
+        # Only an error needs the file:line:col; finding it costs more than resolving.
+        where = self.config.describe(kind, name, field_path)
         if len(active) > 1:
             ids = ", ".join(sorted(workspace.id for workspace in active))
             raise PlanError(

@@ -119,12 +119,14 @@ def command(
 
     if template_path and output_format != "markdown":
         raise UsageError("--template applies to --format markdown only")
+    ahead = _WhileReading(policy_files)
     run = functools.partial(
         plan_from_config,
         path,
         variables=variables,
         var_files=var_files,
         options=options,
+        while_reading=ahead.prepare,
     )
     if snapshot_path is not None:
         from fedctl.snapshot import read_snapshot
@@ -135,8 +137,13 @@ def command(
     else:
         with api.open(read_only=True) as client:
             plan, _live, _config = run(client=client)
-    echo_lint_findings(_config, path, gate=_config.settings.lint.block_apply)
-    plan, denied = _with_policies_and_tests(plan, path, _config, _live, policy_files)
+    echo_lint_findings(
+        _config, path, gate=_config.settings.lint.block_apply, findings=ahead.lint_findings
+    )
+    failures = ahead.policy_failures
+    if failures is None:
+        failures = failed_policies(_config, policy_files)
+    plan, denied = _with_policies_and_tests(plan, path, _config, _live, failures)
     if out_path and not denied:
         _save(plan.model_copy(update={"config_path": recorded_path(path)}), out_path)
     click.echo(render_plan(plan, output_format, template_path, use_colour(no_color)), nl=False)
@@ -162,10 +169,9 @@ def _exit_as_asked(plan: Plan, *, fail_on: str | None, detailed_exitcode: bool) 
 
 
 def _with_policies_and_tests(
-    plan: Plan, path: str, config: Config, live: LiveState, policy_files: tuple[str, ...]
+    plan: Plan, path: str, config: Config, live: LiveState, failures: list[PolicyResult]
 ) -> tuple[Plan, bool]:
     """The plan with its policy failures and access-test changes; whether a deny failed."""
-    failures = failed_policies(config, policy_files)
     plan = plan.model_copy(
         update={
             "policy_failures": tuple(r.line() for r in failures),
@@ -242,8 +248,37 @@ def _save(plan: Plan, out_path: str) -> None:
         ) from None
 
 
-def echo_lint_findings(config: Config, path: str, *, gate: bool) -> list[Finding]:
-    """Each lint finding, then a count; on stderr, so JSON/Markdown stay clean.
+class _WhileReading:
+    """What `plan` needs of the configuration alone, done while the live read waits.
+
+    Lint, the policies and the imports of the output path would otherwise follow the
+    last page of the read.
+    """
+
+    def __init__(self, policy_files: tuple[str, ...]) -> None:
+        self.policy_files = policy_files
+        self.lint_findings: list[Finding] | None = None
+        self.policy_failures: list[PolicyResult] | None = None
+
+    def prepare(self, config: Config) -> None:
+        # Imported now, used after the read.
+        import fedctl.accesstest.run
+        import fedctl.explain.sources
+        import fedctl.render.text  # noqa: F401
+        from fedctl.lint.run import lint_config
+
+        try:
+            self.lint_findings = lint_config(config)
+            self.policy_failures = failed_policies(config, self.policy_files)
+        except Exception:  # raised again after the plan, in its usual order
+            return
+
+
+def echo_lint_findings(
+    config: Config, path: str, *, gate: bool, findings: list[Finding] | None = None
+) -> list[Finding]:
+    """Each lint finding (`findings`, or lint's of `config`), then a count; on stderr, so
+    JSON/Markdown stay clean.
 
     `gate`: apply will refuse on an error finding, so say so.
     """
@@ -251,7 +286,8 @@ def echo_lint_findings(config: Config, path: str, *, gate: bool) -> list[Finding
     from fedctl.lint.render import finding_line
     from fedctl.lint.run import lint_config
 
-    findings = lint_config(config)
+    if findings is None:
+        findings = lint_config(config)
     if not findings:
         return findings
     for finding in findings:

@@ -3,10 +3,13 @@
 It is a second, independent reading of /work/shared/admin-api.md (the wire contract): it
 imports nothing from fedctl's other packages, so fedctl and the emulator cannot agree on
 the same mistake. Layout: `server.py` (start/stop, uvicorn in a thread) -> `app.py` and
-`routes.py` (HTTP, auth, errors, faults) -> `store.py` (= `db.py` + `accounts.py` +
-`issuers.py` + `rules.py`, all semantics) and `exchange.py` (token exchange); `validation`,
-`tenancy` and `cel` hold the rules; `seed.py` loads Console-made resources; `faults.py`
-draws injected faults.
+`routes.py` (HTTP, auth, errors, faults; the types both share are in `calls.py`) ->
+`store.py`, which composes one `db.py` Database (transactions, clock) with a store per
+kind (`workspaces.py`, `accounts.py`, `memberships.py`, `issuers.py`, `rules.py` with
+`enablements.py`, `tokens.py`), all holding it; `records.py` is the shared shape of a
+resource kind (lookups, names, archive-unless-referenced, pages via `paging.py`);
+`exchange.py` does the token exchange; `validation`, `tenancy` and `cel` hold the rules;
+`seed.py` loads Console-made resources; `faults.py` draws injected faults.
 
 Choices taken where the contract is open (numbers are §8.1 items unless marked §):
 

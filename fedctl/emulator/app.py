@@ -11,10 +11,8 @@ import asyncio
 import json
 import re
 import secrets
-import threading
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -23,79 +21,20 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from fedctl.emulator.api_keys import ApiKeys
+from fedctl.emulator.calls import DEFAULT_ADMIN_API_KEY as DEFAULT_ADMIN_API_KEY
+from fedctl.emulator.calls import Call, EmulatorContext, EndpointKind, Handler
 from fedctl.emulator.db import ADMIN_USER_ID, BASE62, Actor
-from fedctl.emulator.exchange import TokenExchange
-from fedctl.emulator.faults import RETRY_AFTER_SECONDS, STATUS_FAULTS, FaultConfig, FaultPlan
+from fedctl.emulator.faults import RETRY_AFTER_SECONDS, STATUS_FAULTS
 from fedctl.emulator.logins import LOGIN_RULE_ID
-from fedctl.emulator.store import MINTED_TOKEN_PREFIX, Store
+from fedctl.emulator.routes import route_table
+from fedctl.emulator.tokens import MINTED_TOKEN_PREFIX
 from fedctl.emulator.validation import ApiFailure, bad_request, forbidden, unauthorized
 
 ADMIN_API_KEY_PREFIX = "sk-ant-admin01-"
-# The emulator's one Admin API key, accepted only on the API-key endpoints (§9.3).
-DEFAULT_ADMIN_API_KEY = "sk-ant-admin01-local-emulator-admin-key"
 # Revision 2, §1.3: tokens this emulator minted are refused without this beta name, as
 # other APIs refuse OAuth tokens without it; the static admin token is accepted either way.
 OAUTH_BETA = "oauth-2025-04-20"
 API_VERSION = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-EndpointKind = Literal["wif", "org", "keys", "public"]
-Handler = Callable[["Call"], Any]
-
-
-@dataclass
-class EmulatorContext:
-    """Everything the routes share: the store, the admin token, faults, the request log."""
-
-    store: Store
-    admin_token: str = field(repr=False)  # a bearer token: never in a repr
-    faults: FaultPlan = field(default_factory=lambda: FaultPlan(FaultConfig()))
-    drop_connection: Callable[[Scope], None] | None = None
-    request_log: list[tuple[str, str]] = field(default_factory=list)
-    log_lock: threading.Lock = field(default_factory=threading.Lock)
-
-    api_keys: ApiKeys = field(default_factory=ApiKeys)
-    # "refuse": the API-key endpoints take only the Admin API key (the other reading, §9.3).
-    api_keys_bearer: Literal["accept", "refuse"] = "accept"
-    admin_api_key: str = field(default=DEFAULT_ADMIN_API_KEY, repr=False)
-
-    def __post_init__(self) -> None:
-        self.exchange = TokenExchange(self.store)
-
-    def set_faults(self, config: FaultConfig) -> None:
-        self.faults = FaultPlan(config)
-        self.store.read_lag_seconds = config.read_lag_ms / 1000
-
-
-@dataclass
-class Call:
-    """One authenticated API call as a handler sees it."""
-
-    request: Request
-    actor: Actor
-    body: Any
-    stale: bool
-
-    def path(self, name: str) -> str:
-        return str(self.request.path_params[name])
-
-    def query_limit(self, *, high: int = 100) -> int:
-        raw = self.request.query_params.get("limit")
-        if raw is None:
-            return 20
-        if not re.fullmatch(r"\d+", raw) or not 1 <= int(raw) <= high:
-            raise bad_request(f"limit: must be an integer between 1 and {high}")
-        return int(raw)
-
-    def query_bool(self, name: str) -> bool:
-        raw = self.request.query_params.get(name)
-        if raw is None:
-            return False
-        if raw not in ("true", "false"):
-            raise bad_request(f"{name}: must be true or false")
-        return raw == "true"
-
-    def query_str(self, name: str) -> str | None:
-        return self.request.query_params.get(name)
 
 
 def new_request_id() -> str:
@@ -227,8 +166,6 @@ def _has_oauth_beta(request: Request) -> bool:
 
 def build_app(context: EmulatorContext) -> ASGIApp:
     """The full ASGI app: fault/log middleware around the Starlette router."""
-    from fedctl.emulator.routes import route_table
-
     routes = [
         Route(path, _endpoint(context, kind, handler), methods=[method])
         for method, path, kind, handler in route_table(context)

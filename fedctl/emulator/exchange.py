@@ -19,7 +19,8 @@ import jwt
 
 from fedctl.emulator.cel import condition_holds
 from fedctl.emulator.logins import REFRESH_GRANT, UserLogins
-from fedctl.emulator.store import MintedToken, Store
+from fedctl.emulator.store import Store
+from fedctl.emulator.tokens import MintedToken
 from fedctl.emulator.validation import ApiFailure, bad_request
 
 GRANT_TYPE = "urn:ietf:params:oauth:grant-type:jwt-bearer"

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from fedctl.emulator.db import Actor, StoreCore, new_id
+from fedctl.emulator.db import Actor, Database, new_id
+from fedctl.emulator.records import Records
 from fedctl.emulator.tenancy import pins_tenant, shared_platform, tenant_message
 from fedctl.emulator.validation import (
     bad_request,
@@ -17,7 +18,6 @@ from fedctl.emulator.validation import (
     check_issuer_urls,
     check_jwks,
     check_name,
-    conflict,
     forbidden,
     int_field,
     is_api_manageable,
@@ -36,10 +36,15 @@ ISSUER_UPDATE_FIELDS = {
 }
 
 
-class IssuerStore(StoreCore):
+class Issuers:
     """Issuer operations of the emulated API."""
 
-    def create_issuer(self, actor: Actor, body: Any) -> dict[str, Any]:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self.records = Records(db, "federation_issuer", "Federation issuer")
+        self._rules = Records(db, "federation_rule", "Federation rule")
+
+    def create(self, actor: Actor, body: Any) -> dict[str, Any]:
         body = object_body(
             body, {"name", "issuer_url", "jwks", "check_jti", "max_jwt_lifetime_seconds"}
         )
@@ -54,13 +59,13 @@ class IssuerStore(StoreCore):
         lifetime = int_field(
             body, "max_jwt_lifetime_seconds", low=1, high=MAX_JWT_LIFETIME, nullable=True
         )
-        with self._write():
-            if self._name_taken("federation_issuer", name):
-                raise conflict(
-                    f"A federation issuer named {name!r} already exists "
-                    "(archived issuers keep their names)."
-                )
-            now = self._now()
+        with self._db.write():
+            self.records.claim_name(
+                name,
+                f"A federation issuer named {name!r} already exists "
+                "(archived issuers keep their names).",
+            )
+            now = self._db.now()
             issuer_id = new_id("fdis_")
             doc: dict[str, Any] = {
                 "type": "federation_issuer",
@@ -80,29 +85,28 @@ class IssuerStore(StoreCore):
                 "archived_at": None,
                 "archived_by_actor_id": None,
             }
-            self._save("federation_issuer", doc, new=True)
-            self._remember(issuer_id, None)
+            self.records.save(doc, new=True)
+            self._db.remember(issuer_id, None)
             return doc
 
-    def get_issuer(self, issuer_id: str, *, stale: bool = False) -> dict[str, Any]:
-        return self._get("federation_issuer", issuer_id, "Federation issuer", stale=stale)
+    def get(self, issuer_id: str, *, stale: bool = False) -> dict[str, Any]:
+        return self.records.get(issuer_id, stale=stale)
 
-    def list_issuers(
+    def listing(
         self, *, limit: int, page: str | None, include_archived: bool, stale: bool = False
     ) -> dict[str, Any]:
-        return self._list(
-            "federation_issuer",
+        return self.records.listing(
             f"issuers:{include_archived}",
             limit=limit,
-            page=page,
+            cursor=page,
             include_archived=include_archived,
             stale=stale,
         )
 
-    def update_issuer(self, actor: Actor, issuer_id: str, body: Any) -> dict[str, Any]:
+    def update(self, actor: Actor, issuer_id: str, body: Any) -> dict[str, Any]:
         body = object_body(body, ISSUER_UPDATE_FIELDS)
-        with self._write():
-            doc = self._require_issuer(issuer_id)
+        with self._db.write():
+            doc = self.records.require(issuer_id)
             before = dict(doc)
             if doc["archived_at"] is not None:
                 raise bad_request(
@@ -118,10 +122,12 @@ class IssuerStore(StoreCore):
                     "workspace:inference; only a Console session may update it."
                 )
             self._apply_issuer_changes(doc, body)
-            if body.get("name") is not None and self._name_taken(
-                "federation_issuer", doc["name"], except_id=issuer_id
-            ):
-                raise conflict(f"A federation issuer named {doc['name']!r} already exists.")
+            if body.get("name") is not None:
+                self.records.claim_name(
+                    doc["name"],
+                    f"A federation issuer named {doc['name']!r} already exists.",
+                    except_id=issuer_id,
+                )
             platform = shared_platform(doc["issuer_url"])
             if platform is not None and doc["issuer_url"] != before["issuer_url"]:
                 loose = [
@@ -132,9 +138,9 @@ class IssuerStore(StoreCore):
                         f"issuer_url: live rules under this issuer do not pin a tenant "
                         f"({', '.join(sorted(loose))}); {tenant_message(platform)}"
                     )
-            doc["updated_at"], doc["updated_by_actor_id"] = self._now(), actor.actor_id
-            self._save("federation_issuer", doc, new=False)
-            self._remember(issuer_id, before)
+            doc["updated_at"], doc["updated_by_actor_id"] = self._db.now(), actor.actor_id
+            self.records.save(doc, new=False)
+            self._db.remember(issuer_id, before)
             return doc
 
     def _apply_issuer_changes(self, doc: dict[str, Any], body: dict[str, Any]) -> None:
@@ -163,29 +169,33 @@ class IssuerStore(StoreCore):
         if polling_disabled is False:
             doc["jwks_polling_disabled_at"] = None
 
-    def archive_issuer(self, actor: Actor, issuer_id: str) -> dict[str, Any]:
-        with self._write():
-            doc = self._require_issuer(issuer_id)
+    def archive(self, actor: Actor, issuer_id: str) -> dict[str, Any]:
+        with self._db.write():
+            doc = self.records.require(issuer_id)
             if doc["archived_at"] is not None:
                 return doc
-            blocking = [rule["name"] for rule in self._live_rules_of_issuer(issuer_id)]
-            if blocking:
-                raise bad_request(
-                    "Cannot archive an issuer referenced by live federation rules "
-                    f"({', '.join(sorted(blocking))}); archive those rules first."
-                )
-            before = dict(doc)
-            doc["archived_at"], doc["archived_by_actor_id"] = self._now(), actor.actor_id
-            self._save("federation_issuer", doc, new=False)
-            self._remember(issuer_id, before)
+            self.records.archive(
+                actor,
+                doc,
+                before=dict(doc),
+                blocking=(rule["name"] for rule in self._live_rules_of_issuer(issuer_id)),
+                refusal="Cannot archive an issuer referenced by live federation rules "
+                "({names}); archive those rules first.",
+            )
             return doc
 
-    def _require_issuer(self, issuer_id: str) -> dict[str, Any]:
-        return self._require("federation_issuer", issuer_id, "Federation issuer")
+    def for_body(self, issuer_id: str) -> dict[str, Any]:
+        """A body reference: unknown -> 400, archived -> 400 (§8.1 items 5, 6)."""
+        doc = self.records.find(issuer_id)
+        if doc is None:
+            raise bad_request(f"issuer_id: issuer {issuer_id} does not exist in this organization")
+        if doc["archived_at"] is not None:
+            raise bad_request(f"issuer_id: issuer {issuer_id} is archived")
+        return doc
 
     def _live_rules_of_issuer(self, issuer_id: str) -> list[dict[str, Any]]:
         return [
             rule
-            for rule in self._resources("federation_rule")
+            for rule in self._rules.all()
             if rule["archived_at"] is None and rule["issuer_id"] == issuer_id
         ]

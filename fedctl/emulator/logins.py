@@ -18,7 +18,8 @@ import time
 from typing import Any
 
 from fedctl.emulator.db import ADMIN_USER_ID
-from fedctl.emulator.store import MintedToken, Store
+from fedctl.emulator.store import Store
+from fedctl.emulator.tokens import MintedToken
 from fedctl.emulator.validation import ApiFailure
 
 REFRESH_GRANT = "refresh_token"

@@ -1,16 +1,19 @@
 """Federation rules and their workspace enablements (contract §2.6, §2.7, §3.4, §5.5-§5.9).
 
 Rules are stored without their read-time fields (issuer_name, service_account_name,
-workspace_ids); `_render_rule` adds them on every read.
+workspace_ids); `render` adds them on every read.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from fedctl.emulator.accounts import ServiceAccountStore
-from fedctl.emulator.db import Actor, new_id
-from fedctl.emulator.issuers import IssuerStore
+from fedctl.emulator.accounts import ServiceAccounts
+from fedctl.emulator.db import Actor, Database, new_id
+from fedctl.emulator.enablements import Enablements, enablement
+from fedctl.emulator.issuers import Issuers
+from fedctl.emulator.records import Records
 from fedctl.emulator.tenancy import pins_tenant, shared_platform, tenant_message
 from fedctl.emulator.validation import (
     bad_request,
@@ -20,13 +23,13 @@ from fedctl.emulator.validation import (
     check_match,
     check_name,
     check_scope,
-    conflict,
     forbidden,
     int_field,
     is_api_manageable,
     object_body,
     string_field,
 )
+from fedctl.emulator.workspaces import Workspaces
 
 RULE_FIELDS = {
     "name",
@@ -46,75 +49,52 @@ SCOPE_REFUSAL = (
 )
 
 
-class RuleStore(ServiceAccountStore, IssuerStore):
-    """Rule and enablement operations of the emulated API."""
+class Rules:
+    """Rule and rule-workspace operations of the emulated API."""
 
-    def create_rule(self, actor: Actor, body: Any) -> dict[str, Any]:
-        body = object_body(body, RULE_FIELDS)
-        name = check_name(string_field(body, "name", required=True) or "")
-        description = check_description(string_field(body, "description", nullable=True))
-        issuer_id = string_field(body, "issuer_id", required=True) or ""
-        match = check_match(_required(body, "match"))
-        target_id = _target_id(_required(body, "target"))
-        oauth_scope = string_field(body, "oauth_scope", required=True) or ""
-        scopes = check_scope(oauth_scope)
-        workspace_id = string_field(body, "workspace_id", nullable=True)
-        applies_to_all = bool_field(body, "applies_to_all_workspaces") or False
-        lifetime = int_field(body, "token_lifetime_seconds", low=60, high=86400)
-        check_attributes(body.get("attributes"))
-        if workspace_id is None and not applies_to_all:
-            raise bad_request("workspace_id: required unless applies_to_all_workspaces is true")
-        with self._write():
-            issuer = self._body_issuer(issuer_id)
-            account = self._body_service_account(target_id, "target.service_account_id")
-            if workspace_id is not None:
-                self._live_workspace_for_write(workspace_id, "workspace_id")
-            _check_admin_target(scopes, account)
-            if not actor.is_console and not is_api_manageable(oauth_scope):
+    def __init__(
+        self,
+        db: Database,
+        workspaces: Workspaces,
+        accounts: ServiceAccounts,
+        issuers: Issuers,
+    ) -> None:
+        self._db = db
+        self._workspaces = workspaces
+        self._accounts = accounts
+        self._issuers = issuers
+        self.records = Records(db, "federation_rule", "Federation rule")
+        self.enablements = Enablements(db)
+
+    def create(self, actor: Actor, body: Any) -> dict[str, Any]:
+        fields = _create_fields(body)
+        with self._db.write():
+            issuer = self._issuers.for_body(fields.issuer_id)
+            account = self._accounts.for_body(fields.target_id, "target.service_account_id")
+            if fields.workspace_id is not None:
+                self._workspaces.live_for_write(fields.workspace_id, "workspace_id")
+            _check_admin_target(fields.oauth_scope.split(), account)
+            if not actor.is_console and not is_api_manageable(fields.oauth_scope):
                 raise forbidden(SCOPE_REFUSAL)
             if not actor.is_console:  # the Console can hold rules predating the check
-                _check_tenant(issuer, match)
-            if self._name_taken("federation_rule", name):
-                raise conflict(
-                    f"A federation rule named {name!r} already exists "
-                    "(archived rules keep their names)."
-                )
-            now = self._now()
-            rule_id = new_id("fdrl_")
-            doc: dict[str, Any] = {
-                "type": "federation_rule",
-                "id": rule_id,
-                "name": name,
-                "description": description,
-                "issuer_id": issuer_id,
-                "match": match,
-                "target": {"type": "service_account", "service_account_id": target_id},
-                "oauth_scope": oauth_scope,
-                "token_lifetime_seconds": 3600 if lifetime is None else lifetime,
-                "applies_to_all_workspaces": applies_to_all,
-                # The create-time workspace becomes an explicit enablement; the legacy
-                # field stays null (§8.1 item 8).
-                "workspace_id": None,
-                "attributes": None,
-                "created_at": now,
-                "created_by_actor_id": actor.actor_id,
-                "updated_at": now,
-                "updated_by_actor_id": actor.actor_id,
-                "archived_at": None,
-                "archived_by_actor_id": None,
-            }
-            self._save("federation_rule", doc, new=True)
-            if workspace_id is not None:
-                self._enable(rule_id, workspace_id, actor)
-            self._remember(rule_id, None)
-            return self._render_rule(doc)
+                _check_tenant(issuer, fields.match)
+            name = fields.name
+            self.records.claim_name(
+                name,
+                f"A federation rule named {name!r} already exists "
+                "(archived rules keep their names).",
+            )
+            doc = _new_rule(actor, fields, self._db.now())
+            self.records.save(doc, new=True)
+            if fields.workspace_id is not None:
+                self.enablements.enable(doc["id"], fields.workspace_id, actor)
+            self._db.remember(doc["id"], None)
+            return self.render(doc)
 
-    def get_rule(self, rule_id: str, *, stale: bool = False) -> dict[str, Any]:
-        return self._get(
-            "federation_rule", rule_id, "Federation rule", stale=stale, render=self._render_rule
-        )
+    def get(self, rule_id: str, *, stale: bool = False) -> dict[str, Any]:
+        return self.records.get(rule_id, stale=stale, render=self.render_all)
 
-    def list_rules(
+    def listing(
         self,
         *,
         limit: int,
@@ -123,22 +103,21 @@ class RuleStore(ServiceAccountStore, IssuerStore):
         issuer_id: str | None,
         stale: bool = False,
     ) -> dict[str, Any]:
-        return self._list(
-            "federation_rule",
+        return self.records.listing(
             f"rules:{include_archived}:{issuer_id}",
             limit=limit,
-            page=page,
+            cursor=page,
             include_archived=include_archived,
             stale=stale,
             issuer_id=issuer_id,
-            render=self._render_rule,
+            render=self.render_all,
         )
 
-    def update_rule(self, actor: Actor, rule_id: str, body: Any) -> dict[str, Any]:
+    def update(self, actor: Actor, rule_id: str, body: Any) -> dict[str, Any]:
         body = object_body(body, RULE_FIELDS - {"issuer_id"})
-        with self._write():
-            doc = self._require_rule(rule_id)
-            before = self._render_rule(doc)
+        with self._db.write():
+            doc = self.records.require(rule_id)
+            before = self.render(doc)
             if doc["archived_at"] is not None:
                 raise bad_request(
                     "This federation rule is archived and cannot be updated; "
@@ -146,56 +125,35 @@ class RuleStore(ServiceAccountStore, IssuerStore):
                 )
             if not actor.is_console and not is_api_manageable(doc["oauth_scope"]):
                 raise forbidden(SCOPE_REFUSAL)
-            self._apply_rule_fields(doc, body)
-            account = self._body_service_account(
+            _apply_rule_fields(doc, body)
+            account = self._accounts.for_body(
                 doc["target"]["service_account_id"], "target.service_account_id"
             )
             _check_admin_target(doc["oauth_scope"].split(), account)
             if not actor.is_console and not is_api_manageable(doc["oauth_scope"]):
                 raise forbidden(SCOPE_REFUSAL)
-            enabled = self._enabled_workspace_ids(rule_id)
+            enabled = self.enablements.workspace_ids(rule_id)
             enabled = self._apply_workspace_fields(doc, body, enabled)
             # Tenant pinning is checked again on every update (§2.6.4).
             if not actor.is_console:
-                _check_tenant(self._require_issuer(doc["issuer_id"]), doc["match"])
-            if self._name_taken("federation_rule", doc["name"], except_id=rule_id):
-                raise conflict(f"A federation rule named {doc['name']!r} already exists.")
-            doc["updated_at"], doc["updated_by_actor_id"] = self._now(), actor.actor_id
-            self._save("federation_rule", doc, new=False)
-            self._replace_enablements(rule_id, enabled, actor)
-            self._remember(rule_id, before)
-            return self._render_rule(doc)
-
-    def _apply_rule_fields(self, doc: dict[str, Any], body: dict[str, Any]) -> None:
-        """Null clears description and attributes; for every other field it is "unchanged"."""
-        name = string_field(body, "name", nullable=True)
-        if name is not None:
-            doc["name"] = check_name(name)
-        if "description" in body:
-            value = check_description(string_field(body, "description", nullable=True))
-            doc["description"] = "" if value is None else value
-        if body.get("match") is not None:
-            doc["match"] = check_match(body["match"])
-        if body.get("target") is not None:
-            doc["target"] = {
-                "type": "service_account",
-                "service_account_id": _target_id(body["target"]),
-            }
-        oauth_scope = string_field(body, "oauth_scope", nullable=True)
-        if oauth_scope is not None:
-            check_scope(oauth_scope)
-            doc["oauth_scope"] = oauth_scope
-        lifetime = int_field(body, "token_lifetime_seconds", low=60, high=86400, nullable=True)
-        if lifetime is not None:
-            doc["token_lifetime_seconds"] = lifetime
-        check_attributes(body.get("attributes"))
+                _check_tenant(self._issuers.records.require(doc["issuer_id"]), doc["match"])
+            self.records.claim_name(
+                doc["name"],
+                f"A federation rule named {doc['name']!r} already exists.",
+                except_id=rule_id,
+            )
+            doc["updated_at"], doc["updated_by_actor_id"] = self._db.now(), actor.actor_id
+            self.records.save(doc, new=False)
+            self.enablements.replace(rule_id, enabled, actor)
+            self._db.remember(rule_id, before)
+            return self.render(doc)
 
     def _apply_workspace_fields(
         self, doc: dict[str, Any], body: dict[str, Any], enabled: list[str]
     ) -> list[str]:
         workspace_id = string_field(body, "workspace_id", nullable=True)
         if workspace_id is not None:
-            self._live_workspace_for_write(workspace_id, "workspace_id")
+            self._workspaces.live_for_write(workspace_id, "workspace_id")
             if len(enabled) > 1:
                 raise bad_request(
                     "workspace_id: the rule is enabled in more than one "
@@ -212,116 +170,62 @@ class RuleStore(ServiceAccountStore, IssuerStore):
             doc["applies_to_all_workspaces"] = applies_to_all
         return enabled
 
-    def archive_rule(self, actor: Actor, rule_id: str) -> dict[str, Any]:
-        with self._write():
-            doc = self._require_rule(rule_id)
+    def archive(self, actor: Actor, rule_id: str) -> dict[str, Any]:
+        with self._db.write():
+            doc = self.records.require(rule_id)
             if not actor.is_console and not is_api_manageable(doc["oauth_scope"]):
                 raise forbidden(SCOPE_REFUSAL)
             if doc["archived_at"] is not None:
-                return self._render_rule(doc)
-            before = self._render_rule(doc)
+                return self.render(doc)
+            before = self.render(doc)
             # Archive clears the workspace targeting; applies_to_all_workspaces is left
             # unchanged (§8.1 item 23).
             doc["workspace_id"] = None
-            doc["archived_at"], doc["archived_by_actor_id"] = self._now(), actor.actor_id
-            self._save("federation_rule", doc, new=False)
-            self._db.execute("DELETE FROM enablements WHERE rule_id = ?", (rule_id,))
-            self._remember(rule_id, before)
-            return self._render_rule(doc)
+            self.records.archive(actor, doc, before=before)
+            self.enablements.disable_all(rule_id)
+            return self.render(doc)
 
-    # ---- enablements ---------------------------------------------------------------------
+    # ---- rule workspaces -----------------------------------------------------------------
 
-    def list_rule_workspaces(self, rule_id: str) -> dict[str, Any]:
+    def list_workspaces(self, rule_id: str) -> dict[str, Any]:
         """Every enablement, never paginated (§2.7.1)."""
-        with self._read():
-            self._require_rule(rule_id)
-            rows = self._db.execute(
-                "SELECT e.*, w.name AS workspace_name FROM enablements e JOIN workspaces w "
-                "ON w.id = e.workspace_id WHERE e.rule_id = ? ORDER BY e.seq",
-                (rule_id,),
-            ).fetchall()
-        data = [
-            _enablement(
-                row["rule_id"],
-                row["workspace_id"],
-                row["workspace_name"],
-                row["created_at"],
-                row["created_by_actor_id"],
-            )
-            for row in rows
-        ]
+        with self._db.read():
+            self.records.require(rule_id)
+            data = self.enablements.listing(rule_id)
         return {"data": data, "next_page": None}
 
-    def add_rule_workspace(self, actor: Actor, rule_id: str, body: Any) -> dict[str, Any]:
+    def add_workspace(self, actor: Actor, rule_id: str, body: Any) -> dict[str, Any]:
         body = object_body(body, {"workspace_id"})
         workspace_id = string_field(body, "workspace_id", required=True) or ""
-        with self._write():
-            doc = self._require_rule(rule_id)
+        with self._db.write():
+            doc = self.records.require(rule_id)
             if doc["archived_at"] is not None:
                 raise bad_request("This federation rule is archived; its workspaces cannot change.")
             if not actor.is_console and not is_api_manageable(doc["oauth_scope"]):
                 raise forbidden(SCOPE_REFUSAL)
-            self._live_workspace_for_write(workspace_id, "workspace_id")
-            before = self._render_rule(doc)
-            row = self._enable(rule_id, workspace_id, actor)
-            self._remember(rule_id, before)
+            self._workspaces.live_for_write(workspace_id, "workspace_id")
+            before = self.render(doc)
+            row = self.enablements.enable(rule_id, workspace_id, actor)
+            self._db.remember(rule_id, before)
         # workspace_name is null in the add response (§2.7.2).
-        return _enablement(
+        return enablement(
             rule_id, workspace_id, None, row["created_at"], row["created_by_actor_id"]
         )
 
-    def remove_rule_workspace(
-        self, actor: Actor, rule_id: str, workspace_id: str
-    ) -> dict[str, Any]:
-        with self._write():
-            doc = self._require_rule(rule_id)
+    def remove_workspace(self, actor: Actor, rule_id: str, workspace_id: str) -> dict[str, Any]:
+        with self._db.write():
+            doc = self.records.require(rule_id)
             if not actor.is_console and not is_api_manageable(doc["oauth_scope"]):
                 raise forbidden(SCOPE_REFUSAL)
-            before = self._render_rule(doc)
+            before = self.render(doc)
             self._refuse_losing_last_enablement(doc, workspace_id)
-            deleted = self._db.execute(
-                "DELETE FROM enablements WHERE rule_id = ? AND workspace_id = ?",
-                (rule_id, workspace_id),
-            ).rowcount
-            if deleted:
-                self._remember(rule_id, before)
+            if self.enablements.disable(rule_id, workspace_id):
+                self._db.remember(rule_id, before)
         return {
             "type": "federation_rule_workspace_deleted",
             "federation_rule_id": rule_id,
             "workspace_id": workspace_id,
         }
-
-    def _enable(self, rule_id: str, workspace_id: str, actor: Actor) -> dict[str, Any]:
-        row = self._db.execute(
-            "SELECT * FROM enablements WHERE rule_id = ? AND workspace_id = ?",
-            (rule_id, workspace_id),
-        ).fetchone()
-        if row is not None:
-            return dict(row)
-        values = {
-            "rule_id": rule_id,
-            "workspace_id": workspace_id,
-            "created_at": self._now(),
-            "created_by_actor_id": actor.actor_id,
-            "seq": self._next_seq("enablements"),
-        }
-        self._db.execute(
-            "INSERT INTO enablements VALUES (:rule_id, :workspace_id, :created_at, "
-            ":created_by_actor_id, :seq)",
-            values,
-        )
-        return values
-
-    def _replace_enablements(self, rule_id: str, wanted: list[str], actor: Actor) -> None:
-        current = self._enabled_workspace_ids(rule_id)
-        for workspace_id in current:
-            if workspace_id not in wanted:
-                self._db.execute(
-                    "DELETE FROM enablements WHERE rule_id = ? AND workspace_id = ?",
-                    (rule_id, workspace_id),
-                )
-        for workspace_id in wanted:
-            self._enable(rule_id, workspace_id, actor)
 
     def _refuse_losing_last_enablement(self, doc: dict[str, Any], workspace_id: str) -> None:
         """Strict choice (§2.7.3): a live rule never ends up able to mint nowhere."""
@@ -329,7 +233,7 @@ class RuleStore(ServiceAccountStore, IssuerStore):
             return
         if doc.get("workspace_id"):
             return  # a legacy binding still names a workspace
-        remaining = [w for w in self._enabled_workspace_ids(doc["id"]) if w != workspace_id]
+        remaining = [w for w in self.enablements.workspace_ids(doc["id"]) if w != workspace_id]
         if not remaining:
             raise bad_request(
                 f"workspace_id: {workspace_id} is the last workspace federation rule "
@@ -337,36 +241,121 @@ class RuleStore(ServiceAccountStore, IssuerStore):
                 "applies_to_all_workspaces) first, or archive the rule"
             )
 
-    def _enabled_workspace_ids(self, rule_id: str) -> list[str]:
-        rows = self._db.execute(
-            "SELECT workspace_id FROM enablements WHERE rule_id = ? ORDER BY seq", (rule_id,)
-        ).fetchall()
-        return [str(row[0]) for row in rows]
+    def render(self, doc: dict[str, Any]) -> dict[str, Any]:
+        """The stored rule with its read-time fields; call under a read or write."""
+        return self.render_all([doc])[0]
 
-    # ---- lookups and rendering -----------------------------------------------------------
-
-    def _require_rule(self, rule_id: str) -> dict[str, Any]:
-        return self._require("federation_rule", rule_id, "Federation rule")
-
-    def _body_issuer(self, issuer_id: str) -> dict[str, Any]:
-        doc = self._resource("federation_issuer", issuer_id)
-        if doc is None:
-            raise bad_request(f"issuer_id: issuer {issuer_id} does not exist in this organization")
-        if doc["archived_at"] is not None:
-            raise bad_request(f"issuer_id: issuer {issuer_id} is archived")
-        return doc
-
-    def _render_rule(self, doc: dict[str, Any]) -> dict[str, Any]:
-        issuer = self._resource("federation_issuer", doc["issuer_id"])
-        account = self._resource("service_account", doc["target"]["service_account_id"])
-        rendered = dict(doc)
-        rendered["issuer_name"] = None if issuer is None else issuer["name"]
-        rendered["target"] = {
-            **doc["target"],
-            "service_account_name": None if account is None else account["name"],
-        }
-        rendered["workspace_ids"] = self._enabled_workspace_ids(doc["id"])
+    def render_all(self, docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """`render` for a page of rules, with three queries for the whole page."""
+        issuer_names = self._issuers.records.names(doc["issuer_id"] for doc in docs)
+        account_names = self._accounts.records.names(
+            doc["target"]["service_account_id"] for doc in docs
+        )
+        enabled = self.enablements.workspace_ids_of([doc["id"] for doc in docs])
+        rendered = []
+        for doc in docs:
+            rule = dict(doc)
+            rule["issuer_name"] = issuer_names.get(doc["issuer_id"])
+            rule["target"] = {
+                **doc["target"],
+                "service_account_name": account_names.get(doc["target"]["service_account_id"]),
+            }
+            rule["workspace_ids"] = enabled[doc["id"]]
+            rendered.append(rule)
         return rendered
+
+
+@dataclass(frozen=True)
+class _CreateFields:
+    """A rule create body after each field was checked on its own (§2.6.2)."""
+
+    name: str
+    description: str | None
+    issuer_id: str
+    match: dict[str, Any]
+    target_id: str
+    oauth_scope: str
+    workspace_id: str | None
+    applies_to_all: bool
+    token_lifetime_seconds: int
+
+
+def _create_fields(body: Any) -> _CreateFields:
+    body = object_body(body, RULE_FIELDS)
+    name = check_name(string_field(body, "name", required=True) or "")
+    description = check_description(string_field(body, "description", nullable=True))
+    issuer_id = string_field(body, "issuer_id", required=True) or ""
+    match = check_match(_required(body, "match"))
+    target_id = _target_id(_required(body, "target"))
+    oauth_scope = string_field(body, "oauth_scope", required=True) or ""
+    check_scope(oauth_scope)
+    workspace_id = string_field(body, "workspace_id", nullable=True)
+    applies_to_all = bool_field(body, "applies_to_all_workspaces") or False
+    lifetime = int_field(body, "token_lifetime_seconds", low=60, high=86400)
+    check_attributes(body.get("attributes"))
+    if workspace_id is None and not applies_to_all:
+        raise bad_request("workspace_id: required unless applies_to_all_workspaces is true")
+    return _CreateFields(
+        name,
+        description,
+        issuer_id,
+        match,
+        target_id,
+        oauth_scope,
+        workspace_id,
+        applies_to_all,
+        3600 if lifetime is None else lifetime,
+    )
+
+
+def _new_rule(actor: Actor, fields: _CreateFields, now: str) -> dict[str, Any]:
+    return {
+        "type": "federation_rule",
+        "id": new_id("fdrl_"),
+        "name": fields.name,
+        "description": fields.description,
+        "issuer_id": fields.issuer_id,
+        "match": fields.match,
+        "target": {"type": "service_account", "service_account_id": fields.target_id},
+        "oauth_scope": fields.oauth_scope,
+        "token_lifetime_seconds": fields.token_lifetime_seconds,
+        "applies_to_all_workspaces": fields.applies_to_all,
+        # The create-time workspace becomes an explicit enablement; the legacy
+        # field stays null (§8.1 item 8).
+        "workspace_id": None,
+        "attributes": None,
+        "created_at": now,
+        "created_by_actor_id": actor.actor_id,
+        "updated_at": now,
+        "updated_by_actor_id": actor.actor_id,
+        "archived_at": None,
+        "archived_by_actor_id": None,
+    }
+
+
+def _apply_rule_fields(doc: dict[str, Any], body: dict[str, Any]) -> None:
+    """Null clears description and attributes; for every other field it is "unchanged"."""
+    name = string_field(body, "name", nullable=True)
+    if name is not None:
+        doc["name"] = check_name(name)
+    if "description" in body:
+        value = check_description(string_field(body, "description", nullable=True))
+        doc["description"] = "" if value is None else value
+    if body.get("match") is not None:
+        doc["match"] = check_match(body["match"])
+    if body.get("target") is not None:
+        doc["target"] = {
+            "type": "service_account",
+            "service_account_id": _target_id(body["target"]),
+        }
+    oauth_scope = string_field(body, "oauth_scope", nullable=True)
+    if oauth_scope is not None:
+        check_scope(oauth_scope)
+        doc["oauth_scope"] = oauth_scope
+    lifetime = int_field(body, "token_lifetime_seconds", low=60, high=86400, nullable=True)
+    if lifetime is not None:
+        doc["token_lifetime_seconds"] = lifetime
+    check_attributes(body.get("attributes"))
 
 
 def _required(body: dict[str, Any], key: str) -> Any:
@@ -398,20 +387,3 @@ def _check_tenant(issuer: dict[str, Any], match: dict[str, Any]) -> None:
     platform = shared_platform(issuer["issuer_url"])
     if platform is not None and not pins_tenant(platform, match):
         raise bad_request(tenant_message(platform))
-
-
-def _enablement(
-    rule_id: str,
-    workspace_id: str,
-    workspace_name: str | None,
-    created_at: str,
-    created_by: str | None,
-) -> dict[str, Any]:
-    return {
-        "type": "federation_rule_workspace",
-        "federation_rule_id": rule_id,
-        "workspace_id": workspace_id,
-        "workspace_name": workspace_name,
-        "created_at": created_at,
-        "created_by_actor_id": created_by,
-    }

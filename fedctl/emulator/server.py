@@ -22,7 +22,8 @@ import uvicorn
 from starlette.types import Scope
 
 from fedctl.emulator.api_keys import load_api_keys
-from fedctl.emulator.app import EmulatorContext, build_app
+from fedctl.emulator.app import build_app
+from fedctl.emulator.calls import EmulatorContext
 from fedctl.emulator.faults import FaultConfig
 from fedctl.emulator.seed import load_seed
 from fedctl.emulator.store import Store
@@ -107,10 +108,7 @@ def start_emulator(
     _check_can_listen(host, port)
     store = Store(state_path, organization_id=organization_id, organization_name=organization_name)
     try:
-        for name in workspaces:
-            store.ensure_workspace(name)
-        if seed_path is not None:
-            load_seed(store, seed_path)
+        _fill_store(store, workspaces, seed_path)
         context = EmulatorContext(store, admin_token, api_keys_bearer=api_keys_bearer)
         if api_keys_path is not None:
             context.api_keys = load_api_keys(api_keys_path, store)
@@ -140,6 +138,13 @@ def start_emulator(
     return RunningEmulator(
         server=server, thread=thread, context=context, base_url=f"http://{shown_host}:{bound_port}"
     )
+
+
+def _fill_store(store: Store, workspaces: Sequence[str], seed_path: str | None) -> None:
+    for name in workspaces:
+        store.ensure_workspace(name)
+    if seed_path is not None:
+        load_seed(store, seed_path)
 
 
 @contextmanager

@@ -13,17 +13,19 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from fedctl.emulator.db import EmulatorStateError, ResourceKind, StoreCore
+from fedctl.emulator.db import EmulatorStateError, ResourceKind
+from fedctl.emulator.records import Records
+from fedctl.emulator.store import Store
 
 ABSENT = object()  # as a value in `changes`: remove the key
 
 
 def unsafe_patch_resource(
-    store: StoreCore, kind: ResourceKind, resource_id: str, changes: dict[str, Any]
+    store: Store, kind: ResourceKind, resource_id: str, changes: dict[str, Any]
 ) -> None:
     """Overwrite (or, with ABSENT, remove) top-level keys of a stored document."""
-    with store._write() as db:
-        doc = store._resource(kind, resource_id)
+    with store.db.write() as db:
+        doc = Records(store.db, kind, kind).find(resource_id)
         if doc is None:
             raise EmulatorStateError(f"no {kind} {resource_id}")
         for key, value in changes.items():
@@ -34,15 +36,15 @@ def unsafe_patch_resource(
         db.execute("UPDATE resources SET doc = ? WHERE id = ?", (json.dumps(doc), resource_id))
 
 
-def unsafe_drop_enablements(store: StoreCore, rule_id: str) -> None:
-    with store._write() as db:
+def unsafe_drop_enablements(store: Store, rule_id: str) -> None:
+    with store.db.write() as db:
         db.execute("DELETE FROM enablements WHERE rule_id = ?", (rule_id,))
 
 
 def unsafe_set_membership_role(
-    store: StoreCore, service_account_id: str, workspace_id: str, role: str
+    store: Store, service_account_id: str, workspace_id: str, role: str
 ) -> None:
-    with store._write() as db:
+    with store.db.write() as db:
         db.execute(
             "UPDATE memberships SET workspace_role = ? WHERE service_account_id = ? "
             "AND workspace_id = ?",
