@@ -16,15 +16,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from fedctl.config.jwks import DiscoveryJwks, ExplicitUrlJwks, InlineJwks
-from fedctl.config.models import (
-    Issuer,
-    Rule,
-    RuleMatch,
-    ServiceAccount,
-)
+from fedctl.config.models import ApiKeysPolicy, Issuer, Rule, RuleMatch, ServiceAccount
 from fedctl.config.validated import Config
 from fedctl.errors import PlanError
 from fedctl.state import (
+    ApiKeyPolicySpec,
     DesiredState,
     IssuerSpec,
     Kind,
@@ -110,6 +106,17 @@ def build_desired(config: Config, workspaces: Sequence[Workspace]) -> DesiredSta
         previous_names=_previous_names(config),
         prune=config.settings.prune,
         protect=frozenset(config.settings.protect),
+        api_keys=_api_key_policy(config.api_keys),
+    )
+
+
+def _api_key_policy(policy: ApiKeysPolicy | None) -> ApiKeyPolicySpec | None:
+    if policy is None:
+        return None
+    return ApiKeyPolicySpec(
+        manage=policy.manage,
+        allowed_names={a.name: a.reason for a in policy.allow_active if a.name is not None},
+        allowed_ids={a.id: a.reason for a in policy.allow_active if a.id is not None},
     )
 
 

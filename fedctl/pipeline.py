@@ -64,18 +64,8 @@ def plan_from_config(
     is still waiting on the network: work that needs only the configuration (lint,
     say) then costs no time after the read.
     """
-    if snapshot is not None:
-        from fedctl.config.load import load_config
-
-        config = load_config(path, variables=variables, var_files=var_files)
-        if while_reading is not None:
-            while_reading(config)
-        live, identity = snapshot.state, None
-    elif client is not None:
-        config, live = _load_while_reading(path, variables, var_files, client, while_reading)
-        identity = self_identity_of(client)
-    else:
-        raise UsageError("plan_from_config needs a client or a snapshot")
+    config, live = _config_and_live(path, variables, var_files, client, snapshot, while_reading)
+    identity = self_identity_of(client) if snapshot is None and client is not None else None
     from fedctl.desired import build_desired
     from fedctl.plan.plan import PlanOptions, plan_with
 
@@ -99,6 +89,30 @@ def plan_from_config(
         )
         plan = plan.model_copy(update={"warnings": (*plan.warnings, note)})
     return plan, live, config
+
+
+def _config_and_live(
+    path: str | Path,
+    variables: Sequence[str],
+    var_files: Sequence[str],
+    client: AdminClient | None,
+    snapshot: Snapshot | None,
+    while_reading: Callable[[Config], None] | None,
+) -> tuple[Config, LiveState]:
+    """The configuration and the live state: the snapshot's, or read through `client`."""
+    from fedctl.keys.live import with_managed_keys
+
+    if snapshot is not None:
+        from fedctl.config.load import load_config
+
+        config = load_config(path, variables=variables, var_files=var_files)
+        if while_reading is not None:
+            while_reading(config)
+        return config, with_managed_keys(config, snapshot.state, client=None, from_snapshot=True)
+    if client is None:
+        raise UsageError("plan_from_config needs a client or a snapshot")
+    config, live = _load_while_reading(path, variables, var_files, client, while_reading)
+    return config, with_managed_keys(config, live, client=client)
 
 
 def _load_while_reading(

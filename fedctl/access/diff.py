@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from fedctl.access.counterpart import PlanChange, live_counterpart
 from fedctl.access.issuers import compare_issuers, compare_service_accounts
+from fedctl.access.keys import key_changes
 from fedctl.access.model import (
     AccessChange,
     AccessDiff,
@@ -33,7 +34,7 @@ _SEVERITY = [
     Effect.NARROWING,
     Effect.NEUTRAL,
 ]
-_KIND_ORDER = [Kind.RULE, Kind.ISSUER, Kind.SERVICE_ACCOUNT]
+_KIND_ORDER = [Kind.RULE, Kind.ISSUER, Kind.SERVICE_ACCOUNT, Kind.API_KEY]
 
 
 def compute_access_diff(
@@ -56,6 +57,7 @@ def compute_access_diff(
         *compare_service_accounts(
             desired, live, archived=scope.archived_live(Kind.SERVICE_ACCOUNT, live)
         ),
+        *key_changes(desired, live, plan_changes),
     ]
     unknown = {f"{kind.value}/{name}" for kind, name, _meta in live.unmanageable()}
     kept = [

@@ -71,6 +71,7 @@ def apply_plan(
     limits = SafetyLimits(
         max_archives=config.settings.max_archives,
         max_changes_percent=config.settings.max_changes_percent,
+        max_key_deactivations=config.settings.max_key_deactivations,
     )
     check_safety(plan, live, limits, allow_large_changes=options.allow_large_changes)
     approve()

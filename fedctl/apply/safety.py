@@ -7,8 +7,10 @@ through.
 
 - Archives: a plan may archive at most `max_archives` resources. A replace counts too,
   because it archives the old resource (its ID stops working for workloads).
-- Updates/replaces: at most `max_changes_percent` percent of the managed resources (the
-  live, active resources fedctl manages: not unmanaged, not Console-managed). Updates
+- API keys: a plan may deactivate at most `max_key_deactivations` keys.
+- Updates, replaces and key deactivations: at most `max_changes_percent` percent of the
+  managed resources (the live, active resources fedctl manages: not unmanaged, not
+  Console-managed; active API keys when it manages them). Updates
   that only add workspace enablements or memberships count as little as creates do
   (`is_additive`). As in
   octoDNS, the percentage is only judged once there are `MIN_MANAGED_FOR_PERCENT`
@@ -32,6 +34,7 @@ if TYPE_CHECKING:
 
 DEFAULT_MAX_ARCHIVES = 10
 DEFAULT_MAX_CHANGES_PERCENT = 30
+DEFAULT_MAX_KEY_DEACTIVATIONS = 5
 MIN_MANAGED_FOR_PERCENT = 10
 ALLOW_FLAG = "--allow-large-changes"
 
@@ -42,6 +45,7 @@ class SafetyLimits:
 
     max_archives: int = DEFAULT_MAX_ARCHIVES
     max_changes_percent: float = DEFAULT_MAX_CHANGES_PERCENT
+    max_key_deactivations: int = DEFAULT_MAX_KEY_DEACTIVATIONS
 
 
 def check_safety(
@@ -51,6 +55,7 @@ def check_safety(
     if allow_large_changes:
         return
     _check_archives(plan.changes, limits)
+    _check_key_deactivations(plan.changes, limits)
     _check_changes_percent(plan.changes, count_managed(plan, live), limits)
 
 
@@ -65,6 +70,8 @@ def count_managed(plan: Plan, live: LiveState) -> int:
     live_keys |= {f"rule/{name}" for name in live.rules}
     archived_now = {f"{c.kind.value}/{c.name}" for c in plan.changes if c.action is Action.ARCHIVE}
     excluded = (set(plan.unmanaged) - archived_now) | set(plan.console_managed)
+    # Active API keys count when the configuration manages them (they were read).
+    live_keys |= {f"api_key/{k.id}" for k in live.api_keys or () if k.status == "active"}
     return len(live_keys - excluded)
 
 
@@ -115,13 +122,27 @@ def _check_archives(changes: tuple[Change, ...], limits: SafetyLimits) -> None:
     )
 
 
+def _check_key_deactivations(changes: tuple[Change, ...], limits: SafetyLimits) -> None:
+    deactivations = [c for c in changes if c.action is Action.DEACTIVATE]
+    if len(deactivations) <= limits.max_key_deactivations:
+        return
+    over = len(deactivations) - limits.max_key_deactivations
+    raise UnsafePlanError(
+        f"the plan deactivates {len(deactivations)} API keys, {over} over "
+        f"settings.max_key_deactivations ({limits.max_key_deactivations}); nothing was "
+        f"changed; review the plan and re-run with {ALLOW_FLAG} if it is intended",
+        _names(deactivations),
+    )
+
+
 def _check_changes_percent(changes: tuple[Change, ...], managed: int, limits: SafetyLimits) -> None:
     if managed < MIN_MANAGED_FOR_PERCENT:
         return
     touched = [
         c
         for c in changes
-        if c.action is Action.REPLACE or (c.action is Action.UPDATE and not is_additive(c))
+        if c.action in (Action.REPLACE, Action.DEACTIVATE)
+        or (c.action is Action.UPDATE and not is_additive(c))
     ]
     percent = 100.0 * len(touched) / managed
     if percent <= limits.max_changes_percent:

@@ -23,7 +23,15 @@ from typing import Any, Final, TypeVar
 
 from pydantic import TypeAdapter, ValidationError
 
-from fedctl.api import bodies, readback, resources, wire, workspace_writes, writes
+from fedctl.api import (
+    bodies,
+    key_writes,
+    readback,
+    resources,
+    wire,
+    workspace_writes,
+    writes,
+)
 from fedctl.api.client import AdminClient
 from fedctl.apply.names import ResourceIds
 from fedctl.errors import ApiError, PlanError
@@ -57,6 +65,7 @@ class StepRunner:
             Operation.ARCHIVE_RULE: self._archive_rule,
             Operation.ENABLE_RULE_WORKSPACE: self._enable_rule_workspace,
             Operation.DISABLE_RULE_WORKSPACE: self._disable_rule_workspace,
+            Operation.DEACTIVATE_API_KEY: self._deactivate_api_key,
         }
 
     def run(self, step: Step) -> None:
@@ -157,6 +166,16 @@ class StepRunner:
             workspace_id=step.payload["workspace_id"],
             resource=f"rule {step.name}",
         )
+
+    def _deactivate_api_key(self, step: Step) -> None:
+        if step.payload != {"status": "inactive"} or step.live_id is None:
+            # The only key write fedctl makes; a saved plan cannot turn it into another.
+            raise PlanError(
+                f"step {step.id} ({step.description}): not a deactivation; plan again "
+                "instead of applying this file"
+            )
+        with key_writes.key_client(self.client, read_only=False) as keyed:
+            key_writes.deactivate_api_key(keyed, step.live_id, name=step.description)
 
     def _disable_rule_workspace(self, step: Step) -> None:
         workspace_writes.remove_rule_workspace(

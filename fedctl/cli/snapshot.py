@@ -37,10 +37,9 @@ def command(
     from fedctl.live import read_live
     from fedctl.snapshot import take_snapshot, write_snapshot
 
-    with api.open(read_only=True) as client:
-        live = read_live(client)
     protected: list[str] = []
     digests: dict[str, str] = {}
+    config = None
     if path is not None:
         from fedctl.config import load_config
         from fedctl.policy.load import policy_file_digests
@@ -48,6 +47,14 @@ def command(
         config = load_config(path)
         protected = list(config.settings.protect)
         digests = policy_file_digests(config)
+    with api.open(read_only=True) as client:
+        live = read_live(client)
+        if config is not None:
+            # Keys only for a configuration that manages them: plans against this snapshot
+            # then know them (a refusal to list them stops here, exit 1).
+            from fedctl.keys.live import with_managed_keys
+
+            live = with_managed_keys(config, live, client=client)
     snapshot = take_snapshot(live, protected=protected, policy_digests=digests)
     try:
         write_snapshot(snapshot, out_path)

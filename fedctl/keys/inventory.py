@@ -7,21 +7,17 @@ the API refuses, the keys are unknown, never "none": the command stops with one 
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from pydantic import SecretStr
-
 from fedctl.api import resources
 from fedctl.api.client import AdminClient
+from fedctl.api.key_writes import ADMIN_KEY_VARIABLE, key_client
 from fedctl.api.wire import ApiKey
 from fedctl.config.validated import Config
 from fedctl.errors import ApiError
 from fedctl.keys.findings import KeyFinding, key_findings
 from fedctl.state import LiveState
-
-ADMIN_KEY_VARIABLE = "ANTHROPIC_ADMIN_API_KEY"
 
 
 @dataclass(frozen=True)
@@ -33,12 +29,9 @@ class Inventory:
 
 def read_keys(client: AdminClient) -> list[ApiKey]:
     """Every key, with the Admin API key when one is set; refusals explained."""
-    admin_key = os.environ.get(ADMIN_KEY_VARIABLE)
     try:
-        if admin_key:
-            with _admin_key_client(client, SecretStr(admin_key)) as key_client:
-                return resources.list_api_keys(key_client)
-        return resources.list_api_keys(client)
+        with key_client(client, read_only=True) as keyed:
+            return resources.list_api_keys(keyed)
     except ApiError as exc:
         if exc.status in (401, 403):
             raise ApiError(
@@ -51,18 +44,6 @@ def read_keys(client: AdminClient) -> list[ApiKey]:
                 request_id=exc.request_id,
             ) from None
         raise
-
-
-def _admin_key_client(client: AdminClient, key: SecretStr) -> AdminClient:
-    from fedctl.api.auth import AdminApiKeyAuth
-    from fedctl.api.connect import tls_context
-
-    return AdminClient(
-        base_url=client.base_url,
-        auth=AdminApiKeyAuth(key),
-        read_only=True,
-        tls=tls_context(client.base_url),
-    )
 
 
 def build_inventory(

@@ -40,6 +40,7 @@ OPERATION_RANK: dict[Operation, int] = {
     Operation.REMOVE_MEMBERSHIP: 10,
     Operation.ARCHIVE_SERVICE_ACCOUNT: 11,
     Operation.ARCHIVE_ISSUER: 12,
+    Operation.DEACTIVATE_API_KEY: 13,
 }
 
 

@@ -35,6 +35,7 @@ from fedctl.plan.context import DiffContext, DiffOptions, PendingChange
 from fedctl.plan.diff import match_all
 from fedctl.plan.hold import hold_unmanageable, unmanageable_ids
 from fedctl.plan.issuers import diff_issuers
+from fedctl.plan.keys import diff_api_keys
 from fedctl.plan.order import order_drafts
 from fedctl.plan.problems import raise_problems
 from fedctl.plan.prune import diff_unmanaged
@@ -275,6 +276,8 @@ def _diff_all_kinds(ctx: DiffContext) -> tuple[dict[str, str], list[str]]:
     held = unmanageable_ids(ctx)
     unmanaged = diff_unmanaged(ctx, console_rule_ids | console_issuer_ids | set(held))
     ctx.warnings.extend(hold_unmanageable(ctx, held))
+    # Last: the keys wait on every step planned before them.
+    diff_api_keys(ctx)
     run_checks(ctx)
     return held, unmanaged
 

@@ -1,0 +1,43 @@
+"""API keys in the access diff: a deactivated static key narrows who can call the API."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from fedctl.access.counterpart import PlanChange
+from fedctl.access.model import AccessChange, Effect, Finding
+from fedctl.state import DesiredState, Kind, LiveApiKey, LiveState
+
+
+def key_changes(
+    desired: DesiredState, live: LiveState, plan_changes: Sequence[PlanChange] | None
+) -> list[AccessChange]:
+    keys = {key.id: key for key in live.api_keys or ()}
+    if plan_changes is not None:
+        retired = [
+            keys[change.name]
+            for change in plan_changes
+            if change.kind is Kind.API_KEY and change.action == "deactivate"
+            and change.name in keys
+        ]  # fmt: skip
+    else:
+        policy = desired.api_keys
+        manage = policy is not None and policy.manage
+        retired = [
+            key
+            for key in keys.values()
+            if manage and policy is not None and key.status == "active" and not policy.allows(key)
+        ]
+    return [_narrowing(key, live) for key in retired]
+
+
+def _narrowing(key: LiveApiKey, live: LiveState) -> AccessChange:
+    names = {workspace.id: workspace.name for workspace in live.workspaces}
+    where = names.get(key.workspace_id or "", key.workspace_id or "the default workspace")
+    reason = f"static key {key.name} in {where} can no longer call the API"
+    return AccessChange(
+        kind=Kind.API_KEY,
+        name=key.id,
+        effect=Effect.NARROWING,
+        findings=(Finding(dimension="api_key", effect=Effect.NARROWING, reason=reason),),
+    )
