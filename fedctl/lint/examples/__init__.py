@@ -9,6 +9,7 @@ its `live_only` entry describes the live state in prose instead.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -34,6 +35,9 @@ class CheckExamples:
 @cache
 def examples_for(check_id: str) -> CheckExamples | None:
     """The examples of `check_id` (an exact catalogue ID), or None when it has none."""
+    # The ID names a file: anything but FEDnnn never reaches the file system.
+    if not re.fullmatch(r"FED[0-9]{3}", check_id):
+        return None
     file = resources.files(__package__).joinpath(f"{check_id}.yaml")
     if not file.is_file():
         return None
