@@ -260,3 +260,13 @@ def test_github_enterprise_server_keeps_the_name_only_format(tmp_path: Path) -> 
         issuers=ISSUERS + ghes,
     )
     assert with_id(lint_text(tmp_path, text), "FED023") == []
+
+
+def test_check_jti_off_is_no_finding_where_the_tokens_carry_no_jti(tmp_path: Path) -> None:
+    """FED027 says check_jti gives Google tokens nothing; turning it off is then no FED005."""
+    google = with_issuer("  - name: extra\n    preset: google\n    check_jti: false\n")
+    assert with_id(lint_text(tmp_path, google), "FED005") == []
+    generic = with_issuer(
+        "  - name: extra\n    issuer_url: https://idp.acme.example\n    check_jti: false\n"
+    )
+    assert len(with_id(lint_text(tmp_path, generic), "FED005")) == 1

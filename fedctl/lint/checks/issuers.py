@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from fedctl.lint.checks import Check, located
+from fedctl.lint.checks.incidents import NO_JTI_PROVIDERS
 from fedctl.lint.findings import CheckInfo, Finding, LintSeverity
 from fedctl.lint.view import LintConfig
 from fedctl.presets import detect_preset
@@ -62,7 +63,10 @@ ISSUER_URL_SLASH = CheckInfo(
 
 
 def check_jti_disabled(config: LintConfig) -> Iterator[Finding]:
+    # Off is right where the tokens carry no jti (FED027 says why on is misleading there).
     for issuer in config.issuers:
+        if issuer.provider is not None and issuer.provider.name in NO_JTI_PROVIDERS:
+            continue
         if not issuer.check_jti:
             message = "check_jti is false: a JWT with a jti can be exchanged more than once"
             yield located(CHECK_JTI_DISABLED, issuer, "check_jti", message)
