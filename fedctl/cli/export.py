@@ -15,6 +15,7 @@ import click
 from fedctl.cli.options import ApiSettings, api_options
 
 if TYPE_CHECKING:
+    from fedctl.api.client import AdminClient
     from fedctl.state import LiveState
 
 TERRAFORM_FILE = "anthropic.tf"
@@ -89,7 +90,7 @@ def command(
         live = read_snapshot(Path(snapshot_path)).state
     else:
         with api.open(read_only=True) as client:
-            live = read_live(client)
+            live = _with_keys_if_readable(read_live(client), client)
     if output_format == "terraform":
         _export_terraform(live, out_dir, include_archived, split_by_issuer, with_ids)
         return
@@ -103,6 +104,21 @@ def command(
         return
     written = write_files(Path(out_dir), render_files(export, split_by_issuer=split_by_issuer))
     click.echo(f"Wrote {len(written)} file(s) to {out_dir}: {', '.join(p.name for p in written)}")
+
+
+def _with_keys_if_readable(live: LiveState, client: AdminClient) -> LiveState:
+    """The live state with its API keys, or without them (and a note) when refused:
+    an export of the federation must not fail on a credential that cannot list keys."""
+    from fedctl.errors import ApiError
+    from fedctl.keys.live import read_live_keys
+
+    try:
+        return live.model_copy(update={"api_keys": read_live_keys(client)})
+    except ApiError as exc:
+        if exc.status not in (401, 403):
+            raise
+        click.echo(f"note: no api_keys block: {exc.message}", err=True)
+        return live
 
 
 def _export_terraform(

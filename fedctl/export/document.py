@@ -29,6 +29,7 @@ from typing import Any
 
 from fedctl.export.declarable import demote_undeclarable
 from fedctl.export.entries import Disposition, Entry, Export
+from fedctl.export.keys import render_api_keys
 from fedctl.export.workspaces import WorkspaceNamer
 from fedctl.fields import ISSUER_FIELDS, RULE_FIELDS, SERVICE_ACCOUNT_FIELDS
 from fedctl.jwk import leaked_key_notes, without_marker
@@ -67,6 +68,7 @@ def build_export(live: LiveState, *, include_archived: bool = False) -> Export:
         organization=live.organization,
         entries=tuple(ordered),
         live_issuer_names=frozenset(live.issuers),
+        api_keys_block=render_api_keys(live.api_keys or (), live),
     )
 
 

@@ -52,3 +52,5 @@ class Export:
     entries: tuple[Entry, ...]
     # Issuer names that are written as live (declared or Console-managed) entries.
     live_issuer_names: frozenset[str]
+    # The `api_keys` block, rendered (None: the keys were not read).
+    api_keys_block: str | None = None

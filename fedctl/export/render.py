@@ -39,9 +39,13 @@ _HEADINGS = {
 }
 
 
+API_KEYS_FILE = "api_keys.yaml"
+
+
 def render_document(export: Export) -> str:
     """One document with every section, as printed to stdout."""
-    return _render_file(export, export.entries, list(SECTION_BY_KIND))
+    text = _render_file(export, export.entries, list(SECTION_BY_KIND))
+    return text + ("\n" + export.api_keys_block if export.api_keys_block else "")
 
 
 def render_files(export: Export, *, split_by_issuer: bool = False) -> dict[str, str]:
@@ -54,10 +58,13 @@ def render_files(export: Export, *, split_by_issuer: bool = False) -> dict[str, 
             ISSUERS_FILE: ([Kind.ISSUER], _of_kind(export, Kind.ISSUER)),
             RULES_FILE: ([Kind.RULE], _of_kind(export, Kind.RULE)),
         }
-    return {
+    files = {
         file_name: _render_file(export, entries, kinds)
         for file_name, (kinds, entries) in sorted(groups.items())
     }
+    if export.api_keys_block:
+        files[API_KEYS_FILE] = _render_file(export, [], []) + export.api_keys_block
+    return dict(sorted(files.items()))
 
 
 def _of_kind(export: Export, kind: Kind) -> list[Entry]:
