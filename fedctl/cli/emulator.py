@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from fedctl.emulator.faults import FaultConfig
 
 
 @click.command(
@@ -117,21 +122,11 @@ def command(
 ) -> None:
     """Run the local Admin API emulator (WIF endpoints) until interrupted."""
     from fedctl.emulator.db import EmulatorStateError
-    from fedctl.emulator.faults import FaultConfig, parse_kinds
     from fedctl.emulator.seed import SeedError
     from fedctl.emulator.server import DEFAULT_ADMIN_TOKEN, start_emulator
     from fedctl.errors import UsageError
 
-    try:
-        faults = FaultConfig(
-            rate=fault_rate,
-            kinds=parse_kinds(fault_kinds),
-            seed=fault_seed,
-            read_lag_ms=read_lag_ms,
-            latency_ms=latency_ms,
-        )
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--fault-kinds") from None
+    faults = _faults(fault_rate, fault_kinds, fault_seed, read_lag_ms, latency_ms)
     token = admin_token or DEFAULT_ADMIN_TOKEN
     if admin_token is None and not _is_loopback(host):
         raise UsageError(
@@ -157,12 +152,31 @@ def command(
     # shown: one the user chose may be a real secret, and this line lands in CI logs.
     shown = token if token == DEFAULT_ADMIN_TOKEN else "(the --admin-token given)"
     click.echo(f"emulator listening on {running.base_url} admin token {shown}")
+    _serve_until_interrupted(running.stop)
+
+
+def _faults(rate: float, kinds: str, seed: int, read_lag_ms: int, latency_ms: int) -> FaultConfig:
+    from fedctl.emulator.faults import FaultConfig, parse_kinds
+
+    try:
+        return FaultConfig(
+            rate=rate,
+            kinds=parse_kinds(kinds),
+            seed=seed,
+            read_lag_ms=read_lag_ms,
+            latency_ms=latency_ms,
+        )
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--fault-kinds") from None
+
+
+def _serve_until_interrupted(stop: Callable[[], None]) -> None:
     try:
         threading.Event().wait()
     except KeyboardInterrupt:
         pass
     finally:
-        running.stop()
+        stop()
     click.echo("emulator stopped", err=True)
 
 

@@ -17,6 +17,8 @@ import click
 from fedctl.cli.options import ApiSettings, api_options, config_options, plan_options
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from fedctl.config import Config
     from fedctl.lint.findings import Finding
     from fedctl.plan.plan import Plan, PlanOptions
@@ -128,32 +130,38 @@ def command(
         options=options,
         while_reading=ahead.prepare,
     )
-    if snapshot_path is not None:
-        from fedctl.snapshot import read_snapshot
-
-        _refuse_api_options_with_snapshot(api)
-        # Nothing on this path opens a connection or reads a credential.
-        plan, _live, _config = run(snapshot=read_snapshot(Path(snapshot_path)))
-    else:
-        with api.open(read_only=True) as client:
-            plan, _live, _config = run(client=client)
+    plan, _live, _config = _run_against(run, api, snapshot_path)
     echo_lint_findings(
         _config, path, gate=_config.settings.lint.block_apply, findings=ahead.lint_findings
     )
-    failures = ahead.policy_failures
-    if failures is None:
-        failures = failed_policies(_config, policy_files)
-    plan, denied = _with_policies_and_tests(plan, path, _config, _live, failures)
+    plan, denied = _with_policies_and_tests(plan, path, _config, _live, ahead.failures(_config))
     if out_path and not denied:
         _save(plan.model_copy(update={"config_path": recorded_path(path)}), out_path)
     click.echo(render_plan(plan, output_format, template_path, use_colour(no_color)), nl=False)
-    if denied:
-        click.echo("error: a deny policy fails on this plan; it was not saved.", err=True)
-        raise click.exceptions.Exit(1)
+    _stop_if_denied(denied)
     if out_path and output_format == "text":
         command = apply_command(out_path, variables, var_files, api)
         click.echo(f"\nSaved the plan to {out_path}; apply it with: {command}")
     _exit_as_asked(plan, fail_on=fail_on, detailed_exitcode=detailed_exitcode)
+
+
+def _run_against(
+    run: Callable[..., tuple[Plan, LiveState, Config]], api: ApiSettings, snapshot_path: str | None
+) -> tuple[Plan, LiveState, Config]:
+    """The plan against the snapshot (no network, no credential) or the live API."""
+    if snapshot_path is None:
+        with api.open(read_only=True) as client:
+            return run(client=client)
+    from fedctl.snapshot import read_snapshot
+
+    _refuse_api_options_with_snapshot(api)
+    return run(snapshot=read_snapshot(Path(snapshot_path)))
+
+
+def _stop_if_denied(denied: bool) -> None:
+    if denied:
+        click.echo("error: a deny policy fails on this plan; it was not saved.", err=True)
+        raise click.exceptions.Exit(1)
 
 
 def _exit_as_asked(plan: Plan, *, fail_on: str | None, detailed_exitcode: bool) -> None:
@@ -259,6 +267,12 @@ class _WhileReading:
         self.policy_files = policy_files
         self.lint_findings: list[Finding] | None = None
         self.policy_failures: list[PolicyResult] | None = None
+
+    def failures(self, config: Config) -> list[PolicyResult]:
+        """The policy failures found while reading, or found now."""
+        if self.policy_failures is not None:
+            return self.policy_failures
+        return failed_policies(config, self.policy_files)
 
     def prepare(self, config: Config) -> None:
         # Imported now, used after the read.
