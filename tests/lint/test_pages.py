@@ -45,3 +45,10 @@ def test_explain_of_an_unknown_id_says_what_to_do() -> None:
     assert result.output == (
         "error: --explain FED999: no such check; `fedctl lint --list` shows them\n"
     )
+
+
+def test_the_checks_table_of_the_docs_lists_every_configuration_check() -> None:
+    """docs/lint-explain-export.md's table, which the README points to, is complete."""
+    table = (DOCS.parent / "lint-explain-export.md").read_text(encoding="utf-8")
+    listed = {line.split("|")[1].strip() for line in table.splitlines() if line.startswith("| FED")}
+    assert listed == set(CATALOGUE)
