@@ -182,3 +182,16 @@ def test_workflow_calls_commands_and_options_fedctl_has(argv: list[str]) -> None
         assert command is not None, f"fedctl has no command {argv[0]!r}"
         # Parsing raises click.UsageError on an unknown option or a bad value.
         command.make_context(argv[0], argv[1:], parent=parent)
+
+
+@pytest.mark.parametrize("path", [WORKFLOW, ROOT / "fedctl/starters/github-workflow.yml"])
+def test_every_snapshot_records_the_configurations_protection_and_keys(path: Path) -> None:
+    """`fedctl snapshot` records settings.protect (and, under api_keys.manage, the keys)
+    only when given the configuration: a snapshot of main without it protects nothing."""
+    steps = [
+        step["with"]["args"]
+        for job in yaml.safe_load(path.read_text())["jobs"].values()
+        for step in job["steps"]
+        if str(step.get("with", {}).get("args", "")).startswith("snapshot")
+    ]
+    assert steps and all(args == "snapshot federation --out snapshot.json" for args in steps)
