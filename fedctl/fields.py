@@ -14,7 +14,7 @@ create and update bodies, apply's null handling and export follow from the row.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -72,7 +72,7 @@ class KindFields:
     spec: type[BaseModel]
     fields: tuple[FieldInfo, ...]
 
-    def __iter__(self) -> Any:
+    def __iter__(self) -> Iterator[FieldInfo]:
         return iter(self.fields)
 
     def default(self, field: FieldInfo) -> Any:

@@ -236,9 +236,12 @@ def check_live_matches_snapshot(
     """
     differences: dict[str, str] = {}
     for address in sorted(set(touched)):
-        was = find_resource(snapshot.state, address)
-        now = find_resource(live, address)
-        difference = describe_difference(was, now)
+        if address.startswith(f"{Kind.API_KEY.value}/"):
+            difference = _key_difference(snapshot.state, live, address.partition("/")[2])
+        else:
+            difference = describe_difference(
+                find_resource(snapshot.state, address), find_resource(live, address)
+            )
         if difference:
             differences[address] = difference
     if differences:
@@ -322,6 +325,15 @@ def find_resource(state: LiveState, address: str) -> LiveResource | None:
     }
     found: LiveResource | None = active[kind].get(name)
     return found
+
+
+def _key_difference(was: LiveState, now: LiveState, key_id: str) -> str:
+    """'' when the API key's status is what the snapshot recorded, else a short phrase."""
+    before = {key.id: key.status for key in was.api_keys or ()}.get(key_id)
+    after = {key.id: key.status for key in now.api_keys or ()}.get(key_id)
+    if before == after:
+        return ""
+    return f"changed status from {before or 'absent'} to {after or 'absent'} since the snapshot"
 
 
 def describe_difference(was: LiveResource | None, now: LiveResource | None) -> str:

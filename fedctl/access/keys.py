@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from fedctl.access.counterpart import PlanChange
 from fedctl.access.model import AccessChange, Effect, Finding
-from fedctl.state import DesiredState, Kind, LiveApiKey, LiveState
+from fedctl.state import DesiredState, Kind, LiveApiKey, LiveState, key_workspace_name
 
 
 def key_changes(
@@ -32,8 +32,7 @@ def key_changes(
 
 
 def _narrowing(key: LiveApiKey, live: LiveState) -> AccessChange:
-    names = {workspace.id: workspace.name for workspace in live.workspaces}
-    where = names.get(key.workspace_id or "", key.workspace_id or "the default workspace")
+    where = key_workspace_name(key, live.workspaces)
     reason = f"static key {key.name} in {where} can no longer call the API"
     return AccessChange(
         kind=Kind.API_KEY,

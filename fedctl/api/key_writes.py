@@ -44,9 +44,9 @@ def key_client(client: AdminClient, *, read_only: bool) -> Iterator[AdminClient]
         yield keyed
 
 
-def deactivate_api_key(client: AdminClient, key_id: str, *, name: str) -> wire.ApiKey:
+def deactivate_api_key(client: AdminClient, key_id: str) -> wire.ApiKey:
     path = f"{API_KEYS}/{segment(key_id)}"
-    resource = f"API key {name} ({key_id})"
+    resource = f"API key {key_id}"
 
     def send() -> wire.ApiKey:
         data = client.request(

@@ -69,6 +69,7 @@ def load_saved_plan(
     refuses before anything touches the network.
     """
     from fedctl.config import load_config
+    from fedctl.keys.live import with_managed_keys
     from fedctl.live import read_live
     from fedctl.pipeline import self_identity_of
     from fedctl.plan.plan import Plan
@@ -77,7 +78,7 @@ def load_saved_plan(
     plan = Plan.from_file(plan_file)
     config = load_config(config_path, variables=variables, var_files=var_files)
     check_lint(config)
-    live = read_live(client)
+    live = with_managed_keys(config, read_live(client), client=client)
     # What was reviewed (planned against a snapshot) is what gets applied.
     check_plan_against_snapshot(plan, live, snapshot_path)
     check_saved_plan_current(plan, live, config_digest=config.digest)

@@ -175,7 +175,7 @@ class StepRunner:
                 "instead of applying this file"
             )
         with key_writes.key_client(self.client, read_only=False) as keyed:
-            key_writes.deactivate_api_key(keyed, step.live_id, name=step.description)
+            key_writes.deactivate_api_key(keyed, step.live_id)
 
     def _disable_rule_workspace(self, step: Step) -> None:
         workspace_writes.remove_rule_workspace(

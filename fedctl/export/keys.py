@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from fedctl.state import LiveApiKey, LiveState
+from fedctl.state import LiveApiKey, LiveState, key_workspace_name
 
 EXPORTED_REASON = "exported: review"
 HEADER = (
@@ -26,14 +26,7 @@ def render_api_keys(keys: tuple[LiveApiKey, ...], live: LiveState) -> str | None
     lines = [HEADER + "api_keys:", "  manage: false", "  allow_active:"]
     for key in active:
         # json.dumps escapes newlines and quotes: a key's name cannot end the comment.
-        where = _workspace(key, live)
+        where = key_workspace_name(key, live.workspaces)
         lines.append(f"    - id: {key.id}  # {json.dumps(key.name)} in {json.dumps(where)}")
         lines.append(f"      reason: {json.dumps(EXPORTED_REASON)}")
     return "\n".join(lines) + "\n"
-
-
-def _workspace(key: LiveApiKey, live: LiveState) -> str:
-    names = {workspace.id: workspace.name for workspace in live.workspaces}
-    if key.workspace_id is None:
-        return "default"
-    return names.get(key.workspace_id, key.workspace_id)

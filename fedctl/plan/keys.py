@@ -12,7 +12,7 @@ from fedctl.plan.actions import Action, Operation
 from fedctl.plan.context import DiffContext, PendingChange
 from fedctl.plan.order import Draft, done
 from fedctl.plan.problems import Problem
-from fedctl.state import ApiKeyPolicySpec, Kind, LiveApiKey, LiveState
+from fedctl.state import ApiKeyPolicySpec, Kind, LiveApiKey, LiveState, key_workspace_name
 
 INACTIVE = "inactive"
 
@@ -41,30 +41,17 @@ def diff_api_keys(ctx: DiffContext) -> None:
             _deactivate(ctx, key, before_keys)
 
 
-def key_label(key: LiveApiKey, live: LiveState) -> str:
-    """`name (hint) in workspace`: how outputs name a key; the hint, never the key."""
-    hint = f" ({key.partial_key_hint})" if key.partial_key_hint else ""
-    return f"{key.name}{hint} in {workspace_name(key, live)}"
-
-
-def workspace_name(key: LiveApiKey, live: LiveState) -> str:
-    if key.workspace_id is None:
-        return "the default workspace"
-    names = {workspace.id: workspace.name for workspace in live.workspaces}
-    return names.get(key.workspace_id, key.workspace_id)
-
-
 def _view(key: LiveApiKey, status: str, live: LiveState) -> dict[str, object]:
     return {
         "name": key.name,
         "partial_key_hint": key.partial_key_hint,
-        "workspace": workspace_name(key, live),
+        "workspace": key_workspace_name(key, live.workspaces),
         "status": status,
     }
 
 
 def _deactivate(ctx: DiffContext, key: LiveApiKey, needs: set[tuple[str, ...]]) -> None:
-    where = workspace_name(key, ctx.live)
+    where = key_workspace_name(key, ctx.live.workspaces)
     ctx.add_change(
         PendingChange(
             Kind.API_KEY,

@@ -9,7 +9,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+from click.testing import CliRunner
 
+from fedctl.cli.main import cli
 from fedctl.emulator.server import RunningEmulator, running_emulator
 from tests.support.cli import k8s_org, k8s_rule, run_api
 
@@ -172,3 +174,55 @@ def test_export_lists_every_active_key_so_adoption_changes_nothing(
     managed.write_text(block.replace("manage: false", "manage: true"))
     planned = run_api(emulator, "plan", str(out), "--detailed-exitcode")
     assert planned.exit_code == 0, planned.output
+
+
+def test_a_saved_plan_deactivates_after_its_recompute(
+    org: tuple[RunningEmulator, Path], tmp_path: Path
+) -> None:
+    emulator, config = org
+    plan_file = tmp_path / "plan.json"
+    saved = run_api(emulator, "plan", str(config), "--out", str(plan_file))
+    assert saved.exit_code == 0, saved.output
+    applied = run_api(emulator, "apply", str(plan_file), "--auto-approve")
+    assert applied.exit_code == 0, applied.output
+    assert key_statuses(emulator)["ci-legacy"][1] == "inactive"
+
+
+def test_apply_against_a_snapshot_checks_the_keys_it_deactivates(
+    org: tuple[RunningEmulator, Path], tmp_path: Path
+) -> None:
+    """A snapshot of main taken with the configuration holds the keys; a key switched
+    back on since then is a moved resource, and apply refuses."""
+    emulator, config = org
+    snapshot = tmp_path / "snapshot.json"
+    taken = run_api(emulator, "snapshot", str(config), "--out", str(snapshot))
+    assert taken.exit_code == 0, taken.output
+    planned = CliRunner().invoke(cli, ["plan", str(config), "--snapshot", str(snapshot)])
+    assert planned.exit_code == 0, planned.output
+    assert "1 API key(s) to deactivate" in planned.stdout
+    key_id = key_statuses(emulator)["already-off"][0]
+    httpx.post(
+        f"{emulator.base_url}/v1/organizations/api_keys/{key_id}",
+        json={"status": "active"},
+        headers={
+            "authorization": f"Bearer {emulator.admin_token}",
+            "anthropic-version": "2023-06-01",
+        },
+    ).raise_for_status()
+    refused = run_api(emulator, "apply", str(config), "--auto-approve", "--snapshot", str(snapshot))
+    assert refused.exit_code == 1
+    assert (
+        f"api_key/{key_id} changed status from inactive to active since the snapshot"
+    ) in refused.output
+    assert key_statuses(emulator)["ci-legacy"][1] == "active"
+
+
+def test_a_snapshot_without_keys_is_refused_when_keys_are_managed(
+    org: tuple[RunningEmulator, Path], tmp_path: Path
+) -> None:
+    emulator, config = org
+    snapshot = tmp_path / "snapshot.json"
+    assert run_api(emulator, "snapshot", "--out", str(snapshot)).exit_code == 0
+    planned = CliRunner().invoke(cli, ["plan", str(config), "--snapshot", str(snapshot)])
+    assert planned.exit_code == 1
+    assert "api_keys.manage is true but the snapshot holds no API keys" in planned.output
