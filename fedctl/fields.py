@@ -14,6 +14,7 @@ create and update bodies, apply's null handling and export follow from the row.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -75,13 +76,25 @@ class KindFields:
     def __iter__(self) -> Iterator[FieldInfo]:
         return iter(self.fields)
 
+    @functools.cached_property
+    def _defaults(self) -> dict[str, tuple[bool, Any]]:
+        """Field name -> (has a default, the default), read once from the spec."""
+        found: dict[str, tuple[bool, Any]] = {}
+        for name, info in self.spec.model_fields.items():
+            required = info.is_required()
+            found[name] = (
+                not required,
+                None if required else info.get_default(call_default_factory=True),
+            )
+        return found
+
     def default(self, field: FieldInfo) -> Any:
         """The spec's own default: defaults live once, on the spec."""
-        return self.spec.model_fields[field.name].get_default(call_default_factory=True)
+        return self._defaults[field.name][1]
 
     def at_default(self, field: FieldInfo, spec: BaseModel) -> bool:
-        info = self.spec.model_fields[field.name]
-        return not info.is_required() and getattr(spec, field.name) == self.default(field)
+        has_default, default = self._defaults[field.name]
+        return has_default and getattr(spec, field.name) == default
 
     def compare(self, spec: BaseModel) -> dict[str, Any]:
         """The shape the planner diffs and a reviewer reads, in table order."""
