@@ -162,6 +162,8 @@ def draft_archive_service_account(
 def _update_service_account(
     ctx: DiffContext, spec: ServiceAccountSpec, current: LiveServiceAccount
 ) -> None:
+    if spec == current.spec:
+        return  # the common case; strictly typed specs that are equal compare equal
     before = service_account_compare(current.spec)
     after = service_account_compare(spec)
     fields = changed_paths(before, after)

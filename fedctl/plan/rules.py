@@ -139,6 +139,11 @@ def _diff_existing(
     service_account_id: str | None,
     console_rule_ids: set[str],
 ) -> None:
+    # Most rules of a plan are unchanged: equal specs (strictly typed) on the same issuer
+    # and account compare equal, so the dict shapes are not built for them.
+    same_refs = (issuer_id, service_account_id) == (current.issuer_id, current.service_account_id)
+    if same_refs and spec == current.spec:
+        return
     before = live_rule_compare(ctx, current)
     fields = set(changed_paths(before, rule_compare(spec)))
     if issuer_id != current.issuer_id:
