@@ -163,6 +163,8 @@ def _rule_changes(desired: DesiredState, live: LiveState, scope: _PlanScope) -> 
     renames = _issuer_renames(desired, live)
     changes: list[AccessChange] = []
     for name, spec in sorted(desired.rules.items()):
+        if not scope.reports(Kind.RULE, name):
+            continue  # a plan's diff reports only what the plan touches; skip the work
         live_rule = live_counterpart(desired, Kind.RULE, name, live.rules)
         after = rule_access(spec, names, issuer_urls)
         if live_rule is None:
