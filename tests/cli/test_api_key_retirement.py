@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import jsonschema
 import pytest
 from click.testing import CliRunner
 
@@ -88,6 +89,8 @@ def test_plan_shows_the_deactivation_everywhere_it_should(
         text.output
     )
     planned = json.loads(run_api(emulator, "plan", str(config), "--format", "json").stdout)
+    schema = json.loads((Path(__file__).parents[2] / "schemas" / "plan.schema.json").read_text())
+    jsonschema.Draft202012Validator(schema).validate(planned)
     assert planned["summary"]["deactivate"] == 1
     [change] = planned["changes"]
     assert (change["kind"], change["name"], change["action"]) == (
