@@ -21,8 +21,8 @@ SILENCE_WITHOUT_REASON = CheckInfo(
     severity=LintSeverity.WARNING,
     summary="lint.ignore without a reason",
     explanation=(
-        "A silenced finding is a decision someone took about a security boundary. "
-        "Without a reason the next reviewer cannot tell an accepted risk from a forgotten "
+        "A silenced finding is a decision someone took about a security boundary, and "
+        "without a reason the next reviewer cannot tell an accepted risk from a forgotten "
         "one. The silence still applies; this finding cannot itself be silenced."
     ),
     fix='Add lint.reason: "why this finding does not apply here".',

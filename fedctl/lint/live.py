@@ -21,9 +21,9 @@ LEGACY_BINDING = CheckInfo(
     severity=LintSeverity.WARNING,
     summary="Live rule bound to its workspace only through the legacy workspace_id",
     explanation=(
-        "Rules made before explicit workspace enablements carry a single workspace_id. For "
-        "them the token exchange does not check that the service account is a member of "
-        "the workspace, so the rule grants what memberships elsewhere would refuse. fedctl "
+        "Rules made before explicit workspace enablements carry a single workspace_id, and "
+        "for them the token exchange does not check that the service account is a member "
+        "of the workspace: the rule grants what memberships elsewhere would refuse. fedctl "
         "treats such a rule as unmanageable."
     ),
     fix="Re-create the rule with explicit workspaces (fedctl creates them so), then archive "

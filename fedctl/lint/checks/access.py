@@ -21,8 +21,8 @@ LONG_TOKEN_LIFETIME = CheckInfo(
     severity=LintSeverity.WARNING,
     summary="Rule mints Anthropic tokens that live longer than one hour",
     explanation=(
-        "token_lifetime_seconds is how long the minted Anthropic token stays valid. "
-        "The SDK refreshes tokens two minutes before expiry, so a long lifetime gives a "
+        "token_lifetime_seconds is how long the minted Anthropic token stays valid, and "
+        "the SDK refreshes tokens two minutes before expiry, so a long lifetime gives a "
         "workload nothing but gives whoever copies a token hours of access. Archiving the "
         "rule does not revoke tokens already minted."
     ),

@@ -105,7 +105,7 @@ FOREIGN_KEYS = CheckInfo(
     severity=LintSeverity.ERROR,
     summary="Signing keys come from another host than the issuer, or are pinned inline",
     explanation=(
-        "The issuer's keys decide which tokens are genuine. Keys fetched from a host on "
+        "The issuer's keys decide which tokens are genuine, so keys fetched from a host on "
         "another registrable domain than issuer_url let whoever controls that host mint "
         "tokens for the issuer. Inline keys of a provider that rotates its keys stop "
         "working at the next rotation (a warning)."

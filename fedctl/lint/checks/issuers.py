@@ -21,8 +21,8 @@ CHECK_JTI_DISABLED = CheckInfo(
     summary="Issuer has check_jti disabled, so a JWT can be exchanged more than once",
     explanation=(
         "With check_jti on, Anthropic exchanges an assertion that carries a jti claim only "
-        "once per issuer; a copied or leaked JWT is then useless after its first use. "
-        "Disabling it lets anyone holding a JWT exchange it again until it expires. The "
+        "once per issuer, so a copied or leaked JWT is useless after its first use; "
+        "disabling it lets anyone holding a JWT exchange it again until it expires. The "
         "guides call disabling it a last resort for workloads that re-read one token file "
         "faster than it is rotated."
     ),
@@ -36,10 +36,10 @@ LONG_JWT_LIFETIME = CheckInfo(
     severity=LintSeverity.WARNING,
     summary="Issuer accepts JWTs that live longer than its provider needs",
     explanation=(
-        "max_jwt_lifetime_seconds is the largest exp - iat Anthropic accepts. The longer "
-        "it is, the longer a leaked JWT can be exchanged. fedctl allows one hour, the API "
-        "default, unless the issuer's preset says the provider mints longer tokens: Entra "
-        "managed identities (24 h), GitLab jobs and HCP Terraform runs (up to their "
+        "max_jwt_lifetime_seconds is the largest exp - iat Anthropic accepts, and the "
+        "longer it is, the longer a leaked JWT can be exchanged. fedctl allows one hour, "
+        "the API default, unless the issuer's preset says the provider mints longer tokens: "
+        "Entra managed identities (24 h), GitLab jobs and HCP Terraform runs (up to their "
         "timeouts) and Okta access policies (up to 24 h)."
     ),
     fix="Lower max_jwt_lifetime_seconds to the lifetime your provider actually issues "
@@ -52,8 +52,8 @@ ISSUER_URL_SLASH = CheckInfo(
     severity=LintSeverity.ERROR,
     summary="issuer_url differs from the provider's iss by a trailing slash",
     explanation=(
-        "issuer_url must equal the token's iss claim byte for byte. Entra v1.0 "
-        "(https://sts.windows.net/<tenant>/) and AKS cluster issuers end in a slash; "
+        "issuer_url must equal the token's iss claim byte for byte: Entra v1.0 "
+        "(https://sts.windows.net/<tenant>/) and AKS cluster issuers end in a slash, while "
         "GitHub, Google, AWS, Entra v2.0 and the others do not. One slash too many or too "
         "few and every exchange fails with an opaque 401."
     ),

@@ -24,7 +24,7 @@ CONDITION_ACCEPTS_OTHERS = CheckInfo(
         "(acme-labs and acmeevil for startsWith, evilacme for endsWith and e-mail domains "
         "compared without @, x-acme-x for contains, other case and separators) and an "
         "unrelated one, with other IDs. A rule that accepts such a copy looks pinned but is "
-        "not. A condition that accepts any token at all pins nothing, like the refused "
+        "not, and a condition that accepts any token at all pins nothing, like the refused "
         'subject_prefix "*".'
     ),
     fix="Compare tenant claims for equality, preferably immutable IDs "

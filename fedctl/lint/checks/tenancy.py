@@ -17,10 +17,10 @@ GITHUB_WILDCARD = CheckInfo(
     summary="GitHub Actions subject ends in a wildcard without pinning a ref or environment",
     explanation=(
         "A GitHub Actions sub ends in ref:refs/heads/<branch>, environment:<env> or "
-        "pull_request depending on the run. A subject_prefix such as "
-        "repo:acme/app:* (or repo:acme/*) therefore also matches pull_request runs, "
-        "including runs from forks, unless a ref or environment is pinned elsewhere. Even "
-        "a pinned branch is only as safe as its protection, which fedctl cannot see."
+        "pull_request depending on the run, so a subject_prefix such as repo:acme/app:* "
+        "(or repo:acme/*) also matches pull_request runs, including runs from forks, unless "
+        "a ref or environment is pinned elsewhere. Even a pinned branch is only as safe as "
+        "its protection, which fedctl cannot see."
     ),
     fix="Pin the run: end the subject in :ref:refs/heads/main or :environment:production, "
     "or add claims.ref (or claims.environment). Then check in the repository settings that "
@@ -36,7 +36,7 @@ TENANT_UNPINNED = CheckInfo(
     explanation=(
         "GitHub Actions, GitLab.com, Buildkite, HCP Terraform and Google sign tokens for "
         "every customer from one issuer, with any audience the customer asks for (and a "
-        "default Kubernetes issuer URL is the same in many clusters). A rule that pins no "
+        "default Kubernetes issuer URL is the same in many clusters), so a rule that pins no "
         "owner, repository, project, organization, namespace or account accepts tokens "
         "from other tenants. The API refuses some of these rules; all of them are unsafe."
     ),
