@@ -1,6 +1,7 @@
 """The live state a read-only command works on: the API, or a `fedctl snapshot` file.
 
-Not a command (COMMANDS does not list it): shared by `output` and `graph`.
+Not a command (COMMANDS does not list it): shared by `output` and `graph`; `plan` uses its
+refusal of API options given with --snapshot.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ def read_live_state(api: ApiSettings, snapshot_path: str | None) -> LiveState:
         return read_live(client)
 
 
-def refuse_api_options(api: ApiSettings) -> None:
+def refuse_api_options(api: ApiSettings, *, without_api: str = "reads no API") -> None:
     """--snapshot with an explicit API option is a contradiction the user should hear of."""
     from fedctl.errors import UsageError
 
@@ -50,6 +51,6 @@ def refuse_api_options(api: ApiSettings) -> None:
     ]
     if conflicting:
         raise UsageError(
-            f"--snapshot reads no API; drop {', '.join(conflicting)} "
+            f"--snapshot {without_api}; drop {', '.join(conflicting)} "
             "(or drop --snapshot to read the live organization)"
         )

@@ -152,9 +152,10 @@ def _run_against(
     if snapshot_path is None:
         with api.open(read_only=True) as client:
             return run(client=client)
+    from fedctl.cli.live_source import refuse_api_options
     from fedctl.snapshot import read_snapshot
 
-    _refuse_api_options_with_snapshot(api)
+    refuse_api_options(api, without_api="plans without the API")
     return run(snapshot=read_snapshot(Path(snapshot_path)))
 
 
@@ -322,32 +323,6 @@ def echo_lint_findings(
         advice = f"run `fedctl lint {path}` for details."
     click.echo(f"lint: {len(findings)} {noun} ({counts}); {advice}", err=True)
     return findings
-
-
-def _refuse_api_options_with_snapshot(api: ApiSettings) -> None:
-    from fedctl.errors import UsageError
-
-    ctx = click.get_current_context()
-    # ANTHROPIC_BASE_URL in the environment is harmless (never used); an explicit flag is
-    # a contradiction the user should hear about.
-    base_url_given = api.base_url is not None and ctx.get_parameter_source("base_url") not in (
-        click.core.ParameterSource.ENVIRONMENT,
-        click.core.ParameterSource.DEFAULT,
-    )
-    conflicting = [
-        flag
-        for flag, given in (
-            ("--local", api.local_state is not None),
-            ("--base-url", base_url_given),
-            ("--auth-token", api.auth_token is not None),
-        )
-        if given
-    ]
-    if conflicting:
-        raise UsageError(
-            f"--snapshot plans without the API; drop {', '.join(conflicting)} "
-            "(or drop --snapshot to read the live organization)"
-        )
 
 
 def render_plan(plan: Plan, output_format: str, template_path: str | None, colour: bool) -> str:

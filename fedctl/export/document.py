@@ -106,13 +106,14 @@ def rule_body(spec: RuleSpec, namer: WorkspaceNamer) -> dict[str, Any]:
     written = {
         "issuer_name": spec.issuer_name,
         "service_account_name": spec.service_account_name,
-        "match": _match_body(spec),
+        "match": match_body(spec),
         "workspace_ids": references or None,
     }
     return RULE_FIELDS.config_body(spec, written)
 
 
-def _match_body(spec: RuleSpec) -> dict[str, Any]:
+def match_body(spec: RuleSpec) -> dict[str, Any]:
+    """A rule's match as configuration: unset keys left out, claims sorted."""
     match = spec.match
     body: dict[str, Any] = {}
     if match.subject_prefix is not None:

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fedctl import __version__
-from fedctl.export.document import build_export
+from fedctl.export.document import build_export, match_body
 from fedctl.export.entries import Disposition
 from fedctl.export.hcl import Block, JsonEncode, Reference, label, render_blocks
 from fedctl.export.workspaces import WorkspaceNamer
@@ -232,25 +232,11 @@ def _rule(builder: _Builder, rule: LiveRule) -> list[TerraformResource]:
         extra = enabled[1:]
     if spec.token_lifetime_seconds != DEFAULT_TOKEN_LIFETIME_SECONDS:
         attributes["token_lifetime_seconds"] = spec.token_lifetime_seconds
-    attributes["match"] = _match(rule)
+    attributes["match"] = match_body(rule.spec)
     created = builder.resource(
         RULE, spec.name, rule.meta.id, attributes=attributes, notes=_rule_notes(builder, rule)
     )
     return [created, *(_rule_workspace(builder, created, rule, w) for w in extra)]
-
-
-def _match(rule: LiveRule) -> dict[str, Any]:
-    match = rule.spec.match
-    body: dict[str, Any] = {}
-    if match.subject_prefix is not None:
-        body["subject_prefix"] = match.subject_prefix
-    if match.audience is not None:
-        body["audience"] = match.audience
-    if match.claims:
-        body["claims"] = dict(sorted(match.claims.items()))
-    if match.condition is not None:
-        body["condition"] = match.condition
-    return body
 
 
 def _rule_notes(builder: _Builder, rule: LiveRule) -> tuple[str, ...]:
