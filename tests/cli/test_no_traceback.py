@@ -397,6 +397,7 @@ def test_api_commands_against_the_emulator_never_show_a_traceback(
     assert_clean(args[0], args, invoke(args))
 
 
+@pytest.mark.emulator
 @given(data=st.data())
 @SETTINGS
 def test_emulator_command_never_shows_a_traceback(
