@@ -209,9 +209,7 @@ def check_protection_held(plan: PlanLike, snapshot: Snapshot) -> None:
     """
     from fedctl.plan.protection import live_names_by_id, protected_changes
 
-    found = protected_changes(
-        plan.changes, snapshot.protected, live_names_by_id(snapshot.state)
-    )
+    found = protected_changes(plan.changes, snapshot.protected, live_names_by_id(snapshot.state))
     if found:
         one = len(found) == 1
         raise PlanError(

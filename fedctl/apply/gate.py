@@ -108,7 +108,7 @@ def enforce(plan: Plan) -> None:
     blocking = [refusal for refusal in plan.refusals if not refusal.overridden]
     if not blocking:
         return
-    resources = sorted({name for refusal in blocking for name in refusal.resources})
+    resources = list(dict.fromkeys(name for refusal in blocking for name in refusal.resources))
     checks = ", ".join(dict.fromkeys(refusal.check.value for refusal in blocking))
     details = "; ".join(refusal.message for refusal in blocking)
     raise GateRefused(
@@ -198,14 +198,17 @@ def lint_refusals(findings: list[Finding], *, enabled: bool) -> list[Refusal]:
     if not enabled or not errors:
         return []
     named = ", ".join(f"{finding.check_id} on {finding.resource}" for finding in errors)
-    count = f"{len(errors)} lint error{'s' if len(errors) != 1 else ''}"
+    if len(errors) == 1:
+        count, remedy = "1 lint error", "fix it, silence it with lint.ignore and a reason"
+    else:
+        count = f"{len(errors)} lint errors"
+        remedy = "fix them, silence each with lint.ignore and a reason"
     return [
         Refusal(
             check=Check.LINT,
             message=(
-                f"{count} ({named}) while settings.lint.block_apply is on; fix "
-                f"{'it' if len(errors) == 1 else 'them'}, silence each with lint.ignore and "
-                f"a reason, or pass {LINT_FLAG}"
+                f"{count} ({named}) while settings.lint.block_apply is on; {remedy}, or "
+                f"pass {LINT_FLAG}"
             ),
             resources=tuple(dict.fromkeys(finding.resource for finding in errors)),
             override=LINT_FLAG,

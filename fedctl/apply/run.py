@@ -33,9 +33,9 @@ from fedctl.apply.executor import (
     StepStatus,
     execute_steps,
 )
+from fedctl.apply.gate import GateInputs, enforce, judge
 from fedctl.apply.names import ResourceIds
 from fedctl.apply.reconcile import check_organization, confirm_converged
-from fedctl.apply.gate import GateInputs, enforce, judge
 from fedctl.apply.steps import StepRunner
 from fedctl.plan.actions import Action, Change, Operation
 from fedctl.plan.refusals import Overrides
@@ -53,6 +53,8 @@ class ApplyOptions:
 
     parallelism: int = 8
     whole: bool = True
+    # Used only to judge a plan the caller did not judge (fedctl.apply.gate).
+    overrides: Overrides = dataclasses.field(default_factory=Overrides)
     sleep: Callable[[float], None] = time.sleep
 
 
@@ -71,7 +73,7 @@ def apply_plan(
     """Run the sequence above; raise ApplyFailed when a step failed, NotConverged when the
     read-back still differs. `on_done` runs after the last step, before the read-back."""
     if not plan.gate_checked:
-        plan = judge(GateInputs(plan, live, config), Overrides())
+        plan = judge(GateInputs(plan, live, config), options.overrides)
     enforce(plan)
     approve()
     try:

@@ -28,7 +28,7 @@ Usage:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Protocol
 
 from fedctl.errors import PlanError
@@ -125,7 +125,9 @@ def check_bound_options(
         )
 
 
-def _option_words(options: PlanOptions, overrides: Overrides, settings_prune: bool) -> dict[str, str]:
+def _option_words(
+    options: PlanOptions, overrides: Overrides, settings_prune: bool
+) -> dict[str, str]:
     """Each bound option -> how it reads (`on`, `off`, the targets), effective values."""
     prune = options.prune if options.prune is not None else settings_prune
 

@@ -149,7 +149,7 @@ def command(
     plan = plan.model_copy(
         update={"access_test_changes": tuple(access_test_changes(path, config, live))}
     )
-    if out_path and not plan.refused:
+    if out_path and plan.gate_verdict != "refused":
         _save(plan.model_copy(update={"config_path": recorded_path(path)}), out_path)
     click.echo(render_plan(plan, output_format, template_path, use_colour(no_color)), nl=False)
     stop_if_refused(plan, saved_to=out_path)
@@ -354,8 +354,8 @@ def echo_lint_findings(
     noun = "finding" if len(findings) == 1 else "findings"
     if gate and blocking(findings):
         advice = (
-            "`fedctl apply` refuses while a lint error remains "
-            "(see `fedctl lint`, or pass --allow-lint-errors)"
+            "`fedctl plan` and `fedctl apply` refuse while a lint error remains "
+            "(see `fedctl lint`, or pass --allow-lint-errors to both)"
         )
     else:
         advice = f"run `fedctl lint {path}` for details."

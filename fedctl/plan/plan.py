@@ -38,8 +38,8 @@ from fedctl.plan.issuers import diff_issuers
 from fedctl.plan.keys import diff_api_keys
 from fedctl.plan.order import order_drafts
 from fedctl.plan.problems import raise_problems
-from fedctl.plan.refusals import LintNote, Overrides, Refusal, gate_verdict
 from fedctl.plan.prune import diff_unmanaged
+from fedctl.plan.refusals import LintNote, Overrides, Refusal, gate_verdict
 from fedctl.plan.rules import diff_rules
 from fedctl.state import DesiredState, Kind, LiveState, Organization
 
@@ -137,12 +137,8 @@ class Plan(BaseModel):
     lint_findings: tuple[LintNote, ...] = ()
 
     @property
-    def gate_verdict(self) -> str:
+    def gate_verdict(self) -> str:  # passed, passed with overrides, refused, not checked
         return gate_verdict(self.refusals, checked=self.gate_checked)
-
-    @property
-    def refused(self) -> bool:
-        return any(not refusal.overridden for refusal in self.refusals)
 
     def is_empty(self) -> bool:
         return not self.changes

@@ -99,7 +99,9 @@ def _account(account: ServiceAccount, names: WorkspaceNames) -> dict[str, Any]:
     memberships = []
     for membership in account.workspaces:
         name, workspace_id = names.resolve(membership.workspace)
-        memberships.append({"workspace": name, "workspace_id": workspace_id, "role": membership.role})
+        memberships.append(
+            {"workspace": name, "workspace_id": workspace_id, "role": membership.role}
+        )
     data["workspaces"] = memberships
     return data
 

@@ -151,8 +151,8 @@ def write_policy(tmp_path: Path, body: str) -> Path:
         (
             "    applies_to: rule\n    require: rule.lifetime <= 900\n",
             "policies[0].require: rule.lifetime is no field; known: applies_to_all_workspaces, "
-            "description, issuer, match, name, oauth_scope, service_account, "
-            "token_lifetime_seconds, workspaces",
+            "description, issuer, issuer_url, match, name, oauth_scope, service_account, "
+            "token_lifetime_seconds, workspace_ids, workspaces",
         ),
         (
             "    applies_to: issuer\n    require: rule.token_lifetime_seconds <= 900\n",
