@@ -15,10 +15,6 @@ from fedctl.plan.actions import Action
 from fedctl.plan.match import KindMatching, archived_note, describe_archived
 from fedctl.plan.order import Draft
 from fedctl.plan.problems import Problem
-
-# Whether an archived resource keeps its name (admin-api.md §8.1 item 4: unknown; the
-# strict reading, which the emulator serves, is that it does).
-ARCHIVED_NAMES_RESERVED = True
 from fedctl.state import (
     DesiredState,
     Kind,
@@ -28,6 +24,10 @@ from fedctl.state import (
     LiveServiceAccount,
     LiveState,
 )
+
+# Whether an archived resource keeps its name (admin-api.md §8.1 item 4: unknown; the
+# strict reading, which the emulator serves, is that it does).
+ARCHIVED_NAMES_RESERVED = True
 
 
 @dataclass
