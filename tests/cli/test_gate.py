@@ -9,6 +9,7 @@ import json
 import re
 from pathlib import Path
 
+import jsonschema
 import pytest
 import yaml
 from click.testing import CliRunner
@@ -17,6 +18,7 @@ from fedctl.cli.main import cli
 from fedctl.emulator.server import RunningEmulator
 from tests.support.cli import run_api
 
+SCHEMA = Path(__file__).resolve().parents[2] / "schemas" / "plan.schema.json"
 POLICIES = Path(__file__).resolve().parents[2] / "examples" / "policies" / "policies.yaml"
 
 ISSUERS = """\
@@ -305,6 +307,7 @@ def test_the_json_plan_lists_refusals(emulator: RunningEmulator, tmp_path: Path)
     planned = run_api(emulator, "plan", str(changed), "--format", "json")
     assert planned.exit_code == 1
     document = json.loads(planned.stdout)
+    jsonschema.Draft202012Validator(json.loads(SCHEMA.read_text())).validate(document)
     assert document["gate"] == "refused"
     (refusal,) = document["refusals"]
     assert (refusal["check"], refusal["override"], refusal["overridden"]) == (
