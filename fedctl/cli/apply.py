@@ -66,6 +66,14 @@ if TYPE_CHECKING:
 )
 @click.option("--no-color", is_flag=True, help="No colour in the text output (also NO_COLOR).")
 @click.option(
+    "--policy",
+    "policy_files",
+    multiple=True,
+    metavar="FILE",
+    help="An organization policy file (repeatable), with settings.policy_files, as for "
+    "`fedctl plan`; a failing deny policy stops apply before any write.",
+)
+@click.option(
     "--snapshot",
     "snapshot_path",
     default=None,
@@ -84,6 +92,7 @@ def command(
     config_path: str | None,
     no_color: bool,
     snapshot_path: str | None,
+    policy_files: tuple[str, ...],
 ) -> None:
     """Make the live organization match the configuration at PATH, or apply a PLANFILE."""
     from fedctl.cli.plan import use_colour
@@ -99,6 +108,7 @@ def command(
             parallelism=api.parallelism,
             auto_approve=auto_approve,
             overrides=overrides,
+            policy_files=policy_files,
         )
         if saved and config_path is not None:
             run.apply_saved(
@@ -154,6 +164,7 @@ class _ApplyRun:
     parallelism: int
     auto_approve: bool
     overrides: Overrides
+    policy_files: tuple[str, ...] = ()
 
     def apply_config(self, path: str, options: PlanOptions, *, snapshot_path: Path | None) -> None:
         plan, live, config = self._plan(path, options)
@@ -221,6 +232,7 @@ class _ApplyRun:
             config,
             snapshot=snapshot,
             overrides=self.overrides,
+            policy_files=self.policy_files,
             lint_findings=findings,
         )
         return plan.model_copy(

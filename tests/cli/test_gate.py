@@ -342,3 +342,16 @@ def test_a_name_an_archived_rule_holds_is_refused_at_plan_time(
         applied = run_api(emulator, "apply", str(both), *flags, "--auto-approve")
         assert applied.exit_code == 1
     assert writes(emulator) == []
+
+
+def test_apply_evaluates_policy_files_given_on_its_command_line(
+    emulator: RunningEmulator, tmp_path: Path
+) -> None:
+    policy = shipped_policy(tmp_path, "short-lived-tokens")
+    config = write(tmp_path / "c", accounts=[account("ci")], rules=[rule("deploy", lifetime=7200)])
+
+    applied = run_api(emulator, "apply", str(config), "--policy", str(policy), "--auto-approve")
+
+    assert applied.exit_code == 1
+    assert "policy short-lived-tokens denies rule/deploy" in applied.stderr
+    assert writes(emulator) == []
