@@ -48,6 +48,15 @@ class WorkspaceNames:
         self.by_id = {workspace.id: workspace for workspace in workspaces}
         self.by_name = {workspace.name: workspace for workspace in active}
         self.default = next((w for w in workspaces if w.is_default), None)
+        self.known = bool(workspaces)
+
+    def every_workspace(self) -> list[str]:
+        """A reference to every active workspace (the default one as `default`)."""
+        return [
+            DEFAULT_WORKSPACE if workspace.is_default else workspace.id
+            for workspace in self.by_id.values()
+            if not workspace.archived
+        ]
 
     def resolve(self, ref: str) -> tuple[str, str | None]:
         if ref == DEFAULT_WORKSPACE:
@@ -83,15 +92,36 @@ def _rule_activation(
 ) -> dict[str, Any]:
     issuer = issuers.get(rule.issuer, {})
     data = _dump(rule)
-    resolved = [names.resolve(ref) for ref in rule.workspaces or ()]
-    data["workspaces"] = [name for name, _ in resolved]
-    data["workspace_ids"] = [workspace_id for _, workspace_id in resolved if workspace_id]
     data["issuer_url"] = issuer.get("issuer_url", "")
+    data["workspaces"], data["workspace_ids"] = _rule_workspaces(rule, names)
     return {
         "rule": data,
         "issuer": issuer,
         "service_account": accounts.get(rule.service_account, {}),
     }
+
+
+def _rule_workspaces(
+    rule: Rule, names: WorkspaceNames
+) -> tuple[list[str] | None, list[str] | None]:
+    """The rule's workspaces by name and by ID.
+
+    NOTE: a rule in every workspace is in production too, so with
+    applies_to_all_workspaces every active workspace is listed; offline (no workspace
+    known) both stay null, so a `when` that reads them fails closed rather than
+    excusing the rule.
+    """
+    refs = list(rule.workspaces or ())
+    if rule.applies_to_all_workspaces:
+        if not names.known:
+            return None, None
+        refs += [ref for ref in names.every_workspace() if ref not in refs]
+    resolved = [names.resolve(ref) for ref in refs]
+    workspace_names = list(dict.fromkeys(name for name, _ in resolved))
+    workspace_ids = list(
+        dict.fromkeys(workspace_id for _, workspace_id in resolved if workspace_id)
+    )
+    return workspace_names, workspace_ids
 
 
 def _account(account: ServiceAccount, names: WorkspaceNames) -> dict[str, Any]:

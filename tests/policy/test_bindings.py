@@ -145,3 +145,17 @@ def test_production_needs_environment_sees_a_workspace_written_as_an_id(
     applied = run_api(emulator, "apply", str(config), "--allow-lint-errors", "--auto-approve")
     assert applied.exit_code == 1
     assert [call for call in emulator.requests() if call[0] != "GET"] == []
+
+
+def test_a_rule_in_every_workspace_is_in_each_of_them(tmp_path: Path) -> None:
+    # Otherwise `"production" in rule.workspaces` would excuse the broadest rule of all.
+    (tmp_path / "fedctl.yaml").write_text(
+        CONFIG.replace("workspaces: [wrkspc_01prod, default]", "applies_to_all_workspaces: true")
+    )
+    config = load_config(tmp_path)
+    ((_, live),) = resource_bindings(config, (PRODUCTION, DEFAULT))["rule"]
+    assert live["rule"]["workspaces"] == ["production", "default"]
+    assert live["rule"]["workspace_ids"] == ["wrkspc_01prod", "wrkspc_01default"]
+    ((_, offline),) = resource_bindings(config, ())["rule"]
+    assert offline["rule"]["workspaces"] is None
+    assert offline["rule"]["workspace_ids"] is None
