@@ -77,10 +77,9 @@ def plan_from_config(
         config_digest=config.digest,
     )
     if snapshot is not None:
-        from fedctl.snapshot import check_protection_held
-
+        # The snapshot's protection is checked by the gate (fedctl.apply.gate), with
+        # every other check apply runs, so `plan` shows all of them at once.
         plan = plan.model_copy(update={"snapshot": snapshot.ref})
-        check_protection_held(plan, snapshot)
         plan = _flag_policy_changes(plan, config, snapshot)
     elif config.settings.protect:
         note = (

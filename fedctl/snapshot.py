@@ -28,8 +28,7 @@ from typing import Any, Protocol
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from fedctl.errors import PlanError, UsageError
-from fedctl.plan.actions import Action, SnapshotRef
-from fedctl.plan.prune import is_protected
+from fedctl.plan.actions import Change, SnapshotRef
 from fedctl.state import Kind, LiveIssuer, LiveRule, LiveServiceAccount, LiveState
 
 SNAPSHOT_FORMAT = "fedctl-snapshot"
@@ -205,23 +204,23 @@ def check_protection_held(plan: PlanLike, snapshot: Snapshot) -> None:
 
     `settings.protect` lives in the files a pull request edits, so dropping a name and
     archiving it could be one change; against a snapshot of main, it takes two applies.
+    Protection follows the resource: a rename through previous_names keeps it
+    (fedctl.plan.protection).
     """
-    refused = [
-        f"{change.kind.value}/{change.name}"
-        for change in plan.changes
-        if change.action in (Action.ARCHIVE, Action.REPLACE)
-        and is_protected(change.kind, change.name, snapshot.protected)
-    ]
-    if refused:
+    from fedctl.plan.protection import live_names_by_id, protected_changes
+
+    found = protected_changes(plan.changes, snapshot.protected, live_names_by_id(snapshot.state))
+    if found:
+        one = len(found) == 1
         raise PlanError(
             message=(
-                f"{', '.join(refused)} {'is' if len(refused) == 1 else 'are'} protected in "
-                f"snapshot {snapshot.label} and this plan would archive or replace "
-                f"{'it' if len(refused) == 1 else 'them'}; nothing was changed: merge the "
+                f"{', '.join(item.describe() for item in found)} {'is' if one else 'are'} "
+                f"protected in snapshot {snapshot.label} and this plan would archive or "
+                f"replace {'it' if one else 'them'}; nothing was changed: merge the "
                 "change that removes the name from settings.protect first, let the next "
                 "snapshot record it, then archive"
             ),
-            resources=refused,
+            resources=[item.address for item in found],
         )
 
 
@@ -292,15 +291,6 @@ def touched_addresses(plan: PlanLike) -> set[str]:
     return touched
 
 
-class _ChangeLike(Protocol):
-    @property
-    def kind(self) -> Kind: ...
-    @property
-    def name(self) -> str: ...
-    @property
-    def action(self) -> object: ...
-
-
 class PlanLike(Protocol):
     """What the snapshot check reads from a Plan (kept structural: no import cycle)."""
 
@@ -309,7 +299,7 @@ class PlanLike(Protocol):
     @property
     def live_versions(self) -> Mapping[str, object]: ...
     @property
-    def changes(self) -> Sequence[_ChangeLike]: ...
+    def changes(self) -> Sequence[Change]: ...
 
 
 def find_resource(state: LiveState, address: str) -> LiveResource | None:

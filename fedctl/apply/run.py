@@ -3,7 +3,9 @@
 `apply_plan` is the one sequence both the CLI and the tests run, in a fixed order that
 is itself the safety argument:
 
-1. the safety limits (`safety`), before anyone is asked to approve;
+1. the gate (`gate`: protection, policies, lint, safety limits), the same checks
+   `fedctl plan` ran, before anyone is asked to approve; a plan not judged yet is judged
+   here with no overrides;
 2. `approve()` - the caller's question (the CLI asks on a TTY or refuses);
 3. the organization guard (`reconcile.check_organization`), just before the first write;
 4. every step through the executor (`executor`, `steps`);
@@ -31,11 +33,12 @@ from fedctl.apply.executor import (
     StepStatus,
     execute_steps,
 )
+from fedctl.apply.gate import GateInputs, enforce, judge
 from fedctl.apply.names import ResourceIds
 from fedctl.apply.reconcile import check_organization, confirm_converged
-from fedctl.apply.safety import SafetyLimits, check_safety
 from fedctl.apply.steps import StepRunner
 from fedctl.plan.actions import Action, Change, Operation
+from fedctl.plan.refusals import Overrides
 from fedctl.state import LiveState
 
 if TYPE_CHECKING:
@@ -49,8 +52,9 @@ class ApplyOptions:
     judges only the resources this plan changed."""
 
     parallelism: int = 8
-    allow_large_changes: bool = False
     whole: bool = True
+    # Used only to judge a plan the caller did not judge (fedctl.apply.gate).
+    overrides: Overrides = dataclasses.field(default_factory=Overrides)
     sleep: Callable[[float], None] = time.sleep
 
 
@@ -68,12 +72,9 @@ def apply_plan(
 ) -> ApplyResult:
     """Run the sequence above; raise ApplyFailed when a step failed, NotConverged when the
     read-back still differs. `on_done` runs after the last step, before the read-back."""
-    limits = SafetyLimits(
-        max_archives=config.settings.max_archives,
-        max_changes_percent=config.settings.max_changes_percent,
-        max_key_deactivations=config.settings.max_key_deactivations,
-    )
-    check_safety(plan, live, limits, allow_large_changes=options.allow_large_changes)
+    if not plan.gate_checked:
+        plan = judge(GateInputs(plan, live, config), options.overrides)
+    enforce(plan)
     approve()
     try:
         result = execute_plan(

@@ -12,9 +12,13 @@ through.
   managed resources (the live, active resources fedctl manages: not unmanaged, not
   Console-managed; active API keys when it manages them). Updates
   that only add workspace enablements or memberships count as little as creates do
-  (`is_additive`). As in
-  octoDNS, the percentage is only judged once there are `MIN_MANAGED_FOR_PERCENT`
-  managed resources; below that, one update of three resources would always trip it.
+  (`is_additive`). As octoDNS applies its thresholds only above a minimum, the
+  percentage refuses only when the plan also touches more than `min_changes_for_percent`
+  resources (default 10): in an organization of 11, a rename, a tightened condition and
+  a workspace move are 4 changes and 36 %, and routine.
+
+`safety_refusals` lists every limit a plan breaks (the gate, `fedctl.apply.gate`, shows
+them all in the plan); `check_safety` raises the first.
 
 Usage:
     check_safety(plan, live, SafetyLimits(max_archives=10, max_changes_percent=30))
@@ -35,17 +39,18 @@ if TYPE_CHECKING:
 DEFAULT_MAX_ARCHIVES = 10
 DEFAULT_MAX_CHANGES_PERCENT = 30
 DEFAULT_MAX_KEY_DEACTIVATIONS = 5
-MIN_MANAGED_FOR_PERCENT = 10
+DEFAULT_MIN_CHANGES_FOR_PERCENT = 10
 ALLOW_FLAG = "--allow-large-changes"
 
 
 @dataclass(frozen=True)
 class SafetyLimits:
-    """The two limits, from `settings` in the configuration (defaults as documented)."""
+    """The limits, from `settings` in the configuration (defaults as documented)."""
 
     max_archives: int = DEFAULT_MAX_ARCHIVES
     max_changes_percent: float = DEFAULT_MAX_CHANGES_PERCENT
     max_key_deactivations: int = DEFAULT_MAX_KEY_DEACTIVATIONS
+    min_changes_for_percent: int = DEFAULT_MIN_CHANGES_FOR_PERCENT
 
 
 def check_safety(
@@ -54,9 +59,19 @@ def check_safety(
     """Raise UnsafePlanError naming the limit, the overshoot and the flag; else return."""
     if allow_large_changes:
         return
-    _check_archives(plan.changes, limits)
-    _check_key_deactivations(plan.changes, limits)
-    _check_changes_percent(plan.changes, count_managed(plan, live), limits)
+    refusals = safety_refusals(plan, live, limits)
+    if refusals:
+        raise refusals[0]
+
+
+def safety_refusals(plan: Plan, live: LiveState, limits: SafetyLimits) -> list[UnsafePlanError]:
+    """Every limit the plan breaks, each as the error apply would raise (none: safe)."""
+    checks = (
+        _check_archives(plan.changes, limits),
+        _check_key_deactivations(plan.changes, limits),
+        _check_changes_percent(plan.changes, count_managed(plan, live), limits),
+    )
+    return [refusal for refusal in checks if refusal is not None]
 
 
 def count_managed(plan: Plan, live: LiveState) -> int:
@@ -109,12 +124,12 @@ def _names(changes: list[Change], shown: int = 10) -> list[str]:
     return names
 
 
-def _check_archives(changes: tuple[Change, ...], limits: SafetyLimits) -> None:
+def _check_archives(changes: tuple[Change, ...], limits: SafetyLimits) -> UnsafePlanError | None:
     archives = [c for c in changes if c.action in (Action.ARCHIVE, Action.REPLACE)]
     if len(archives) <= limits.max_archives:
-        return
+        return None
     over = len(archives) - limits.max_archives
-    raise UnsafePlanError(
+    return UnsafePlanError(
         f"the plan archives {len(archives)} resources (replacements included), {over} over "
         f"settings.max_archives ({limits.max_archives}); nothing was changed; review the "
         f"plan and re-run with {ALLOW_FLAG} if it is intended",
@@ -122,12 +137,14 @@ def _check_archives(changes: tuple[Change, ...], limits: SafetyLimits) -> None:
     )
 
 
-def _check_key_deactivations(changes: tuple[Change, ...], limits: SafetyLimits) -> None:
+def _check_key_deactivations(
+    changes: tuple[Change, ...], limits: SafetyLimits
+) -> UnsafePlanError | None:
     deactivations = [c for c in changes if c.action is Action.DEACTIVATE]
     if len(deactivations) <= limits.max_key_deactivations:
-        return
+        return None
     over = len(deactivations) - limits.max_key_deactivations
-    raise UnsafePlanError(
+    return UnsafePlanError(
         f"the plan deactivates {len(deactivations)} API keys, {over} over "
         f"settings.max_key_deactivations ({limits.max_key_deactivations}); nothing was "
         f"changed; review the plan and re-run with {ALLOW_FLAG} if it is intended",
@@ -135,22 +152,28 @@ def _check_key_deactivations(changes: tuple[Change, ...], limits: SafetyLimits) 
     )
 
 
-def _check_changes_percent(changes: tuple[Change, ...], managed: int, limits: SafetyLimits) -> None:
-    if managed < MIN_MANAGED_FOR_PERCENT:
-        return
+def _check_changes_percent(
+    changes: tuple[Change, ...], managed: int, limits: SafetyLimits
+) -> UnsafePlanError | None:
     touched = [
         c
         for c in changes
         if c.action in (Action.REPLACE, Action.DEACTIVATE)
         or (c.action is Action.UPDATE and not is_additive(c))
     ]
+    # Below the minimum a percentage says nothing: 4 edits in an organization of 11.
+    if len(touched) <= limits.min_changes_for_percent or managed == 0:
+        return None
     percent = 100.0 * len(touched) / managed
     if percent <= limits.max_changes_percent:
-        return
-    raise UnsafePlanError(
+        return None
+    over = percent - limits.max_changes_percent
+    return UnsafePlanError(
         f"the plan updates or replaces {len(touched)} of {managed} managed resources "
-        f"({percent:.0f}%), {percent - limits.max_changes_percent:.0f} points over "
-        f"settings.max_changes_percent ({limits.max_changes_percent:g}%); nothing was "
-        f"changed; review the plan and re-run with {ALLOW_FLAG} if it is intended",
+        f"({percent:.0f}%), {over:.0f} {'point' if round(over) == 1 else 'points'} over "
+        f"settings.max_changes_percent ({limits.max_changes_percent:g}%; judged above "
+        f"settings.min_changes_for_percent, {limits.min_changes_for_percent} changes); "
+        f"nothing was changed; review the plan and re-run with {ALLOW_FLAG} if it is "
+        "intended",
         _names(touched),
     )

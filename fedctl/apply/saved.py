@@ -13,16 +13,22 @@ says what would happen, so apply refuses, changing nothing, and names what moved
 Even when nothing moved, the file's steps are never run as written: anyone who can edit
 the file could rewrite a payload or append a step while the reviewed text stays the same.
 `recompute_saved_plan` makes the plan again from the configuration and the live state,
-with the options the file records, and refuses unless its steps and changes are exactly
-the file's; apply then shows and runs the recomputed plan, never the file's.
+with apply's own options, and refuses unless its steps and changes are exactly the
+file's; apply then shows and runs the recomputed plan, never the file's.
+
+Nothing that shapes or guards the plan is taken from the file (`bound_options`): the
+options (--prune, --target, --recreate-archived, --allow-self-lockout, --allow-large-
+changes, --allow-lint-errors) come from apply's command line and the configuration's
+settings, and apply refuses, naming the option, when the file records others; the
+configuration comes from apply's --config, never from the path the file names.
 
 Usage:
-    plan, live, config = load_saved_plan(client, plan_file, config_path, check_lint=check)
+    loaded = load_saved_plan(client, plan_file, config_path, options=opts, overrides=o)
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Protocol
 
 from fedctl.errors import PlanError
@@ -35,7 +41,9 @@ if TYPE_CHECKING:
     from fedctl.api.client import AdminClient
     from fedctl.config import Config
     from fedctl.plan.checks import SelfIdentity
-    from fedctl.plan.plan import Plan
+    from fedctl.plan.plan import Plan, PlanOptions
+    from fedctl.plan.refusals import Overrides
+    from fedctl.snapshot import Snapshot
 
 REPLAN = "nothing was changed; run `fedctl plan` again and review the new plan"
 
@@ -58,34 +66,82 @@ def load_saved_plan(
     plan_file: Path,
     config_path: Path,
     *,
+    options: PlanOptions,
+    overrides: Overrides,
     variables: Sequence[str] = (),
     var_files: Sequence[str] = (),
     snapshot_path: Path | None = None,
-    check_lint: Callable[[Config], None] = lambda config: None,
-) -> tuple[Plan, LiveState, Config]:
-    """The saved plan, made again, once every check passes; what apply then runs.
+) -> tuple[Plan, LiveState, Config, Snapshot | None]:
+    """The saved plan, made again with apply's options, once every check passes.
 
-    `check_lint` runs on the loaded configuration before the live read, so a lint gate
-    refuses before anything touches the network.
+    The options are compared before the live read, so a mismatch touches no network.
     """
     from fedctl.config import load_config
     from fedctl.keys.live import with_managed_keys
     from fedctl.live import read_live
     from fedctl.pipeline import self_identity_of
     from fedctl.plan.plan import Plan
-    from fedctl.snapshot import check_plan_against_snapshot
+    from fedctl.snapshot import check_plan_against_snapshot, read_snapshot
 
     plan = Plan.from_file(plan_file)
     config = load_config(config_path, variables=variables, var_files=var_files)
-    check_lint(config)
+    check_bound_options(plan, options, overrides, settings_prune=config.settings.prune)
     live = with_managed_keys(config, read_live(client), client=client)
     # What was reviewed (planned against a snapshot) is what gets applied.
     check_plan_against_snapshot(plan, live, snapshot_path)
     check_saved_plan_current(plan, live, config_digest=config.digest)
-    plan = recompute_saved_plan(
-        plan, live, config, source=plan_file, self_identity=self_identity_of(client)
+    fresh = recompute_saved_plan(
+        plan.model_copy(update={"shape": options}),
+        live,
+        config,
+        source=plan_file,
+        self_identity=self_identity_of(client),
     )
-    return plan, live, config
+    snapshot = read_snapshot(snapshot_path) if snapshot_path is not None else None
+    return fresh, live, config, snapshot
+
+
+class SavedPlanOptionsDiffer(PlanError):
+    """apply was given other plan-shaping options than the saved plan records."""
+
+
+def check_bound_options(
+    plan: Plan, options: PlanOptions, overrides: Overrides, *, settings_prune: bool
+) -> None:
+    """Raise SavedPlanOptionsDiffer naming every option apply and the file disagree on."""
+    recorded = _option_words(plan.shape, plan.overrides, settings_prune)
+    given = _option_words(options, overrides, settings_prune)
+    differing = [
+        f"{name} (the plan: {recorded[name]}; this apply: {given[name]})"
+        for name in recorded
+        if recorded[name] != given[name]
+    ]
+    if differing:
+        raise SavedPlanOptionsDiffer(
+            f"the saved plan was made with other options than this apply's: "
+            f"{'; '.join(differing)}; the options come from apply's command line and the "
+            "configuration, never from the file: give apply the options the plan was "
+            f"reviewed with, or make and review a new plan; {REPLAN.split('; ', 1)[0]}"
+        )
+
+
+def _option_words(
+    options: PlanOptions, overrides: Overrides, settings_prune: bool
+) -> dict[str, str]:
+    """Each bound option -> how it reads (`on`, `off`, the targets), effective values."""
+    prune = options.prune if options.prune is not None else settings_prune
+
+    def flag(value: bool) -> str:
+        return "on" if value else "off"
+
+    return {
+        "--prune": flag(prune),
+        "--target": ", ".join(sorted(set(options.targets))) or "none",
+        "--recreate-archived": flag(options.recreate_archived),
+        "--allow-self-lockout": flag(options.allow_self_lockout),
+        "--allow-large-changes": flag(overrides.allow_large_changes),
+        "--allow-lint-errors": flag(overrides.allow_lint_errors),
+    }
 
 
 def check_saved_plan_current(plan: Plan, live: LiveState, *, config_digest: str) -> None:

@@ -1,11 +1,15 @@
 """`fedctl apply [PATH|PLANFILE]`: plan (or load a saved plan), show, confirm, apply, verify.
 
 PATH is a configuration file or folder, as for `fedctl plan`. Any other file is a saved
-plan (`fedctl plan --out FILE`). A saved plan records where its configuration lives
-(relative to the folder the plan was made in); `--config` overrides it. Give the same
-`--var`/`--var-file` the plan was made with, so its digest can be compared. A saved
-plan is applied only while the configuration and the live organization are exactly what
-the reviewer saw.
+plan (`fedctl plan --out FILE`), applied with `--config PATH`: a plan file is untrusted
+input, so apply never loads the folder it names. Give the same `--var`/`--var-file` and
+the same options the plan was made with (--prune, --target, --allow-large-changes, ...):
+they come from apply's command line, never from the file, and apply refuses when they
+differ. A saved plan is applied only while the configuration and the live organization
+are exactly what the reviewer saw.
+
+Before the first write, apply runs the gate (fedctl.apply.gate): protection, policies,
+lint and the safety limits, the same checks `fedctl plan` runs and shows.
 """
 
 from __future__ import annotations
@@ -18,7 +22,13 @@ from typing import TYPE_CHECKING
 
 import click
 
-from fedctl.cli.options import ApiSettings, api_options, config_options, plan_options
+from fedctl.cli.options import (
+    ApiSettings,
+    api_options,
+    config_options,
+    gate_options,
+    plan_options,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -27,6 +37,8 @@ if TYPE_CHECKING:
     from fedctl.apply.executor import ApplyResult, StepOutcome
     from fedctl.config import Config
     from fedctl.plan.plan import Plan, PlanOptions
+    from fedctl.plan.refusals import Overrides
+    from fedctl.snapshot import Snapshot
     from fedctl.state import LiveState
 
 
@@ -35,33 +47,31 @@ if TYPE_CHECKING:
     epilog=(
         "Examples:\n\n\b\n"
         "  fedctl apply federation/\n"
-        "  fedctl apply plan.json\n"
+        "  fedctl apply plan.json --config federation/\n"
         "  fedctl apply federation/ --auto-approve --snapshot snapshot.json"
     ),
 )
 @config_options
 @api_options
 @plan_options
+@gate_options
 @click.option("--auto-approve", is_flag=True, help="Apply without asking (for CI).")
-@click.option(
-    "--allow-large-changes",
-    is_flag=True,
-    help="Apply even past settings.max_archives / settings.max_changes_percent.",
-)
 @click.option(
     "--config",
     "config_path",
     default=None,
     type=click.Path(),
-    help="With a saved PLANFILE: the configuration to check it against [default: the "
-    "path the plan recorded].",
+    help="With a saved PLANFILE (required): the configuration to check it against; a plan "
+    "file's own path is never loaded.",
 )
 @click.option("--no-color", is_flag=True, help="No colour in the text output (also NO_COLOR).")
 @click.option(
-    "--allow-lint-errors",
-    is_flag=True,
-    help="Apply although lint rates part of the configuration an error "
-    "(see settings.lint.block_apply).",
+    "--policy",
+    "policy_files",
+    multiple=True,
+    metavar="FILE",
+    help="An organization policy file (repeatable), with settings.policy_files, as for "
+    "`fedctl plan`; a failing deny policy stops apply before any write.",
 )
 @click.option(
     "--snapshot",
@@ -77,18 +87,18 @@ def command(
     var_files: tuple[str, ...],
     api: ApiSettings,
     options: PlanOptions,
+    overrides: Overrides,
     auto_approve: bool,
-    allow_large_changes: bool,
     config_path: str | None,
     no_color: bool,
     snapshot_path: str | None,
-    allow_lint_errors: bool,
+    policy_files: tuple[str, ...],
 ) -> None:
     """Make the live organization match the configuration at PATH, or apply a PLANFILE."""
     from fedctl.cli.plan import use_colour
 
     saved = _is_saved_plan(Path(path))
-    _check_usage(saved=saved, options=options, config_path=config_path)
+    _check_usage(saved=saved, plan_path=path, config_path=config_path)
     with api.open(read_only=False) as client:
         run = _ApplyRun(
             client=client,
@@ -97,16 +107,14 @@ def command(
             color=use_colour(no_color),
             parallelism=api.parallelism,
             auto_approve=auto_approve,
-            allow_large_changes=allow_large_changes,
-            allow_lint_errors=allow_lint_errors,
+            overrides=overrides,
+            policy_files=policy_files,
         )
-        if saved:
-            from fedctl.apply.recorded import recorded_config
-
-            plan_file = Path(path)
+        if saved and config_path is not None:
             run.apply_saved(
-                plan_file,
-                Path(config_path) if config_path else recorded_config(plan_file),
+                Path(path),
+                Path(config_path),
+                options,
                 snapshot_path=Path(snapshot_path) if snapshot_path else None,
             )
         else:
@@ -121,13 +129,15 @@ def _is_saved_plan(path: Path) -> bool:
     return path.is_file() and not is_config_file(path)
 
 
-def _check_usage(*, saved: bool, options: PlanOptions, config_path: str | None) -> None:
+def _check_usage(*, saved: bool, plan_path: str, config_path: str | None) -> None:
     from fedctl.errors import UsageError
 
-    if saved and options.given:
+    if saved and config_path is None:
+        # NOTE: the plan file is untrusted; the folder it names could be any on disk.
         raise UsageError(
-            "--prune, --target, --recreate-archived and --allow-self-lockout shape a new "
-            "plan, and a saved plan is already made: pass them to `fedctl plan` instead"
+            f"apply {plan_path} needs the configuration on its command line: pass --config "
+            "PATH (the folder the plan was made from); apply never loads the folder a plan "
+            "file names"
         )
     if not saved and config_path is not None:
         raise UsageError("--config goes with a saved PLANFILE; give the configuration as PATH")
@@ -153,25 +163,24 @@ class _ApplyRun:
     color: bool
     parallelism: int
     auto_approve: bool
-    allow_large_changes: bool
-    allow_lint_errors: bool
+    overrides: Overrides
+    policy_files: tuple[str, ...] = ()
 
     def apply_config(self, path: str, options: PlanOptions, *, snapshot_path: Path | None) -> None:
         plan, live, config = self._plan(path, options)
-        self._check_lint(config, path)
+        snapshot = None
         if snapshot_path is not None:
             # The pull request was reviewed against this snapshot; what is applied
             # must start from the same live resources, or nobody reviewed it.
             from fedctl.snapshot import (
                 check_live_matches_snapshot,
-                check_protection_held,
                 read_snapshot,
                 touched_addresses,
             )
 
             snapshot = read_snapshot(snapshot_path)
             check_live_matches_snapshot(snapshot, live, touched_addresses(plan))
-            check_protection_held(plan, snapshot)
+        plan = self._judge(plan, live, config, path, snapshot)
         self._apply(
             plan,
             live,
@@ -181,37 +190,54 @@ class _ApplyRun:
         )
 
     def apply_saved(
-        self, plan_file: Path, config_path: Path, *, snapshot_path: Path | None = None
+        self,
+        plan_file: Path,
+        config_path: Path,
+        options: PlanOptions,
+        *,
+        snapshot_path: Path | None = None,
     ) -> None:
         from fedctl.apply.saved import load_saved_plan
 
-        plan, live, config = load_saved_plan(
+        plan, live, config, snapshot = load_saved_plan(
             self.client,
             plan_file,
             config_path,
+            options=options,
+            overrides=self.overrides,
             variables=self.variables,
             var_files=self.var_files,
             snapshot_path=snapshot_path,
-            check_lint=lambda config: self._check_lint(config, str(config_path)),
         )
-        from fedctl.plan.plan import PlanOptions
-
+        plan = self._judge(plan, live, config, str(config_path), snapshot)
         self._apply(
             plan,
             live,
             config,
-            replan=lambda: self._plan(str(config_path), PlanOptions())[0],
+            replan=lambda: self._plan(str(config_path), options)[0],
             whole=False,
         )
 
-    def _check_lint(self, config: Config, path: str) -> None:
-        """Show lint's findings; refuse before any write while an error finding remains."""
-        from fedctl.cli.plan import echo_lint_findings
-        from fedctl.lint.gate import check_apply_allowed
+    def _judge(
+        self, plan: Plan, live: LiveState, config: Config, path: str, snapshot: Snapshot | None
+    ) -> Plan:
+        """The gate `plan` runs, with apply's overrides; lint's findings echoed first."""
+        from fedctl.cli.plan import access_test_changes, echo_lint_findings, judge_plan
 
-        enabled = config.settings.lint.block_apply and not self.allow_lint_errors
+        enabled = config.settings.lint.block_apply and not self.overrides.allow_lint_errors
         findings = echo_lint_findings(config, path, gate=enabled)
-        check_apply_allowed(findings, enabled=enabled)
+        plan = judge_plan(
+            plan,
+            live,
+            config,
+            snapshot=snapshot,
+            overrides=self.overrides,
+            policy_files=self.policy_files,
+            lint_findings=findings,
+        )
+        return plan.model_copy(
+            update={"access_test_changes": tuple(access_test_changes(path, config, live))}
+        )
 
     def _plan(self, path: str, options: PlanOptions) -> tuple[Plan, LiveState, Config]:
         from fedctl.pipeline import plan_from_config
@@ -233,10 +259,13 @@ class _ApplyRun:
         replan: Callable[[], Plan],
         whole: bool,
     ) -> None:
-        """Show the plan, then `apply_plan`: limits, question, guard, writes, read-back."""
+        """Show the plan (the sections `plan` shows), stop on a refusal, then `apply_plan`:
+        question, guard, writes, read-back."""
+        from fedctl.cli.plan import stop_if_refused
         from fedctl.render.text import render_text
 
         click.echo(render_text(plan, color=self.color), nl=False)
+        stop_if_refused(plan)
         if plan.is_empty():
             return
         progress = _Progress(total=len(plan.steps), color=self.color, bar=stdout_is_terminal())
@@ -268,11 +297,7 @@ class _ApplyRun:
             live,
             config,
             replan=replan,
-            options=ApplyOptions(
-                parallelism=self.parallelism,
-                allow_large_changes=self.allow_large_changes,
-                whole=whole,
-            ),
+            options=ApplyOptions(parallelism=self.parallelism, whole=whole),
             approve=self._confirm,
             on_finished=progress.report,
             on_done=progress.close,

@@ -274,3 +274,35 @@ def plan_options(func: F) -> F:
         "[default: settings.prune].",
     )(func)
     return func
+
+
+def gate_options(func: F) -> F:
+    """The overrides of the gate's checks (fedctl.apply.gate), the same on `plan` and
+    `apply`, passed as one `overrides: Overrides` argument."""
+    command = func
+
+    @functools.wraps(command)
+    def with_overrides(
+        *args: Any, allow_large_changes: bool, allow_lint_errors: bool, **kwargs: Any
+    ) -> Any:
+        from fedctl.plan.refusals import Overrides
+
+        overrides = Overrides(
+            allow_large_changes=allow_large_changes, allow_lint_errors=allow_lint_errors
+        )
+        return command(*args, overrides=overrides, **kwargs)
+
+    func = with_overrides  # type: ignore[assignment]
+    func = click.option(
+        "--allow-lint-errors",
+        is_flag=True,
+        help="Go on although lint rates part of the configuration an error "
+        "(see settings.lint.block_apply); give it to plan and apply alike.",
+    )(func)
+    func = click.option(
+        "--allow-large-changes",
+        is_flag=True,
+        help="Go on past settings.max_archives / max_changes_percent / "
+        "max_key_deactivations; give it to plan and apply alike.",
+    )(func)
+    return func

@@ -14,7 +14,13 @@ from typing import TYPE_CHECKING
 
 import click
 
-from fedctl.cli.options import ApiSettings, api_options, config_options, plan_options
+from fedctl.cli.options import (
+    ApiSettings,
+    api_options,
+    config_options,
+    gate_options,
+    plan_options,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -22,7 +28,8 @@ if TYPE_CHECKING:
     from fedctl.config import Config
     from fedctl.lint.findings import Finding
     from fedctl.plan.plan import Plan, PlanOptions
-    from fedctl.policy.evaluate import PolicyResult
+    from fedctl.plan.refusals import Overrides
+    from fedctl.snapshot import Snapshot
     from fedctl.state import LiveState
 
 FORMATS = ("text", "json", "markdown")
@@ -49,6 +56,7 @@ def use_colour(no_color: bool) -> bool:
 @config_options
 @api_options
 @plan_options
+@gate_options
 @click.option(
     "--format",
     "output_format",
@@ -106,6 +114,7 @@ def command(
     var_files: tuple[str, ...],
     api: ApiSettings,
     options: PlanOptions,
+    overrides: Overrides,
     output_format: str,
     template_path: str | None,
     out_path: str | None,
@@ -121,7 +130,7 @@ def command(
 
     if template_path and output_format != "markdown":
         raise UsageError("--template applies to --format markdown only")
-    ahead = _WhileReading(policy_files)
+    ahead = _WhileReading()
     run = functools.partial(
         plan_from_config,
         path,
@@ -130,39 +139,76 @@ def command(
         options=options,
         while_reading=ahead.prepare,
     )
-    plan, _live, _config = _run_against(run, api, snapshot_path)
+    plan, live, config, snapshot = _run_against(run, api, snapshot_path)
     echo_lint_findings(
-        _config, path, gate=_config.settings.lint.block_apply, findings=ahead.lint_findings
+        config, path, gate=config.settings.lint.block_apply, findings=ahead.lint_findings
     )
-    plan, denied = _with_policies_and_tests(plan, path, _config, _live, ahead.failures(_config))
-    if out_path and not denied:
+    plan = judge_plan(
+        plan, live, config, snapshot=snapshot, overrides=overrides, policy_files=policy_files
+    )
+    plan = plan.model_copy(
+        update={"access_test_changes": tuple(access_test_changes(path, config, live))}
+    )
+    if out_path and plan.gate_verdict != "refused":
         _save(plan.model_copy(update={"config_path": recorded_path(path)}), out_path)
     click.echo(render_plan(plan, output_format, template_path, use_colour(no_color)), nl=False)
-    _stop_if_denied(denied)
+    stop_if_refused(plan, saved_to=out_path)
     if out_path and output_format == "text":
-        command = apply_command(out_path, variables, var_files, api)
+        command = apply_command(out_path, path, variables, var_files, api, plan, snapshot_path)
         click.echo(f"\nSaved the plan to {out_path}; apply it with: {command}")
     _exit_as_asked(plan, fail_on=fail_on, detailed_exitcode=detailed_exitcode)
 
 
+def judge_plan(
+    plan: Plan,
+    live: LiveState,
+    config: Config,
+    *,
+    snapshot: Snapshot | None,
+    overrides: Overrides,
+    policy_files: tuple[str, ...] = (),
+    lint_findings: list[Finding] | None = None,
+) -> Plan:
+    """The plan with the gate's outcome: the checks `apply` runs, run now (fedctl.apply.gate)."""
+    from fedctl.apply.gate import GateInputs, judge
+
+    inputs = GateInputs(
+        plan,
+        live,
+        config,
+        snapshot=snapshot,
+        policy_files=policy_files,
+        lint_findings=lint_findings,
+    )
+    return judge(inputs, overrides)
+
+
+def stop_if_refused(plan: Plan, *, saved_to: str | None = None) -> None:
+    """Exit 1 naming each check that refuses the plan, as `apply` will."""
+    from fedctl.apply.gate import GateRefused, enforce
+
+    try:
+        enforce(plan)
+    except GateRefused as refused:
+        if saved_to:
+            refused.message += f"; the plan was not saved to {saved_to}"
+        refused.args = (refused.message,)
+        raise
+
+
 def _run_against(
     run: Callable[..., tuple[Plan, LiveState, Config]], api: ApiSettings, snapshot_path: str | None
-) -> tuple[Plan, LiveState, Config]:
+) -> tuple[Plan, LiveState, Config, Snapshot | None]:
     """The plan against the snapshot (no network, no credential) or the live API."""
     if snapshot_path is None:
         with api.open(read_only=True) as client:
-            return run(client=client)
+            return (*run(client=client), None)
     from fedctl.cli.live_source import refuse_api_options
     from fedctl.snapshot import read_snapshot
 
     refuse_api_options(api, without_api="plans without the API")
-    return run(snapshot=read_snapshot(Path(snapshot_path)))
-
-
-def _stop_if_denied(denied: bool) -> None:
-    if denied:
-        click.echo("error: a deny policy fails on this plan; it was not saved.", err=True)
-        raise click.exceptions.Exit(1)
+    snapshot = read_snapshot(Path(snapshot_path))
+    return (*run(snapshot=snapshot), snapshot)
 
 
 def _exit_as_asked(plan: Plan, *, fail_on: str | None, detailed_exitcode: bool) -> None:
@@ -175,31 +221,6 @@ def _exit_as_asked(plan: Plan, *, fail_on: str | None, detailed_exitcode: bool) 
         raise click.exceptions.Exit(EXIT_BROADENING)
     if detailed_exitcode and not plan.is_empty():
         raise click.exceptions.Exit(2)
-
-
-def _with_policies_and_tests(
-    plan: Plan, path: str, config: Config, live: LiveState, failures: list[PolicyResult]
-) -> tuple[Plan, bool]:
-    """The plan with its policy failures and access-test changes; whether a deny failed."""
-    plan = plan.model_copy(
-        update={
-            "policy_failures": tuple(r.line() for r in failures),
-            "access_test_changes": tuple(access_test_changes(path, config, live)),
-        }
-    )
-    return plan, any(result.blocks for result in failures)
-
-
-def failed_policies(config: Config, extra: tuple[str, ...]) -> list[PolicyResult]:
-    """The organization policies that fail on the planned configuration."""
-    from fedctl.policy.evaluate import evaluate_policies
-    from fedctl.policy.load import load_policies, policy_paths
-
-    paths = policy_paths(config, extra)
-    if not paths:
-        return []
-    results = evaluate_policies(load_policies(paths), config)
-    return [result for result in results if not result.passed]
 
 
 def access_test_changes(path: str, config: Config, live: LiveState) -> list[str]:
@@ -220,13 +241,23 @@ def recorded_path(path: str) -> str:
 
 
 def apply_command(
-    out_path: str, variables: tuple[str, ...], var_files: tuple[str, ...], api: ApiSettings
+    out_path: str,
+    config_path: str,
+    variables: tuple[str, ...],
+    var_files: tuple[str, ...],
+    api: ApiSettings,
+    plan: Plan,
+    snapshot_path: str | None = None,
 ) -> str:
-    """The exact `fedctl apply` of a saved plan: the same variables (the digest depends on
-    them) and the same local emulator; a token given with --auth-token is never repeated."""
+    """The exact `fedctl apply` of a saved plan: the configuration (apply never loads the
+    folder a plan file names), the options that shaped the plan (apply refuses others),
+    the same variables (the digest depends on them) and the same local emulator; a token
+    given with --auth-token is never repeated."""
     import shlex
 
-    words = ["fedctl", "apply", out_path]
+    words = ["fedctl", "apply", out_path, "--config", recorded_path(config_path)]
+    words += bound_option_words(plan)
+    words += ["--snapshot", snapshot_path] if snapshot_path else []
     words += [word for value in variables for word in ("--var", value)]
     words += [word for value in var_files for word in ("--var-file", value)]
     if api.local_state is not None:
@@ -238,6 +269,20 @@ def apply_command(
     if api.base_url is not None and _given_on_command_line("base_url"):
         words += ["--base-url", api.base_url]
     return shlex.join(words)
+
+
+def bound_option_words(plan: Plan) -> list[str]:
+    """The command-line words of the options a plan was made with (shape, snapshot,
+    overrides): what `apply PLANFILE` must be given again."""
+    shape, words = plan.shape, []
+    if shape.prune is not None:
+        words.append("--prune" if shape.prune else "--no-prune")
+    words += [word for target in shape.targets for word in ("--target", target)]
+    words += ["--recreate-archived"] * shape.recreate_archived
+    words += ["--allow-self-lockout"] * shape.allow_self_lockout
+    words += ["--allow-large-changes"] * plan.overrides.allow_large_changes
+    words += ["--allow-lint-errors"] * plan.overrides.allow_lint_errors
+    return words
 
 
 def _given_on_command_line(name: str) -> bool:
@@ -260,31 +305,24 @@ def _save(plan: Plan, out_path: str) -> None:
 class _WhileReading:
     """What `plan` needs of the configuration alone, done while the live read waits.
 
-    Lint, the policies and the imports of the output path would otherwise follow the
-    last page of the read.
+    Lint and the imports of the output path would otherwise follow the last page of the
+    read. (Policies wait for the read: their bindings name workspaces as the live
+    organization does.)
     """
 
-    def __init__(self, policy_files: tuple[str, ...]) -> None:
-        self.policy_files = policy_files
+    def __init__(self) -> None:
         self.lint_findings: list[Finding] | None = None
-        self.policy_failures: list[PolicyResult] | None = None
-
-    def failures(self, config: Config) -> list[PolicyResult]:
-        """The policy failures found while reading, or found now."""
-        if self.policy_failures is not None:
-            return self.policy_failures
-        return failed_policies(config, self.policy_files)
 
     def prepare(self, config: Config) -> None:
         # Imported now, used after the read.
         import fedctl.accesstest.run
+        import fedctl.apply.gate
         import fedctl.explain.sources
         import fedctl.render.text  # noqa: F401
         from fedctl.lint.run import lint_config
 
         try:
             self.lint_findings = lint_config(config)
-            self.policy_failures = failed_policies(config, self.policy_files)
         except Exception:  # raised again after the plan, in its usual order
             return
 
@@ -316,8 +354,8 @@ def echo_lint_findings(
     noun = "finding" if len(findings) == 1 else "findings"
     if gate and blocking(findings):
         advice = (
-            "`fedctl apply` refuses while a lint error remains "
-            "(see `fedctl lint`, or pass --allow-lint-errors)"
+            "`fedctl plan` and `fedctl apply` refuse while a lint error remains "
+            "(see `fedctl lint`, or pass --allow-lint-errors to both)"
         )
     else:
         advice = f"run `fedctl lint {path}` for details."

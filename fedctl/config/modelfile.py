@@ -12,7 +12,8 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from fedctl.config.located_yaml import DataPath, LocationMap, format_path, parse_yaml
+from fedctl.config.located_yaml import LocationMap, parse_yaml
+from fedctl.config.translate import diagnostics_from
 from fedctl.errors import Diagnostic, Location
 
 MAX_FILE_BYTES = 1024 * 1024
@@ -37,10 +38,18 @@ def load_model_file(
     try:
         return model.model_validate(parsed.data), parsed.locations, []
     except ValidationError as exc:
-        return None, None, [_located(error, parsed.locations) for error in exc.errors()]
+        # The configuration's wording (what is wrong, what works, did-you-mean), not
+        # pydantic's "Input should be ...".
+        return None, parsed.locations, diagnostics_from(exc, model, parsed.locations, ())
 
 
-def _located(error: object, locations: LocationMap) -> Diagnostic:
-    assert isinstance(error, dict)
-    path: DataPath = tuple(part for part in error["loc"] if isinstance(part, str | int))
-    return Diagnostic(locations.value_at(path), format_path(path), str(error["msg"]))
+def parse_model_file_data(path: Path) -> object:
+    """The file's data as parsed (None when it cannot be read or parsed): for checks that
+    run beside the model's, in the same pass, on a file whose model refused it."""
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            return None
+        parsed = parse_yaml(path.read_text(encoding="utf-8"), str(path))
+    except (OSError, UnicodeDecodeError):
+        return None
+    return None if parsed.diagnostics else parsed.data

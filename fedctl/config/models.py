@@ -55,7 +55,12 @@ ProtectPattern = Annotated[
     Field(
         min_length=1,
         max_length=300,
-        pattern=r"^((service_account|issuer|rule)/)?[a-z0-9*?\[\]-]+$",
+        # A name or kind/name (globs allowed), or a live ID: protection follows the
+        # resource through renames (fedctl.plan.protection).
+        pattern=(
+            r"^(((service_account|issuer|rule)/)?[a-z0-9*?\[\]-]+"
+            r"|(svac|fdis|fdrl)_[A-Za-z0-9]+)$"
+        ),
     ),
 ]
 Description = Annotated[str, Field(max_length=2000)]
@@ -315,10 +320,13 @@ class Settings(_Strict):
     """How plan and apply treat what the files do not declare, and their safety limits."""
 
     prune: bool = False
-    # `name`, `kind/name` or a glob of either (`rule/prod-*`): never archived or replaced.
+    # `name`, `kind/name` or a glob of either (`rule/prod-*`), or a live ID (`fdrl_...`):
+    # never archived or replaced, also after a rename through previous_names.
     protect: list[ProtectPattern] = Field(default_factory=list)
     max_archives: Annotated[int, Field(ge=0, le=1000)] = 10
     max_changes_percent: Annotated[int, Field(ge=0, le=100)] = 30
+    # max_changes_percent is judged only when a plan changes more resources than this.
+    min_changes_for_percent: Annotated[int, Field(ge=0, le=100000)] = 10
     # API keys one apply may deactivate (api_keys.manage) without --allow-large-changes.
     max_key_deactivations: Annotated[int, Field(ge=0, le=1000)] = 5
     # Organization policy files (fedctl policy, fedctl plan), relative to the configuration.

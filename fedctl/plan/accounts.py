@@ -43,8 +43,9 @@ def _create_or_refuse_service_account(
                 (f"service_account/{spec.name}",),
                 f"its only live copy {archived_note(archived.meta)}; a service account cannot "
                 "be un-archived and its name cannot be reused "
-                "or changed, so give it a new name in the configuration (and point its "
-                "rules at that name)",
+                "or changed, so give it a new name in the configuration (e.g. "
+                f"{ctx.free_name(Kind.SERVICE_ACCOUNT, spec.name)}) and point its rules at "
+                "that name",
             )
         )
         return

@@ -25,6 +25,10 @@ from fedctl.state import (
     LiveState,
 )
 
+# Whether an archived resource keeps its name (admin-api.md §8.1 item 4: unknown; the
+# strict reading, which the emulator serves, is that it does).
+ARCHIVED_NAMES_RESERVED = True
+
 
 @dataclass
 class PendingChange:
@@ -155,12 +159,28 @@ class DiffContext:
     ) -> str | None:
         """The create's reason ("" when nothing was archived), or None when it is refused.
 
-        Re-creating an archived issuer or rule needs --recreate-archived; without it a
-        Problem is recorded, with it a warning naming `consequence`.
+        NOTE: admin-api.md §8.1 item 4 leaves open whether an archived resource keeps its
+        name; fedctl takes the strict reading the emulator serves (it does: a create
+        under that name is 409). So a declared resource whose name an archived one of
+        its kind holds is refused here, at plan time, with a free name to use instead:
+        apply would otherwise stop half-way. --recreate-archived re-creates only where
+        the name is free (`ARCHIVED_NAMES_RESERVED` off).
         """
         if archived is None:
             return ""
         described = describe_archived(kind, archived)
+        if ARCHIVED_NAMES_RESERVED:
+            self.problems.append(
+                Problem(
+                    (f"{kind.value}/{name}",),
+                    f"declared, but its only live copy {archived_note(archived.meta)}, and "
+                    f"an archived {kind.value.replace('_', ' ')} keeps its name (the API "
+                    f"refuses a new one under it with 409, --recreate-archived included): "
+                    f"give it a new name in the configuration, e.g. "
+                    f"{self.free_name(kind, name)}, or remove it from the configuration",
+                )
+            )
+            return None
         if not self.options.recreate_archived:
             self.problems.append(
                 Problem(
@@ -173,6 +193,25 @@ class DiffContext:
             return None
         self.warnings.append(f"{kind.value}/{name}: re-created although {described}; {consequence}")
         return f"re-created: {described}"
+
+    def free_name(self, kind: Kind, name: str) -> str:
+        """`NAME-2` (or -3, ...): a name no live, archived or declared resource holds."""
+        taken = self._names_of(kind)
+        suffix = 2
+        while f"{name}-{suffix}" in taken:
+            suffix += 1
+        return f"{name}-{suffix}"
+
+    def _names_of(self, kind: Kind) -> set[str]:
+        live, desired = self.live, self.desired
+        if kind is Kind.ISSUER:
+            archived = {issuer.spec.name for issuer in live.archived_issuers}
+            return set(live.issuers) | archived | set(desired.issuers)
+        if kind is Kind.RULE:
+            archived = {rule.spec.name for rule in live.archived_rules}
+            return set(live.rules) | archived | set(desired.rules)
+        archived = {account.spec.name for account in live.archived_service_accounts}
+        return set(live.service_accounts) | archived | set(desired.service_accounts)
 
     def live_rules_referencing(self, live_id: str) -> list[LiveRule]:
         return [

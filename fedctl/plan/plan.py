@@ -39,6 +39,7 @@ from fedctl.plan.keys import diff_api_keys
 from fedctl.plan.order import order_drafts
 from fedctl.plan.problems import raise_problems
 from fedctl.plan.prune import diff_unmanaged
+from fedctl.plan.refusals import LintNote, Overrides, Refusal, gate_verdict
 from fedctl.plan.rules import diff_rules
 from fedctl.state import DesiredState, Kind, LiveState, Organization
 
@@ -129,6 +130,15 @@ class Plan(BaseModel):
     # Additive: the options the plan was made with. A saved plan's steps are never run as
     # written: apply recomputes the plan with these options and compares.
     shape: PlanOptions = Field(default_factory=PlanOptions)
+    # Additive: what the gate (fedctl.apply.gate) found; plan and apply run the same one.
+    gate_checked: bool = False
+    overrides: Overrides = Field(default_factory=Overrides)
+    refusals: tuple[Refusal, ...] = ()
+    lint_findings: tuple[LintNote, ...] = ()
+
+    @property
+    def gate_verdict(self) -> str:  # passed, passed with overrides, refused, not checked
+        return gate_verdict(self.refusals, checked=self.gate_checked)
 
     def is_empty(self) -> bool:
         return not self.changes

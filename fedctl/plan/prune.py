@@ -20,10 +20,32 @@ from fedctl.plan.rules import draft_archive_rule
 from fedctl.state import Kind, LiveMeta
 
 
-def is_protected(kind: Kind, name: str, protect: Iterable[str]) -> bool:
-    """`settings.protect` entries are `kind/name` or a bare name (any kind), globs allowed."""
-    address = f"{kind.value}/{name}"
-    return any(fnmatchcase(address if "/" in pattern else name, pattern) for pattern in protect)
+def is_protected(
+    kind: Kind, name: str, protect: Iterable[str], *, resource_id: str | None = None
+) -> bool:
+    """`settings.protect` entries are `kind/name` or a bare name (any kind), globs allowed,
+    or a live ID (`resource_id`)."""
+    return matching_pattern(kind, (name,), resource_id, protect) is not None
+
+
+# Live ID prefixes (admin-api.md §1.6): a protect entry of this shape names one resource.
+ID_PREFIXES = {Kind.SERVICE_ACCOUNT: "svac_", Kind.ISSUER: "fdis_", Kind.RULE: "fdrl_"}
+
+
+def matching_pattern(
+    kind: Kind, names: Iterable[str], resource_id: str | None, protect: Iterable[str]
+) -> str | None:
+    """The first protect entry that names the resource by any of `names` or by its ID."""
+    names = [name for name in names if name]
+    for pattern in protect:
+        if pattern.startswith(tuple(ID_PREFIXES.values())):
+            if resource_id is not None and pattern == resource_id:
+                return pattern
+            continue
+        for name in names:
+            if fnmatchcase(f"{kind.value}/{name}" if "/" in pattern else name, pattern):
+                return pattern
+    return None
 
 
 def diff_unmanaged(ctx: DiffContext, console_ids: set[str]) -> list[str]:
@@ -38,7 +60,7 @@ def diff_unmanaged(ctx: DiffContext, console_ids: set[str]) -> list[str]:
         for name, resource in sorted(unclaimed.items()):
             if resource.meta.id in console_ids:
                 continue
-            protected = is_protected(kind, name, ctx.desired.protect)
+            protected = is_protected(kind, name, ctx.desired.protect, resource_id=resource.meta.id)
             # An interrupted apply's leftover is archived even without prune: the
             # configuration itself asked for it to go (fedctl.plan.leftovers).
             replaced_by = interrupted_replacement_of(

@@ -1,54 +1,145 @@
-"""What a policy's CEL sees: each resource as the configuration language names it, every
-default filled in; a rule also sees its issuer and service account.
+"""What a policy's CEL sees: each resource in canonical form, whatever spelling the
+configuration used, so a policy cannot be sidestepped by writing the same thing another
+way (docs/policies.md lists every binding):
+
+- workspaces by name (`"production" in rule.workspaces`) even where the configuration
+  writes a `wrkspc_` ID, and the IDs as `rule.workspace_ids`; the default workspace is
+  `default`;
+- issuers by name and URL (`rule.issuer`, `rule.issuer_url`, `issuer.issuer_url`);
+- presets expanded and every default filled (`token_lifetime_seconds`, `check_jti`,
+  `description: ""`, `match.claims: {}`);
+- a rule also sees its issuer and service account.
 
     rule.token_lifetime_seconds, rule.match.claims, issuer.issuer_url,
-    service_account.organization_role, rule.workspaces
+    service_account.organization_role, rule.workspaces, rule.workspace_ids
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from pydantic import BaseModel
 
 from fedctl.config.models import Issuer, Rule, ServiceAccount
 from fedctl.config.validated import Config
+from fedctl.state import Workspace
 
 # Bookkeeping fields of the language that say nothing about access.
 _LEFT_OUT = {"lint", "previous_names"}
+# Bindings added to the language's fields (canonical forms).
+ADDED_FIELDS = {
+    "rule": {"workspace_ids", "issuer_url"},
+    "issuer": set(),
+    "service_account": set(),
+}
+DEFAULT_WORKSPACE = "default"
 
 
-def resource_bindings(config: Config) -> dict[str, list[tuple[str, dict[str, Any]]]]:
+class WorkspaceNames:
+    """A configuration's workspace reference -> (name, ID), from the live workspaces.
+
+    Without them (offline `fedctl policy`) a name stays a name with no ID, and an ID
+    stays an ID: a policy that tests a name then fails on it, which is the safe side.
+    """
+
+    def __init__(self, workspaces: Sequence[Workspace]) -> None:
+        active = [workspace for workspace in workspaces if not workspace.archived]
+        self.by_id = {workspace.id: workspace for workspace in workspaces}
+        self.by_name = {workspace.name: workspace for workspace in active}
+        self.default = next((w for w in workspaces if w.is_default), None)
+        self.known = bool(workspaces)
+
+    def every_workspace(self) -> list[str]:
+        """A reference to every active workspace (the default one as `default`)."""
+        return [
+            DEFAULT_WORKSPACE if workspace.is_default else workspace.id
+            for workspace in self.by_id.values()
+            if not workspace.archived
+        ]
+
+    def resolve(self, ref: str) -> tuple[str, str | None]:
+        if ref == DEFAULT_WORKSPACE:
+            return DEFAULT_WORKSPACE, self.default.id if self.default else None
+        workspace = self.by_id.get(ref) or self.by_name.get(ref)
+        if workspace is None:
+            return ref, (ref if ref.startswith("wrkspc_") else None)
+        name = DEFAULT_WORKSPACE if workspace.is_default else workspace.name
+        return name, workspace.id
+
+
+def resource_bindings(
+    config: Config, workspaces: Sequence[Workspace] = ()
+) -> dict[str, list[tuple[str, dict[str, Any]]]]:
     """applies_to -> [(resource name, CEL activation)], in file order."""
-    issuers = {issuer.name: _issuer(issuer) for issuer in config.issuers}
-    accounts = {account.name: _account(account) for account in config.service_accounts}
+    names = WorkspaceNames(workspaces)
+    issuers = {issuer.name: _dump(issuer) for issuer in config.issuers}
+    accounts = {account.name: _account(account, names) for account in config.service_accounts}
     return {
-        "rule": [(rule.name, _rule_activation(rule, issuers, accounts)) for rule in config.rules],
+        "rule": [
+            (rule.name, _rule_activation(rule, issuers, accounts, names)) for rule in config.rules
+        ],
         "issuer": [(name, {"issuer": value}) for name, value in issuers.items()],
         "service_account": [(name, {"service_account": value}) for name, value in accounts.items()],
     }
 
 
 def _rule_activation(
-    rule: Rule, issuers: dict[str, dict[str, Any]], accounts: dict[str, dict[str, Any]]
+    rule: Rule,
+    issuers: dict[str, dict[str, Any]],
+    accounts: dict[str, dict[str, Any]],
+    names: WorkspaceNames,
 ) -> dict[str, Any]:
+    issuer = issuers.get(rule.issuer, {})
+    data = _dump(rule)
+    data["issuer_url"] = issuer.get("issuer_url", "")
+    data["workspaces"], data["workspace_ids"] = _rule_workspaces(rule, names)
     return {
-        "rule": _dump(rule),
-        "issuer": issuers.get(rule.issuer, {}),
+        "rule": data,
+        "issuer": issuer,
         "service_account": accounts.get(rule.service_account, {}),
     }
 
 
-def _issuer(issuer: Issuer) -> dict[str, Any]:
-    return _dump(issuer)
+def _rule_workspaces(
+    rule: Rule, names: WorkspaceNames
+) -> tuple[list[str] | None, list[str] | None]:
+    """The rule's workspaces by name and by ID.
+
+    NOTE: a rule in every workspace is in production too, so with
+    applies_to_all_workspaces every active workspace is listed; offline (no workspace
+    known) both stay null, so a `when` that reads them fails closed rather than
+    excusing the rule.
+    """
+    refs = list(rule.workspaces or ())
+    if rule.applies_to_all_workspaces:
+        if not names.known:
+            return None, None
+        refs += [ref for ref in names.every_workspace() if ref not in refs]
+    resolved = [names.resolve(ref) for ref in refs]
+    workspace_names = list(dict.fromkeys(name for name, _ in resolved))
+    workspace_ids = list(
+        dict.fromkeys(workspace_id for _, workspace_id in resolved if workspace_id)
+    )
+    return workspace_names, workspace_ids
 
 
-def _account(account: ServiceAccount) -> dict[str, Any]:
-    return _dump(account)
+def _account(account: ServiceAccount, names: WorkspaceNames) -> dict[str, Any]:
+    data = _dump(account)
+    memberships = []
+    for membership in account.workspaces:
+        name, workspace_id = names.resolve(membership.workspace)
+        memberships.append(
+            {"workspace": name, "workspace_id": workspace_id, "role": membership.role}
+        )
+    data["workspaces"] = memberships
+    return data
 
 
 def _dump(model: Rule | Issuer | ServiceAccount) -> dict[str, Any]:
     data: dict[str, Any] = model.model_dump(mode="json", exclude=_LEFT_OUT)
+    if data.get("description") is None:
+        data["description"] = ""  # the API's default: a policy reads one spelling of "none"
     match = data.get("match")
     if isinstance(match, dict) and match.get("claims") is None:
         match["claims"] = {}  # so `"ref" in rule.match.claims` reads naturally
@@ -63,4 +154,4 @@ def field_names(kind: str) -> set[str]:
         "service_account": ServiceAccount,
     }
     model = models[kind]
-    return set(model.model_fields) - _LEFT_OUT
+    return (set(model.model_fields) - _LEFT_OUT) | ADDED_FIELDS[kind]

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from fedctl.config.validated import Config
@@ -14,7 +15,7 @@ from fedctl.errors import Location
 from fedctl.policy.bindings import resource_bindings
 from fedctl.policy.cel import EvaluationFailed, evaluate
 from fedctl.policy.load import LoadedPolicy
-from fedctl.state import Kind
+from fedctl.state import Kind, Workspace
 
 
 @dataclass(frozen=True)
@@ -47,8 +48,11 @@ class PolicyResult:
 KINDS = {"rule": Kind.RULE, "issuer": Kind.ISSUER, "service_account": Kind.SERVICE_ACCOUNT}
 
 
-def evaluate_policies(policies: list[LoadedPolicy], config: Config) -> list[PolicyResult]:
-    bindings = resource_bindings(config)
+def evaluate_policies(
+    policies: list[LoadedPolicy], config: Config, *, workspaces: Sequence[Workspace] = ()
+) -> list[PolicyResult]:
+    """Every policy on every resource it applies to; `workspaces` (live) name them."""
+    bindings = resource_bindings(config, workspaces)
     results: list[PolicyResult] = []
     for loaded in policies:
         policy = loaded.policy

@@ -62,6 +62,17 @@ def plan_document(plan: Plan) -> dict[str, Any]:
         "access_test_changes": list(plan.access_test_changes),
         "warnings": list(plan.warnings),
         "workspaces": dict(sorted(plan.workspace_names.items())),
+        **gate_document(plan),
+    }
+
+
+def gate_document(plan: Plan) -> dict[str, Any]:
+    """The gate (fedctl.apply.gate): its verdict, what apply will refuse, lint's findings."""
+    return {
+        "gate": plan.gate_verdict,
+        "refusals": [refusal.model_dump(mode="json") for refusal in plan.refusals],
+        "lint": [note.model_dump(mode="json") for note in plan.lint_findings],
+        "overrides": plan.overrides.model_dump(mode="json"),
     }
 
 

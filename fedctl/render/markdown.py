@@ -69,6 +69,10 @@ def _raw_context(plan: Plan) -> dict[str, Any]:
         "policy_failures": list(plan.policy_failures),
         "access_test_changes": list(plan.access_test_changes),
         "warnings": list(plan.warnings),
+        "gate_checked": plan.gate_checked,
+        "gate_verdict": plan.gate_verdict,
+        "refusals": [refusal.line() for refusal in plan.refusals],
+        "lint_findings": [note.line() for note in plan.lint_findings],
     }
 
 

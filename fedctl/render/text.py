@@ -76,6 +76,9 @@ def render_text(plan: Plan, *, color: bool = False) -> str:
     out += [paint(line, DETAIL_COLOURS["!"]) for line in _listing("Warnings:", plan.warnings)]
     out += _listing("Policies that fail (deny stops the plan):", plan.policy_failures)
     out += _listing("Access tests whose outcome this plan changes:", plan.access_test_changes)
+    # Lint's findings go to stderr; here only what apply will refuse (fedctl.apply.gate).
+    refusals = tuple(refusal.line() for refusal in plan.refusals)
+    out += _listing(f"Checks apply runs: {plan.gate_verdict}", refusals)
     out.append("No changes." if plan.is_empty() else summary_line(plan))
     return "\n".join(out) + "\n"
 

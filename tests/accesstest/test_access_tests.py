@@ -94,3 +94,15 @@ def test_plan_reports_the_access_tests_it_changes(tmp_path: Path) -> None:
     ) in planned.stdout
     assert failed.exit_code == 4
     assert again.exit_code == 0, again.output
+
+
+def test_apply_prints_the_plan_sections_plan_prints(tmp_path: Path) -> None:
+    # Issue 30: what review shows equals what apply shows, access-test section included.
+    config = copy_quickstart(tmp_path)
+    with running_emulator(workspaces=("production",)) as emulator:
+        planned = run_api(emulator, "plan", str(config), "--no-color")
+        applied = run_api(emulator, "apply", str(config), "--auto-approve", "--no-color")
+    assert applied.exit_code == 0, applied.output
+    assert planned.exit_code == 0, planned.output
+    assert applied.stdout.startswith(planned.stdout)
+    assert "Access tests whose outcome this plan changes:\n" in applied.stdout

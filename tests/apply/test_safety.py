@@ -45,16 +45,35 @@ def test_replacements_count_as_archives() -> None:
 
 
 def test_updates_over_the_percentage_are_refused() -> None:
+    # Issue 30: the percentage is judged only above min_changes_for_percent changes
+    # (lowered here to judge 4 of 10).
     names = _accounts(10)
     live = live_state(*(live_account(n) for n in names))
     plan = plan_of(*(change(Action.UPDATE, n) for n in names[:4]), live=live)
     with pytest.raises(UnsafePlanError) as caught:
-        check_safety(plan, live, SafetyLimits(max_changes_percent=30))
+        check_safety(plan, live, SafetyLimits(max_changes_percent=30, min_changes_for_percent=3))
     assert caught.value.message == (
         "the plan updates or replaces 4 of 10 managed resources (40%), 10 points over "
-        "settings.max_changes_percent (30%); nothing was changed; review the plan and re-run "
-        "with --allow-large-changes if it is intended"
+        "settings.max_changes_percent (30%; judged above settings.min_changes_for_percent, "
+        "3 changes); nothing was changed; review the plan and re-run with "
+        "--allow-large-changes if it is intended"
     )
+
+
+def test_a_few_changes_in_a_small_organization_pass_the_percentage() -> None:
+    # 4 of 11 (36 %): a rename, a tightened condition and a workspace move.
+    names = _accounts(11)
+    live = live_state(*(live_account(n) for n in names))
+    plan = plan_of(*(change(Action.UPDATE, n) for n in names[:4]), live=live)
+    check_safety(plan, live, SafetyLimits(max_changes_percent=30))
+
+
+def test_more_changes_than_the_minimum_are_judged_by_percentage() -> None:
+    names = _accounts(40)
+    live = live_state(*(live_account(n) for n in names))
+    plan = plan_of(*(change(Action.UPDATE, n) for n in names[:15]), live=live)
+    with pytest.raises(UnsafePlanError, match=r"updates or replaces 15 of 40 .*\(38%\)"):
+        check_safety(plan, live, SafetyLimits(max_changes_percent=30))
 
 
 def test_updates_at_the_percentage_pass() -> None:

@@ -186,7 +186,7 @@ def test_a_saved_plan_deactivates_after_its_recompute(
     plan_file = tmp_path / "plan.json"
     saved = run_api(emulator, "plan", str(config), "--out", str(plan_file))
     assert saved.exit_code == 0, saved.output
-    applied = run_api(emulator, "apply", str(plan_file), "--auto-approve")
+    applied = run_api(emulator, "apply", str(plan_file), "--config", str(config), "--auto-approve")
     assert applied.exit_code == 0, applied.output
     assert key_statuses(emulator)["ci-legacy"][1] == "inactive"
 

@@ -256,16 +256,26 @@ def test_saved_plan_is_refused_when_a_resource_was_archived_since(
 def test_saved_plan_refuses_options_that_would_reshape_it(
     emulator: RunningEmulator, config_dir: Path, tmp_path: Path
 ) -> None:
+    # Options come from apply's command line and are compared with the plan's (issue 25).
     plan_file = _saved_plan(emulator, config_dir, tmp_path)
-    result = _run(emulator, "apply", str(plan_file), "--prune", "--auto-approve")
+    emulator.reset_request_log()
+    result = _run(
+        emulator, "apply", str(plan_file), "--config", str(config_dir), "--prune", "--auto-approve"
+    )
     assert result.exit_code == 1
-    assert "a saved plan is already made" in result.stderr
+    assert result.stderr == (
+        "error: the saved plan was made with other options than this apply's: --prune (the "
+        "plan: off; this apply: on); the options come from apply's command line and the "
+        "configuration, never from the file: give apply the options the plan was reviewed "
+        "with, or make and review a new plan; nothing was changed\n"
+    )
+    assert emulator.requests() == []
 
 
 def test_a_file_that_is_not_a_plan_is_refused(emulator: RunningEmulator, tmp_path: Path) -> None:
     bogus = tmp_path / "plan.json"
     bogus.write_text(json.dumps({"hello": "world"}))
-    result = _run(emulator, "apply", str(bogus), "--auto-approve")
+    result = _run(emulator, "apply", str(bogus), "--config", str(tmp_path), "--auto-approve")
     assert result.exit_code == 1
     assert result.stderr.startswith(f"error: {bogus}: not a fedctl plan file")
 
@@ -279,7 +289,8 @@ def test_archives_over_the_limit_are_refused_unless_allowed(
     refused = _run(emulator, "apply", str(config_dir), "--prune", "--auto-approve")
     assert refused.exit_code == 1
     assert refused.stderr == (
-        "error: rule/deploy, service_account/ci, issuer/build: the plan archives 3 resources "
+        "error: rule/deploy, service_account/ci, issuer/build: refused by the safety-limits "
+        "check apply runs: the plan archives 3 resources "
         "(replacements included), 1 over settings.max_archives (2); nothing was changed; "
         "review the plan and re-run with --allow-large-changes if it is intended\n"
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from click.testing import CliRunner, Result
@@ -37,6 +38,13 @@ FED001 = (
 )
 
 
+LINT_REFUSAL = (
+    "error: rule/web-any: refused by the lint check apply runs: 1 lint error (FED001 on "
+    "rule/web-any) while settings.lint.block_apply is on; fix it, silence it with lint.ignore "
+    "and a reason, or pass --allow-lint-errors"
+)
+
+
 def _config(tmp_path: Path, *, settings: str = "", silence: str = "") -> Path:
     folder = tmp_path / "federation"
     folder.mkdir()
@@ -60,11 +68,7 @@ def test_apply_refuses_a_lint_error_before_any_write(
     result = _run(emulator, "apply", str(config), "--auto-approve")
     assert result.exit_code == 1
     assert FED001.format(config=config) in result.stderr
-    assert result.stderr.splitlines()[-1] == (
-        "error: refusing to apply: 1 lint error (FED001 on rule/web-any); nothing was "
-        "changed; fix it, silence it with lint.ignore and a reason, or pass "
-        "--allow-lint-errors"
-    )
+    assert result.stderr.splitlines()[-1] == LINT_REFUSAL
     assert _writes(emulator) == []
 
 
@@ -96,9 +100,10 @@ def test_a_silenced_error_with_a_reason_does_not_block(
 def test_plan_shows_each_finding_and_warns_that_apply_will_refuse(
     tmp_path: Path, emulator: RunningEmulator
 ) -> None:
+    # The plan fails as apply will (issue 30), naming the check.
     config = _config(tmp_path)
     result = _run(emulator, "plan", str(config))
-    assert result.exit_code == 0
+    assert result.exit_code == 1
     assert result.stderr.splitlines() == [
         f"{config}/fedctl.yaml:15:5: FED021 warning: rule/web-any: the tenant is pinned by "
         "name only; names can change hands: pin repository_owner_id or repository_id too",
@@ -106,16 +111,49 @@ def test_plan_shows_each_finding_and_warns_that_apply_will_refuse(
         f"{config}/fedctl.yaml:16:7: FED023 warning: rule/web-any: subject_prefix "
         "'repo:acme/web:*' uses the name-only format: it stops matching after a rename or "
         "transfer and never matches repositories created since 2026-06-18",
-        "lint: 3 findings (1 error, 2 warning); `fedctl apply` refuses while a lint error "
-        "remains (see `fedctl lint`, or pass --allow-lint-errors)",
+        "lint: 3 findings (1 error, 2 warning); `fedctl plan` and `fedctl apply` refuse while "
+        "a lint error remains (see `fedctl lint`, or pass --allow-lint-errors to both)",
+        LINT_REFUSAL,
     ]
+    allowed = _run(emulator, "plan", str(config), "--allow-lint-errors", "--format", "json")
+    assert allowed.exit_code == 0, allowed.output
+    document = json.loads(allowed.stdout)
+    assert document["gate"] == "passed with overrides"
+    assert document["refusals"][0]["check"] == "lint"
+    assert document["refusals"][0]["overridden"] is True
+    assert [(n["check_id"], n["blocks"]) for n in document["lint"]] == [
+        ("FED021", False),
+        ("FED001", True),
+        ("FED023", False),
+    ]
+
+
+def test_the_markdown_plan_shows_lint_and_the_verdict(
+    tmp_path: Path, emulator: RunningEmulator
+) -> None:
+    config = _config(tmp_path)
+    result = _run(emulator, "plan", str(config), "--allow-lint-errors", "--format", "markdown")
+    assert result.exit_code == 0, result.output
+    assert (
+        "**Checks apply runs** (protection, policies, lint, safety limits): passed with "
+        "overrides\n\n- lint: 1 lint error (FED001 on rule/web-any)" in result.stdout
+    )
+    assert "**Lint findings** (3; an error blocks apply while settings.lint.block_apply is on)" in (
+        result.stdout
+    )
+    assert "FED001 error: rule/web-any: subject_prefix" in result.stdout
 
 
 def test_saved_plan_apply_is_gated_too(tmp_path: Path, emulator: RunningEmulator) -> None:
     config = _config(tmp_path)
     saved = tmp_path / "plan.json"
-    assert _run(emulator, "plan", str(config), "--out", str(saved)).exit_code == 0
+    refused = _run(emulator, "plan", str(config), "--out", str(saved))
+    assert refused.exit_code == 1
+    assert not saved.exists()
+    made = _run(emulator, "plan", str(config), "--out", str(saved), "--allow-lint-errors")
+    assert made.exit_code == 0, made.output
+    # The override is bound to the plan: apply must be given it too, on its own line.
     result = _run(emulator, "apply", str(saved), "--config", str(config), "--auto-approve")
     assert result.exit_code == 1
-    assert "refusing to apply: 1 lint error (FED001 on rule/web-any)" in result.stderr
+    assert "--allow-lint-errors (the plan: on; this apply: off)" in result.stderr
     assert _writes(emulator) == []

@@ -4,6 +4,7 @@ also drops the name from settings.protect. Globs and kind/name patterns protect 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -63,14 +64,17 @@ def test_unprotect_and_archive_in_one_change_is_refused(
     change = write(tmp_path / "pr", k8s_rule("build", "build"))
     planned = CliRunner().invoke(cli, ["plan", str(change), "--prune", "--snapshot", str(snapshot)])
     assert planned.exit_code == 1
-    assert "rule/prod-deploy is protected in snapshot sha256:" in planned.output
+    assert re.search(
+        r"rule/prod-deploy \(fdrl_\w+, matched by rule/prod-\*\) is protected in snapshot sha256:",
+        planned.output,
+    )
     assert "merge the change that removes the name from settings.protect first" in planned.output
     emulator.reset_request_log()
     applied = run_api(
         emulator, "apply", str(change), "--prune", "--auto-approve", "--snapshot", str(snapshot)
     )
     assert applied.exit_code == 1
-    assert "rule/prod-deploy is protected in snapshot" in applied.output
+    assert "matched by rule/prod-*) is protected in snapshot" in applied.output
     assert [call for call in emulator.requests() if call[0] != "GET"] == []
 
 

@@ -264,11 +264,13 @@ def test_service_account_whose_only_copy_is_archived_cannot_get_its_name_back() 
         f"service_account/ci: its only live copy {live_id('svac', 'ci')} was archived by "
         "user_01revoker at 2026-03-01T10:00:00Z; a service account cannot be un-archived and "
         "its name cannot be reused or changed, so give it a new name in the configuration "
-        "(and point its rules at that name)"
+        "(e.g. ci-2) and point its rules at that name"
     )
 
 
-def test_archived_rule_is_recreated_only_with_the_flag() -> None:
+def test_an_archived_rules_name_is_refused_at_plan_time_with_a_free_name() -> None:
+    # Issue 30: the archived rule keeps its name (409 on create), so --recreate-archived
+    # cannot help and the plan says so instead of letting apply stop half-way.
     state = baseline()
     live = live_from(state.model_copy(update={"rules": {}}))
     archived = LiveRule(
@@ -282,22 +284,15 @@ def test_archived_rule_is_recreated_only_with_the_flag() -> None:
         service_account_id=live_id("svac", "ci"),
     )
     live = live.model_copy(update={"archived_rules": (archived,)})
-    with pytest.raises(PlanError) as caught:
-        compute_plan(state, live)
-    assert caught.value.render() == (
-        "rule/deploy: declared, but its only live copy fdrl_01gone was archived by "
-        "user_01revoker at 2026-03-01T10:00:00Z; pass --recreate-archived to create it again "
-        "(with a new ID), or remove it from the configuration"
-    )
-
-    plan = compute_plan(state, live, recreate_archived=True)
-    (change,) = plan.changes
-    assert change.action is Action.CREATE
-    assert change.reason == (
-        "re-created: rule/deploy (fdrl_01gone was archived by user_01revoker at "
-        "2026-03-01T10:00:00Z)"
-    )
-    assert plan.warnings[0].startswith("rule/deploy: re-created although")
+    for recreate in (False, True):
+        with pytest.raises(PlanError) as caught:
+            compute_plan(state, live, recreate_archived=recreate)
+        assert caught.value.render() == (
+            "rule/deploy: declared, but its only live copy fdrl_01gone was archived by "
+            "user_01revoker at 2026-03-01T10:00:00Z, and an archived rule keeps its name (the "
+            "API refuses a new one under it with 409, --recreate-archived included): give it a "
+            "new name in the configuration, e.g. deploy-2, or remove it from the configuration"
+        )
 
 
 def test_several_problems_are_reported_together() -> None:

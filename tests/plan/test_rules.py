@@ -13,6 +13,7 @@ from fedctl.apply.run import ApplyOptions, apply_plan
 from fedctl.emulator.server import RunningEmulator, running_emulator
 from fedctl.pipeline import plan_from_config
 from fedctl.plan.actions import Operation
+from fedctl.plan.refusals import Overrides
 
 # A rule the Console made before the shared-issuer check: its match pins no tenant.
 LEGACY_SEED = """
@@ -67,7 +68,8 @@ def _apply(emulator: RunningEmulator, config: Path) -> list[Operation]:
             live,
             loaded,
             replan=lambda: plan_from_config(config, client=client)[0],
-            options=ApplyOptions(sleep=lambda _: None),
+            # The legacy rules are lint errors (FED019) on purpose: the gate would refuse.
+            options=ApplyOptions(sleep=lambda _: None, overrides=Overrides(allow_lint_errors=True)),
             approve=lambda: None,
         )
         return [step.operation for step in plan.steps]

@@ -43,7 +43,11 @@ def test_a_deny_policy_stops_the_plan_and_nothing_is_saved(
         "  deny: policy short-lived-tokens: rule/deploy: No rule mints an Anthropic token that "
         "lives longer than 15 minutes.\n"
     ) in result.stdout
-    assert result.stderr.endswith("error: a deny policy fails on this plan; it was not saved.\n")
+    assert result.stderr.endswith(
+        "error: rule/deploy: refused by the policy check apply runs: policy short-lived-tokens "
+        "denies rule/deploy: No rule mints an Anthropic token that lives longer than 15 "
+        f"minutes.; the plan was not saved to {saved}\n"
+    )
     assert not saved.exists()
 
 

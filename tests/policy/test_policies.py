@@ -151,8 +151,8 @@ def write_policy(tmp_path: Path, body: str) -> Path:
         (
             "    applies_to: rule\n    require: rule.lifetime <= 900\n",
             "policies[0].require: rule.lifetime is no field; known: applies_to_all_workspaces, "
-            "description, issuer, match, name, oauth_scope, service_account, "
-            "token_lifetime_seconds, workspaces",
+            "description, issuer, issuer_url, match, name, oauth_scope, service_account, "
+            "token_lifetime_seconds, workspace_ids, workspaces",
         ),
         (
             "    applies_to: issuer\n    require: rule.token_lifetime_seconds <= 900\n",
@@ -161,7 +161,8 @@ def write_policy(tmp_path: Path, body: str) -> Path:
         ),
         (
             "    applies_to: rules\n    require: rule.token_lifetime_seconds <= 900\n",
-            "policies[0].applies_to: Input should be 'rule', 'issuer' or 'service_account'",
+            "policies[0].applies_to: \"rules\" is not allowed; use 'rule', 'issuer' or "
+            "'service_account'",
         ),
     ],
 )
@@ -172,9 +173,36 @@ def test_an_invalid_policy_is_a_located_error(tmp_path: Path, body: str, message
     result = CliRunner().invoke(cli, ["policy", str(tmp_path / "cfg"), "--policy", str(policy)])
     assert result.exit_code == 1
     line = "5:17" if "applies_to:" in message else "6:14"
-    assert (
-        result.output == f"error: {policy}:{line}: {message}\n1 error found; nothing was changed.\n"
+    assert result.output == f"error: {policy}:{line}: {message}\n1 problem in the policy files.\n"
+
+
+def test_policy_errors_come_in_one_pass_in_peoples_words(tmp_path: Path) -> None:
+    # Issue 31: a schema error no longer hides a CEL error, an unknown binding field gets
+    # a did-you-mean, and `fedctl policy` does not claim to have changed nothing.
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(
+        "policies:\n"
+        "  - name: p\n    description: d\n    severity: block\n    applies_to: rule\n"
+        "    require: rule.token_lifetime <= 900\n"
+        "  - name: q\n    description: d\n    severity: deny\n    applies_to: rule\n"
+        "    require: rule.token_lifetime_seconds <=\n    requires: x\n"
     )
+    (tmp_path / "cfg").mkdir()
+    (tmp_path / "cfg" / "fedctl.yaml").write_text(GOOD)
+    result = CliRunner().invoke(cli, ["policy", str(tmp_path / "cfg"), "--policy", str(policy)])
+    assert result.exit_code == 1
+    assert result.output == (
+        f"error: {policy}:4:15: policies[0].severity: \"block\" is not allowed; use 'deny' or "
+        "'warn'\n"
+        f'{policy}:12:5: policies[1].requires: unknown key "requires"; did you mean '
+        '"require"?\n'
+        f"{policy}:6:14: policies[0].require: rule.token_lifetime is no field; did you mean "
+        "rule.token_lifetime_seconds?\n"
+        f"{policy}:11:14: policies[1].require: is not valid CEL; e.g. "
+        "rule.token_lifetime_seconds <= 900\n"
+        "4 problems in the policy files.\n"
+    )
+    assert "nothing was changed" not in result.output
 
 
 def test_a_deny_that_cannot_be_evaluated_fails_closed(tmp_path: Path) -> None:

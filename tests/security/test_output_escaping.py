@@ -42,7 +42,7 @@ def decoy(tmp_path: Path) -> Path:
 
 
 def test_text_plan_shows_control_characters_escaped(emulator: RunningEmulator, decoy: Path) -> None:
-    result = run(emulator, "plan", str(decoy), "--no-color")
+    result = run(emulator, "plan", str(decoy), "--no-color", "--allow-lint-errors")
     assert result.exit_code == 0, result.output
     assert not any(char in result.stdout for char in RAW)
     assert "ref=main\\r\\x1b[2K  <!-- does not broaden access" in result.stdout
@@ -62,7 +62,7 @@ def test_apply_question_comes_after_escaped_lines_and_nothing_is_written_on_no(
 def test_markdown_plan_neutralises_raw_html_pipes_and_controls(
     emulator: RunningEmulator, decoy: Path
 ) -> None:
-    result = run(emulator, "plan", str(decoy), "--format", "markdown")
+    result = run(emulator, "plan", str(decoy), "--format", "markdown", "--allow-lint-errors")
     assert result.exit_code == 0, result.output
     assert not any(char in result.stdout for char in RAW)
     table_rows = [line for line in result.stdout.splitlines() if line.startswith("| ")]

@@ -54,8 +54,10 @@ def showcase_plan() -> Plan:
             rule("kept", service_account_name="ci"),
         ],
     )
+    # Archived under another name: an archived issuer keeps its name (issue 30), so
+    # `build` is a plain create.
     archived_issuer = LiveIssuer(
-        spec=issuer("build", url="https://build.acme.example"),
+        spec=issuer("build-2025", url="https://build.acme.example"),
         meta=LiveMeta(
             id="fdis_01archivedbuild",
             archived_at="2026-02-03T04:05:06Z",
