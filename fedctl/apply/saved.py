@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
     from fedctl.api.client import AdminClient
     from fedctl.config import Config
+    from fedctl.guards.effective import GuardInputs
     from fedctl.plan.checks import SelfIdentity
     from fedctl.plan.plan import Plan
 
@@ -62,13 +63,16 @@ def load_saved_plan(
     var_files: Sequence[str] = (),
     snapshot_path: Path | None = None,
     check_lint: Callable[[Config], None] = lambda config: None,
+    guards: GuardInputs | None = None,
 ) -> tuple[Plan, LiveState, Config]:
     """The saved plan, made again, once every check passes; what apply then runs.
 
     `check_lint` runs on the loaded configuration before the live read, so a lint gate
-    refuses before anything touches the network.
+    refuses before anything touches the network. The configuration is the effective one
+    (fedctl.guards): each guard the strictest of it and `guards`' trusted sources.
     """
     from fedctl.config import load_config
+    from fedctl.guards.effective import enforce_guards
     from fedctl.keys.live import with_managed_keys
     from fedctl.live import read_live
     from fedctl.pipeline import self_identity_of
@@ -76,7 +80,12 @@ def load_saved_plan(
     from fedctl.snapshot import check_plan_against_snapshot
 
     plan = Plan.from_file(plan_file)
-    config = load_config(config_path, variables=variables, var_files=var_files)
+    guarded = enforce_guards(
+        load_config(config_path, variables=variables, var_files=var_files),
+        guards.trusted if guards else (),
+        tests=guards.tests if guards else (),
+    )
+    config = guarded.config
     check_lint(config)
     live = with_managed_keys(config, read_live(client), client=client)
     # What was reviewed (planned against a snapshot) is what gets applied.
@@ -85,7 +94,7 @@ def load_saved_plan(
     plan = recompute_saved_plan(
         plan, live, config, source=plan_file, self_identity=self_identity_of(client)
     )
-    return plan, live, config
+    return guarded.onto(plan), live, config
 
 
 def check_saved_plan_current(plan: Plan, live: LiveState, *, config_digest: str) -> None:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from fedctl.cli.guards import guards_from_option
 from fedctl.cli.options import ApiSettings, api_options, config_options, plan_options
 
 if TYPE_CHECKING:
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from fedctl.api.client import AdminClient
     from fedctl.apply.executor import ApplyResult, StepOutcome
     from fedctl.config import Config
+    from fedctl.guards.effective import GuardInputs
     from fedctl.plan.plan import Plan, PlanOptions
     from fedctl.state import LiveState
 
@@ -71,6 +73,7 @@ if TYPE_CHECKING:
     help="The snapshot the change was reviewed against (`plan --snapshot`); apply refuses "
     "when live state moved away from it in the resources the plan touches.",
 )
+@guards_from_option
 def command(
     path: str,
     variables: tuple[str, ...],
@@ -83,12 +86,14 @@ def command(
     no_color: bool,
     snapshot_path: str | None,
     allow_lint_errors: bool,
+    guards_from: str | None,
 ) -> None:
     """Make the live organization match the configuration at PATH, or apply a PLANFILE."""
     from fedctl.cli.plan import use_colour
 
     saved = _is_saved_plan(Path(path))
     _check_usage(saved=saved, options=options, config_path=config_path)
+    guards = _guards(path, saved, config_path, snapshot_path, guards_from, variables, var_files)
     with api.open(read_only=False) as client:
         run = _ApplyRun(
             client=client,
@@ -99,6 +104,7 @@ def command(
             auto_approve=auto_approve,
             allow_large_changes=allow_large_changes,
             allow_lint_errors=allow_lint_errors,
+            guards=guards,
         )
         if saved:
             from fedctl.apply.recorded import recorded_config
@@ -113,6 +119,33 @@ def command(
             run.apply_config(
                 path, options, snapshot_path=Path(snapshot_path) if snapshot_path else None
             )
+
+
+def _guards(
+    path: str,
+    saved: bool,
+    config_path: str | None,
+    snapshot_path: str | None,
+    guards_from: str | None,
+    variables: tuple[str, ...],
+    var_files: tuple[str, ...],
+) -> GuardInputs:
+    """The trusted guards: the snapshot's record and --guards-from, read before any write."""
+    from fedctl.cli.guards import guard_inputs
+
+    snapshot = None
+    if snapshot_path is not None:
+        from fedctl.snapshot import read_snapshot
+
+        snapshot = read_snapshot(Path(snapshot_path))
+    where = path
+    if saved:
+        from fedctl.apply.recorded import recorded_config
+
+        where = config_path or str(recorded_config(Path(path)))
+    return guard_inputs(
+        where, guards_from=guards_from, variables=variables, var_files=var_files, snapshot=snapshot
+    )
 
 
 def _is_saved_plan(path: Path) -> bool:
@@ -155,6 +188,7 @@ class _ApplyRun:
     auto_approve: bool
     allow_large_changes: bool
     allow_lint_errors: bool
+    guards: GuardInputs
 
     def apply_config(self, path: str, options: PlanOptions, *, snapshot_path: Path | None) -> None:
         plan, live, config = self._plan(path, options)
@@ -193,6 +227,7 @@ class _ApplyRun:
             var_files=self.var_files,
             snapshot_path=snapshot_path,
             check_lint=lambda config: self._check_lint(config, str(config_path)),
+            guards=self.guards,
         )
         from fedctl.plan.plan import PlanOptions
 
@@ -222,6 +257,7 @@ class _ApplyRun:
             var_files=self.var_files,
             client=self.client,
             options=options,
+            guards=self.guards,
         )
 
     def _apply(

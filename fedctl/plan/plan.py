@@ -33,6 +33,7 @@ from fedctl.plan.checks import (
 )
 from fedctl.plan.context import DiffContext, DiffOptions, PendingChange
 from fedctl.plan.diff import match_all
+from fedctl.plan.guardrails import GuardrailChange
 from fedctl.plan.hold import hold_unmanageable, unmanageable_ids
 from fedctl.plan.issuers import diff_issuers
 from fedctl.plan.keys import diff_api_keys
@@ -129,6 +130,10 @@ class Plan(BaseModel):
     # Additive: the options the plan was made with. A saved plan's steps are never run as
     # written: apply recomputes the plan with these options and compares.
     shape: PlanOptions = Field(default_factory=PlanOptions)
+    # Additive: where the enforced guards came from (`configuration`, a snapshot, a
+    # --guards-from source) and how this change moves them (fedctl.guards).
+    guard_sources: tuple[str, ...] = ()
+    guardrail_changes: tuple[GuardrailChange, ...] = ()
 
     def is_empty(self) -> bool:
         return not self.changes

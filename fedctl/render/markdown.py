@@ -69,6 +69,8 @@ def _raw_context(plan: Plan) -> dict[str, Any]:
         "policy_failures": list(plan.policy_failures),
         "access_test_changes": list(plan.access_test_changes),
         "warnings": list(plan.warnings),
+        "guard_sources": list(plan.guard_sources),
+        "guardrail_changes": [change.model_dump() for change in plan.guardrail_changes],
     }
 
 
