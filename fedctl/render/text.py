@@ -85,7 +85,9 @@ def guardrail_lines(plan: Plan) -> list[str]:
     """The "Guardrail changes" section, when the plan had a trusted source of guards."""
     if len(plan.guard_sources) < 2:
         return []
-    title = f"Guardrail changes (guards enforced: the strictest of {', '.join(plan.guard_sources)}):"
+    title = (
+        f"Guardrail changes (guards enforced: the strictest of {', '.join(plan.guard_sources)}):"
+    )
     lines = tuple(change.line() for change in plan.guardrail_changes) or ("none",)
     return _listing(title, lines)
 
