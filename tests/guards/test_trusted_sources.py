@@ -113,7 +113,7 @@ def test_hostile_guards_in_a_snapshot_are_refused(
 def test_two_step_guard_change_unprotect_then_archive(
     emulator: RunningEmulator, tmp_path: Path
 ) -> None:
-    main, before = _protected_main(emulator, tmp_path)
+    _main, before = _protected_main(emulator, tmp_path)
     # Step 1: the pull request that only drops the protection; shown, gated on request.
     step1 = write(tmp_path / "step1", {"fedctl.yaml": k8s_org(*RULES)})
     reviewed = offline("plan", str(step1), "--snapshot", str(before))
