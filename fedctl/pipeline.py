@@ -103,9 +103,9 @@ class _Guarding:
         self.inputs = inputs or GuardInputs()
         self.trusted = list(self.inputs.trusted)
         if snapshot is not None:
-            from fedctl.guards.trusted import snapshot_guards
+            from fedctl.guards.recorded import recorded_source
 
-            recorded = snapshot_guards(snapshot)
+            recorded = recorded_source(f"snapshot {snapshot.label}", snapshot.guards)
             self.trusted += [recorded] if recorded is not None else []
         self.guarded: Guarded | None = None
 

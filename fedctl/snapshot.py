@@ -93,22 +93,17 @@ def _canonical(value: Any) -> Any:
 
 
 def state_digest(state: LiveState) -> str:
+    return snapshot_digest(state, None)
+
+
+def snapshot_digest(state: LiveState, guards: Mapping[str, Any] | None) -> str:
+    """The digest of the state alone, or with guards of the state and guards together."""
     data = state.model_dump(mode="python")
     if data.get("api_keys") is None:
         # Keys not read: the digest of a snapshot from before keys were read stays valid.
         data.pop("api_keys", None)
-    return "sha256:" + hashlib.sha256(canonical_json(data).encode()).hexdigest()
-
-
-def snapshot_digest(state: LiveState, guards: Mapping[str, Any] | None) -> str:
-    """The state's digest alone, or with guards that of the state and guards together."""
-    if guards is None:
-        return state_digest(state)
-    data = state.model_dump(mode="python")
-    if data.get("api_keys") is None:
-        data.pop("api_keys", None)
-    text = canonical_json({"state": data, "guards": dict(guards)})
-    return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+    covered = data if guards is None else {"state": data, "guards": dict(guards)}
+    return "sha256:" + hashlib.sha256(canonical_json(covered).encode()).hexdigest()
 
 
 def take_snapshot(

@@ -56,9 +56,9 @@ def guard_inputs(
 
     trusted = []
     if snapshot is not None:
-        from fedctl.guards.trusted import snapshot_guards
+        from fedctl.guards.recorded import recorded_source
 
-        recorded = snapshot_guards(snapshot)
+        recorded = recorded_source(f"snapshot {snapshot.label}", snapshot.guards)
         trusted += [recorded] if recorded is not None else []
     if guards_from is not None:
         from fedctl.guards.trusted import guards_from as read_guards_from

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from fedctl.cli.guards import tests_option
 from fedctl.cli.options import ApiSettings, api_options
+
+if TYPE_CHECKING:
+    from fedctl.config import Config
 
 
 @click.command(
@@ -48,13 +52,9 @@ def command(
     config = None
     if path is not None:
         from fedctl.config import load_config
-        from fedctl.guards.effective import guard_values
-        from fedctl.guards.recorded import record_guards
-        from fedctl.guards.texts import view_of
 
         config = load_config(path)
-        tests = tuple(Path(file) for file in test_files)
-        guards = record_guards(guard_values(view_of(config, tests=tests, origin="snapshot")))
+        guards = _recorded_guards(config, test_files)
     with api.open(read_only=True) as client:
         live = read_live(client)
         if config is not None:
@@ -76,3 +76,13 @@ def command(
         f"({len(live.service_accounts)} service accounts, {len(live.issuers)} issuers, "
         f"{len(live.rules)} rules)."
     )
+
+
+def _recorded_guards(config: Config, test_files: tuple[str, ...]) -> dict[str, object]:
+    """Every guard of the configuration, as the snapshot records it (under its digest)."""
+    from fedctl.guards.effective import guard_values
+    from fedctl.guards.recorded import record_guards
+    from fedctl.guards.texts import view_of
+
+    tests = tuple(Path(file) for file in test_files)
+    return record_guards(guard_values(view_of(config, tests=tests, origin="snapshot")))

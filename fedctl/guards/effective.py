@@ -6,7 +6,7 @@ tests) reads the effective configuration's settings, so none of them needs to kn
 a guard came from. With no trusted source, the configuration's own guards apply, and the
 plan says so (`guard_sources == ("configuration",)`).
 
-    guarded = enforce_guards(config, [snapshot_guards(snapshot)], tests=())
+    guarded = enforce_guards(config, [recorded_source(label, snapshot.guards)])
     guarded.config.settings.max_archives   # the lowest of the configuration's and main's
 """
 

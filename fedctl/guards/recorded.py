@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from fedctl.errors import UsageError
+from fedctl.guards.effective import GuardSource
 from fedctl.guards.entries import GuardValueInvalid
 from fedctl.guards.registry import GUARD_KEYS, GUARDS
 
@@ -32,3 +34,21 @@ def restore_guards(record: object) -> dict[str, Any]:
             f"{', '.join(GUARD_KEYS)})"
         )
     return {guard.key: guard.load(record[guard.key]) for guard in GUARDS if guard.key in record}
+
+
+def recorded_source(label: str, record: object | None) -> GuardSource | None:
+    """A snapshot's record as a trusted source (None: it recorded no guards)."""
+    if record is None:
+        return None
+    return GuardSource(label, restore_guards(record))
+
+
+def refuse_invalid_record(where: str, record: object) -> None:
+    """UsageError naming the first problem of a snapshot's guards (hostile input)."""
+    try:
+        restore_guards(record)
+    except GuardValueInvalid as exc:
+        raise UsageError(
+            f"{where}: {exc}; the snapshot was edited or corrupted, take a new one with "
+            "`fedctl snapshot PATH`"
+        ) from None

@@ -15,23 +15,11 @@ from __future__ import annotations
 import subprocess
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
 
 from fedctl.errors import UsageError
 from fedctl.guards.effective import GuardSource, guard_values
 from fedctl.guards.git import GitTree, repository_path
-from fedctl.guards.recorded import restore_guards
 from fedctl.guards.texts import PolicyText, read_bounded, read_cases, view_of
-
-if TYPE_CHECKING:
-    from fedctl.snapshot import Snapshot
-
-
-def snapshot_guards(snapshot: Snapshot) -> GuardSource | None:
-    """The guards a snapshot recorded (checked when it was read), or None."""
-    if snapshot.guards is None:
-        return None
-    return GuardSource(f"snapshot {snapshot.label}", restore_guards(snapshot.guards))
 
 
 def guards_from(

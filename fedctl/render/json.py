@@ -61,10 +61,16 @@ def plan_document(plan: Plan) -> dict[str, Any]:
         "policy_failures": list(plan.policy_failures),
         "access_test_changes": list(plan.access_test_changes),
         "warnings": list(plan.warnings),
-        # Where the enforced guards came from and how this change moves them.
+        **guardrail_document(plan),
+        "workspaces": dict(sorted(plan.workspace_names.items())),
+    }
+
+
+def guardrail_document(plan: Plan) -> dict[str, Any]:
+    """Where the enforced guards came from and how this change moves them (fedctl.guards)."""
+    return {
         "guard_sources": list(plan.guard_sources),
         "guardrail_changes": [change.model_dump() for change in plan.guardrail_changes],
-        "workspaces": dict(sorted(plan.workspace_names.items())),
     }
 
 
