@@ -70,66 +70,74 @@ class GitTree:
         listing = self._list(repository_path, recursive=False)
         if not listing:
             return None
-        data = self._blob(*listing[0])
+        [data] = self._blobs(listing)
         return data.decode("utf-8", errors="replace")
 
     def remove(self) -> None:
         shutil.rmtree(self.copy_root, ignore_errors=True)
 
     def _copy_folder(self) -> None:
-        total = 0
         entries = self._list(self.inside, recursive=True)
+        if not entries:
+            raise UsageError(
+                f"--guards-from {self.ref}: no {self.inside} at that revision ({self.commit[:12]})"
+            )
         if len(entries) > MAX_FILES:
             raise UsageError(
                 f"--guards-from {self.ref}: {self.inside} holds over {MAX_FILES} files at "
                 "that revision; point PATH at the configuration folder itself"
             )
-        for path, mode, blob in entries:
-            data = self._blob(path, mode, blob)
-            total += len(data)
-            if total > MAX_TOTAL_BYTES:
-                raise UsageError(
-                    f"--guards-from {self.ref}: {self.inside} is over 64 MiB at that revision"
-                )
-            target = self.copy_root / path
+        if sum(entry.size for entry in entries) > MAX_TOTAL_BYTES:
+            raise UsageError(
+                f"--guards-from {self.ref}: {self.inside} is over 64 MiB at that revision"
+            )
+        for entry, data in zip(entries, self._blobs(entries), strict=True):
+            target = self.copy_root / entry.path
             target.parent.mkdir(parents=True, exist_ok=True)
             descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(descriptor, "wb") as file:
                 file.write(data)
-        if not entries:
-            raise UsageError(
-                f"--guards-from {self.ref}: no {self.inside} at that revision ({self.commit[:12]})"
-            )
 
-    def _list(
-        self, path: PurePosixPath, *, recursive: bool
-    ) -> list[tuple[PurePosixPath, str, str]]:
-        args = [
-            "ls-tree",
-            "-z",
-            "--full-tree",
-            *(["-r"] if recursive else []),
-            self.commit,
-            "--",
-            str(path),
-        ]
+    def _list(self, path: PurePosixPath, *, recursive: bool) -> list[_Entry]:
+        """The regular files at `path` (symlinks and submodules are never followed)."""
+        depth = ["-r"] if recursive else []
+        args = ["ls-tree", "-z", "-l", "--full-tree", *depth, self.commit, "--", str(path)]
         found = []
         for record in _git(self.toplevel, *args, what=self.ref).split("\0"):
             if not record:
                 continue
             meta, _, name = record.partition("\t")
-            mode, kind, blob = meta.split()
+            mode, kind, blob, size = meta.split()
             entry = PurePosixPath(name)
             if kind != "blob" or mode not in _REGULAR_MODES or ".." in entry.parts:
-                continue  # symlinks, submodules: never followed
-            found.append((entry, mode, blob))
+                continue
+            if int(size) > MAX_FILE_BYTES:
+                raise UsageError(
+                    f"--guards-from {self.ref}: {entry} is over 1 MiB at that revision"
+                )
+            found.append(_Entry(entry, blob, int(size)))
         return found
 
-    def _blob(self, path: PurePosixPath, mode: str, blob: str) -> bytes:
-        size = int(_git(self.toplevel, "cat-file", "-s", blob, what=self.ref).strip())
-        if size > MAX_FILE_BYTES:
-            raise UsageError(f"--guards-from {self.ref}: {path} is over 1 MiB at that revision")
-        return _git_bytes(self.toplevel, "cat-file", "blob", blob, what=self.ref)
+    def _blobs(self, entries: list[_Entry]) -> list[bytes]:
+        """Every entry's content, read by one `git cat-file --batch`."""
+        request = "".join(f"{entry.blob}\n" for entry in entries).encode()
+        output = _git_bytes(self.toplevel, "cat-file", "--batch", what=self.ref, stdin=request)
+        contents, offset = [], 0
+        for entry in entries:
+            header_end = output.index(b"\n", offset)
+            size = int(output[offset:header_end].split()[2])
+            if size != entry.size:
+                raise UsageError(f"--guards-from {self.ref}: git read {entry.path} inconsistently")
+            contents.append(output[header_end + 1 : header_end + 1 + size])
+            offset = header_end + 1 + size + 1
+        return contents
+
+
+@dataclass(frozen=True)
+class _Entry:
+    path: PurePosixPath
+    blob: str
+    size: int
 
 
 def _inside(toplevel: Path, config_path: Path, ref: str) -> PurePosixPath:
@@ -161,7 +169,7 @@ def _git(cwd: Path, *args: str, what: str) -> str:
     return _git_bytes(cwd, *args, what=what).decode("utf-8", errors="replace")
 
 
-def _git_bytes(cwd: Path, *args: str, what: str) -> bytes:
+def _git_bytes(cwd: Path, *args: str, what: str, stdin: bytes | None = None) -> bytes:
     # No pager, no prompts, no replace refs: the revision as committed.
     env = {
         **os.environ,
@@ -172,6 +180,7 @@ def _git_bytes(cwd: Path, *args: str, what: str) -> bytes:
     try:
         result = subprocess.run(
             ["git", "-C", str(cwd), *args],
+            input=stdin,
             capture_output=True,
             timeout=GIT_TIMEOUT_SECONDS,
             env=env,
