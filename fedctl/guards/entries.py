@@ -14,14 +14,16 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, Literal, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import Field, TypeAdapter, ValidationError
 
 from fedctl.config.validated import Config
 from fedctl.guards.texts import ConfigView
 
 T = TypeVar("T")
+# The most entries a (hostile) snapshot may record for one set-valued guard.
+MAX_STORED_ENTRIES = 10_000
 Effect = Literal["weakens", "strengthens"]
 Difference = tuple[Effect, str]
 
@@ -138,7 +140,7 @@ def union_guard(
         compare=compare,
         install=lambda config, effective, _: install(config, effective),
         dump=list,
-        stored=TypeAdapter(list[item]),
+        stored=TypeAdapter(Annotated[list[item], Field(max_length=MAX_STORED_ENTRIES)]),
         restore=lambda value: tuple(sorted(set(value))),
     )
 
@@ -173,6 +175,6 @@ def allowance_guard(
         compare=compare,
         install=lambda config, effective, _: install(config, effective),
         dump=list,
-        stored=TypeAdapter(list[item]),
+        stored=TypeAdapter(Annotated[list[item], Field(max_length=MAX_STORED_ENTRIES)]),
         restore=lambda value: tuple(sorted(set(value))),
     )

@@ -18,7 +18,9 @@ from fedctl.guards.entries import Difference, Guard
 from fedctl.guards.materialize import install_cases, install_policies
 from fedctl.guards.texts import CaseText, PolicyText, canonical
 
+# Bounds on what a (hostile) snapshot may record.
 MAX_STORED_CASES = 10_000
+MAX_STORED_FILES = 1_000
 SNAPSHOT_ORIGIN = "snapshot"
 
 
@@ -67,7 +69,7 @@ POLICIES: Guard[tuple[PolicyText, ...]] = Guard(
     compare=_compare_policies,
     install=install_policies,
     dump=lambda value: [{"file": item.file, "text": item.text} for item in value],
-    stored=TypeAdapter(list[_StoredPolicy]),
+    stored=TypeAdapter(Annotated[list[_StoredPolicy], Field(max_length=MAX_STORED_FILES)]),
     restore=_restore_policies,
 )
 
@@ -91,8 +93,6 @@ def _restore_cases(stored: list[_StoredCase]) -> tuple[CaseText, ...]:
     from fedctl.accesstest.model import Case
     from fedctl.guards.entries import GuardValueInvalid
 
-    if len(stored) > MAX_STORED_CASES:
-        raise GuardValueInvalid(f"access_tests: more than {MAX_STORED_CASES} cases")
     cases = []
     for item in stored:
         # NOTE: the definition is hostile like the rest of the file: it must be a case.
@@ -116,6 +116,6 @@ ACCESS_TESTS: Guard[tuple[CaseText, ...]] = Guard(
     compare=_compare_cases,
     install=install_cases,
     dump=_dump_cases,
-    stored=TypeAdapter(list[_StoredCase]),
+    stored=TypeAdapter(Annotated[list[_StoredCase], Field(max_length=MAX_STORED_CASES)]),
     restore=_restore_cases,
 )

@@ -96,6 +96,11 @@ LINT_IGNORES: Guard[Ignores] = Guard(
     compare=compare_ignores,
     install=install_ignores,
     dump=lambda value: {address: list(ids) for address, ids in sorted(value.items())},
-    stored=TypeAdapter(dict[_Address, list[_CheckId]]),
+    stored=TypeAdapter(
+        Annotated[
+            dict[_Address, Annotated[list[_CheckId], Field(max_length=200)]],
+            Field(max_length=100_000),
+        ]
+    ),
     restore=lambda value: {address: tuple(sorted(set(ids))) for address, ids in value.items()},
 )

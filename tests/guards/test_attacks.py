@@ -264,3 +264,39 @@ def test_an_allowance_added_by_the_pr_is_not_honoured_yet(
     assert "weakens api_keys.allow_active: allowed active key name:ci-legacy added" in (
         planned.output
     )
+
+
+def test_a_saved_plan_is_applied_under_the_snapshots_limits(
+    emulator: RunningEmulator, tmp_path: Path
+) -> None:
+    rules = [k8s_rule(name, name) for name in ("keep", "one", "two")]
+    main = write(
+        tmp_path / "main", {"fedctl.yaml": "settings:\n  max_archives: 1\n" + k8s_org(*rules)}
+    )
+    assert run_api(emulator, "apply", str(main), "--auto-approve").exit_code == 0
+    snapshot = take_snapshot(emulator, main, tmp_path / "snapshot.json")
+    pr = write(
+        tmp_path / "pr",
+        {"fedctl.yaml": "settings:\n  max_archives: 1000\n" + k8s_org(rules[0])},
+    )
+    plan_file = tmp_path / "plan.json"
+    saved = offline(
+        "plan", str(pr), "--prune", "--snapshot", str(snapshot), "--out", str(plan_file)
+    )
+    assert saved.exit_code == 0, saved.output
+    emulator.reset_request_log()
+    applied = run_api(
+        emulator,
+        "apply",
+        str(plan_file),
+        "--config",
+        str(pr),
+        "--snapshot",
+        str(snapshot),
+        "--auto-approve",
+    )
+    assert applied.exit_code == 1, applied.output
+    assert "2 resources (replacements included), 1 over settings.max_archives (1)" in (
+        applied.output
+    )
+    assert writes(emulator) == []
