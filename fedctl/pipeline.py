@@ -86,7 +86,7 @@ def plan_from_config(
     )
     if snapshot is not None:
         plan = plan.model_copy(update={"snapshot": snapshot.ref})
-    plan = guarding.onto(plan, config)
+    plan = guarding.onto(plan)
     if snapshot is not None:
         from fedctl.snapshot import check_protection_held
 
@@ -124,32 +124,9 @@ class _Guarding:
 
         return prepare
 
-    def onto(self, plan: Plan, config: Config) -> Plan:
+    def onto(self, plan: Plan) -> Plan:
         assert self.guarded is not None
-        plan = self.guarded.onto(plan)
-        if not self.trusted and _guards_configured(config):
-            note = (
-                "guards (settings.protect, policies, lint, limits, allowed keys, access tests) "
-                "come from this configuration only, so the change can loosen the checks it is "
-                "judged by; plan and apply with --snapshot or --guards-from of main"
-            )
-            plan = plan.model_copy(update={"warnings": (*plan.warnings, note)})
-        return plan
-
-
-def _guards_configured(config: Config) -> bool:
-    """Whether the configuration sets a guard a change could loosen (beyond the defaults)."""
-    from fedctl.config.models import Settings
-
-    settings, defaults = config.settings, Settings()
-    return bool(
-        settings.protect
-        or settings.policy_files
-        or not settings.lint.block_apply
-        or (settings.max_archives, settings.max_changes_percent, settings.max_key_deactivations)
-        != (defaults.max_archives, defaults.max_changes_percent, defaults.max_key_deactivations)
-        or (config.api_keys is not None and config.api_keys.allow_active)
-    )
+        return self.guarded.onto(plan)
 
 
 def _config_and_live(

@@ -57,11 +57,42 @@ class Guarded:
 
     def onto(self, plan: Plan) -> Plan:
         """The plan with its guard sources and guardrail changes; refused when it would
-        archive or replace what a trusted source protects."""
+        archive or replace what a trusted source protects. Without a trusted source, a
+        configuration that sets guards gets a warning that it judges itself."""
         check_trusted_protection(plan, self)
+        warnings = plan.warnings
+        if not self.trusted and configures_guards(self.config):
+            warnings = (*warnings, CONFIGURATION_ONLY_WARNING)
         return plan.model_copy(
-            update={"guard_sources": self.sources, "guardrail_changes": self.changes}
+            update={
+                "guard_sources": self.sources,
+                "guardrail_changes": self.changes,
+                "warnings": warnings,
+            }
         )
+
+
+CONFIGURATION_ONLY_WARNING = (
+    "guards (settings.protect, policies, lint, limits, allowed keys, access tests) come from "
+    "this configuration only, so the change can loosen the checks it is judged by; plan and "
+    "apply with --snapshot or --guards-from of main"
+)
+
+
+def configures_guards(config: Config) -> bool:
+    """Whether the configuration sets a guard beyond the defaults (access tests aside: a
+    folder of cases is not a setting a change flips)."""
+    from fedctl.config.models import Settings
+
+    settings, defaults = config.settings, Settings()
+    limits = ("max_archives", "max_changes_percent", "max_key_deactivations")
+    return bool(
+        settings.protect
+        or settings.policy_files
+        or not settings.lint.block_apply
+        or any(getattr(settings, name) != getattr(defaults, name) for name in limits)
+        or (config.api_keys is not None and config.api_keys.allow_active)
+    )
 
 
 def guard_values(view: ConfigView) -> dict[str, Any]:
