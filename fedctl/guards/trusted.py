@@ -42,7 +42,8 @@ def _from_checkout(
     from fedctl.config.load import load_config
 
     ours, theirs = _work_tree(config_path), _work_tree(folder)
-    if ours is not None and ours == theirs:
+    reviewed = (config_path if config_path.is_dir() else config_path.parent).resolve()
+    if (ours is not None and ours == theirs) or folder.resolve().is_relative_to(reviewed):
         raise UsageError(
             f"--guards-from {folder}: this folder is in the same git work tree as {config_path}, "
             "so the change under review could have written it; give a separate checkout of "

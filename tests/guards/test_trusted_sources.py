@@ -220,3 +220,12 @@ def test_guards_from_an_unknown_revision_says_so(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "error: --guards-from origin/nope: not a revision of this repository" in result.output
     assert "Traceback" not in result.output
+
+
+def test_guards_from_a_folder_inside_the_configuration_is_refused_without_git(
+    tmp_path: Path,
+) -> None:
+    config = write(tmp_path / "c", {"fedctl.yaml": k8s_org(RULES[1])})
+    result = offline("policy", str(config), "--guards-from", str(config))
+    assert result.exit_code == 1
+    assert "the change under review could have written it" in result.output
