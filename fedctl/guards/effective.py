@@ -75,7 +75,8 @@ class Guarded:
 CONFIGURATION_ONLY_WARNING = (
     "guards (settings.protect, policies, lint, limits, allowed keys, access tests) come from "
     "this configuration only, so the change can loosen the checks it is judged by; plan and "
-    "apply with --snapshot or --guards-from of main"
+    "apply with --snapshot of main taken with PATH (`fedctl snapshot PATH`) or --guards-from "
+    "origin/main"
 )
 
 
