@@ -229,3 +229,26 @@ def test_guards_from_a_folder_inside_the_configuration_is_refused_without_git(
     result = offline("policy", str(config), "--guards-from", str(config))
     assert result.exit_code == 1
     assert "the change under review could have written it" in result.output
+
+
+def test_apply_on_main_with_guards_from_the_first_parent_holds_the_old_protection(
+    emulator: RunningEmulator, tmp_path: Path
+) -> None:
+    """The main-branch job after a merge that unprotects and archives in one change:
+    `apply --guards-from HEAD^1` reads main before the merge, so nothing is archived."""
+    repo = tmp_path / "repo"
+    write(repo, {"federation/fedctl.yaml": PROTECTED + k8s_org(*RULES)})
+    _git(repo, "init", "-q", "-b", "main")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", "main")
+    federation = repo / "federation"
+    assert run_api(emulator, "apply", str(federation), "--auto-approve").exit_code == 0
+    (federation / "fedctl.yaml").write_text(k8s_org(RULES[1]))
+    _git(repo, "commit", "-qam", "unprotect and archive")
+    emulator.reset_request_log()
+    applied = run_api(
+        emulator, "apply", str(federation), "--prune", "--auto-approve", "--guards-from", "HEAD^1"
+    )
+    assert applied.exit_code == 1, applied.output
+    assert "rule/prod-deploy is protected in HEAD^1 (" in applied.output
+    assert writes(emulator) == []
