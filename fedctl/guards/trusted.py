@@ -16,7 +16,8 @@ import subprocess
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 
-from fedctl.errors import UsageError
+from fedctl.config.validated import Config
+from fedctl.errors import Diagnostic, UsageError
 from fedctl.guards.effective import GuardSource, guard_values
 from fedctl.guards.git import GitTree, repository_path
 from fedctl.guards.texts import PolicyText, read_bounded, read_cases, view_of
@@ -60,13 +61,12 @@ def _from_revision(
     var_files: Sequence[str],
     tests: Sequence[Path],
 ) -> GuardSource:
-    from fedctl.config.load import load_config
     from fedctl.guards.texts import ConfigView
 
     tree = GitTree.at(ref, config_path)
     label = f"{ref} ({tree.commit[:12]})"
     try:
-        config = load_config(tree.folder, variables=variables, var_files=var_files)
+        config = _load_at(tree, label, variables, var_files)
         folder_inside = tree.inside if config_path.is_dir() else tree.inside.parent
         policies = tuple(
             PolicyText(name, _policy_text(tree, folder_inside, name), label)
@@ -76,6 +76,30 @@ def _from_revision(
         return GuardSource(label, guard_values(ConfigView(config, policies, cases, label)))
     finally:
         tree.remove()
+
+
+def _load_at(
+    tree: GitTree, label: str, variables: Sequence[str], var_files: Sequence[str]
+) -> Config:
+    """The configuration of the revision; its problems located as `REF:PATH:LINE:COL`."""
+    import dataclasses
+
+    from fedctl.config.load import load_config
+    from fedctl.errors import ValidationFailed
+
+    try:
+        return load_config(tree.folder, variables=variables, var_files=var_files)
+    except ValidationFailed as exc:
+        prefix = str(tree.copy_root) + "/"
+
+        def at_revision(diagnostic: Diagnostic) -> Diagnostic:
+            where = diagnostic.location
+            if where is None or not where.file.startswith(prefix):
+                return diagnostic
+            file = f"{tree.ref}:{where.file.removeprefix(prefix)}"
+            return dataclasses.replace(diagnostic, location=dataclasses.replace(where, file=file))
+
+        raise ValidationFailed([at_revision(d) for d in exc.diagnostics]) from exc
 
 
 def _policy_text(tree: GitTree, folder_inside: PurePosixPath, name: str) -> str | None:

@@ -252,3 +252,19 @@ def test_apply_on_main_with_guards_from_the_first_parent_holds_the_old_protectio
     assert applied.exit_code == 1, applied.output
     assert "rule/prod-deploy is protected in HEAD^1 (" in applied.output
     assert writes(emulator) == []
+
+
+def test_a_revision_whose_configuration_does_not_load_is_located_at_the_revision(
+    tmp_path: Path,
+) -> None:
+    repo = _repository(tmp_path)
+    _git(repo, "checkout", "-q", "main")
+    (repo / "federation" / "extra.yaml").write_text("bogus: 1\n")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", "broken")
+    _git(repo, "checkout", "-q", "pr")
+    result = offline("policy", str(repo / "federation"), "--guards-from", "main")
+    assert result.exit_code == 1
+    assert result.output.startswith(
+        'error: main:federation/extra.yaml:1:1: bogus: unknown key "bogus"'
+    )
