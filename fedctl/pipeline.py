@@ -28,6 +28,7 @@ READ_SWITCH_INTERVAL_SECONDS = 0.0005
 if TYPE_CHECKING:
     from fedctl.api.client import AdminClient
     from fedctl.config.validated import Config
+    from fedctl.guards.effective import Guarded, GuardInputs
     from fedctl.plan.checks import SelfIdentity
     from fedctl.plan.plan import Plan, PlanOptions
     from fedctl.snapshot import Snapshot
@@ -55,6 +56,7 @@ def plan_from_config(
     snapshot: Snapshot | None = None,
     options: PlanOptions | None = None,
     while_reading: Callable[[Config], None] | None = None,
+    guards: GuardInputs | None = None,
 ) -> tuple[Plan, LiveState, Config]:
     """The plan of the configuration at `path`, shaped by `options` (the defaults: none).
 
@@ -63,8 +65,14 @@ def plan_from_config(
     `while_reading` is called once with the loaded configuration, while the live read
     is still waiting on the network: work that needs only the configuration (lint,
     say) then costs no time after the read.
+    The configuration returned is the effective one (fedctl.guards): each guard the
+    strictest of the configuration's, the snapshot's and `guards`' trusted sources.
     """
-    config, live = _config_and_live(path, variables, var_files, client, snapshot, while_reading)
+    guarding = _Guarding(guards, snapshot)
+    config, live = _config_and_live(
+        path, variables, var_files, client, snapshot, guarding.wrap(while_reading)
+    )
+    config = guarding.effective(config)
     identity = self_identity_of(client) if snapshot is None and client is not None else None
     from fedctl.desired import build_desired
     from fedctl.plan.plan import PlanOptions, plan_with
@@ -80,14 +88,43 @@ def plan_from_config(
         # The snapshot's protection is checked by the gate (fedctl.apply.gate), with
         # every other check apply runs, so `plan` shows all of them at once.
         plan = plan.model_copy(update={"snapshot": snapshot.ref})
-        plan = _flag_policy_changes(plan, config, snapshot)
-    elif config.settings.protect:
-        note = (
-            "settings.protect is only as strong as the review of the change that edits it; "
-            "plan and apply with --snapshot of main so unprotecting takes its own apply"
-        )
-        plan = plan.model_copy(update={"warnings": (*plan.warnings, note)})
+    plan = guarding.onto(plan)
     return plan, live, config
+
+
+class _Guarding:
+    """The effective guards of one plan, computed once the configuration is loaded."""
+
+    def __init__(self, inputs: GuardInputs | None, snapshot: Snapshot | None) -> None:
+        from fedctl.guards.effective import GuardInputs
+
+        self.inputs = inputs or GuardInputs()
+        self.trusted = list(self.inputs.trusted)
+        if snapshot is not None:
+            from fedctl.guards.recorded import recorded_source
+
+            recorded = recorded_source(f"snapshot {snapshot.label}", snapshot.guards)
+            self.trusted += [recorded] if recorded is not None else []
+        self.guarded: Guarded | None = None
+
+    def effective(self, config: Config) -> Config:
+        if self.guarded is None:
+            from fedctl.guards.effective import enforce_guards
+
+            self.guarded = enforce_guards(config, self.trusted, tests=self.inputs.tests)
+        return self.guarded.config
+
+    def wrap(self, while_reading: Callable[[Config], None] | None) -> Callable[[Config], None]:
+        def prepare(config: Config) -> None:
+            effective = self.effective(config)
+            if while_reading is not None:
+                while_reading(effective)
+
+        return prepare
+
+    def onto(self, plan: Plan) -> Plan:
+        assert self.guarded is not None
+        return self.guarded.onto(plan)
 
 
 def _config_and_live(
@@ -167,18 +204,3 @@ def _prompt_thread_switches() -> Iterator[None]:
         yield
     finally:
         sys.setswitchinterval(previous)
-
-
-def _flag_policy_changes(plan: Plan, config: Config, snapshot: Snapshot) -> Plan:
-    """`policy changed` when a policy file differs from the snapshot of main's."""
-    from fedctl.policy.load import changed_policy_files
-
-    changed = changed_policy_files(config, snapshot.policy_digests)
-    if not changed:
-        return plan
-    notes = [
-        f"policy changed: {name} differs from the snapshot's; the guard is changing with "
-        "what it guards, so review it as a security change"
-        for name in changed
-    ]
-    return plan.model_copy(update={"warnings": (*plan.warnings, *notes)})

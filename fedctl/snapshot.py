@@ -5,10 +5,18 @@ request jobs plan against the file with no network and no credential (`fedctl pl
 --snapshot`), and `fedctl apply` refuses when the live resources the plan touches no
 longer equal the snapshot's (`check_live_matches_snapshot`).
 
-The digest is sha256 over the canonical JSON of the state (sorted keys, sets sorted, no
-whitespace). NOTE: it detects edits and corruption, not a forger: anyone can recompute a
-digest. What makes a forged snapshot harmless is apply's comparison with the live state,
-read with apply's own credential, before anything is written.
+With a configuration (`fedctl snapshot PATH`), the snapshot also records the value of
+every guard (fedctl.guards: protect patterns, the full text of policy files and access
+tests, the lint gate and silences, the safety limits, allowed keys): plans and applies
+against it enforce the stricter of those and the configuration's.
+
+The digest is sha256 over the canonical JSON of the state and the guards (sorted keys,
+sets sorted, no whitespace); a snapshot without guards hashes its state alone.
+NOTE: it detects edits and corruption, not a forger: anyone can recompute a digest.
+What makes a forged state harmless is apply's comparison with the live state, read with
+apply's own credential, before anything is written; what makes forged guards harmless
+is that they can only add to the configuration's, and `--guards-from REF` adds main's.
+Format 1 (guards outside the digest) is refused: its guards cannot be trusted.
 
 Usage:
     snapshot = take_snapshot(live)
@@ -32,7 +40,7 @@ from fedctl.plan.actions import Change, SnapshotRef
 from fedctl.state import Kind, LiveIssuer, LiveRule, LiveServiceAccount, LiveState
 
 SNAPSHOT_FORMAT = "fedctl-snapshot"
-SNAPSHOT_FORMAT_VERSION = 1
+SNAPSHOT_FORMAT_VERSION = 2
 
 LiveResource = LiveServiceAccount | LiveIssuer | LiveRule
 
@@ -45,12 +53,15 @@ class Snapshot(BaseModel):
     taken_at: str
     digest: str
     state: LiveState
-    # settings.protect of the configuration the snapshot was taken with (main's): a pull
-    # request cannot unprotect and archive in one change against it.
-    protected: tuple[str, ...] = ()
-    # sha256 of each policy file settings.policy_files named (as written there): a pull
-    # request that edits one is flagged, the guard changing with what it guards.
-    policy_digests: dict[str, str] = {}
+    # Every guard of the configuration the snapshot was taken with (main's), as
+    # fedctl.guards.recorded stores them; None when taken without a configuration.
+    guards: dict[str, Any] | None = None
+
+    @property
+    def protected(self) -> tuple[str, ...]:
+        """settings.protect as recorded: a pull request cannot unprotect and archive in
+        one change against it."""
+        return tuple((self.guards or {}).get("settings.protect", ()))
 
     @property
     def ref(self) -> SnapshotRef:
@@ -81,27 +92,33 @@ def _canonical(value: Any) -> Any:
 
 
 def state_digest(state: LiveState) -> str:
+    return snapshot_digest(state, None)
+
+
+def snapshot_digest(state: LiveState, guards: Mapping[str, Any] | None) -> str:
+    """The digest of the state alone, or with guards of the state and guards together."""
     data = state.model_dump(mode="python")
     if data.get("api_keys") is None:
         # Keys not read: the digest of a snapshot from before keys were read stays valid.
         data.pop("api_keys", None)
-    return "sha256:" + hashlib.sha256(canonical_json(data).encode()).hexdigest()
+    covered = data if guards is None else {"state": data, "guards": dict(guards)}
+    return "sha256:" + hashlib.sha256(canonical_json(covered).encode()).hexdigest()
 
 
 def take_snapshot(
     state: LiveState,
     *,
     now: datetime | None = None,
-    protected: Iterable[str] = (),
-    policy_digests: Mapping[str, str] | None = None,
+    guards: Mapping[str, Any] | None = None,
 ) -> Snapshot:
+    """`guards`: fedctl.guards.recorded.record_guards of the configuration, if any."""
     moment = (now or datetime.now(UTC)).astimezone(UTC)
+    recorded = json.loads(canonical_json(dict(guards))) if guards is not None else None
     return Snapshot(
         taken_at=moment.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        digest=state_digest(state),
+        digest=snapshot_digest(state, recorded),
         state=state,
-        protected=tuple(sorted(set(protected))),
-        policy_digests=dict(policy_digests or {}),
+        guards=recorded,
     )
 
 
@@ -113,9 +130,9 @@ def snapshot_document(snapshot: Snapshot) -> str:
         "taken_at": snapshot.taken_at,
         "digest": snapshot.digest,
         "state": _canonical(snapshot.state),
-        "protected": list(snapshot.protected),
-        "policy_digests": dict(sorted(snapshot.policy_digests.items())),
     }
+    if snapshot.guards is not None:
+        document["guards"] = snapshot.guards
     return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
@@ -135,27 +152,45 @@ def read_snapshot(path: Path) -> Snapshot:
     document = _read_document(path)
     if not isinstance(document, dict) or document.get("format") != SNAPSHOT_FORMAT:
         raise UsageError(f"{path}: not a fedctl snapshot; write one with `fedctl snapshot --out`")
-    if document.get("format_version") != SNAPSHOT_FORMAT_VERSION:
-        raise UsageError(
-            f"{path}: snapshot format_version {document.get('format_version')!r} is not "
-            f"{SNAPSHOT_FORMAT_VERSION}; take a new snapshot with this fedctl"
+    version = document.get("format_version")
+    if version != SNAPSHOT_FORMAT_VERSION:
+        why = (
+            " (format 1 kept settings.protect and policy digests outside its digest, so "
+            "they could be edited unseen)"
+            if version == 1
+            else ""
         )
+        raise UsageError(
+            f"{path}: snapshot format_version {version!r} is not "
+            f"{SNAPSHOT_FORMAT_VERSION}{why}; take a new snapshot with this fedctl"
+        )
+    unknown = sorted(set(document) - _DOCUMENT_KEYS)
+    if unknown:
+        raise UsageError(f"{path}: unknown snapshot key {unknown[0]!r}; take a new snapshot")
     state, digest = _verified_state(path, document)
-    protected = document.get("protected", [])
-    if not isinstance(protected, list) or not all(isinstance(p, str) for p in protected):
-        raise UsageError(f"{path}: protected must be a list of names; take a new snapshot")
-    digests = document.get("policy_digests", {})
-    if not isinstance(digests, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in digests.items()
-    ):
-        raise UsageError(f"{path}: policy_digests must map names to digests; take a new snapshot")
+    guards = document.get("guards")
+    if guards is not None:
+        _check_guards(path, guards)
     return Snapshot(
-        taken_at=str(document.get("taken_at")),
-        digest=digest,
-        state=state,
-        protected=tuple(protected),
-        policy_digests=digests,
+        taken_at=str(document.get("taken_at")), digest=digest, state=state, guards=guards
     )
+
+
+_DOCUMENT_KEYS = {"format", "format_version", "taken_at", "digest", "state", "guards"}
+
+
+def _check_guards(path: Path, guards: object) -> None:
+    """Refuse guards that are not what fedctl.guards records (hostile input)."""
+    from fedctl.guards.entries import GuardValueInvalid
+    from fedctl.guards.recorded import restore_guards
+
+    try:
+        restore_guards(guards)
+    except GuardValueInvalid as exc:
+        raise UsageError(
+            f"{path}: {exc}; the snapshot was edited or corrupted, take a new one with "
+            "`fedctl snapshot PATH`"
+        ) from None
 
 
 def _read_document(path: Path) -> object:
@@ -189,10 +224,14 @@ def _verified_state(path: Path, document: dict[str, Any]) -> tuple[LiveState, st
             f"{path}: state.{where}: {first['msg']}; the snapshot was edited or corrupted, "
             "take a new one with `fedctl snapshot`"
         ) from exc
-    recorded, actual = document.get("digest"), state_digest(state)
+    guards = document.get("guards")
+    if guards is not None and not isinstance(guards, dict):
+        raise UsageError(f"{path}: guards must be an object; take a new snapshot")
+    recorded, actual = document.get("digest"), snapshot_digest(state, guards)
     if recorded != actual:
+        covered = "its state and guards hash" if guards is not None else "its state hashes"
         raise UsageError(
-            f"{path}: snapshot digest mismatch: the file records {recorded}, its state hashes "
+            f"{path}: snapshot digest mismatch: the file records {recorded}, {covered} "
             f"to {actual}; the snapshot was edited or corrupted, take a new one with "
             "`fedctl snapshot`"
         )

@@ -115,33 +115,54 @@ def _run_one(loaded: LoadedCase, book: Rulebook, now: float) -> CaseResult:
     token = DecodedToken(claims=token_claims(case, now), source="access test")
     explanation = explain_token(token, book, now=now)
     matched = explanation.matching_rules
-    expected, passed = _judge(case, explanation)
+    expected, passed, differing = _judge(case, explanation)
     got = ", ".join(f"rule {name}" for name in matched) or "denied (no rule accepts it)"
+    if differing:
+        # The right rule with another service account, scope or workspace: say which,
+        # or "expected rule X, got rule X" reads as no difference at all.
+        got += "".join(f", {label} {actual}" for label, _, actual in differing)
+        got += f" ({' and '.join(label for label, _, _ in differing)} differ"
+        got += "s)" if len(differing) == 1 else ")"
     details = () if passed else _why(explanation)
     return CaseResult(case.name, passed, expected, got, loaded.location, details)
 
 
-def _judge(case: Case, explanation: Explanation) -> tuple[str, bool]:
+def _judge(case: Case, explanation: Explanation) -> tuple[str, bool, list[tuple[str, str, str]]]:
+    """What was expected, whether it held, and each (field, expected, actual) that differs."""
     matched = explanation.matching_rules
     if case.expect == "denied":
-        return "denied", not matched
+        return "denied", not matched, []
     assert isinstance(case.expect, Expectation)
     want = case.expect
     if matched != (want.rule,):
-        return f"rule {want.rule}", False
+        return f"rule {want.rule}", False, []
     [explained] = [rule for rule in explanation.rules if rule.matches]
     facts = explained.rule
-    checks = [
-        (want.service_account, facts.service_account_name),
-        (want.scope, facts.oauth_scope),
-    ]
-    ok = all(wanted is None or wanted == actual for wanted, actual in checks)
+    workspaces = (
+        "all workspaces"
+        if facts.applies_to_all_workspaces
+        else ", ".join(sorted(facts.workspaces)) or "no workspace"
+    )
     workspace = want.workspace or case.workspace
-    if workspace is not None and not (
-        facts.applies_to_all_workspaces or workspace in facts.workspaces
-    ):
-        ok = False
-    return f"rule {want.rule}", ok
+    fields = [
+        ("service account", want.service_account, facts.service_account_name or "none", None),
+        ("scope", want.scope, facts.oauth_scope or "none", None),
+        (
+            "workspace",
+            workspace,
+            workspaces,
+            facts.applies_to_all_workspaces or workspace in facts.workspaces,
+        ),
+    ]
+    expected = f"rule {want.rule}" + "".join(
+        f", {label} {wanted}" for label, wanted, _, _ in fields if wanted is not None
+    )
+    differing = [
+        (label, wanted, actual)
+        for label, wanted, actual, holds in fields
+        if wanted is not None and not (holds if holds is not None else wanted == actual)
+    ]
+    return expected, not differing, differing
 
 
 def _why(explanation: Explanation) -> tuple[str, ...]:

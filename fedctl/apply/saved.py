@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 
     from fedctl.api.client import AdminClient
     from fedctl.config import Config
+    from fedctl.guards.effective import GuardInputs
     from fedctl.plan.checks import SelfIdentity
     from fedctl.plan.plan import Plan, PlanOptions
     from fedctl.plan.refusals import Overrides
@@ -71,12 +72,16 @@ def load_saved_plan(
     variables: Sequence[str] = (),
     var_files: Sequence[str] = (),
     snapshot_path: Path | None = None,
+    guards: GuardInputs | None = None,
 ) -> tuple[Plan, LiveState, Config, Snapshot | None]:
     """The saved plan, made again with apply's options, once every check passes.
 
-    The options are compared before the live read, so a mismatch touches no network.
+    The options are compared before the live read, so a mismatch touches no network. The
+    configuration is the effective one (fedctl.guards): each guard the strictest of it and
+    `guards`' trusted sources.
     """
     from fedctl.config import load_config
+    from fedctl.guards.effective import enforce_guards
     from fedctl.keys.live import with_managed_keys
     from fedctl.live import read_live
     from fedctl.pipeline import self_identity_of
@@ -84,7 +89,12 @@ def load_saved_plan(
     from fedctl.snapshot import check_plan_against_snapshot, read_snapshot
 
     plan = Plan.from_file(plan_file)
-    config = load_config(config_path, variables=variables, var_files=var_files)
+    guarded = enforce_guards(
+        load_config(config_path, variables=variables, var_files=var_files),
+        guards.trusted if guards else (),
+        tests=guards.tests if guards else (),
+    )
+    config = guarded.config
     check_bound_options(plan, options, overrides, settings_prune=config.settings.prune)
     live = with_managed_keys(config, read_live(client), client=client)
     # What was reviewed (planned against a snapshot) is what gets applied.
@@ -98,7 +108,7 @@ def load_saved_plan(
         self_identity=self_identity_of(client),
     )
     snapshot = read_snapshot(snapshot_path) if snapshot_path is not None else None
-    return fresh, live, config, snapshot
+    return guarded.onto(fresh), live, config, snapshot
 
 
 class SavedPlanOptionsDiffer(PlanError):

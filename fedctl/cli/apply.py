@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from fedctl.cli.guards import guards_from_option
 from fedctl.cli.options import (
     ApiSettings,
     api_options,
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from fedctl.api.client import AdminClient
     from fedctl.apply.executor import ApplyResult, StepOutcome
     from fedctl.config import Config
+    from fedctl.guards.effective import GuardInputs
     from fedctl.plan.plan import Plan, PlanOptions
     from fedctl.plan.refusals import Overrides
     from fedctl.snapshot import Snapshot
@@ -81,6 +83,7 @@ if TYPE_CHECKING:
     help="The snapshot the change was reviewed against (`plan --snapshot`); apply refuses "
     "when live state moved away from it in the resources the plan touches.",
 )
+@guards_from_option
 def command(
     path: str,
     variables: tuple[str, ...],
@@ -93,12 +96,14 @@ def command(
     no_color: bool,
     snapshot_path: str | None,
     policy_files: tuple[str, ...],
+    guards_from: str | None,
 ) -> None:
     """Make the live organization match the configuration at PATH, or apply a PLANFILE."""
     from fedctl.cli.plan import use_colour
 
     saved = _is_saved_plan(Path(path))
     _check_usage(saved=saved, plan_path=path, config_path=config_path)
+    guards = _guards(path, saved, config_path, snapshot_path, guards_from, variables, var_files)
     with api.open(read_only=False) as client:
         run = _ApplyRun(
             client=client,
@@ -109,6 +114,7 @@ def command(
             auto_approve=auto_approve,
             overrides=overrides,
             policy_files=policy_files,
+            guards=guards,
         )
         if saved and config_path is not None:
             run.apply_saved(
@@ -121,6 +127,30 @@ def command(
             run.apply_config(
                 path, options, snapshot_path=Path(snapshot_path) if snapshot_path else None
             )
+
+
+def _guards(
+    path: str,
+    saved: bool,
+    config_path: str | None,
+    snapshot_path: str | None,
+    guards_from: str | None,
+    variables: tuple[str, ...],
+    var_files: tuple[str, ...],
+) -> GuardInputs:
+    """The trusted guards: the snapshot's record and --guards-from, read before any write."""
+    from fedctl.cli.guards import guard_inputs
+
+    snapshot = None
+    if snapshot_path is not None:
+        from fedctl.snapshot import read_snapshot
+
+        snapshot = read_snapshot(Path(snapshot_path))
+    # A saved plan is applied with --config (never the folder the file names).
+    where = config_path if saved and config_path is not None else path
+    return guard_inputs(
+        where, guards_from=guards_from, variables=variables, var_files=var_files, snapshot=snapshot
+    )
 
 
 def _is_saved_plan(path: Path) -> bool:
@@ -165,6 +195,7 @@ class _ApplyRun:
     auto_approve: bool
     overrides: Overrides
     policy_files: tuple[str, ...] = ()
+    guards: GuardInputs | None = None
 
     def apply_config(self, path: str, options: PlanOptions, *, snapshot_path: Path | None) -> None:
         plan, live, config = self._plan(path, options)
@@ -208,6 +239,7 @@ class _ApplyRun:
             variables=self.variables,
             var_files=self.var_files,
             snapshot_path=snapshot_path,
+            guards=self.guards,
         )
         plan = self._judge(plan, live, config, str(config_path), snapshot)
         self._apply(
@@ -248,6 +280,7 @@ class _ApplyRun:
             var_files=self.var_files,
             client=self.client,
             options=options,
+            guards=self.guards,
         )
 
     def _apply(

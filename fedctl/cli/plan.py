@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from fedctl.cli.guards import guards_from_option, tests_option
 from fedctl.cli.options import (
     ApiSettings,
     api_options,
@@ -95,10 +96,11 @@ def use_colour(no_color: bool) -> bool:
 @click.option(
     "--fail-on",
     "fail_on",
-    type=click.Choice(["broadening", "test-change"]),
+    type=click.Choice(["broadening", "test-change", "guardrail-change"]),
     default=None,
     help="Exit 4 when any change broadens (or may broaden) who can mint what, where, or "
-    "(test-change) when the plan changes the outcome of an access test.",
+    "weakens a guard; (test-change) when the plan changes the outcome of an access test; "
+    "(guardrail-change) when it changes any guard.",
 )
 @click.option(
     "--policy",
@@ -108,6 +110,8 @@ def use_colour(no_color: bool) -> bool:
     help="An organization policy file (repeatable), with settings.policy_files; a failing "
     "deny policy makes the plan exit 1 and not be saved.",
 )
+@guards_from_option
+@tests_option
 def command(
     path: str,
     variables: tuple[str, ...],
@@ -123,14 +127,20 @@ def command(
     snapshot_path: str | None,
     fail_on: str | None,
     policy_files: tuple[str, ...],
+    guards_from: str | None,
+    test_files: tuple[str, ...],
 ) -> None:
     """Compare the configuration at PATH with the live organization and show the changes."""
+    from fedctl.cli.guards import guard_inputs
     from fedctl.errors import UsageError
     from fedctl.pipeline import plan_from_config
 
     if template_path and output_format != "markdown":
         raise UsageError("--template applies to --format markdown only")
     ahead = _WhileReading()
+    guards = guard_inputs(
+        path, guards_from=guards_from, tests=test_files, variables=variables, var_files=var_files
+    )
     run = functools.partial(
         plan_from_config,
         path,
@@ -138,6 +148,7 @@ def command(
         var_files=var_files,
         options=options,
         while_reading=ahead.prepare,
+        guards=guards,
     )
     plan, live, config, snapshot = _run_against(run, api, snapshot_path)
     echo_lint_findings(
@@ -219,16 +230,24 @@ def _exit_as_asked(plan: Plan, *, fail_on: str | None, detailed_exitcode: bool) 
     if fail_on == "broadening" and plan.access.broadens:
         click.echo("error: --fail-on broadening: this plan broadens access.", err=True)
         raise click.exceptions.Exit(EXIT_BROADENING)
+    weakening = [change for change in plan.guardrail_changes if change.effect == "weakens"]
+    if fail_on == "broadening" and weakening:
+        click.echo("error: --fail-on broadening: this plan weakens a guard.", err=True)
+        raise click.exceptions.Exit(EXIT_BROADENING)
+    if fail_on == "guardrail-change" and plan.guardrail_changes:
+        click.echo("error: --fail-on guardrail-change: this plan changes a guard.", err=True)
+        raise click.exceptions.Exit(EXIT_BROADENING)
     if detailed_exitcode and not plan.is_empty():
         raise click.exceptions.Exit(2)
 
 
 def access_test_changes(path: str, config: Config, live: LiveState) -> list[str]:
-    """Access-test cases under PATH whose outcome the plan changes (live -> configuration)."""
+    """Access-test cases whose outcome the plan changes (live -> configuration): those
+    under PATH, --tests files and the trusted side's (config.access_test_files)."""
     from fedctl.accesstest.run import access_test_files, load_cases, outcome_changes
     from fedctl.explain.sources import rulebook_from_config, rulebook_from_live
 
-    files = access_test_files(Path(path))
+    files = [*access_test_files(Path(path)), *map(Path, config.access_test_files)]
     if not files:
         return []
     cases = load_cases(files)

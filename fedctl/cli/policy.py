@@ -11,6 +11,7 @@ import json
 
 import click
 
+from fedctl.cli.guards import guards_from_option
 from fedctl.cli.options import config_options
 
 
@@ -35,20 +36,32 @@ from fedctl.cli.options import config_options
     show_default=True,
     help="text for people, json for tools.",
 )
+@guards_from_option
 def command(
     path: str,
     variables: tuple[str, ...],
     var_files: tuple[str, ...],
     policy_files: tuple[str, ...],
     output_format: str,
+    guards_from: str | None,
 ) -> None:
-    """Evaluate organization policies (CEL) on the configuration."""
+    """Evaluate organization policies (CEL) on the configuration.
+
+    With --guards-from, main's policy files are evaluated too (edited ones in both
+    versions), whatever the configuration's settings.policy_files now says.
+    """
+    from fedctl.cli.guards import effective_config, guard_inputs
     from fedctl.config import load_config
     from fedctl.policy.evaluate import evaluate_policies
     from fedctl.policy.load import load_policies, policy_paths
     from fedctl.policy.render import render_results
 
     config = load_config(path, variables=variables, var_files=var_files)
+    if guards_from is not None:
+        inputs = guard_inputs(
+            path, guards_from=guards_from, variables=variables, var_files=var_files
+        )
+        config = effective_config(config, inputs)
     policies = load_policies(policy_paths(config, policy_files))
     results = evaluate_policies(policies, config)
     if output_format == "json":

@@ -55,6 +55,9 @@ class Config:
     settings_origin: Origin | None = None
     # The `api_keys` block; None when no file has one (keys are then never read).
     api_keys: ApiKeysPolicy | None = None
+    # Access-test files beyond the *.access-test.yaml under `root`: --tests files and the
+    # trusted side's cases (fedctl.guards), run by `fedctl test` and `fedctl plan`.
+    access_test_files: tuple[str, ...] = ()
 
     def path_of(self, kind: Kind, name: str, field_path: str | DataPath | None = None) -> str:
         """The resource's field path as diagnostics print it, e.g. `rules[2].match`."""

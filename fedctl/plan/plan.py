@@ -33,6 +33,7 @@ from fedctl.plan.checks import (
 )
 from fedctl.plan.context import DiffContext, DiffOptions, PendingChange
 from fedctl.plan.diff import match_all
+from fedctl.plan.guardrails import GuardrailChange
 from fedctl.plan.hold import hold_unmanageable, unmanageable_ids
 from fedctl.plan.issuers import diff_issuers
 from fedctl.plan.keys import diff_api_keys
@@ -139,6 +140,11 @@ class Plan(BaseModel):
     @property
     def gate_verdict(self) -> str:  # passed, passed with overrides, refused, not checked
         return gate_verdict(self.refusals, checked=self.gate_checked)
+
+    # Additive: where the enforced guards came from (`configuration`, a snapshot, a
+    # --guards-from source) and how this change moves them (fedctl.guards).
+    guard_sources: tuple[str, ...] = ()
+    guardrail_changes: tuple[GuardrailChange, ...] = ()
 
     def is_empty(self) -> bool:
         return not self.changes

@@ -53,27 +53,6 @@ def policy_paths(config: Config, extra: tuple[str, ...] = ()) -> list[str]:
     return [*configured, *extra]
 
 
-def policy_file_digests(config: Config) -> dict[str, str]:
-    """settings.policy_files, as written there, -> sha256 of each file (missing: absent)."""
-    import hashlib
-
-    root = config.root if config.root.is_dir() else config.root.parent
-    digests = {}
-    for name in config.settings.policy_files:
-        try:
-            digests[name] = "sha256:" + hashlib.sha256((root / name).read_bytes()).hexdigest()
-        except OSError:
-            digests[name] = "absent"
-    return digests
-
-
-def changed_policy_files(config: Config, recorded: dict[str, str]) -> list[str]:
-    """Policy files whose content (or presence in settings) differs from `recorded`."""
-    now = policy_file_digests(config)
-    names = sorted(set(now) | set(recorded))
-    return [name for name in names if now.get(name) != recorded.get(name)]
-
-
 def load_policies(paths: list[str]) -> list[LoadedPolicy]:
     """Every policy of every file; ValidationFailed listing every problem of them all."""
     loaded: list[LoadedPolicy] = []

@@ -61,6 +61,7 @@ def plan_document(plan: Plan) -> dict[str, Any]:
         "policy_failures": list(plan.policy_failures),
         "access_test_changes": list(plan.access_test_changes),
         "warnings": list(plan.warnings),
+        **guardrail_document(plan),
         "workspaces": dict(sorted(plan.workspace_names.items())),
         **gate_document(plan),
     }
@@ -73,6 +74,14 @@ def gate_document(plan: Plan) -> dict[str, Any]:
         "refusals": [refusal.model_dump(mode="json") for refusal in plan.refusals],
         "lint": [note.model_dump(mode="json") for note in plan.lint_findings],
         "overrides": plan.overrides.model_dump(mode="json"),
+    }
+
+
+def guardrail_document(plan: Plan) -> dict[str, Any]:
+    """Where the enforced guards came from and how this change moves them (fedctl.guards)."""
+    return {
+        "guard_sources": list(plan.guard_sources),
+        "guardrail_changes": [change.model_dump() for change in plan.guardrail_changes],
     }
 
 

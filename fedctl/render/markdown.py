@@ -73,6 +73,8 @@ def _raw_context(plan: Plan) -> dict[str, Any]:
         "gate_verdict": plan.gate_verdict,
         "refusals": [refusal.line() for refusal in plan.refusals],
         "lint_findings": [note.line() for note in plan.lint_findings],
+        "guard_sources": list(plan.guard_sources),
+        "guardrail_changes": [change.model_dump() for change in plan.guardrail_changes],
     }
 
 

@@ -74,6 +74,7 @@ def render_text(plan: Plan, *, color: bool = False) -> str:
         plan.unmanageable,
     )
     out += [paint(line, DETAIL_COLOURS["!"]) for line in _listing("Warnings:", plan.warnings)]
+    out += guardrail_lines(plan)
     out += _listing("Policies that fail (deny stops the plan):", plan.policy_failures)
     out += _listing("Access tests whose outcome this plan changes:", plan.access_test_changes)
     # Lint's findings go to stderr; here only what apply will refuse (fedctl.apply.gate).
@@ -81,6 +82,17 @@ def render_text(plan: Plan, *, color: bool = False) -> str:
     out += _listing(f"Checks apply runs: {plan.gate_verdict}", refusals)
     out.append("No changes." if plan.is_empty() else summary_line(plan))
     return "\n".join(out) + "\n"
+
+
+def guardrail_lines(plan: Plan) -> list[str]:
+    """The "Guardrail changes" section, when the plan had a trusted source of guards."""
+    if len(plan.guard_sources) < 2:
+        return []
+    title = (
+        f"Guardrail changes (guards enforced: the strictest of {', '.join(plan.guard_sources)}):"
+    )
+    lines = tuple(change.line() for change in plan.guardrail_changes) or ("none",)
+    return _listing(title, lines)
 
 
 def _listing(title: str, items: tuple[str, ...]) -> list[str]:

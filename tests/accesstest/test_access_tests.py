@@ -106,3 +106,40 @@ def test_apply_prints_the_plan_sections_plan_prints(tmp_path: Path) -> None:
     assert planned.exit_code == 0, planned.output
     assert applied.stdout.startswith(planned.stdout)
     assert "Access tests whose outcome this plan changes:\n" in applied.stdout
+
+
+def test_a_case_failing_on_the_workspace_says_the_workspace_differs(tmp_path: Path) -> None:
+    """Issue 31 item 7: "expected rule X, got rule X" hid which field differed."""
+    config = copy_quickstart(tmp_path)
+    tests = config / "quickstart.access-test.yaml"
+    tests.write_text(tests.read_text().replace("workspace: production}", "workspace: staging}"))
+    result = CliRunner().invoke(cli, ["test", str(config)])
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0] == (
+        f"{tests}:3:5: FAIL a main-branch build of payments gets a token: expected rule "
+        "payments-main, workspace staging, got rule payments-main, workspace production "
+        "(workspace differs)"
+    )
+
+
+def test_a_case_failing_on_scope_and_account_names_both(tmp_path: Path) -> None:
+    config = copy_quickstart(tmp_path)
+    tests = config / "quickstart.access-test.yaml"
+    tests.write_text(
+        tests.read_text().replace(
+            "workspace: production}",
+            "workspace: production, scope: workspace:developer, service_account: other}",
+        )
+    )
+    result = CliRunner().invoke(cli, ["test", str(config), "--format", "json"])
+    assert result.exit_code == 1
+    import json
+
+    first = json.loads(result.output)[0]
+    assert first["expected"] == (
+        "rule payments-main, service account other, scope workspace:developer, workspace production"
+    )
+    assert first["got"] == (
+        "rule payments-main, service account payments-inference, scope workspace:inference "
+        "(service account and scope differ)"
+    )

@@ -99,7 +99,8 @@ def test_without_a_snapshot_plan_warns_once(emulator: RunningEmulator, tmp_path:
     config = write(tmp_path / "c", k8s_rule("prod-deploy", "deploy"), protect="rule/prod-*")
     result = run_api(emulator, "plan", str(config), "--no-color")
     assert result.exit_code == 0, result.output
-    assert result.output.count("settings.protect is only as strong as the review") == 1
+    # The warning names every guard now, not only settings.protect (issue 25).
+    assert result.output.count("come from this configuration only") == 1
 
 
 def test_a_pull_request_that_edits_a_policy_file_is_flagged(
@@ -118,8 +119,10 @@ def test_a_pull_request_that_edits_a_policy_file_is_flagged(
     assert run_api(emulator, "snapshot", str(main), "--out", str(snapshot)).exit_code == 0
     unchanged = CliRunner().invoke(cli, ["plan", str(main), "--snapshot", str(snapshot)])
     assert unchanged.exit_code == 0, unchanged.output
-    assert "policy changed" not in unchanged.output
+    assert "Guardrail changes" in unchanged.output
+    assert "weakens settings.policy_files" not in unchanged.output
     policies.write_text(policies.read_text().replace("<= 3600", "<= 86400"))
     edited = CliRunner().invoke(cli, ["plan", str(main), "--snapshot", str(snapshot)])
+    # Shown as a guardrail change now (issue 25); the snapshot's version still runs.
     assert edited.exit_code == 0, edited.output
-    assert f"policy changed: {policies} differs from the snapshot's" in edited.output
+    assert f"weakens settings.policy_files: policy file '{policies}' edited" in edited.output

@@ -1,0 +1,121 @@
+"""The guards held in files: organization policies and access-test cases.
+
+Every source's policy files and cases count (union); the same text from two sources is
+one. Against the trusted side, a file or case the change removes or edits weakens
+(an edit is never taken as stricter: proving one CEL expression stricter than another is
+not attempted), one it adds strengthens.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+from fedctl.config.modelfile import MAX_FILE_BYTES
+from fedctl.guards.entries import Difference, Guard
+from fedctl.guards.materialize import install_cases, install_policies
+from fedctl.guards.texts import CaseText, PolicyText, canonical
+
+# Bounds on what a (hostile) snapshot may record.
+MAX_STORED_CASES = 10_000
+MAX_STORED_FILES = 1_000
+SNAPSHOT_ORIGIN = "snapshot"
+
+
+def _union(values: Sequence[tuple[Any, ...]]) -> tuple[Any, ...]:
+    """Every distinct entry, the first source's copy kept (its origin names it)."""
+    return tuple(dict.fromkeys(entry for value in values for entry in value))
+
+
+class _StoredPolicy(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    file: Annotated[str, Field(min_length=1, max_length=1024)]
+    text: Annotated[str, Field(max_length=MAX_FILE_BYTES)] | None
+
+
+class _StoredCase(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    definition: dict[str, Any]
+
+
+def _compare_policies(
+    trusted: tuple[PolicyText, ...], proposed: tuple[PolicyText, ...]
+) -> list[Difference]:
+    proposed_files = {policy.file for policy in proposed}
+    trusted_files = {policy.file for policy in trusted}
+    found: list[Difference] = []
+    for policy in sorted(set(trusted) - set(proposed)):
+        how = "edited" if policy.file in proposed_files else "removed from settings.policy_files"
+        found.append(("weakens", f"policy file {policy.file!r} {how}"))
+    for policy in sorted(set(proposed) - set(trusted)):
+        if policy.file not in trusted_files:
+            found.append(("strengthens", f"policy file {policy.file!r} added"))
+    return list(dict.fromkeys(found))
+
+
+def _restore_policies(stored: list[_StoredPolicy]) -> tuple[PolicyText, ...]:
+    return tuple(PolicyText(item.file, item.text, SNAPSHOT_ORIGIN) for item in stored)
+
+
+POLICIES: Guard[tuple[PolicyText, ...]] = Guard(
+    key="settings.policy_files",
+    read=lambda view: view.policies,
+    merge=_union,
+    compare=_compare_policies,
+    install=install_policies,
+    dump=lambda value: [{"file": item.file, "text": item.text} for item in value],
+    stored=TypeAdapter(Annotated[list[_StoredPolicy], Field(max_length=MAX_STORED_FILES)]),
+    restore=_restore_policies,
+)
+
+
+def _compare_cases(
+    trusted: tuple[CaseText, ...], proposed: tuple[CaseText, ...]
+) -> list[Difference]:
+    proposed_names = {case.name for case in proposed}
+    trusted_names = {case.name for case in trusted}
+    found: list[Difference] = []
+    for case in sorted(set(trusted) - set(proposed)):
+        how = "edited" if case.name in proposed_names else "deleted"
+        found.append(("weakens", f"case {case.name!r} {how}"))
+    for case in sorted(set(proposed) - set(trusted)):
+        if case.name not in trusted_names:
+            found.append(("strengthens", f"case {case.name!r} added"))
+    return list(dict.fromkeys(found))
+
+
+def _restore_cases(stored: list[_StoredCase]) -> tuple[CaseText, ...]:
+    from fedctl.accesstest.model import Case
+    from fedctl.guards.entries import GuardValueInvalid
+
+    cases = []
+    for item in stored:
+        # NOTE: the definition is hostile like the rest of the file: it must be a case.
+        case = Case.model_validate(item.definition)
+        if case.name != item.name:
+            raise GuardValueInvalid(f"access_tests: case {item.name!r} is named {case.name!r}")
+        cases.append(CaseText(case.name, canonical(case.model_dump(mode="json")), SNAPSHOT_ORIGIN))
+    return tuple(cases)
+
+
+def _dump_cases(value: tuple[CaseText, ...]) -> list[dict[str, Any]]:
+    import json
+
+    return [{"name": case.name, "definition": json.loads(case.definition)} for case in value]
+
+
+ACCESS_TESTS: Guard[tuple[CaseText, ...]] = Guard(
+    key="access_tests",
+    read=lambda view: view.cases,
+    merge=_union,
+    compare=_compare_cases,
+    install=install_cases,
+    dump=_dump_cases,
+    stored=TypeAdapter(Annotated[list[_StoredCase], Field(max_length=MAX_STORED_CASES)]),
+    restore=_restore_cases,
+)
