@@ -101,9 +101,10 @@ class _Guarding:
         self.inputs = inputs or GuardInputs()
         self.trusted = list(self.inputs.trusted)
         if snapshot is not None:
+            from fedctl.guards.effective import SNAPSHOT_LABEL
             from fedctl.guards.recorded import recorded_source
 
-            recorded = recorded_source(f"snapshot {snapshot.label}", snapshot.guards)
+            recorded = recorded_source(f"{SNAPSHOT_LABEL}{snapshot.label}", snapshot.guards)
             self.trusted += [recorded] if recorded is not None else []
         self.guarded: Guarded | None = None
 

@@ -56,9 +56,10 @@ def guard_inputs(
 
     trusted = []
     if snapshot is not None:
+        from fedctl.guards.effective import SNAPSHOT_LABEL
         from fedctl.guards.recorded import recorded_source
 
-        recorded = recorded_source(f"snapshot {snapshot.label}", snapshot.guards)
+        recorded = recorded_source(f"{SNAPSHOT_LABEL}{snapshot.label}", snapshot.guards)
         trusted += [recorded] if recorded is not None else []
     if guards_from is not None:
         from fedctl.guards.trusted import guards_from as read_guards_from

@@ -72,6 +72,8 @@ class Guarded:
         )
 
 
+SNAPSHOT_LABEL = "snapshot "
+
 CONFIGURATION_ONLY_WARNING = (
     "guards (settings.protect, policies, lint, limits, allowed keys, access tests) come from "
     "this configuration only, so the change can loosen the checks it is judged by; plan and "
@@ -130,20 +132,24 @@ def check_trusted_protection(plan: Plan, guarded: Guarded) -> None:
     leaves such a resource unarchived only because that source's protection holds (the
     change dropped it with prune on): unprotecting takes a merge of its own."""
     prune = plan.shape.prune if plan.shape.prune is not None else guarded.config.settings.prune
-    candidates = [
+    changed = [
         f"{change.kind.value}/{change.name}"
         for change in plan.changes
         if change.action in (Action.ARCHIVE, Action.REPLACE)
     ]
+    candidates = list(changed)
     if prune:
         candidates += [
             address for address in plan.unmanaged if not _matches(address, guarded.own_protect)
         ]
+    # A snapshot's protection of archives and replaces is the gate's (fedctl.apply.gate),
+    # which follows renames and IDs; here: --guards-from sources, and what prune drops.
     refused = {
         address: source.label
         for address in candidates
         for source in reversed(guarded.trusted)
         if _matches(address, source.values.get("settings.protect", ()))
+        and not (source.label.startswith(SNAPSHOT_LABEL) and address in changed)
     }
     if refused:
         _refuse(refused)

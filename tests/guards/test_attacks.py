@@ -63,7 +63,10 @@ def test_policy_files_emptied_by_the_pr_still_judge_it(
         "weakens settings.policy_files: policy file '../policies/base.yaml' removed from "
         "settings.policy_files"
     ) in planned.output
-    assert "error: a deny policy fails on this plan; it was not saved." in planned.output
+    assert (
+        "error: rule/deploy: refused by the policy check apply runs: policy short-lived-tokens "
+        "denies rule/deploy"
+    ) in planned.output
 
     checked = offline("policy", str(pr), "--guards-from", str(main))
     assert checked.exit_code == 1, checked.output
@@ -144,9 +147,10 @@ def test_lint_gate_switched_off_by_the_pr_still_blocks(
     )
     applied = apply_with_snapshot(emulator, pr, snapshot)
     assert applied.exit_code == 1, applied.output
-    assert "refusing to apply: 1 lint error (FED001 on rule/web); nothing was changed" in (
-        applied.output
-    )
+    assert (
+        "refused by the lint check apply runs: 1 lint error (FED001 on rule/web) while "
+        "settings.lint.block_apply is on"
+    ) in applied.output
     assert writes(emulator) == []
     planned = offline("plan", str(pr), "--snapshot", str(snapshot))
     assert "weakens settings.lint.block_apply: turned off" in planned.output
@@ -266,9 +270,11 @@ def test_an_allowance_added_by_the_pr_is_not_honoured_yet(
     )
 
 
-def test_a_saved_plan_is_applied_under_the_snapshots_limits(
+def test_a_saved_plan_is_refused_under_the_snapshots_limits(
     emulator: RunningEmulator, tmp_path: Path
 ) -> None:
+    # The plan runs every check apply runs (the gate), under the snapshot's limit: the
+    # pull request's raised max_archives saves no plan, and apply refuses alike.
     rules = [k8s_rule(name, name) for name in ("keep", "one", "two")]
     main = write(
         tmp_path / "main", {"fedctl.yaml": "settings:\n  max_archives: 1\n" + k8s_org(*rules)}
@@ -283,17 +289,12 @@ def test_a_saved_plan_is_applied_under_the_snapshots_limits(
     saved = offline(
         "plan", str(pr), "--prune", "--snapshot", str(snapshot), "--out", str(plan_file)
     )
-    assert saved.exit_code == 0, saved.output
+    assert saved.exit_code == 1, saved.output
+    assert "2 resources (replacements included), 1 over settings.max_archives (1)" in (saved.output)
+    assert not plan_file.exists()
     emulator.reset_request_log()
     applied = run_api(
-        emulator,
-        "apply",
-        str(plan_file),
-        "--config",
-        str(pr),
-        "--snapshot",
-        str(snapshot),
-        "--auto-approve",
+        emulator, "apply", str(pr), "--prune", "--snapshot", str(snapshot), "--auto-approve"
     )
     assert applied.exit_code == 1, applied.output
     assert "2 resources (replacements included), 1 over settings.max_archives (1)" in (
