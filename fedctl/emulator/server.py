@@ -137,17 +137,21 @@ def start_emulator(
             api_keys_bearer=api_keys_bearer,
             admin_api_key=admin_api_key,
             empty_pages=empty_pages,
-        )
-        context.api_keys = _api_keys(
-            store,
-            api_keys_path,
-            org_limit=org_api_key_limit,
-            workspace_limit=workspace_api_key_limit,
+            api_keys=_api_keys(
+                store,
+                api_keys_path,
+                org_limit=org_api_key_limit,
+                workspace_limit=workspace_api_key_limit,
+            ),
         )
         context.set_faults(faults or FaultConfig())
     except BaseException:
         store.close()
         raise
+    return _serve_in_thread(context, host, port)
+
+
+def _serve_in_thread(context: EmulatorContext, host: str, port: int) -> RunningEmulator:
     # uvicorn binds the socket itself: a socket handed in through `sockets=` ends up
     # without TCP_NODELAY and costs ~40 ms per request (Nagle + delayed ACK).
     config = uvicorn.Config(
@@ -164,7 +168,7 @@ def start_emulator(
     context.drop_connection = lambda scope: _abort_connection(server, scope)
     thread = threading.Thread(target=_serve, args=(server,), name="fedctl-emulator", daemon=True)
     thread.start()
-    _wait_until_started(server, thread, store, f"{host}:{port}")
+    _wait_until_started(server, thread, context.store, f"{host}:{port}")
     bound_host, bound_port = server.servers[0].sockets[0].getsockname()[:2]
     shown_host = f"[{bound_host}]" if ":" in bound_host else bound_host
     return RunningEmulator(
