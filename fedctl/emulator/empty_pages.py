@@ -81,6 +81,6 @@ def _empty_page_instead(captured: list[Message], page: str) -> JSONResponse | No
 
 def _unwrap(wrapped: str) -> str:
     try:
-        return base64.urlsafe_b64decode(wrapped.encode()).decode()
+        return base64.b64decode(wrapped.encode(), altchars=b"-_", validate=True).decode()
     except (ValueError, binascii.Error, UnicodeDecodeError):
         return "\x00invalid"  # the list answers 400 for a cursor it never gave
