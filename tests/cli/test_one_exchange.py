@@ -92,8 +92,9 @@ def test_a_new_identity_token_is_a_new_exchange(federation: Federation, tmp_path
     token_file = tmp_path / "jwt"
     env = env_vars(federation, token_file)
     emulator = federation.emulator
-    for jti in ("job-1", "job-1", "job-2"):
-        token_file.write_text(federation.jwt(jti=jti))
+    first, second = federation.jwt(jti="job-1"), federation.jwt(jti="job-2")
+    for jwt in (first, first, second):  # one job's token read twice, then the next job's
+        token_file.write_text(jwt)
         assert run(["whoami"], env).exit_code == 0
     assert emulator.exchange_history == [(federation.rule_id, "success")] * 2
     assert len(list(cache_dir().iterdir())) == 2
