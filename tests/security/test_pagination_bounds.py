@@ -17,6 +17,7 @@ import time
 import tracemalloc
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import anthropic
@@ -27,6 +28,7 @@ from fedctl.api.client import AdminClient
 from fedctl.api.connect import open_client
 from fedctl.emulator.server import RunningEmulator
 from fedctl.errors import ApiError
+from tests.support.cli import k8s_org, k8s_rule, run_api
 
 TOKEN = "sk-ant-oat01-hostile-pagination-test"
 WALL_SECONDS = 30.0  # generous: the real cost is a few pages
@@ -242,3 +244,17 @@ def test_an_empty_page_cursor_the_emulator_never_gave_is_refused(
     ):
         client.request("GET", resources.ISSUERS, params={"page": "empty_%%%"})
     assert caught.value.status == 400
+
+
+def test_a_plan_through_empty_pages_creates_nothing_that_exists(
+    emulator: RunningEmulator, tmp_path: Path
+) -> None:
+    config = tmp_path / "federation"
+    config.mkdir()
+    (config / "fedctl.yaml").write_text(k8s_org(k8s_rule("deploy", "payments")))
+    applied = run_api(emulator, "apply", str(config), "--auto-approve")
+    assert applied.exit_code == 0, applied.output
+    emulator.set_empty_pages(True)
+    planned = run_api(emulator, "plan", str(config), "--detailed-exitcode")
+    assert planned.exit_code == 0, planned.output
+    assert "No changes." in planned.output
