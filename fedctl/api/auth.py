@@ -167,8 +167,9 @@ class TokenExchanger:
                 "authentication history does). Usual causes: the identity token's claims do "
                 "not match the rule (subject_prefix, claims, condition), its audience is not "
                 "the rule's, it expired or lives longer than the issuer allows, it was already "
-                "exchanged once (jti reuse: use a fresh token per process, or a profile whose "
-                "credentials cache keeps the minted token), the rule or issuer is archived, or "
+                "exchanged once (jti reuse: by another tool, or with FEDCTL_TOKEN_CACHE=off; "
+                "fedctl itself caches the minted token per identity token), the rule or "
+                "issuer is archived, or "
                 "the rule spans several workspaces and ANTHROPIC_WORKSPACE_ID is unset"
             )
         else:
