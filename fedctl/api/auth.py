@@ -8,8 +8,8 @@ process and reuses the minted token (admin-api.md §7.5):
 - on an API 401, drop the token and exchange once more, once per process;
 - never retry an exchange with the same JWT: identity tokens with a `jti` are accepted
   once, so a resend could only fail and would burn nothing useful;
-- with a profile, reuse and refresh the credentials cache file so a second process does
-  not exchange again.
+- reuse and refresh a credentials cache file so a second process does not exchange
+  again: the profile's (as the SDK), or for env-var federation `fedctl.api.envcache`.
 
     auth = FederationAuth(TokenExchanger(base_url=url, settings=settings, http=http))
 """
@@ -26,6 +26,7 @@ from pydantic import SecretStr
 
 from fedctl import __version__
 from fedctl.api.credentials import Credential, FederationSettings
+from fedctl.api.envcache import env_token_cache
 from fedctl.api.redact import read_error_body
 from fedctl.api.tokencache import CachedToken, CredentialsCache
 from fedctl.errors import AuthError
@@ -166,8 +167,9 @@ class TokenExchanger:
                 "authentication history does). Usual causes: the identity token's claims do "
                 "not match the rule (subject_prefix, claims, condition), its audience is not "
                 "the rule's, it expired or lives longer than the issuer allows, it was already "
-                "exchanged once (jti reuse: use a fresh token per process, or a profile whose "
-                "credentials cache keeps the minted token), the rule or issuer is archived, or "
+                "exchanged once (jti reuse: by another tool, or with FEDCTL_TOKEN_CACHE=off; "
+                "fedctl itself caches the minted token per identity token), the rule or "
+                "issuer is archived, or "
                 "the rule spans several workspaces and ANTHROPIC_WORKSPACE_ID is unset"
             )
         else:
@@ -286,4 +288,9 @@ def build_auth(
     exchanger = TokenExchanger(
         base_url=token_base_url, settings=credential.federation, http=http, environ=environ
     )
-    return FederationAuth(exchanger, cache=credential.cache)
+    # Profiles cache where the SDK does; env-var federation in the user's cache directory,
+    # so a single-use identity token is exchanged once across processes (issue 30 item 4).
+    cache = credential.cache or env_token_cache(
+        credential.federation, base_url=token_base_url, environ=environ
+    )
+    return FederationAuth(exchanger, cache=cache)

@@ -32,6 +32,7 @@ import httpx
 
 from fedctl import __version__
 from fedctl.api.base_url import check_base_url, is_loopback_host
+from fedctl.api.error_codes import explain, read_error_code
 from fedctl.api.redact import read_error_body
 from fedctl.api.retry import (
     CONFLICT,
@@ -324,6 +325,9 @@ class AdminClient:
         hint = None
         if status in (401, 403) and self.credential is not None:
             hint = self.credential.hint(status)
+        known = explain(read_error_code(response))
+        if known is not None:
+            message, hint = f"{known.explanation} (the server said: {message})", known.hint
         return error_class(
             message=message,
             status=status,

@@ -24,6 +24,9 @@ RULES = f"{ORG}/federation_rules"
 WORKSPACES = f"{ORG}/workspaces"
 PAGE_SIZE = 100  # the largest page the WIF lists allow (§4.1)
 STALE_CURSOR_RESTARTS = 3
+# Far beyond any real organization (100 items a page: a million items), yet a hostile
+# server that never stops giving cursors is cut off in bounded time and memory.
+MAX_PAGES = 10_000
 
 Model = TypeVar("Model", bound=wire.WireModel)
 # Told the first page's raw items and whether more pages follow, once per list.
@@ -89,7 +92,7 @@ def _read_all_pages(
 ) -> list[Any]:
     query: dict[str, QueryValue] = {**(params or {}), "limit": PAGE_SIZE}
     items: list[Any] = []
-    seen_cursors: set[str] = set()
+    guard = _CursorGuard(path)
     while True:
         try:
             page = client.request("GET", path, params=query)
@@ -100,15 +103,46 @@ def _read_all_pages(
         data = _page_data(page, path)
         items.extend(data)
         cursor = page.get("next_page")
-        more = bool(cursor and data)
+        # An empty page with a cursor does not end the list: both official SDKs keep
+        # requesting while `next_page` is set (admin-api.md revision 3, §4.1).
+        more = isinstance(cursor, str) and cursor != ""
         if on_first_page is not None and "page" not in query:
             on_first_page(data, more)
         if not more:
             return items
-        if cursor in seen_cursors:
-            raise ApiError(message=f"the server repeated page cursor for {path}; stopping")
-        seen_cursors.add(cursor)
+        guard.check(cursor)
         query["page"] = cursor
+
+
+class _CursorGuard:
+    """Stops a listing whose server repeats a cursor or never stops giving one."""
+
+    def __init__(self, path: str) -> None:
+        self._path = path
+        self._seen: set[str] = set()
+
+    def check(self, cursor: str) -> None:
+        if cursor in self._seen:
+            raise ApiError(
+                message=(
+                    f"the server gave a page cursor it had already given in this listing "
+                    f"(after {len(self._seen) + 1} pages); the list would never end"
+                ),
+                method="GET",
+                url_path=self._path,
+                hint="the server or a proxy in front of it is misbehaving; nothing was read",
+            )
+        if len(self._seen) + 1 >= MAX_PAGES:
+            raise ApiError(
+                message=(
+                    f"the listing passed {MAX_PAGES} pages without ending, far beyond any "
+                    "real organization; stopping"
+                ),
+                method="GET",
+                url_path=self._path,
+                hint="the server or a proxy in front of it is misbehaving; nothing was read",
+            )
+        self._seen.add(cursor)
 
 
 def _page_data(page: Any, path: str) -> list[Any]:
@@ -171,15 +205,22 @@ def _id_cursor_list(
     model: type[Model],
     what: str,
 ) -> list[Model]:
-    """An ID-cursor list (§4.3): follow `after_id=<last_id>` while has_more."""
+    """An ID-cursor list (§4.3): follow `after_id=<last_id>` while has_more.
+
+    As the SDK's ID-cursor page does, a page without a `last_id` (an empty one) ends the
+    list. A `last_id` seen before in this listing, or more than MAX_PAGES pages, is a
+    misbehaving server: stop with an error rather than page (and grow) forever.
+    """
     items: list[Any] = []
+    guard = _CursorGuard(path)
     while True:
         page = client.request("GET", path, params=query)
         data = _page_data(page, path)
         items.extend(data)
         last_id = page.get("last_id")
-        if not page.get("has_more") or not data or not last_id or last_id == query.get("after_id"):
+        if page.get("has_more") is not True or not isinstance(last_id, str) or not last_id:
             return _parse_all(model, items, what, path)
+        guard.check(last_id)
         query = {**query, "after_id": last_id}
 
 

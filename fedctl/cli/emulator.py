@@ -39,7 +39,16 @@ if TYPE_CHECKING:
     "--admin-token",
     default=None,
     metavar="TOKEN",
-    help="Bearer token acting as an org:admin user [default: the documented local token].",
+    help="Bearer token acting as an org:admin user [default: the documented local token]. "
+    "Giving it (or --admin-api-key) turns both documented credentials off.",
+)
+@click.option(
+    "--admin-api-key",
+    default=None,
+    metavar="KEY",
+    help="Admin API key (sk-ant-admin01-...) accepted on /v1/organizations/me, the "
+    "workspace and the API-key endpoints [default: the documented local key]. Giving it "
+    "(or --admin-token) turns both documented credentials off.",
 )
 @click.option(
     "--workspace",
@@ -105,6 +114,28 @@ if TYPE_CHECKING:
     help="refuse: the API-key endpoints answer 401 to bearer tokens and take only the "
     "emulator's Admin API key.",
 )
+@click.option(
+    "--org-api-key-limit",
+    type=click.IntRange(0),
+    default=None,
+    metavar="N",
+    help="Refuse to make a key active when N keys are already active in the organization "
+    "(400 org_api_key_limit_exceeded).",
+)
+@click.option(
+    "--workspace-api-key-limit",
+    type=click.IntRange(0),
+    default=None,
+    metavar="N",
+    help="Refuse to make a key active when N keys are already active in its workspace "
+    "(400 workspace_api_key_limit_exceeded).",
+)
+@click.option(
+    "--empty-pages",
+    is_flag=True,
+    help="Serve an empty page carrying a cursor before every page of the opaque-cursor "
+    "lists (clients must keep paging, as the SDKs do).",
+)
 def command(
     host: str,
     port: int,
@@ -119,40 +150,90 @@ def command(
     seed_path: str | None,
     api_keys_path: str | None,
     api_keys_bearer: str,
+    admin_api_key: str | None,
+    org_api_key_limit: int | None,
+    workspace_api_key_limit: int | None,
+    empty_pages: bool,
 ) -> None:
     """Run the local Admin API emulator (WIF endpoints) until interrupted."""
     from fedctl.emulator.db import EmulatorStateError
     from fedctl.emulator.seed import SeedError
-    from fedctl.emulator.server import DEFAULT_ADMIN_TOKEN, start_emulator
+    from fedctl.emulator.server import start_emulator
     from fedctl.errors import UsageError
 
     faults = _faults(fault_rate, fault_kinds, fault_seed, read_lag_ms, latency_ms)
-    token = admin_token or DEFAULT_ADMIN_TOKEN
-    if admin_token is None and not _is_loopback(host):
-        raise UsageError(
-            f"--host {host} would let anyone who can reach this machine administer the "
-            "emulator with its well-known admin token; give --admin-token, or listen on "
-            "127.0.0.1"
-        )
+    token, api_key = _credentials(host, admin_token, admin_api_key)
     try:
         running = start_emulator(
             state_path=state_path,
             host=host,
             port=port,
             admin_token=token,
+            admin_api_key=api_key,
             workspaces=workspaces,
             seed_path=seed_path,
             faults=faults,
             api_keys_path=api_keys_path,
             api_keys_bearer="refuse" if api_keys_bearer == "refuse" else "accept",
+            org_api_key_limit=org_api_key_limit,
+            workspace_api_key_limit=workspace_api_key_limit,
+            empty_pages=empty_pages,
         )
     except (SeedError, EmulatorStateError, OSError, ValueError) as exc:
         raise UsageError(str(exc)) from None
-    # The one line a user (or a script) waits for. Only the documented local token is
-    # shown: one the user chose may be a real secret, and this line lands in CI logs.
-    shown = token if token == DEFAULT_ADMIN_TOKEN else "(the --admin-token given)"
-    click.echo(f"emulator listening on {running.base_url} admin token {shown}")
+    click.echo(f"emulator listening on {running.base_url} admin token {_shown(token)}")
     _serve_until_interrupted(running.stop)
+
+
+def _shown(token: str | None) -> str:
+    """The one line a user (or a script) waits for names only the documented local token:
+    one the user chose may be a real secret, and this line lands in CI logs."""
+    from fedctl.emulator.server import DEFAULT_ADMIN_TOKEN
+
+    if token is None:
+        return "(none: only the --admin-api-key given)"
+    return token if token == DEFAULT_ADMIN_TOKEN else "(the --admin-token given)"
+
+
+def _credentials(
+    host: str, admin_token: str | None, admin_api_key: str | None
+) -> tuple[str | None, str | None]:
+    """The credentials to accept: the documented pair, or exactly the ones given.
+
+    An explicit credential replaces both documented ones (a well-known Admin API key left
+    working beside a chosen token would still open the API-key endpoints to anyone). A
+    non-loopback bind needs at least one explicit, non-default credential.
+    """
+    from fedctl.emulator.calls import DEFAULT_ADMIN_API_KEY
+    from fedctl.emulator.server import DEFAULT_ADMIN_TOKEN
+    from fedctl.errors import UsageError
+
+    for option, value in (("--admin-token", admin_token), ("--admin-api-key", admin_api_key)):
+        if value is not None and not value.strip():
+            raise UsageError(f"{option} must not be empty; leave it out to use the local default")
+    if admin_api_key is not None and not admin_api_key.startswith("sk-ant-admin01-"):
+        raise UsageError("--admin-api-key must start with sk-ant-admin01- (an Admin API key)")
+    if admin_token is not None and admin_token.startswith("sk-ant-admin01-"):
+        raise UsageError(
+            "--admin-token takes a bearer token; give an Admin API key as --admin-api-key"
+        )
+    loopback = _is_loopback(host)
+    if admin_token is None and admin_api_key is None:
+        if not loopback:
+            raise UsageError(
+                f"--host {host} would let anyone who can reach this machine administer the "
+                "emulator with its well-known admin token; give --admin-token, or listen on "
+                "127.0.0.1"
+            )
+        return DEFAULT_ADMIN_TOKEN, DEFAULT_ADMIN_API_KEY
+    if not loopback and (
+        admin_token == DEFAULT_ADMIN_TOKEN or admin_api_key == DEFAULT_ADMIN_API_KEY
+    ):
+        raise UsageError(
+            f"--host {host}: the documented local credentials are public knowledge; choose "
+            "your own --admin-token / --admin-api-key, or listen on 127.0.0.1"
+        )
+    return admin_token, admin_api_key
 
 
 def _faults(rate: float, kinds: str, seed: int, read_lag_ms: int, latency_ms: int) -> FaultConfig:

@@ -65,6 +65,22 @@ TERRAFORM_FILE = "anthropic.tf"
     is_flag=True,
     help="Write each resource's live ID as a comment above it (`# id: fdrl_...`).",
 )
+@click.option(
+    "--protect",
+    "protect",
+    multiple=True,
+    metavar="PATTERN",
+    help="Terraform only: write deletion_protection = true on what PATTERN covers "
+    "(settings.protect syntax: name, kind/name, globs; repeatable).",
+)
+@click.option(
+    "--protect-from",
+    "protect_from",
+    type=click.Path(exists=True),
+    default=None,
+    metavar="CONFIG",
+    help="Terraform only: take the protect patterns from this configuration's settings.protect.",
+)
 @api_options
 def command(
     output_format: str,
@@ -73,6 +89,8 @@ def command(
     include_archived: bool,
     split_by_issuer: bool,
     with_ids: bool,
+    protect: tuple[str, ...],
+    protect_from: str | None,
     api: ApiSettings,
 ) -> None:
     """Write the live organization as fedctl configuration."""
@@ -84,6 +102,9 @@ def command(
 
     if split_by_issuer and out_dir is None:
         raise UsageError("--split-by-issuer writes several files; give --out DIR")
+    if (protect or protect_from) and output_format != "terraform":
+        raise UsageError("--protect and --protect-from apply to --format terraform only")
+    patterns = (*protect, *_protect_patterns(protect_from))
     if snapshot_path is not None:
         from fedctl.snapshot import read_snapshot
 
@@ -92,7 +113,7 @@ def command(
         with api.open(read_only=True) as client:
             live = _with_keys_if_readable(read_live(client), client)
     if output_format == "terraform":
-        _export_terraform(live, out_dir, include_archived, split_by_issuer, with_ids)
+        _export_terraform(live, out_dir, include_archived, split_by_issuer, with_ids, patterns)
         return
     export = build_export(live, include_archived=include_archived)
     if with_ids:
@@ -104,6 +125,15 @@ def command(
         return
     written = write_files(Path(out_dir), render_files(export, split_by_issuer=split_by_issuer))
     click.echo(f"Wrote {len(written)} file(s) to {out_dir}: {', '.join(p.name for p in written)}")
+
+
+def _protect_patterns(config_path: str | None) -> tuple[str, ...]:
+    """`settings.protect` of the configuration at `config_path` (validated as plan does)."""
+    if config_path is None:
+        return ()
+    from fedctl.config.load import load_config
+
+    return tuple(load_config(config_path).settings.protect)
 
 
 def _with_keys_if_readable(live: LiveState, client: AdminClient) -> LiveState:
@@ -127,6 +157,7 @@ def _export_terraform(
     include_archived: bool,
     split_by_issuer: bool,
     with_ids: bool,
+    protect: tuple[str, ...],
 ) -> None:
     from fedctl.errors import UsageError
     from fedctl.export.terraform import build_terraform, render_terraform
@@ -140,7 +171,7 @@ def _export_terraform(
     ):
         if given:
             raise UsageError(f"{flag} applies to --format yaml only")
-    text = render_terraform(build_terraform(live))
+    text = render_terraform(build_terraform(live, protect=protect))
     if out_dir is None:
         click.echo(text, nl=False)
         return

@@ -42,6 +42,7 @@ COMMANDS: dict[str, str] = {
     "keys": "List static API keys and flag the ones that undermine federation.",
     "drift": "Report live changes that did not come from fedctl, with their authors.",
     "whoami": "Show the organization and the credential fedctl would use.",
+    "login": "Write an SDK federation profile (any issuer) to share one token exchange.",
     "doctor": "Check, read-only, that the live API says what fedctl expects.",
     "schema": "Write the JSON Schemas of the configuration language.",
     "emulator": "Run the local Admin API emulator.",

@@ -15,8 +15,9 @@ Choices taken where the contract is open (numbers are §8.1 items unless marked 
 
 1. Admin API keys (`sk-ant-admin01-`, in `x-api-key` or as a bearer token) get
    403 permission_error on every service-account, issuer, rule and membership endpoint.
-   On /v1/organizations/me and the workspace endpoints they get 401 (the emulator has no
-   Admin API keys to accept). Any other `x-api-key`, and any unknown bearer, is 401.
+   On /v1/organizations/me and the workspace endpoints the emulator's own Admin API key
+   is accepted (§1.2, revision 3), any other is 401. Any other `x-api-key`, and any
+   unknown bearer, is 401; every 401 names the header the credential came in.
 2. A missing `anthropic-version` is accepted; a present one must look like a version date
    (`2023-06-01`, `2026-10-21`, ...), else 400. `?beta=true` is ignored. `anthropic-beta`
    is ignored except that a token minted by this emulator's exchange is 401
@@ -97,7 +98,10 @@ Revision 2 of the contract (each a change from revision 1, tested against the SD
 
 - §9 (new): the API-key endpoints, from a fixture (`--api-keys FILE`); the choices are
   in `api_keys.py` (oldest-first ID cursor; archived keys refuse every change, expired
-  ones refuse activation; the Admin API key accepted, bearers refusable).
+  ones refuse activation; the Admin API key accepted, bearers refusable; configured
+  limits answer `org_api_key_limit_exceeded` / `workspace_api_key_limit_exceeded`).
+- §4.1 (revision 3): `--empty-pages` serves an empty page with a cursor before every
+  page of the opaque-cursor lists (`empty_pages.py`).
 
 Also:
 - Token exchange: inline JWKS only; an issuer in discovery or explicit_url mode is

@@ -9,6 +9,10 @@ may stand for the scope and principal. Strict choices where §9.3 is open:
 - an archived key refuses every change (400), renaming included; an expired key refuses
   `status: active` (400); `expired` can never be sent;
 - a key whose `expires_at` has passed reads as `expired`;
+- with `--org-api-key-limit N` / `--workspace-api-key-limit N`, making a key active
+  when N keys are already active in the organization / in its workspace is refused with
+  400 and `error.details.error_code` `org_api_key_limit_exceeded` /
+  `workspace_api_key_limit_exceeded` (revision 3, §9; the real limits are not public);
 - who may call: the admin bearer token, a minted org:admin token and the emulator's
   Admin API key (`x-api-key` or bearer); with `--api-keys-bearer refuse`, bearer tokens
   are 401 here and only the Admin API key is accepted.
@@ -25,7 +29,7 @@ from typing import Any
 
 from fedctl.emulator.db import BASE62, format_time, new_id
 from fedctl.emulator.store import Store
-from fedctl.emulator.validation import bad_request, not_found
+from fedctl.emulator.validation import ApiFailure, bad_request, not_found
 
 STATUSES = ("active", "inactive", "archived", "expired")
 SETTABLE = ("active", "inactive", "archived")
@@ -34,9 +38,17 @@ SETTABLE = ("active", "inactive", "archived")
 class ApiKeys:
     """The organization's API keys, in memory, oldest first."""
 
-    def __init__(self, keys: list[dict[str, Any]] | None = None) -> None:
+    def __init__(
+        self,
+        keys: list[dict[str, Any]] | None = None,
+        *,
+        org_limit: int | None = None,
+        workspace_limit: int | None = None,
+    ) -> None:
         self._lock = threading.Lock()
         self._keys: list[dict[str, Any]] = list(keys or [])
+        self.org_limit = org_limit
+        self.workspace_limit = workspace_limit
 
     def page(self, query: dict[str, str | None], limit: int) -> dict[str, Any]:
         with self._lock:
@@ -68,11 +80,31 @@ class ApiKeys:
             current = self._read(key)["status"]
             name, status = body.get("name"), body.get("status")
             _check_update(current, name, status)
+            if status == "active" and current != "active":
+                self._check_limits(key)
             if name is not None:
                 key["name"] = name
             if status is not None:
                 key["status"] = status
             return self._read(key)
+
+    def _check_limits(self, key: dict[str, Any]) -> None:
+        """Refuse an activation past a configured limit, as §9's error codes say."""
+        active = [other for other in self._keys if self._read(other)["status"] == "active"]
+        if self.org_limit is not None and len(active) >= self.org_limit:
+            raise _limit_error(
+                "org_api_key_limit_exceeded",
+                f"The organization already has {len(active)} active API keys "
+                f"(limit {self.org_limit}).",
+            )
+        workspace = _workspace_of(key)
+        in_workspace = [other for other in active if _workspace_of(other) == workspace]
+        if self.workspace_limit is not None and len(in_workspace) >= self.workspace_limit:
+            raise _limit_error(
+                "workspace_api_key_limit_exceeded",
+                f"This workspace already has {len(in_workspace)} active API keys "
+                f"(limit {self.workspace_limit}).",
+            )
 
     def _find(self, key_id: str) -> dict[str, Any]:
         for key in self._keys:
@@ -87,6 +119,15 @@ class ApiKeys:
         if shown["status"] == "active" and expires and _parse(expires) <= datetime.now(UTC):
             shown["status"] = "expired"
         return shown
+
+
+def _workspace_of(key: dict[str, Any]) -> str | None:
+    scope = key.get("scope") or {}
+    return scope.get("workspace_id") if isinstance(scope, dict) else None
+
+
+def _limit_error(code: str, message: str) -> ApiFailure:
+    return ApiFailure(400, "invalid_request_error", message, details={"error_code": code})
 
 
 def _check_update(current: str, name: object, status: object) -> None:
@@ -124,7 +165,13 @@ def _parse(moment: str) -> datetime:
     return datetime.fromisoformat(moment.replace("Z", "+00:00"))
 
 
-def load_api_keys(path: str, store: Store) -> ApiKeys:
+def load_api_keys(
+    path: str,
+    store: Store,
+    *,
+    org_limit: int | None = None,
+    workspace_limit: int | None = None,
+) -> ApiKeys:
     """The fixture at `path`, names resolved against the store; ValueError when malformed."""
     try:
         raw = json.loads(Path(path).read_text(encoding="utf-8"))
@@ -132,7 +179,8 @@ def load_api_keys(path: str, store: Store) -> ApiKeys:
         raise ValueError(f"{path}: not a readable JSON list of API keys ({exc})") from None
     if not isinstance(raw, list) or not all(isinstance(item, dict) for item in raw):
         raise ValueError(f"{path}: expected a JSON list of APIKey objects")
-    return ApiKeys([_complete(dict(item), store, path) for item in raw])
+    keys = [_complete(dict(item), store, path) for item in raw]
+    return ApiKeys(keys, org_limit=org_limit, workspace_limit=workspace_limit)
 
 
 def _complete(key: dict[str, Any], store: Store, path: str) -> dict[str, Any]:
@@ -147,10 +195,7 @@ def _complete(key: dict[str, Any], store: Store, path: str) -> dict[str, Any]:
     key.setdefault("principal", None)
     workspace = key.pop("workspace", None)
     if workspace is not None:
-        key["scope"] = {
-            "type": "workspace",
-            "workspace_id": store.ensure_workspace(workspace)["id"],
-        }
+        key["scope"] = {"type": "workspace", "workspace_id": _workspace_id(store, workspace, path)}
     key.setdefault("scope", {"type": "workspace", "workspace_id": store.default_workspace_id})
     account = key.pop("principal_service_account", None)
     if account is not None:
@@ -161,12 +206,44 @@ def _complete(key: dict[str, Any], store: Store, path: str) -> dict[str, Any]:
     return key
 
 
+def _workspace_id(store: Store, name: object, path: str) -> str:
+    """An existing workspace's ID; a fixture never creates one (a typo would go unseen).
+
+    `default` (any case) and the default workspace's ID mean the organization's default
+    workspace, never a second workspace named "default".
+    """
+    default_id = store.default_workspace_id
+    if not isinstance(name, str):
+        raise ValueError(f"{path}: workspace must be a workspace name, got {name!r}")
+    if name.lower() == "default" or name == default_id:
+        return default_id
+    found = store.workspaces.named(name)
+    if found is None and name.startswith("wrkspc_"):
+        found = store.workspaces.find_live(name)
+    if found is None:
+        known = ", ".join(["default", *store.workspaces.names()])
+        raise ValueError(
+            f"{path}: workspace {name!r} does not exist in the emulator (known: {known}); "
+            "create it with --workspace NAME or in the --seed file"
+        )
+    return str(found["id"])
+
+
 def _account_id(store: Store, name: str, path: str) -> str:
-    listing = store.list_service_accounts(include_archived=True, limit=100, page=None)
-    for account in listing["data"]:
-        if account["name"] == name:
-            return str(account["id"])
-    raise ValueError(f"{path}: principal_service_account {name!r} is not a service account")
+    """The ID of the service account with this name, looked up across every page."""
+    cursor: str | None = None
+    while True:
+        listing = store.list_service_accounts(include_archived=True, limit=100, page=cursor)
+        for account in listing["data"]:
+            if account["name"] == name:
+                return str(account["id"])
+        cursor = listing["next_page"]
+        if cursor is None:
+            break
+    raise ValueError(
+        f"{path}: principal_service_account {name!r} is not a service account of the "
+        "emulator (create it in the --seed file)"
+    )
 
 
 def _hint() -> str:

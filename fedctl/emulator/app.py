@@ -21,6 +21,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from fedctl.emulator import empty_pages
 from fedctl.emulator.calls import DEFAULT_ADMIN_API_KEY as DEFAULT_ADMIN_API_KEY
 from fedctl.emulator.calls import Call, EmulatorContext, EndpointKind, Handler
 from fedctl.emulator.db import ADMIN_USER_ID, BASE62, Actor
@@ -47,11 +48,10 @@ def error_response(failure: ApiFailure, request_id: str) -> JSONResponse:
         headers["x-should-retry"] = "true" if failure.should_retry else "false"
     if failure.status == 429:
         headers["retry-after"] = RETRY_AFTER_SECONDS
-    body = {
-        "type": "error",
-        "error": {"type": failure.error_type, "message": failure.message},
-        "request_id": request_id,
-    }
+    error: dict[str, Any] = {"type": failure.error_type, "message": failure.message}
+    if failure.details is not None:
+        error["details"] = dict(failure.details)
+    body = {"type": "error", "error": error, "request_id": request_id}
     return JSONResponse(body, status_code=failure.status, headers=headers)
 
 
@@ -98,29 +98,48 @@ async def _json_body(request: Request) -> Any:
 
 
 def authenticate(context: EmulatorContext, request: Request, kind: EndpointKind) -> Actor:
-    """Map a credential to an actor (§1.2, §5.9, §8.1 item 1)."""
+    """Map a credential to an actor (§1.2, §5.9, §8.1 item 1).
+
+    Every 401 names the header the credential came in (`x-api-key` or `Authorization`),
+    so a user sees which of their two settings is wrong.
+    """
     if kind == "public":
         return Actor("anonymous", "user")
     api_key = request.headers.get("x-api-key")
     authorization = request.headers.get("authorization", "")
     bearer = authorization[7:].strip() if authorization.lower().startswith("bearer ") else None
+    header = "x-api-key" if api_key is not None else "Authorization"
     credential = api_key if api_key is not None else bearer
     if not credential:
-        raise unauthorized("Missing credential: send 'Authorization: Bearer <org:admin token>'.")
-    if kind == "keys":
-        return _authenticate_keys(
-            context, credential, from_header=api_key is not None, request=request
+        raise unauthorized(
+            f"Missing credential (the {header} header is empty or absent): send "
+            "'Authorization: Bearer <org:admin token>'."
         )
+    if kind == "keys":
+        return _authenticate_keys(context, credential, header=header, request=request)
     if credential.startswith(ADMIN_API_KEY_PREFIX):
         if kind == "wif":
             raise forbidden(
                 "Admin API keys are not accepted on service account, federation "
                 "issuer and federation rule endpoints; use an org:admin OAuth token."
             )
-        raise unauthorized("invalid x-api-key (the local emulator has no Admin API keys)")
+        # /v1/organizations/me and the workspace endpoints take Admin API keys (§1.2).
+        if _is_admin_api_key(context, credential):
+            return Actor(ADMIN_USER_ID, "user")
+        raise unauthorized(f"Invalid Admin API key in the {header} header.")
     if api_key is not None:
-        raise unauthorized("invalid x-api-key")
-    if secrets.compare_digest(credential.encode(), context.admin_token.encode()):
+        raise unauthorized(
+            "Invalid x-api-key header: it takes an Admin API key (sk-ant-admin01-...); "
+            "send OAuth tokens as 'Authorization: Bearer <token>'."
+        )
+    return _authenticate_bearer(context, credential, request)
+
+
+def _authenticate_bearer(context: EmulatorContext, credential: str, request: Request) -> Actor:
+    admin_token = context.admin_token
+    if admin_token is not None and secrets.compare_digest(
+        credential.encode(), admin_token.encode()
+    ):
         return Actor(ADMIN_USER_ID, "user")
     if credential.startswith(MINTED_TOKEN_PREFIX):
         binding = context.store.lookup_token(credential)
@@ -143,19 +162,27 @@ def authenticate(context: EmulatorContext, request: Request, kind: EndpointKind)
                     "This token's service account is no longer an active admin service account."
                 )
             return Actor(binding.service_account_id, "service_account")
-    raise unauthorized("Invalid bearer token.")
+    raise unauthorized("Invalid bearer token in the Authorization header.")
+
+
+def _is_admin_api_key(context: EmulatorContext, credential: str) -> bool:
+    expected = context.admin_api_key
+    return expected is not None and secrets.compare_digest(credential.encode(), expected.encode())
 
 
 def _authenticate_keys(
-    context: EmulatorContext, credential: str, *, from_header: bool, request: Request
+    context: EmulatorContext, credential: str, *, header: str, request: Request
 ) -> Actor:
     """The API-key endpoints (§9.3): the Admin API key always; bearers unless refused."""
-    if secrets.compare_digest(credential.encode(), context.admin_api_key.encode()):
+    if _is_admin_api_key(context, credential):
         return Actor(ADMIN_USER_ID, "user")
-    if from_header or credential.startswith(ADMIN_API_KEY_PREFIX):
-        raise unauthorized("invalid x-api-key")
+    if header == "x-api-key" or credential.startswith(ADMIN_API_KEY_PREFIX):
+        raise unauthorized(f"Invalid Admin API key in the {header} header.")
     if context.api_keys_bearer == "refuse":
-        raise unauthorized("These endpoints take an Admin API key in x-api-key.")
+        raise unauthorized(
+            "These endpoints take an Admin API key in x-api-key; the Authorization "
+            "header's bearer token is refused here."
+        )
     return authenticate(context, request, "org")
 
 
@@ -214,6 +241,9 @@ class EmulatorASGI:
         if fault == "lost-response":
             await self._app(scope, receive, _swallow)  # the write commits; the answer is lost
             await self._drop(scope, receive)
+            return
+        if self._context.empty_pages and empty_pages.applies(scope):
+            await empty_pages.serve_with_empty_pages(self._app, scope, receive, send)
             return
         await self._app(scope, receive, send)
 

@@ -33,7 +33,8 @@ class EmulatorContext:
     """Everything the routes share: the store, the admin token, faults, the request log."""
 
     store: Store
-    admin_token: str = field(repr=False)  # a bearer token: never in a repr
+    # A bearer token (never in a repr); None: no static admin token is accepted.
+    admin_token: str | None = field(repr=False)
     faults: FaultPlan = field(default_factory=lambda: FaultPlan(FaultConfig()))
     drop_connection: Callable[[Scope], None] | None = None
     request_log: list[tuple[str, str]] = field(default_factory=list)
@@ -42,7 +43,10 @@ class EmulatorContext:
     api_keys: ApiKeys = field(default_factory=ApiKeys)
     # "refuse": the API-key endpoints take only the Admin API key (the other reading, §9.3).
     api_keys_bearer: Literal["accept", "refuse"] = "accept"
-    admin_api_key: str = field(default=DEFAULT_ADMIN_API_KEY, repr=False)
+    # None: no Admin API key is accepted (an explicit --admin-token replaced the default).
+    admin_api_key: str | None = field(default=DEFAULT_ADMIN_API_KEY, repr=False)
+    # Serve an empty page carrying a cursor before every opaque-cursor page (§4.1, rev. 3).
+    empty_pages: bool = False
 
     def __post_init__(self) -> None:
         self.exchange = TokenExchange(self.store)

@@ -21,9 +21,9 @@ from typing import Any, Literal
 import uvicorn
 from starlette.types import Scope
 
-from fedctl.emulator.api_keys import load_api_keys
+from fedctl.emulator.api_keys import ApiKeys, load_api_keys
 from fedctl.emulator.app import build_app
-from fedctl.emulator.calls import EmulatorContext
+from fedctl.emulator.calls import DEFAULT_ADMIN_API_KEY, EmulatorContext
 from fedctl.emulator.faults import FaultConfig
 from fedctl.emulator.seed import load_seed
 from fedctl.emulator.store import Store
@@ -58,7 +58,9 @@ class RunningEmulator:
         self._thread = thread
         self._context = context
         self.base_url = base_url
-        self.admin_token = context.admin_token
+        # "" when no static admin token is accepted (only an Admin API key was given).
+        self.admin_token = context.admin_token or ""
+        self.admin_api_key = context.admin_api_key
         self.organization_id = context.store.organization_id
         self.store = context.store
         self.exchange_history = context.exchange.history
@@ -76,10 +78,23 @@ class RunningEmulator:
     def set_faults(self, faults: FaultConfig) -> None:
         self._context.set_faults(faults)
 
-    def load_api_keys(self, path: str, *, bearer: Literal["accept", "refuse"] = "accept") -> None:
+    def load_api_keys(
+        self,
+        path: str,
+        *,
+        bearer: Literal["accept", "refuse"] = "accept",
+        org_limit: int | None = None,
+        workspace_limit: int | None = None,
+    ) -> None:
         """Replace the API keys with the fixture at `path` (what `--api-keys` loads)."""
-        self._context.api_keys = load_api_keys(path, self.store)
+        self._context.api_keys = load_api_keys(
+            path, self.store, org_limit=org_limit, workspace_limit=workspace_limit
+        )
         self._context.api_keys_bearer = bearer
+
+    def set_empty_pages(self, enabled: bool) -> None:
+        """What `--empty-pages` turns on: an empty page with a cursor before every page."""
+        self._context.empty_pages = enabled
 
     def requests(self) -> list[tuple[str, str]]:
         with self._context.log_lock:
@@ -95,7 +110,8 @@ def start_emulator(
     state_path: str | None = None,
     host: str = "127.0.0.1",
     port: int = 0,
-    admin_token: str = DEFAULT_ADMIN_TOKEN,
+    admin_token: str | None = DEFAULT_ADMIN_TOKEN,
+    admin_api_key: str | None = DEFAULT_ADMIN_API_KEY,
     workspaces: Sequence[str] = (),
     seed_path: str | None = None,
     faults: FaultConfig | None = None,
@@ -103,19 +119,39 @@ def start_emulator(
     organization_name: str = "Local Emulator Org",
     api_keys_path: str | None = None,
     api_keys_bearer: Literal["accept", "refuse"] = "accept",
+    org_api_key_limit: int | None = None,
+    workspace_api_key_limit: int | None = None,
+    empty_pages: bool = False,
 ) -> RunningEmulator:
-    """Start serving; returns once the server accepts connections (port 0 = a free port)."""
+    """Start serving; returns once the server accepts connections (port 0 = a free port).
+
+    `admin_token` / `admin_api_key` None: that kind of static credential is refused.
+    """
     _check_can_listen(host, port)
     store = Store(state_path, organization_id=organization_id, organization_name=organization_name)
     try:
         _fill_store(store, workspaces, seed_path)
-        context = EmulatorContext(store, admin_token, api_keys_bearer=api_keys_bearer)
-        if api_keys_path is not None:
-            context.api_keys = load_api_keys(api_keys_path, store)
+        context = EmulatorContext(
+            store,
+            admin_token,
+            api_keys_bearer=api_keys_bearer,
+            admin_api_key=admin_api_key,
+            empty_pages=empty_pages,
+            api_keys=_api_keys(
+                store,
+                api_keys_path,
+                org_limit=org_api_key_limit,
+                workspace_limit=workspace_api_key_limit,
+            ),
+        )
         context.set_faults(faults or FaultConfig())
     except BaseException:
         store.close()
         raise
+    return _serve_in_thread(context, host, port)
+
+
+def _serve_in_thread(context: EmulatorContext, host: str, port: int) -> RunningEmulator:
     # uvicorn binds the socket itself: a socket handed in through `sockets=` ends up
     # without TCP_NODELAY and costs ~40 ms per request (Nagle + delayed ACK).
     config = uvicorn.Config(
@@ -132,12 +168,21 @@ def start_emulator(
     context.drop_connection = lambda scope: _abort_connection(server, scope)
     thread = threading.Thread(target=_serve, args=(server,), name="fedctl-emulator", daemon=True)
     thread.start()
-    _wait_until_started(server, thread, store, f"{host}:{port}")
+    _wait_until_started(server, thread, context.store, f"{host}:{port}")
     bound_host, bound_port = server.servers[0].sockets[0].getsockname()[:2]
     shown_host = f"[{bound_host}]" if ":" in bound_host else bound_host
     return RunningEmulator(
         server=server, thread=thread, context=context, base_url=f"http://{shown_host}:{bound_port}"
     )
+
+
+def _api_keys(
+    store: Store, path: str | None, *, org_limit: int | None, workspace_limit: int | None
+) -> ApiKeys:
+    """The `--api-keys` fixture (none: no keys), with the configured limits (§9)."""
+    if path is None:
+        return ApiKeys(org_limit=org_limit, workspace_limit=workspace_limit)
+    return load_api_keys(path, store, org_limit=org_limit, workspace_limit=workspace_limit)
 
 
 def _fill_store(store: Store, workspaces: Sequence[str], seed_path: str | None) -> None:

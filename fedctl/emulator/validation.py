@@ -50,6 +50,8 @@ class ApiFailure(Exception):
     error_type: str
     message: str
     should_retry: bool | None = None
+    # `error.details` (§6.1), e.g. {"error_code": "org_api_key_limit_exceeded"} (§9).
+    details: dict[str, str] | None = None
 
     def __str__(self) -> str:
         return f"{self.status} {self.error_type}: {self.message}"

@@ -61,6 +61,29 @@ class Workspaces:
                 return dict(json.loads(row["doc"]))
             return self._insert(name, is_default=False)
 
+    def named(self, name: str) -> dict[str, Any] | None:
+        """The live non-default workspace with this name, or None (never creates one)."""
+        with self._db.read():
+            row = self._db.execute(
+                "SELECT doc FROM workspaces WHERE name = ? AND is_default = 0 ORDER BY seq",
+                (name,),
+            ).fetchone()
+        return None if row is None else dict(json.loads(row["doc"]))
+
+    def find_live(self, workspace_id: str) -> dict[str, Any] | None:
+        """The workspace with this ID when it is not archived, else None."""
+        with self._db.read():
+            doc = self.find(workspace_id)
+        return doc if doc is not None and doc["archived_at"] is None else None
+
+    def names(self) -> list[str]:
+        """Names of every non-default workspace, in creation order."""
+        with self._db.read():
+            rows = self._db.execute(
+                "SELECT name FROM workspaces WHERE is_default = 0 ORDER BY seq"
+            ).fetchall()
+        return [str(row[0]) for row in rows]
+
     def archive(self, workspace_id: str) -> dict[str, Any]:
         """Test and seed hook: workspaces are read-only through the emulated API."""
         with self._db.write():

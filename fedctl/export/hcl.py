@@ -26,6 +26,11 @@ from typing import Any
 # other character Python does not consider printable.
 _NAMED_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _LABEL_UNSAFE = re.compile(r"[^A-Za-z0-9_]")
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# Words HCL reads as an expression where an object key could stand: `{ for = 1 }` starts a
+# for expression, `{ null = 1 }` is a null key, `{ true = 1 }` a bool. Quoted, each is a
+# plain string key. The template keywords are quoted too; they cost nothing.
+HCL_KEYWORDS = frozenset({"for", "in", "if", "else", "endif", "endfor", "null", "true", "false"})
 
 
 @dataclass(frozen=True)
@@ -90,6 +95,8 @@ def label(text: str) -> str:
     safe = _LABEL_UNSAFE.sub("_", text)
     if not safe or not (safe[0].isalpha() or safe[0] == "_"):
         safe = "_" + safe
+    if safe in HCL_KEYWORDS:
+        safe += "_"  # `local.workspace_ids.for` reads badly and risks the parser's view
     return safe
 
 
@@ -118,14 +125,18 @@ def _object(mapping: dict[Any, Any], indent: str) -> str:
     if not mapping:
         return "{}"
     inner = indent + "  "
-    pairs = [(_key(str(key)), entry) for key, entry in mapping.items()]
+    pairs = [(object_key(str(key)), entry) for key, entry in mapping.items()]
     lines = ["{", *_attribute_lines(pairs, inner), indent + "}"]
     return "\n".join(lines)
 
 
-def _key(text: str) -> str:
-    # A bare key must be an identifier; anything else is quoted (and escaped).
-    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_-]*", text):
+def object_key(text: str) -> str:
+    """An object key as written: bare only when a plain identifier and no HCL keyword.
+
+    Anything else (a dash, a dot, a leading digit, `for`, `null`, ...) is quoted and
+    escaped, so `terraform fmt` reads it back as the same string key.
+    """
+    if _IDENTIFIER.fullmatch(text) and text not in HCL_KEYWORDS:
         return text
     return quote(text)
 

@@ -15,6 +15,8 @@ silent the choice is written down here and in docs/terraform.md:
   inline keys as `jsonencode([...])`;
 - workspaces are referenced through `local.workspace_ids`, not managed: fedctl does not
   manage workspaces, and a Terraform workspace resource archives it on destroy;
+- `settings.protect` (when the export is given it) becomes `deletion_protection = true`
+  on each protected service account, issuer and rule;
 - server defaults are left out, as in the YAML export; archived resources are left out
   (Terraform would create them again); resources the configuration cannot hold are
   listed as comments; Console-managed rules (and issuers backing only those) are written
@@ -24,6 +26,7 @@ silent the choice is written down here and in docs/terraform.md:
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +36,7 @@ from fedctl.export.entries import Disposition
 from fedctl.export.hcl import Block, JsonEncode, Reference, label, render_blocks
 from fedctl.export.workspaces import WorkspaceNamer
 from fedctl.jwk import without_marker
+from fedctl.plan.prune import is_protected
 from fedctl.state import (
     DEFAULT_MAX_JWT_LIFETIME_SECONDS,
     DEFAULT_TOKEN_LIFETIME_SECONDS,
@@ -45,6 +49,11 @@ from fedctl.state import (
 )
 
 PROVIDER_SOURCE = "anthropics/anthropic"
+# The provider's documented floor ("Terraform 1.11 or later", its Terraform page).
+REQUIRED_TERRAFORM = ">= 1.11"
+# An assumption, not a documented release line: any 0.x or 1.x release, never an
+# unreviewed next major one (docs/terraform.md says so).
+PROVIDER_VERSION = ">= 0.1.0, < 2.0.0"
 SERVICE_ACCOUNT = "anthropic_service_account"
 MEMBERSHIP = "anthropic_workspace_service_account"
 ISSUER = "anthropic_federation_issuer"
@@ -95,8 +104,9 @@ class _Labels:
 
 
 class _Builder:
-    def __init__(self, live: LiveState) -> None:
+    def __init__(self, live: LiveState, protect: tuple[str, ...]) -> None:
         self.live = live
+        self.protect = protect
         self.namer = WorkspaceNamer.from_workspaces(live.workspaces)
         self.labels = _Labels()
         self.workspace_keys: dict[str, str] = {}  # workspace ID -> local key
@@ -113,6 +123,11 @@ class _Builder:
         address = self.addresses.get((type_, live_id))
         return Reference(f"{address}.id") if address else live_id
 
+    def protection(self, kind: Kind, name: str, attributes: dict[str, Any]) -> None:
+        """`deletion_protection = true` where `settings.protect` covers the resource."""
+        if is_protected(kind, name, self.protect):
+            attributes["deletion_protection"] = True
+
     def resource(self, type_: str, name: str, live_id: str, **fields: Any) -> TerraformResource:
         resource = TerraformResource(
             type=type_, label=self.labels.take(type_, name), import_id=live_id, **fields
@@ -121,9 +136,12 @@ class _Builder:
         return resource
 
 
-def build_terraform(live: LiveState) -> TerraformExport:
-    """Decide every resource block of the export, in the order they are written."""
-    builder = _Builder(live)
+def build_terraform(live: LiveState, *, protect: Sequence[str] = ()) -> TerraformExport:
+    """Decide every resource block of the export, in the order they are written.
+
+    `protect`: `settings.protect` entries; what they cover gets `deletion_protection`.
+    """
+    builder = _Builder(live, tuple(protect))
     left_out = _left_out(live)
     skipped = {(kind, name) for kind, name, _ in left_out}
     resources: list[TerraformResource] = []
@@ -161,6 +179,7 @@ def _service_account(builder: _Builder, sa: LiveServiceAccount) -> list[Terrafor
         attributes["description"] = spec.description
     if spec.organization_role != "developer":
         attributes["organization_role"] = spec.organization_role
+    builder.protection(Kind.SERVICE_ACCOUNT, spec.name, attributes)
     account = builder.resource(SERVICE_ACCOUNT, spec.name, sa.meta.id, attributes=attributes)
     resources = [account]
     by_reference = sorted(
@@ -190,6 +209,7 @@ def _issuer(builder: _Builder, issuer: LiveIssuer) -> TerraformResource:
         attributes["max_jwt_lifetime_seconds"] = spec.max_jwt_lifetime_seconds
     if not spec.check_jti:
         attributes["check_jti"] = False
+    builder.protection(Kind.ISSUER, spec.name, attributes)
     notes = _issuer_notes(builder.live, spec.name)
     return builder.resource(ISSUER, spec.name, issuer.meta.id, attributes=attributes, notes=notes)
 
@@ -232,6 +252,7 @@ def _rule(builder: _Builder, rule: LiveRule) -> list[TerraformResource]:
         extra = enabled[1:]
     if spec.token_lifetime_seconds != DEFAULT_TOKEN_LIFETIME_SECONDS:
         attributes["token_lifetime_seconds"] = spec.token_lifetime_seconds
+    builder.protection(Kind.RULE, spec.name, attributes)
     attributes["match"] = match_body(rule.spec)
     created = builder.resource(
         RULE, spec.name, rule.meta.id, attributes=attributes, notes=_rule_notes(builder, rule)
@@ -279,10 +300,14 @@ def render_terraform(export: TerraformExport) -> str:
         "`terraform plan` with this file imports every resource and reports no changes.",
         *export.left_out,
     ]
+    provider = {"source": PROVIDER_SOURCE, "version": PROVIDER_VERSION}
     blocks = [
         Block(
             "terraform",
-            body=[Block("required_providers", body=[("anthropic", {"source": PROVIDER_SOURCE})])],
+            body=[
+                ("required_version", REQUIRED_TERRAFORM),
+                Block("required_providers", body=[("anthropic", provider)]),
+            ],
         ),
         Block("provider", ("anthropic",), [("organization_id", organization.id)]),
     ]

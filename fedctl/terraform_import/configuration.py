@@ -14,14 +14,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
 from fedctl import __version__
 from fedctl.escape import escape_terminal
 from fedctl.export.document import build_export
 from fedctl.export.entries import Export
 from fedctl.export.render import render_document, render_files
-from fedctl.terraform_import.convert import build_live_state
+from fedctl.terraform_import.convert import convert_resources
 from fedctl.terraform_import.errors import TerraformImportError
 from fedctl.terraform_import.read import read_terraform_json
+
+SETTINGS_FILE = "settings.yaml"
 
 
 @dataclass(frozen=True)
@@ -30,14 +34,32 @@ class ImportedConfiguration:
     header: str
     # Resources skipped or ignored, one line each (never an error).
     notes: tuple[str, ...]
+    # settings.protect entries read back from deletion_protection = true.
+    protect: tuple[str, ...] = ()
 
     @property
     def document(self) -> str:
-        return self._retitled(render_document(self.export))
+        text = self._retitled(render_document(self.export))
+        return text + ("\n" + self._settings_block() if self.protect else "")
 
     def files(self, *, split_by_issuer: bool = False) -> dict[str, str]:
         files = render_files(self.export, split_by_issuer=split_by_issuer)
-        return {name: self._retitled(text) for name, text in files.items()}
+        written = {name: self._retitled(text) for name, text in files.items()}
+        if self.protect:
+            written[SETTINGS_FILE] = self.header + "\n" + self._settings_block()
+        return dict(sorted(written.items()))
+
+    def _settings_block(self) -> str:
+        """`settings.protect` for what Terraform protected; every name YAML-quoted as
+        needed by the dumper (a name is hostile input like any other value)."""
+        note = "# Protected in Terraform (deletion_protection = true): never archived.\n"
+        body = yaml.safe_dump(
+            {"settings": {"protect": list(self.protect)}},
+            default_flow_style=False,
+            allow_unicode=False,
+            sort_keys=False,
+        )
+        return note + body
 
     def _retitled(self, text: str) -> str:
         # The export's header names the organization it read; here the source is a file.
@@ -58,11 +80,15 @@ def import_terraform(path: Path, *, organization_id: str | None) -> ImportedConf
             f"{path}: a Terraform {document.kind} does not record the provider's "
             "organization_id; give --organization-id"
         )
-    live, notes = build_live_state(document.resources, organization_id=org_id)
+    converted = convert_resources(document.resources, organization_id=org_id)
+    live, notes = converted.live, converted.notes
     header = (
         f"# Imported by fedctl {__version__} from the Terraform {document.kind} "
         f"{escape_terminal(path.name)}."
     )
     return ImportedConfiguration(
-        export=build_export(live), header=header, notes=(*document.notes, *notes)
+        export=build_export(live),
+        header=header,
+        notes=(*document.notes, *notes),
+        protect=converted.protected,
     )

@@ -8,7 +8,8 @@ address, and all of them are reported together. The attribute names are those
 default. `anthropic_workspace` resources only lend their names to workspace references.
 
 Usage:
-    live = build_live_state(document.resources, organization_id="...")
+    converted = convert_resources(document.resources, organization_id="...")
+    converted.live, converted.notes, converted.protected
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from fedctl.state import (
     DEFAULT_MAX_JWT_LIFETIME_SECONDS,
     DEFAULT_TOKEN_LIFETIME_SECONDS,
     IssuerSpec,
+    Kind,
     LiveIssuer,
     LiveMeta,
     LiveRule,
@@ -60,13 +62,31 @@ class _Collected:
     rules: list[tuple[Values, str]] = field(default_factory=list)
     # rule ID -> (address of the anthropic_federation_rule_workspace, workspace ID)
     rule_workspaces: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    # `kind/name` of every resource with deletion_protection = true: settings.protect.
+    protected: list[str] = field(default_factory=list)
 
 
-def build_live_state(
+@dataclass(frozen=True)
+class ConvertedState:
+    live: LiveState
+    # Resources skipped or ignored, one line each.
+    notes: list[str]
+    # `kind/name` of the resources Terraform protects (deletion_protection = true).
+    protected: tuple[str, ...]
+
+
+def convert_resources(
     resources: tuple[TerraformResource, ...], *, organization_id: str
-) -> tuple[LiveState, list[str]]:
-    """The resources as a LiveState, and notes on resources skipped; raises on any problem."""
+) -> ConvertedState:
+    """The resources as a LiveState with notes and protections; raises on any problem."""
     collected = _Collected()
+    live, notes = _build(resources, organization_id, collected)
+    return ConvertedState(live=live, notes=notes, protected=tuple(sorted(collected.protected)))
+
+
+def _build(
+    resources: tuple[TerraformResource, ...], organization_id: str, collected: _Collected
+) -> tuple[LiveState, list[str]]:
     for resource in resources:
         _collect(resource, collected)
     rules = _rules(collected)
@@ -137,6 +157,18 @@ def _account(values: Values, account_id: str, collected: _Collected) -> None:
         return
     spec = ServiceAccountSpec(name=name, description=description, organization_role=role)
     collected.accounts[account_id] = (values.address, spec)
+    _protection(values, Kind.SERVICE_ACCOUNT, name, collected)
+
+
+def _protection(values: Values, kind: Kind, name: str, collected: _Collected) -> None:
+    """`deletion_protection = true` reads back as a `kind/name` entry of settings.protect."""
+    if values.boolean("deletion_protection", default=False):
+        collected.protected.append(f"{kind.value}/{_literal_pattern(name)}")
+
+
+def _literal_pattern(name: str) -> str:
+    # settings.protect entries are globs; a name is matched as itself.
+    return "".join(f"[{char}]" if char in "*?[" else char for char in name)
 
 
 def _membership(values: Values, collected: _Collected) -> None:
@@ -177,6 +209,7 @@ def _issuer(values: Values, issuer_id: str, collected: _Collected) -> None:
         check_jti=check_jti,
     )
     collected.issuers[issuer_id] = (values.address, spec)
+    _protection(values, Kind.ISSUER, name, collected)
 
 
 def _jwks(values: Values) -> dict[str, Any] | None:
@@ -237,7 +270,7 @@ def _rules(collected: _Collected) -> list[LiveRule]:
 
 def _rule(values: Values, rule_id: str, collected: _Collected) -> LiveRule | None:
     issuer_id = values.text("issuer_id")
-    account_id = values.text("service_account_id")
+    account_id = _target_account(values)
     issuer = collected.issuers.get(issuer_id or "")
     account = collected.accounts.get(account_id or "")
     if issuer_id is not None and issuer is None:
@@ -247,9 +280,31 @@ def _rule(values: Values, rule_id: str, collected: _Collected) -> LiveRule | Non
     spec = _rule_spec(values, rule_id, collected, issuer, account)
     if spec is None or issuer_id is None or account_id is None:
         return None
+    _protection(values, Kind.RULE, spec.name, collected)
     return LiveRule(
         spec=spec, meta=LiveMeta(id=rule_id), issuer_id=issuer_id, service_account_id=account_id
     )
+
+
+def _target_account(values: Values) -> str | None:
+    """The rule's service account: flat `service_account_id` (fedctl's export) or the
+    API's nested `target = { service_account_id }`; both given must agree."""
+    flat = values.text("service_account_id", required=False)
+    target = values.nested("target")
+    nested = target.text("service_account_id", required=False) if target is not None else None
+    if values.failed("service_account_id", "target") or (
+        target and target.failed("service_account_id")
+    ):
+        return None
+    if flat is not None and nested is not None and flat != nested:
+        values.problem(
+            f"service_account_id {flat!r} and target.service_account_id {nested!r} disagree"
+        )
+        return None
+    if flat is None and nested is None:
+        values.problem("service_account_id (or target.service_account_id) is required")
+        return None
+    return flat if flat is not None else nested
 
 
 def _rule_spec(

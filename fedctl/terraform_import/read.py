@@ -29,7 +29,7 @@ from fedctl.terraform_import.errors import TerraformImportError
 # A state of thousands of resources is a few megabytes; anything far larger is not one.
 MAX_BYTES = 32 * 1024 * 1024
 MAX_MODULE_DEPTH = 64
-PROVIDER_SUFFIX = "anthropics/anthropic"
+PROVIDER_SOURCE = "anthropics/anthropic"
 
 
 @dataclass(frozen=True)
@@ -150,7 +150,7 @@ def _resource(item: Any, where: str, path: Path, others: Counter[str]) -> Terraf
     provider = item.get("provider_name")
     if not isinstance(provider, str):
         raise TerraformImportError(f"{address}: provider_name must be a string")
-    if not provider.endswith(PROVIDER_SUFFIX):
+    if not is_official_provider(provider):
         others[provider] += 1
         return None
     values = item.get("values", {})
@@ -159,12 +159,42 @@ def _resource(item: Any, where: str, path: Path, others: Counter[str]) -> Terraf
     return TerraformResource(address=address, type=type_, values=values)
 
 
+def is_official_provider(provider: str) -> bool:
+    """`anthropics/anthropic` as a whole address or its last two segments
+    (`registry.terraform.io/anthropics/anthropic`); `notanthropics/anthropic` is not it."""
+    return provider == PROVIDER_SOURCE or provider.endswith("/" + PROVIDER_SOURCE)
+
+
 def _organization_id(document: dict[str, Any]) -> str | None:
-    """The provider block's organization_id, when the plan holds it as a constant."""
+    """The provider blocks' organization_id, when the plan holds it as a constant.
+
+    Every block of the official provider counts, aliased ones (`anthropic.eu`) included;
+    blocks naming different organizations give no answer (`--organization-id` decides).
+    """
     configuration = document.get("configuration")
     providers = configuration.get("provider_config") if isinstance(configuration, dict) else None
-    provider = providers.get("anthropic") if isinstance(providers, dict) else None
-    expressions = provider.get("expressions") if isinstance(provider, dict) else None
-    expression = expressions.get("organization_id") if isinstance(expressions, dict) else None
+    if not isinstance(providers, dict):
+        return None
+    found = {
+        constant
+        for key, provider in providers.items()
+        if isinstance(provider, dict) and _is_anthropic_block(str(key), provider)
+        for constant in [_constant(provider, "organization_id")]
+        if constant
+    }
+    return found.pop() if len(found) == 1 else None
+
+
+def _is_anthropic_block(key: str, provider: dict[str, Any]) -> bool:
+    full_name = provider.get("full_name")
+    if isinstance(full_name, str):
+        return is_official_provider(full_name)
+    # Older plans carry no full_name: the local name `anthropic` (or `anthropic.ALIAS`).
+    return provider.get("name") == "anthropic" or key.split(".", 1)[0] == "anthropic"
+
+
+def _constant(provider: dict[str, Any], name: str) -> str | None:
+    expressions = provider.get("expressions")
+    expression = expressions.get(name) if isinstance(expressions, dict) else None
     constant = expression.get("constant_value") if isinstance(expression, dict) else None
     return constant if isinstance(constant, str) and constant else None

@@ -80,7 +80,10 @@ def test_status_rules(emulator: RunningEmulator) -> None:
 
 
 def test_the_admin_api_key_is_accepted_and_bearers_can_be_refused(keys_file: Path) -> None:
-    with running_emulator(api_keys_path=str(keys_file), api_keys_bearer="refuse") as emulator:
+    # The fixture's keys live in "production": the emulator no longer invents it (31.9).
+    with running_emulator(
+        workspaces=("production",), api_keys_path=str(keys_file), api_keys_bearer="refuse"
+    ) as emulator:
         with sdk(emulator, api_key=DEFAULT_ADMIN_API_KEY) as client:
             assert len(list(client.organization.api_keys.list(limit=100))) == len(KEYS)
         with (

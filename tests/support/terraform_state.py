@@ -21,7 +21,12 @@ from fedctl.export.terraform import WORKSPACES_LOCAL, TerraformExport
 PROVIDER = "registry.terraform.io/anthropics/anthropic"
 # The attributes of each resource as fedctl writes them (docs/terraform.md).
 SCHEMA: dict[str, tuple[str, ...]] = {
-    "anthropic_service_account": ("name", "description", "organization_role"),
+    "anthropic_service_account": (
+        "name",
+        "description",
+        "organization_role",
+        "deletion_protection",
+    ),
     "anthropic_workspace_service_account": ("workspace_id", "service_account_id", "workspace_role"),
     "anthropic_federation_issuer": (
         "name",
@@ -29,6 +34,7 @@ SCHEMA: dict[str, tuple[str, ...]] = {
         "jwks",
         "max_jwt_lifetime_seconds",
         "check_jti",
+        "deletion_protection",
     ),
     "anthropic_federation_rule": (
         "name",
@@ -39,6 +45,7 @@ SCHEMA: dict[str, tuple[str, ...]] = {
         "workspace_id",
         "applies_to_all_workspaces",
         "token_lifetime_seconds",
+        "deletion_protection",
         "match",
     ),
     "anthropic_federation_rule_workspace": ("federation_rule_id", "workspace_id"),

@@ -2,9 +2,11 @@
 # `terraform plan` with this file imports every resource and reports no changes.
 
 terraform {
+  required_version = ">= 1.11"
   required_providers {
     anthropic = {
-      source = "anthropics/anthropic"
+      source  = "anthropics/anthropic"
+      version = ">= 0.1.0, < 2.0.0"
     }
   }
 }
