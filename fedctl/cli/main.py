@@ -43,6 +43,7 @@ COMMANDS: dict[str, str] = {
     "drift": "Report live changes that did not come from fedctl, with their authors.",
     "whoami": "Show the organization and the credential fedctl would use.",
     "doctor": "Check, read-only, that the live API says what fedctl expects.",
+    "gitops": "Decisions of the shipped GitHub Actions workflow, on recorded `gh` JSON.",
     "schema": "Write the JSON Schemas of the configuration language.",
     "emulator": "Run the local Admin API emulator.",
 }
