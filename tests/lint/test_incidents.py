@@ -121,8 +121,8 @@ POSITIVES += [
             f'subject_prefix: "repo:acme/app:ref:refs/heads/main"\n{AUD}\nclaims: {{{OWNER}}}', 3600
         ),
         "oauth_scope:",
-        "org:admin rule lacks a protected environment, an event_name of push or "
-        "workflow_dispatch, token_lifetime_seconds <= 900",
+        "org:admin rule lacks a protected environment, an event_name of push, "
+        "workflow_dispatch or schedule, token_lifetime_seconds <= 900",
     ),
     (
         "FED030",
@@ -142,7 +142,7 @@ POSITIVES += [
         "subject_prefix:",
         "subject_prefix 'repo:acme/app:environment:prod' uses the name-only format: it stops "
         "matching after a rename or transfer and never matches repositories created since "
-        "2026-06-18",
+        "2026-07-15",
     ),
 ]
 
