@@ -215,9 +215,19 @@ def test_every_download_lands_in_runner_temp() -> None:
         assert "gh run download" not in script and "curl " not in script, job
         code = "\n".join(line for line in script.splitlines() if not line.lstrip().startswith("#"))
         for target in re.findall(r"(?<![-=])>>?\s*(\"?[^\s|;]+)", code):
-            assert target.startswith(('"$RUNNER_TEMP', '"$gh_dir', '"$GITHUB_OUTPUT"',
-                                      '"$GITHUB_STEP_SUMMARY"', '"$marker"', '"$body"',
-                                      '"$STDOUT_FILE"', "/dev/null", "&")), (job, target)  # fmt: skip
+            assert target.startswith(
+                (
+                    '"$RUNNER_TEMP',
+                    '"$gh_dir',
+                    '"$GITHUB_OUTPUT"',
+                    '"$GITHUB_STEP_SUMMARY"',
+                    '"$marker"',
+                    '"$body"',
+                    '"$STDOUT_FILE"',
+                    "/dev/null",
+                    "&",
+                )
+            ), (job, target)
 
 
 def test_snapshots_are_verified_before_use() -> None:
@@ -226,9 +236,12 @@ def test_snapshots_are_verified_before_use() -> None:
         assert "gitops check-download" in scripts
         verify = re.search(r"gh attestation verify [^\n]*\n[^\n]*\n[^\n]*\n[^\n]*", scripts)
         assert verify is not None, job
-        for flag in ('--signer-workflow "$GITHUB_REPOSITORY/.github/workflows/fedctl.yml"',
-                     "--source-ref refs/heads/main", '--source-digest "$SNAPSHOT_SHA"',
-                     "--deny-self-hosted-runners"):  # fmt: skip
+        for flag in (
+            '--signer-workflow "$GITHUB_REPOSITORY/.github/workflows/fedctl.yml"',
+            "--source-ref refs/heads/main",
+            '--source-digest "$SNAPSHOT_SHA"',
+            "--deny-self-hosted-runners",
+        ):
             assert flag in verify[0], (job, flag)
     apply_scripts = "\n".join(step.get("run", "") for step in _steps("apply"))
     assert 'git status --porcelain --untracked-files=all --ignored -- "$CONFIG"' in apply_scripts
@@ -243,8 +256,12 @@ def test_runs_are_queried_by_event_and_paginated() -> None:
         assert "for event in push schedule workflow_dispatch" in script
         assert "runs?branch=main&event=$event&status=completed&per_page=100" in script
         for call in re.findall(r"gh api [^\n]*(?:\\\n[^\n]*)*", script):
-            if "-X " not in call and ("/runs?" in call or "/artifacts?" in call
-                                      or "check-runs" in call or "/events?" in call):  # fmt: skip
+            if "-X " not in call and (
+                "/runs?" in call
+                or "/artifacts?" in call
+                or "check-runs" in call
+                or "/events?" in call
+            ):
                 assert "--paginate --slurp" in call, call
 
 
@@ -254,8 +271,12 @@ def test_every_snapshot_is_attested_and_uploaded_after_it_is_taken() -> None:
         kinds = [
             "snapshot" if _argv(s)[:1] == ["snapshot"] else s["uses"].split("@")[0]
             for s in steps
-            if "with" in s and ("args" in s["with"] or "attest" in s.get("uses", "")
-                                or "upload" in s.get("uses", ""))  # fmt: skip
+            if "with" in s
+            and (
+                "args" in s["with"]
+                or "attest" in s.get("uses", "")
+                or "upload" in s.get("uses", "")
+            )
         ]
         snapshot = kinds.index("snapshot")
         assert kinds[snapshot + 1 : snapshot + 3] == [
@@ -265,8 +286,12 @@ def test_every_snapshot_is_attested_and_uploaded_after_it_is_taken() -> None:
         assert _jobs()[job]["permissions"]["attestations"] == "write"
         # With the configuration: the snapshot records its guards.
         snap = next(s for s in steps if "with" in s and _argv(s)[:1] == ["snapshot"])
-        assert _argv(snap) == ["snapshot", "federation", "--out",
-                               "${{ runner.temp }}/new-snapshot/snapshot.json"]  # fmt: skip
+        assert _argv(snap) == [
+            "snapshot",
+            "federation",
+            "--out",
+            "${{ runner.temp }}/new-snapshot/snapshot.json",
+        ]
 
 
 # --- review from a trusted context (item 2) -------------------------------------------
@@ -279,9 +304,12 @@ def test_the_review_runs_mains_workflow_with_the_pull_request_as_data_only() -> 
     review = _jobs()["review"]
     assert review["if"] == "github.event_name == 'pull_request_target'"
     assert review["permissions"] == {
-        "contents": "read", "actions": "read", "attestations": "read",
-        "checks": "write", "pull-requests": "write",
-    }  # fmt: skip
+        "contents": "read",
+        "actions": "read",
+        "attestations": "read",
+        "checks": "write",
+        "pull-requests": "write",
+    }
     text = yaml.safe_dump(review)
     assert "secrets." not in text and "id-token" not in text
     checkouts = [s for s in review["steps"] if "actions/checkout" in s.get("uses", "")]
@@ -313,7 +341,7 @@ def test_the_review_passes_valid_plans_and_records_its_snapshot() -> None:
     assert "--fail-on broadening" in plan and '${LARGE_FLAG:+"$LARGE_FLAG"}' in plan
     report = next(s for s in _steps("review") if s.get("name", "").startswith("Comment"))["run"]
     assert "0) conclusion=success" in report and "4) conclusion=success" in report
-    assert 'labels[]=$BROADENING_LABEL' in report
+    assert "labels[]=$BROADENING_LABEL" in report
     assert "gitops review-record" in report and "check-runs" in report
     assert "<!-- fedctl-review -->" in report and "-X PATCH" in report
 
@@ -333,27 +361,38 @@ def test_apply_uses_the_reviewed_snapshot_and_routes_broadening() -> None:
     assert apply["environment"] == "${{ needs.route.outputs.environment }}"
     step = next(s for s in apply["steps"] if "with" in s and _argv(s)[:1] == ["apply"])
     assert _argv(step) == [
-        "apply", "federation", "--auto-approve", "--snapshot",
-        "${{ runner.temp }}/snapshot/snapshot.json", "--guards-from", "HEAD^1",
+        "apply",
+        "federation",
+        "--auto-approve",
+        "--snapshot",
+        "${{ runner.temp }}/snapshot/snapshot.json",
+        "--guards-from",
+        "HEAD^1",
         "${{ needs.route.outputs.large-changes-flag }}",
-    ]  # fmt: skip
+    ]
 
 
 def test_only_main_head_is_applied() -> None:
     for job in ("route", "apply"):
         script = "\n".join(step.get("run", "") for step in _steps(job))
         assert 'if [ "$head" != "$GITHUB_SHA" ]; then' in script, job
-    assert _jobs()["route"]["if"] == "github.event_name == 'push' && github.ref == 'refs/heads/main'"
+    assert (
+        _jobs()["route"]["if"] == "github.event_name == 'push' && github.ref == 'refs/heads/main'"
+    )
 
 
 def test_applies_and_bootstraps_have_their_own_never_cancelled_groups() -> None:
     workflow = _load(WORKFLOW)
     assert "concurrency" not in workflow  # a shared group let schedules cancel applies
     groups = {name: job.get("concurrency") for name, job in _jobs().items()}
-    assert groups["apply"] == {"group": "fedctl-apply-main-serial-do-not-reuse",
-                               "cancel-in-progress": False}  # fmt: skip
-    assert groups["bootstrap"] == {"group": "fedctl-bootstrap-main-serial-do-not-reuse",
-                                   "cancel-in-progress": False}  # fmt: skip
+    assert groups["apply"] == {
+        "group": "fedctl-apply-main-serial-do-not-reuse",
+        "cancel-in-progress": False,
+    }
+    assert groups["bootstrap"] == {
+        "group": "fedctl-bootstrap-main-serial-do-not-reuse",
+        "cancel-in-progress": False,
+    }
     names = [g["group"] for g in groups.values() if g]
     assert len(names) == len(set(names))
 
@@ -366,13 +405,16 @@ def test_drift_fails_when_a_merged_change_is_pending_too_long() -> None:
     assert "${{ vars.FEDCTL_DRIFT_RULE_ID }}" in rules and "${{ vars.FEDCTL_RULE_ID }}" not in rules
     pending = drift["steps"][-1]
     assert pending["env"]["MAX_MINUTES"] == "${{ vars.FEDCTL_PENDING_MAX_MINUTES || '120' }}"
-    assert '--detailed-exitcode' in pending["run"] and '-gt "$MAX_MINUTES"' in pending["run"]
+    assert "--detailed-exitcode" in pending["run"] and '-gt "$MAX_MINUTES"' in pending["run"]
 
 
 def test_each_run_type_uses_its_own_rule() -> None:
     rule_of = {
-        name: {s["with"]["federation-rule-id"] for s in job["steps"]
-               if "federation-rule-id" in s.get("with", {})}  # fmt: skip
+        name: {
+            s["with"]["federation-rule-id"]
+            for s in job["steps"]
+            if "federation-rule-id" in s.get("with", {})
+        }
         for name, job in _jobs().items()
     }
     assert rule_of["apply"] == {"${{ vars.FEDCTL_RULE_ID }}"}
@@ -487,3 +529,80 @@ def test_the_previously_documented_rule_accepts_the_hostile_tokens(tmp_path: Pat
     assert tested.returncode == 1 and len(accepted) >= 7, accepted
     lint = _fedctl("lint", str(copy))
     assert lint.returncode == 1 and "FED029" in lint.stdout and "FED021" in lint.stdout
+
+
+# --- the composite action passes each line as one argument (issue 30 item 6) ----------
+
+
+def _run_action_script(
+    tmp_path: Path, args: str, stdout_file: str = ""
+) -> subprocess.CompletedProcess[str]:
+    """Runs the action's own `Run fedctl` script with a stand-in Python that records argv."""
+    steps = _load(ACTION)["runs"]["steps"]
+    script = next(step for step in steps if step.get("name") == "Run fedctl")["run"]
+    recorder = tmp_path / "python"
+    recorder.write_text(f"#!{sys.executable}\nimport json, sys\nprint(json.dumps(sys.argv[1:]))\n")
+    recorder.chmod(0o755)
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "FEDCTL_ARGS": args,
+        "STDOUT_FILE": stdout_file,
+        "FEDCTL_PYTHON": str(recorder),
+    }
+    return subprocess.run(
+        ["bash", "-e", "-o", "pipefail", "-c", script],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_the_action_passes_each_line_as_one_argument(tmp_path: Path) -> None:
+    # What `args: |` gives the action: several lines, a trailing newline, quotes, spaces,
+    # globs and shell syntax that must all arrive untouched.
+    args = (
+        "plan\nfederation\n--snapshot\n/tmp/my snapshots/snapshot.json\n--fail-on\n"
+        "broadening\n--var\nowner='acme corp' \"x\"\n\n*.yaml\n$(touch pwned);`id`\n"
+    )
+    result = _run_action_script(tmp_path, args)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == [
+        "-I",
+        "-m",
+        "fedctl",
+        "plan",
+        "federation",
+        "--snapshot",
+        "/tmp/my snapshots/snapshot.json",
+        "--fail-on",
+        "broadening",
+        "--var",
+        "owner='acme corp' \"x\"",
+        "*.yaml",
+        "$(touch pwned);`id`",
+    ]
+    assert not (tmp_path / "pwned").exists()
+
+
+def test_the_action_handles_crlf_a_missing_final_newline_and_stdout_file(tmp_path: Path) -> None:
+    result = _run_action_script(tmp_path, "lint\r\nfederation\r\n--format\r\nsarif", "out.sarif")
+    assert result.returncode == 0, result.stderr
+    written = json.loads((tmp_path / "out.sarif").read_text())
+    assert written == ["-I", "-m", "fedctl", "lint", "federation", "--format", "sarif"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ("plan federation --fail-on broadening", "holds spaces; give one argument per line"),
+        ("\n  \n", "args is empty"),
+    ],
+)
+def test_the_action_refuses_arguments_it_would_lose(
+    tmp_path: Path, args: str, message: str
+) -> None:
+    result = _run_action_script(tmp_path, args)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert message in result.stderr

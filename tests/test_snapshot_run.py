@@ -129,8 +129,11 @@ def _cli_files(run_files: list[str] | None = None) -> list[str]:
     files = run_files or [f"runs-{event}.json" for event in EVENTS]
     return [
         *(arg for name in files for arg in ("--runs", name)),
-        "--artifacts", "artifacts.json", "--main-commits", "main-commits.txt",
-    ]  # fmt: skip
+        "--artifacts",
+        "artifacts.json",
+        "--main-commits",
+        "main-commits.txt",
+    ]
 
 
 def test_the_subcommand_prints_github_output_lines() -> None:

@@ -32,14 +32,34 @@ def command() -> None:
 
 
 @command.command("find-snapshot")
-@click.option("--runs", "run_files", multiple=True, required=True, type=JSON_FILE,
-              help="`gh api --paginate --slurp .../workflows/fedctl.yml/runs?event=...` (one per event).")  # fmt: skip
-@click.option("--artifacts", "artifacts_file", required=True, type=JSON_FILE,
-              help="`gh api --paginate --slurp .../actions/artifacts?name=fedctl-snapshot`.")  # fmt: skip
-@click.option("--main-commits", "commits_file", required=True, type=JSON_FILE,
-              help="`git rev-list --first-parent origin/main`, one commit a line.")  # fmt: skip
-@click.option("--run-id", type=click.IntRange(min=1), default=None,
-              help="Accept only this run (the one the review recorded).")  # fmt: skip
+@click.option(
+    "--runs",
+    "run_files",
+    multiple=True,
+    required=True,
+    type=JSON_FILE,
+    help="`gh api --paginate --slurp .../workflows/fedctl.yml/runs?event=...` (one per event).",
+)
+@click.option(
+    "--artifacts",
+    "artifacts_file",
+    required=True,
+    type=JSON_FILE,
+    help="`gh api --paginate --slurp .../actions/artifacts?name=fedctl-snapshot`.",
+)
+@click.option(
+    "--main-commits",
+    "commits_file",
+    required=True,
+    type=JSON_FILE,
+    help="`git rev-list --first-parent origin/main`, one commit a line.",
+)
+@click.option(
+    "--run-id",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Accept only this run (the one the review recorded).",
+)
 @click.option("--workflow-path", default=".github/workflows/fedctl.yml", show_default=True)
 def find_snapshot(
     run_files: tuple[Path, ...],
@@ -76,7 +96,9 @@ def check_download(folder: Path, sha256: str | None) -> None:
 @click.option("--config-tree", required=True)
 @click.option("--snapshot-run-id", type=click.IntRange(min=1), required=True)
 @click.option("--snapshot", "snapshot_file", required=True, type=JSON_FILE)
-def review_record(head_sha: str, config_tree: str, snapshot_run_id: int, snapshot_file: Path) -> None:
+def review_record(
+    head_sha: str, config_tree: str, snapshot_run_id: int, snapshot_file: Path
+) -> None:
     """Print the record line the review writes into its check and comment."""
     from fedctl.errors import UsageError
     from fedctl.gitops.download import file_sha256
@@ -94,8 +116,13 @@ def review_record(head_sha: str, config_tree: str, snapshot_run_id: int, snapsho
 
 
 @command.command("merged-pr")
-@click.option("--pulls", "pulls_file", required=True, type=JSON_FILE,
-              help="`gh api repos/R/commits/SHA/pulls`.")  # fmt: skip
+@click.option(
+    "--pulls",
+    "pulls_file",
+    required=True,
+    type=JSON_FILE,
+    help="`gh api repos/R/commits/SHA/pulls`.",
+)
 @click.option("--commit", required=True, help="The merged commit (GITHUB_SHA).")
 def merged_pr(pulls_file: Path, commit: str) -> None:
     """Print number and head-sha of the pull request merged into main as COMMIT."""
@@ -105,8 +132,13 @@ def merged_pr(pulls_file: Path, commit: str) -> None:
 
 
 @command.command("reviewed-snapshot")
-@click.option("--check-runs", "checks_file", required=True, type=JSON_FILE,
-              help="`gh api --paginate --slurp repos/R/commits/HEAD/check-runs?check_name=fedctl/review`.")  # fmt: skip
+@click.option(
+    "--check-runs",
+    "checks_file",
+    required=True,
+    type=JSON_FILE,
+    help="`gh api --paginate --slurp repos/R/commits/HEAD/check-runs?check_name=fedctl/review`.",
+)
 @click.option("--config-tree", required=True, help="`git rev-parse HEAD:federation`.")
 def reviewed_snapshot(checks_file: Path, config_tree: str) -> None:
     """Print snapshot-run-id and snapshot-sha256 of the review of this configuration."""
@@ -117,8 +149,13 @@ def reviewed_snapshot(checks_file: Path, config_tree: str) -> None:
 
 
 @command.command("label-setter")
-@click.option("--events", "events_file", required=True, type=JSON_FILE,
-              help="`gh api --paginate --slurp repos/R/issues/N/events`.")  # fmt: skip
+@click.option(
+    "--events",
+    "events_file",
+    required=True,
+    type=JSON_FILE,
+    help="`gh api --paginate --slurp repos/R/issues/N/events`.",
+)
 @click.option("--label", required=True)
 def label_setter_command(events_file: Path, label: str) -> None:
     """Print login= of whoever set LABEL last (empty when it is not set)."""

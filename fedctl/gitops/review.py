@@ -63,9 +63,7 @@ class ReviewRecord:
 
     def output_lines(self) -> str:
         """`key=value` lines for $GITHUB_OUTPUT (hex and integers only)."""
-        return (
-            f"snapshot-run-id={self.snapshot_run_id}\nsnapshot-sha256={self.snapshot_sha256}\n"
-        )
+        return f"snapshot-run-id={self.snapshot_run_id}\nsnapshot-sha256={self.snapshot_sha256}\n"
 
     @classmethod
     def from_text(cls, text: str) -> ReviewRecord | None:

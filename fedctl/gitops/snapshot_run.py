@@ -4,9 +4,8 @@ Pure data in, data out: the workflow records GitHub's answers with `gh` and
 `fedctl gitops find-snapshot` reads them (tests replay recorded JSON, no network):
 
     for event in push schedule workflow_dispatch; do
-      gh api --paginate --slurp \\
-        "repos/$R/actions/workflows/fedctl.yml/runs?branch=main&event=$event&status=completed&per_page=100" \\
-        > "runs-$event.json"
+      gh api --paginate --slurp "repos/$R/actions/workflows/fedctl.yml/runs?branch=main\\
+    &event=$event&status=completed&per_page=100" > "runs-$event.json"   # (one URL)
     done
     gh api --paginate --slurp "repos/$R/actions/artifacts?name=fedctl-snapshot&per_page=100" \\
       > artifacts.json
@@ -87,11 +86,14 @@ def find_snapshot_run(
         if _is_trusted_run(run, on_main, branch=branch, workflow_path=workflow_path)
     }
     found = [
-        SnapshotRun(run_id=artifact["workflow_run"]["id"], artifact_id=artifact["id"],
-                    head_sha=artifact["workflow_run"]["head_sha"])
+        SnapshotRun(
+            run_id=artifact["workflow_run"]["id"],
+            artifact_id=artifact["id"],
+            head_sha=artifact["workflow_run"]["head_sha"],
+        )
         for artifact in listed_items(artifact_pages, "artifacts")
         if _is_usable_artifact(artifact, runs)
-    ]  # fmt: skip
+    ]
     if run_id is not None:
         return _the_recorded_run(found, run_id)
     if not found:

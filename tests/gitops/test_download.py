@@ -28,7 +28,7 @@ def test_one_snapshot_is_accepted_with_its_digest(tmp_path: Path) -> None:
 def test_an_extra_file_is_refused(tmp_path: Path) -> None:
     # The forged artifact of issue 26: a rule file next to the snapshot.
     folder = _folder(tmp_path, **{"snapshot.json": "{}", "zz-backdoor.yaml": "rules: []"})
-    with pytest.raises(UnsafeDownload, match="exactly one file, 'snapshot.json'"):
+    with pytest.raises(UnsafeDownload, match=r"exactly one file, 'snapshot\.json'"):
         accept_snapshot_download(folder)
 
 
