@@ -26,7 +26,13 @@ def _read_json(path: Path) -> object:
         raise UsageError(f"{path}: not JSON ({exc}); record it with `gh api ...`") from exc
 
 
-@click.group("gitops")
+@click.group(
+    "gitops",
+    epilog="Examples:\n\n\b\n"
+    "  fedctl gitops find-snapshot --runs runs-push.json --runs runs-schedule.json "
+    "--artifacts artifacts.json --main-commits main-commits.txt\n"
+    "  fedctl gitops check-download $RUNNER_TEMP/snapshot --sha256 HEX",
+)
 def command() -> None:
     """Decisions of the shipped GitHub Actions workflow, on recorded `gh` JSON."""
 
