@@ -355,9 +355,12 @@ def test_apply_uses_the_reviewed_snapshot_and_routes_broadening() -> None:
     scripts = "\n".join(step.get("run", "") for step in route["steps"])
     assert "gitops merged-pr" in scripts and "gitops reviewed-snapshot" in scripts
     assert 'find-snapshot --run-id "$RUN_ID"' in scripts
-    assert '4) echo "environment=fedctl-broadening"' in scripts
-    assert '0) echo "environment=fedctl"' in scripts
+    assert "--fail-on broadening --detailed-exitcode" in scripts
+    assert "4) printf 'apply=true\\nenvironment=fedctl-broadening\\n'" in scripts
+    assert "2) printf 'apply=true\\nenvironment=fedctl\\n'" in scripts
+    assert '0) echo "apply=false"' in scripts
     apply = _jobs()["apply"]
+    assert apply["if"] == "needs.route.outputs.apply == 'true'"
     assert apply["environment"] == "${{ needs.route.outputs.environment }}"
     step = next(s for s in apply["steps"] if "with" in s and _argv(s)[:1] == ["apply"])
     assert _argv(step) == [
