@@ -609,3 +609,34 @@ def test_the_action_refuses_arguments_it_would_lose(
     result = _run_action_script(tmp_path, args)
     assert (result.returncode, result.stdout) == (2, "")
     assert message in result.stderr
+
+
+def test_the_docs_walk_the_set_up_and_map_each_attack_to_its_stop() -> None:
+    text = (ROOT / "docs/github-actions.md").read_text()
+    for heading in (
+        "### 2. The Console",
+        "### 3. Environments",
+        "### 4. Rulesets",
+        "### 5. CODEOWNERS for the whole repository",
+        "### 6. Up to date, or a merge queue",
+        "## Threat model",
+        "never be added",
+    ):
+        assert heading in text, heading
+    table = text.split("## Threat model", 1)[1]
+    rows = [line for line in table.splitlines() if line.startswith("| ") and "---" not in line]
+    # Issue 26's attacks: each is a row, with the step that stops it.
+    for attack in (
+        "pip/__main__.py",
+        "fakes the plan",
+        "org:admin",
+        "tag named `main`",
+        "zz-backdoor",
+        "Flooding",
+        "newer snapshot",
+        "Cancelling",
+        "Re-running",
+        "loses or splits arguments",
+    ):
+        assert any(attack in row.split(" | ")[0] for row in rows), attack
+    assert all(row.count(" | ") == 1 and row.split(" | ")[1].strip() for row in rows[1:])
