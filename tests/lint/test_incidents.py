@@ -270,3 +270,16 @@ def test_check_jti_off_is_no_finding_where_the_tokens_carry_no_jti(tmp_path: Pat
         "  - name: extra\n    issuer_url: https://idp.acme.example\n    check_jti: false\n"
     )
     assert len(with_id(lint_text(tmp_path, generic), "FED005")) == 1
+
+
+@pytest.mark.parametrize(
+    ("event", "found"), [("schedule", False), ("pull_request_target", True), ("push", False)]
+)
+def test_admin_bar_accepts_a_scheduled_trigger(tmp_path: Path, event: str, found: bool) -> None:
+    """A schedule runs only the default branch's workflow file: the drift rule of the
+    GitHub example (issue 26) pins it, with a protected environment."""
+    text = admin(
+        f'subject_prefix: "repo:acme/app:environment:drift"\n{AUD}\n'
+        f"claims: {{{OWNER}, event_name: {event}}}"
+    )
+    assert bool(with_id(lint_text(tmp_path, text), "FED029")) is found
