@@ -44,6 +44,7 @@ COMMANDS: dict[str, str] = {
     "whoami": "Show the organization and the credential fedctl would use.",
     "login": "Write an SDK federation profile (any issuer) to share one token exchange.",
     "doctor": "Check, read-only, that the live API says what fedctl expects.",
+    "gitops": "Decisions of the shipped GitHub Actions workflow, on recorded `gh` JSON.",
     "schema": "Write the JSON Schemas of the configuration language.",
     "emulator": "Run the local Admin API emulator.",
 }

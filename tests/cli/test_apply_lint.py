@@ -110,7 +110,7 @@ def test_plan_shows_each_finding_and_warns_that_apply_will_refuse(
         FED001.format(config=config),
         f"{config}/fedctl.yaml:16:7: FED023 warning: rule/web-any: subject_prefix "
         "'repo:acme/web:*' uses the name-only format: it stops matching after a rename or "
-        "transfer and never matches repositories created since 2026-06-18",
+        "transfer and never matches repositories created since 2026-07-15",
         "lint: 3 findings (1 error, 2 warning); `fedctl plan` and `fedctl apply` refuse while "
         "a lint error remains (see `fedctl lint`, or pass --allow-lint-errors to both)",
         LINT_REFUSAL,

@@ -52,7 +52,7 @@ EVERY_FIELD_LINT = (
     "max_jwt_lifetime_seconds is 7200; more than 3600 s is long for an issuer without a preset\n"
     f"{EVERY_FIELD}/fedctl.yaml:61:7: FED023 warning: rule/deploy-main: subject_prefix "
     "'repo:acme/app:ref:refs/heads/main' uses the name-only format: it stops matching after a "
-    "rename or transfer and never matches repositories created since 2026-06-18\n"
+    "rename or transfer and never matches repositories created since 2026-07-15\n"
     f"{EVERY_FIELD}/fedctl.yaml:78:5: FED008 warning: rule/everywhere: "
     "applies_to_all_workspaces enables the rule in every workspace\n"
     f"lint: 4 findings (4 warning); run `fedctl lint {EVERY_FIELD}` for details.\n"

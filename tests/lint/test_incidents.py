@@ -121,8 +121,8 @@ POSITIVES += [
             f'subject_prefix: "repo:acme/app:ref:refs/heads/main"\n{AUD}\nclaims: {{{OWNER}}}', 3600
         ),
         "oauth_scope:",
-        "org:admin rule lacks a protected environment, an event_name of push or "
-        "workflow_dispatch, token_lifetime_seconds <= 900",
+        "org:admin rule lacks a protected environment, an event_name of push, "
+        "workflow_dispatch or schedule, token_lifetime_seconds <= 900",
     ),
     (
         "FED030",
@@ -142,7 +142,7 @@ POSITIVES += [
         "subject_prefix:",
         "subject_prefix 'repo:acme/app:environment:prod' uses the name-only format: it stops "
         "matching after a rename or transfer and never matches repositories created since "
-        "2026-06-18",
+        "2026-07-15",
     ),
 ]
 
@@ -270,3 +270,16 @@ def test_check_jti_off_is_no_finding_where_the_tokens_carry_no_jti(tmp_path: Pat
         "  - name: extra\n    issuer_url: https://idp.acme.example\n    check_jti: false\n"
     )
     assert len(with_id(lint_text(tmp_path, generic), "FED005")) == 1
+
+
+@pytest.mark.parametrize(
+    ("event", "found"), [("schedule", False), ("pull_request_target", True), ("push", False)]
+)
+def test_admin_bar_accepts_a_scheduled_trigger(tmp_path: Path, event: str, found: bool) -> None:
+    """A schedule runs only the default branch's workflow file: the drift rule of the
+    GitHub example (issue 26) pins it, with a protected environment."""
+    text = admin(
+        f'subject_prefix: "repo:acme/app:environment:drift"\n{AUD}\n'
+        f"claims: {{{OWNER}, event_name: {event}}}"
+    )
+    assert bool(with_id(lint_text(tmp_path, text), "FED029")) is found

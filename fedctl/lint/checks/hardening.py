@@ -37,7 +37,7 @@ NAME_ONLY_GITHUB_SUBJECT = CheckInfo(
     severity=LintSeverity.WARNING,
     summary="GitHub subject in the name-only format (repo:owner/name:...)",
     explanation=(
-        "On github.com, repositories created, renamed or transferred after 2026-06-18, and "
+        "On github.com, repositories created, renamed or transferred after 2026-07-15, and "
         "those whose organization opted in, carry the owner's and the repository's "
         "immutable IDs in the default sub: repo:OWNER@OWNER_ID/REPO@REPO_ID:... A "
         "name-only rule stops matching after a rename, never matches new repositories, "
@@ -70,11 +70,12 @@ ADMIN_BAR = CheckInfo(
     explanation=(
         "An org:admin token can change every federation rule, issuer and service account "
         "of the organization. The rule that mints it (made in the Console) must admit only "
-        "a reviewed deploy: a protected environment, a push or manual trigger, and a short "
-        "token lifetime."
+        "a reviewed deploy: a protected environment, a push, manual or scheduled trigger "
+        "(a schedule only ever runs the default branch's workflow), and a short token "
+        "lifetime."
     ),
     fix="Pin a protected environment (GitHub environment, GitLab environment_protected), "
-    "an event_name / pipeline_source of push or workflow_dispatch, and "
+    "an event_name of push, workflow_dispatch or schedule (GitLab pipeline_source push), and "
     "token_lifetime_seconds of at most 900.",
 )
 
@@ -113,6 +114,7 @@ MUTABLE_NAMES: dict[str, tuple[tuple[str, ...], str, tuple[str, ...]]] = {
 }
 HIGH_SCOPES = frozenset({"workspace:developer", "workspace:manage_tunnels", "org:admin"})
 ADMIN_LIFETIME_SECONDS = 900
+GITHUB_ADMIN_EVENTS = ("push", "workflow_dispatch", "schedule")
 
 
 def mutable_tenant_name(config: LintConfig) -> Iterator[Finding]:
@@ -149,7 +151,7 @@ def name_only_github_subject(config: LintConfig) -> Iterator[Finding]:
             message = (
                 f"{field_path} {subject!r} uses the name-only format: it stops matching after "
                 "a rename or transfer and never matches repositories created since "
-                "2026-06-18"
+                "2026-07-15"
             )
             rewritten = _immutable_subject(rule, found["owner"], found["rest"])
             fix = (
@@ -222,12 +224,13 @@ def _admin_gaps(rule: RuleView, provider: str | None) -> list[str]:
     condition = rule.condition or ""
     if provider == "github-actions":
         environment = _mentions(rule, "environment") or ":environment:" in prefix
-        trigger = rule.claims.get("event_name") in ("push", "workflow_dispatch") or bool(
-            re.search(r"event_name\s*==\s*\"(push|workflow_dispatch)\"", condition)
+        # schedule runs only the default branch's workflow file, as push to main does.
+        trigger = rule.claims.get("event_name") in GITHUB_ADMIN_EVENTS or bool(
+            re.search(r"event_name\s*==\s*\"(push|workflow_dispatch|schedule)\"", condition)
         )
         return _named_gaps(
             ("a protected environment", environment),
-            ("an event_name of push or workflow_dispatch", trigger),
+            ("an event_name of push, workflow_dispatch or schedule", trigger),
         )
     if provider == "gitlab":
         return _named_gaps(
