@@ -4,14 +4,24 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from fedctl.config.base import Strict as _Strict
 from fedctl.config.base import fail as _fail
 from fedctl.config.base import quoted as _q
+from fedctl.config.pem import certificate_problem
 from fedctl.config.urls import dialled_url_problem
 
-PemText = Annotated[str, Field(min_length=1, max_length=8192)]
+
+def _certificates_only(value: str) -> str:
+    # The same reader as ca_cert_file (pem.py); its message never quotes the value.
+    problem = certificate_problem(value)
+    if problem is not None:
+        raise _fail(f"ca_cert_pem {problem}")
+    return value
+
+
+PemText = Annotated[str, Field(min_length=1, max_length=8192), AfterValidator(_certificates_only)]
 
 
 class DiscoveryJwks(_Strict):
