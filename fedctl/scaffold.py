@@ -12,6 +12,7 @@ from pathlib import Path
 
 from fedctl.errors import UsageError
 from fedctl.presets import PRESETS
+from fedctl.safe_write import write_file
 
 SCHEMA_URL = (
     "https://raw.githubusercontent.com/fedctl/fedctl/main/schemas/fedctl-config.schema.json"
@@ -96,5 +97,5 @@ def scaffold(
         raise UsageError(f"{', '.join(existing)} already exist(s); fedctl init never overwrites")
     for path, text in files.items():
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        write_file(path, text)
     return list(files)

@@ -40,6 +40,7 @@ from fedctl.plan.order import order_drafts
 from fedctl.plan.problems import raise_problems
 from fedctl.plan.prune import diff_unmanaged
 from fedctl.plan.rules import diff_rules
+from fedctl.safe_write import PRIVATE, write_file
 from fedctl.state import DesiredState, Kind, LiveState, Organization
 
 FORMAT_VERSION = 1
@@ -139,7 +140,8 @@ class Plan(BaseModel):
     def to_file(self, path: str | Path) -> None:
         """Write the plan; refuses (never writes) one carrying private JWK members."""
         _refuse_private_keys(self, path)
-        Path(path).write_text(self.model_dump_json(indent=2) + "\n", encoding="utf-8")
+        # 0600 like a snapshot: a saved plan maps the organization's trust relationships.
+        write_file(Path(path), self.model_dump_json(indent=2) + "\n", mode=PRIVATE)
 
     @classmethod
     def from_file(cls, path: str | Path) -> Plan:
