@@ -62,10 +62,13 @@ def resolve_file_references(
 def _resolve_issuer(issuer: Issuer, origin: Origin, folder: Path) -> Issuer:
     jwks = issuer.jwks
     if isinstance(jwks, InlineJwks) and jwks.keys_file is not None:
-        keys = _read_keys(origin.directory / jwks.keys_file, jwks.keys_file)
+        path = _inside(folder, origin.directory / jwks.keys_file, jwks.keys_file, "keys_file")
+        keys = _read_keys(path, jwks.keys_file)
         jwks = jwks.model_copy(update={"keys": keys, "keys_file": None})
     elif isinstance(jwks, DiscoveryJwks | ExplicitUrlJwks) and jwks.ca_cert_file is not None:
-        path = _inside(folder, origin.directory / jwks.ca_cert_file, jwks.ca_cert_file)
+        path = _inside(
+            folder, origin.directory / jwks.ca_cert_file, jwks.ca_cert_file, "ca_cert_file"
+        )
         pem = _read_pem(path, jwks.ca_cert_file)
         jwks = jwks.model_copy(update={"ca_cert_pem": pem, "ca_cert_file": None})
     else:
@@ -73,13 +76,18 @@ def _resolve_issuer(issuer: Issuer, origin: Origin, folder: Path) -> Issuer:
     return issuer.model_copy(update={"jwks": jwks})
 
 
-def _inside(folder: Path, path: Path, written: str) -> Path:
-    """`path` itself (messages show it as written), once its real location is inside."""
+def _inside(folder: Path, path: Path, written: str, field_name: str) -> Path:
+    """`path` itself (messages show it as written), once its real location is inside.
+
+    Absolute paths, `..` and symlinks all resolve first, so each is judged by where it
+    really leads; a path that leaves the folder is never opened.
+    """
     if not path.resolve().is_relative_to(folder):
+        what = "certificate" if field_name == "ca_cert_file" else "keys file"
         raise _FileProblem(
-            "ca_cert_file",
+            field_name,
             f"{json.dumps(written)} is outside the configuration folder; keep the "
-            "certificate next to the configuration",
+            f"{what} next to the configuration",
         )
     return path
 
