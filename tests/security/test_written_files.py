@@ -96,3 +96,21 @@ def test_a_failed_write_leaves_no_temporary_file(
     with pytest.raises(PermissionError):
         write_file(folder / "plan.json", "x")
     assert sorted(p.name for p in folder.iterdir()) == ["taken"]
+
+
+def test_no_module_writes_a_file_but_through_write_file() -> None:
+    """One helper everywhere: a new direct write would bypass the rename."""
+    import re
+
+    package = Path(__file__).resolve().parents[2] / "fedctl"
+    direct = re.compile(
+        r"\.write_text\(|\.write_bytes\(|\bos\.open\(|mkstemp\(|open\([^)]*[\"'][wax]"
+    )
+    offenders = [
+        f"{path.relative_to(package)}:{number}"
+        for path in sorted(package.rglob("*.py"))
+        if path.name != "safe_write.py"
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if direct.search(line)
+    ]
+    assert offenders == []
