@@ -7,6 +7,7 @@ is imported before the limits are set, so the limits bound the template and noth
 
 from __future__ import annotations
 
+import contextlib
 import json
 import pickle
 import resource
@@ -45,10 +46,17 @@ def main() -> None:
 
 
 def _set_limits() -> None:
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_BYTES, MEMORY_BYTES))
-    # The soft limit sends SIGXCPU, the hard one a second later SIGKILL.
-    resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS + 1))
-    resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))  # a template writes no file
+    # The soft CPU limit sends SIGXCPU, the hard one a second later SIGKILL.
+    limits = (
+        (resource.RLIMIT_AS, MEMORY_BYTES, MEMORY_BYTES),
+        (resource.RLIMIT_CPU, CPU_SECONDS, CPU_SECONDS + 1),
+        (resource.RLIMIT_FSIZE, 0, 0),  # a template writes no file
+    )
+    for kind, soft, hard in limits:
+        # A limit the system will not lower (macOS and RLIMIT_AS) leaves the others and the
+        # parent's wall deadline in force.
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(kind, (soft, hard))
 
 
 def _render(job: Job, file: str, source: str) -> Answer:

@@ -25,9 +25,7 @@ def _list(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
         "  fedctl init federation --preset github-actions --repo acme@91234567/app@812345678\n"
         "  fedctl init federation --preset gitlab --repo acme/payments-api\n"
         "  fedctl init federation --preset kubernetes --workspace staging --workspace production\n"
-        "  fedctl init --list\n\n"
-        "A GitHub repository's IDs (OWNER@OWNER_ID/REPO@REPO_ID): "
-        "gh api repos/OWNER/REPO --jq '.owner.id, .id'"
+        "  fedctl init --list"
     ),
 )
 @click.argument("folder", default="federation", type=click.Path(file_okay=False, path_type=Path))
@@ -35,7 +33,8 @@ def _list(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
 @click.option(
     "--repo",
     metavar="REPOSITORY",
-    help="GitHub OWNER/REPO (or OWNER@ID/REPO@ID), or GitLab GROUP/PROJECT (or with @IDs).",
+    help="GitHub OWNER/REPO, better OWNER@OWNER_ID/REPO@REPO_ID (the IDs: gh api "
+    "repos/OWNER/REPO --jq '.owner.id, .id'); GitLab GROUP/PROJECT (or with @IDs).",
 )
 @click.option(
     "--workspace", "workspaces", multiple=True, metavar="NAME", help="A workspace (repeatable)."
