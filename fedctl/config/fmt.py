@@ -20,6 +20,7 @@ original did; otherwise `FormatRefused` and nothing is written.
 from __future__ import annotations
 
 import io
+import itertools
 import re
 from typing import Any
 
@@ -98,13 +99,13 @@ def _canonical(text: str) -> str | None:
     if document is None:
         return None
     _unquote(document)
-    _order(document, TOP_ORDER)
+    _order(document, TOP_ORDER, column=0)
     for section, order in KEY_ORDER.items():
         for resource in document.get(section) or []:
-            _order(resource, order)
+            _order(resource, order, column=4)
             match = resource.get("match") if section == "rules" else None
             if match is not None:
-                _order(match, MATCH_ORDER)
+                _order(match, MATCH_ORDER, column=6)
     out = io.StringIO()
     yaml.dump(document, out)
     return _spaced(out.getvalue())
@@ -133,10 +134,12 @@ def _plain_is_string(text: str) -> bool:
     return bool(tag == _STR_TAG)
 
 
-def _order(mapping: Any, order: tuple[str, ...]) -> None:
-    """Move the known keys into `order`, unknown ones after them; comments travel along."""
+def _order(mapping: Any, order: tuple[str, ...], *, column: int) -> None:
+    """Move the known keys into `order`, unknown ones after them; the comment lines above
+    a key move with it (`_keep_comments_with_keys`)."""
     if not hasattr(mapping, "move_to_end"):
         return
+    _keep_comments_with_keys(mapping, column)
     for key in [*(k for k in order if k in mapping), *(k for k in list(mapping) if k not in order)]:
         mapping.move_to_end(key)
 
@@ -162,3 +165,66 @@ def _blank_before_resource(out: list[str]) -> None:
     if above == 0 or not out[above - 1].strip() or re.match(r"^\w.*:\s*$", out[above - 1]):
         return  # first in its section, or already apart
     out.insert(above, "")
+
+
+def _keep_comments_with_keys(mapping: Any, column: int) -> None:
+    """Re-attach the comment lines written above each key to that key.
+
+    ruamel stores the full-line comments above a key at the end of the previous key's
+    value, so moving keys would leave them above the wrong one. They are taken from
+    there and set as the key's own "before" comment (one token per line, at `column`).
+    """
+    from ruamel.yaml.error import CommentMark
+    from ruamel.yaml.tokens import CommentToken
+
+    names = list(mapping)
+    for previous, key in itertools.pairwise(names):
+        slot = mapping.ca.items.get(previous)
+        if slot is not None and slot[2] is not None:
+            moved = _split_after_line_end(slot, 2)
+        else:
+            moved = _pop_trailing_lines(mapping[previous])
+        lines = [line.strip() for token in moved for line in token.value.splitlines()]
+        lines = [line for line in lines if line]
+        if lines:
+            before = mapping.ca.items.setdefault(key, [None, None, None, None])
+            before[1] = [CommentToken(f"{line}\n", CommentMark(column), None) for line in lines]
+
+
+def _pop_trailing_lines(node: Any) -> list[Any]:
+    """Remove and return the full-line comment tokens at the very end of `node`."""
+    comments = getattr(node, "ca", None)
+    if comments is None:
+        return []
+    if getattr(comments, "end", None):
+        tokens = list(comments.end)
+        comments.end = []
+        return tokens
+    if isinstance(node, dict) and node:
+        last = list(node)[-1]
+        slot = comments.items.get(last)
+        if slot is not None and slot[2] is not None:
+            return _split_after_line_end(slot, 2)
+        return _pop_trailing_lines(node[last])
+    if isinstance(node, list) and node:
+        slot = comments.items.get(len(node) - 1)
+        if slot is not None and slot[0] is not None:
+            return _split_after_line_end(slot, 0)
+        return _pop_trailing_lines(node[-1])
+    return []
+
+
+def _split_after_line_end(slot: list[Any], index: int) -> list[Any]:
+    """An end-of-line comment stays where it is; the full lines after it are returned."""
+    from ruamel.yaml.error import CommentMark
+    from ruamel.yaml.tokens import CommentToken
+
+    token = slot[index]
+    first, _newline, rest = token.value.partition("\n")
+    if first.strip().startswith("#") and token.column == 0:
+        slot[index] = None  # the token is all full lines
+        return [token]
+    if not rest.strip():
+        return []
+    token.value = first + "\n"
+    return [CommentToken(rest, CommentMark(0), None)]

@@ -178,3 +178,16 @@ def test_mixed_line_endings_are_reported(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["fmt", str(tmp_path)])
     assert result.output == f"{config}: reformatted (mixed line endings made uniform)\n"
     assert config.read_bytes() == b"version: 1\r\nservice_accounts:\r\n  - name: ci\r\n"
+
+
+def test_comments_above_a_section_or_a_key_move_with_it() -> None:
+    text = (
+        "issuers:\n  - name: k8s\n    # pinned: the cluster's own URL\n"
+        "    issuer_url: https://k8s.acme.example\n    description: x  # why x\n"
+        "# the version of the language\nversion: 1\n"
+    )
+    assert format_text(text) == (
+        "# the version of the language\nversion: 1\nissuers:\n  - name: k8s\n"
+        "    description: x  # why x\n    # pinned: the cluster's own URL\n"
+        "    issuer_url: https://k8s.acme.example\n"
+    )
