@@ -191,3 +191,16 @@ def test_comments_above_a_section_or_a_key_move_with_it() -> None:
         "    description: x  # why x\n    # pinned: the cluster's own URL\n"
         "    issuer_url: https://k8s.acme.example\n"
     )
+
+
+def test_a_symlinked_file_is_left_as_it_is(tmp_path: Path) -> None:
+    target = tmp_path / "shared.yaml"
+    target.write_text("service_accounts:\n    - name: ci\nversion: 1\n")
+    folder = tmp_path / "conf"
+    folder.mkdir()
+    (folder / "fedctl.yaml").symlink_to(target)
+    result = CliRunner().invoke(cli, ["fmt", str(folder)])
+    assert result.exit_code == 0
+    assert "a symlink; left as it is (format the file it points at)" in result.output
+    assert (folder / "fedctl.yaml").is_symlink()
+    assert target.read_text() == "service_accounts:\n    - name: ci\nversion: 1\n"
