@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,6 +36,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from fedctl.errors import PlanError, UsageError
 from fedctl.plan.actions import Change, SnapshotRef
+from fedctl.safe_write import PRIVATE, write_file
 from fedctl.state import Kind, LiveIssuer, LiveRule, LiveServiceAccount, LiveState
 
 SNAPSHOT_FORMAT = "fedctl-snapshot"
@@ -141,10 +141,7 @@ def write_snapshot(snapshot: Snapshot, path: Path) -> None:
 
     It holds no key material, but it does map the whole organization: who may mint what.
     """
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
-        os.fchmod(file.fileno(), 0o600)
-        file.write(snapshot_document(snapshot))
+    write_file(path, snapshot_document(snapshot), mode=PRIVATE)
 
 
 def read_snapshot(path: Path) -> Snapshot:

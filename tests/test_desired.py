@@ -1,4 +1,5 @@
 # ruff: noqa: E501 - expected messages are compared whole, one literal each
+import json
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from fedctl.state import (
     ServiceAccountSpec,
     Workspace,
 )
+from tests.security.certs import certificate_and_key
 
 WORKSPACES = (
     Workspace(id="wrkspc_01default", name="Default", is_default=True),
@@ -49,7 +51,7 @@ issuers:
     previous_names: [old-disc]
   - name: disc-base
     issuer_url: https://internal
-    jwks: {type: discovery, discovery_base: https://idp.example.com, ca_cert_pem: "-----BEGIN CERTIFICATE-----"}
+    jwks: {type: discovery, discovery_base: https://idp.example.com, ca_cert_pem: CA_CERT}
     max_jwt_lifetime_seconds: 600
     check_jti: false
   - name: explicit
@@ -79,6 +81,11 @@ rules:
     oauth_scope: workspace:inference
     applies_to_all_workspaces: true
 """
+
+
+# A real certificate: ca_cert_pem holds parsable certificates only (fedctl/config/pem.py).
+CA_CERT_PEM = certificate_and_key()[0]
+EVERY_FIELD = EVERY_FIELD.replace("CA_CERT", json.dumps(CA_CERT_PEM))
 
 
 def _config(tmp_path: Path, text: str = EVERY_FIELD):
@@ -115,7 +122,7 @@ def test_every_field_is_normalised(tmp_path: Path) -> None:
                 jwks={
                     "type": "discovery",
                     "discovery_base": "https://idp.example.com",
-                    "ca_cert_pem": "-----BEGIN CERTIFICATE-----",
+                    "ca_cert_pem": CA_CERT_PEM,
                 },
                 max_jwt_lifetime_seconds=600,
                 check_jti=False,

@@ -10,9 +10,7 @@ cache that is a symlink or readable by group/others is refused rather than trust
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import stat
 import time
 from dataclasses import dataclass
@@ -21,6 +19,7 @@ from pathlib import Path
 from pydantic import SecretStr
 
 from fedctl.errors import AuthError
+from fedctl.safe_write import PRIVATE, write_file
 
 # Reuse a cached token only while now < expires_at - 30 (the SDK's mandatory margin).
 REUSE_MARGIN_SECONDS = 30
@@ -88,17 +87,4 @@ def check_secret_file(path: Path) -> bool:
 def write_secret_json(path: Path, document: dict[str, object]) -> None:
     """Write atomically with mode 0600: a temp file in the same directory, then rename."""
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with contextlib.suppress(FileNotFoundError):
-        temp.unlink()  # left by a crashed process with the same pid
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(document, handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        temp.replace(path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temp.unlink()
-        raise
+    write_file(path, json.dumps(document), mode=PRIVATE)

@@ -1,8 +1,10 @@
 """`fedctl init [DIR] --preset NAME`: write a starter configuration that validates and lints
-clean, never overwriting a file."""
+clean, never overwriting a file and never into a folder that already holds a configuration.
+"""
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 
 import click
@@ -10,9 +12,9 @@ import click
 
 def _list(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
     if value:
-        from fedctl.scaffold import starter_presets
+        from fedctl.scaffold import describe_presets
 
-        click.echo("\n".join(starter_presets()))
+        click.echo("\n".join(describe_presets()))
         ctx.exit(0)
 
 
@@ -20,14 +22,20 @@ def _list(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
     "init",
     epilog=(
         "Examples:\n\n\b\n"
-        "  fedctl init federation --preset github-actions --repo acme/app\n"
+        "  fedctl init federation --preset github-actions --repo acme@91234567/app@812345678\n"
+        "  fedctl init federation --preset gitlab --repo acme/payments-api\n"
         "  fedctl init federation --preset kubernetes --workspace staging --workspace production\n"
         "  fedctl init --list"
     ),
 )
 @click.argument("folder", default="federation", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--preset", metavar="NAME", help="The identity provider (fedctl init --list).")
-@click.option("--repo", metavar="OWNER/REPO", help="GitHub repository of the deploy job.")
+@click.option(
+    "--repo",
+    metavar="REPOSITORY",
+    help="GitHub OWNER/REPO, better OWNER@OWNER_ID/REPO@REPO_ID (the IDs: gh api "
+    "repos/OWNER/REPO --jq '.owner.id, .id'); GitLab GROUP/PROJECT (or with @IDs).",
+)
 @click.option(
     "--workspace", "workspaces", multiple=True, metavar="NAME", help="A workspace (repeatable)."
 )
@@ -38,7 +46,7 @@ def _list(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
     is_eager=True,
     expose_value=False,
     callback=_list,
-    help="List the presets and exit.",
+    help="List the presets, with what each is for, and exit.",
 )
 def command(
     folder: Path,
@@ -49,6 +57,7 @@ def command(
 ) -> None:
     """Write a starter configuration for one provider."""
     from fedctl.errors import UsageError
+    from fedctl.escape import escape_terminal
     from fedctl.scaffold import scaffold
 
     if preset is None:
@@ -60,6 +69,9 @@ def command(
         workspaces=workspaces,
         github_workflow=github_workflow,
     )
-    for path in written:
-        click.echo(f"wrote {path}")
-    click.echo(f"next: fedctl validate {folder} && fedctl lint {folder} && fedctl plan {folder}")
+    for path in written.paths:
+        click.echo(f"wrote {escape_terminal(str(path))}")
+    if written.ids_hint is not None:
+        click.echo(written.ids_hint)
+    shown = escape_terminal(shlex.quote(str(folder)))
+    click.echo(f"next: fedctl validate {shown} && fedctl lint {shown} && fedctl plan {shown}")

@@ -16,6 +16,7 @@ from fedctl.api.client import AdminClient
 from fedctl.api.connect import Limits, client_for
 from fedctl.api.credentials import Credential
 from fedctl.errors import UsageError
+from fedctl.safe_write import write_file
 
 LOCAL_WORKSPACES = ("production", "staging")
 # What `.fedctl/.gitignore` holds: the local state is scratch, never configuration.
@@ -61,4 +62,4 @@ def _prepare_state_folder(state: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     ignore = folder / ".gitignore"
     if folder.name == ".fedctl" and not ignore.exists():
-        ignore.write_text(_IGNORE_EVERYTHING)
+        write_file(ignore, _IGNORE_EVERYTHING)

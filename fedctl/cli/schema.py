@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from fedctl.safe_write import write_file
+
 
 @click.command(
     name="schema",
@@ -28,7 +30,7 @@ def command(out_dir: str) -> None:
     try:
         target.mkdir(parents=True, exist_ok=True)
         for name, text in render_schemas().items():
-            (target / name).write_text(text, encoding="utf-8")
+            write_file(target / name, text)
             click.echo(f"wrote {target / name}")
     except OSError as exc:
         raise UsageError(f"--out {out_dir}: cannot write: {exc.strerror or exc}") from exc

@@ -3,8 +3,8 @@
 Paths are relative to the configuration file that names them, and must stay inside the
 configuration folder (after symlinks): a pull request must not make fedctl read, and
 send to the API, any other file of the machine that runs it. A `ca_cert_file` must hold
-certificates and nothing else; any other PEM block (a private key in a bundle) is
-refused by its label, never shown. After this step the
+certificates and nothing else, read by `pem.py` exactly as an inline `ca_cert_pem` is;
+anything else (a private key in a bundle) is refused, never shown. After this step the
 models hold the content (`keys`, `ca_cert_pem`) and the file fields are None, so every
 later step, and the config digest, sees the same thing whether keys were inline or not.
 
@@ -14,7 +14,6 @@ later step, and the config digest, sees the same thing whether keys were inline 
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Annotated
 
@@ -24,12 +23,10 @@ from fedctl.config.checks import Declared
 from fedctl.config.jwks import DiscoveryJwks, ExplicitUrlJwks, InlineJwks, Jwk
 from fedctl.config.located_yaml import LocationMap, format_path
 from fedctl.config.models import Issuer
+from fedctl.config.pem import certificate_problem
 from fedctl.config.translate import diagnostics_from
 from fedctl.config.validated import Origin
 from fedctl.errors import Diagnostic
-
-PEM_MARKER = "-----BEGIN CERTIFICATE-----"
-MAX_PEM_LENGTH = 8192
 
 
 class KeysFile(BaseModel):
@@ -65,10 +62,13 @@ def resolve_file_references(
 def _resolve_issuer(issuer: Issuer, origin: Origin, folder: Path) -> Issuer:
     jwks = issuer.jwks
     if isinstance(jwks, InlineJwks) and jwks.keys_file is not None:
-        keys = _read_keys(origin.directory / jwks.keys_file, jwks.keys_file)
+        path = _inside(folder, origin.directory / jwks.keys_file, jwks.keys_file, "keys_file")
+        keys = _read_keys(path, jwks.keys_file)
         jwks = jwks.model_copy(update={"keys": keys, "keys_file": None})
     elif isinstance(jwks, DiscoveryJwks | ExplicitUrlJwks) and jwks.ca_cert_file is not None:
-        path = _inside(folder, origin.directory / jwks.ca_cert_file, jwks.ca_cert_file)
+        path = _inside(
+            folder, origin.directory / jwks.ca_cert_file, jwks.ca_cert_file, "ca_cert_file"
+        )
         pem = _read_pem(path, jwks.ca_cert_file)
         jwks = jwks.model_copy(update={"ca_cert_pem": pem, "ca_cert_file": None})
     else:
@@ -76,13 +76,18 @@ def _resolve_issuer(issuer: Issuer, origin: Origin, folder: Path) -> Issuer:
     return issuer.model_copy(update={"jwks": jwks})
 
 
-def _inside(folder: Path, path: Path, written: str) -> Path:
-    """`path` itself (messages show it as written), once its real location is inside."""
+def _inside(folder: Path, path: Path, written: str, field_name: str) -> Path:
+    """`path` itself (messages show it as written), once its real location is inside.
+
+    Absolute paths, `..` and symlinks all resolve first, so each is judged by where it
+    really leads; a path that leaves the folder is never opened.
+    """
     if not path.resolve().is_relative_to(folder):
+        what = "certificate" if field_name == "ca_cert_file" else "keys file"
         raise _FileProblem(
-            "ca_cert_file",
+            field_name,
             f"{json.dumps(written)} is outside the configuration folder; keep the "
-            "certificate next to the configuration",
+            f"{what} next to the configuration",
         )
     return path
 
@@ -125,55 +130,7 @@ def _read_keys(path: Path, written: str) -> list[Jwk]:
 
 def _read_pem(path: Path, written: str) -> str:
     text = _read_text(path, written, "ca_cert_file")
-    _check_labels(text, written)
-    if PEM_MARKER not in text:
-        raise _FileProblem(
-            "ca_cert_file", f"{json.dumps(written)} holds no PEM certificate ({PEM_MARKER})"
-        )
-    _check_certificates(text, written)
-    if len(text) > MAX_PEM_LENGTH:
-        raise _FileProblem(
-            "ca_cert_file",
-            f"{json.dumps(written)} is {len(text)} characters; "
-            f"the API takes at most {MAX_PEM_LENGTH}",
-        )
+    problem = certificate_problem(text)
+    if problem is not None:
+        raise _FileProblem("ca_cert_file", f"{json.dumps(written)} {problem}")
     return text
-
-
-_PEM_BLOCK = re.compile(r"-----BEGIN ([^-\n]{1,64})-----\n?(.*?)-----END \1-----", re.DOTALL)
-
-
-def _check_labels(text: str, written: str) -> None:
-    """Refuse any PEM block but a certificate.
-
-    NOTE: messages name a block by its label only; the block may be a private key.
-    """
-    for match in _PEM_BLOCK.finditer(text):
-        if match.group(1) != "CERTIFICATE":
-            raise _FileProblem(
-                "ca_cert_file",
-                f"{json.dumps(written)} holds a PEM block that is not a certificate "
-                f"({match.group(1)}); a CA certificate file must hold only certificates: "
-                "remove it",
-            )
-
-
-def _check_certificates(text: str, written: str) -> None:
-    """Every block parses as a certificate and only blank space is around the blocks."""
-    from cryptography import x509
-
-    for match in _PEM_BLOCK.finditer(text):
-        try:
-            x509.load_pem_x509_certificate(match.group(0).encode())
-        except ValueError:
-            raise _FileProblem(
-                "ca_cert_file",
-                f"{json.dumps(written)} holds a certificate that cannot be parsed; export it "
-                "again as PEM",
-            ) from None
-    if _PEM_BLOCK.sub("", text).strip():
-        raise _FileProblem(
-            "ca_cert_file",
-            f"{json.dumps(written)} holds text outside its PEM certificates (or a PEM block "
-            "that is not closed); keep only the certificates",
-        )

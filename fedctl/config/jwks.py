@@ -4,14 +4,24 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from fedctl.config.base import Strict as _Strict
 from fedctl.config.base import fail as _fail
 from fedctl.config.base import quoted as _q
+from fedctl.config.pem import certificate_problem
 from fedctl.config.urls import dialled_url_problem
 
-PemText = Annotated[str, Field(min_length=1, max_length=8192)]
+
+def _certificates_only(value: str) -> str:
+    # The same reader as ca_cert_file (pem.py); its message never quotes the value.
+    problem = certificate_problem(value)
+    if problem is not None:
+        raise _fail(f"ca_cert_pem {problem}")
+    return value
+
+
+PemText = Annotated[str, Field(min_length=1, max_length=8192), AfterValidator(_certificates_only)]
 
 
 class DiscoveryJwks(_Strict):
@@ -64,10 +74,19 @@ class ExplicitUrlJwks(_Strict):
 # JWK members that only private or symmetric keys carry (RFC 7518 §6).
 PRIVATE_MEMBERS = ("d", "p", "q", "dp", "dq", "qi", "oth", "k")
 PUBLIC_KEY_TYPES = ("RSA", "EC", "OKP")
+# What is sent of each key (RFC 7517 §4, RFC 7518 §6, RFC 8037 §2): its public members and
+# nothing else. Any other member (`"note": "ghs_..."` in a keys_file) is dropped before the
+# plan, the API, snapshots or exports see it, since the plan shows only kid and thumbprint.
+COMMON_PUBLIC_MEMBERS = ("kty", "kid", "use", "key_ops", "alg", "x5c", "x5t", "x5t#S256")
+PUBLIC_MEMBERS = {
+    "RSA": (*COMMON_PUBLIC_MEMBERS, "n", "e"),
+    "EC": (*COMMON_PUBLIC_MEMBERS, "crv", "x", "y"),
+    "OKP": (*COMMON_PUBLIC_MEMBERS, "crv", "x"),
+}
 
 
 class Jwk(BaseModel):
-    """One public JSON Web Key. Other JWK members are kept as given.
+    """One public JSON Web Key: the public members of its key type (PUBLIC_MEMBERS) only.
 
     NOTE: messages here name a key by its kid or index only; a key's values never
     appear in an error, because a pasted private key is exactly what this catches.
@@ -96,7 +115,10 @@ class Jwk(BaseModel):
                 f"{named} holds private key material ({members}); "
                 "publish only the public key (remove those members)"
             )
-        return data
+        public = PUBLIC_MEMBERS.get(str(data.get("kty")))
+        if public is None:
+            return data  # `_known_type` refuses the type
+        return {member: value for member, value in data.items() if member in public}
 
     @field_validator("kty")
     @classmethod

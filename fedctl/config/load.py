@@ -24,7 +24,7 @@ from fedctl.config.discover import discover_files, is_template
 from fedctl.config.files import resolve_file_references
 from fedctl.config.located_yaml import LocationMap, ParsedFile, format_path, parse_yaml
 from fedctl.config.models import SECTIONS, ApiKeysPolicy, ConfigFile, Settings
-from fedctl.config.templating import load_variables, render_template
+from fedctl.config.templating import load_variables, render_templates
 from fedctl.config.translate import diagnostics_from
 from fedctl.config.validated import KIND_OF_SECTION, Config, Origin
 from fedctl.errors import Diagnostic, Severity, ValidationFailed
@@ -56,8 +56,10 @@ def load_config(
     files = discover_files(root)
     values, problems = load_variables(variables, var_files)
     collected = _Collected(diagnostics=list(problems))
+    texts = _read_texts(files, collected.diagnostics)
+    rendered = _render_all(texts, values, collected.diagnostics)
     for file in files:
-        parsed = _read(file, values, collected.diagnostics)
+        parsed = _parse(file, texts, rendered)
         if parsed is not None:
             collected.locations[parsed.file] = parsed.locations
             collected.data[parsed.file] = parsed.data
@@ -108,20 +110,40 @@ def name_resource(diagnostic: Diagnostic, data: dict[str, object]) -> Diagnostic
     return dataclasses.replace(diagnostic, resource=f"{KIND_OF_SECTION[match[1]].value}/{name}")
 
 
-def _read(file: Path, values: dict[str, object], problems: list[Diagnostic]) -> ParsedFile | None:
-    display = str(file)
-    try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not UTF-8 text"
-        message = f"{display}: cannot read: {reason}"
-        problems.append(Diagnostic(None, "", message, code="unreadable-file"))
+def _read_texts(files: list[Path], problems: list[Diagnostic]) -> dict[Path, str]:
+    texts: dict[Path, str] = {}
+    for file in files:
+        try:
+            texts[file] = file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not UTF-8 text"
+            message = f"{file}: cannot read: {reason}"
+            problems.append(Diagnostic(None, "", message, code="unreadable-file"))
+    return texts
+
+
+def _render_all(
+    texts: dict[Path, str], values: dict[str, object], problems: list[Diagnostic]
+) -> dict[Path, str | None]:
+    """Every template at once, in one limited child process; none without templates."""
+    templates = [(file, text) for file, text in texts.items() if is_template(file)]
+    if not templates:
+        return {}
+    answers = render_templates([(str(file), text) for file, text in templates], values)
+    for _text, template_problems in answers:
+        problems.extend(template_problems)
+    return {file: text for (file, _source), (text, _p) in zip(templates, answers, strict=True)}
+
+
+def _parse(
+    file: Path, texts: dict[Path, str], rendered: dict[Path, str | None]
+) -> ParsedFile | None:
+    if file not in texts:
         return None
     if not is_template(file):
-        return parse_yaml(text, display)
-    rendered, template_problems = render_template(text, display, values)
-    problems.extend(template_problems)
-    return parse_yaml(rendered, display, rendered=True) if rendered is not None else None
+        return parse_yaml(texts[file], str(file))
+    output = rendered.get(file)
+    return parse_yaml(output, str(file), rendered=True) if output is not None else None
 
 
 def _validate_file(parsed: ParsedFile, collected: _Collected) -> None:

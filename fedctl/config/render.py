@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from fedctl.config.discover import discover_files, is_template
-from fedctl.config.templating import load_variables, render_template
+from fedctl.config.templating import load_variables, render_templates
 from fedctl.errors import Diagnostic, UsageError, ValidationFailed
 
 
@@ -39,14 +39,16 @@ def render_configuration(
     every template at once (ValidationFailed)."""
     values, problems = load_variables(variables, var_files)
     values.update(typed or {})
-    rendered: list[tuple[Path, str]] = []
     failures: list[Diagnostic] = list(problems)
-    for file in discover_files(path):
-        text = file.read_text(encoding="utf-8")
+    files = [(file, file.read_text(encoding="utf-8")) for file in discover_files(path)]
+    templates = [(str(file), text) for file, text in files if is_template(file)]
+    answers = iter(render_templates(templates, values) if templates else [])
+    rendered: list[tuple[Path, str]] = []
+    for file, text in files:
         if not is_template(file):
             rendered.append((file, text))
             continue
-        output, template_problems = render_template(text, str(file), values)
+        output, template_problems = next(answers)
         failures += template_problems
         if output is not None:
             rendered.append((file, output))

@@ -20,6 +20,7 @@ import yaml
 
 from fedctl.config.located_yaml import TOO_DEEP, find_too_deep, unmarked_yaml_diagnostic
 from fedctl.errors import Diagnostic, Location, UsageError
+from fedctl.template_process import MEMORY_MESSAGE
 
 
 def load_variables(
@@ -71,10 +72,35 @@ def _read_var_file(var_file: str) -> tuple[dict[str, object], Diagnostic | None]
     return data, None
 
 
+def render_templates(
+    templates: Sequence[tuple[str, str]], variables: dict[str, object]
+) -> list[tuple[str | None, list[Diagnostic]]]:
+    """Render (file, source) templates in a child process with hard limits
+    (`fedctl.template_process`); one (text or None, problems) per template, in order."""
+    from fedctl.template_process import Job, render_in_child
+
+    answers = render_in_child(Job(templates=list(templates), variables=dict(variables)))
+    return [
+        (
+            answer.text,
+            [_template_problem(file, line, message) for line, message in answer.problems],
+        )
+        for (file, _source), answer in zip(templates, answers, strict=True)
+    ]
+
+
 def render_template(
     source: str, file: str, variables: dict[str, object]
 ) -> tuple[str | None, list[Diagnostic]]:
-    """Render one template; an error is located in the template source (not its output)."""
+    """Render one template in the limited child process (see render_templates)."""
+    return render_templates([(file, source)], variables)[0]
+
+
+def render_template_here(
+    source: str, file: str, variables: dict[str, object]
+) -> tuple[str | None, list[Diagnostic]]:
+    """Render one template in this process; an error is located in the template source
+    (not its output). Only the limited child calls this: hostile templates need limits."""
     # Imported here: configurations without templates never pay for Jinja2 (~20 ms).
     import jinja2
     import jinja2.sandbox
@@ -109,6 +135,8 @@ def render_template(
     except SecurityError as exc:
         message = f"template refused by the sandbox: {exc}"
         return None, [_template_problem(file, _template_line(exc, file), message)]
+    except MemoryError as exc:  # the child's address-space limit (template_process)
+        return None, [_template_problem(file, _template_line(exc, file), MEMORY_MESSAGE)]
     except Exception as exc:  # any failure inside a user's template is a user error
         message = f"template error: {type(exc).__name__}: {exc}"
         return None, [_template_problem(file, _template_line(exc, file), message)]

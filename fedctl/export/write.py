@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from fedctl.errors import UsageError
+from fedctl.safe_write import write_file
 
 CONFIG_SUFFIXES = (".yaml", ".yml", ".yaml.j2", ".yml.j2")
 
@@ -34,7 +35,7 @@ def write_files(directory: Path, files: dict[str, str]) -> list[Path]:
         written = []
         for name, text in sorted(files.items()):
             path = directory / name
-            path.write_text(text, encoding="utf-8")
+            write_file(path, text)
             written.append(path)
     except OSError as exc:
         raise UsageError(f"--out {directory}: cannot write: {exc.strerror or exc}") from exc

@@ -13,14 +13,13 @@ secret, so it is written 0644 like the SDK's own; the token stays in the token f
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from fedctl.errors import UsageError
 from fedctl.output.workloads import Workload
+from fedctl.safe_write import SHARED, write_file
 
 CONFIG_FILE_VERSION = "1.0"
 
@@ -62,12 +61,4 @@ def write_profiles(
 def _replace(path: Path, text: str) -> None:
     # NOTE: a new file renamed over the old one: a symlink planted at the target is
     # replaced, never followed, and a reader never sees half a file.
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        Path(temporary).chmod(0o644)
-        Path(temporary).replace(path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_file(path, text, mode=SHARED)

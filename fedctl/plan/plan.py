@@ -42,6 +42,7 @@ from fedctl.plan.problems import raise_problems
 from fedctl.plan.prune import diff_unmanaged
 from fedctl.plan.refusals import LintNote, Overrides, Refusal, gate_verdict
 from fedctl.plan.rules import diff_rules
+from fedctl.safe_write import PRIVATE, write_file
 from fedctl.state import DesiredState, Kind, LiveState, Organization
 
 FORMAT_VERSION = 1
@@ -155,7 +156,8 @@ class Plan(BaseModel):
     def to_file(self, path: str | Path) -> None:
         """Write the plan; refuses (never writes) one carrying private JWK members."""
         _refuse_private_keys(self, path)
-        Path(path).write_text(self.model_dump_json(indent=2) + "\n", encoding="utf-8")
+        # 0600 like a snapshot: a saved plan maps the organization's trust relationships.
+        write_file(Path(path), self.model_dump_json(indent=2) + "\n", mode=PRIVATE)
 
     @classmethod
     def from_file(cls, path: str | Path) -> Plan:

@@ -86,12 +86,35 @@ def render_markdown(plan: Plan, *, template_path: str | Path | None = None) -> s
         raise UsageError(f"--template {path}: cannot read it ({exc.strerror})") from exc
     except UnicodeDecodeError:
         raise UsageError(f"--template {path}: cannot read it (not UTF-8 text)") from None
+    if template_path is None:  # our own template: no child process needed
+        text = render_markdown_source(source, template_context(plan), str(path))
+    else:
+        text = _render_in_child(source, template_context(plan), str(path))
+    return text if text.endswith("\n") else text + "\n"
+
+
+def _render_in_child(source: str, context: dict[str, Any], path: str) -> str:
+    """A user's `--template` is hostile: it renders under the child's hard limits."""
+    from fedctl.template_process import Job, render_in_child
+
+    job = Job(templates=[(path, source)], variables=context, kind="markdown")
+    answer = render_in_child(job)[0]
+    if answer.text is None:
+        message = answer.problems[0][1] if answer.problems else "template error"
+        if message.startswith("--template "):
+            raise UsageError(message)
+        raise UsageError(f"--template {path}: {message}")
+    return answer.text
+
+
+def render_markdown_source(source: str, context: dict[str, Any], path: str) -> str:
+    """Render a Markdown template in this process (the child calls this for --template)."""
     # NOTE: no loader, so {% include %}/{% import %}/{% extends %} cannot read files.
     environment = BoundedEnvironment(
         undefined=StrictUndefined, keep_trailing_newline=True, autoescape=False
     )
     try:
-        text = render_bounded(environment.from_string(source), template_context(plan))
+        return render_bounded(environment.from_string(source), context)
     except TemplateTooCostly as exc:
         raise UsageError(f"--template {path}: {exc}") from None
     except TemplateError as exc:
@@ -103,4 +126,3 @@ def render_markdown(plan: Plan, *, template_path: str | Path | None = None) -> s
             f"--template {path}: {{% include %}}, {{% import %}} and {{% extends %}} are not "
             "supported; put the whole template in one file"
         ) from None
-    return text if text.endswith("\n") else text + "\n"

@@ -64,14 +64,24 @@ def test_init_never_overwrites(tmp_path: Path) -> None:
     (folder / "fedctl.yaml").write_text("version: 1\n")
     result = CliRunner().invoke(cli, ["init", str(folder), "--preset", "kubernetes"])
     assert result.exit_code == 1
+    # Issue 31 item 3: a folder holding a configuration is refused as a whole (it used to
+    # be refused only because fedctl.yaml itself existed).
     assert result.output == (
-        f"error: {folder / 'fedctl.yaml'} already exist(s); fedctl init never overwrites\n"
+        f"error: {folder} already holds a configuration (fedctl.yaml); init writes a starter "
+        "only into a new or empty folder, so its example resources are never planned next "
+        "to yours: give another folder\n"
     )
     assert (folder / "fedctl.yaml").read_text() == "version: 1\n"
     assert not (folder / ".gitignore").exists()
 
 
-def test_list_shows_the_presets() -> None:
+def test_list_shows_the_presets_with_descriptions() -> None:
     result = CliRunner().invoke(cli, ["init", "--list"])
     assert result.exit_code == 0
-    assert result.output.splitlines() == sorted(PRESETS)
+    lines = result.output.splitlines()
+    assert [line.split()[0] for line in lines] == sorted(PRESETS)
+    assert "gke-cluster      GKE cluster" in lines
+    assert (
+        "gitlab           GitLab CI/CD (--repo GROUP/PROJECT or "
+        "GROUP@NAMESPACE_ID/PROJECT@PROJECT_ID)"
+    ) in lines

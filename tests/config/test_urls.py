@@ -8,7 +8,8 @@ from fedctl.config.urls import dialled_url_problem
     [
         "https://token.actions.githubusercontent.com",
         "https://idp.example.com:443/path",
-        "https://a.b.c/",
+        "https://a.b.co/",  # `.c` (formerly here) is no public suffix: now refused
+        "https://idp.acme.example/",  # RFC 2606 documentation names stay usable
     ],
 )
 def test_acceptable(url: str) -> None:

@@ -60,7 +60,8 @@ def test_a_certificate_and_key_bundle_is_refused_without_printing_the_key(
         assert not any(line in result.output for line in _key_body(key_pem))
         assert (
             'jwks.ca_cert_file: "bundle.pem" holds a PEM block that is not a certificate '
-            "(PRIVATE KEY); a CA certificate file must hold only certificates: remove it"
+            "(PRIVATE KEY; block 2, line 10); a CA certificate field must hold only "
+            "certificates: remove it"
         ) in result.output
     saved = tmp_path / "plan.json"
     result = run(emulator, "plan", str(folder), "--out", str(saved))
