@@ -17,6 +17,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -78,6 +79,7 @@ def escape_terminal(text: str) -> str:
 # span, the one construct GitHub neither parses nor scans for mentions.
 _PLAIN_WORD = re.compile(r"\(?[^\W_][\w'-]*[),;:.]*")
 _PLAIN_TOKENS = frozenset({"-", "->", "<-", "=", "+"})
+_EDGES = re.compile(r"(?P<lead>\(?)(?P<core>.*?)(?P<tail>[),;:.]*)", re.DOTALL)
 
 
 def _is_plain(word: str) -> bool:
@@ -105,24 +107,31 @@ def code_span(text: str, *, in_table: bool = False) -> str:
     return f"{fence}{content}{fence}"
 
 
+def _words(text: str, wrap: Callable[[str], str]) -> str:
+    """Plain words kept, every other word wrapped; an opening parenthesis before it and
+    closing punctuation after it stay outside the wrapping, for reading."""
+    shown = []
+    for word in escape_terminal(text).split(" "):
+        if not word or _is_plain(word):
+            shown.append(word)
+            continue
+        parts = _EDGES.fullmatch(word)
+        assert parts is not None  # the pattern matches every string
+        lead, core, tail = parts.group("lead", "core", "tail")
+        shown.append(lead + wrap(core) + tail if core else wrap(word))
+    return " ".join(shown)
+
+
 def escape_markdown(text: str, *, in_table: bool = True) -> str:
     """Prose safe in Markdown (and table cells): plain words stay, every other word goes
     in a code span, so nothing renders, links, embeds or mentions (`@team`)."""
-    words = escape_terminal(text).split(" ")
-    return " ".join(
-        word if not word or _is_plain(word) else code_span(word, in_table=in_table)
-        for word in words
-    )
+    return _words(text, lambda word: code_span(word, in_table=in_table))
 
 
 def escape_html_text(text: str) -> str:
     """Prose inside raw HTML (a `<summary>`): plain words stay, others in `<code>`,
     HTML-escaped; GitHub scans no mention inside `<code>`."""
-    words = escape_terminal(text).split(" ")
-    return " ".join(
-        word if not word or _is_plain(word) else f"<code>{html.escape(word)}</code>"
-        for word in words
-    )
+    return _words(text, lambda word: f"<code>{html.escape(word)}</code>")
 
 
 def escape_code_span(text: str) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 from jinja2 import StrictUndefined, TemplateError
 
 from fedctl.errors import UsageError
-from fedctl.escape import escape_all
+from fedctl.escape import code_span, escape_all, escape_html_text, escape_markdown
 from fedctl.graph.plan import render_plan_graph_markdown
 from fedctl.plan.plan import Plan
 from fedctl.render.access import render_access_markdown
@@ -22,6 +22,17 @@ from fedctl.render.text import summary_line
 from fedctl.sandbox import BoundedEnvironment, TemplateTooCostly, render_bounded
 
 TEMPLATE_PATH = Path(__file__).parent / "templates" / "plan.md.j2"
+
+# Filters every template gets, so a user-controlled value never renders, links or
+# mentions: `code` (a value as a code span), `md` (prose quoting values, in a list or a
+# paragraph), `md_cell` (the same in a table cell) and `html_text` (prose inside raw
+# HTML such as `<summary>`).
+MARKDOWN_FILTERS = {
+    "code": code_span,
+    "md": lambda text: escape_markdown(text, in_table=False),
+    "md_cell": escape_markdown,
+    "html_text": escape_html_text,
+}
 
 
 def template_context(plan: Plan) -> dict[str, Any]:
@@ -84,6 +95,7 @@ def render_markdown(plan: Plan, *, template_path: str | Path | None = None) -> s
     environment = BoundedEnvironment(
         undefined=StrictUndefined, keep_trailing_newline=True, autoescape=False
     )
+    environment.filters.update(MARKDOWN_FILTERS)
     try:
         text = render_bounded(environment.from_string(source), template_context(plan))
     except TemplateTooCostly as exc:
