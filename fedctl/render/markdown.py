@@ -17,8 +17,8 @@ from fedctl.escape import code_span, escape_all, escape_html_text, escape_markdo
 from fedctl.graph.plan import render_plan_graph_markdown
 from fedctl.plan.plan import Plan
 from fedctl.render.access import render_access_markdown
-from fedctl.render.lines import change_lines, header
-from fedctl.render.text import summary_line
+from fedctl.render.lines import change_lines, header, heading_id
+from fedctl.render.text import summary_line, unmanaged_not_archived
 from fedctl.sandbox import BoundedEnvironment, TemplateTooCostly, render_bounded
 
 TEMPLATE_PATH = Path(__file__).parent / "templates" / "plan.md.j2"
@@ -58,6 +58,7 @@ def _raw_context(plan: Plan) -> dict[str, Any]:
         "changes": [
             {
                 "address": header(change),
+                "live_id": heading_id(change),
                 "kind": change.kind.value,
                 "name": change.name,
                 "action": change.action.value,
@@ -74,7 +75,7 @@ def _raw_context(plan: Plan) -> dict[str, Any]:
             for change in plan.changes
         ],
         "retired": [retired for change in plan.changes for retired in change.ids_retired],
-        "unmanaged": list(plan.unmanaged),
+        "unmanaged": list(unmanaged_not_archived(plan)),
         "console_managed": list(plan.console_managed),
         "unmanageable": list(plan.unmanageable),
         "policy_failures": list(plan.policy_failures),
