@@ -38,8 +38,8 @@ from fedctl.plan.issuers import diff_issuers
 from fedctl.plan.keys import diff_api_keys
 from fedctl.plan.order import order_drafts
 from fedctl.plan.problems import raise_problems
-from fedctl.plan.rename_hints import rename_hints
 from fedctl.plan.prune import diff_unmanaged
+from fedctl.plan.rename_hints import rename_hints
 from fedctl.plan.rules import diff_rules
 from fedctl.state import DesiredState, Kind, LiveState, Organization
 
