@@ -129,3 +129,38 @@ def test_outputs_about_live_resources_show_no_invisible_character(
         result = run(emulator, *args)
         assert result.exit_code in (0, 2), result.output
         assert _leaks(result.output) == [], (args, result.output)
+
+
+def test_explain_shows_claims_of_a_hostile_token_escaped(
+    emulator: RunningEmulator, invisible: Path, tmp_path: Path
+) -> None:
+    import json
+
+    claims = tmp_path / "claims.json"
+    claims.write_text(
+        json.dumps(
+            {
+                "iss": "https://token.actions.githubusercontent.com",
+                "sub": f"repo:acme/app{LISTED}:ref:refs/heads/main",
+                "ref": f"main{LISTED}",
+                f"odd{LISTED}": "x",
+            }
+        ),
+        encoding="utf-8",
+    )
+    result = run(emulator, "explain", str(invisible), "--claims", str(claims))
+    assert "Claims:" in result.stdout, result.output
+    assert _leaks(result.output) == [], result.output
+
+
+def test_whoami_and_the_plan_header_show_a_hostile_organization_name_escaped(
+    invisible: Path,
+) -> None:
+    from fedctl.emulator.server import running_emulator
+
+    with running_emulator(organization_name=f"Acme{LISTED}") as hostile:
+        for args in (("whoami",), ("plan", str(invisible), "--no-color")):
+            result = run(hostile, *args)
+            assert result.exit_code == 0, result.output
+            assert "Acme\\ufeff" in result.stdout
+            assert _leaks(result.output) == [], (args, result.output)
