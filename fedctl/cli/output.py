@@ -60,7 +60,8 @@ FORMATS = ("env", "json", "profile", "github", "gitlab", "kubernetes")
     default=None,
     type=click.Path(file_okay=False),
     help="The SDK config folder --format profile writes configs/RULE.json into "
-    "[env ANTHROPIC_CONFIG_DIR].",
+    "[env ANTHROPIC_CONFIG_DIR]. The SDKs default to ~/.config/anthropic; the "
+    "TypeScript SDK reads $XDG_CONFIG_HOME/anthropic when XDG_CONFIG_HOME is set.",
 )
 @click.option(
     "--snapshot",
