@@ -1,17 +1,19 @@
-"""One live resource as `fedctl show KIND/NAME` prints it: ID, normalised spec, who changed
-it last and when, and which rules reference it. Knows nothing of HTTP (takes a LiveState).
+"""One live resource as `fedctl show KIND/NAME` prints it: ID, who changed it last and
+when, the resource in the configuration language (as `fedctl export` writes it:
+workspaces by name, server defaults and unset fields left out), and which rules
+reference it. Knows nothing of HTTP (takes a LiveState).
 
     print(describe_resource(live, "rule/deploy-main"))
 """
 
 from __future__ import annotations
 
-import json
-
 from fedctl.errors import UsageError
 from fedctl.escape import escape_terminal
+from fedctl.export.document import build_export
+from fedctl.export.render import render_body
 from fedctl.snapshot import find_resource
-from fedctl.state import LiveIssuer, LiveRule, LiveServiceAccount, LiveState
+from fedctl.state import Kind, LiveIssuer, LiveRule, LiveServiceAccount, LiveState
 
 
 def describe_resource(live: LiveState, address: str) -> str:
@@ -26,9 +28,7 @@ def describe_resource(live: LiveState, address: str) -> str:
     ]
     if meta.unmanageable:
         lines.append(f"  unmanageable: {meta.unmanageable}")
-    lines.append("  spec:")
-    spec = resource.spec.model_dump(mode="json")
-    lines += [f"    {key}: {json.dumps(value, sort_keys=True)}" for key, value in spec.items()]
+    lines += _configuration_lines(live, address)
     referencing = _referencing_rules(live, resource)
     if referencing is not None:
         lines.append(f"  referenced by: {', '.join(referencing) or 'no rule'}")
@@ -45,3 +45,15 @@ def _referencing_rules(
     return sorted(
         f"rule/{n}" for n, r in live.rules.items() if r.service_account_id == resource.meta.id
     )
+
+
+def _configuration_lines(live: LiveState, address: str) -> list[str]:
+    """The resource as configuration, its export notes (Console-managed, legacy binding,
+    leaked keys) as comments above it."""
+    kind_name, _, name = address.partition("/")
+    kind = Kind(kind_name)
+    entry = next(e for e in build_export(live).entries if (e.kind, e.name) == (kind, name))
+    lines = ["  configuration:"]
+    lines += [f"    # {note}" for note in entry.notes]
+    lines += [f"    {line}" for line in render_body(entry.body).splitlines()]
+    return lines

@@ -5,9 +5,14 @@ read (they are unknown, never "none")."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from fedctl.cli.options import ApiSettings, api_options, config_options_path_optional
+
+if TYPE_CHECKING:
+    from fedctl.config import Config
 
 EXIT_FINDING = 4
 FINDING_IDS = ("KEY001", "KEY002", "KEY003", "KEY004", "KEY005")
@@ -62,11 +67,7 @@ def command(
     from fedctl.keys.render import render_json, render_markdown, render_text
     from fedctl.live import read_live
 
-    config = None
-    if path is not None:
-        from fedctl.config import load_config
-
-        config = load_config(path, variables=variables, var_files=var_files)
+    config = _discovered_config(path, variables, var_files)
     with api.open(read_only=True) as client:
         keys = read_keys(client)
         live = read_live(client)
@@ -77,3 +78,25 @@ def command(
     click.echo(renderers[output_format](inventory))
     if any(finding.finding_id in fail_on for finding in inventory.findings):
         raise click.exceptions.Exit(EXIT_FINDING)
+
+
+def _discovered_config(
+    path: str | None, variables: tuple[str, ...], var_files: tuple[str, ...]
+) -> Config | None:
+    """The configuration at PATH, else the one other commands find (federation/ or the
+    folder `.fedctl-config` names); without either, the inventory alone, said so."""
+    from fedctl.config import load_config
+    from fedctl.config.discover import default_path
+    from fedctl.errors import ConfigError
+
+    if path is None:
+        try:
+            path = default_path()
+        except ConfigError:
+            click.echo(
+                "note: no configuration found (no PATH, federation/ or .fedctl-config): "
+                "listing the keys without findings (KEY001-KEY005 need the configuration)",
+                err=True,
+            )
+            return None
+    return load_config(path, variables=variables, var_files=var_files)

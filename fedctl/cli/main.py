@@ -97,7 +97,7 @@ class LazyGroup(click.Group):
             # user's to fix, so one line naming the file, like any other FedctlError.
             if (ctx.obj or {}).get("debug"):
                 raise
-            where = f"{exc.filename}: " if exc.filename else ""
+            where = f"{_escaped(str(exc.filename))}: " if exc.filename else ""
             click.echo(f"error: {where}{exc.strerror or type(exc).__name__}", err=True)
             raise click.exceptions.Exit(1) from None
         except Exception as exc:

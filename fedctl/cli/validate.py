@@ -66,14 +66,18 @@ def command(
 def render_line(diagnostic: object) -> str:
     """Errors as `file:line:col: path: message`; others add their severity after the place."""
     from fedctl.errors import Diagnostic, Severity
+    from fedctl.escape import escape_terminal
 
     assert isinstance(diagnostic, Diagnostic)
     if diagnostic.severity == Severity.ERROR:
-        return diagnostic.render()
+        # Messages quote configuration values: each line shown escaped.
+        return "\n".join(escape_terminal(line) for line in diagnostic.render().split("\n"))
     where = f"{diagnostic.location}: " if diagnostic.location else ""
     resource = f"{diagnostic.resource}: " if diagnostic.resource else ""
     field_path = f"{diagnostic.path}: " if diagnostic.path else ""
-    return f"{where}{diagnostic.severity.value}: {resource}{field_path}{diagnostic.message}"
+    return escape_terminal(
+        f"{where}{diagnostic.severity.value}: {resource}{field_path}{diagnostic.message}"
+    )
 
 
 def _closing_line(errors: int, others: int, summary: str) -> str:

@@ -77,4 +77,7 @@ def render_text(identity: dict[str, Any]) -> str:
         account, rule = identity["service_account"], identity["rule"]
         lines.append(f"service account: {account['name']} ({account['id']})")
         lines.append(f"rule:            {rule['name']} ({rule['id']}, scope {rule['oauth_scope']})")
-    return "\n".join(lines)
+    # NOTE: names come from the server.
+    from fedctl.escape import escape_terminal
+
+    return "\n".join(escape_terminal(line) for line in lines)

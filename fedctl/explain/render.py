@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from fedctl.escape import escape_terminal
 from fedctl.explain.matchers import show
 from fedctl.explain.model import (
     ASSUMED_DEFAULT_AUDIENCE,
@@ -41,7 +42,8 @@ def render_text(explanation: Explanation) -> str:
         lines += _rule_lines(rule)
     lines.append("")
     lines.append(_verdict(explanation))
-    return "\n".join(lines) + "\n"
+    # NOTE: claims come from an unverified token: every line is shown escaped.
+    return "\n".join(escape_terminal(line) for line in lines) + "\n"
 
 
 def _header_summary(explanation: Explanation) -> str:

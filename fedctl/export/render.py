@@ -146,6 +146,11 @@ def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 _ExportDumper.add_representer(str, _represent_str)
 
 
+def render_body(body: dict[str, Any]) -> str:
+    """One resource's configuration as the YAML list item an exported file holds."""
+    return _dump_item(body)
+
+
 def _dump_item(body: dict[str, Any]) -> str:
     text: str = yaml.dump(
         [body],

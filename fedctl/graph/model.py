@@ -78,26 +78,82 @@ class RuleView:
         return not scope_is_manageable(self.scope)
 
 
+@dataclass(frozen=True)
+class MatchParts:
+    """A rule's match, as `short_match` abbreviates it."""
+
+    subject_prefix: str | None = None
+    audience: str | None = None
+    claims: Mapping[str, str] | None = None
+    condition: str | None = None
+
+
 def short_match(
     subject_prefix: str | None,
     audience: str | None,
     claims: Mapping[str, str] | None,
     condition: str | None,
+    *,
+    versus: MatchParts | None = None,
 ) -> str:
-    """`sub repo:acme/app:*, aud X, ref=refs/heads/main, if claims.x…`, cut at 96 characters."""
-    parts = []
+    """`sub repo:acme/app:*, aud X, ref=refs/heads/main, if claims.x…`, cut at 96 characters.
+
+    With `versus` (the other side of a change), a long value is cut around where it
+    differs from the other side's, not at a fixed length, and the parts that changed are
+    kept over those that did not: `…refs/heads/release` and `…refs/heads/main` stay two
+    different labels.
+    """
+    other = versus or MatchParts()
+    compared = versus is not None
+    parts: list[tuple[str, bool]] = []
     if subject_prefix:
-        parts.append(f"sub {_cut(subject_prefix, MAX_PART_LENGTH)}")
+        cut = _cut_around(subject_prefix, other.subject_prefix, MAX_PART_LENGTH, compared)
+        parts.append((f"sub {cut}", compared and subject_prefix != other.subject_prefix))
     if audience:
-        parts.append(f"aud {_cut(audience, MAX_PART_LENGTH)}")
-    parts += [f"{_cut(k, 20)}={_cut(v, 30)}" for k, v in sorted((claims or {}).items())]
+        cut = _cut_around(audience, other.audience, MAX_PART_LENGTH, compared)
+        parts.append((f"aud {cut}", compared and audience != other.audience))
+    other_claims = other.claims or {}
+    for key, value in sorted((claims or {}).items()):
+        was = other_claims.get(key)
+        text = f"{_cut(key, 20)}={_cut_around(value, was, 30, compared)}"
+        parts.append((text, compared and value != was))
     if condition:
-        parts.append(f"if {_cut(condition, 24)}")
-    return _cut(", ".join(parts) or "any token", MAX_MATCH_LENGTH)
+        cut = _cut_around(condition, other.condition, 24, compared)
+        parts.append((f"if {cut}", compared and condition != other.condition))
+    return _joined(parts)
+
+
+def _joined(parts: list[tuple[str, bool]]) -> str:
+    text = ", ".join(part for part, _ in parts) or "any token"
+    if len(text) <= MAX_MATCH_LENGTH or not any(changed for _, changed in parts):
+        return _cut(text, MAX_MATCH_LENGTH)
+    # Too long: the unchanged parts give way to the changed ones.
+    kept = [part if changed else "…" for part, changed in parts]
+    squeezed = [
+        part for index, part in enumerate(kept) if part != "…" or kept[index - 1 : index] != ["…"]
+    ]
+    return _cut(", ".join(squeezed), MAX_MATCH_LENGTH)
 
 
 def _cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _cut_around(text: str, other: str | None, limit: int, compared: bool) -> str:
+    """`text` in at most `limit` characters, showing where it first differs from `other`."""
+    if len(text) <= limit or not compared or other is None or other == text:
+        return _cut(text, limit)
+    differs_at = next(
+        (i for i, (a, b) in enumerate(zip(text, other, strict=False)) if a != b),
+        min(len(text), len(other)),
+    )
+    # A little context before the difference, the rest of the window after it.
+    # (as far back as still fills the window when the difference is near the end).
+    start = max(0, min(differs_at - limit // 3, len(text) - (limit - 1)))
+    if start == 0:
+        return _cut(text, limit)
+    window = text[start : start + limit - 1]
+    return "…" + window if start + limit - 1 >= len(text) else "…" + window[:-1] + "…"
 
 
 _TITLE = {

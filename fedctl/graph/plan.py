@@ -17,6 +17,7 @@ from fedctl.graph.mermaid import render_mermaid
 from fedctl.graph.model import (
     Edge,
     Graph,
+    MatchParts,
     Node,
     NodeKind,
     RuleView,
@@ -95,8 +96,9 @@ def _mark_changed_ends(plan: Plan, nodes: dict[str, Node]) -> None:
 
 
 def _drawn(change: AccessChange, workspace_names: dict[str, str]) -> tuple[list[Node], list[Edge]]:
-    before = _view(change.name, change.before, workspace_names)
-    after = _view(change.name, change.after, workspace_names)
+    # Each side's match label is cut around where it differs from the other side's.
+    before = _view(change.name, change.before, workspace_names, versus=change.after)
+    after = _view(change.name, change.after, workspace_names, versus=change.before)
     status = Status.ADDED if before is None else Status.REMOVED if after is None else Status.CHANGED
     old = {_edge_key(e): e for e in (rule_edges(before, via=True) if before else [])}
     new = {_edge_key(e): e for e in (rule_edges(after, via=True) if after else [])}
@@ -120,15 +122,26 @@ def _edge_key(edge: Edge) -> tuple[str, str, str]:
     return (edge.source, edge.target, edge.label)
 
 
-def _view(name: str, side: RuleAccess | None, workspace_names: dict[str, str]) -> RuleView | None:
+def _view(
+    name: str,
+    side: RuleAccess | None,
+    workspace_names: dict[str, str],
+    *,
+    versus: RuleAccess | None = None,
+) -> RuleView | None:
     if side is None:
         return None
+    other = None
+    if versus is not None:
+        other = MatchParts(versus.subject_prefix, versus.audience, versus.claims, versus.condition)
     return RuleView(
         name=name,
         issuer=side.issuer_name,
         service_account=side.service_account_name,
         scope=side.oauth_scope,
-        match=short_match(side.subject_prefix, side.audience, side.claims, side.condition),
+        match=short_match(
+            side.subject_prefix, side.audience, side.claims, side.condition, versus=other
+        ),
         workspaces=tuple(sorted(_workspace_name(w, workspace_names) for w in side.workspaces)),
         all_workspaces=side.applies_to_all_workspaces,
     )

@@ -1,4 +1,6 @@
-"""The key inventory as text (grouped by workspace), JSON and Markdown; only hints shown."""
+"""The key inventory as text (an aligned table with a header), JSON and Markdown; only
+hints shown. Every cell is escaped on its own, so the table's own line breaks stay real
+while a value can never add one."""
 
 from __future__ import annotations
 
@@ -6,8 +8,11 @@ import json
 from datetime import UTC, datetime
 
 from fedctl.api.wire import ApiKey
-from fedctl.escape import escape_markdown, escape_terminal
+from fedctl.escape import code_span, escape_markdown, escape_terminal
 from fedctl.keys.inventory import Inventory
+
+COLUMNS = ("workspace", "name", "hint", "status", "age", "expires", "principal", "creator")
+ORGANIZATION_LEVEL = "(organization)"
 
 
 def _row(key: ApiKey, now: datetime) -> list[str]:
@@ -30,27 +35,34 @@ def _row(key: ApiKey, now: datetime) -> list[str]:
     ]
 
 
-def _groups(inventory: Inventory) -> dict[str, list[ApiKey]]:
-    groups: dict[str, list[ApiKey]] = {}
-    for key in inventory.keys:
-        workspace = key.workspace or "(organization)"
-        label = f"{inventory.workspace_names.get(workspace, workspace)} ({workspace})"
-        groups.setdefault(label, []).append(key)
-    return dict(sorted(groups.items()))
+def _workspace_label(inventory: Inventory, key: ApiKey) -> str:
+    if not key.workspace:
+        return ORGANIZATION_LEVEL
+    name = inventory.workspace_names.get(key.workspace)
+    return f"{name} ({key.workspace})" if name and name != key.workspace else key.workspace
+
+
+def _rows(inventory: Inventory, now: datetime) -> list[list[str]]:
+    """One row per key, sorted by workspace label then key name (stable otherwise)."""
+    rows = [[_workspace_label(inventory, key), *_row(key, now)] for key in inventory.keys]
+    return sorted(rows, key=lambda row: (row[0], row[1]))
 
 
 def render_text(inventory: Inventory, now: datetime | None = None) -> str:
-    moment = now or datetime.now(UTC)
+    rows = [[escape_terminal(cell) for cell in row] for row in _rows(inventory, now or _now())]
     lines: list[str] = []
-    for label, keys in _groups(inventory).items():
-        lines.append(f"workspace {label}:")
-        lines += ["  " + "  ".join(_row(key, moment)) for key in keys]
+    if rows:
+        header = [column.upper() for column in COLUMNS]
+        widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(COLUMNS))]
+        lines += [
+            "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+            for row in [header, *rows]
+        ]
     for finding in inventory.findings:
-        lines.append(
-            f"{finding.finding_id} {finding.key_name} ({finding.key_id}): {finding.message}"
-        )
+        name, key_id = escape_terminal(finding.key_name), escape_terminal(finding.key_id)
+        lines.append(f"{finding.finding_id} {name} ({key_id}): {escape_terminal(finding.message)}")
     lines.append(f"{len(inventory.keys)} key(s), {len(inventory.findings)} finding(s).")
-    return escape_terminal("\n".join(lines))
+    return "\n".join(lines)
 
 
 def render_json(inventory: Inventory) -> str:
@@ -64,18 +76,26 @@ def render_json(inventory: Inventory) -> str:
 
 
 def render_markdown(inventory: Inventory, now: datetime | None = None) -> str:
-    moment = now or datetime.now(UTC)
     lines = [
-        "| name | hint | status | age | expires | principal | creator |",
-        "|---|---|---|---|---|---|---|",
+        "| " + " | ".join(COLUMNS) + " |",
+        "|" + "---|" * len(COLUMNS),
     ]
-    for keys in _groups(inventory).values():
-        lines += [
-            "| " + " | ".join(escape_markdown(cell) for cell in _row(k, moment)) + " |"
-            for k in keys
-        ]
+    lines += [
+        "| " + " | ".join(_markdown_cell(cell) for cell in row) + " |"
+        for row in _rows(inventory, now or _now())
+    ]
     for finding in inventory.findings:
         lines.append(
-            escape_markdown(f"- {finding.finding_id} {finding.key_name}: {finding.message}")
+            f"- {finding.finding_id} {code_span(finding.key_name)}: "
+            f"{escape_markdown(finding.message, in_table=False)}"
         )
     return "\n".join(lines) + "\n"
+
+
+def _markdown_cell(cell: str) -> str:
+    # Names, hints and IDs are values: code spans; `-`, `never`, `3d` stay prose.
+    return escape_markdown(cell) if cell in ("-", "never", "?") else code_span(cell, in_table=True)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)

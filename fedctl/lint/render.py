@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from fedctl.escape import escape_terminal
 from fedctl.lint.findings import Finding
 
 
@@ -12,15 +13,16 @@ def render_text(findings: list[Finding]) -> str:
     lines: list[str] = []
     for finding in findings:
         lines.append(finding_line(finding))
-        lines.append(f"    fix: {finding.fix}")
+        lines.append(f"    fix: {escape_terminal(finding.fix)}")
     lines.append(_summary(findings))
     return "\n".join(lines)
 
 
 def finding_line(finding: Finding) -> str:
     """`file:line:col: FED001 error: rule/deploy-main: message` (what plan and apply print)."""
+    # NOTE: locations, resource names and messages quote configuration values.
     where = f"{finding.location}: " if finding.location else ""
-    return (
+    return escape_terminal(
         f"{where}{finding.check_id} {finding.severity.value}: {finding.resource}: {finding.message}"
     )
 

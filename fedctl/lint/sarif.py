@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
 
+from fedctl.escape import escape_terminal
 from fedctl.lint.catalogue import CATALOGUE
 from fedctl.lint.findings import CheckInfo, Finding, LintSeverity
 
@@ -85,7 +86,10 @@ def _result(
         "ruleId": finding.check_id,
         "ruleIndex": rule_ids.index(finding.check_id),
         "level": finding.severity.value,
-        "message": {"text": f"{finding.resource}: {finding.message}. Fix: {finding.fix}"},
+        # Shown to people in code scanning: values quoted in it are escaped as in text.
+        "message": {
+            "text": escape_terminal(f"{finding.resource}: {finding.message}. Fix: {finding.fix}")
+        },
         "locations": [
             {
                 "physicalLocation": {

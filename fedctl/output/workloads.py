@@ -14,7 +14,9 @@ from dataclasses import dataclass
 
 from fedctl.config import Config
 from fedctl.errors import UsageError
+from fedctl.escape import escape_terminal
 from fedctl.explain.model import ASSUMED_DEFAULT_AUDIENCE
+from fedctl.output.subjects import github_environment, kubernetes_subject
 from fedctl.state import LiveRule, LiveState, Workspace
 
 DEFAULT_WORKSPACE = "default"
@@ -31,11 +33,20 @@ class Workload:
     # Set only when the rule spans several workspaces (the exchange then requires it),
     # or when --workspace named one explicitly.
     workspace_id: str | None
-    # The `aud` the identity token must carry: the rule's audience, else the value the
-    # exchange is assumed to expect (see ASSUMED_DEFAULT_AUDIENCE).
-    audience: str
+    # The rule's `match.audience`; None when it sets none (the exchange then expects an
+    # undocumented default, admin-api.md revision 3 item 4).
+    audience: str | None
     # The issuer's `max_jwt_lifetime_seconds`: a token minted for longer is refused.
     max_jwt_lifetime_seconds: int
+    # What the rule's subject pins, which the job or pod must then declare.
+    github_environment: str | None = None
+    kubernetes_namespace: str | None = None
+    kubernetes_service_account: str | None = None
+
+    @property
+    def token_audience(self) -> str:
+        """The `aud` to request: the rule's audience, else the assumed default."""
+        return self.audience or ASSUMED_DEFAULT_AUDIENCE
 
     def variables(self) -> dict[str, str]:
         """ANTHROPIC_* environment variables, in the order the SDK documents them."""
@@ -69,23 +80,59 @@ def resolve_workloads(
             f"rule {', '.join(not_live)}: not in the live organization yet, so it has no "
             "ID; run `fedctl apply` first"
         )
-    return [_workload(name, live, workspace) for name in selected]
+    workloads = [_workload(name, live, workspace) for name in selected]
+    for workload in workloads:
+        _refuse_unprintable(workload)
+    return workloads
 
 
 def _workload(name: str, live: LiveState, workspace: str | None) -> Workload:
     rule = live.rules[name]
     issuer = live.issuers.get(rule.spec.issuer_name)
+    match = rule.spec.match
+    namespace, account = kubernetes_subject(match.subject_prefix)
     return Workload(
         rule_name=name,
         organization_id=live.organization.id,
         federation_rule_id=rule.meta.id,
         service_account_id=rule.service_account_id,
         workspace_id=_workspace_id(rule, live, workspace),
-        audience=rule.spec.match.audience or ASSUMED_DEFAULT_AUDIENCE,
+        audience=match.audience,
         max_jwt_lifetime_seconds=(
             issuer.spec.max_jwt_lifetime_seconds if issuer is not None else 3600
         ),
+        github_environment=github_environment(match.subject_prefix, match.claims),
+        kubernetes_namespace=namespace,
+        kubernetes_service_account=account,
     )
+
+
+def _refuse_unprintable(workload: Workload) -> None:
+    """Every value lands in shell, YAML or a comment: one printable line, or no output.
+
+    NOTE: quoting alone would keep a newline safe in `export X='...'`, but a comment or
+    a GitHub `$GITHUB_ENV` line cannot hold one, and no real ID, audience, environment
+    or namespace contains a control or format character: such a value comes from a
+    hostile pull request or server, so fedctl prints nothing rather than a part.
+    """
+    values = {
+        "rule name": workload.rule_name,
+        "organization ID": workload.organization_id,
+        "rule ID": workload.federation_rule_id,
+        "service account ID": workload.service_account_id,
+        "workspace ID": workload.workspace_id,
+        "match.audience": workload.audience,
+        "GitHub environment (from the subject)": workload.github_environment,
+        "Kubernetes namespace (from the subject)": workload.kubernetes_namespace,
+        "Kubernetes service account (from the subject)": workload.kubernetes_service_account,
+    }
+    for field, value in values.items():
+        if value is not None and not value.isprintable():
+            raise UsageError(
+                f"rule {escape_terminal(workload.rule_name)}: its {field} "
+                f'"{escape_terminal(value)}" holds a line break or control character; '
+                "nothing was printed (fix the configuration, or check the server)"
+            )
 
 
 def rule_workspaces(rule: LiveRule, live: LiveState) -> list[Workspace]:

@@ -41,6 +41,7 @@ from fedctl.plan.order import order_drafts
 from fedctl.plan.problems import raise_problems
 from fedctl.plan.prune import diff_unmanaged
 from fedctl.plan.refusals import LintNote, Overrides, Refusal, gate_verdict
+from fedctl.plan.rename_hints import rename_hints
 from fedctl.plan.rules import diff_rules
 from fedctl.safe_write import PRIVATE, write_file
 from fedctl.state import DesiredState, Kind, LiveState, Organization
@@ -275,7 +276,16 @@ def compute_plan(
         unmanaged=tuple(unmanaged),
         console_managed=tuple(console_managed_names(live)),
         unmanageable=tuple(held.values()),
-        warnings=(*ctx.warnings, *_leaked_key_warnings(live)),
+        warnings=(
+            *ctx.warnings,
+            *_leaked_key_warnings(live),
+            *rename_hints(
+                desired,
+                live,
+                created=[(c.kind, c.name) for c in changes if c.action is Action.CREATE],
+                console_managed=console_managed_names(live),
+            ),
+        ),
         workspace_names={ws.id: ws.name for ws in live.workspaces},
         access=compute_access_diff(desired, live, plan_changes=changes),
     )

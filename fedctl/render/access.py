@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from fedctl.access.model import AccessDiff, Effect
-from fedctl.escape import escape_code_span, escape_markdown, escape_terminal
+from fedctl.escape import code_span, escape_markdown, escape_terminal
 
 TITLE = "Access changes (who can mint what, where)"
 SEVERITY = (
@@ -82,7 +82,7 @@ def render_access_markdown(diff: AccessDiff) -> str:
         if change.affected_rules:
             why += f" (affects rules: {', '.join(change.affected_rules)})"
         effect = f"**{change.effect.value}**" if change.effect.broadens else change.effect.value
-        lines.append(f"| {effect} | `{escape_code_span(change.address)}` | {_cell(why)} |")
+        lines.append(f"| {effect} | {code_span(change.address, in_table=True)} | {_cell(why)} |")
     return "\n".join(lines)
 
 

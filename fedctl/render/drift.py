@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from fedctl.drift import DriftItem, DriftReport
-from fedctl.escape import escape_code_span, escape_markdown, escape_terminal
+from fedctl.escape import code_span, escape_markdown, escape_terminal
 
 
 def render_drift_text(report: DriftReport) -> str:
@@ -39,7 +39,7 @@ def _actors_line(report: DriftReport) -> str:
 
 
 def render_drift_markdown(report: DriftReport) -> str:
-    lines = ["## fedctl drift", "", escape_markdown(_actors_line(report)), ""]
+    lines = ["## fedctl drift", "", escape_markdown(_actors_line(report), in_table=False), ""]
     if not report.drift:
         lines.append("No drift: every difference from the configuration came from fedctl.")
     else:
@@ -49,13 +49,15 @@ def render_drift_markdown(report: DriftReport) -> str:
             if item.fields:
                 what += ": " + ", ".join(difference.field for difference in item.fields)
             lines.append(
-                f"| `{escape_code_span(item.address)}` | {escape_markdown(what)} | "
+                f"| {code_span(item.address, in_table=True)} | {escape_markdown(what)} | "
                 f"{escape_markdown(item.actor_id or 'not recorded')} | "
                 f"{escape_markdown(item.at or '')} |"
             )
     if report.pending:
         lines += ["", f"Pending (configuration not yet applied): {len(report.pending)}", ""]
-        lines.extend(f"- {escape_markdown(item.summary())}" for item in report.pending)
+        lines.extend(
+            f"- {escape_markdown(item.summary(), in_table=False)}" for item in report.pending
+        )
     return "\n".join(lines)
 
 

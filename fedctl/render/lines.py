@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fedctl.plan.actions import Action, Change
+from fedctl.state import Kind
 
 ENV_VARIABLE_OF_PREFIX = {
     "fdrl_": "ANTHROPIC_FEDERATION_RULE_ID",
@@ -52,7 +53,7 @@ def change_lines(change: Change, workspace_names: Mapping[str, str]) -> list[Lin
     if change.action is Action.CREATE:
         lines += _attribute_lines(change.after or {}, workspace_names)
     elif change.action is Action.ARCHIVE:
-        lines.append(Line("", f"id: {change.live_id}"))
+        pass  # the heading names the archived resource's ID; nothing else changes
     else:
         paths = [p for p in change.changed_fields if p.split(".")[0] != "memberships"]
         for path in paths:
@@ -60,14 +61,18 @@ def change_lines(change: Change, workspace_names: Mapping[str, str]) -> list[Lin
         if len(paths) != len(change.changed_fields):
             lines += membership_lines(change, workspace_names)
     for retired in change.ids_retired:
-        lines.append(Line("!", _retired_text(retired)))
+        lines.append(Line("!", _retired_text(retired, heading_id=change.live_id)))
     if change.in_place_alternative:
         lines.append(Line("!", f"in place instead: {change.in_place_alternative}"))
     return lines
 
 
-def _retired_text(retired: str) -> str:
+def _retired_text(retired: str, *, heading_id: str | None) -> str:
     variable = next((v for p, v in ENV_VARIABLE_OF_PREFIX.items() if retired.startswith(p)), "")
+    if retired == heading_id:
+        # The heading already names it: say what it means, not the ID again.
+        users = f" (workloads with {variable} set to it stop working)" if variable else ""
+        return f"retires this ID{users}"
     users = f" (workloads with {variable}={retired} stop working)" if variable else ""
     return f"retires {retired}{users}"
 
@@ -75,7 +80,8 @@ def _retired_text(retired: str) -> str:
 def _attribute_lines(after: Mapping[str, Any], names: Mapping[str, str]) -> list[Line]:
     lines: list[Line] = []
     for key, value in after.items():
-        if key == "name":
+        # An empty description is the default: a line saying so is noise on every rule.
+        if key == "name" or (key == "description" and not value):
             continue
         if key == "memberships":
             lines += [
@@ -121,4 +127,15 @@ def membership_lines(change: Change, names: Mapping[str, str]) -> list[Line]:
 
 
 def header(change: Change) -> str:
+    """`kind/name`; an API key, planned under its ID, is shown under its name (the ID
+    follows in the heading)."""
+    if change.kind is Kind.API_KEY:
+        name = value_at(change.before or change.after, "name")
+        if isinstance(name, str) and name:
+            return f"{change.kind.value}/{name}"
     return f"{change.kind.value}/{change.name}"
+
+
+def heading_id(change: Change) -> str | None:
+    """The live ID a heading names after the address (none for a create)."""
+    return change.live_id if change.live_id and change.action is not Action.CREATE else None

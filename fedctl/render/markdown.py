@@ -13,15 +13,26 @@ from typing import Any
 from jinja2 import StrictUndefined, TemplateError
 
 from fedctl.errors import UsageError
-from fedctl.escape import escape_all
+from fedctl.escape import code_span, escape_all, escape_html_text, escape_markdown
 from fedctl.graph.plan import render_plan_graph_markdown
 from fedctl.plan.plan import Plan
 from fedctl.render.access import render_access_markdown
-from fedctl.render.lines import change_lines, header
-from fedctl.render.text import summary_line
+from fedctl.render.lines import change_lines, header, heading_id
+from fedctl.render.text import summary_line, unmanaged_not_archived
 from fedctl.sandbox import BoundedEnvironment, TemplateTooCostly, render_bounded
 
 TEMPLATE_PATH = Path(__file__).parent / "templates" / "plan.md.j2"
+
+# Filters every template gets, so a user-controlled value never renders, links or
+# mentions: `code` (a value as a code span), `md` (prose quoting values, in a list or a
+# paragraph), `md_cell` (the same in a table cell) and `html_text` (prose inside raw
+# HTML such as `<summary>`).
+MARKDOWN_FILTERS = {
+    "code": code_span,
+    "md": lambda text: escape_markdown(text, in_table=False),
+    "md_cell": escape_markdown,
+    "html_text": escape_html_text,
+}
 
 
 def template_context(plan: Plan) -> dict[str, Any]:
@@ -47,6 +58,7 @@ def _raw_context(plan: Plan) -> dict[str, Any]:
         "changes": [
             {
                 "address": header(change),
+                "live_id": heading_id(change),
                 "kind": change.kind.value,
                 "name": change.name,
                 "action": change.action.value,
@@ -63,7 +75,7 @@ def _raw_context(plan: Plan) -> dict[str, Any]:
             for change in plan.changes
         ],
         "retired": [retired for change in plan.changes for retired in change.ids_retired],
-        "unmanaged": list(plan.unmanaged),
+        "unmanaged": list(unmanaged_not_archived(plan)),
         "console_managed": list(plan.console_managed),
         "unmanageable": list(plan.unmanageable),
         "policy_failures": list(plan.policy_failures),
@@ -113,6 +125,7 @@ def render_markdown_source(source: str, context: dict[str, Any], path: str) -> s
     environment = BoundedEnvironment(
         undefined=StrictUndefined, keep_trailing_newline=True, autoescape=False
     )
+    environment.filters.update(MARKDOWN_FILTERS)
     try:
         return render_bounded(environment.from_string(source), context)
     except TemplateTooCostly as exc:

@@ -11,7 +11,7 @@ from fedctl.escape import escape_terminal as safe
 from fedctl.plan.actions import Action, Change
 from fedctl.plan.plan import Plan
 from fedctl.render.access import render_access_text
-from fedctl.render.lines import change_lines, header
+from fedctl.render.lines import change_lines, header, heading_id
 
 RESET = "\033[0m"
 ACTION_COLOURS = {
@@ -66,7 +66,7 @@ def render_text(plan: Plan, *, color: bool = False) -> str:
         out.append("")
     out += _listing(
         "Unmanaged (live, declared in no file; archived only with prune, never if protected):",
-        plan.unmanaged,
+        unmanaged_not_archived(plan),
     )
     out += _listing("Console-managed (never changed by fedctl):", plan.console_managed)
     out += _listing(
@@ -103,4 +103,16 @@ def _listing(title: str, items: tuple[str, ...]) -> list[str]:
 
 def _live_id(change: Change) -> str:
     """` (fdis_...)` after what is updated, replaced or archived: the ID a person greps for."""
-    return f" ({change.live_id})" if change.live_id and change.action is not Action.CREATE else ""
+    live_id = heading_id(change)
+    return f" ({safe(live_id)})" if live_id else ""
+
+
+def unmanaged_not_archived(plan: Plan) -> tuple[str, ...]:
+    """Unmanaged resources the plan leaves alone: the ones it archives (prune) are shown
+    once, as archive blocks, not listed again."""
+    archived = {
+        f"{change.kind.value}/{change.name}"
+        for change in plan.changes
+        if change.action is Action.ARCHIVE
+    }
+    return tuple(address for address in plan.unmanaged if address not in archived)

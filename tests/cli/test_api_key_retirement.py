@@ -77,7 +77,8 @@ def test_plan_shows_the_deactivation_everywhere_it_should(
         f"  - narrowing api_key/{ci_legacy}: static key ci-legacy in production can no longer "
         "call the API"
     ) in text.stdout
-    assert f"    x api_key/{ci_legacy} ({ci_legacy})" in text.stdout
+    # The key's name, then its ID once (issue 31 item 10).
+    assert f"    x api_key/ci-legacy ({ci_legacy})\n" in text.stdout
     assert text.stdout.rstrip().endswith(
         "Plan: 0 to create, 0 to update, 0 to replace, 0 to archive, 1 API key(s) to deactivate."
     )

@@ -106,7 +106,63 @@ def test_markdown_is_a_table_with_findings(setup: tuple[RunningEmulator, Path, P
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert lines[:2] == [
-        "| name | hint | status | age | expires | principal | creator |",
-        "|---|---|---|---|---|---|---|",
+        "| workspace | name | hint | status | age | expires | principal | creator |",
+        "|---|---|---|---|---|---|---|---|",
     ]
-    assert any(line.startswith("- KEY003 forever: never expires") for line in lines)
+    rows = [line for line in lines[2:] if line.startswith("| ")]
+    assert len(rows) == len(KEYS)
+    assert any(
+        row.startswith("| `production (wrkspc_") and "| `in-production` |" in row for row in rows
+    )
+    assert any(line.startswith("- KEY003 `forever`: never expires") for line in lines)
+
+
+def test_text_is_a_table_with_a_header_one_key_per_line(
+    setup: tuple[RunningEmulator, Path, Path],
+) -> None:
+    emulator, config, keys = setup
+    emulator.load_api_keys(str(keys))
+    result = run_api(emulator, "keys", str(config))
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert "\\n" not in result.stdout
+    assert lines[0].split() == [
+        "WORKSPACE",
+        "NAME",
+        "HINT",
+        "STATUS",
+        "AGE",
+        "EXPIRES",
+        "PRINCIPAL",
+        "CREATOR",
+    ]
+    table = lines[1 : 1 + len(KEYS)]
+    assert sorted(line.split()[2] for line in table) == sorted(k["name"] for k in KEYS)
+    # Columns line up: every row has NAME where the header has it.
+    column = lines[0].index("NAME")
+    assert all(line[column - 2 : column] == "  " for line in table)
+    assert lines[-1] == f"{len(KEYS)} key(s), {len(EXPECTED)} finding(s)."
+
+
+def test_keys_without_path_discovers_the_configuration(
+    setup: tuple[RunningEmulator, Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    emulator, config, keys = setup
+    emulator.load_api_keys(str(keys))
+    monkeypatch.chdir(config.parent)  # holds federation/, as `fedctl plan` expects
+    result = run_api(emulator, "keys", "--format", "json")
+    assert result.exit_code == 0, result.output
+    findings = json.loads(result.stdout)["findings"]
+    assert {(f["id"], f["key_name"]) for f in findings} == set(EXPECTED.items())
+
+
+def test_hostile_key_names_stay_one_cell(setup: tuple[RunningEmulator, Path, Path]) -> None:
+    emulator, config, keys = setup
+    hostile = "x\n| forged | row @acme/team ![p](https://evil.example/p.png)"
+    keys.write_text(json.dumps([{**CLEAN, "name": hostile}]))
+    emulator.load_api_keys(str(keys))
+    text = run_api(emulator, "keys", str(config)).stdout
+    assert len(text.splitlines()) == 3  # header, the key, the count
+    markdown = run_api(emulator, "keys", str(config), "--format", "markdown").stdout
+    row = markdown.splitlines()[2]
+    assert "`x\\n\\| forged \\| row @acme/team ![p](https://evil.example/p.png)`" in row

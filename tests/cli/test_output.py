@@ -103,11 +103,22 @@ def test_env_lines_for_one_rule(offline: tuple[str, str]) -> None:
     folder, snapshot = offline
     result = run(["output", folder, "deploy", "--snapshot", snapshot])
     assert result.exit_code == 0, result.output
-    assert result.output == (
-        "# rule deploy (token audience https://api.anthropic.com)\n"
+    assert result.stdout == (
+        "unset ANTHROPIC_API_KEY ANTHROPIC_AUTH_TOKEN ANTHROPIC_PROFILE\n"
+        "\n"
+        '# rule "deploy"\n'
+        "# the rule sets no match.audience and the exchange's default is not documented: "
+        '"https://api.anthropic.com" is assumed; set match.audience\n'
         f"export ANTHROPIC_ORGANIZATION_ID={ORG.id}\n"
         f"export ANTHROPIC_FEDERATION_RULE_ID={live_id('fdrl', 'deploy')}\n"
         f"export ANTHROPIC_SERVICE_ACCOUNT_ID={live_id('svac', 'ci')}\n"
+        'export ANTHROPIC_IDENTITY_TOKEN_FILE="${ANTHROPIC_IDENTITY_TOKEN_FILE:-'
+        '/path/to/identity-token}"  # placeholder: the path of the identity token\n'
+    )
+    assert result.stderr == (
+        "warning: rule deploy sets no match.audience; the exchange's default audience is not "
+        "documented, so this output assumes https://api.anthropic.com. Set match.audience to "
+        "the audience your workload requests.\n"
     )
 
 
@@ -122,7 +133,8 @@ def test_a_rule_in_several_workspaces_needs_workspace(offline: tuple[str, str]) 
     result = run(["output", folder, "everywhere", "--snapshot", snapshot, "--workspace", "Staging"])
     assert result.exit_code == 0, result.output
     assert f"export ANTHROPIC_WORKSPACE_ID={STAGING_WS}\n" in result.output
-    assert "(token audience https://acme.example/claude)" in result.output
+    assert '# rule "everywhere": token audience "https://acme.example/claude"\n' in result.stdout
+    assert result.stderr == ""  # an explicit audience: no warning
 
 
 def test_a_workspace_the_rule_is_not_enabled_in_is_refused(offline: tuple[str, str]) -> None:
@@ -139,7 +151,7 @@ def test_json_one_object_per_rule_console_managed_included(offline: tuple[str, s
     args = ["output", folder, "everywhere", "bootstrap", "--snapshot", snapshot]
     result = run([*args, "--format", "json", "--workspace", "default", "--token-file", "/t"])
     assert result.exit_code == 0, result.output
-    documents = json.loads(result.output)
+    documents = json.loads(result.stdout)
     assert [d["rule"] for d in documents] == ["everywhere", "bootstrap"]
     assert documents[1]["env"] == {
         "ANTHROPIC_ORGANIZATION_ID": ORG.id,
@@ -186,8 +198,8 @@ def test_github_snippet(offline: tuple[str, str]) -> None:
     folder, snapshot = offline
     result = run(["output", folder, "deploy", "--snapshot", snapshot, "--format", "github"])
     assert result.exit_code == 0, result.output
-    assert_golden("output/github.yaml", result.output)
-    job = yaml.safe_load(result.output)
+    assert_golden("output/github.yaml", result.stdout)
+    job = yaml.safe_load(result.stdout)
     assert job["permissions"]["id-token"] == "write"
     assert job["env"]["ANTHROPIC_FEDERATION_RULE_ID"] == live_id("fdrl", "deploy")
     assert job["steps"][0]["env"]["AUDIENCE"] == "https://api.anthropic.com"
@@ -212,7 +224,8 @@ def test_kubernetes_fragment(offline: tuple[str, str]) -> None:
     assert env["ANTHROPIC_WORKSPACE_ID"] == "wrkspc_01prod"
 
 
-HOSTILE_ID = "7f3c'$(touch pwned)\"\n  injected: `x`"
+# Quotes, command substitution, backticks and a YAML key: printable, so quoted and kept.
+HOSTILE_ID = "7f3c'$(touch pwned)\" injected: `x` #"
 
 
 def test_hostile_ids_from_a_snapshot_stay_values(offline: tuple[str, str], tmp_path: Path) -> None:
@@ -223,14 +236,13 @@ def test_hostile_ids_from_a_snapshot_stay_values(offline: tuple[str, str], tmp_p
     snapshot = tmp_path / "hostile.json"
     write_snapshot(take_snapshot(state), snapshot)
     base = ["output", folder, "deploy", "--snapshot", str(snapshot)]
-    env_output = run(base).output
+    env_output = run(base).stdout
     exports = [line for line in env_output.splitlines() if "ORGANIZATION" in line]
-    # The quoted value spans lines: parse the whole output as the shell would.
     words = shlex.split(env_output, comments=True)
     assert f"ANTHROPIC_ORGANIZATION_ID={HOSTILE_ID}" in words
     assert exports[0].startswith("export ANTHROPIC_ORGANIZATION_ID='")
     for output_format in ("github", "kubernetes"):
-        document = yaml.safe_load(run([*base, "--format", output_format]).output)
+        document = yaml.safe_load(run([*base, "--format", output_format]).stdout)
         if output_format == "github":
             assert document["env"]["ANTHROPIC_ORGANIZATION_ID"] == HOSTILE_ID
             assert set(document) == {"permissions", "env", "steps"}

@@ -40,13 +40,32 @@ def test_show_of_a_live_resource(tmp_path: Path) -> None:
     with running_emulator(workspaces=("production",)) as emulator:
         assert run_api(emulator, "apply", str(config), "--auto-approve").exit_code == 0
         issuer = run_api(emulator, "show", "issuer/acme-build")
+        rule = run_api(emulator, "show", "rule/payments-main")
         missing = run_api(emulator, "show", "rule/nope")
     assert issuer.exit_code == 0, issuer.output
     lines = issuer.output.splitlines()
     assert lines[0].startswith("issuer/acme-build (fdis_")
     assert lines[1].startswith("  created      ") and "by user_" in lines[1]
-    assert '    issuer_url: "https://build.acme.example"' in lines
+    # The configuration language, as `fedctl export` writes it (issue 31 item 11).
+    assert "      issuer_url: https://build.acme.example" in lines
     assert lines[-1] == "  referenced by: rule/payments-main"
+    assert rule.exit_code == 0, rule.output
+    assert rule.output.splitlines()[3:] == [
+        "  configuration:",
+        "    - name: payments-main",
+        "      issuer: acme-build",
+        "      service_account: payments-inference",
+        "      description: Main-branch builds of the payments service",
+        "      match:",
+        "        subject_prefix: pipeline:payments:ref:refs/heads/main",
+        "        audience: https://api.anthropic.com",
+        "        claims:",
+        "          project: payments",
+        "      oauth_scope: workspace:inference",
+        "      workspaces:",
+        "        - production",
+        "      token_lifetime_seconds: 600",
+    ]
     assert missing.exit_code == 1
     assert missing.output == (
         "error: rule/nope: no live resource of that name (archived ones are not shown)\n"

@@ -373,3 +373,22 @@ def test_rule_in_the_default_workspace_or_a_member_workspace_is_fine(tmp_path: P
         "    workspaces: [production]\n", "    workspaces: [production, default]\n"
     )
     assert lint_text(tmp_path, text) == []
+
+
+def test_a_rule_whose_tokens_live_under_five_minutes(tmp_path: Path) -> None:
+    text = config_text(rule(GOOD_GHA, extra="token_lifetime_seconds: 180"))
+    findings = lint_text(tmp_path, text)
+    assert [(f.check_id, f.location.line if f.location else 0, f.message) for f in findings] == [
+        (
+            "FED037",
+            line_of(text, "token_lifetime_seconds: 180"),
+            "token_lifetime_seconds is 180; the SDKs refresh 120 s before expiry, so each "
+            "token serves 60 s before the workload exchanges its identity token again",
+        )
+    ]
+
+
+def test_five_minutes_is_enough(tmp_path: Path) -> None:
+    assert (
+        lint_text(tmp_path, config_text(rule(GOOD_GHA, extra="token_lifetime_seconds: 300"))) == []
+    )

@@ -75,5 +75,7 @@ def test_markdown_lists_each_change_escaped() -> None:
     markdown = render_markdown(_guarded_plan())
     assert "**Guardrail changes** (guards enforced: the strictest of configuration, " in markdown
     assert "- **weakens** `settings.max_archives`: raised from 1 to 9" in markdown
-    assert "<img" not in markdown
-    assert "- **strengthens** `settings.protect`: pattern &#39;x&#39; added" in markdown
+    # Hostile text is shown, never rendered: every word of it sits in a code span.
+    assert "`<img` `src=x` `onerror=alert(1)>'`" in markdown
+    assert "<img" not in markdown.replace("`<img`", "")
+    assert "- **strengthens** `settings.protect`: pattern `'x'` added" in markdown

@@ -12,6 +12,7 @@ import pytest
 
 from fedctl.emulator.server import RunningEmulator
 from tests.security.helpers import run, writes
+from tests.support.rendered_markdown import live_constructs
 
 CONFIG = """\
 version: 1
@@ -66,7 +67,6 @@ def test_markdown_plan_neutralises_raw_html_pipes_and_controls(
     assert result.exit_code == 0, result.output
     assert not any(char in result.stdout for char in RAW)
     table_rows = [line for line in result.stdout.splitlines() if line.startswith("| ")]
-    assert any("ref=main\\r\\x1b[2K  &lt;!-- does not broaden access" in row for row in table_rows)
-    # Outside code blocks, no raw HTML comment survives.
-    prose = result.stdout.split("```")[0::2]
-    assert not any("<!--" in part for part in prose)
+    # Values go in code spans (issue 27 item 7), where `<!--` is shown, never parsed.
+    assert any("`ref=main\\r\\x1b[2K`  `<!--` does not broaden access" in row for row in table_rows)
+    assert live_constructs(result.stdout, ()) == []

@@ -15,6 +15,26 @@ DEFAULT_WORKSPACE = "default"
 # tokens only widen the window in which a stolen one is useful.
 MAX_TOKEN_LIFETIME_SECONDS = 3600
 
+# Both SDKs refresh a token 120 s before it expires (30 s mandatory), so a token living
+# under five minutes is refreshed after less than three: admin-api.md revision 3 item 5.
+MIN_TOKEN_LIFETIME_SECONDS = 300
+SDK_REFRESH_MARGIN_SECONDS = 120
+
+SHORT_TOKEN_LIFETIME = CheckInfo(
+    id="FED037",
+    name="short-token-lifetime",
+    severity=LintSeverity.WARNING,
+    summary="Rule mints Anthropic tokens that live under five minutes",
+    explanation=(
+        "Both official SDKs refresh a token 120 s before it expires, so a token living "
+        "under five minutes sends the workload back to the exchange on nearly every call. "
+        "A single-use identity token (one with jti, such as a GitHub or GitLab job token) "
+        "cannot be exchanged twice, so the workload fails at its first refresh."
+    ),
+    fix="Set token_lifetime_seconds to 300 or more (600 is the Console wizard's value; "
+    "FED007 warns above 3600).",
+)
+
 LONG_TOKEN_LIFETIME = CheckInfo(
     id="FED007",
     name="long-token-lifetime",
@@ -96,6 +116,19 @@ def long_token_lifetime(config: LintConfig) -> Iterator[Finding]:
             yield located(LONG_TOKEN_LIFETIME, rule, "token_lifetime_seconds", message)
 
 
+def short_token_lifetime(config: LintConfig) -> Iterator[Finding]:
+    for rule in config.rules:
+        lifetime = rule.token_lifetime_seconds
+        if lifetime < MIN_TOKEN_LIFETIME_SECONDS:
+            fresh = max(lifetime - SDK_REFRESH_MARGIN_SECONDS, 0)
+            message = (
+                f"token_lifetime_seconds is {lifetime}; the SDKs refresh "
+                f"{SDK_REFRESH_MARGIN_SECONDS} s before expiry, so each token serves "
+                f"{fresh} s before the workload exchanges its identity token again"
+            )
+            yield located(SHORT_TOKEN_LIFETIME, rule, "token_lifetime_seconds", message)
+
+
 def all_workspaces(config: LintConfig) -> Iterator[Finding]:
     for rule in config.rules:
         if rule.applies_to_all_workspaces:
@@ -155,6 +188,7 @@ def _written_differently(workspace: str, written_as_ids: set[bool]) -> bool:
 
 CHECKS = (
     Check(LONG_TOKEN_LIFETIME, long_token_lifetime),
+    Check(SHORT_TOKEN_LIFETIME, short_token_lifetime),
     Check(ALL_WORKSPACES, all_workspaces),
     Check(ADMIN_ON_WORKSPACE_RULE, admin_on_workspace_rule),
     Check(UNUSED_MEMBERSHIP, unused_membership),
