@@ -106,6 +106,7 @@ def build_desired(config: Config, workspaces: Sequence[Workspace]) -> DesiredSta
         previous_names=_previous_names(config),
         prune=config.settings.prune,
         protect=frozenset(config.settings.protect),
+        unmanaged=frozenset(config.settings.unmanaged),
         api_keys=_api_key_policy(config.api_keys),
     )
 
