@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 
+from fedctl.config.settings_text import PRUNE_SETTINGS_BLOCK
 from fedctl.errors import UsageError
 from fedctl.presets import PRESETS
 
@@ -43,6 +44,7 @@ def render_starter(preset: str, *, repo: str | None, workspaces: Sequence[str]) 
         raise UsageError(f"--preset {preset}: no such preset; one of {known} (fedctl init --list)")
     text = re.sub(r"^# yaml-language-server: .*\n", "", text)
     text = f"# yaml-language-server: $schema={SCHEMA_URL}\n{EXAMPLE_NOTE}{text}"
+    text = _with_settings(text)
     if repo is not None:
         text = _with_repo(text, preset, repo)
     if workspaces:
@@ -51,6 +53,19 @@ def render_starter(preset: str, *, repo: str | None, workspaces: Sequence[str]) 
         )
         text = text.replace("workspaces: [production]", f"workspaces: [{', '.join(workspaces)}]")
     return text
+
+
+def _with_settings(text: str) -> str:
+    """The starter with the prune settings after `version: 1`, unless it has settings."""
+    if re.search(r"^settings:", text, re.MULTILINE):
+        return text
+    return re.sub(
+        r"^version: 1\n",
+        lambda m: m.group(0) + PRUNE_SETTINGS_BLOCK,
+        text,
+        count=1,
+        flags=re.MULTILINE,
+    )
 
 
 def _with_repo(text: str, preset: str, repo: str) -> str:

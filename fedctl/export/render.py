@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from fedctl import __version__
+from fedctl.config.settings_text import PRUNE_SETTINGS_BLOCK
 from fedctl.escape import escape_terminal
 from fedctl.export.entries import SECTION_BY_KIND, Disposition, Entry, Export
 from fedctl.state import Kind
@@ -44,7 +45,7 @@ API_KEYS_FILE = "api_keys.yaml"
 
 def render_document(export: Export) -> str:
     """One document with every section, as printed to stdout."""
-    text = _render_file(export, export.entries, list(SECTION_BY_KIND))
+    text = _render_file(export, export.entries, list(SECTION_BY_KIND), settings=True)
     return text + ("\n" + export.api_keys_block if export.api_keys_block else "")
 
 
@@ -58,8 +59,9 @@ def render_files(export: Export, *, split_by_issuer: bool = False) -> dict[str, 
             ISSUERS_FILE: ([Kind.ISSUER], _of_kind(export, Kind.ISSUER)),
             RULES_FILE: ([Kind.RULE], _of_kind(export, Kind.RULE)),
         }
+    # Settings live in one file (the language allows no more): the service accounts'.
     files = {
-        file_name: _render_file(export, entries, kinds)
+        file_name: _render_file(export, entries, kinds, settings=file_name == SERVICE_ACCOUNTS_FILE)
         for file_name, (kinds, entries) in sorted(groups.items())
     }
     if export.api_keys_block:
@@ -86,7 +88,9 @@ def _group_by_issuer(export: Export) -> dict[str, tuple[list[Kind], list[Entry]]
     return groups
 
 
-def _render_file(export: Export, entries: Sequence[Entry], kinds: Iterable[Kind]) -> str:
+def _render_file(
+    export: Export, entries: Sequence[Entry], kinds: Iterable[Kind], *, settings: bool = False
+) -> str:
     organization = export.organization
     lines = [
         f"# yaml-language-server: $schema={SCHEMA_URL}",
@@ -95,6 +99,8 @@ def _render_file(export: Export, entries: Sequence[Entry], kinds: Iterable[Kind]
         "version: 1",
         _dump_inline({"organization_id": organization.id}),
     ]
+    if settings:
+        lines.append(PRUNE_SETTINGS_BLOCK.rstrip("\n"))
     for kind in kinds:
         lines += _render_section(kind, [entry for entry in entries if entry.kind is kind])
     return "\n".join(lines) + "\n"
