@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import difflib
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -45,6 +45,10 @@ class Declared:
     names: dict[Kind, list[tuple[str, Origin]]] = field(
         default_factory=lambda: {kind: [] for kind in DECLARED_KINDS}
     )
+    # References of rules that failed model validation but name a well-formed issuer or
+    # service account: (field, name, origin). They are checked too, so a wrong reference
+    # shows in the same run as the rule's other errors (one pass).
+    unvalidated_references: list[tuple[str, str, Origin]] = field(default_factory=list)
 
     def of_kind(self, kind: Kind) -> list[tuple[ServiceAccount | Issuer | Rule, Origin]]:
         chosen: dict[Kind, list[tuple[ServiceAccount | Issuer | Rule, Origin]]] = {
@@ -77,8 +81,17 @@ class _Reporter:
         self.diagnostics.append(Diagnostic(self.where(origin, *sub), path, message, severity, code))
 
 
-def run_checks(declared: Declared, locations: dict[str, LocationMap]) -> list[Diagnostic]:
-    """Every cross-resource problem and note; errors and warnings mixed, unsorted."""
+def run_checks(
+    declared: Declared,
+    locations: dict[str, LocationMap],
+    *,
+    maybe_declared: Callable[[str], bool] = lambda _name: False,
+) -> list[Diagnostic]:
+    """Every cross-resource problem and note; errors and warnings mixed, unsorted.
+
+    `maybe_declared(name)`: whether a file that could not be parsed may declare `name`;
+    a reference to such a name is not reported (the syntax error is the real one).
+    """
     report = _Reporter(locations)
     for kind in DECLARED_KINDS:
         _check_duplicates(report, kind, declared.names[kind])
@@ -88,8 +101,21 @@ def run_checks(declared: Declared, locations: dict[str, LocationMap]) -> list[Di
         _check_memberships(report, account, origin)
     issuer_names = {name for name, _ in declared.names[Kind.ISSUER]}
     account_names = {name for name, _ in declared.names[Kind.SERVICE_ACCOUNT]}
+    known = {"issuer": issuer_names, "service_account": account_names}
+    references = [
+        *((key, getattr(rule, key), origin) for rule, origin in declared.rules for key in known),
+        *declared.unvalidated_references,
+    ]
+    for field_name, name, origin in references:
+        if name not in known[field_name] and not maybe_declared(name):
+            word = field_name.replace("_", " ")
+            report.add(
+                origin,
+                (field_name,),
+                _unknown_reference(word, name, known[field_name]),
+                code="undeclared-reference",
+            )
     for rule, origin in declared.rules:
-        _check_references(report, rule, origin, issuer_names, account_names)
         target = service_accounts.get(rule.service_account)
         if target is not None:
             _check_admin_scope(report, rule, origin, target)
@@ -169,29 +195,6 @@ def _check_memberships(report: _Reporter, account: ServiceAccount, origin: Origi
                 code="duplicate-membership",
             )
         seen.add(membership.workspace)
-
-
-def _check_references(
-    report: _Reporter,
-    rule: Rule,
-    origin: Origin,
-    issuers: set[str],
-    service_accounts: set[str],
-) -> None:
-    if rule.issuer not in issuers:
-        report.add(
-            origin,
-            ("issuer",),
-            _unknown_reference("issuer", rule.issuer, issuers),
-            code="undeclared-reference",
-        )
-    if rule.service_account not in service_accounts:
-        report.add(
-            origin,
-            ("service_account",),
-            _unknown_reference("service account", rule.service_account, service_accounts),
-            code="undeclared-reference",
-        )
 
 
 def _unknown_reference(word: str, name: str, known: Iterable[str]) -> str:

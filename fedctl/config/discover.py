@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from fedctl.config.skipped import is_reserved
 from fedctl.errors import ConfigError, Diagnostic
 
 CONFIG_SUFFIXES = (".yaml", ".yml", ".yaml.j2", ".yml.j2")
@@ -88,8 +89,10 @@ def discover_files(path: Path) -> list[Path]:
         if candidate.is_file()
         and is_config_file(candidate)
         and not _hidden(candidate.relative_to(path))
-        # Access tests live beside the configuration but are read by `fedctl test`.
+        # Access tests live beside the configuration but are read by `fedctl test`;
+        # policy and variable files by `fedctl policy`/`plan` and --var-file.
         and not candidate.name.endswith(ACCESS_TEST_SUFFIXES)
+        and not is_reserved(candidate)
     ]
     _refuse_foreign(found, path)
     if not found:
