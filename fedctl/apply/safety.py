@@ -149,8 +149,14 @@ def _check_changes_percent(changes: tuple[Change, ...], managed: int, limits: Sa
         return
     raise UnsafePlanError(
         f"the plan updates or replaces {len(touched)} of {managed} managed resources "
-        f"({percent:.0f}%), {percent - limits.max_changes_percent:.0f} points over "
+        f"({percent:.0f}%), {_points(percent - limits.max_changes_percent)} over "
         f"settings.max_changes_percent ({limits.max_changes_percent:g}%); nothing was "
         f"changed; review the plan and re-run with {ALLOW_FLAG} if it is intended",
         _names(touched),
     )
+
+
+def _points(over: float) -> str:
+    """`1 point`, `6 points`: percentage points over the limit, as rounded in the message."""
+    rounded = f"{over:.0f}"
+    return f"{rounded} point" if rounded == "1" else f"{rounded} points"

@@ -138,7 +138,7 @@ def command(
     if out_path and not denied:
         _save(plan.model_copy(update={"config_path": recorded_path(path)}), out_path)
     click.echo(render_plan(plan, output_format, template_path, use_colour(no_color)), nl=False)
-    _stop_if_denied(denied)
+    _stop_if_denied(denied, saving=out_path is not None)
     if out_path and output_format == "text":
         command = apply_command(out_path, variables, var_files, api)
         click.echo(f"\nSaved the plan to {out_path}; apply it with: {command}")
@@ -159,9 +159,11 @@ def _run_against(
     return run(snapshot=read_snapshot(Path(snapshot_path)))
 
 
-def _stop_if_denied(denied: bool) -> None:
+def _stop_if_denied(denied: bool, *, saving: bool) -> None:
     if denied:
-        click.echo("error: a deny policy fails on this plan; it was not saved.", err=True)
+        # "Not saved" only means something when --out asked for it to be saved.
+        note = "; it was not saved" if saving else ""
+        click.echo(f"error: a deny policy fails on this plan{note}.", err=True)
         raise click.exceptions.Exit(1)
 
 
