@@ -115,6 +115,8 @@ def run_checks(
                 _unknown_reference(word, name, known[field_name]),
                 code="undeclared-reference",
             )
+    _check_issuer_urls(report, declared.issuers)
+    _check_lone_workspace_names(report, declared)
     for rule, origin in declared.rules:
         target = service_accounts.get(rule.service_account)
         if target is not None:
@@ -253,6 +255,68 @@ def _check_rule_workspaces(
             severity=Severity.WARNING,
             code="rule-workspace-not-a-member",
         )
+
+
+def _check_issuer_urls(report: _Reporter, issuers: list[tuple[Issuer, Origin]]) -> None:
+    """Warn when two issuers trust the same provider (the same issuer_url).
+
+    The API may accept both, but every rule under either then accepts that provider's
+    tokens, and a review of one issuer's rules misses the other's.
+    """
+    first: dict[str, tuple[Issuer, Origin]] = {}
+    for issuer, origin in issuers:
+        url = issuer.issuer_url
+        if not url:
+            continue
+        key = url.rstrip("/")
+        if key not in first:
+            first[key] = (issuer, origin)
+            continue
+        other, other_origin = first[key]
+        where = report.where(other_origin, "issuer_url")
+        at = f" ({where.file}:{where.line})" if where else ""
+        report.add(
+            origin,
+            ("issuer_url",),
+            f"issuer_url {_q(url)} is also the URL of issuer {_q(other.name)}{at}: tokens of "
+            "that provider are trusted through both, so a review of one issuer's rules misses "
+            "the other's; keep one issuer per provider and put every rule under it",
+            severity=Severity.WARNING,
+            code="duplicate-issuer-url",
+        )
+
+
+def _check_lone_workspace_names(report: _Reporter, declared: Declared) -> None:
+    """Offline, a workspace named once that is close to a name used elsewhere is a typo.
+
+    The live workspaces are unknown to `validate` (plan resolves them), so the only
+    evidence is the configuration itself: `stagin` written once beside `staging`.
+    """
+    uses: dict[str, list[tuple[Origin, DataPath]]] = {}
+    for account, origin in declared.service_accounts:
+        for index, membership in enumerate(account.workspaces):
+            uses.setdefault(membership.workspace, []).append(
+                (origin, ("workspaces", index, "workspace"))
+            )
+    for rule, origin in declared.rules:
+        for index, ref in enumerate(rule.workspaces or ()):
+            uses.setdefault(ref, []).append((origin, ("workspaces", index)))
+    names = [name for name in uses if not name.startswith("wrkspc_")]
+    for name in names:
+        if len(uses[name]) != 1 or name == DEFAULT_WORKSPACE:
+            continue
+        others = [other for other in names if other != name and len(uses[other]) > 1]
+        close = difflib.get_close_matches(name, others, n=1, cutoff=0.8)
+        if close:
+            origin, sub = uses[name][0]
+            report.add(
+                origin,
+                sub,
+                f"workspace {_q(name)} is named only here, and {_q(close[0])} elsewhere; "
+                f"did you mean {_q(close[0])}?",
+                severity=Severity.WARNING,
+                code="workspace-did-you-mean",
+            )
 
 
 def _note_console_managed(report: _Reporter, rule: Rule, origin: Origin) -> None:
