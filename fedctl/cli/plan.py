@@ -229,7 +229,9 @@ def apply_command(
     import shlex
 
     words = ["fedctl", "apply", out_path]
-    words += [word for value in variables for word in ("--var", value)]
+    from fedctl.config.templating import variable_options
+
+    words += variable_options(variables)
     words += [word for value in var_files for word in ("--var-file", value)]
     if api.local_state is not None:
         from fedctl.cli.options import LOCAL_STATE
