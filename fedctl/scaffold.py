@@ -10,13 +10,11 @@ from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 
+from fedctl.config.schema import schema_comment
 from fedctl.config.settings_text import PRUNE_SETTINGS_BLOCK
 from fedctl.errors import UsageError
 from fedctl.presets import PRESETS
 
-SCHEMA_URL = (
-    "https://raw.githubusercontent.com/fedctl/fedctl/main/schemas/fedctl-config.schema.json"
-)
 EXAMPLE_NOTE = (
     "# A starter from `fedctl init`: replace the example names, IDs and URLs with yours,\n"
     "# then `fedctl validate`, `fedctl lint` and `fedctl plan`.\n"
@@ -37,13 +35,16 @@ def _starter(preset: str) -> str | None:
     return source.read_text(encoding="utf-8") if source.is_file() else None
 
 
-def render_starter(preset: str, *, repo: str | None, workspaces: Sequence[str]) -> str:
+def render_starter(
+    preset: str, *, repo: str | None, workspaces: Sequence[str], folder: Path | None = None
+) -> str:
     text = _starter(preset)
     if text is None:
         known = ", ".join(starter_presets())
         raise UsageError(f"--preset {preset}: no such preset; one of {known} (fedctl init --list)")
     text = re.sub(r"^# yaml-language-server: .*\n", "", text)
-    text = f"# yaml-language-server: $schema={SCHEMA_URL}\n{EXAMPLE_NOTE}{text}"
+    # The schema `fedctl schema --out schemas` writes in the working folder (the repository).
+    text = f"{schema_comment(folder)}\n{EXAMPLE_NOTE}{text}"
     text = _with_settings(text)
     if repo is not None:
         text = _with_repo(text, preset, repo)
@@ -98,7 +99,9 @@ def scaffold(
 ) -> list[Path]:
     """Write the starter; UsageError, writing nothing, when any target already exists."""
     files = {
-        folder / "fedctl.yaml": render_starter(preset, repo=repo, workspaces=workspaces),
+        folder / "fedctl.yaml": render_starter(
+            preset, repo=repo, workspaces=workspaces, folder=folder
+        ),
         folder / ".gitignore": ".fedctl/\n",
     }
     if github_workflow:

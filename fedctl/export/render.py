@@ -13,20 +13,18 @@ Usage:
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 import yaml
 
 from fedctl import __version__
+from fedctl.config.schema import schema_comment
 from fedctl.config.settings_text import PRUNE_SETTINGS_BLOCK
 from fedctl.escape import escape_terminal
 from fedctl.export.entries import SECTION_BY_KIND, Disposition, Entry, Export
 from fedctl.state import Kind
 
-# The JSON Schema of the configuration language, for editors (yaml-language-server).
-SCHEMA_URL = (
-    "https://raw.githubusercontent.com/fedctl/fedctl/main/schemas/fedctl-config.schema.json"
-)
 SERVICE_ACCOUNTS_FILE = "service_accounts.yaml"
 ISSUERS_FILE = "issuers.yaml"
 RULES_FILE = "rules.yaml"
@@ -45,12 +43,15 @@ API_KEYS_FILE = "api_keys.yaml"
 
 def render_document(export: Export) -> str:
     """One document with every section, as printed to stdout."""
-    text = _render_file(export, export.entries, list(SECTION_BY_KIND), settings=True)
+    text = _render_file(export, export.entries, list(SECTION_BY_KIND), settings=True, folder=None)
     return text + ("\n" + export.api_keys_block if export.api_keys_block else "")
 
 
-def render_files(export: Export, *, split_by_issuer: bool = False) -> dict[str, str]:
-    """File name -> text: one file per kind, or per issuer with its rules."""
+def render_files(
+    export: Export, *, split_by_issuer: bool = False, folder: Path | None = None
+) -> dict[str, str]:
+    """File name -> text: one file per kind, or per issuer with its rules, to be written
+    into `folder` (their schema line points from there; None: the working folder)."""
     if split_by_issuer:
         groups = _group_by_issuer(export)
     else:
@@ -65,7 +66,7 @@ def render_files(export: Export, *, split_by_issuer: bool = False) -> dict[str, 
         for file_name, (kinds, entries) in sorted(groups.items())
     }
     if export.api_keys_block:
-        files[API_KEYS_FILE] = _render_file(export, [], []) + export.api_keys_block
+        files[API_KEYS_FILE] = _render_file(export, [], [], folder=folder) + export.api_keys_block
     return dict(sorted(files.items()))
 
 
@@ -89,11 +90,16 @@ def _group_by_issuer(export: Export) -> dict[str, tuple[list[Kind], list[Entry]]
 
 
 def _render_file(
-    export: Export, entries: Sequence[Entry], kinds: Iterable[Kind], *, settings: bool = False
+    export: Export,
+    entries: Sequence[Entry],
+    kinds: Iterable[Kind],
+    *,
+    settings: bool = False,
+    folder: Path | None = None,
 ) -> str:
     organization = export.organization
     lines = [
-        f"# yaml-language-server: $schema={SCHEMA_URL}",
+        schema_comment(folder),
         f"# Exported by fedctl {__version__} from organization {organization.name!r}.",
         "# `fedctl plan` on the exported files reports no changes.",
         "version: 1",
