@@ -110,6 +110,7 @@ def build_desired(config: Config, workspaces: Sequence[Workspace]) -> DesiredSta
         prune=config.settings.prune,
         protect=frozenset(config.settings.protect),
         unmanaged=frozenset(config.settings.unmanaged),
+        prune_by_default="prune" not in config.settings.model_fields_set,
         api_keys=_api_key_policy(config.api_keys),
     )
 

@@ -204,6 +204,9 @@ class DesiredState(_Frozen):
     protect: frozenset[str] = frozenset()
     # settings.unmanaged: `kind/name` globs, bare names or live IDs left to another team.
     unmanaged: frozenset[str] = frozenset()
+    # True when the files do not set settings.prune and it is on by default: the plan
+    # then says where its archives come from (a migration aid, issue 30).
+    prune_by_default: bool = False
     api_keys: ApiKeyPolicySpec | None = None
 
 

@@ -40,6 +40,7 @@ def diff_unmanaged(ctx: DiffContext, console_ids: set[str]) -> list[str]:
     """
     unmanaged: list[str] = []
     kept_references = _referenced_by_staying_rules(ctx, console_ids)
+    pruned = 0
     groups: list[tuple[Kind, dict[str, Any]]] = [
         (Kind.SERVICE_ACCOUNT, dict(ctx.service_accounts.unclaimed)),
         (Kind.ISSUER, dict(ctx.issuers.unclaimed)),
@@ -64,6 +65,13 @@ def diff_unmanaged(ctx: DiffContext, console_ids: set[str]) -> list[str]:
             unmanaged.append(f"{kind.value}/{name}")
             if ctx.options.prune and not protected and resource.meta.id not in kept_references:
                 _prune(ctx, kind, resource)
+                pruned += 1
+    if pruned and ctx.desired.prune_by_default:
+        ctx.warnings.append(
+            f"{pruned} live resource(s) no file declares will be archived: settings.prune is "
+            "true by default, the files are the whole truth; declare what must stay, list "
+            "another team's resources in settings.unmanaged, or set settings.prune: false"
+        )
     return unmanaged
 
 

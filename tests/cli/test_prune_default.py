@@ -140,6 +140,14 @@ def test_deleting_a_rule_from_the_files_archives_it_and_revokes_its_exchange(
     assert f"    - rule/deploy ({before['deploy']['id']})\n" in out
     assert out.endswith("Plan: 0 to create, 0 to update, 0 to replace, 1 to archive.\n")
     assert STILL not in out
+    # The files do not say prune: the plan says where the archive comes from.
+    assert (
+        "  1 live resource(s) no file declares will be archived: settings.prune is true by default"
+    ) in out
+    explicit = write(tmp_path / "v2-explicit", ours(key, "release", settings={"prune": True}))
+    code, out, _ = run(emulator, "plan", str(explicit))
+    assert "settings.prune is true by default" not in out
+    assert out.endswith("1 to archive.\n")
 
     apply(emulator, smaller)
     after = live_rules(emulator)
