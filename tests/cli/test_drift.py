@@ -185,3 +185,20 @@ def test_a_rule_made_outside_fedctl_is_broadening_unless_settings_unmanaged_name
     (config / "fedctl.yaml").write_text(text)
     result = run_drift(emulator, config, "--fail-on", "broadening")
     assert (result.exit_code, "console-extra" in result.output) == (0, False), result.output
+
+
+def test_a_rule_archived_in_the_console_is_narrowing_drift(emulator, tmp_path):
+    config = copy_quickstart(tmp_path)
+    ids = build_quickstart(emulator)
+    emulator.store.archive_rule(Actor.console(), ids["rule"])
+
+    result = run_drift(emulator, config, "--fail-on", "broadening", "--format", "json")
+    assert result.exit_code == 2, result.output
+    report = json.loads(result.stdout)
+    assert report["broadens"] is False
+    [item] = report["drift"]
+    assert (item["address"], item["kind"], item["effect"]) == (
+        "rule/payments-main",
+        "archived",
+        "narrowing",
+    )
