@@ -295,7 +295,8 @@ def plan_options(func: F) -> F:
     func = click.option(
         "--prune/--no-prune",
         default=None,
-        help="Archive live resources no file declares (except settings.protect) "
-        "[default: settings.prune].",
+        help="Archive live resources no file declares (except protected, unmanaged and "
+        "Console-managed ones), or with --no-prune leave them alone, for this run "
+        "[default: settings.prune, which is true].",
     )(func)
     return func
