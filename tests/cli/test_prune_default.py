@@ -179,6 +179,13 @@ def test_unmanaged_leaves_another_teams_rule_and_what_it_uses_alone(
         "(as service_account/data-etl in workspaces production)\n"
     ) in out
 
+    code, out, _ = run(emulator, "plan", str(mine), "--format", "markdown")
+    assert (
+        "<details><summary>Not managed here: 1 live resource(s) settings.unmanaged leaves to "
+        "another team</summary>"
+    ) in out
+    assert f"- `rule/data-team-etl ({etl['id']})`" in out
+
     apply(emulator, mine)
     assert live_rules(emulator)["data-team-etl"]["archived_at"] is None
     code, out, _ = run(emulator, "plan", str(mine), "--format", "json")
