@@ -11,6 +11,7 @@ unset matchers None, every jwks key of its variant present).
 
 from __future__ import annotations
 
+import difflib
 import json
 from collections.abc import Sequence
 from typing import Any
@@ -87,7 +88,9 @@ class WorkspaceResolver:
         names = sorted({w.name for w in self.workspaces if not w.archived and not w.is_default})
         known = ", ".join(names) if names else "none besides the default"
         what = "ID" if ref.startswith(WORKSPACE_ID_PREFIX) else "name"
-        return f"no workspace has the {what} {_q(ref)} (workspaces: {known}); check the spelling"
+        close = difflib.get_close_matches(ref, names, n=1, cutoff=0.6)
+        hint = f"did you mean {_q(close[0])}?" if close else "check the spelling"
+        return f"no workspace has the {what} {_q(ref)} (workspaces: {known}); {hint}"
 
 
 def build_desired(config: Config, workspaces: Sequence[Workspace]) -> DesiredState:
@@ -106,6 +109,8 @@ def build_desired(config: Config, workspaces: Sequence[Workspace]) -> DesiredSta
         previous_names=_previous_names(config),
         prune=config.settings.prune,
         protect=frozenset(config.settings.protect),
+        unmanaged=frozenset(config.settings.unmanaged),
+        prune_by_default="prune" not in config.settings.model_fields_set,
         api_keys=_api_key_policy(config.api_keys),
     )
 

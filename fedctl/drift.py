@@ -7,7 +7,8 @@ federated credential). Concretely:
 
 - a declared resource whose fields differ: attributed to `updated_by_actor_id`;
 - a declared resource archived live: attributed to `archived_by_actor_id`;
-- a live resource no file declares: attributed to `created_by_actor_id`;
+- a live resource no file declares: attributed to `created_by_actor_id` (except those
+  `settings.unmanaged` leaves to another team, which are not reported);
 - membership and workspace-enablement rows carry no actor in the API, so a difference
   there is attributed to nobody and always counts as drift (conservative);
 - a declared resource that never existed is a pending create, never drift.
@@ -28,6 +29,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from fedctl.access.model import Effect
+from fedctl.plan.prune import is_unmanaged
 from fedctl.state import (
     DesiredState,
     Kind,
@@ -70,6 +73,10 @@ class DriftItem(_Frozen):
     actor_id: str | None = None
     at: str | None = None
     drift: bool
+    # How the change from the configured to the live state moves access, as the access
+    # diff classes it (fedctl.drift_access); None when it touches no access.
+    effect: Effect | None = None
+    access: str = ""
 
     def summary(self) -> str:
         actor = self.actor_id or "an unrecorded actor"
@@ -102,9 +109,15 @@ class DriftReport(_Frozen):
     def has_drift(self) -> bool:
         return bool(self.drift)
 
+    @property
+    def broadens(self) -> bool:
+        """Whether any drift (not pending) item may admit a grant the files do not."""
+        return any(item.effect is not None and item.effect.broadens for item in self.drift)
+
     def to_json(self) -> dict[str, Any]:
         return {
             "has_drift": self.has_drift,
+            "broadens": self.broadens,
             "fedctl_actors": list(self.fedctl_actors),
             "drift": [item.model_dump(mode="json") for item in self.drift],
             "pending": [item.model_dump(mode="json") for item in self.pending],
@@ -139,6 +152,8 @@ def compute_drift(
             items.append(_missing(kind, name, desired, archived, actors))
         for live_name in sorted(set(active) - claimed):
             meta = active[live_name].meta
+            if is_unmanaged(kind, live_name, meta.id, desired.unmanaged):
+                continue  # another team's (settings.unmanaged): not this configuration's drift
             items.append(
                 DriftItem(
                     address=f"{kind.value}/{live_name}",

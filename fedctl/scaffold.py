@@ -18,13 +18,12 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from fedctl.config.schema import schema_comment
+from fedctl.config.settings_text import PRUNE_SETTINGS_BLOCK
 from fedctl.errors import UsageError
 from fedctl.presets import PRESETS
 from fedctl.safe_write import write_file
 
-SCHEMA_URL = (
-    "https://raw.githubusercontent.com/fedctl/fedctl/main/schemas/fedctl-config.schema.json"
-)
 EXAMPLE_NOTE = (
     "# A starter from `fedctl init`: replace the example names, IDs and URLs with yours,\n"
     "# then `fedctl validate`, `fedctl lint` and `fedctl plan`.\n"
@@ -94,13 +93,17 @@ def _reads_as_itself(value: str) -> bool:
     return bool(yaml.safe_load(f"x: {value}\n") == {"x": value})
 
 
-def render_starter(preset: str, *, repo: str | None, workspaces: Sequence[str]) -> str:
+def render_starter(
+    preset: str, *, repo: str | None, workspaces: Sequence[str], folder: Path | None = None
+) -> str:
     text = _starter(preset)
     if text is None:
         known = ", ".join(starter_presets())
         raise UsageError(f"--preset {preset}: no such preset; one of {known} (fedctl init --list)")
     text = re.sub(r"^# yaml-language-server: .*\n", "", text)
-    text = f"# yaml-language-server: $schema={SCHEMA_URL}\n{EXAMPLE_NOTE}{text}"
+    # The schema `fedctl schema --out schemas` writes in the working folder (the repository).
+    text = f"{schema_comment(folder)}\n{EXAMPLE_NOTE}{text}"
+    text = _with_settings(text)
     if repo is not None:
         text = _with_repo(text, preset, repo)
     if workspaces:
@@ -109,6 +112,19 @@ def render_starter(preset: str, *, repo: str | None, workspaces: Sequence[str]) 
         text = text.replace(MEMBERSHIP, memberships)
         text = text.replace("workspaces: [production]", f"workspaces: [{', '.join(names)}]")
     return text
+
+
+def _with_settings(text: str) -> str:
+    """The starter with the prune settings after `version: 1`, unless it has settings."""
+    if re.search(r"^settings:", text, re.MULTILINE):
+        return text
+    return re.sub(
+        r"^version: 1\n",
+        lambda m: m.group(0) + PRUNE_SETTINGS_BLOCK,
+        text,
+        count=1,
+        flags=re.MULTILINE,
+    )
 
 
 def _with_repo(text: str, preset: str, repo: str) -> str:
@@ -192,7 +208,9 @@ def scaffold(
     """Write the starter; UsageError, writing nothing, when any target already exists or
     the folder already holds a configuration."""
     files = {
-        folder / "fedctl.yaml": render_starter(preset, repo=repo, workspaces=workspaces),
+        folder / "fedctl.yaml": render_starter(
+            preset, repo=repo, workspaces=workspaces, folder=folder
+        ),
         folder / ".gitignore": ".fedctl/\n",
     }
     if github_workflow:

@@ -198,8 +198,15 @@ class DesiredState(_Frozen):
     rules: dict[str, RuleSpec] = Field(default_factory=dict)
     # Renames: current name -> names it had before (config `previous_names`).
     previous_names: dict[tuple[Kind, str], tuple[str, ...]] = Field(default_factory=dict)
+    # The configuration's default is prune (config Settings.prune); a DesiredState built
+    # by hand (library use, tests) stays additive unless it says otherwise.
     prune: bool = False
     protect: frozenset[str] = frozenset()
+    # settings.unmanaged: `kind/name` globs, bare names or live IDs left to another team.
+    unmanaged: frozenset[str] = frozenset()
+    # True when the files do not set settings.prune and it is on by default: the plan
+    # then says where its archives come from (a migration aid, issue 30).
+    prune_by_default: bool = False
     api_keys: ApiKeyPolicySpec | None = None
 
 

@@ -170,10 +170,16 @@ def _check_changes_percent(
     over = percent - limits.max_changes_percent
     return UnsafePlanError(
         f"the plan updates or replaces {len(touched)} of {managed} managed resources "
-        f"({percent:.0f}%), {over:.0f} {'point' if round(over) == 1 else 'points'} over "
+        f"({percent:.0f}%), {_points(over)} over "
         f"settings.max_changes_percent ({limits.max_changes_percent:g}%; judged above "
         f"settings.min_changes_for_percent, {limits.min_changes_for_percent} changes); "
         f"nothing was changed; review the plan and re-run with {ALLOW_FLAG} if it is "
         "intended",
         _names(touched),
     )
+
+
+def _points(over: float) -> str:
+    """`1 point`, `6 points`: percentage points over the limit, as rounded in the message."""
+    rounded = f"{over:.0f}"
+    return f"{rounded} point" if rounded == "1" else f"{rounded} points"

@@ -1,6 +1,7 @@
 """`fedctl drift [PATH]`: live changes that did not come from fedctl, with their authors.
 
-Exit codes: 0 no drift, 2 drift found, 1 error (config, API, usage).
+Exit codes: 0 no drift, 2 drift found, 4 drift that broadens access with
+`--fail-on broadening`, 1 error (config, API, usage).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import click
 from fedctl.cli.options import ApiSettings, api_options, config_options
 
 EXIT_DRIFT = 2
+EXIT_BROADENING = 4
 
 
 @click.command(
@@ -17,7 +19,8 @@ EXIT_DRIFT = 2
     epilog=(
         "Examples:\n\n\b\n"
         "  fedctl drift federation/\n"
-        "  fedctl drift federation/ --fedctl-actor svac_... --format json"
+        "  fedctl drift federation/ --fedctl-actor svac_... --format json\n"
+        "  fedctl drift federation/ --fail-on broadening   # scheduled job: exit 4"
     ),
 )
 @config_options
@@ -42,6 +45,16 @@ EXIT_DRIFT = 2
     show_default=True,
     help="Output format.",
 )
+@click.option(
+    "--fail-on",
+    "fail_on",
+    type=click.Choice(["broadening"]),
+    default=None,
+    help=(
+        "Exit 4 when drift (not pending changes) broadens who can mint what, where, as "
+        "the access diff classes it (mixed and possibly broadening count)."
+    ),
+)
 def command(
     path: str,
     variables: tuple[str, ...],
@@ -49,12 +62,14 @@ def command(
     api: ApiSettings,
     fedctl_actors: tuple[str, ...],
     output_format: str,
+    fail_on: str | None,
 ) -> None:
     """Report live changes that did not come from fedctl, with their authors."""
     from fedctl.api.resources import federated_actor
     from fedctl.config import load_config
     from fedctl.desired import build_desired
     from fedctl.drift import compute_drift
+    from fedctl.drift_access import classify_drift
     from fedctl.live import read_live
     from fedctl.render.drift import render_drift_json, render_drift_markdown, render_drift_text
 
@@ -72,12 +87,16 @@ def command(
             "others': every difference is reported as drift, none as pending",
             err=True,
         )
-    report = compute_drift(build_desired(config, live.workspaces), live, fedctl_actors=actors)
+    desired = build_desired(config, live.workspaces)
+    report = compute_drift(desired, live, fedctl_actors=actors)
+    report = classify_drift(report, desired, live)
     renderers = {
         "text": render_drift_text,
         "json": render_drift_json,
         "markdown": render_drift_markdown,
     }
     click.echo(renderers[output_format](report))
+    if fail_on == "broadening" and report.broadens:
+        raise click.exceptions.Exit(EXIT_BROADENING)
     if report.has_drift:
         raise click.exceptions.Exit(EXIT_DRIFT)

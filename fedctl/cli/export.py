@@ -123,7 +123,8 @@ def command(
     if out_dir is None:
         click.echo(render_document(export), nl=False)
         return
-    written = write_files(Path(out_dir), render_files(export, split_by_issuer=split_by_issuer))
+    files = render_files(export, split_by_issuer=split_by_issuer, folder=Path(out_dir))
+    written = write_files(Path(out_dir), files)
     click.echo(f"Wrote {len(written)} file(s) to {out_dir}: {', '.join(p.name for p in written)}")
 
 

@@ -92,6 +92,10 @@ class LazyGroup(click.Group):
             raise click.exceptions.Exit(130) from None
         except (click.exceptions.ClickException, click.exceptions.Exit, click.Abort):
             raise
+        except BrokenPipeError:
+            # The reader went away (`fedctl validate --format json | head`): not an error
+            # to report. click's standalone main silences stdout and exits 1, quietly.
+            raise
         except OSError as exc:
             # The file system said no (permissions, a full disk, a missing folder): the
             # user's to fix, so one line naming the file, like any other FedctlError.

@@ -130,6 +130,14 @@ def config_options_path_optional(func: F) -> F:
 
 
 def _config_options(func: F, *, callback: Callable[..., Any] | None) -> F:
+    func = _with_json_variables(func)
+    func = click.option(
+        "--var-json",
+        "json_variables",
+        multiple=True,
+        metavar="KEY=JSON",
+        help="A typed template variable (a list, number, mapping...); --var values stay strings.",
+    )(func)
     func = click.option(
         "--var-file",
         "var_files",
@@ -148,6 +156,23 @@ def _config_options(func: F, *, callback: Callable[..., Any] | None) -> F:
         "path", required=False, default=None, type=click.Path(), callback=callback
     )(func)
     return func
+
+
+def _with_json_variables(func: F) -> F:
+    """The command gets --var-json pairs among its `variables` (marked, see
+    fedctl.config.templating), so every command that takes --var takes --var-json too
+    without a parameter of its own."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, json_variables: tuple[str, ...] = (), **kwargs: Any) -> Any:
+        from fedctl.config.templating import mark_json_variable
+
+        if json_variables:
+            marked = tuple(mark_json_variable(pair) for pair in json_variables)
+            kwargs["variables"] = (*kwargs.get("variables", ()), *marked)
+        return func(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
 
 
 def _default_path(ctx: click.Context, param: click.Parameter, value: str | None) -> str:
@@ -270,8 +295,9 @@ def plan_options(func: F) -> F:
     func = click.option(
         "--prune/--no-prune",
         default=None,
-        help="Archive live resources no file declares (except settings.protect) "
-        "[default: settings.prune].",
+        help="Archive live resources no file declares (except protected, unmanaged and "
+        "Console-managed ones), or with --no-prune leave them alone, for this run "
+        "[default: settings.prune, which is true].",
     )(func)
     return func
 

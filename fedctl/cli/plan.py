@@ -277,7 +277,9 @@ def apply_command(
     words = ["fedctl", "apply", out_path, "--config", recorded_path(config_path)]
     words += bound_option_words(plan)
     words += ["--snapshot", snapshot_path] if snapshot_path else []
-    words += [word for value in variables for word in ("--var", value)]
+    from fedctl.config.templating import variable_options
+
+    words += variable_options(variables)
     words += [word for value in var_files for word in ("--var-file", value)]
     if api.local_state is not None:
         from fedctl.cli.options import LOCAL_STATE

@@ -18,22 +18,12 @@ from fedctl.cli.options import config_options
     ),
 )
 @config_options
-@click.option(
-    "--var-json",
-    "json_pairs",
-    multiple=True,
-    metavar="KEY=JSON",
-    help="A typed template variable (a list, number, mapping...); --var values stay strings.",
-)
-def command(
-    path: str, variables: tuple[str, ...], var_files: tuple[str, ...], json_pairs: tuple[str, ...]
-) -> None:
+def command(path: str, variables: tuple[str, ...], var_files: tuple[str, ...]) -> None:
     """Print the configuration as fedctl reads it, templates expanded, file by file."""
-    from fedctl.config.render import json_variables, render_configuration
+    from fedctl.config.render import render_configuration
 
-    files = render_configuration(
-        Path(path), variables=variables, var_files=var_files, typed=json_variables(json_pairs)
-    )
+    # --var-json arrives among `variables` (config_options), as for every command.
+    files = render_configuration(Path(path), variables=variables, var_files=var_files)
     for index, (file, text) in enumerate(files):
         if index:
             click.echo()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import difflib
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -45,6 +45,10 @@ class Declared:
     names: dict[Kind, list[tuple[str, Origin]]] = field(
         default_factory=lambda: {kind: [] for kind in DECLARED_KINDS}
     )
+    # References of rules that failed model validation but name a well-formed issuer or
+    # service account: (field, name, origin). They are checked too, so a wrong reference
+    # shows in the same run as the rule's other errors (one pass).
+    unvalidated_references: list[tuple[str, str, Origin]] = field(default_factory=list)
 
     def of_kind(self, kind: Kind) -> list[tuple[ServiceAccount | Issuer | Rule, Origin]]:
         chosen: dict[Kind, list[tuple[ServiceAccount | Issuer | Rule, Origin]]] = {
@@ -77,8 +81,17 @@ class _Reporter:
         self.diagnostics.append(Diagnostic(self.where(origin, *sub), path, message, severity, code))
 
 
-def run_checks(declared: Declared, locations: dict[str, LocationMap]) -> list[Diagnostic]:
-    """Every cross-resource problem and note; errors and warnings mixed, unsorted."""
+def run_checks(
+    declared: Declared,
+    locations: dict[str, LocationMap],
+    *,
+    maybe_declared: Callable[[str], bool] = lambda _name: False,
+) -> list[Diagnostic]:
+    """Every cross-resource problem and note; errors and warnings mixed, unsorted.
+
+    `maybe_declared(name)`: whether a file that could not be parsed may declare `name`;
+    a reference to such a name is not reported (the syntax error is the real one).
+    """
     report = _Reporter(locations)
     for kind in DECLARED_KINDS:
         _check_duplicates(report, kind, declared.names[kind])
@@ -88,8 +101,23 @@ def run_checks(declared: Declared, locations: dict[str, LocationMap]) -> list[Di
         _check_memberships(report, account, origin)
     issuer_names = {name for name, _ in declared.names[Kind.ISSUER]}
     account_names = {name for name, _ in declared.names[Kind.SERVICE_ACCOUNT]}
+    known = {"issuer": issuer_names, "service_account": account_names}
+    references = [
+        *((key, getattr(rule, key), origin) for rule, origin in declared.rules for key in known),
+        *declared.unvalidated_references,
+    ]
+    for field_name, name, origin in references:
+        if name not in known[field_name] and not maybe_declared(name):
+            word = field_name.replace("_", " ")
+            report.add(
+                origin,
+                (field_name,),
+                _unknown_reference(word, name, known[field_name]),
+                code="undeclared-reference",
+            )
+    _check_issuer_urls(report, declared.issuers)
+    _check_lone_workspace_names(report, declared)
     for rule, origin in declared.rules:
-        _check_references(report, rule, origin, issuer_names, account_names)
         target = service_accounts.get(rule.service_account)
         if target is not None:
             _check_admin_scope(report, rule, origin, target)
@@ -171,29 +199,6 @@ def _check_memberships(report: _Reporter, account: ServiceAccount, origin: Origi
         seen.add(membership.workspace)
 
 
-def _check_references(
-    report: _Reporter,
-    rule: Rule,
-    origin: Origin,
-    issuers: set[str],
-    service_accounts: set[str],
-) -> None:
-    if rule.issuer not in issuers:
-        report.add(
-            origin,
-            ("issuer",),
-            _unknown_reference("issuer", rule.issuer, issuers),
-            code="undeclared-reference",
-        )
-    if rule.service_account not in service_accounts:
-        report.add(
-            origin,
-            ("service_account",),
-            _unknown_reference("service account", rule.service_account, service_accounts),
-            code="undeclared-reference",
-        )
-
-
 def _unknown_reference(word: str, name: str, known: Iterable[str]) -> str:
     names = sorted(known)
     close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
@@ -250,6 +255,68 @@ def _check_rule_workspaces(
             severity=Severity.WARNING,
             code="rule-workspace-not-a-member",
         )
+
+
+def _check_issuer_urls(report: _Reporter, issuers: list[tuple[Issuer, Origin]]) -> None:
+    """Warn when two issuers trust the same provider (the same issuer_url).
+
+    The API may accept both, but every rule under either then accepts that provider's
+    tokens, and a review of one issuer's rules misses the other's.
+    """
+    first: dict[str, tuple[Issuer, Origin]] = {}
+    for issuer, origin in issuers:
+        url = issuer.issuer_url
+        if not url:
+            continue
+        key = url.rstrip("/")
+        if key not in first:
+            first[key] = (issuer, origin)
+            continue
+        other, other_origin = first[key]
+        where = report.where(other_origin, "issuer_url")
+        at = f" ({where.file}:{where.line})" if where else ""
+        report.add(
+            origin,
+            ("issuer_url",),
+            f"issuer_url {_q(url)} is also the URL of issuer {_q(other.name)}{at}: tokens of "
+            "that provider are trusted through both, so a review of one issuer's rules misses "
+            "the other's; keep one issuer per provider and put every rule under it",
+            severity=Severity.WARNING,
+            code="duplicate-issuer-url",
+        )
+
+
+def _check_lone_workspace_names(report: _Reporter, declared: Declared) -> None:
+    """Offline, a workspace named once that is close to a name used elsewhere is a typo.
+
+    The live workspaces are unknown to `validate` (plan resolves them), so the only
+    evidence is the configuration itself: `stagin` written once beside `staging`.
+    """
+    uses: dict[str, list[tuple[Origin, DataPath]]] = {}
+    for account, origin in declared.service_accounts:
+        for index, membership in enumerate(account.workspaces):
+            uses.setdefault(membership.workspace, []).append(
+                (origin, ("workspaces", index, "workspace"))
+            )
+    for rule, origin in declared.rules:
+        for index, ref in enumerate(rule.workspaces or ()):
+            uses.setdefault(ref, []).append((origin, ("workspaces", index)))
+    names = [name for name in uses if not name.startswith("wrkspc_")]
+    for name in names:
+        if len(uses[name]) != 1 or name == DEFAULT_WORKSPACE:
+            continue
+        others = [other for other in names if other != name and len(uses[other]) > 1]
+        close = difflib.get_close_matches(name, others, n=1, cutoff=0.8)
+        if close:
+            origin, sub = uses[name][0]
+            report.add(
+                origin,
+                sub,
+                f"workspace {_q(name)} is named only here, and {_q(close[0])} elsewhere; "
+                f"did you mean {_q(close[0])}?",
+                severity=Severity.WARNING,
+                code="workspace-did-you-mean",
+            )
 
 
 def _note_console_managed(report: _Reporter, rule: Rule, origin: Origin) -> None:

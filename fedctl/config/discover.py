@@ -5,8 +5,10 @@ discover_files(Path("prod"))   # [prod/issuers.yaml, prod/rules/deploy.yaml.j2, 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+from fedctl.config.skipped import is_reserved
 from fedctl.errors import ConfigError, Diagnostic
 
 CONFIG_SUFFIXES = (".yaml", ".yml", ".yaml.j2", ".yml.j2")
@@ -23,8 +25,11 @@ _FOREIGN_FILES = {
 def default_path(cwd: Path | None = None) -> str:
     """What PATH means when it is not given (docs/configuration-discovery.md).
 
-    The current folder is never the default: a repository root holds workflows, action
-    metadata, hooks and test data in YAML, none of which is configuration.
+    The current folder is the default only when it is the configuration folder itself
+    (`cd federation && fedctl plan`, as Terraform users work): it is not a repository
+    root (no `.git`) and a file directly in it starts a fedctl configuration
+    (`version: 1`). A repository root holds workflows, action metadata, hooks and test
+    data in YAML, none of which is configuration.
     """
     here = cwd or Path.cwd()
     if (here / DEFAULT_FOLDER).is_dir():
@@ -32,11 +37,40 @@ def default_path(cwd: Path | None = None) -> str:
     pointer = here / POINTER_FILE
     if pointer.is_file():
         return _read_pointer(pointer)
+    if _is_configuration_folder(here):
+        return "."
     message = (
         "no configuration given: pass PATH (a YAML file or folder), create a "
         f"{DEFAULT_FOLDER}/ folder, or write the folder's path in {POINTER_FILE}"
     )
     raise ConfigError(Diagnostic(None, "", message, code="no-configuration"))
+
+
+_VERSION_LINE = re.compile(r"^version:\s*1\s*(#.*)?$", re.MULTILINE)
+# Only the start of a file is read: `version: 1` opens a configuration file.
+_HEAD_CHARS = 4096
+
+
+def _is_configuration_folder(folder: Path) -> bool:
+    if (folder / ".git").exists():
+        return False
+    try:
+        candidates = sorted(folder.iterdir())
+    except OSError:
+        return False
+    for candidate in candidates:
+        if candidate.name.startswith(".") or candidate.name in _FOREIGN_FILES:
+            continue
+        if not is_config_file(candidate) or not candidate.is_file():
+            continue
+        try:
+            with candidate.open(encoding="utf-8", errors="replace") as handle:
+                head = handle.read(_HEAD_CHARS)
+        except OSError:
+            continue
+        if _VERSION_LINE.search(head):
+            return True
+    return False
 
 
 def _read_pointer(pointer: Path) -> str:
@@ -88,8 +122,10 @@ def discover_files(path: Path) -> list[Path]:
         if candidate.is_file()
         and is_config_file(candidate)
         and not _hidden(candidate.relative_to(path))
-        # Access tests live beside the configuration but are read by `fedctl test`.
+        # Access tests live beside the configuration but are read by `fedctl test`;
+        # policy and variable files by `fedctl policy`/`plan` and --var-file.
         and not candidate.name.endswith(ACCESS_TEST_SUFFIXES)
+        and not is_reserved(candidate)
     ]
     _refuse_foreign(found, path)
     if not found:

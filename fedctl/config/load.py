@@ -24,6 +24,7 @@ from fedctl.config.discover import discover_files, is_template
 from fedctl.config.files import resolve_file_references
 from fedctl.config.located_yaml import LocationMap, ParsedFile, format_path, parse_yaml
 from fedctl.config.models import SECTIONS, ApiKeysPolicy, ConfigFile, Settings
+from fedctl.config.skipped import keep, named_policy_files, var_file_paths
 from fedctl.config.templating import load_variables, render_templates
 from fedctl.config.translate import diagnostics_from
 from fedctl.config.validated import KIND_OF_SECTION, Config, Origin
@@ -43,6 +44,9 @@ class _Collected:
     organization_id: tuple[str, Origin] | None = None
     settings: tuple[Settings, Origin] | None = None
     api_keys: tuple[ApiKeysPolicy, Origin] | None = None
+    # Text of files that could not be read, rendered or parsed: a name they mention may
+    # be declared there, so a reference to it is not reported (the real error is theirs).
+    unparsed_texts: list[str] = field(default_factory=list)
 
 
 def load_config(
@@ -53,28 +57,90 @@ def load_config(
     Raises ConfigError when PATH itself is missing and UsageError for a malformed --var.
     """
     root = Path(path)
-    files = discover_files(root)
     values, problems = load_variables(variables, var_files)
     collected = _Collected(diagnostics=list(problems))
-    texts = _read_texts(files, collected.diagnostics)
-    rendered = _render_all(texts, values, collected.diagnostics)
-    for file in files:
-        parsed = _parse(file, texts, rendered)
-        if parsed is not None:
-            collected.locations[parsed.file] = parsed.locations
-            collected.data[parsed.file] = parsed.data
-            collected.diagnostics.extend(parsed.diagnostics)
-            _validate_file(parsed, collected)
+    files = _read_configuration(root, values, var_files, collected)
     resolve_file_references(
         collected.declared, collected.locations, collected.diagnostics, root=root
     )
-    collected.diagnostics.extend(run_checks(collected.declared, collected.locations))
+    unparsed, stray = collected.unparsed_texts, _names_under_unknown_keys(collected.data)
+    collected.diagnostics.extend(
+        run_checks(
+            collected.declared,
+            collected.locations,
+            maybe_declared=lambda name: (
+                name in stray or any(_mentions(text, name) for text in unparsed)
+            ),
+        )
+    )
     collected.diagnostics = [name_resource(d, collected.data) for d in collected.diagnostics]
     errors = [d for d in collected.diagnostics if d.severity == Severity.ERROR]
     if errors:
         raise ValidationFailed(sort_diagnostics(errors))
     warnings = sort_diagnostics([d for d in collected.diagnostics if d not in errors])
     return _build(root, files, collected, warnings)
+
+
+def _read_configuration(
+    root: Path, values: dict[str, object], var_files: Sequence[str], collected: _Collected
+) -> list[Path]:
+    """Discover, read and validate each file; returns the files that are configuration.
+
+    Variable files and the policy files settings.policy_files names are left out
+    (fedctl.config.skipped) before anything is validated.
+    """
+    files = discover_files(root)
+    if root.is_dir():
+        files = keep(files, var_file_paths(var_files))
+    problems_of: dict[Path, list[Diagnostic]] = {file: [] for file in files}
+    texts = _read_texts(files, problems_of)
+    rendered = _render_all(texts, values, problems_of)
+    read = [(file, _parse(file, texts, rendered), problems_of[file]) for file in files]
+    skipped = set()
+    if root.is_dir():
+        skipped = named_policy_files(root, (parsed.data for _, parsed, _ in read if parsed))
+    kept = keep(files, skipped)
+    for file, parsed, problems in read:
+        if file not in kept:
+            continue
+        collected.diagnostics.extend(problems)
+        if parsed is None or (parsed.data is None and parsed.diagnostics):
+            collected.unparsed_texts.append(_text_of(file))
+        if parsed is not None:
+            collected.locations[parsed.file] = parsed.locations
+            collected.data[parsed.file] = parsed.data
+            collected.diagnostics.extend(parsed.diagnostics)
+            _validate_file(parsed, collected)
+    return kept
+
+
+def _names_under_unknown_keys(data: dict[str, object]) -> set[str]:
+    """Names listed under a misspelt section (`service_acounts:`): maybe declared there."""
+    names: set[str] = set()
+    for document in data.values():
+        if not isinstance(document, dict):
+            continue
+        for key, items in document.items():
+            if key in SECTIONS or key in HEADER_KEYS or not isinstance(items, list):
+                continue
+            names.update(
+                item["name"]
+                for item in items
+                if isinstance(item, dict) and isinstance(item.get("name"), str)
+            )
+    return names
+
+
+def _text_of(file: Path) -> str:
+    try:
+        return file.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
+def _mentions(text: str, name: str) -> bool:
+    """Whether `name` appears in `text` as a whole name (not inside a longer one)."""
+    return re.search(rf"(?<![A-Za-z0-9_-]){re.escape(name)}(?![A-Za-z0-9_-])", text) is not None
 
 
 def sort_diagnostics(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
@@ -110,7 +176,7 @@ def name_resource(diagnostic: Diagnostic, data: dict[str, object]) -> Diagnostic
     return dataclasses.replace(diagnostic, resource=f"{KIND_OF_SECTION[match[1]].value}/{name}")
 
 
-def _read_texts(files: list[Path], problems: list[Diagnostic]) -> dict[Path, str]:
+def _read_texts(files: list[Path], problems_of: dict[Path, list[Diagnostic]]) -> dict[Path, str]:
     texts: dict[Path, str] = {}
     for file in files:
         try:
@@ -118,20 +184,22 @@ def _read_texts(files: list[Path], problems: list[Diagnostic]) -> dict[Path, str
         except (OSError, UnicodeDecodeError) as exc:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "not UTF-8 text"
             message = f"{file}: cannot read: {reason}"
-            problems.append(Diagnostic(None, "", message, code="unreadable-file"))
+            problems_of[file].append(Diagnostic(None, "", message, code="unreadable-file"))
     return texts
 
 
 def _render_all(
-    texts: dict[Path, str], values: dict[str, object], problems: list[Diagnostic]
+    texts: dict[Path, str],
+    values: dict[str, object],
+    problems_of: dict[Path, list[Diagnostic]],
 ) -> dict[Path, str | None]:
     """Every template at once, in one limited child process; none without templates."""
     templates = [(file, text) for file, text in texts.items() if is_template(file)]
     if not templates:
         return {}
     answers = render_templates([(str(file), text) for file, text in templates], values)
-    for _text, template_problems in answers:
-        problems.extend(template_problems)
+    for (file, _source), (_text, template_problems) in zip(templates, answers, strict=True):
+        problems_of[file].extend(template_problems)
     return {file: text for (file, _source), (text, _p) in zip(templates, answers, strict=True)}
 
 
@@ -198,6 +266,13 @@ def _keep_name(section: str, index: int, item: object, parsed: ParsedFile, c: _C
         c.declared.names[KIND_OF_SECTION[section]].append(
             (name, Origin(parsed.file, (section, index)))
         )
+    if section == "rules" and isinstance(item, dict):
+        for key in ("issuer", "service_account"):
+            reference = item.get(key)
+            # Only a well-formed name: a malformed one already has its own error.
+            if isinstance(reference, str) and _PLAIN_NAME.fullmatch(reference):
+                origin = Origin(parsed.file, (section, index))
+                c.declared.unvalidated_references.append((key, reference, origin))
 
 
 def _keep_header(whole: ConfigFile, parsed: ParsedFile, collected: _Collected) -> None:

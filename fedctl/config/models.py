@@ -26,6 +26,7 @@ from fedctl.config.base import quoted as _q
 from fedctl.config.jwks import DiscoveryJwks as DiscoveryJwks
 from fedctl.config.jwks import InlineJwks as InlineJwks
 from fedctl.config.jwks import Jwks
+from fedctl.config.patterns import UnmanagedPattern
 from fedctl.config.urls import dialled_url_problem
 from fedctl.state import DEFAULT_MAX_JWT_LIFETIME_SECONDS, DEFAULT_TOKEN_LIFETIME_SECONDS
 
@@ -319,10 +320,13 @@ class LintSettings(_Strict):
 class Settings(_Strict):
     """How plan and apply treat what the files do not declare, and their safety limits."""
 
-    prune: bool = False
+    # True: the files are the whole truth; live resources no file declares are archived.
+    prune: bool = True
     # `name`, `kind/name` or a glob of either (`rule/prod-*`), or a live ID (`fdrl_...`):
     # never archived or replaced, also after a rename through previous_names.
     protect: list[ProtectPattern] = Field(default_factory=list)
+    # Live resources another team manages (fedctl.config.patterns): never archived.
+    unmanaged: list[UnmanagedPattern] = Field(default_factory=list)
     max_archives: Annotated[int, Field(ge=0, le=1000)] = 10
     max_changes_percent: Annotated[int, Field(ge=0, le=100)] = 30
     # max_changes_percent is judged only when a plan changes more resources than this.

@@ -2,7 +2,11 @@
 
 The environment is sandboxed (templates cannot reach Python internals) and strict (an
 undefined variable is an error, never an empty string). Variables come from
-`--var-file` YAML mappings, in order, then `--var KEY=VALUE`, which wins.
+`--var-file` YAML mappings, in order, then `--var KEY=VALUE` and `--var-json KEY=JSON`
+in the order given, which win.
+
+A `--var-json` pair travels with the `--var` pairs, marked by a leading NUL character:
+no command-line argument can hold one, so a `--var` can never pass for typed JSON.
 
     variables, problems = load_variables(["env=prod"], ["vars/prod.yaml"])
     text, problems = render_template(source, "rules.yaml.j2", variables)
@@ -22,6 +26,33 @@ from fedctl.config.located_yaml import TOO_DEEP, find_too_deep, unmarked_yaml_di
 from fedctl.errors import Diagnostic, Location, UsageError
 from fedctl.template_process import MEMORY_MESSAGE
 
+JSON_VARIABLE_MARK = "\x00json:"
+
+
+def mark_json_variable(pair: str) -> str:
+    """`--var-json KEY=JSON` as one of the `variables` pairs; UsageError when not JSON."""
+    key, sep, text = pair.partition("=")
+    if not sep or not key.strip():
+        raise UsageError(f"--var-json {pair!r}: expected KEY=JSON, e.g. --var-json n=3")
+    try:
+        json.loads(text)
+    except (json.JSONDecodeError, RecursionError):
+        raise UsageError(
+            f'--var-json {key.strip()}: not JSON; quote strings ("x") or use --var'
+        ) from None
+    return f"{JSON_VARIABLE_MARK}{key.strip()}={text}"
+
+
+def variable_options(variables: Sequence[str]) -> list[str]:
+    """The command-line words that give `variables` again (`--var` or `--var-json`)."""
+    words: list[str] = []
+    for pair in variables:
+        if pair.startswith(JSON_VARIABLE_MARK):
+            words += ["--var-json", pair.removeprefix(JSON_VARIABLE_MARK)]
+        else:
+            words += ["--var", pair]
+    return words
+
 
 def load_variables(
     variables: Sequence[str], var_files: Sequence[str]
@@ -35,6 +66,10 @@ def load_variables(
             problems.append(problem)
         merged.update(mapping)
     for pair in variables:
+        if pair.startswith(JSON_VARIABLE_MARK):
+            key, _sep, text = pair.removeprefix(JSON_VARIABLE_MARK).partition("=")
+            merged[key] = json.loads(text)
+            continue
         key, sep, value = pair.partition("=")
         if not sep or not key.strip():
             raise UsageError(

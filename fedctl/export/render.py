@@ -13,19 +13,18 @@ Usage:
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 import yaml
 
 from fedctl import __version__
+from fedctl.config.schema import schema_comment
+from fedctl.config.settings_text import settings_block
 from fedctl.escape import escape_terminal
 from fedctl.export.entries import SECTION_BY_KIND, Disposition, Entry, Export
 from fedctl.state import Kind
 
-# The JSON Schema of the configuration language, for editors (yaml-language-server).
-SCHEMA_URL = (
-    "https://raw.githubusercontent.com/fedctl/fedctl/main/schemas/fedctl-config.schema.json"
-)
 SERVICE_ACCOUNTS_FILE = "service_accounts.yaml"
 ISSUERS_FILE = "issuers.yaml"
 RULES_FILE = "rules.yaml"
@@ -42,14 +41,25 @@ _HEADINGS = {
 API_KEYS_FILE = "api_keys.yaml"
 
 
-def render_document(export: Export) -> str:
+def render_document(export: Export, *, protect: Sequence[str] = ()) -> str:
     """One document with every section, as printed to stdout."""
-    text = _render_file(export, export.entries, list(SECTION_BY_KIND))
+    text = _render_file(
+        export, export.entries, list(SECTION_BY_KIND), settings=True, folder=None, protect=protect
+    )
     return text + ("\n" + export.api_keys_block if export.api_keys_block else "")
 
 
-def render_files(export: Export, *, split_by_issuer: bool = False) -> dict[str, str]:
-    """File name -> text: one file per kind, or per issuer with its rules."""
+def render_files(
+    export: Export,
+    *,
+    split_by_issuer: bool = False,
+    folder: Path | None = None,
+    settings_file: str = SERVICE_ACCOUNTS_FILE,
+    protect: Sequence[str] = (),
+) -> dict[str, str]:
+    """File name -> text: one file per kind, or per issuer with its rules, to be written
+    into `folder` (their schema line points from there; None: the working folder). The
+    settings (the language allows one block) go into `settings_file`."""
     if split_by_issuer:
         groups = _group_by_issuer(export)
     else:
@@ -59,11 +69,17 @@ def render_files(export: Export, *, split_by_issuer: bool = False) -> dict[str, 
             RULES_FILE: ([Kind.RULE], _of_kind(export, Kind.RULE)),
         }
     files = {
-        file_name: _render_file(export, entries, kinds)
+        file_name: _render_file(
+            export, entries, kinds, settings=file_name == settings_file, protect=protect
+        )
         for file_name, (kinds, entries) in sorted(groups.items())
     }
+    if settings_file not in files:
+        files[settings_file] = _render_file(
+            export, [], [], settings=True, folder=folder, protect=protect
+        )
     if export.api_keys_block:
-        files[API_KEYS_FILE] = _render_file(export, [], []) + export.api_keys_block
+        files[API_KEYS_FILE] = _render_file(export, [], [], folder=folder) + export.api_keys_block
     return dict(sorted(files.items()))
 
 
@@ -86,15 +102,25 @@ def _group_by_issuer(export: Export) -> dict[str, tuple[list[Kind], list[Entry]]
     return groups
 
 
-def _render_file(export: Export, entries: Sequence[Entry], kinds: Iterable[Kind]) -> str:
+def _render_file(
+    export: Export,
+    entries: Sequence[Entry],
+    kinds: Iterable[Kind],
+    *,
+    settings: bool = False,
+    folder: Path | None = None,
+    protect: Sequence[str] = (),
+) -> str:
     organization = export.organization
     lines = [
-        f"# yaml-language-server: $schema={SCHEMA_URL}",
+        schema_comment(folder),
         f"# Exported by fedctl {__version__} from organization {organization.name!r}.",
         "# `fedctl plan` on the exported files reports no changes.",
         "version: 1",
         _dump_inline({"organization_id": organization.id}),
     ]
+    if settings:
+        lines.append(settings_block(protect).rstrip("\n"))
     for kind in kinds:
         lines += _render_section(kind, [entry for entry in entries if entry.kind is kind])
     return "\n".join(lines) + "\n"

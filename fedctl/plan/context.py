@@ -82,6 +82,8 @@ class PlanOutput:
     archived_rule_ids: set[str] = field(default_factory=set)
     retargeted_rule_ids: set[str] = field(default_factory=set)
     archived_ids: set[str] = field(default_factory=set)
+    # Live undeclared resources matched by settings.unmanaged: "kind/name (id)".
+    not_managed: list[str] = field(default_factory=list)
 
 
 class DiffContext:

@@ -42,6 +42,7 @@ from fedctl.plan.problems import raise_problems
 from fedctl.plan.prune import diff_unmanaged
 from fedctl.plan.refusals import LintNote, Overrides, Refusal, gate_verdict
 from fedctl.plan.rename_hints import rename_hints
+from fedctl.plan.retained import still_granting
 from fedctl.plan.rules import diff_rules
 from fedctl.safe_write import PRIVATE, write_file
 from fedctl.state import DesiredState, Kind, LiveState, Organization
@@ -113,6 +114,11 @@ class Plan(BaseModel):
     steps: tuple[Step, ...] = ()
     live_versions: dict[str, LiveVersion] = Field(default_factory=dict)
     unmanaged: tuple[str, ...] = ()
+    # Live resources settings.unmanaged leaves to another team: `kind/name (id)`.
+    not_managed_here: tuple[str, ...] = ()
+    # Live rules no file declares that keep granting access after this plan (prune off,
+    # protected, Console-managed, unmanaged): shown in the access section.
+    still_granting: tuple[str, ...] = ()
     console_managed: tuple[str, ...] = ()
     # Live resources fedctl cannot represent exactly, with the reason; never changed.
     unmanageable: tuple[str, ...] = ()
@@ -274,6 +280,8 @@ def compute_plan(
         steps=steps,
         live_versions=_live_versions(ctx, changes),
         unmanaged=tuple(unmanaged),
+        not_managed_here=tuple(ctx.out.not_managed),
+        still_granting=still_granting(ctx.rules.unclaimed, changes, ctx.inputs.workspace_names),
         console_managed=tuple(console_managed_names(live)),
         unmanageable=tuple(held.values()),
         warnings=(

@@ -1,7 +1,9 @@
-"""Live resources no file declares: listed as unmanaged, archived only with prune.
+"""Live resources no file declares: archived with prune (the default), else listed.
 
 Console-managed resources are never listed here (they have their own list) and never
-archived; resources named in `settings.protect` are listed but never archived.
+archived; resources named in `settings.protect` are listed but never archived; resources
+matched by `settings.unmanaged` belong to another team: listed apart ("Not managed
+here") and never touched, not even as an interrupted apply's leftover.
 """
 
 from __future__ import annotations
@@ -48,9 +50,19 @@ def matching_pattern(
     return None
 
 
+def is_unmanaged(kind: Kind, name: str, live_id: str, patterns: Iterable[str]) -> bool:
+    """`settings.unmanaged` entries are `kind/name` globs, bare name globs or live IDs."""
+    return live_id in patterns or is_protected(kind, name, patterns)
+
+
 def diff_unmanaged(ctx: DiffContext, console_ids: set[str]) -> list[str]:
-    """List unclaimed live resources; with prune, archive the unprotected ones."""
+    """List unclaimed live resources; with prune, archive the unprotected ones.
+
+    Those matched by settings.unmanaged go to `ctx.out.not_managed` instead, untouched.
+    """
     unmanaged: list[str] = []
+    kept_references = _referenced_by_staying_rules(ctx, console_ids)
+    pruned = 0
     groups: list[tuple[Kind, dict[str, Any]]] = [
         (Kind.SERVICE_ACCOUNT, dict(ctx.service_accounts.unclaimed)),
         (Kind.ISSUER, dict(ctx.issuers.unclaimed)),
@@ -59,6 +71,9 @@ def diff_unmanaged(ctx: DiffContext, console_ids: set[str]) -> list[str]:
     for kind, unclaimed in groups:
         for name, resource in sorted(unclaimed.items()):
             if resource.meta.id in console_ids:
+                continue
+            if is_unmanaged(kind, name, resource.meta.id, ctx.desired.unmanaged):
+                ctx.out.not_managed.append(f"{kind.value}/{name} ({resource.meta.id})")
                 continue
             protected = is_protected(kind, name, ctx.desired.protect, resource_id=resource.meta.id)
             # An interrupted apply's leftover is archived even without prune: the
@@ -70,9 +85,36 @@ def diff_unmanaged(ctx: DiffContext, console_ids: set[str]) -> list[str]:
                 _prune(ctx, kind, resource, reason=leftover_reason(kind, replaced_by))
                 continue
             unmanaged.append(f"{kind.value}/{name}")
-            if ctx.options.prune and not protected:
+            if ctx.options.prune and not protected and resource.meta.id not in kept_references:
                 _prune(ctx, kind, resource)
+                pruned += 1
+    if pruned and ctx.desired.prune_by_default:
+        ctx.warnings.append(
+            f"{pruned} live resource(s) no file declares will be archived: settings.prune is "
+            "true by default, the files are the whole truth; declare what must stay, list "
+            "another team's resources in settings.unmanaged, or set settings.prune: false"
+        )
     return unmanaged
+
+
+def _referenced_by_staying_rules(ctx: DiffContext, console_ids: set[str]) -> set[str]:
+    """IDs of the issuers and service accounts that undeclared live rules which stay use.
+
+    Prune leaves a Console-managed, unmanageable, protected or settings.unmanaged rule
+    alone, so it leaves what that rule mints through alone too: the API refuses to
+    archive an issuer or service account a live rule references, and archiving it would
+    break the rule the configuration chose to keep.
+    """
+    kept: set[str] = set()
+    for name, rule in ctx.rules.unclaimed.items():
+        stays = (
+            rule.meta.id in console_ids
+            or is_unmanaged(Kind.RULE, name, rule.meta.id, ctx.desired.unmanaged)
+            or is_protected(Kind.RULE, name, ctx.desired.protect)
+        )
+        if stays:
+            kept.update((rule.issuer_id, rule.service_account_id))
+    return kept
 
 
 def _active_names(ctx: DiffContext, kind: Kind) -> set[str]:

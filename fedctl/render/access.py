@@ -92,3 +92,20 @@ def access_json(diff: AccessDiff) -> dict[str, Any]:
 
 def _cell(text: str) -> str:
     return escape_markdown(text)
+
+
+STILL_GRANTING_TITLE = "Live rules no file declares (they keep minting tokens):"
+
+
+def render_still_granting_text(lines: tuple[str, ...]) -> list[str]:
+    """The access section's list of undeclared live rules that stay (plan.still_granting)."""
+    if not lines:
+        return []
+    return [STILL_GRANTING_TITLE, *(f"  ! {escape_terminal(line)}" for line in lines)]
+
+
+def render_still_granting_markdown(lines: tuple[str, ...]) -> str:
+    if not lines:
+        return ""
+    items = "\n".join(f"- {_cell(line)}" for line in lines)
+    return f"\n\n**{STILL_GRANTING_TITLE}**\n\n{items}"

@@ -12,15 +12,30 @@ def render_drift_text(report: DriftReport) -> str:
     lines = [_actors_line(report)]
     if report.drift:
         lines.append(f"Drift: {len(report.drift)} difference(s) that did not come from fedctl:")
-        lines.extend(f"  ! {item.summary()}" for item in report.drift)
+        for item in report.drift:
+            lines.append(f"  ! {item.summary()}")
+            lines.extend(_access_lines(item))
         lines.extend(_field_lines(report.drift))
+        if report.broadens:
+            lines.append(
+                "This drift BROADENS ACCESS: the live organization admits tokens the files do not."
+            )
     else:
         lines.append("No drift: every difference from the configuration came from fedctl.")
     if report.pending:
         lines.append(f"Pending (configuration not yet applied): {len(report.pending)}")
-        lines.extend(f"  ~ {item.summary()}" for item in report.pending)
+        for item in report.pending:
+            lines.append(f"  ~ {item.summary()}")
+            lines.extend(_access_lines(item))
     # NOTE: names and values come from files and the server; each line is one line.
     return "\n".join(escape_terminal(line) for line in lines)
+
+
+def _access_lines(item: DriftItem) -> list[str]:
+    """How the change moves access, as the access diff words it (configured -> live)."""
+    if item.effect is None:
+        return []
+    return [f"      {item.effect.symbol} {item.effect.value}: {item.access}"]
 
 
 def _field_lines(items: tuple[DriftItem, ...]) -> list[str]:
@@ -43,13 +58,19 @@ def render_drift_markdown(report: DriftReport) -> str:
     if not report.drift:
         lines.append("No drift: every difference from the configuration came from fedctl.")
     else:
-        lines += ["| Resource | What | Actor | When |", "| --- | --- | --- | --- |"]
+        if report.broadens:
+            lines += ["**This drift BROADENS ACCESS.**", ""]
+        lines += [
+            "| Resource | What | Access | Actor | When |",
+            "| --- | --- | --- | --- | --- |",
+        ]
         for item in report.drift:
             what = item.kind.value
             if item.fields:
                 what += ": " + ", ".join(difference.field for difference in item.fields)
             lines.append(
                 f"| {code_span(item.address, in_table=True)} | {escape_markdown(what)} | "
+                f"{escape_markdown(_access_cell(item))} | "
                 f"{escape_markdown(item.actor_id or 'not recorded')} | "
                 f"{escape_markdown(item.at or '')} |"
             )
@@ -59,6 +80,10 @@ def render_drift_markdown(report: DriftReport) -> str:
             f"- {escape_markdown(item.summary(), in_table=False)}" for item in report.pending
         )
     return "\n".join(lines)
+
+
+def _access_cell(item: DriftItem) -> str:
+    return f"{item.effect.value}: {item.access}" if item.effect is not None else ""
 
 
 def render_drift_json(report: DriftReport) -> str:

@@ -56,6 +56,8 @@ def plan_document(plan: Plan) -> dict[str, Any]:
             for step in plan.steps
         ],
         "unmanaged": list(plan.unmanaged),
+        "not_managed_here": list(plan.not_managed_here),
+        "still_granting": list(plan.still_granting),
         "console_managed": list(plan.console_managed),
         "unmanageable": list(plan.unmanageable),
         "policy_failures": list(plan.policy_failures),

@@ -16,7 +16,7 @@ from fedctl.errors import UsageError
 from fedctl.escape import code_span, escape_all, escape_html_text, escape_markdown
 from fedctl.graph.plan import render_plan_graph_markdown
 from fedctl.plan.plan import Plan
-from fedctl.render.access import render_access_markdown
+from fedctl.render.access import render_access_markdown, render_still_granting_markdown
 from fedctl.render.lines import change_lines, header, heading_id
 from fedctl.render.text import summary_line, unmanaged_not_archived
 from fedctl.sandbox import BoundedEnvironment, TemplateTooCostly, render_bounded
@@ -40,7 +40,8 @@ def template_context(plan: Plan) -> dict[str, Any]:
     the packaged template prints outside code blocks is HTML-escaped there (`| e`)."""
     return {
         **escape_all(_raw_context(plan)),
-        "access_markdown": render_access_markdown(plan.access),
+        "access_markdown": render_access_markdown(plan.access)
+        + render_still_granting_markdown(plan.still_granting),
         # Mermaid text whose user-written strings are already escaped for Mermaid.
         "trust_graph": render_plan_graph_markdown(plan),
     }
@@ -76,6 +77,8 @@ def _raw_context(plan: Plan) -> dict[str, Any]:
         ],
         "retired": [retired for change in plan.changes for retired in change.ids_retired],
         "unmanaged": list(unmanaged_not_archived(plan)),
+        "not_managed_here": list(plan.not_managed_here),
+        "still_granting": list(plan.still_granting),
         "console_managed": list(plan.console_managed),
         "unmanageable": list(plan.unmanageable),
         "policy_failures": list(plan.policy_failures),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from fedctl.escape import escape_terminal as safe
 from fedctl.plan.actions import Action, Change
 from fedctl.plan.plan import Plan
-from fedctl.render.access import render_access_text
+from fedctl.render.access import render_access_text, render_still_granting_text
 from fedctl.render.lines import change_lines, header, heading_id
 
 RESET = "\033[0m"
@@ -50,7 +50,8 @@ def render_text(plan: Plan, *, color: bool = False) -> str:
     if plan.snapshot is not None:
         out.append(f"Live state: snapshot {safe(plan.snapshot.label)}, not read from the API")
     # The access diff heads the output: who can mint what, before any field.
-    out += ["", render_access_text(plan.access, color=color), ""]
+    out += ["", render_access_text(plan.access, color=color)]
+    out += [*render_still_granting_text(plan.still_granting), ""]
     for change in plan.changes:
         symbol = change.action.symbol
         heading = f"  {symbol:>3} {safe(header(change))}{_live_id(change)}"
@@ -67,6 +68,10 @@ def render_text(plan: Plan, *, color: bool = False) -> str:
     out += _listing(
         "Unmanaged (live, declared in no file; archived only with prune, never if protected):",
         unmanaged_not_archived(plan),
+    )
+    out += _listing(
+        "Not managed here (settings.unmanaged; never changed by this configuration):",
+        plan.not_managed_here,
     )
     out += _listing("Console-managed (never changed by fedctl):", plan.console_managed)
     out += _listing(

@@ -14,13 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from fedctl import __version__
 from fedctl.escape import escape_terminal
 from fedctl.export.document import build_export
 from fedctl.export.entries import Export
-from fedctl.export.render import render_document, render_files
+from fedctl.export.render import SERVICE_ACCOUNTS_FILE, render_document, render_files
 from fedctl.terraform_import.convert import convert_resources
 from fedctl.terraform_import.errors import TerraformImportError
 from fedctl.terraform_import.read import read_terraform_json
@@ -39,27 +37,18 @@ class ImportedConfiguration:
 
     @property
     def document(self) -> str:
-        text = self._retitled(render_document(self.export))
-        return text + ("\n" + self._settings_block() if self.protect else "")
+        return self._retitled(render_document(self.export, protect=self.protect))
 
     def files(self, *, split_by_issuer: bool = False) -> dict[str, str]:
-        files = render_files(self.export, split_by_issuer=split_by_issuer)
-        written = {name: self._retitled(text) for name, text in files.items()}
-        if self.protect:
-            written[SETTINGS_FILE] = self.header + "\n" + self._settings_block()
-        return dict(sorted(written.items()))
-
-    def _settings_block(self) -> str:
-        """`settings.protect` for what Terraform protected; every name YAML-quoted as
-        needed by the dumper (a name is hostile input like any other value)."""
-        note = "# Protected in Terraform (deletion_protection = true): never archived.\n"
-        body = yaml.safe_dump(
-            {"settings": {"protect": list(self.protect)}},
-            default_flow_style=False,
-            allow_unicode=False,
-            sort_keys=False,
+        # With protect entries, the settings get a file of their own, as Terraform users
+        # look for them.
+        files = render_files(
+            self.export,
+            split_by_issuer=split_by_issuer,
+            settings_file=SETTINGS_FILE if self.protect else SERVICE_ACCOUNTS_FILE,
+            protect=self.protect,
         )
-        return note + body
+        return {name: self._retitled(text) for name, text in sorted(files.items())}
 
     def _retitled(self, text: str) -> str:
         # The export's header names the organization it read; here the source is a file.

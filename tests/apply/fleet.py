@@ -36,7 +36,7 @@ def _account_workspaces(index: int) -> tuple[str, str]:
 
 
 def write_fleet_config(directory: Path) -> Path:
-    """Write the configuration as three files; returns the directory."""
+    """Write the configuration as four files; returns the directory."""
     directory.mkdir(parents=True, exist_ok=True)
     accounts = ["version: 1", "service_accounts:"]
     for index in range(ACCOUNTS):
@@ -72,6 +72,9 @@ def write_fleet_config(directory: Path) -> Path:
         ]
     for name, lines in (("accounts", accounts), ("issuers", issuers), ("rules", rules)):
         (directory / f"{name}.yaml").write_text("\n".join(lines) + "\n")
+    # The bystanders are declared nowhere and must survive: additive, as before prune
+    # became the default (issue 30).
+    (directory / "settings.yaml").write_text("version: 1\nsettings:\n  prune: false\n")
     return directory
 
 

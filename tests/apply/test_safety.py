@@ -165,3 +165,12 @@ def test_additive_updates_do_not_count_towards_the_percentage() -> None:
     live = live_state(*(live_account(n) for n in names))
     plan = plan_of(*(_rule_update(n, ["ws_a"], ["ws_a", "ws_b"]) for n in names), live=live)
     check_safety(plan, live, SafetyLimits(max_changes_percent=30))
+
+
+def test_one_point_over_the_percentage_is_singular() -> None:
+    names = _accounts(100)
+    live = live_state(*(live_account(n) for n in names))
+    plan = plan_of(*(change(Action.UPDATE, n) for n in names[:31]), live=live)
+    with pytest.raises(UnsafePlanError) as caught:
+        check_safety(plan, live, SafetyLimits(max_changes_percent=30))
+    assert "(31%), 1 point over settings.max_changes_percent (30%)" in caught.value.message

@@ -115,7 +115,28 @@ def test_schema_command_writes_the_committed_schema(tmp_path: Path) -> None:
     written = (tmp_path / "out" / "fedctl-config.schema.json").read_text()
     committed = (EXAMPLES.parent / "schemas" / "fedctl-config.schema.json").read_text()
     assert written == committed
-    assert result.output == f"wrote {tmp_path / 'out' / 'fedctl-config.schema.json'}\n"
+    plan_written = (tmp_path / "out" / "plan.schema.json").read_text()
+    assert plan_written == (EXAMPLES.parent / "schemas" / "plan.schema.json").read_text()
+    assert result.output == (
+        f"wrote {tmp_path / 'out' / 'fedctl-config.schema.json'}\n"
+        f"wrote {tmp_path / 'out' / 'plan.schema.json'}\n"
+    )
+
+
+def test_schema_without_out_prints_and_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    here = tmp_path / "here"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    result = CliRunner().invoke(cli, ["schema"])
+    assert result.exit_code == 0
+    committed = (EXAMPLES.parent / "schemas" / "fedctl-config.schema.json").read_text()
+    assert result.output == committed
+    assert list(here.iterdir()) == []
+    result = CliRunner().invoke(cli, ["schema", "--plan"])
+    assert result.output == (EXAMPLES.parent / "schemas" / "plan.schema.json").read_text()
+    assert list(here.iterdir()) == []
 
 
 # --- property: any YAML, any field values -> clean exit 0/1, never a traceback -----------

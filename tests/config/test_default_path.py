@@ -68,3 +68,33 @@ def test_an_explicit_folder_never_loads_action_yml_or_hidden_files(repository: P
         "action.yml: the metadata of a GitHub Action, not fedctl configuration; "
         "give the configuration folder as PATH"
     )
+
+
+def test_inside_the_configuration_folder_the_folder_itself_is_the_default(
+    repository: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `cd federation && fedctl plan`, as Terraform users work (issue 31 item 15).
+    shutil.copytree(QUICKSTART, repository / "federation")
+    monkeypatch.chdir(repository / "federation")
+    result = CliRunner().invoke(cli, ["validate"])
+    assert (result.exit_code, result.stdout) == (0, VALID)
+
+
+def test_a_repository_root_holding_configuration_is_still_not_the_default(
+    repository: Path,
+) -> None:
+    shutil.copy(QUICKSTART / "fedctl.yaml", repository / "fedctl.yaml")
+    (repository / ".git").mkdir()
+    result = CliRunner().invoke(cli, ["validate"])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: no configuration given")
+
+
+def test_a_folder_of_other_yaml_is_not_the_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "values.yaml").write_text("replicas: 3\n")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["validate"])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: no configuration given")

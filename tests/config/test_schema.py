@@ -39,3 +39,23 @@ def test_schema_rejects_unknown_keys() -> None:
     schema = json.loads(render_schemas()["fedctl-config.schema.json"])
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({"rules": [{"name": "a", "colour": "blue"}]}, schema)
+
+
+def test_the_packaged_plan_schema_is_the_committed_one() -> None:
+    packaged = ROOT / "fedctl" / "schemas" / "plan.schema.json"
+    committed = ROOT / "schemas" / "plan.schema.json"
+    assert packaged.read_text() == committed.read_text(), (
+        "schemas/plan.schema.json is the source: copy it to fedctl/schemas/plan.schema.json"
+    )
+
+
+def test_generated_files_point_at_the_schema_in_the_working_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fedctl.config.schema import schema_comment
+
+    monkeypatch.chdir(tmp_path)
+    assert schema_comment() == "# yaml-language-server: $schema=schemas/fedctl-config.schema.json"
+    assert schema_comment(tmp_path / "federation") == (
+        "# yaml-language-server: $schema=../schemas/fedctl-config.schema.json"
+    )

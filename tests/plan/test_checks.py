@@ -128,18 +128,19 @@ def test_creating_a_console_scope_rule_is_a_plan_error() -> None:
     assert caught.value.resources == ["rule/deploy"]
 
 
-def test_pruning_an_issuer_a_staying_rule_uses_is_refused() -> None:
+def test_prune_keeps_the_issuer_a_protected_rule_uses() -> None:
+    # Since prune is the default (issue 30) it leaves a staying rule's issuer and service
+    # account alone instead of refusing the plan: archiving them would break the rule
+    # `protect` keeps, and the API refuses it anyway.
     live = live_from(baseline())
     keep_rule = desired(
         [sa("ci", description="CI deployer", memberships={PROD_WS: "workspace_developer"})],
         protect=frozenset({"rule/deploy"}),
     )
-    with pytest.raises(PlanError) as caught:
-        compute_plan(keep_rule, live, prune=True)
-    assert caught.value.resources == ["issuer/github", "rule/deploy"]
-    assert "the API refuses to archive issuer/github while live rule/deploy references it" in (
-        caught.value.render()
-    )
+    plan = compute_plan(keep_rule, live, prune=True)
+    assert [(c.kind, c.name, c.action) for c in plan.changes if c.action is Action.ARCHIVE] == []
+    assert "issuer/github" in plan.unmanaged
+    assert plan.still_granting[0].startswith("rule/deploy (")
 
 
 def test_replacing_a_service_account_an_unmanaged_rule_targets_is_refused() -> None:

@@ -51,6 +51,17 @@ def test_a_deny_policy_stops_the_plan_and_nothing_is_saved(
     assert not saved.exists()
 
 
+def test_a_deny_policy_without_out_does_not_speak_of_saving(
+    emulator: RunningEmulator, tmp_path: Path
+) -> None:
+    config = write(
+        tmp_path, GOOD.replace("token_lifetime_seconds: 600", "token_lifetime_seconds: 3600")
+    )
+    result = run_api(emulator, "plan", str(config), "--policy", str(EXAMPLES), "--no-color")
+    assert result.exit_code == 1
+    assert result.stderr.endswith("error: a deny policy fails on this plan.\n")
+
+
 @pytest.mark.parametrize("output_format", ["text", "json", "markdown"])
 def test_a_warn_policy_is_shown_in_every_format(
     emulator: RunningEmulator, tmp_path: Path, output_format: str

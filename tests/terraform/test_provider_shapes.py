@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from fedctl.cli.main import cli
@@ -222,10 +223,16 @@ def test_deletion_protection_reads_back_as_settings_protect(tmp_path: Path) -> N
     )
     imported = import_terraform(path, organization_id=ORG_ID)
     assert imported.protect == ("rule/deploy", "service_account/ci")
-    assert imported.document.endswith(
-        "\n# Protected in Terraform (deletion_protection = true): never archived.\n"
-        "settings:\n  protect:\n  - rule/deploy\n  - service_account/ci\n"
-    )
+    # One settings block (the language allows no more): prune's, with the protect list.
+    assert imported.document.count("\nsettings:\n") == 1
+    assert (
+        "  # Protected in Terraform (deletion_protection = true): never archived.\n"
+        "  protect:\n  - rule/deploy\n  - service_account/ci\n"
+    ) in imported.document
+    assert yaml.safe_load(imported.document)["settings"]["protect"] == [
+        "rule/deploy",
+        "service_account/ci",
+    ]
     out = tmp_path / "out"
     result = CliRunner().invoke(
         cli, ["import-terraform", str(path), "--organization-id", ORG_ID, "--out", str(out)]
