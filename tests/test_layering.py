@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "fedctl"
-MAX_MODULE_LINES = 400
+# One concept per module; the size limit only catches a module that grew two. It was 400,
+# which split modules by size rather than by concept (many just under the cap).
+MAX_MODULE_LINES = 600
 MAX_FUNCTION_LINES = 50
 # Modules that are data tables, not logic: their length is the number of entries.
 DATA_TABLES = {"presets.py": "one entry per identity provider"}
