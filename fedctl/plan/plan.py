@@ -245,6 +245,15 @@ def plan_with(
     return plan.model_copy(update={"shape": options})
 
 
+def _warnings(ctx: DiffContext, changes: Sequence[Change]) -> tuple[str, ...]:
+    """The planner's warnings, leaked keys', and a hint where a create looks like a rename."""
+    created = [(change.kind, change.name) for change in changes if change.action is Action.CREATE]
+    hints = rename_hints(
+        ctx.desired, ctx.live, created=created, console_managed=console_managed_names(ctx.live)
+    )
+    return (*ctx.warnings, *_leaked_key_warnings(ctx.live), *hints)
+
+
 def compute_plan(
     desired: DesiredState,
     live: LiveState,
@@ -284,16 +293,7 @@ def compute_plan(
         still_granting=still_granting(ctx.rules.unclaimed, changes, ctx.inputs.workspace_names),
         console_managed=tuple(console_managed_names(live)),
         unmanageable=tuple(held.values()),
-        warnings=(
-            *ctx.warnings,
-            *_leaked_key_warnings(live),
-            *rename_hints(
-                desired,
-                live,
-                created=[(c.kind, c.name) for c in changes if c.action is Action.CREATE],
-                console_managed=console_managed_names(live),
-            ),
-        ),
+        warnings=_warnings(ctx, changes),
         workspace_names={ws.id: ws.name for ws in live.workspaces},
         access=compute_access_diff(desired, live, plan_changes=changes),
     )

@@ -25,36 +25,8 @@ def plan_document(plan: Plan) -> dict[str, Any]:
         # The snapshot planned against (or null) and the access diff, first.
         "snapshot": plan.snapshot.model_dump() if plan.snapshot is not None else None,
         "access": plan.access.to_json(),
-        "changes": [
-            {
-                "order": order,
-                "kind": change.kind.value,
-                "name": change.name,
-                "action": change.action.value,
-                "symbol": change.action.symbol,
-                "live_id": change.live_id,
-                "before": change.before,
-                "after": change.after,
-                "changed_fields": list(change.changed_fields),
-                "reason": change.reason,
-                "ids_retired": list(change.ids_retired),
-                "in_place_alternative": change.in_place_alternative or None,
-                "steps": list(change.step_ids),
-            }
-            for order, change in enumerate(plan.changes, start=1)
-        ],
-        "steps": [
-            {
-                "id": step.id,
-                "operation": step.operation.value,
-                "kind": step.kind.value,
-                "name": step.name,
-                "live_id": step.live_id,
-                "depends_on": list(step.depends_on),
-                "description": step.description,
-            }
-            for step in plan.steps
-        ],
+        "changes": _change_documents(plan),
+        "steps": _step_documents(plan),
         "unmanaged": list(plan.unmanaged),
         "not_managed_here": list(plan.not_managed_here),
         "still_granting": list(plan.still_granting),
@@ -89,3 +61,39 @@ def guardrail_document(plan: Plan) -> dict[str, Any]:
 
 def render_json(plan: Plan) -> str:
     return json.dumps(plan_document(plan), indent=2, sort_keys=False) + "\n"
+
+
+def _change_documents(plan: Plan) -> list[dict[str, Any]]:
+    return [
+        {
+            "order": order,
+            "kind": change.kind.value,
+            "name": change.name,
+            "action": change.action.value,
+            "symbol": change.action.symbol,
+            "live_id": change.live_id,
+            "before": change.before,
+            "after": change.after,
+            "changed_fields": list(change.changed_fields),
+            "reason": change.reason,
+            "ids_retired": list(change.ids_retired),
+            "in_place_alternative": change.in_place_alternative or None,
+            "steps": list(change.step_ids),
+        }
+        for order, change in enumerate(plan.changes, start=1)
+    ]
+
+
+def _step_documents(plan: Plan) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": step.id,
+            "operation": step.operation.value,
+            "kind": step.kind.value,
+            "name": step.name,
+            "live_id": step.live_id,
+            "depends_on": list(step.depends_on),
+            "description": step.description,
+        }
+        for step in plan.steps
+    ]
