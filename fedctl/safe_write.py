@@ -21,18 +21,20 @@ PRIVATE = 0o600
 SHARED = 0o644
 
 
-def write_file(path: Path, text: str, *, mode: int = SHARED) -> None:
-    """Write `text` (UTF-8) to `path` with `mode`, atomically and without following a
-    symlink at `path`. Raises OSError (a folder at `path` included) like open() would."""
+def write_file(path: Path, text: str | bytes, *, mode: int = SHARED) -> None:
+    """Write `text` (UTF-8, or bytes as they are) to `path` with `mode`, atomically and
+    without following a symlink at `path`. Raises OSError (a folder at `path` included)
+    like open() would."""
     if path.is_dir() and not path.is_symlink():
         raise IsADirectoryError(21, "Is a directory", str(path))
     descriptor, temporary = tempfile.mkstemp(
         dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
     )
     try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as stream:
+        data = text.encode("utf-8") if isinstance(text, str) else text
+        with os.fdopen(descriptor, "wb") as stream:
             os.fchmod(stream.fileno(), mode)
-            stream.write(text)
+            stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
         Path(temporary).replace(path)

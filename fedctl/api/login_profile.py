@@ -20,9 +20,7 @@ profile of the same name is removed: it may hold a token minted for another rule
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -142,22 +140,12 @@ def _token_path(request: LoginRequest, config_dir: Path) -> tuple[Path, bool]:
 
 
 def _write_atomic(path: Path, text: str, *, mode: int) -> None:
-    """A new file beside the target, renamed over it: a symlink there is replaced, never
-    followed."""
+    """A new file beside the target, renamed over it (fedctl.safe_write): a symlink there
+    is replaced, never followed."""
+    from fedctl.safe_write import write_file
+
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with contextlib.suppress(FileNotFoundError):
-        temp.unlink()
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.chmod(temp, mode)  # noqa: PTH101 - the umask may have narrowed 0644
-        temp.replace(path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temp.unlink()
-        raise
+    write_file(path, text, mode=mode)
 
 
 def _remove(path: Path) -> bool:

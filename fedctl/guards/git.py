@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from fedctl.errors import UsageError
+from fedctl.safe_write import PRIVATE, write_file
 
 MAX_FILES = 2000
 MAX_FILE_BYTES = 1024 * 1024
@@ -94,9 +95,7 @@ class GitTree:
         for entry, data in zip(entries, self._blobs(entries), strict=True):
             target = self.copy_root / entry.path
             target.parent.mkdir(parents=True, exist_ok=True)
-            descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(descriptor, "wb") as file:
-                file.write(data)
+            write_file(target, data, mode=PRIVATE)
 
     def _list(self, path: PurePosixPath, *, recursive: bool) -> list[_Entry]:
         """The regular files at `path` (symlinks and submodules are never followed)."""

@@ -15,7 +15,6 @@ from __future__ import annotations
 import atexit
 import dataclasses
 import json
-import os
 import re
 import shutil
 import tempfile
@@ -128,6 +127,6 @@ def _remove_folders() -> None:
 
 
 def _write(path: Path, text: str) -> None:
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
-        file.write(text)
+    from fedctl.safe_write import PRIVATE, write_file
+
+    write_file(path, text, mode=PRIVATE)

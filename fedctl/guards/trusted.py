@@ -21,6 +21,7 @@ from fedctl.errors import Diagnostic, UsageError
 from fedctl.guards.effective import GuardSource, guard_values
 from fedctl.guards.git import GitTree, repository_path
 from fedctl.guards.texts import PolicyText, read_bounded, read_cases, view_of
+from fedctl.safe_write import PRIVATE, write_file
 
 
 def guards_from(
@@ -123,7 +124,7 @@ def _tests_at(tree: GitTree, tests: Sequence[Path]) -> tuple[Path, ...]:
             continue
         copy = tree.copy_root / ".tests" / inside
         copy.parent.mkdir(parents=True, exist_ok=True)
-        copy.write_text(text, encoding="utf-8")
+        write_file(copy, text, mode=PRIVATE)
         found.append(copy)
     return tuple(found)
 

@@ -173,4 +173,4 @@ def test_one_point_over_the_percentage_is_singular() -> None:
     plan = plan_of(*(change(Action.UPDATE, n) for n in names[:31]), live=live)
     with pytest.raises(UnsafePlanError) as caught:
         check_safety(plan, live, SafetyLimits(max_changes_percent=30))
-    assert "(31%), 1 point over settings.max_changes_percent (30%)" in caught.value.message
+    assert "(31%), 1 point over settings.max_changes_percent (30%;" in caught.value.message

@@ -260,12 +260,18 @@ def test_saved_plan_refuses_options_that_would_reshape_it(
     plan_file = _saved_plan(emulator, config_dir, tmp_path)
     emulator.reset_request_log()
     result = _run(
-        emulator, "apply", str(plan_file), "--config", str(config_dir), "--prune", "--auto-approve"
+        emulator,
+        "apply",
+        str(plan_file),
+        "--config",
+        str(config_dir),
+        "--no-prune",
+        "--auto-approve",
     )
     assert result.exit_code == 1
     assert result.stderr == (
         "error: the saved plan was made with other options than this apply's: --prune (the "
-        "plan: off; this apply: on); the options come from apply's command line and the "
+        "plan: on; this apply: off); the options come from apply's command line and the "
         "configuration, never from the file: give apply the options the plan was reviewed "
         "with, or make and review a new plan; nothing was changed\n"
     )

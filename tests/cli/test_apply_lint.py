@@ -136,12 +136,13 @@ def test_the_markdown_plan_shows_lint_and_the_verdict(
     assert result.exit_code == 0, result.output
     assert (
         "**Checks apply runs** (protection, policies, lint, safety limits): passed with "
-        "overrides\n\n- lint: 1 lint error (FED001 on rule/web-any)" in result.stdout
+        "overrides\n\n- lint: 1 lint error (FED001 on `rule/web-any`)" in result.stdout
     )
     assert "**Lint findings** (3; an error blocks apply while settings.lint.block_apply is on)" in (
         result.stdout
     )
-    assert "FED001 error: rule/web-any: subject_prefix" in result.stdout
+    # Values in code spans (nothing in a finding renders as Markdown).
+    assert "FED001 error: `rule/web-any`: subject_prefix" in result.stdout
 
 
 def test_saved_plan_apply_is_gated_too(tmp_path: Path, emulator: RunningEmulator) -> None:

@@ -56,6 +56,9 @@ def rule(
     )
 
 
+NO_PRUNE = "settings:\n  prune: false\n"
+
+
 def write(folder: Path, *, accounts: list[str], rules: list[str], settings: str = "") -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     text = settings + "service_accounts:\n" + "".join(accounts) + ISSUERS
@@ -206,7 +209,8 @@ def test_a_saved_plan_tampered_to_prune_is_refused(
 ) -> None:
     both = write(tmp_path / "both", accounts=[account("ci")], rules=[rule("a"), rule("b")])
     assert run_api(emulator, "apply", str(both), "--auto-approve").exit_code == 0
-    config = write(tmp_path / "c", accounts=[account("ci")], rules=[rule("a")])
+    # Prune off in the files (it is on by default), so --prune is what reshapes the plan.
+    config = write(tmp_path / "c", accounts=[account("ci")], rules=[rule("a")], settings=NO_PRUNE)
     reviewed, pruning = tmp_path / "reviewed.json", tmp_path / "pruning.json"
     assert run_api(emulator, "plan", str(config), "--out", str(reviewed)).exit_code == 0
     made = run_api(emulator, "plan", str(config), "--prune", "--out", str(pruning))
@@ -232,7 +236,7 @@ def test_a_saved_plan_applies_with_the_options_it_was_made_with(
 ) -> None:
     both = write(tmp_path / "both", accounts=[account("ci")], rules=[rule("a"), rule("b")])
     assert run_api(emulator, "apply", str(both), "--auto-approve").exit_code == 0
-    config = write(tmp_path / "c", accounts=[account("ci")], rules=[rule("a")])
+    config = write(tmp_path / "c", accounts=[account("ci")], rules=[rule("a")], settings=NO_PRUNE)
     saved = tmp_path / "plan.json"
     made = run_api(emulator, "plan", str(config), "--prune", "--out", str(saved))
     assert made.exit_code == 0, made.output

@@ -127,7 +127,8 @@ def test_every_workspace_name_is_written_so_it_reads_back_as_itself(
     data = yaml.safe_load((folder / "fedctl.yaml").read_text())
     assert data["service_accounts"][0]["workspaces"][0]["workspace"] == name
     assert data["rules"][0]["workspaces"] == [name]
-    assert set(data) == {"version", "service_accounts", "issuers", "rules"}
+    # Nothing injected: the starter's own keys only (settings: prune, written out).
+    assert set(data) == {"version", "settings", "service_accounts", "issuers", "rules"}
 
 
 def test_a_folder_name_is_shell_quoted_in_the_next_step(tmp_path: Path) -> None:

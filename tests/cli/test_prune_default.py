@@ -219,7 +219,7 @@ def test_prune_false_leaves_undeclared_resources_and_says_they_still_grant_acces
     ) in out
     assert out.endswith("0 to archive.\n")
     code, out, _ = run(emulator, "plan", str(mine), "--format", "markdown")
-    assert f"- rule/data-team-etl ({etl['id']}): {STILL}" in out
+    assert f"- `rule/data-team-etl` ({etl['id']}): {STILL}" in out
 
     apply(emulator, mine)
     assert live_rules(emulator)["data-team-etl"]["archived_at"] is None

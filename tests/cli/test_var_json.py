@@ -71,15 +71,16 @@ def test_plan_takes_typed_variables_and_repeats_them_for_apply(
     )
     assert result.exit_code == 0, result.output
     assert "token_lifetime_seconds: 600" in result.stdout
-    assert (
-        f"apply it with: fedctl apply {saved} --var-json 'workspaces=[\"production\"]' "
-        "--var-json lifetime=600"
-    ) in result.stdout
+    hint = result.stdout.splitlines()[-1]
+    assert hint.startswith(f"Saved the plan to {saved}; apply it with: fedctl apply {saved} ")
+    assert " --var-json 'workspaces=[\"production\"]' --var-json lifetime=600 " in hint
     result = CliRunner().invoke(
         cli,
         [
             "apply",
             str(saved),
+            "--config",
+            str(templated),
             *args,
             "--auto-approve",
             "--base-url",

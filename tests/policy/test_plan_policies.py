@@ -59,7 +59,11 @@ def test_a_deny_policy_without_out_does_not_speak_of_saving(
     )
     result = run_api(emulator, "plan", str(config), "--policy", str(EXAMPLES), "--no-color")
     assert result.exit_code == 1
-    assert result.stderr.endswith("error: a deny policy fails on this plan.\n")
+    assert result.stderr.endswith(
+        "error: rule/deploy: refused by the policy check apply runs: policy short-lived-tokens "
+        "denies rule/deploy: No rule mints an Anthropic token that lives longer than 15 minutes.\n"
+    )
+    assert "saved" not in result.stderr
 
 
 @pytest.mark.parametrize("output_format", ["text", "json", "markdown"])

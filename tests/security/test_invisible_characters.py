@@ -124,7 +124,7 @@ def test_outputs_about_live_resources_show_no_invisible_character(
         ("show", "service_account/ci"),
         ("drift", str(invisible)),
         ("drift", str(invisible), "--format", "markdown"),
-        ("plan", str(invisible), "--no-color"),
+        ("plan", str(invisible), "--no-color", "--allow-lint-errors"),
     ):
         result = run(emulator, *args)
         assert result.exit_code in (0, 2), result.output
@@ -159,7 +159,8 @@ def test_whoami_and_the_plan_header_show_a_hostile_organization_name_escaped(
     from fedctl.emulator.server import running_emulator
 
     with running_emulator(organization_name=f"Acme{LISTED}") as hostile:
-        for args in (("whoami",), ("plan", str(invisible), "--no-color")):
+        plan = ("plan", str(invisible), "--no-color", "--allow-lint-errors")
+        for args in (("whoami",), plan):
             result = run(hostile, *args)
             assert result.exit_code == 0, result.output
             assert "Acme\\ufeff" in result.stdout

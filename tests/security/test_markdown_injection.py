@@ -53,7 +53,7 @@ def hostile(tmp_path: Path) -> Path:
 def test_the_markdown_plan_renders_nothing_from_the_payload(
     emulator: RunningEmulator, hostile: Path
 ) -> None:
-    result = run(emulator, "plan", str(hostile), "--format", "markdown")
+    result = run(emulator, "plan", str(hostile), "--format", "markdown", "--allow-lint-errors")
     assert result.exit_code == 0, result.output
     assert "@acme/security-team" in result.stdout  # shown, as code
     assert live_constructs(result.stdout, PAYLOAD_WORDS) == []
