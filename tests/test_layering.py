@@ -5,6 +5,7 @@ client). Imports inside functions count: a cycle hidden in a function is still a
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -159,3 +160,20 @@ def test_functions_are_small() -> None:
                 if lines > MAX_FUNCTION_LINES:
                     long.append(f"{path.relative_to(PACKAGE)}:{node.lineno} {node.name} {lines}")
     assert long == []
+
+
+def test_the_root_docstring_maps_every_top_level_module() -> None:
+    import fedctl
+
+    doc = fedctl.__doc__ or ""
+    names = {
+        path.stem if path.suffix == ".py" else path.name
+        for path in PACKAGE.iterdir()
+        if (path.suffix == ".py" or (path.is_dir() and path.name != "__pycache__"))
+        and not path.name.startswith("__")
+    }
+    # Named as an entry of the map: at the start of a line, or after another entry's comma.
+    missing = sorted(
+        name for name in names if not re.search(rf"(?m)(^ {{4}}|, ){re.escape(name)}(/|,| )", doc)
+    )
+    assert missing == []
