@@ -172,7 +172,7 @@ def test_the_root_docstring_maps_every_top_level_module() -> None:
         if (path.suffix == ".py" or (path.is_dir() and path.name != "__pycache__"))
         and not path.name.startswith("__")
     }
-    # Named as an entry of the map: at the start of a line, or after another entry's comma.
+    # Named as an entry of the map: at the start of a line, or after another entry.
     missing = sorted(
         name for name in names if not re.search(rf"(?m)(^ {{4}}|, ){re.escape(name)}(/|,| )", doc)
     )
