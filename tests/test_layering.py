@@ -174,6 +174,8 @@ def test_the_root_docstring_maps_every_top_level_module() -> None:
     }
     # Named as an entry of the map: at the start of a line, or after another entry.
     missing = sorted(
-        name for name in names if not re.search(rf"(?m)(^ {{4}}|, ){re.escape(name)}(/|,| )", doc)
+        name
+        for name in names
+        if not re.search(rf"(?m)(^ {{4}}|, |; ){re.escape(name)}(/|,| |:)", doc)
     )
     assert missing == []
