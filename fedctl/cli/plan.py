@@ -87,10 +87,11 @@ def use_colour(no_color: bool) -> bool:
 @click.option(
     "--fail-on",
     "fail_on",
-    type=click.Choice(["broadening", "test-change"]),
+    type=click.Choice(["broadening", "proven-broadening", "test-change"]),
     default=None,
-    help="Exit 4 when any change broadens (or may broaden) who can mint what, where, or "
-    "(test-change) when the plan changes the outcome of an access test.",
+    help="Exit 4 when any change broadens (or may broaden) who can mint what, where; "
+    "(proven-broadening) only when a broadening is proven by a token; or (test-change) when "
+    "the plan changes the outcome of an access test.",
 )
 @click.option(
     "--policy",
@@ -172,6 +173,9 @@ def _exit_as_asked(plan: Plan, *, fail_on: str | None, detailed_exitcode: bool) 
         raise click.exceptions.Exit(EXIT_BROADENING)
     if fail_on == "broadening" and plan.access.broadens:
         click.echo("error: --fail-on broadening: this plan broadens access.", err=True)
+        raise click.exceptions.Exit(EXIT_BROADENING)
+    if fail_on == "proven-broadening" and plan.access.proven_broadening:
+        click.echo("error: --fail-on proven-broadening: this plan broadens access.", err=True)
         raise click.exceptions.Exit(EXIT_BROADENING)
     if detailed_exitcode and not plan.is_empty():
         raise click.exceptions.Exit(2)
