@@ -185,3 +185,45 @@ def _value(model: Any, token: Token, path: tuple[str, ...]) -> Any:
         keys = (f"other-{index}" for index in range(extra + len(tracked) + 1))
         return {key: "" for key in list(k for k in keys if k not in tracked)[:extra]}
     return None
+
+
+def token_equals(token: Token, claims: Claims) -> Any:
+    """The symbolic token is exactly `claims` (on every path a formula reads)."""
+    facts = []
+    for path, term in token.paths.items():
+        value: Any = claims
+        for step in path:
+            value = value.get(step, _ABSENT) if isinstance(value, dict) else _ABSENT
+        facts.append(
+            term == _json_term(value)
+            if not isinstance(value, dict)
+            else _map_fact(token, path, value)
+        )
+    return z3.And(*facts)
+
+
+def _map_fact(token: Token, path: tuple[str, ...], value: dict[str, Any]) -> Any:
+    tracked = {
+        other[-1] for other in token.paths if other[:-1] == path and len(other) == len(path) + 1
+    }
+    extra = len(set(value) - tracked)
+    term = token.paths[path]
+    return z3.And(Json.is_jmap(term), Json.extra_keys(term) == extra)
+
+
+def _json_term(value: Any) -> Any:
+    if value is _ABSENT:
+        return Json.jabsent
+    if value is None:
+        return Json.jnull
+    if isinstance(value, bool):
+        return Json.jbool(z3.BoolVal(value))
+    if isinstance(value, int):
+        return Json.jint(z3.IntVal(value))
+    if isinstance(value, str):
+        return Json.jstr(z3.StringVal(value))
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        units = [z3.Unit(z3.StringVal(item)) for item in value]
+        empty = z3.Empty(z3.SeqSort(z3.StringSort()))
+        return Json.jlist(z3.Concat(*units) if len(units) > 1 else (units[0] if units else empty))
+    raise Unsupported(f"a claim value of type {type(value).__name__}")
