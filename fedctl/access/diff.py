@@ -215,13 +215,16 @@ class _RuleSides:
 
     def __init__(self, desired: DesiredState, live: LiveState, scope: _PlanScope) -> None:
         names = {workspace.id: workspace.name for workspace in live.workspaces}
-        live_urls = {name: issuer.spec.issuer_url for name, issuer in live.issuers.items()}
-        declared_urls = dict(live_urls)
+        # NOTE: both sides read the declared issuer URL: an issuer_url change is the
+        # issuer's finding (with its affected rules), not one more finding per rule.
+        declared_urls = {name: issuer.spec.issuer_url for name, issuer in live.issuers.items()}
         declared_urls.update({name: issuer.issuer_url for name, issuer in desired.issuers.items()})
+        for live_name, declared_name in _issuer_renames(desired, live).items():
+            declared_urls[live_name] = declared_urls.get(declared_name, "")
         self.before = {
             name: ResolvedRule.from_spec(
                 rule.spec,
-                issuer_url=live_urls.get(rule.spec.issuer_name),
+                issuer_url=declared_urls.get(rule.spec.issuer_name),
                 workspace_names=names,
                 extra_workspace_ids=(rule.legacy_workspace_id,) if rule.legacy_workspace_id else (),
             )

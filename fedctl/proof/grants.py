@@ -78,12 +78,8 @@ class GrantComparer:
         self._verdicts: dict[Grant, MatchVerdict] = {}
 
     def compare_rule(self, old: ResolvedRule | None, new: ResolvedRule | None) -> MatchVerdict:
-        """The verdict over the grants the rule gives on both sides (or its one side)."""
-        if old is not None and new is not None:
-            grants = grants_of(old) & grants_of(new)
-        else:
-            side = old or new
-            grants = grants_of(side) if side is not None else set()
+        """The verdict over every grant the rule gives on either side."""
+        grants = set().union(*(grants_of(side) for side in (old, new) if side is not None))
         verdicts = [self.compare_grant(grant) for grant in sorted(grants)]
         return _merge(verdicts)
 

@@ -136,11 +136,16 @@ def _solve(token: Token, goal: list[Any], timeout_ms: int) -> Any:
 
 
 def _readable(token: Token) -> list[Any]:
-    """Printable ASCII strings, so a witness reads well; dropped if it makes the goal unsat."""
-    return [
-        z3.Implies(Json.is_jstr(term), z3.InRe(Json.str_of(term), _PRINTABLE))
-        for term in token.paths.values()
-    ]
+    """Claims that are absent or printable ASCII strings (maps where nested claims live),
+    so a witness reads like a token; dropped when it makes the goal unsatisfiable."""
+    parents = {path[:-1] for path in token.paths if len(path) > 1}
+    facts = []
+    for path, term in token.paths.items():
+        if path in parents:
+            continue
+        printable = z3.And(Json.is_jstr(term), z3.InRe(Json.str_of(term), _PRINTABLE))
+        facts.append(z3.Or(Json.is_jabsent(term), printable))
+    return facts
 
 
 def witness_claims(model: Any, token: Token) -> Claims:
