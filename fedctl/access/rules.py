@@ -52,6 +52,13 @@ _VERDICT_REASONS = {
         "broadening": "rule archived; the grants' rules admit tokens not admitted before",
         "mixed": "rule archived; the grants' rules admit other tokens than before",
     },
+    "grant": {
+        "broadening": "another rule of the same grants now admits tokens not admitted before",
+        "narrowing": "the same grants' rules no longer admit some tokens",
+        "neutral": "the same grants' rules admit exactly the tokens they did",
+        "mixed": "the same grants' rules admit some tokens not admitted before, and no "
+        "longer others",
+    },
     "match": {
         "broadening": "match widened: admits tokens it did not",
         "narrowing": "match narrowed: no longer admits some tokens",
@@ -64,6 +71,8 @@ _VERDICT_REASONS = {
 def match_finding(verdict: MatchVerdict, dimension: str) -> Finding:
     """The finding for what a rule's grants admit, with its witnesses spelled out."""
     effect = Effect(verdict.effect_name)
+    if verdict.by_other_rules:
+        dimension = "grant"
     if effect is Effect.POSSIBLY_BROADENING:
         reason = (
             f"fedctl could not decide what the {dimension} admits: {'; '.join(verdict.undecided)}"

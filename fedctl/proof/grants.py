@@ -39,6 +39,8 @@ class MatchVerdict:
     narrows: bool
     witnesses: tuple[Witness, ...] = ()
     undecided: tuple[str, ...] = ()
+    # The witnesses show other rules' changes: this rule admits each one on both sides.
+    by_other_rules: bool = False
 
     @property
     def effect_name(self) -> str:
@@ -78,10 +80,22 @@ class GrantComparer:
         self._verdicts: dict[Grant, MatchVerdict] = {}
 
     def compare_rule(self, old: ResolvedRule | None, new: ResolvedRule | None) -> MatchVerdict:
-        """The verdict over every grant the rule gives on either side."""
-        grants = set().union(*(grants_of(side) for side in (old, new) if side is not None))
-        verdicts = [self.compare_grant(grant) for grant in sorted(grants)]
-        return _merge(verdicts)
+        """The verdict over the grants the rule gives on both sides, else on either side.
+
+        A grant only one side gives is the workspace, scope or service-account finding's
+        to report; with none in common, what the rule admits is judged on all of them.
+        """
+        sides = [grants_of(side) for side in (old, new) if side is not None]
+        grants = set.intersection(*sides) or set.union(*sides)
+        merged = _merge([self.compare_grant(grant) for grant in sorted(grants)])
+        if old is None or new is None or not merged.witnesses:
+            return merged
+        from dataclasses import replace
+
+        from fedctl.proof.concrete import admits
+
+        others = all(admits(old, w.claims) == admits(new, w.claims) for w in merged.witnesses)
+        return replace(merged, by_other_rules=others)
 
     def compare_grant(self, grant: Grant) -> MatchVerdict:
         if grant not in self._verdicts:
