@@ -268,7 +268,8 @@ def _one_sided(
 ) -> AccessChange:
     """A created (`rule`) or archived rule, judged by what its grants admit."""
     finding = match_finding(verdict, dimension)
-    summary = (after or before).summary() if (after or before) else ""
+    side = after or before
+    summary = side.summary() if side is not None else ""
     finding = finding.model_copy(update={"reason": f"{finding.reason} ({summary})"})
     return AccessChange(
         kind=Kind.RULE,

@@ -14,8 +14,8 @@ Usage:
 from __future__ import annotations
 
 import re
-import re._constants as c  # the opcodes of Python's regular-expression parser
-import re._parser as parser
+import re._constants as c  # type: ignore[import-not-found]  # the parser's opcodes
+import re._parser as parser  # type: ignore[import-not-found]
 from functools import lru_cache
 from typing import Any
 

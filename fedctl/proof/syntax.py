@@ -12,6 +12,7 @@ Usage:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -119,7 +120,7 @@ def _read(tree: Any) -> Node:
     data, children = tree.data, [c for c in tree.children if c is not None]
     if data in _PASS_THROUGH and len(children) == 1 and not isinstance(children[0], Token):
         return _read(children[0])
-    reader = _READERS.get(data)
+    reader: Callable[[list[Any]], Node] | None = _READERS.get(data)
     if reader is None:
         raise Unsupported(_construct_name(tree))
     return reader(children)
@@ -132,7 +133,8 @@ def _construct_name(tree: Any) -> str:
         "map_lit": "a map literal",
         "ident": "a variable other than claims",
     }
-    return names.get(tree.data, tree.data.replace("_", " "))
+    data = str(tree.data)
+    return names.get(data, data.replace("_", " "))
 
 
 def _ternary(children: list[Any]) -> Node:
@@ -251,7 +253,7 @@ def _ident(children: list[Any]) -> Node:
     raise Unsupported(f"the bare variable {children[0]}")
 
 
-_READERS: dict[str, Any] = {
+_READERS: dict[str, Callable[[list[Any]], Node]] = {
     "expr": _ternary,
     "conditionalor": _boolean("||"),
     "conditionaland": _boolean("&&"),

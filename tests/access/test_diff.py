@@ -26,14 +26,16 @@ CASES = [
         rule(),
         rule(subject_prefix="repo:acme/app:*"),
         Effect.BROADENING,
-        "match widened: admits tokens it did not; e.g. admits sub=repo:acme/app:, repository_owner=acme",
+        "match widened: admits tokens it did not; e.g. admits sub=repo:acme/app:, "
+        "repository_owner=acme",
     ),
     (
         "subject widened to the whole owner",
         rule(),
         rule(subject_prefix="repo:acme/*"),
         Effect.BROADENING,
-        "match widened: admits tokens it did not; e.g. admits sub=repo:acme/, repository_owner=acme",
+        "match widened: admits tokens it did not; e.g. admits sub=repo:acme/, "
+        "repository_owner=acme",
     ),
     (
         "subject widened past the tenant delimiter",
@@ -47,7 +49,8 @@ CASES = [
         rule(),
         rule(subject_prefix="repo:acme/app:ref:refs/heads/*"),
         Effect.BROADENING,
-        "match widened: admits tokens it did not; e.g. admits sub=repo:acme/app:ref:refs/heads/, repository_owner=acme",
+        "match widened: admits tokens it did not; e.g. admits "
+        "sub=repo:acme/app:ref:refs/heads/, repository_owner=acme",
     ),
     (
         "subject removed",
@@ -61,7 +64,8 @@ CASES = [
         rule(subject_prefix="repo:acme/app:*"),
         rule(),
         Effect.NARROWING,
-        "match narrowed: no longer admits some tokens; e.g. no longer admits sub=repo:acme/app:, repository_owner=acme",
+        "match narrowed: no longer admits some tokens; e.g. no longer admits "
+        "sub=repo:acme/app:, repository_owner=acme",
     ),
     (
         "subject set where it was unset",
@@ -75,28 +79,34 @@ CASES = [
         rule(),
         rule(subject_prefix="repo:acme/app:environment:prod"),
         Effect.MIXED,
-        "match changed: admits some tokens it did not, and no longer others; e.g. admits sub=repo:acme/app:environment:prod, repository_owner=acme; e.g. no longer admits sub=repo:acme/app:ref:refs/heads/main, repository_owner=acme",
+        "match changed: admits some tokens it did not, and no longer others; e.g. admits "
+        "sub=repo:acme/app:environment:prod, repository_owner=acme; e.g. no longer admits "
+        "sub=repo:acme/app:ref:refs/heads/main, repository_owner=acme",
     ),
     (
         "claim pin added",
         rule(),
         rule(claims={"repository_owner": "acme", "ref": "refs/heads/main"}),
         Effect.NARROWING,
-        "match narrowed: no longer admits some tokens; e.g. no longer admits sub=repo:acme/app:ref:refs/heads/main, repository_owner=acme",
+        "match narrowed: no longer admits some tokens; e.g. no longer admits "
+        "sub=repo:acme/app:ref:refs/heads/main, repository_owner=acme",
     ),
     (
         "claim pin removed",
         rule(),
         rule(claims=None),
         Effect.BROADENING,
-        "match widened: admits tokens it did not; e.g. admits sub=repo:acme/app:ref:refs/heads/main",
+        "match widened: admits tokens it did not; e.g. admits "
+        "sub=repo:acme/app:ref:refs/heads/main",
     ),
     (
         "claim value changed",
         rule(),
         rule(claims={"repository_owner": "acme-labs"}),
         Effect.MIXED,
-        "match changed: admits some tokens it did not, and no longer others; e.g. admits sub=repo:acme/app:ref:refs/heads/main, repository_owner=acme-labs; e.g. no longer admits sub=repo:acme/app:ref:refs/heads/main, repository_owner=acme",
+        "match changed: admits some tokens it did not, and no longer others; e.g. admits "
+        "sub=repo:acme/app:ref:refs/heads/main, repository_owner=acme-labs; e.g. no longer "
+        "admits sub=repo:acme/app:ref:refs/heads/main, repository_owner=acme",
     ),
     (
         "audience set where the issuer default applied",
@@ -117,28 +127,33 @@ CASES = [
         rule(),
         rule(condition=REF_MAIN),
         Effect.NARROWING,
-        "match narrowed: no longer admits some tokens; e.g. no longer admits sub=repo:acme/app:ref:refs/heads/main, repository_owner=acme",
+        "match narrowed: no longer admits some tokens; e.g. no longer admits "
+        "sub=repo:acme/app:ref:refs/heads/main, repository_owner=acme",
     ),
     (
         "condition removed",
         rule(condition=REF_MAIN),
         rule(),
         Effect.BROADENING,
-        "match widened: admits tokens it did not; e.g. admits sub=repo:acme/app:ref:refs/heads/main, repository_owner=acme",
+        "match widened: admits tokens it did not; e.g. admits "
+        "sub=repo:acme/app:ref:refs/heads/main, repository_owner=acme",
     ),
     (
         "condition gains a conjunct",
         rule(condition=REF_MAIN),
         rule(condition=f"({REF_MAIN}) && {ACTOR_HOSTED}"),
         Effect.NARROWING,
-        "match narrowed: no longer admits some tokens; e.g. no longer admits sub=repo:acme/app:ref:refs/heads/main, ref=refs/heads/main, repository_owner=acme",
+        "match narrowed: no longer admits some tokens; e.g. no longer admits "
+        "sub=repo:acme/app:ref:refs/heads/main, ref=refs/heads/main, repository_owner=acme",
     ),
     (
         "condition loses a conjunct",
         rule(condition=f"{REF_MAIN} && {ACTOR_HOSTED}"),
         rule(condition=ACTOR_HOSTED),
         Effect.BROADENING,
-        "match widened: admits tokens it did not; e.g. admits sub=repo:acme/app:ref:refs/heads/main, repository_owner=acme, runner_environment=github-hosted",
+        "match widened: admits tokens it did not; e.g. admits "
+        "sub=repo:acme/app:ref:refs/heads/main, repository_owner=acme, "
+        "runner_environment=github-hosted",
     ),
     (
         "condition reformatted",
@@ -152,35 +167,41 @@ CASES = [
         rule(condition=REF_MAIN),
         rule(condition='claims.ref != "refs/heads/dev"'),
         Effect.BROADENING,
-        "match widened: admits tokens it did not; e.g. admits sub=repo:acme/app:ref:refs/heads/main, ref=h, repository_owner=acme",
+        "match widened: admits tokens it did not; e.g. admits "
+        "sub=repo:acme/app:ref:refs/heads/main, ref=h, repository_owner=acme",
     ),
     (
         "condition gains a disjunct",
         rule(condition=REF_MAIN),
         rule(condition=f'{REF_MAIN} || claims.ref == "refs/heads/dev"'),
         Effect.BROADENING,
-        "match widened: admits tokens it did not; e.g. admits sub=repo:acme/app:ref:refs/heads/main, ref=refs/heads/dev, repository_owner=acme",
+        "match widened: admits tokens it did not; e.g. admits "
+        "sub=repo:acme/app:ref:refs/heads/main, ref=refs/heads/dev, repository_owner=acme",
     ),
     (
         "string literal whitespace is meaningful",
         rule(condition='claims.actor == "a b"'),
         rule(condition='claims.actor == "a  b"'),
         Effect.MIXED,
-        "match changed: admits some tokens it did not, and no longer others; e.g. admits sub=repo:acme/app:ref:refs/heads/main, actor=a  b, repository_owner=acme; e.g. no longer admits sub=repo:acme/app:ref:refs/heads/main, actor=a b, repository_owner=acme",
+        "match changed: admits some tokens it did not, and no longer others; e.g. admits "
+        "sub=repo:acme/app:ref:refs/heads/main, actor=a  b, repository_owner=acme; e.g. no "
+        "longer admits sub=repo:acme/app:ref:refs/heads/main, actor=a b, repository_owner=acme",
     ),
     (
         "scope raised to developer",
         rule(),
         rule(oauth_scope="workspace:developer"),
         Effect.BROADENING,
-        "oauth_scope changed from workspace:inference to workspace:developer: adds workspace:developer",
+        "oauth_scope changed from workspace:inference to workspace:developer: adds "
+        "workspace:developer",
     ),
     (
         "scope lowered to inference",
         rule(oauth_scope="workspace:developer"),
         rule(),
         Effect.NARROWING,
-        "oauth_scope changed from workspace:developer to workspace:inference: drops workspace:developer",
+        "oauth_scope changed from workspace:developer to workspace:inference: drops "
+        "workspace:developer",
     ),
     (
         "scope spelled with an implied token",
@@ -250,14 +271,20 @@ CASES = [
         rule(),
         rule(subject_prefix="repo:acme/app:*", token_lifetime_seconds=300),
         Effect.MIXED,
-        "match widened: admits tokens it did not; e.g. admits sub=repo:acme/app:, repository_owner=acme; token_lifetime_seconds lowered from 600 to 300: minted tokens expire sooner",
+        "match widened: admits tokens it did not; e.g. admits sub=repo:acme/app:, "
+        "repository_owner=acme; token_lifetime_seconds lowered from 600 to 300: minted tokens "
+        "expire sooner",
     ),
     (
         "possibly broadening condition with a narrower scope is mixed",
         rule(oauth_scope="workspace:developer", condition=REF_MAIN),
         rule(condition='claims.ref.startsWith("refs/heads/")'),
         Effect.MIXED,
-        "match changed: admits some tokens it did not, and no longer others; e.g. admits sub=repo:acme/app:ref:refs/heads/main, ref=refs/heads/, repository_owner=acme; e.g. no longer admits sub=repo:acme/app:ref:refs/heads/main, ref=refs/heads/main, repository_owner=acme; oauth_scope changed from workspace:developer to workspace:inference: drops workspace:developer",
+        "match changed: admits some tokens it did not, and no longer others; e.g. admits "
+        "sub=repo:acme/app:ref:refs/heads/main, ref=refs/heads/, repository_owner=acme; e.g. "
+        "no longer admits sub=repo:acme/app:ref:refs/heads/main, ref=refs/heads/main, "
+        "repository_owner=acme; oauth_scope changed from workspace:developer to "
+        "workspace:inference: drops workspace:developer",
     ),
     (
         "description only",
@@ -271,14 +298,20 @@ CASES = [
         None,
         rule(),
         Effect.BROADENING,
-        "new rule admits tokens no rule of its grants admitted before; e.g. admits sub=repo:acme/app:ref:refs/heads/main, repository_owner=acme (tokens of github-actions; sub repo:acme/app:ref:refs/heads/main; repository_owner=acme -> ci, workspace:inference, in wrkspc_prod (prod), 600s)",
+        "new rule admits tokens no rule of its grants admitted before; e.g. admits "
+        "sub=repo:acme/app:ref:refs/heads/main, repository_owner=acme (tokens of "
+        "github-actions; sub repo:acme/app:ref:refs/heads/main; repository_owner=acme -> ci, "
+        "workspace:inference, in wrkspc_prod (prod), 600s)",
     ),
     (
         "rule archived by prune",
         rule(),
         None,
         Effect.NARROWING,
-        "rule archived: tokens it admitted are no longer admitted for its grants; e.g. no longer admits sub=repo:acme/app:ref:refs/heads/main, repository_owner=acme (tokens of github-actions; sub repo:acme/app:ref:refs/heads/main; repository_owner=acme -> ci, workspace:inference, in wrkspc_prod (prod), 600s)",
+        "rule archived: tokens it admitted are no longer admitted for its grants; e.g. no "
+        "longer admits sub=repo:acme/app:ref:refs/heads/main, repository_owner=acme (tokens of "
+        "github-actions; sub repo:acme/app:ref:refs/heads/main; repository_owner=acme -> ci, "
+        "workspace:inference, in wrkspc_prod (prod), 600s)",
     ),
 ]
 

@@ -68,7 +68,8 @@ def atoms(draw: st.DrawFn) -> str:
     if choice == 9:
         return claim
     if choice == 10:
-        return f"{claim}.substring({draw(st.sampled_from(['0, 1', '1', '1, 2']))}) == {draw(STRING_LIT)}"
+        bounds = draw(st.sampled_from(["0, 1", "1", "1, 2"]))
+        return f"{claim}.substring({bounds}) == {draw(STRING_LIT)}"
     if choice == 11:
         return f"{claim}.size() == {draw(INT_LIT)}"
     return draw(BOOL_LIT)
