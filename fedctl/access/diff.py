@@ -24,8 +24,10 @@ from fedctl.access.model import (
     RuleAccess,
     combine_effects,
 )
-from fedctl.access.rules import compare_rule_access, workspace_label
-from fedctl.state import DesiredState, Kind, LiveRule, LiveState, RuleSpec
+from fedctl.access.rules import compare_rule_access, match_finding
+from fedctl.proof.grants import GrantComparer, MatchVerdict
+from fedctl.resolved import ResolvedRule
+from fedctl.state import DesiredState, Kind, LiveState
 
 _SEVERITY = [
     Effect.BROADENING,
@@ -88,7 +90,11 @@ def _conservative(change: AccessChange, unknown: set[str]) -> AccessChange:
         "cannot read fully (unmanageable), so its effect cannot be proved harmless",
     )
     return change.model_copy(
-        update={"effect": Effect.POSSIBLY_BROADENING, "findings": (*change.findings, finding)}
+        update={
+            "effect": Effect.POSSIBLY_BROADENING,
+            "findings": (*change.findings, finding),
+            "undecided": (*change.undecided, finding.reason),
+        }
     )
 
 
@@ -157,89 +163,121 @@ def _issuer_renames(desired: DesiredState, live: LiveState) -> dict[str, str]:
 
 
 def _rule_changes(desired: DesiredState, live: LiveState, scope: _PlanScope) -> list[AccessChange]:
-    names = {workspace.id: workspace.name for workspace in live.workspaces}
-    issuer_urls = {name: issuer.spec.issuer_url for name, issuer in live.issuers.items()}
-    issuer_urls.update({name: issuer.issuer_url for name, issuer in desired.issuers.items()})
+    sides = _RuleSides(desired, live, scope)
+    comparer = GrantComparer(sides.before, sides.after)
     renames = _issuer_renames(desired, live)
     changes: list[AccessChange] = []
-    for name, spec in sorted(desired.rules.items()):
+    for name, after in sorted(sides.declared.items()):
         if not scope.reports(Kind.RULE, name):
             continue  # a plan's diff reports only what the plan touches; skip the work
         live_rule = live_counterpart(desired, Kind.RULE, name, live.rules)
-        after = rule_access(spec, names, issuer_urls)
         if live_rule is None:
-            changes.append(_created(name, after))
+            verdict = comparer.compare_rule(None, after)
+            changes.append(_one_sided(name, "rule", verdict, after=rule_access(after)))
             continue
-        before = rule_access(live_rule.spec, names, issuer_urls, live_rule=live_rule)
-        before = before.model_copy(
-            update={"issuer_name": renames.get(before.issuer_name, before.issuer_name)}
-        )
-        same_spec = live_rule.spec.model_copy(
-            update={"name": name, "issuer_name": before.issuer_name}
-        )
-        if same_spec == spec and before == after:
+        before = sides.before[live_rule.spec.name]
+        issuer_name = renames.get(before.issuer_name, before.issuer_name)
+        old_access = rule_access(before).model_copy(update={"issuer_name": issuer_name})
+        new_access = rule_access(after)
+        same_spec = live_rule.spec.model_copy(update={"name": name, "issuer_name": issuer_name})
+        if same_spec == desired.rules[name] and old_access == new_access:
             continue
-        findings = compare_rule_access(before, after)
+        match = (
+            None if before.match_key == after.match_key else comparer.compare_rule(before, after)
+        )
+        findings = compare_rule_access(old_access, new_access, match)
         changes.append(
             AccessChange(
                 kind=Kind.RULE,
                 name=name,
                 effect=combine_effects(finding.effect for finding in findings),
                 findings=tuple(findings),
-                before=before,
-                after=after,
+                before=old_access,
+                after=new_access,
+                witnesses=tuple(w.to_json() for w in (match.witnesses if match else ())),
+                undecided=match.undecided if match else (),
             )
         )
-    for name in sorted(scope.archived_live(Kind.RULE, live)):
-        live_rule = live.rules[name]
+    for name in sorted(sides.archived):
+        verdict = comparer.compare_rule(sides.before[name], None)
         changes.append(
-            _archived(name, rule_access(live_rule.spec, names, issuer_urls, live_rule=live_rule))
+            _one_sided(name, "archived", verdict, before=rule_access(sides.before[name]))
         )
     return changes
 
 
-def rule_access(
-    spec: RuleSpec,
-    workspace_names: dict[str, str],
-    issuer_urls: dict[str, str],
-    *,
-    live_rule: LiveRule | None = None,
-) -> RuleAccess:
-    """One side of a rule, with workspaces labelled by name where known."""
-    workspace_ids = set(spec.workspace_ids)
-    if live_rule is not None and live_rule.legacy_workspace_id:
-        # A legacy single-workspace binding still grants that workspace (admin-api §5.8).
-        workspace_ids.add(live_rule.legacy_workspace_id)
+class _RuleSides:
+    """Every rule that admits tokens before the plan and after it, resolved, by name.
+
+    After the plan, a live rule the configuration does not declare still admits tokens
+    unless the plan archives it.
+    """
+
+    def __init__(self, desired: DesiredState, live: LiveState, scope: _PlanScope) -> None:
+        names = {workspace.id: workspace.name for workspace in live.workspaces}
+        # NOTE: both sides read the declared issuer URL: an issuer_url change is the
+        # issuer's finding (with its affected rules), not one more finding per rule.
+        declared_urls = {name: issuer.spec.issuer_url for name, issuer in live.issuers.items()}
+        declared_urls.update({name: issuer.issuer_url for name, issuer in desired.issuers.items()})
+        for live_name, declared_name in _issuer_renames(desired, live).items():
+            declared_urls[live_name] = declared_urls.get(declared_name, "")
+        self.before = {
+            name: ResolvedRule.from_spec(
+                rule.spec,
+                issuer_url=declared_urls.get(rule.spec.issuer_name),
+                workspace_names=names,
+                extra_workspace_ids=(rule.legacy_workspace_id,) if rule.legacy_workspace_id else (),
+            )
+            for name, rule in live.rules.items()
+        }
+        self.declared = {
+            name: ResolvedRule.from_spec(
+                spec, issuer_url=declared_urls.get(spec.issuer_name), workspace_names=names
+            )
+            for name, spec in desired.rules.items()
+        }
+        self.archived = scope.archived_live(Kind.RULE, live)
+        kept = set(live.rules) - _declared_live_names(desired, Kind.RULE) - self.archived
+        self.after = {**{name: self.before[name] for name in kept}, **self.declared}
+
+
+def rule_access(rule: ResolvedRule) -> RuleAccess:
+    """One side of a rule as the plan shows it, with workspaces labelled by name where known."""
     return RuleAccess(
-        issuer_name=spec.issuer_name,
-        issuer_url=issuer_urls.get(spec.issuer_name),
-        subject_prefix=spec.match.subject_prefix,
-        audience=spec.match.audience,
-        claims=spec.match.claims,
-        condition=spec.match.condition,
-        service_account_name=spec.service_account_name,
-        oauth_scope=spec.oauth_scope,
-        workspaces=tuple(sorted(workspace_label(wid, workspace_names) for wid in workspace_ids)),
-        applies_to_all_workspaces=spec.applies_to_all_workspaces,
-        token_lifetime_seconds=spec.token_lifetime_seconds,
+        issuer_name=rule.issuer_name,
+        issuer_url=rule.issuer_url,
+        subject_prefix=rule.subject_prefix,
+        audience=rule.audience,
+        claims=rule.claims_dict or None,
+        condition=rule.condition,
+        service_account_name=rule.service_account_name,
+        oauth_scope=rule.oauth_scope,
+        workspaces=tuple(sorted(rule.workspace_label(wid) for wid in rule.workspace_ids)),
+        applies_to_all_workspaces=rule.applies_to_all_workspaces,
+        token_lifetime_seconds=rule.token_lifetime_seconds,
     )
 
 
-def _created(name: str, after: RuleAccess) -> AccessChange:
-    finding = Finding(
-        dimension="rule", effect=Effect.BROADENING, reason=f"new rule: {after.summary()}"
-    )
+def _one_sided(
+    name: str,
+    dimension: str,
+    verdict: MatchVerdict,
+    *,
+    before: RuleAccess | None = None,
+    after: RuleAccess | None = None,
+) -> AccessChange:
+    """A created (`rule`) or archived rule, judged by what its grants admit."""
+    finding = match_finding(verdict, dimension)
+    side = after or before
+    summary = side.summary() if side is not None else ""
+    finding = finding.model_copy(update={"reason": f"{finding.reason} ({summary})"})
     return AccessChange(
-        kind=Kind.RULE, name=name, effect=Effect.BROADENING, findings=(finding,), after=after
-    )
-
-
-def _archived(name: str, before: RuleAccess) -> AccessChange:
-    finding = Finding(
-        dimension="rule",
-        effect=Effect.NARROWING,
-        reason=f"rule archived: no longer grants {before.summary()}",
-    )
-    return AccessChange(
-        kind=Kind.RULE, name=name, effect=Effect.NARROWING, findings=(finding,), before=before
+        kind=Kind.RULE,
+        name=name,
+        effect=finding.effect,
+        findings=(finding,),
+        before=before,
+        after=after,
+        witnesses=tuple(w.to_json() for w in verdict.witnesses),
+        undecided=verdict.undecided,
     )

@@ -128,6 +128,10 @@ class AccessChange(_Frozen):
     after: RuleAccess | None = None
     # Rules whose grants this issuer or service account change affects.
     affected_rules: tuple[str, ...] = ()
+    # Tokens one side admits and the other does not, each checked by the evaluator
+    # (`fedctl.proof.grants.Witness.to_json()` form), and why a verdict is only possible.
+    witnesses: tuple[dict[str, Any], ...] = ()
+    undecided: tuple[str, ...] = ()
 
     @property
     def address(self) -> str:
@@ -149,6 +153,8 @@ class AccessChange(_Frozen):
             "before": self.before.model_dump(mode="json") if self.before else None,
             "after": self.after.model_dump(mode="json") if self.after else None,
             "affected_rules": list(self.affected_rules),
+            "witnesses": list(self.witnesses),
+            "undecided": list(self.undecided),
         }
 
 
@@ -165,6 +171,16 @@ class AccessDiff(_Frozen):
     def broadens(self) -> bool:
         return any(change.effect.broadens for change in self.changes)
 
+    @property
+    def proven_broadening(self) -> bool:
+        """A broadening shown by a token (or by a grant that did not exist), not a guess."""
+        proven = {Effect.BROADENING, Effect.MIXED}
+        return any(change.effect in proven and not change.undecided for change in self.changes)
+
+    @property
+    def undecided(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(r for change in self.changes for r in change.undecided))
+
     def counts(self) -> dict[Effect, int]:
         tally = dict.fromkeys(Effect, 0)
         for change in self.changes:
@@ -175,6 +191,7 @@ class AccessDiff(_Frozen):
         return {
             "effect": self.effect.value,
             "broadens": self.broadens,
+            "proven_broadening": self.proven_broadening,
             "counts": {effect.value: count for effect, count in self.counts().items()},
             "changes": [change.to_json() for change in self.changes],
         }

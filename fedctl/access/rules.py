@@ -1,17 +1,18 @@
-"""Per-dimension comparison of a rule before and after: the findings of one rule change.
+"""The findings of one rule change: the solver's verdict on its match, then per dimension.
 
-The grant set of a rule is the AND of its dimensions (issuer, subject, audience, claims,
-condition) times what it grants (service account, scope, workspaces, lifetime), so each
-dimension is compared on its own and the results combined (`combine_effects`).
+Which tokens a rule admits (issuer, subject, audience, claims, condition) is decided per
+grant by `fedctl.proof.grants`; what a minted token may do (service account, scope,
+workspaces, lifetime) is compared here dimension by dimension and combined
+(`combine_effects`).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 
-from fedctl.access.conditions import compare_conditions
 from fedctl.access.model import Effect, Finding, RuleAccess
-from fedctl.access.subjects import compare_subjects
+from fedctl.proof.grants import MatchVerdict
 
 # A scope token implies the scopes listed here (admin-api.md §5.7: inference's endpoints
 # are a subset of developer's). Unknown scopes are only equal to themselves.
@@ -20,81 +21,80 @@ _IMPLIED_SCOPES: dict[str, frozenset[str]] = {
 }
 
 
-def compare_rule_access(before: RuleAccess, after: RuleAccess) -> list[Finding]:
-    """Every dimension that changed between two sides of the same rule, in a fixed order."""
+def compare_rule_access(
+    before: RuleAccess, after: RuleAccess, match: MatchVerdict | None
+) -> list[Finding]:
+    """Every dimension that changed between two sides of the same rule, in a fixed order.
+
+    `match` is the solver's verdict on what the rule's grants admit (None: the match did
+    not change); what a token may do once minted is compared per dimension.
+    """
     comparisons: list[Callable[[RuleAccess, RuleAccess], list[Finding]]] = [
-        _issuer,
-        lambda old, new: _maybe(compare_subjects(old.subject_prefix, new.subject_prefix)),
-        _audience,
-        _claims,
-        lambda old, new: _maybe(compare_conditions(old.condition, new.condition)),
         _service_account,
         _scope,
         _workspaces,
         _lifetime,
     ]
-    return [finding for compare in comparisons for finding in compare(before, after)]
+    found = [finding for compare in comparisons for finding in compare(before, after)]
+    return ([match_finding(match, "match")] if match is not None else []) + found
 
 
-def _maybe(finding: Finding | None) -> list[Finding]:
-    return [finding] if finding else []
+_VERDICT_REASONS = {
+    "rule": {
+        "broadening": "new rule admits tokens no rule of its grants admitted before",
+        "neutral": "new rule admits no token its grants' rules did not already admit",
+        "narrowing": "new rule; the grants' rules admit fewer tokens than before",
+        "mixed": "new rule; the grants' rules admit other tokens than before",
+    },
+    "archived": {
+        "narrowing": "rule archived: tokens it admitted are no longer admitted for its grants",
+        "neutral": "rule archived: other rules still admit every token it admitted",
+        "broadening": "rule archived; the grants' rules admit tokens not admitted before",
+        "mixed": "rule archived; the grants' rules admit other tokens than before",
+    },
+    "grant": {
+        "broadening": "another rule of the same grants now admits tokens not admitted before",
+        "narrowing": "the same grants' rules no longer admit some tokens",
+        "neutral": "the same grants' rules admit exactly the tokens they did",
+        "mixed": "the same grants' rules admit some tokens not admitted before, and no "
+        "longer others",
+    },
+    "match": {
+        "broadening": "match widened: admits tokens it did not",
+        "narrowing": "match narrowed: no longer admits some tokens",
+        "neutral": "match rewritten: admits exactly the tokens it did",
+        "mixed": "match changed: admits some tokens it did not, and no longer others",
+    },
+}
 
 
-def _issuer(old: RuleAccess, new: RuleAccess) -> list[Finding]:
-    if old.issuer_name == new.issuer_name:
-        return []
-    return [
-        Finding(
-            dimension="issuer",
-            effect=Effect.MIXED,
-            reason=(
-                f"issuer changed from {old.issuer_name} to {new.issuer_name}: "
-                "tokens of a different identity provider match"
-            ),
+def match_finding(verdict: MatchVerdict, dimension: str) -> Finding:
+    """The finding for what a rule's grants admit, with its witnesses spelled out."""
+    effect = Effect(verdict.effect_name)
+    if verdict.by_other_rules:
+        dimension = "grant"
+    if effect is Effect.POSSIBLY_BROADENING:
+        reason = (
+            f"fedctl could not decide what the {dimension} admits: {'; '.join(verdict.undecided)}"
         )
-    ]
+    else:
+        reason = _VERDICT_REASONS[dimension][effect.value]
+    for witness in verdict.witnesses:
+        verb = "admits" if witness.admitted_by == "after" else "no longer admits"
+        reason += f"; e.g. {verb} {describe_token(witness.claims)}"
+    return Finding(dimension=dimension, effect=effect, reason=reason)
 
 
-def _audience(old: RuleAccess, new: RuleAccess) -> list[Finding]:
-    if old.audience == new.audience:
-        return []
-    # NOTE: unset means "Anthropic's expected audience for the issuer", a value the docs
-    # do not publish (admin-api.md §3.5), so no audience change can be shown to narrow:
-    # every one swaps one set of tokens for another.
-    shown_old = old.audience or "(issuer default)"
-    shown_new = new.audience or "(issuer default)"
-    return [
-        Finding(
-            dimension="audience",
-            effect=Effect.MIXED,
-            reason=(
-                f"audience changed from {shown_old} to {shown_new}: "
-                "tokens minted for a different audience match"
-            ),
-        )
-    ]
+def describe_token(claims: Mapping[str, object]) -> str:
+    """`sub=..., event_name=workflow_dispatch`: the claims a reviewer compares (not iss/aud)."""
+    shown = [(name, value) for name, value in claims.items() if name not in {"iss", "aud"}]
+    shown.sort(key=lambda item: (item[0] != "sub", item[0]))
+    parts = [f"{name}={_shown(value)}" for name, value in shown]
+    return ", ".join(parts) or "any token of the issuer"
 
 
-def _claims(old: RuleAccess, new: RuleAccess) -> list[Finding]:
-    old_claims, new_claims = old.claims or {}, new.claims or {}
-    findings: list[Finding] = []
-    for claim in sorted(old_claims.keys() | new_claims.keys()):
-        was, now = old_claims.get(claim), new_claims.get(claim)
-        if was == now:
-            continue
-        if was is None:
-            effect, reason = Effect.NARROWING, f"claims.{claim} pinned to {now}"
-        elif now is None:
-            effect = Effect.BROADENING
-            reason = f"claims.{claim} pin removed (was {was}): any {claim} matches"
-        else:
-            effect = Effect.MIXED
-            reason = (
-                f"claims.{claim} changed from {was} to {now}: "
-                f"tokens with {claim}={now} match instead"
-            )
-        findings.append(Finding(dimension=f"claims.{claim}", effect=effect, reason=reason))
-    return findings
+def _shown(value: object) -> str:
+    return value if isinstance(value, str) else json.dumps(value, sort_keys=True)
 
 
 def _service_account(old: RuleAccess, new: RuleAccess) -> list[Finding]:
@@ -197,9 +197,3 @@ def _lifetime(old: RuleAccess, new: RuleAccess) -> list[Finding]:
             reason=f"token_lifetime_seconds {verb} from {was} to {now}: {reason}",
         )
     ]
-
-
-def workspace_label(workspace_id: str, names: Mapping[str, str]) -> str:
-    """`wrkspc_… (prod)` when the name is known, else the ID."""
-    name = names.get(workspace_id)
-    return f"{workspace_id} ({name})" if name else workspace_id

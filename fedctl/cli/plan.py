@@ -96,10 +96,11 @@ def use_colour(no_color: bool) -> bool:
 @click.option(
     "--fail-on",
     "fail_on",
-    type=click.Choice(["broadening", "test-change", "guardrail-change"]),
+    type=click.Choice(["broadening", "proven-broadening", "test-change", "guardrail-change"]),
     default=None,
     help="Exit 4 when any change broadens (or may broaden) who can mint what, where, or "
-    "weakens a guard; (test-change) when the plan changes the outcome of an access test; "
+    "weakens a guard; (proven-broadening) only when a broadening is proven by a token, or a "
+    "guard is weakened; (test-change) when the plan changes the outcome of an access test; "
     "(guardrail-change) when it changes any guard.",
 )
 @click.option(
@@ -150,16 +151,7 @@ def command(
         while_reading=ahead.prepare,
         guards=guards,
     )
-    plan, live, config, snapshot = _run_against(run, api, snapshot_path)
-    echo_lint_findings(
-        config, path, gate=config.settings.lint.block_apply, findings=ahead.lint_findings
-    )
-    plan = judge_plan(
-        plan, live, config, snapshot=snapshot, overrides=overrides, policy_files=policy_files
-    )
-    plan = plan.model_copy(
-        update={"access_test_changes": tuple(access_test_changes(path, config, live))}
-    )
+    plan = _judged(_run_against(run, api, snapshot_path), path, ahead, overrides, policy_files)
     if out_path and plan.gate_verdict != "refused":
         _save(plan.model_copy(update={"config_path": recorded_path(path)}), out_path)
     click.echo(render_plan(plan, output_format, template_path, use_colour(no_color)), nl=False)
@@ -168,6 +160,27 @@ def command(
         command = apply_command(out_path, path, variables, var_files, api, plan, snapshot_path)
         click.echo(f"\nSaved the plan to {out_path}; apply it with: {command}")
     _exit_as_asked(plan, fail_on=fail_on, detailed_exitcode=detailed_exitcode)
+
+
+def _judged(
+    planned: tuple[Plan, LiveState, Config, Snapshot | None],
+    path: str,
+    ahead: _WhileReading,
+    overrides: Overrides,
+    policy_files: tuple[str, ...],
+) -> Plan:
+    """The plan with every check apply runs, and the access tests whose outcome it changes;
+    lint findings go to stderr as they are judged."""
+    plan, live, config, snapshot = planned
+    echo_lint_findings(
+        config, path, gate=config.settings.lint.block_apply, findings=ahead.lint_findings
+    )
+    plan = judge_plan(
+        plan, live, config, snapshot=snapshot, overrides=overrides, policy_files=policy_files
+    )
+    return plan.model_copy(
+        update={"access_test_changes": tuple(access_test_changes(path, config, live))}
+    )
 
 
 def judge_plan(
@@ -230,9 +243,12 @@ def _exit_as_asked(plan: Plan, *, fail_on: str | None, detailed_exitcode: bool) 
     if fail_on == "broadening" and plan.access.broadens:
         click.echo("error: --fail-on broadening: this plan broadens access.", err=True)
         raise click.exceptions.Exit(EXIT_BROADENING)
+    if fail_on == "proven-broadening" and plan.access.proven_broadening:
+        click.echo("error: --fail-on proven-broadening: this plan broadens access.", err=True)
+        raise click.exceptions.Exit(EXIT_BROADENING)
     weakening = [change for change in plan.guardrail_changes if change.effect == "weakens"]
-    if fail_on == "broadening" and weakening:
-        click.echo("error: --fail-on broadening: this plan weakens a guard.", err=True)
+    if fail_on in ("broadening", "proven-broadening") and weakening:
+        click.echo(f"error: --fail-on {fail_on}: this plan weakens a guard.", err=True)
         raise click.exceptions.Exit(EXIT_BROADENING)
     if fail_on == "guardrail-change" and plan.guardrail_changes:
         click.echo("error: --fail-on guardrail-change: this plan changes a guard.", err=True)

@@ -57,12 +57,48 @@ def evaluate_condition(text: str, claims: dict[str, Any]) -> bool:
     import celpy.adapter
 
     environment = celpy.Environment()
-    program = environment.program(_compile(text))
+    program = environment.program(_compile(text), functions=_string_functions())
     try:
         result = program.evaluate({"claims": celpy.adapter.json_to_cel(claims)})
     except Exception:  # CELEvalError and anything a malformed claim set provokes
         return False
     return isinstance(result, celpy.celtypes.BoolType) and bool(result)
+
+
+def compile_condition(text: str) -> Any:
+    """The parse tree of a condition; raises ConditionError when it is not CEL."""
+    return _compile(text)
+
+
+def _string_functions() -> dict[str, Any]:
+    """CEL's string extension (cel-go `ext.Strings`), which cel-python lacks: the API's CEL
+    evaluates `substring`, `lowerAscii` and `upperAscii`, so fedctl must too, or a
+    condition using them would look dead here and admit tokens there."""
+    from celpy.celtypes import IntType, StringType
+
+    def substring(value: Any, start: Any, end: Any = None) -> StringType:
+        if not isinstance(value, StringType) or type(start) is not IntType:
+            raise TypeError("no such overload: substring")
+        stop = len(value) if end is None else end
+        if type(stop) is not IntType and end is not None:
+            raise TypeError("no such overload: substring")
+        if not 0 <= int(start) <= int(stop) <= len(value):
+            raise IndexError("substring: index out of range")
+        return StringType(value[int(start) : int(stop)])
+
+    def ascii_case(lower: bool) -> Any:
+        table = str.maketrans(
+            *(("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")[:: 1 if lower else -1])
+        )
+
+        def convert(value: Any) -> StringType:
+            if not isinstance(value, StringType):
+                raise TypeError("no such overload: ascii case")
+            return StringType(str(value).translate(table))
+
+        return convert
+
+    return {"substring": substring, "lowerAscii": ascii_case(True), "upperAscii": ascii_case(False)}
 
 
 def _compile(text: str) -> Any:

@@ -24,7 +24,14 @@ SEVERITY = (
 def _verdict(diff: AccessDiff) -> str:
     counts = diff.counts()
     parts = [f"{counts[effect]} {effect.value}" for effect in SEVERITY if counts[effect]]
-    verdict = "BROADENS ACCESS" if diff.broadens else "does not broaden access"
+    if diff.proven_broadening:
+        verdict = "BROADENS ACCESS"
+    elif diff.broadens:
+        # NOTE: only a token the solver found (and the evaluator checked) proves a
+        # broadening; a verdict fedctl could not decide says so, with the reason.
+        verdict = f"MAY broaden access (fedctl could not decide: {'; '.join(diff.undecided)})"
+    else:
+        verdict = "does not broaden access"
     return f"{', '.join(parts)}; this plan {verdict}"
 
 

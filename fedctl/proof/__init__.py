@@ -1,0 +1,8 @@
+"""Access proofs: rules as z3 formulas over a symbolic token, decided by satisfiability.
+
+`syntax` reads a CEL condition into the modelled subset; `values` and `formula` turn a
+`fedctl.resolved.ResolvedRule` into its admission formula; `solve` asks z3 for tokens and
+checks each against `concrete` (explain's evaluator); `grants` compares the rules of each
+grant before and after a plan. z3 is imported only by those modules, and only when a
+question needs the solver.
+"""

@@ -1,0 +1,38 @@
+"""Whether a resolved rule admits a concrete claim set: the evaluator witnesses must pass.
+
+This is `explain`'s reading of the match step (its matcher functions, the same CEL library
+and string functions), so a witness fedctl shows is one `fedctl explain` and `fedctl test`
+would also accept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from fedctl.explain.matchers import (
+    check_audience,
+    check_claims,
+    check_condition,
+    check_subject,
+)
+from fedctl.explain.model import Outcome
+from fedctl.resolved import ResolvedRule
+
+
+def _evaluate(condition: str, claims: Mapping[str, Any]) -> bool:
+    from fedctl.config.cel import evaluate_condition
+
+    return evaluate_condition(condition, dict(claims))
+
+
+def admits(rule: ResolvedRule, claims: Mapping[str, Any]) -> bool:
+    if rule.issuer_url is None or claims.get("iss") != rule.issuer_url:
+        return False
+    results = [
+        check_subject(rule.subject_prefix, claims),
+        check_audience(rule.audience, claims),
+        *check_claims(rule.claims_dict, claims),
+        check_condition(rule.condition, claims, _evaluate),
+    ]
+    return all(result.outcome is not Outcome.NO_MATCH for result in results)

@@ -1,0 +1,234 @@
+"""Satisfiability queries over admission formulas, and witnesses read back from a model.
+
+`find_token(admit, deny)` asks z3 for a token some rule of `admit` admits and no rule of
+`deny` does. The answer is a `Found` (with the token's claims, already checked by the
+concrete evaluator), `NONE` (proven: no such token), or an `Undecided` naming why not
+(a construct outside the modelled subset, or the solver's time limit).
+
+Usage:
+    answer = find_token([after_rule], [before_rule])
+    if isinstance(answer, Found): answer.claims  # {"sub": "...", "event_name": "..."}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import z3
+
+from fedctl.errors import FedctlError
+from fedctl.proof.concrete import admits
+from fedctl.proof.formula import Token, admission
+from fedctl.proof.syntax import Unsupported
+from fedctl.proof.values import Json
+from fedctl.resolved import ResolvedRule
+
+DEFAULT_TIMEOUT_MS = 2000
+_PRINTABLE = z3.Star(z3.Range(" ", "~"))
+Claims = dict[str, Any]
+
+
+class UncheckedWitness(FedctlError):
+    """The solver's token disagrees with fedctl's own evaluator: a bug, never a verdict."""
+
+
+@dataclass(frozen=True)
+class Found:
+    claims: Claims
+
+
+@dataclass(frozen=True)
+class Undecided:
+    reason: str
+
+
+@dataclass(frozen=True)
+class _Nothing:
+    pass
+
+
+NONE = _Nothing()
+Answer = Found | Undecided | _Nothing
+
+
+@dataclass
+class SolverClock:
+    """Seconds spent inside z3 (the benchmark reports it) and queries asked."""
+
+    seconds: float = 0.0
+    queries: int = 0
+    timings: list[float] = field(default_factory=list)
+
+
+CLOCK = SolverClock()
+
+
+def find_token(
+    admit: Sequence[ResolvedRule],
+    deny: Sequence[ResolvedRule],
+    *,
+    extra: Callable[[Token], Any] | None = None,
+    timeout_ms: int = DEFAULT_TIMEOUT_MS,
+    check: Callable[[Claims], bool] | None = None,
+) -> Answer:
+    """A token admitted by some rule of `admit`, by none of `deny`, and meeting `extra`.
+
+    `check` is the concrete test the token must pass (default: admitted by `admit`, not
+    by `deny`); a token that fails it raises UncheckedWitness.
+    """
+    token = Token()
+    try:
+        admitted = z3.Or(*(admission(rule, token) for rule in admit)) if admit else None
+        denied = [admission(rule, token) for rule in deny]
+    except Unsupported as exc:
+        return Undecided(exc.construct)
+    if admitted is None:
+        return NONE
+    goal = [admitted, *(z3.Not(formula) for formula in denied)]
+    if extra is not None:
+        goal.append(extra(token))
+    model = _solve(token, goal, timeout_ms)
+    if isinstance(model, Undecided) or model is None:
+        return NONE if model is None else model
+    claims = witness_claims(model, token)
+    concrete = check or (
+        lambda found: (
+            any(admits(r, found) for r in admit) and not any(admits(r, found) for r in deny)
+        )
+    )
+    if not concrete(claims):
+        raise UncheckedWitness(
+            f"fedctl's solver produced the token {claims!r} for rules "
+            f"{', '.join(sorted({r.name for r in (*admit, *deny)}))}, but fedctl's own "
+            "evaluator does not agree; this is a bug in fedctl: please report it with the "
+            "rules' match blocks. No access verdict is shown rather than an unchecked one."
+        )
+    return Found(claims)
+
+
+def _solve(token: Token, goal: list[Any], timeout_ms: int) -> Any:
+    """A model of `goal` (readable strings preferred), None when unsat, or Undecided."""
+    import time
+
+    solver = z3.Solver()
+    solver.set("timeout", timeout_ms)
+    solver.add(token.well_formed(), *goal)
+    started = time.perf_counter()
+    try:
+        solver.push()
+        solver.add(*_readable(token))
+        verdict = solver.check()
+        if verdict != z3.sat:
+            solver.pop()
+            verdict = solver.check()
+    finally:
+        elapsed = time.perf_counter() - started
+        CLOCK.seconds += elapsed
+        CLOCK.queries += 1
+        CLOCK.timings.append(elapsed)
+    if verdict == z3.unsat:
+        return None
+    if verdict == z3.unknown:
+        return Undecided(f"the solver gave up ({solver.reason_unknown()}, limit {timeout_ms} ms)")
+    return solver.model()
+
+
+def _readable(token: Token) -> list[Any]:
+    """Claims that are absent or printable ASCII strings (maps where nested claims live),
+    so a witness reads like a token; dropped when it makes the goal unsatisfiable."""
+    parents = {path[:-1] for path in token.paths if len(path) > 1}
+    facts = []
+    for path, term in token.paths.items():
+        if path in parents:
+            continue
+        printable = z3.And(Json.is_jstr(term), z3.InRe(Json.str_of(term), _PRINTABLE))
+        facts.append(z3.Or(Json.is_jabsent(term), printable))
+    return facts
+
+
+def witness_claims(model: Any, token: Token) -> Claims:
+    """The token the model describes, as JSON claims (absent claims left out)."""
+    claims: Claims = {}
+    for path in sorted(token.paths, key=len):
+        value = _value(model, token, path)
+        if value is _ABSENT:
+            continue
+        parent: Any = claims
+        for step in path[:-1]:
+            parent = parent.get(step) if isinstance(parent, dict) else None
+        if isinstance(parent, dict):
+            parent[path[-1]] = value
+    return claims
+
+
+_ABSENT = object()
+
+
+def _value(model: Any, token: Token, path: tuple[str, ...]) -> Any:
+    term = token.paths[path]
+
+    def evaluated(expression: Any) -> Any:
+        return model.eval(expression, model_completion=True)
+
+    if z3.is_true(evaluated(Json.is_jabsent(term))):
+        return _ABSENT
+    if z3.is_true(evaluated(Json.is_jstr(term))):
+        return evaluated(Json.str_of(term)).as_string()
+    if z3.is_true(evaluated(Json.is_jint(term))):
+        return evaluated(Json.int_of(term)).as_long()
+    if z3.is_true(evaluated(Json.is_jbool(term))):
+        return z3.is_true(evaluated(Json.bool_of(term)))
+    if z3.is_true(evaluated(Json.is_jlist(term))):
+        items = Json.items_of(term)
+        length = evaluated(z3.Length(items)).as_long()
+        return [evaluated(items[index]).as_string() for index in range(length)]
+    if z3.is_true(evaluated(Json.is_jmap(term))):
+        extra = evaluated(Json.extra_keys(term)).as_long()
+        tracked = {other[-1] for other in token.paths if other[:-1] == path}
+        keys = (f"other-{index}" for index in range(extra + len(tracked) + 1))
+        return {key: "" for key in list(k for k in keys if k not in tracked)[:extra]}
+    return None
+
+
+def token_equals(token: Token, claims: Claims) -> Any:
+    """The symbolic token is exactly `claims` (on every path a formula reads)."""
+    facts = []
+    for path, term in token.paths.items():
+        value: Any = claims
+        for step in path:
+            value = value.get(step, _ABSENT) if isinstance(value, dict) else _ABSENT
+        facts.append(
+            term == _json_term(value)
+            if not isinstance(value, dict)
+            else _map_fact(token, path, value)
+        )
+    return z3.And(*facts)
+
+
+def _map_fact(token: Token, path: tuple[str, ...], value: dict[str, Any]) -> Any:
+    tracked = {
+        other[-1] for other in token.paths if other[:-1] == path and len(other) == len(path) + 1
+    }
+    extra = len(set(value) - tracked)
+    term = token.paths[path]
+    return z3.And(Json.is_jmap(term), Json.extra_keys(term) == extra)
+
+
+def _json_term(value: Any) -> Any:
+    if value is _ABSENT:
+        return Json.jabsent
+    if value is None:
+        return Json.jnull
+    if isinstance(value, bool):
+        return Json.jbool(z3.BoolVal(value))
+    if isinstance(value, int):
+        return Json.jint(z3.IntVal(value))
+    if isinstance(value, str):
+        return Json.jstr(z3.StringVal(value))
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        units = [z3.Unit(z3.StringVal(item)) for item in value]
+        empty = z3.Empty(z3.SeqSort(z3.StringSort()))
+        return Json.jlist(z3.Concat(*units) if len(units) > 1 else (units[0] if units else empty))
+    raise Unsupported(f"a claim value of type {type(value).__name__}")
