@@ -15,6 +15,7 @@ What every step shares:
     resolved      one resolved read model per rule (defaults filled, names and IDs)
     errors        the error types, each one line for people; escape: safe terminal text
     safe_write    the one way a file is written (new file renamed over the target)
+    patterns      which live resource a settings.protect or settings.unmanaged entry names
     jwk           public-key helpers and private-member detection
     presets       what fedctl knows about each identity provider
     unmanageable  live resources fedctl cannot represent exactly

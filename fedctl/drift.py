@@ -30,7 +30,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from fedctl.access.model import Effect
-from fedctl.plan.prune import is_unmanaged
+from fedctl.patterns import is_unmanaged
 from fedctl.state import (
     DesiredState,
     Kind,

@@ -36,7 +36,7 @@ from fedctl.export.entries import Disposition
 from fedctl.export.hcl import Block, JsonEncode, Reference, label, render_blocks
 from fedctl.export.workspaces import WorkspaceNamer
 from fedctl.jwk import without_marker
-from fedctl.plan.prune import is_protected
+from fedctl.patterns import is_protected
 from fedctl.state import (
     DEFAULT_MAX_JWT_LIFETIME_SECONDS,
     DEFAULT_TOKEN_LIFETIME_SECONDS,

@@ -22,10 +22,10 @@ from fedctl.config.validated import Config
 from fedctl.errors import PlanError
 from fedctl.guards.registry import GUARDS
 from fedctl.guards.texts import ConfigView, view_of
+from fedctl.patterns import is_protected
 from fedctl.plan.actions import Action
 from fedctl.plan.guardrails import CONFIGURATION_ONLY, GuardrailChange
 from fedctl.plan.plan import Plan
-from fedctl.plan.prune import is_protected
 
 
 @dataclass(frozen=True)

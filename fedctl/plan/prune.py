@@ -8,10 +8,10 @@ here") and never touched, not even as an interrupted apply's leftover.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from fnmatch import fnmatchcase
+from collections.abc import Callable
 from typing import Any
 
+from fedctl.patterns import is_protected, is_unmanaged
 from fedctl.plan.accounts import draft_archive_service_account as _archive_service_account
 from fedctl.plan.actions import Action, Operation
 from fedctl.plan.context import DiffContext, PendingChange
@@ -20,39 +20,6 @@ from fedctl.plan.normalise import issuer_view, rule_view, service_account_view
 from fedctl.plan.order import Draft, released
 from fedctl.plan.rules import draft_archive_rule
 from fedctl.state import Kind, LiveMeta
-
-
-def is_protected(
-    kind: Kind, name: str, protect: Iterable[str], *, resource_id: str | None = None
-) -> bool:
-    """`settings.protect` entries are `kind/name` or a bare name (any kind), globs allowed,
-    or a live ID (`resource_id`)."""
-    return matching_pattern(kind, (name,), resource_id, protect) is not None
-
-
-# Live ID prefixes (admin-api.md §1.6): a protect entry of this shape names one resource.
-ID_PREFIXES = {Kind.SERVICE_ACCOUNT: "svac_", Kind.ISSUER: "fdis_", Kind.RULE: "fdrl_"}
-
-
-def matching_pattern(
-    kind: Kind, names: Iterable[str], resource_id: str | None, protect: Iterable[str]
-) -> str | None:
-    """The first protect entry that names the resource by any of `names` or by its ID."""
-    names = [name for name in names if name]
-    for pattern in protect:
-        if pattern.startswith(tuple(ID_PREFIXES.values())):
-            if resource_id is not None and pattern == resource_id:
-                return pattern
-            continue
-        for name in names:
-            if fnmatchcase(f"{kind.value}/{name}" if "/" in pattern else name, pattern):
-                return pattern
-    return None
-
-
-def is_unmanaged(kind: Kind, name: str, live_id: str, patterns: Iterable[str]) -> bool:
-    """`settings.unmanaged` entries are `kind/name` globs, bare name globs or live IDs."""
-    return live_id in patterns or is_protected(kind, name, patterns)
 
 
 def diff_unmanaged(ctx: DiffContext, console_ids: set[str]) -> list[str]:

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from fedctl.cli.main import cli
 from fedctl.emulator.server import RunningEmulator, running_emulator
-from fedctl.plan.prune import is_protected
+from fedctl.patterns import is_protected
 from fedctl.state import Kind
 from tests.support.cli import k8s_org, k8s_rule, run_api
 
