@@ -44,7 +44,7 @@ Around the flow:
     cli/          argument parsing and printing only
     schemas/      the plan's JSON Schema, shipped for `fedctl schema --plan`
 
-Comments cite the Admin API as `admin-api.md §N` or a bare `§N`: the sections of
+Comments cite the Admin API as `docs/admin-api.md §N` or a bare `§N`: the sections of
 docs/admin-api.md, the project's own account of the API and the token exchange.
 """
 

@@ -40,7 +40,7 @@ class WorkspaceResolver:
     """Turns the config's workspace references (name, `wrkspc_` ID, "default") into IDs.
 
     Names match exactly; zero or several active matches, or an archived workspace, are
-    errors, because writes to archived workspaces fail (admin-api.md §2.8.2).
+    errors, because writes to archived workspaces fail (docs/admin-api.md §2.8.2).
     """
 
     def __init__(self, config: Config, workspaces: Sequence[Workspace]) -> None:
@@ -161,7 +161,7 @@ def issuer_spec(issuer: Issuer) -> IssuerSpec:
 
 
 def normalise_jwks(jwks: DiscoveryJwks | ExplicitUrlJwks | InlineJwks) -> dict[str, Any]:
-    """The API's shape of each variant, every key present (admin-api.md §3.3)."""
+    """The API's shape of each variant, every key present (docs/admin-api.md §3.3)."""
     if isinstance(jwks, DiscoveryJwks):
         return {
             "type": "discovery",

@@ -43,7 +43,7 @@ from fedctl.state import (
 
 LiveResource = LiveServiceAccount | LiveIssuer | LiveRule
 
-# Fields held by rows without their own actor record (admin-api.md §3.7, §3.8).
+# Fields held by rows without their own actor record (docs/admin-api.md §3.7, §3.8).
 _ROW_FIELDS = {Kind.SERVICE_ACCOUNT: "memberships", Kind.RULE: "workspace_ids"}
 
 

@@ -2,7 +2,7 @@
 
 The specs in `fedctl.state` hold the values and their defaults; these tables say, per
 field, what the rest of fedctl derives from: whether the planner compares it, whether an
-update may change it, how a create or update body carries it (admin-api.md §5.11: most
+update may change it, how a create or update body carries it (docs/admin-api.md §5.11: most
 fields can only be replaced, `description` and `attributes` are cleared by null), whether
 it can change who may mint tokens, and which key the configuration language gives it.
 

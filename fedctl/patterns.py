@@ -21,7 +21,7 @@ def is_protected(
     return matching_pattern(kind, (name,), resource_id, protect) is not None
 
 
-# Live ID prefixes (admin-api.md §1.6): a protect entry of this shape names one resource.
+# Live ID prefixes (docs/admin-api.md §1.6): a protect entry of this shape names one resource.
 ID_PREFIXES = {Kind.SERVICE_ACCOUNT: "svac_", Kind.ISSUER: "fdis_", Kind.RULE: "fdrl_"}
 
 

@@ -28,7 +28,7 @@ WorkspaceRole = Literal[
     "workspace_admin", "workspace_developer", "workspace_restricted_developer", "workspace_user"
 ]
 
-# Rules the API lets an OAuth caller manage (admin-api.md §5.9); anything else is
+# Rules the API lets an OAuth caller manage (docs/admin-api.md §5.9); anything else is
 # Console-managed and never changed by fedctl.
 MANAGEABLE_SCOPES = frozenset({"workspace:inference", "workspace:developer"})
 
@@ -49,7 +49,7 @@ DECLARED_KINDS = (Kind.SERVICE_ACCOUNT, Kind.ISSUER, Kind.RULE)
 
 
 def scope_is_manageable(oauth_scope: str) -> bool:
-    """True when every scope token is one an OAuth caller may set (admin-api.md §5.9)."""
+    """True when every scope token is one an OAuth caller may set (docs/admin-api.md §5.9)."""
     tokens = oauth_scope.split()
     return bool(tokens) and all(token in MANAGEABLE_SCOPES for token in tokens)
 
@@ -151,12 +151,12 @@ class LiveRule(_Frozen):
     meta: LiveMeta
     issuer_id: str
     service_account_id: str
-    # A legacy single-workspace binding (admin-api.md §5.8), kept apart from workspace_ids.
+    # A legacy single-workspace binding (docs/admin-api.md §5.8), kept apart from workspace_ids.
     legacy_workspace_id: str | None = None
 
 
 class LiveApiKey(_Frozen):
-    """A static API key as fedctl needs it (admin-api.md §9.2); the hint, never the key."""
+    """A static API key as fedctl needs it (docs/admin-api.md §9.2); the hint, never the key."""
 
     id: str
     name: str

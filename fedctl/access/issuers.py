@@ -16,7 +16,7 @@ from fedctl.access.model import AccessChange, Effect, Finding, combine_effects
 from fedctl.jwk import key_label, thumbprint
 from fedctl.state import DesiredState, IssuerSpec, Kind, LiveState, ServiceAccountSpec
 
-# Workspace roles from least to most powerful (admin-api.md §5.8).
+# Workspace roles from least to most powerful (docs/admin-api.md §5.8).
 _ROLE_RANK = {
     "workspace_user": 0,
     "workspace_restricted_developer": 1,

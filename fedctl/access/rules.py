@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from fedctl.access.model import Effect, Finding, RuleAccess
 from fedctl.proof.grants import MatchVerdict
 
-# A scope token implies the scopes listed here (admin-api.md §5.7: inference's endpoints
+# A scope token implies the scopes listed here (docs/admin-api.md §5.7: inference's endpoints
 # are a subset of developer's). Unknown scopes are only equal to themselves.
 _IMPLIED_SCOPES: dict[str, frozenset[str]] = {
     "workspace:developer": frozenset({"workspace:inference"}),

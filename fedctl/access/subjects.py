@@ -2,7 +2,7 @@
 
 A rule's `subject_prefix` is an exact, case-sensitive match on `sub`, unless it ends in
 `*`: then it matches every `sub` starting with the characters before the `*`
-(admin-api.md §3.5). Unset matches every `sub`, and so does `*` (an empty prefix). Only
+(docs/admin-api.md §3.5). Unset matches every `sub`, and so does `*` (an empty prefix). Only
 a trailing `*` is special; a `*` elsewhere is a literal character.
 
 Usage:

@@ -1,7 +1,7 @@
 """Credentials as httpx.Auth: a static bearer token, or a token minted by WIF exchange.
 
 `FederationAuth` exchanges the workload's identity JWT at `POST /v1/oauth/token` once per
-process and reuses the minted token (admin-api.md §7.5):
+process and reuses the minted token (docs/admin-api.md §7.5):
 
 - re-exchange only near expiry: advisory at expiry - 120 s (a failure keeps the current
   token and waits 5 s before trying again), mandatory at expiry - 30 s (a failure raises);

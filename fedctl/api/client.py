@@ -5,7 +5,7 @@ error shape live in one place:
 
 - 408, 429, every status >= 500 and connection errors are retried with exponential
   backoff and jitter, honouring `retry-after-ms` / `retry-after` and `x-should-retry`
-  (admin-api.md §6.4), within a bounded number of attempts and total time.
+  (docs/admin-api.md §6.4), within a bounded number of attempts and total time.
 - Every other 4xx fails at once. 409 is retried only for writes that set no name
   (`retry_conflict=True`): there it can only be a concurrent modification (§6.2), which
   the server refused unprocessed. Elsewhere it may be a duplicate name, which is
@@ -346,7 +346,7 @@ def _never_sent(exc: httpx.TransportError) -> bool:
 
 
 def _encode_params(params: Mapping[str, QueryValue] | None) -> httpx.QueryParams | None:
-    """Booleans lower case, arrays as `name[]=a&name[]=b` (admin-api.md §1.5)."""
+    """Booleans lower case, arrays as `name[]=a&name[]=b` (docs/admin-api.md §1.5)."""
     if params is None:
         return None
     encoded: list[tuple[str, str | int | float | bool | None]] = []

@@ -40,7 +40,7 @@ def open_client(
     """An AdminClient for the credential the chain resolves.
 
     `base_url` is `--base-url` (click already folds in ANTHROPIC_BASE_URL); a profile's
-    base_url applies only when it is None (admin-api.md §1.1). `timeout` bounds every API
+    base_url applies only when it is None (docs/admin-api.md §1.1). `timeout` bounds every API
     call, retries included, and the token exchange.
     """
     env = os.environ if environ is None else environ

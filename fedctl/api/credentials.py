@@ -1,6 +1,6 @@
 """The credential chain: flags, environment and profile files -> one `Credential`.
 
-Resolution follows the official SDKs (admin-api.md §7.6-§7.8), first match wins:
+Resolution follows the official SDKs (docs/admin-api.md §7.6-§7.8), first match wins:
 
 1. `--auth-token`, then `ANTHROPIC_AUTH_TOKEN`: a static org:admin bearer token.
 2. `ANTHROPIC_PROFILE`: `<config_dir>/configs/<name>.json`; every failure is raised.

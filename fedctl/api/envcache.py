@@ -1,7 +1,7 @@
 """The token cache for federation from environment variables: one exchange per identity
 token across processes, as profiles already have (issue 30 item 4).
 
-The SDKs keep no disk cache for env-var federation (admin-api.md §7.5), so with a
+The SDKs keep no disk cache for env-var federation (docs/admin-api.md §7.5), so with a
 single-use (`jti`) identity token `fedctl whoami` then `fedctl plan` fails: the second
 process exchanges the same token again. fedctl keeps the minted token in the user's cache
 directory, in the profile cache's file format (`fedctl.api.tokencache`: mode 0600 in a

@@ -1,4 +1,4 @@
-"""`error.details.error_code` (admin-api.md §6.1, §9): known codes read for people.
+"""`error.details.error_code` (docs/admin-api.md §6.1, §9): known codes read for people.
 
 The server's message wording may change (§6.1), so the explanation comes from the code,
 and an unknown code is ignored (the bare `error.type` stands, as the SDKs do).

@@ -1,4 +1,4 @@
-"""Switching a static API key off (admin-api.md §9.1): the one key write fedctl makes.
+"""Switching a static API key off (docs/admin-api.md §9.1): the one key write fedctl makes.
 
 fedctl never archives a key (terminal) and never re-activates one. Setting a status is
 idempotent, so an unknown outcome is settled by reading the key back.

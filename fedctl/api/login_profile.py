@@ -1,6 +1,6 @@
 """`fedctl login`: write an SDK federation profile for any identity provider.
 
-A profile (admin-api.md §7.8) is what lets several processes share one exchange of a
+A profile (docs/admin-api.md §7.8) is what lets several processes share one exchange of a
 single-use identity token: the SDKs and fedctl cache the minted token in
 `<config_dir>/credentials/<profile>.json`. `scripts/github_wif_profile.py` writes one for
 GitHub Actions only; this writes one for any issuer, from values given as options or

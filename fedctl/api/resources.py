@@ -1,7 +1,7 @@
 """Typed reads of every Admin API collection fedctl needs, each list followed to its end.
 
 Writes live in `fedctl.api.writes`, which adds the re-read logic for ambiguous outcomes;
-both sit on `AdminClient.request`. Paths and envelopes follow admin-api.md §2 and §4.
+both sit on `AdminClient.request`. Paths and envelopes follow docs/admin-api.md §2 and §4.
 
     accounts = list_service_accounts(client, include_archived=True)
 """
@@ -51,7 +51,7 @@ def paginate(
 
     A cursor goes stale (400) when its item leaves the listing between two pages, e.g.
     a membership removed or an account archived meanwhile; the contract's recovery is
-    to start again from the first page (admin-api.md §2.3.1, §4.1), a few times at most.
+    to start again from the first page (docs/admin-api.md §2.3.1, §4.1), a few times at most.
     `on_first_page` hears about the first page as soon as it arrives (only once, even
     when a stale cursor restarts the list), so a caller can start dependent reads early.
     """

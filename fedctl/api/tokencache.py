@@ -1,6 +1,6 @@
 """The profile credentials cache: a minted token kept on disk between fedctl processes.
 
-Same file as the official SDK (admin-api.md §7.5, §7.8):
+Same file as the official SDK (docs/admin-api.md §7.5, §7.8):
 `<config_dir>/credentials/<profile>.json` =
 `{"version": "1.0", "type": "oauth_token", "access_token": ..., "expires_at": <unix s>}`.
 It lets `fedctl plan` then `fedctl apply` in one CI job share one exchange of a

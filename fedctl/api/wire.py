@@ -185,7 +185,7 @@ class ApiKeyScope(WireModel):
 
 
 class ApiKey(WireModel):
-    """An API key (admin-api.md §9.2); never the key itself, only its hint."""
+    """An API key (docs/admin-api.md §9.2); never the key itself, only its hint."""
 
     id: str
     name: str
@@ -210,7 +210,7 @@ class ErrorDetail(WireModel):
 
 
 class ErrorBody(WireModel):
-    """`{"type": "error", "error": {...}, "request_id": ...}` (admin-api.md §6.1)."""
+    """`{"type": "error", "error": {...}, "request_id": ...}` (docs/admin-api.md §6.1)."""
 
     error: ErrorDetail = ErrorDetail()
     request_id: str | None = None

@@ -120,7 +120,7 @@ def _create(client: AdminClient, kind: _Kind, body: dict[str, Any]) -> Any:
 
 def _name_is_held(client: AdminClient, kind: _Kind, name: str) -> bool:
     """Whether a live or archived resource of this kind is called `name` (archived names
-    stay reserved, admin-api.md §8)."""
+    stay reserved, docs/admin-api.md §8)."""
     return any(item.name == name for item in kind.list_all(client))
 
 

@@ -1,6 +1,6 @@
 """CEL helpers for a rule's `match.condition`: offline checks and evaluation against claims.
 
-Used by validation (is the condition acceptable to the API, admin-api.md §5.5) and later
+Used by validation (is the condition acceptable to the API, docs/admin-api.md §5.5) and later
 by lint and explain (would this claim set pass?). cel-python is imported lazily: it
 loads a Lark grammar, which `fedctl --help` should never pay for.
 

@@ -211,7 +211,7 @@ def _unknown_reference(word: str, name: str, known: Iterable[str]) -> str:
 def _check_admin_scope(
     report: _Reporter, rule: Rule, origin: Origin, account: ServiceAccount
 ) -> None:
-    # admin-api.md §2.6.1 check 6: org:admin needs a target with organization_role admin.
+    # docs/admin-api.md §2.6.1 check 6: org:admin needs a target with organization_role admin.
     if "org:admin" in rule.scopes and account.organization_role != "admin":
         report.add(
             origin,
@@ -320,7 +320,7 @@ def _check_lone_workspace_names(report: _Reporter, declared: Declared) -> None:
 
 
 def _note_console_managed(report: _Reporter, rule: Rule, origin: Origin) -> None:
-    # admin-api.md §5.9: only the two workspace scopes can be managed through the API.
+    # docs/admin-api.md §5.9: only the two workspace scopes can be managed through the API.
     if not scope_is_manageable(rule.oauth_scope):
         report.add(
             origin,

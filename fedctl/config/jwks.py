@@ -1,4 +1,4 @@
-"""An issuer's `jwks`: discovery, an explicit URL, or inline public keys (admin-api.md §3.4)."""
+"""An issuer's `jwks`: discovery, an explicit URL or inline public keys (docs/admin-api.md §3.4)."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ class DiscoveryJwks(_Strict):
     @field_validator("discovery_base")
     @classmethod
     def _discovery_base_is_dialled(cls, value: str | None) -> str | None:
-        # Anthropic dials discovery_base when set (admin-api.md §5.3).
+        # Anthropic dials discovery_base when set (docs/admin-api.md §5.3).
         problem = dialled_url_problem(value) if value is not None else None
         if problem:
             raise _fail(problem)

@@ -41,7 +41,7 @@ KNOWN_SCOPES = (
     "org:admin",
 )
 
-# Inclusive ranges, by field name (admin-api.md §5.4); the translator quotes them.
+# Inclusive ranges, by field name (docs/admin-api.md §5.4); the translator quotes them.
 RANGES: dict[str, tuple[int, int]] = {
     "max_jwt_lifetime_seconds": (1, 176400),
     "token_lifetime_seconds": (60, 86400),
@@ -184,7 +184,7 @@ class Issuer(_Strict):
 
     @model_validator(mode="after")
     def _issuer_url_dialled_in_plain_discovery(self) -> Issuer:
-        # admin-api.md §5.3: issuer_url is dialled only in discovery mode without a
+        # docs/admin-api.md §5.3: issuer_url is dialled only in discovery mode without a
         # discovery_base; otherwise it is a string compared with `iss` and may be internal.
         if isinstance(self.jwks, DiscoveryJwks) and self.jwks.discovery_base is None:
             problem = dialled_url_problem(self.issuer_url)
@@ -194,7 +194,7 @@ class Issuer(_Strict):
 
 
 class RuleMatch(_Strict):
-    """Which tokens a rule accepts; every populated matcher must pass (admin-api.md §3.5)."""
+    """Which tokens a rule accepts; every populated matcher must pass (docs/admin-api.md §3.5)."""
 
     subject_prefix: Annotated[str, Field(max_length=1024)] | None = None
     audience: Annotated[str, Field(min_length=1, max_length=1024)] | None = None
@@ -207,7 +207,7 @@ class RuleMatch(_Strict):
         if value is None:
             return None
         if value == "":
-            # admin-api.md §8.1 item 21 leaves "" open; refusing it keeps one spelling of "unset".
+            # docs/admin-api.md §8.1 item 21 leaves "" open; refusing it keeps one "unset".
             raise _fail("is empty; leave subject_prefix out instead")
         if set(value) == {"*"}:
             raise _fail(
@@ -229,7 +229,7 @@ class RuleMatch(_Strict):
 
     @model_validator(mode="after")
     def _at_least_one_constraint(self) -> RuleMatch:
-        # admin-api.md §5.5 rule 1: audience alone (or {}) is refused.
+        # docs/admin-api.md §5.5 rule 1: audience alone (or {}) is refused.
         if self.subject_prefix is None and not self.claims and self.condition is None:
             raise _fail(
                 "needs at least one of subject_prefix, claims or condition (audience alone "
@@ -279,7 +279,7 @@ class Rule(_Strict):
 
     @model_validator(mode="after")
     def _enabled_somewhere(self) -> Rule:
-        # admin-api.md §2.6.1: workspace_id is required unless applies_to_all_workspaces.
+        # docs/admin-api.md §2.6.1: workspace_id is required unless applies_to_all_workspaces.
         if not self.workspaces and not self.applies_to_all_workspaces:
             raise _fail(
                 "needs workspaces (e.g. [production]) or applies_to_all_workspaces: true",
@@ -293,7 +293,7 @@ class Rule(_Strict):
 
 
 def check_scope(value: str) -> str:
-    """Validate a space-separated oauth_scope (strict reading of admin-api.md §8.1 item 18)."""
+    """Validate a space-separated oauth_scope (strict reading of docs/admin-api.md §8.1 item 18)."""
     tokens = value.split()
     if not tokens:
         raise _fail("is empty; use workspace:inference or workspace:developer")

@@ -1,4 +1,4 @@
-"""The Admin API's rules for URLs it dials (admin-api.md §5.3), checked offline.
+"""The Admin API's rules for URLs it dials (docs/admin-api.md §5.3), checked offline.
 
 The real service also resolves the host and refuses private addresses; that needs the
 network, so this check stops at the shape: https, port 443, no user name or password, a

@@ -1,6 +1,6 @@
 """Local emulator of the WIF part of the Anthropic Admin API: a real HTTP server over SQLite.
 
-It is a second, independent reading of /work/shared/admin-api.md (the wire contract): it
+It is a second, independent reading of docs/admin-api.md (the API as fedctl relies on it): it
 imports nothing from fedctl's other packages, so fedctl and the emulator cannot agree on
 the same mistake. Layout: `server.py` (start/stop, uvicorn in a thread) -> `app.py` and
 `routes.py` (HTTP, auth, errors, faults; the types both share are in `calls.py`) ->

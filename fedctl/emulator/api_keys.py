@@ -1,4 +1,4 @@
-"""The API-key endpoints (admin-api.md §9, revision 2): list, get, update name and status.
+"""The API-key endpoints (docs/admin-api.md §9, revision 2): list, get, update name and status.
 
 There is no create and no delete, so the keys come from a fixture (`--api-keys FILE`): a
 JSON list of APIKey objects in the wire shape, where a missing `id`, `created_at` or

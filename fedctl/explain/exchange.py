@@ -1,4 +1,4 @@
-"""The checks a matching token still faces at the exchange (admin-api.md §7.3, §7.2).
+"""The checks a matching token still faces at the exchange (docs/admin-api.md §7.3, §7.2).
 
 Time claims and the issuer's lifetime limit, single use of `jti`, the choice of one
 workspace, the target's membership there, and the lifetime of the minted token. All are

@@ -1,6 +1,6 @@
 """Evaluates each matcher of a rule against decoded claims, saying why it passes or fails.
 
-These are fedctl's reading of the exchange's match step (admin-api.md §3.5, §7.3): all
+These are fedctl's reading of the exchange's match step (docs/admin-api.md §3.5, §7.3): all
 populated matchers are ANDed; `subject_prefix` is exact unless it ends in `*`; `aud`
 (string or list) must contain the audience; `claims` are exact top-level strings; the CEL
 `condition` is evaluated locally with the library validation uses.

@@ -19,10 +19,10 @@ from fedctl.explain.token import DecodedToken
 from fedctl.state import RuleMatchSpec
 
 # What fedctl assumes `aud` must hold when a rule sets no audience. Anthropic does not
-# document "the expected audience for the issuer" (admin-api.md §3.5, §8.1 #28); every
+# document "the expected audience for the issuer" (docs/admin-api.md §3.5, §8.1 #28); every
 # provider guide but Entra's uses this value (idp-facts.md §1.2).
 ASSUMED_DEFAULT_AUDIENCE = "https://api.anthropic.com"
-# Leeway the exchange allows on exp, nbf and iat (admin-api.md §7.3).
+# Leeway the exchange allows on exp, nbf and iat (docs/admin-api.md §7.3).
 CLOCK_LEEWAY_SECONDS = 30
 DEFAULT_WORKSPACE = "default"
 
@@ -93,7 +93,7 @@ class Level(StrEnum):
 
 @dataclass(frozen=True)
 class ExchangeCheck:
-    """A check the token exchange applies beyond the match (admin-api.md §7.3)."""
+    """A check the token exchange applies beyond the match (docs/admin-api.md §7.3)."""
 
     check: str
     level: Level

@@ -88,7 +88,7 @@ def _rule_from_live(
     spec = rule.spec
     workspaces = sorted(namer.reference(workspace_id) for workspace_id in spec.workspace_ids)
     if rule.legacy_workspace_id is not None and not workspaces:
-        # A legacy binding skips the membership check at exchange (admin-api.md §5.8).
+        # A legacy binding skips the membership check at exchange (docs/admin-api.md §5.8).
         workspaces = [namer.reference(rule.legacy_workspace_id)]
         member_workspaces = None
     return RuleFacts(

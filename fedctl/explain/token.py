@@ -21,7 +21,7 @@ from typing import Any
 
 from fedctl.errors import UsageError
 
-# The exchange refuses larger assertions (admin-api.md §7.3); explain only warns about it.
+# The exchange refuses larger assertions (docs/admin-api.md §7.3); explain only warns about it.
 MAX_ASSERTION_BYTES = 16 * 1024
 
 

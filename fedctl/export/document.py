@@ -9,7 +9,7 @@ declared). Decisions taken here, also in the README:
   discovery without options, max_jwt_lifetime_seconds 3600, check_jti true,
   token_lifetime_seconds 3600, applies_to_all_workspaces false), so files stay minimal.
 - A Console-managed rule (a scope outside workspace:inference / workspace:developer) is
-  commented: the Admin API refuses every change to it from fedctl (admin-api.md §5.9).
+  commented: the Admin API refuses every change to it from fedctl (docs/admin-api.md §5.9).
 - An issuer is declared when any managed rule uses it (a declared rule must name a
   declared issuer), with a note when it also backs Console-managed rules, because the API
   then refuses to update it. An issuer that backs *only* Console-managed rules is

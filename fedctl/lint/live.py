@@ -1,7 +1,7 @@
 """Lint checks that need the live organization (`fedctl lint --live`).
 
 Some dangers exist only in what the API holds: a legacy rule bound through `workspace_id`
-alone (the exchange never checks its service account's membership, admin-api.md §5.8),
+alone (the exchange never checks its service account's membership, docs/admin-api.md §5.8),
 or an issuer whose inline keys carry private key material (whoever can read the issuer
 can sign tokens for it). They have no place in a file, so their findings name the live
 resource and its ID instead of a `file:line`.

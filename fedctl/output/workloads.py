@@ -150,7 +150,7 @@ def _workspace_id(rule: LiveRule, live: LiveState, wanted: str | None) -> str | 
     """The workspace to name at exchange: required when several are enabled.
 
     NOTE: the exchange falls back to the default workspace when the rule covers it
-    (admin-api.md §7.3 item 8), but a workload should not depend on which workspaces are
+    (docs/admin-api.md §7.3 item 8), but a workload should not depend on which workspaces are
     enabled tomorrow: with several, fedctl asks which one instead of guessing.
     """
     choices = rule_workspaces(rule, live)

@@ -226,7 +226,7 @@ def _check_workspaces(ctx: DiffContext) -> None:
 
 
 def _check_tenant_pinning(ctx: DiffContext) -> None:
-    """admin-api.md §5.6: a rule written on a well-known shared issuer must pin the tenant.
+    """docs/admin-api.md §5.6: a rule written on a well-known shared issuer must pin the tenant.
 
     Checked for every rule this plan creates, updates or replaces, and for every rule
     under an issuer this plan changes (moving an issuer onto a shared URL re-checks its
@@ -259,7 +259,7 @@ def _check_tenant_pinning(ctx: DiffContext) -> None:
 
 
 def _check_stored_match_resent(ctx: DiffContext) -> None:
-    """The API re-checks the tenant pin on every update (admin-api.md §2.6.4), so an update
+    """The API re-checks the tenant pin on every update (docs/admin-api.md §2.6.4), so an update
     that resends a rule's stored, unpinned match (renaming it out of the way of its
     replacement) would be refused: a legacy rule made before the check cannot be renamed.
     """

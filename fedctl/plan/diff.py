@@ -2,7 +2,7 @@
 
 Resources are matched by (kind, name), or through `previous_names` (`fedctl.plan.match`).
 An update lists its changed fields with deepdiff on normalised dicts; everything else
-(what can change in place, what needs a replacement) follows admin-api.md §5.11:
+(what can change in place, what needs a replacement) follows docs/admin-api.md §5.11:
 - a service account's name is immutable, so a renamed one is replaced: create the new
   one, move its rules (retarget), then archive the old one;
 - a rule's issuer is immutable, so a rule moved to another issuer is replaced: rename the

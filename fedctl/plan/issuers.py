@@ -121,7 +121,7 @@ def _rules_pinned_first(
     """Rule updates that must run before an issuer moves onto a shared platform.
 
     The API refuses such a move while a live rule under the issuer does not pin the
-    tenant (admin-api.md §2.5.4, §5.6), so the rules' updates (which carry their new
+    tenant (docs/admin-api.md §2.5.4, §5.6), so the rules' updates (which carry their new
     match) go first. Moving *off* a shared platform keeps the default order, issuer
     first, so that rules loosened in the same plan are no longer checked.
     """

@@ -1,6 +1,6 @@
 """Static API keys under `api_keys.manage`: every active key not allowed is deactivated.
 
-fedctl never archives a key (archive is irreversible, admin-api.md §9.3) and never
+fedctl never archives a key (archive is irreversible, docs/admin-api.md §9.3) and never
 reactivates one. Deactivations run after every other step of the plan, so a key is
 switched off only once the federation that replaces it has been applied; a failed step
 leaves the keys as they were.

@@ -63,7 +63,7 @@ def rule_view(spec: RuleSpec) -> dict[str, Any]:
 
 
 def match_payload(match: RuleMatchSpec) -> dict[str, Any]:
-    """The API's RuleMatch with unset keys left out (admin-api.md §3.5)."""
+    """The API's RuleMatch with unset keys left out (docs/admin-api.md §3.5)."""
     return {key: value for key, value in match.model_dump().items() if value is not None}
 
 

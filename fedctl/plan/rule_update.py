@@ -1,6 +1,6 @@
 """A rule updated in place: its steps in the order that keeps it enabled somewhere.
 
-`update_rule` runs named phases in a fixed order (admin-api.md §2.6.4, §2.7.3): turn
+`update_rule` runs named phases in a fixed order (docs/admin-api.md §2.6.4, §2.7.3): turn
 "all workspaces" on; disable left workspaces first when another stays enabled
 throughout; the main update (rename, match, scope, retarget...); enable new workspaces;
 disable the left workspaces now if none stayed; turn "all workspaces" off last, once an

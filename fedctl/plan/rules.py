@@ -1,7 +1,7 @@
 """Federation rules: create, update in place, replace (issuer change) and archive drafts.
 
 A rule's steps run in a fixed sequence so every intermediate state is one the API
-accepts and no rule is ever enabled nowhere (admin-api.md §2.6.4, §2.7.3, §5.8): turn
+accepts and no rule is ever enabled nowhere (docs/admin-api.md §2.6.4, §2.7.3, §5.8): turn
 "all workspaces" on; disable the workspaces the rule leaves, when another stays enabled
 throughout; the main update (rename, match, scope, retarget...); enable new workspaces;
 only then disable the left workspaces when none stayed; turn "all workspaces" off last,
@@ -283,7 +283,7 @@ def _replace_rule(
     key = (Kind.RULE, spec.name)
     archive_name = current.spec.name
     if current.spec.name == spec.name:
-        # The API may keep an archived rule's name reserved (admin-api.md §8.1 item 4):
+        # The API may keep an archived rule's name reserved (docs/admin-api.md §8.1 item 4):
         # move the old rule off the name before the new rule takes it.
         archive_name = out_of_the_way_name(spec.name, current.meta.id)
         taken = set(ctx.live.rules) | {rule.spec.name for rule in ctx.live.archived_rules}
