@@ -20,6 +20,7 @@ import z3
 from fedctl.explain.model import ASSUMED_DEFAULT_AUDIENCE
 from fedctl.proof import syntax as s
 from fedctl.proof.regex import regex_of
+from fedctl.proof.text import literal
 from fedctl.proof.values import (
     INT64,
     Json,
@@ -100,7 +101,7 @@ def _string(token: Token, name: str) -> tuple[Any, Any]:
 
 def _string_claim(token: Token, name: str, value: str) -> Any:
     is_string, text = _string(token, name)
-    return z3.And(is_string, text == z3.StringVal(value))
+    return z3.And(is_string, text == literal(value))
 
 
 def _issuer(rule: ResolvedRule, token: Token) -> Any:
@@ -115,12 +116,12 @@ def _subject(rule: ResolvedRule, token: Token) -> Any:
         return z3.BoolVal(True)
     is_string, sub = _string(token, "sub")
     if prefix.endswith("*"):
-        return z3.And(is_string, z3.PrefixOf(z3.StringVal(prefix[:-1]), sub))
-    return z3.And(is_string, sub == z3.StringVal(prefix))
+        return z3.And(is_string, z3.PrefixOf(literal(prefix[:-1]), sub))
+    return z3.And(is_string, sub == literal(prefix))
 
 
 def _audience(rule: ResolvedRule, token: Token) -> Any:
-    wanted = z3.StringVal(rule.audience or ASSUMED_DEFAULT_AUDIENCE)
+    wanted = literal(rule.audience or ASSUMED_DEFAULT_AUDIENCE)
     aud = token.claim(("aud",))
     return z3.Or(
         z3.And(Json.is_jstr(aud), Json.str_of(aud) == wanted),
@@ -157,7 +158,7 @@ def _literal(value: s.Scalar) -> Value:
         return Value.typed("bool", z3.BoolVal(value))
     if isinstance(value, int):
         return Value.typed("int", z3.IntVal(value))
-    return Value.typed("str", z3.StringVal(value))
+    return Value.typed("str", literal(value))
 
 
 def _claim(path: tuple[str, ...], token: Token) -> Value:
@@ -209,7 +210,7 @@ def _contains(
     """`item in container` and `container.contains(item)`: substring, element or key."""
     if not (isinstance(item_node, s.Lit) and isinstance(item_node.value, str)):
         raise s.Unsupported("`in` of a non-string over a claim")
-    needle = z3.StringVal(item_node.value)
+    needle = literal(item_node.value)
     is_str, text = container.cases["str"]
     is_list, items = container.cases["list"]
     is_map, _term = container.cases["map"]
@@ -229,18 +230,18 @@ def _call(node: s.Call, token: Token) -> Value:
     target = translate(node.target, token)
     if node.function == "contains" and isinstance(node.target, s.Claim):
         return _contains(target, node.args[0], translate(node.args[0], token), node.target, token)
-    is_str, text = target.cases.get("str", (z3.BoolVal(False), z3.StringVal("")))
+    is_str, text = target.cases.get("str", (z3.BoolVal(False), literal("")))
     err = z3.Or(target.err, z3.Not(is_str))
     if node.function == "substring":
         return _substring(node, text, err)
     argument = node.args[0]
     if not (isinstance(argument, s.Lit) and isinstance(argument.value, str)):
         raise s.Unsupported(f"{node.function}() of a non-literal")
-    literal = z3.StringVal(argument.value)
+    wanted = literal(argument.value)
     tests = {
-        "startsWith": lambda: z3.PrefixOf(literal, text),
-        "endsWith": lambda: z3.SuffixOf(literal, text),
-        "contains": lambda: z3.Contains(text, literal),
+        "startsWith": lambda: z3.PrefixOf(wanted, text),
+        "endsWith": lambda: z3.SuffixOf(wanted, text),
+        "contains": lambda: z3.Contains(text, wanted),
         "matches": lambda: z3.InRe(text, regex_of(argument.value)),
     }
     return boolean(err, tests[node.function]())
@@ -258,7 +259,7 @@ def _substring(node: s.Call, text: Any, err: Any) -> Value:
 
 def _size(node: s.Call, token: Token) -> Value:
     target = translate(node.target, token)
-    is_str, text = target.cases.get("str", (z3.BoolVal(False), z3.StringVal("")))
+    is_str, text = target.cases.get("str", (z3.BoolVal(False), literal("")))
     is_list, items = target.cases.get(
         "list", (z3.BoolVal(False), z3.Empty(z3.SeqSort(z3.StringSort())))
     )

@@ -22,6 +22,7 @@ from typing import Any
 import z3
 
 from fedctl.proof.syntax import Unsupported
+from fedctl.proof.text import literal
 
 _MAX_CHAR = 0x2FFFF  # z3's largest character (its default Unicode range)
 _NEWLINE = ord("\n")
@@ -54,14 +55,14 @@ def regex_of(pattern: str) -> Any:
 
 def _sequence(items: list[Any]) -> Any:
     if not items:
-        return z3.Re(z3.StringVal(""))
+        return z3.Re(literal(""))
     regexes = [_item(op, argument) for op, argument in items]
     return z3.Concat(*regexes) if len(regexes) > 1 else regexes[0]
 
 
 def _item(op: Any, argument: Any) -> Any:
     if op is c.LITERAL:
-        return z3.Re(z3.StringVal(chr(argument)))
+        return z3.Re(literal(chr(argument)))
     if op is c.NOT_LITERAL:
         return _ranges(_complement([(argument, argument)]))
     if op is c.ANY:
@@ -88,7 +89,7 @@ def _repeat(low: int, high: int, inner: Any) -> Any:
         return z3.Concat(z3.Loop(inner, low, low), z3.Star(inner)) if low > 1 else z3.Plus(inner)
     if high > 1000:
         raise Unsupported("a repetition above 1000")
-    return z3.Loop(inner, low, high) if high > 0 else z3.Re(z3.StringVal(""))
+    return z3.Loop(inner, low, high) if high > 0 else z3.Re(literal(""))
 
 
 def _set(members: list[Any]) -> Any:

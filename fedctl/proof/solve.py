@@ -22,6 +22,7 @@ from fedctl.errors import FedctlError
 from fedctl.proof.concrete import admits
 from fedctl.proof.formula import Token, admission
 from fedctl.proof.syntax import Unsupported
+from fedctl.proof.text import literal, text
 from fedctl.proof.values import Json
 from fedctl.resolved import ResolvedRule
 
@@ -175,7 +176,7 @@ def _value(model: Any, token: Token, path: tuple[str, ...]) -> Any:
     if z3.is_true(evaluated(Json.is_jabsent(term))):
         return _ABSENT
     if z3.is_true(evaluated(Json.is_jstr(term))):
-        return evaluated(Json.str_of(term)).as_string()
+        return text(evaluated(Json.str_of(term)))
     if z3.is_true(evaluated(Json.is_jint(term))):
         return evaluated(Json.int_of(term)).as_long()
     if z3.is_true(evaluated(Json.is_jbool(term))):
@@ -183,7 +184,7 @@ def _value(model: Any, token: Token, path: tuple[str, ...]) -> Any:
     if z3.is_true(evaluated(Json.is_jlist(term))):
         items = Json.items_of(term)
         length = evaluated(z3.Length(items)).as_long()
-        return [evaluated(items[index]).as_string() for index in range(length)]
+        return [text(evaluated(items[index])) for index in range(length)]
     if z3.is_true(evaluated(Json.is_jmap(term))):
         extra = evaluated(Json.extra_keys(term)).as_long()
         tracked = {other[-1] for other in token.paths if other[:-1] == path}
@@ -226,9 +227,9 @@ def _json_term(value: Any) -> Any:
     if isinstance(value, int):
         return Json.jint(z3.IntVal(value))
     if isinstance(value, str):
-        return Json.jstr(z3.StringVal(value))
+        return Json.jstr(literal(value))
     if isinstance(value, list) and all(isinstance(item, str) for item in value):
-        units = [z3.Unit(z3.StringVal(item)) for item in value]
+        units = [z3.Unit(literal(item)) for item in value]
         empty = z3.Empty(z3.SeqSort(z3.StringSort()))
         return Json.jlist(z3.Concat(*units) if len(units) > 1 else (units[0] if units else empty))
     raise Unsupported(f"a claim value of type {type(value).__name__}")

@@ -4,6 +4,7 @@ solver produces is one the evaluator admits."""
 
 from __future__ import annotations
 
+import pytest
 import z3
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -143,3 +144,24 @@ def test_every_witness_checks(condition: str, other: str) -> None:
     if isinstance(answer, Found):
         assert admits(rule_with(condition), answer.claims)
         assert not admits(rule_with(other), answer.claims)
+
+
+@pytest.mark.parametrize(
+    ("literal", "lookalike"),
+    [
+        ("x\\u{41}y", "xAy"),  # z3 reads \u{..} escapes in StringVal: the text is not `A`
+        ("a\\x41", "aA"),
+        ("tag\U000e0041", "tag\\u{e0041}"),  # beyond z3's default character range
+        ("zero\u200bwidth", "zerowidth"),
+    ],
+)
+def test_a_value_is_the_string_it_is_not_an_escape_of_another(literal: str, lookalike: str) -> None:
+    # A rule pinned to a value holding escape-like text must not admit the look-alike, and
+    # must admit the value itself: the solver agrees with the evaluator on both.
+    rule = rule_with(f"claims.ref == {quoted(literal)}")
+    for value in (literal, lookalike):
+        token = {"iss": ISS, "aud": AUD, "ref": value}
+        assert solver_admits(rule, token) == admits(rule, token) == (value == literal)
+    found = find_token([rule], [])
+    assert isinstance(found, Found)
+    assert found.claims["ref"] == literal
