@@ -21,6 +21,7 @@ import z3
 from fedctl.errors import FedctlError
 from fedctl.proof.concrete import admits
 from fedctl.proof.formula import Token, admission
+from fedctl.proof.lock import serialized
 from fedctl.proof.syntax import Unsupported
 from fedctl.proof.text import literal, text
 from fedctl.proof.values import Json
@@ -66,6 +67,7 @@ class SolverClock:
 CLOCK = SolverClock()
 
 
+@serialized
 def find_token(
     admit: Sequence[ResolvedRule],
     deny: Sequence[ResolvedRule],

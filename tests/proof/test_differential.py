@@ -165,3 +165,17 @@ def test_a_value_is_the_string_it_is_not_an_escape_of_another(literal: str, look
     found = find_token([rule], [])
     assert isinstance(found, Found)
     assert found.claims["ref"] == literal
+
+
+def test_queries_from_many_threads_at_once_do_not_crash_the_process() -> None:
+    # z3's shared context is not thread-safe; parallel plans crashed in Z3_model_eval.
+    from concurrent.futures import ThreadPoolExecutor
+
+    rules = [rule_with(f'claims.a == "{value}" || claims.b.startsWith("p")') for value in "xyz"]
+
+    def query(index: int) -> object:
+        return find_token([rules[index % 3]], [rules[(index + 1) % 3]])
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(query, range(48)))
+    assert all(isinstance(answer, Found) for answer in answers)
