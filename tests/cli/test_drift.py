@@ -137,7 +137,10 @@ def test_a_console_wildcard_is_drift_classed_broadening_and_fails_the_scheduled_
     result = run_drift(emulator, config)
     assert result.exit_code == 2, result.output
     assert "  ! rule/payments-main: match changed by " in result.stdout
-    assert "      + broadening: subject_prefix " in result.stdout
+    assert (
+        "      + broadening: match widened: admits tokens it did not; e.g. admits "
+        "sub=pipeline:payments:"
+    ) in result.stdout
     assert result.stdout.endswith(
         "This drift BROADENS ACCESS: the live organization admits tokens the files do not.\n"
     )
@@ -147,7 +150,7 @@ def test_a_console_wildcard_is_drift_classed_broadening_and_fails_the_scheduled_
 
     markdown = run_drift(emulator, config, "--format", "markdown").stdout
     assert "**This drift BROADENS ACCESS.**" in markdown
-    assert "| `rule/payments-main` | changed: match | broadening: subject_prefix " in markdown
+    assert "| `rule/payments-main` | changed: match | broadening: match widened: " in markdown
 
 
 def test_narrowing_drift_does_not_fail_on_broadening(emulator, tmp_path):
@@ -166,19 +169,24 @@ def test_a_rule_made_outside_fedctl_is_broadening_unless_settings_unmanaged_name
 ):
     config = copy_quickstart(tmp_path)
     build_quickstart(emulator)
-    # A second rule, made in the Console: a new grant no file declares.
+    # A second rule, made in the Console: a new grant no file declares, for another branch
+    # (a copy of the declared rule's match would admit nothing new: neutral, rightly).
     headers = {"authorization": f"Bearer {emulator.admin_token}"}
     rules = httpx.get(
         f"{emulator.base_url}/v1/organizations/federation_rules", headers=headers
     ).json()["data"]
     body = {key: rules[0][key] for key in ("issuer_id", "target", "match", "oauth_scope")}
     body.update(name="console-extra", workspace_id=rules[0]["workspace_ids"][0])
+    body["match"] = {**body["match"], "subject_prefix": "pipeline:payments:ref:refs/heads/dev"}
     emulator.store.create_rule(Actor.console(), body)
 
     result = run_drift(emulator, config, "--fail-on", "broadening")
     assert result.exit_code == 4, result.output
     assert "  ! rule/console-extra: created by " in result.stdout
-    assert "      + broadening: new rule: " in result.stdout
+    assert (
+        "      + broadening: new rule admits tokens no rule of its grants admitted before; "
+        "e.g. admits sub=pipeline:payments:ref:refs/heads/dev"
+    ) in result.stdout
 
     settings = "settings:\n  unmanaged: [rule/console-extra]\n"
     text = (config / "fedctl.yaml").read_text().replace("version: 1\n", "version: 1\n" + settings)

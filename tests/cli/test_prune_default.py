@@ -136,7 +136,10 @@ def test_deleting_a_rule_from_the_files_archives_it_and_revokes_its_exchange(
     smaller = write(tmp_path / "v2", ours(key, "release"))
     code, out, err = run(emulator, "plan", str(smaller), "--detailed-exitcode")
     assert code == 2, out + err
-    assert "  - narrowing rule/deploy: rule archived: no longer grants tokens of github" in out
+    assert (
+        "  - narrowing rule/deploy: rule archived: tokens it admitted are no longer admitted "
+        "for its grants; e.g. no longer admits sub=repo:acme/payments-api:"
+    ) in out
     assert f"    - rule/deploy ({before['deploy']['id']})\n" in out
     assert out.endswith("Plan: 0 to create, 0 to update, 0 to replace, 1 to archive.\n")
     assert STILL not in out
