@@ -26,7 +26,7 @@ from fedctl.config.base import quoted as _q
 from fedctl.config.jwks import DiscoveryJwks as DiscoveryJwks
 from fedctl.config.jwks import InlineJwks as InlineJwks
 from fedctl.config.jwks import Jwks
-from fedctl.config.patterns import UnmanagedPattern
+from fedctl.config.patterns import ProtectPattern, UnmanagedPattern
 from fedctl.config.urls import dialled_url_problem
 from fedctl.state import DEFAULT_MAX_JWT_LIFETIME_SECONDS, DEFAULT_TOKEN_LIFETIME_SECONDS
 
@@ -51,19 +51,6 @@ RANGES: dict[str, tuple[int, int]] = {
 }
 
 Name = Annotated[str, Field(min_length=1, max_length=255, pattern=NAME_PATTERN)]
-ProtectPattern = Annotated[
-    str,
-    Field(
-        min_length=1,
-        max_length=300,
-        # A name or kind/name (globs allowed), or a live ID: protection follows the
-        # resource through renames (fedctl.plan.protection).
-        pattern=(
-            r"^(((service_account|issuer|rule)/)?[a-z0-9*?\[\]-]+"
-            r"|(svac|fdis|fdrl)_[A-Za-z0-9]+)$"
-        ),
-    ),
-]
 Description = Annotated[str, Field(max_length=2000)]
 WorkspaceRef = Annotated[
     str,

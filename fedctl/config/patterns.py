@@ -6,10 +6,9 @@ from typing import Annotated
 
 from pydantic import Field
 
-# `settings.unmanaged`: what another team manages, by `kind/name` (globs allowed), a bare
-# name glob (any kind) or a live ID (`svac_`, `fdis_`, `fdrl_`). Such live resources are
-# never archived by prune, and the plan lists them under "Not managed here".
-UnmanagedPattern = Annotated[
+# A live resource by `kind/name` (globs allowed), a bare name glob (any kind) or a live ID
+# (`svac_`, `fdis_`, `fdrl_`): the language of `settings.protect` and `settings.unmanaged`.
+ResourcePattern = Annotated[
     str,
     Field(
         min_length=1,
@@ -20,3 +19,11 @@ UnmanagedPattern = Annotated[
         ),
     ),
 ]
+
+# `settings.unmanaged`: what another team manages. Such live resources are never archived
+# by prune, and the plan lists them under "Not managed here".
+UnmanagedPattern = ResourcePattern
+
+# `settings.protect`: never archived or replaced; protection follows the resource through
+# renames (fedctl.plan.protection), since an ID or a live name matches too.
+ProtectPattern = ResourcePattern

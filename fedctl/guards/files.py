@@ -8,8 +8,8 @@ not attempted), one it adds strengthens.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Annotated, Any
+from collections.abc import Callable, Sequence
+from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
@@ -17,6 +17,8 @@ from fedctl.config.modelfile import MAX_FILE_BYTES
 from fedctl.guards.entries import Difference, Guard
 from fedctl.guards.materialize import install_cases, install_policies
 from fedctl.guards.texts import CaseText, PolicyText, canonical
+
+T = TypeVar("T", PolicyText, CaseText)
 
 # Bounds on what a (hostile) snapshot may record.
 MAX_STORED_CASES = 10_000
@@ -46,15 +48,32 @@ class _StoredCase(BaseModel):
 def _compare_policies(
     trusted: tuple[PolicyText, ...], proposed: tuple[PolicyText, ...]
 ) -> list[Difference]:
-    proposed_files = {policy.file for policy in proposed}
-    trusted_files = {policy.file for policy in trusted}
+    return _compare_named(
+        trusted,
+        proposed,
+        lambda policy: policy.file,
+        "policy file",
+        "removed from settings.policy_files",
+    )
+
+
+def _compare_named(
+    trusted: tuple[T, ...],
+    proposed: tuple[T, ...],
+    name_of: Callable[[T], str],
+    noun: str,
+    gone: str,
+) -> list[Difference]:
+    """Removed or edited (same name, other text) weakens; a new name strengthens."""
+    proposed_names = {name_of(item) for item in proposed}
+    trusted_names = {name_of(item) for item in trusted}
     found: list[Difference] = []
-    for policy in sorted(set(trusted) - set(proposed)):
-        how = "edited" if policy.file in proposed_files else "removed from settings.policy_files"
-        found.append(("weakens", f"policy file {policy.file!r} {how}"))
-    for policy in sorted(set(proposed) - set(trusted)):
-        if policy.file not in trusted_files:
-            found.append(("strengthens", f"policy file {policy.file!r} added"))
+    for item in sorted(set(trusted) - set(proposed)):
+        how = "edited" if name_of(item) in proposed_names else gone
+        found.append(("weakens", f"{noun} {name_of(item)!r} {how}"))
+    for item in sorted(set(proposed) - set(trusted)):
+        if name_of(item) not in trusted_names:
+            found.append(("strengthens", f"{noun} {name_of(item)!r} added"))
     return list(dict.fromkeys(found))
 
 
@@ -77,16 +96,7 @@ POLICIES: Guard[tuple[PolicyText, ...]] = Guard(
 def _compare_cases(
     trusted: tuple[CaseText, ...], proposed: tuple[CaseText, ...]
 ) -> list[Difference]:
-    proposed_names = {case.name for case in proposed}
-    trusted_names = {case.name for case in trusted}
-    found: list[Difference] = []
-    for case in sorted(set(trusted) - set(proposed)):
-        how = "edited" if case.name in proposed_names else "deleted"
-        found.append(("weakens", f"case {case.name!r} {how}"))
-    for case in sorted(set(proposed) - set(trusted)):
-        if case.name not in trusted_names:
-            found.append(("strengthens", f"case {case.name!r} added"))
-    return list(dict.fromkeys(found))
+    return _compare_named(trusted, proposed, lambda case: case.name, "case", "deleted")
 
 
 def _restore_cases(stored: list[_StoredCase]) -> tuple[CaseText, ...]:

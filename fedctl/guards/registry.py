@@ -8,6 +8,7 @@ settings.lint.block_apply       on if any source has it on            turned off
 lint.ignore                     only the silences all sources share   a silence is added
 settings.max_archives           the lowest                            raised
 settings.max_changes_percent    the lowest                            raised
+settings.min_changes_for_percent  the lowest (the percentage judged sooner)  raised
 settings.max_key_deactivations  the lowest                            raised
 api_keys.allow_active           only the keys all sources allow       a key is added
 access_tests                    every case of every source            one is deleted or edited
@@ -20,7 +21,7 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
-from fedctl.config.models import ProtectPattern
+from fedctl.config.patterns import ProtectPattern
 from fedctl.config.validated import Config
 from fedctl.guards.entries import (
     Guard,
@@ -76,6 +77,8 @@ GUARDS: tuple[Guard[Any], ...] = (
     LINT_IGNORES,
     limit_guard("settings.max_archives", "max_archives", maximum=1000),
     limit_guard("settings.max_changes_percent", "max_changes_percent", maximum=100),
+    # Raising the minimum switches the percentage limit off for bigger plans: a weakening.
+    limit_guard("settings.min_changes_for_percent", "min_changes_for_percent", maximum=100000),
     limit_guard("settings.max_key_deactivations", "max_key_deactivations", maximum=1000),
     allowance_guard(
         "api_keys.allow_active",

@@ -50,6 +50,7 @@ def test_the_registry_names_each_guard_of_the_issue_once() -> None:
         "lint.ignore",
         "settings.max_archives",
         "settings.max_changes_percent",
+        "settings.min_changes_for_percent",
         "settings.max_key_deactivations",
         "api_keys.allow_active",
         "access_tests",
@@ -76,6 +77,8 @@ def test_a_snapshot_record_round_trips_every_guard(tmp_path: Path) -> None:
         ("settings.protect", ("a", "b"), ("b", "c"), ("a", "b", "c"), ["weakens", "strengthens"]),
         ("settings.max_archives", 1, 1000, 1, ["weakens"]),
         ("settings.max_changes_percent", 30, 10, 10, ["strengthens"]),
+        # A pull request raising the minimum would switch the percentage off: weakens.
+        ("settings.min_changes_for_percent", 10, 100000, 10, ["weakens"]),
         ("settings.lint.block_apply", True, False, True, ["weakens"]),
         (
             "lint.ignore",
