@@ -84,9 +84,16 @@ class Token:
         return facts
 
 
-def admission(rule: ResolvedRule, token: Token) -> Any:
-    """The rule admits the token; raises s.Unsupported for a condition outside the subset."""
-    parts = [_issuer(rule, token), _subject(rule, token), _audience(rule, token)]
+def admission(rule: ResolvedRule, token: Token, *, envelope: bool = True) -> Any:
+    """The rule admits the token; raises s.Unsupported for a condition outside the subset.
+
+    `envelope=False` leaves out `iss` and `aud`, for questions where every rule shares
+    them and no condition reads them: the solver then has less to do, and the caller
+    writes them into the witness.
+    """
+    parts = [_subject(rule, token)]
+    if envelope:
+        parts += [_issuer(rule, token), _audience(rule, token)]
     parts += [_string_claim(token, name, value) for name, value in rule.claims]
     if rule.condition is not None:
         parts.append(admitted(translate(s.parse_condition(rule.condition), token)))

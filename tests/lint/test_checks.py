@@ -32,10 +32,13 @@ def gha(match: str, extra: str = "") -> str:
 POSITIVES = [
     Case(
         "FED001",
-        gha(f'subject_prefix: "repo:acme@91/app@81:*"\n{AUD}\n{GHA_PINS}'),
+        # Without event_name: push (issue 29: with it, no pull_request run matches).
+        gha(
+            f'subject_prefix: "repo:acme@91/app@81:*"\n{AUD}\nclaims: {{repository_owner_id: "1"}}'
+        ),
         "subject_prefix:",
-        "subject_prefix 'repo:acme@91/app@81:*' also matches pull_request runs (forks included): "
-        "no ref or environment is pinned",
+        "the rule admits pull_request runs, forks' included: e.g. "
+        "sub=repo:acme@91/app@81:pull_request, event_name=pull_request",
     ),
     Case(
         "FED002",
@@ -84,8 +87,9 @@ POSITIVES = [
             '&& claims.ref == "refs/heads/main" && claims.event_name == "push"\''
         ),
         "condition:",
-        "the rule accepts a look-alike GitHub Actions token of another tenant or workload "
-        "(sub 'repo:acme-labs/payments-api:ref:refs/heads/main')",
+        "the rule accepts GitHub Actions tokens of more than one tenant: e.g. admits "
+        "repository_owner=acme-, repository_owner_id=c as well as repository_owner=acme, "
+        "repository_owner_id=a",
     ),
     Case(
         "FED011",

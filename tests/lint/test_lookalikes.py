@@ -40,10 +40,12 @@ def gha_condition(test: str) -> str:
 def test_a_condition_that_admits_a_look_alike_tenant_is_flagged(
     tmp_path: Path, condition: str, sub: str
 ) -> None:
+    # The solver answers for GitHub (issue 29): a token of another tenant, by name and ID.
+    del sub  # the look-alike the sample probe used to try; the solver finds its own
     [finding] = with_id(lint_text(tmp_path, gha_condition(condition)), "FED011")
     assert finding.message.startswith(
-        "the rule accepts a look-alike GitHub Actions token of another tenant or workload "
-        f"(sub '{sub}"
+        "the rule accepts GitHub Actions tokens of more than one tenant: e.g. admits "
+        "repository_owner="
     )
 
 
