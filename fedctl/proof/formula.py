@@ -206,12 +206,19 @@ def _membership(node: s.In, token: Token) -> Value:
         truth = z3.Or(*(result.cases["bool"][1] for result in results))
         return boolean(results[0].err, truth)
     if isinstance(node.container, s.Claim):
-        return _contains(translate(node.container, token), node.item, item, node.container, token)
+        container = translate(node.container, token)
+        return _contains(container, node.item, item, node.container, token, operator=True)
     raise s.Unsupported("`in` over a computed value")
 
 
 def _contains(
-    container: Value, item_node: s.Node, item: Value, path_node: s.Claim, token: Token
+    container: Value,
+    item_node: s.Node,
+    item: Value,
+    path_node: s.Claim,
+    token: Token,
+    *,
+    operator: bool = False,
 ) -> Value:
     """`item in container` and `container.contains(item)`: substring, element or key."""
     if not (isinstance(item_node, s.Lit) and isinstance(item_node.value, str)):
@@ -222,7 +229,10 @@ def _contains(
     is_map, _term = container.cases["map"]
     has_key = z3.Not(Json.is_jabsent(token.claim((*path_node.path, item_node.value))))
     truth = z3.Or(
-        z3.And(is_str, z3.Contains(text, needle)),
+        # cel-python: `"" in text` is false, while `text.contains("")` is true.
+        z3.And(
+            is_str, z3.Contains(text, needle), z3.BoolVal(not (operator and not item_node.value))
+        ),
         z3.And(is_list, z3.Contains(items, z3.Unit(needle))),
         z3.And(is_map, has_key),
     )

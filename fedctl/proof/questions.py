@@ -47,6 +47,10 @@ def _segment(name: str, forbidden: str) -> tuple[Any, Any]:
     return value, z3.And(*facts)
 
 
+# provider -> the claim holding "<tenant name>/<project>", which names the tenant too.
+_PATH_CLAIMS = {"github-actions": "repository", "gitlab": "project_path"}
+
+
 def other_tenant(rule: ResolvedRule, provider: str) -> Answer:
     """Two tokens of different tenants that the rule both admits, as {"first", "second"}.
 
@@ -56,8 +60,18 @@ def other_tenant(rule: ResolvedRule, provider: str) -> Answer:
     """
     name_claim, id_claim = TENANT_CLAIMS[provider]
 
+    path_claim = _PATH_CLAIMS.get(provider)
+    linked = path_claim is not None and path_claim in (rule.condition or "")
+
     def named(token: Token) -> Any:
-        return z3.And(*(_text(token, claim)[0] for claim in (name_claim, id_claim)))
+        facts = [_text(token, claim)[0] for claim in (name_claim, id_claim)]
+        if linked and path_claim is not None:
+            # A repository or project path starts with its owner's name and "/".
+            is_path, path = _text(token, path_claim)
+            owner = _text(token, name_claim)[1]
+            facts += [is_path, z3.PrefixOf(z3.Concat(owner, z3.StringVal("/")), path)]
+            facts.append(z3.Not(z3.Contains(owner, z3.StringVal("/"))))
+        return z3.And(*facts)
 
     first = find_token([rule], [], extra=named)
     if not isinstance(first, Found):
@@ -82,17 +96,21 @@ def pull_request_run(rule: ResolvedRule) -> Answer:
 
     def pull_request(token: Token) -> Any:
         sub, event, ref = (_text(token, name) for name in ("sub", "event_name", "ref"))
-        no_colon = z3.Star(z3.Union(z3.Range(" ", "9"), z3.Range(";", "~")))
-        digits = z3.Plus(z3.Range("0", "9"))
+        # OWNER/REPO as GitHub spells names (and IDs in the immutable form).
+        name_chars = [z3.Range("a", "z"), z3.Range("A", "Z"), z3.Range("0", "9")]
+        no_colon = z3.Plus(z3.Union(*name_chars, *map(z3.Re, "-_./@")))
         pull_request_sub = z3.Concat(z3.Re("repo:"), no_colon, z3.Re(":pull_request"))
-        merge_ref = z3.Concat(z3.Re("refs/pull/"), digits, z3.Re("/merge"))
         return z3.And(
             sub[0],
             z3.InRe(sub[1], pull_request_sub),
             event[0],
             event[1] == z3.StringVal("pull_request"),
             ref[0],
-            z3.InRe(ref[1], merge_ref),
+            # One pull request stands for all: no rule pins a pull request's number, and
+            # a regular expression over every number costs z3 seconds.
+            ref[1] == z3.StringVal("refs/pull/1/merge"),
+            # A job with an environment has an environment subject, not :pull_request.
+            Json.is_jabsent(token.claim(("environment",))),
         )
 
     return find_token([rule], [], extra=pull_request)

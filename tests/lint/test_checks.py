@@ -88,8 +88,8 @@ POSITIVES = [
         ),
         "condition:",
         "the rule accepts GitHub Actions tokens of more than one tenant: e.g. admits "
-        "repository_owner=acme-, repository_owner_id=c as well as repository_owner=acme, "
-        "repository_owner_id=a",
+        "repository_owner=acme-, repository_owner_id=me as well as repository_owner=acme, "
+        "repository_owner_id=e",
     ),
     Case(
         "FED011",
