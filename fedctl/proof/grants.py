@@ -144,13 +144,15 @@ def _blame(reason: str, rules: list[ResolvedRule]) -> str:
     if reason.startswith("the solver"):
         return reason
     from fedctl.proof.formula import Token, admission
+    from fedctl.proof.solve import Z3_LOCK
     from fedctl.proof.syntax import Unsupported
 
-    for rule in rules:
-        try:
-            admission(rule, Token())
-        except Unsupported:
-            return f"{reason} in the condition of rule/{rule.name}"
+    with Z3_LOCK:
+        for rule in rules:
+            try:
+                admission(rule, Token())
+            except Unsupported:
+                return f"{reason} in the condition of rule/{rule.name}"
     return reason
 
 

@@ -12,6 +12,7 @@ Usage:
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +26,7 @@ from fedctl.proof.syntax import Unsupported
 from fedctl.proof.values import Json
 from fedctl.resolved import ResolvedRule
 
+Z3_LOCK = threading.RLock()
 DEFAULT_TIMEOUT_MS = 2000
 # Letters, digits and the punctuation of subjects and IDs: a witness reads like a token.
 _PRINTABLE = z3.Star(
@@ -69,6 +71,25 @@ CLOCK = SolverClock()
 
 
 def find_token(
+    admit: Sequence[ResolvedRule],
+    deny: Sequence[ResolvedRule],
+    *,
+    extra: Callable[[Token], Any] | None = None,
+    timeout_ms: int = DEFAULT_TIMEOUT_MS,
+    check: Callable[[Claims], bool] | None = None,
+) -> Answer:
+    """A token admitted by some rule of `admit`, by none of `deny`, and meeting `extra`.
+
+    `check` is the concrete test the token must pass (default: admitted by `admit`, not
+    by `deny`); a token that fails it raises UncheckedWitness.
+    """
+    # NOTE: z3's Python API shares one context and is not thread-safe; apply plans in
+    # worker threads, so every question holds this lock.
+    with Z3_LOCK:
+        return _find_token(admit, deny, extra=extra, timeout_ms=timeout_ms, check=check)
+
+
+def _find_token(
     admit: Sequence[ResolvedRule],
     deny: Sequence[ResolvedRule],
     *,
