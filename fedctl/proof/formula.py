@@ -64,7 +64,9 @@ class Token:
                     z3.And(Json.int_of(term) >= -INT64, Json.int_of(term) < INT64),
                 )
             )
-            facts.append(z3.Implies(Json.is_jmap(term), Json.extra_keys(term) >= 0))
+            # A token's map holds at most 100 keys beyond the ones a formula reads.
+            extra = Json.extra_keys(term)
+            facts.append(z3.Implies(Json.is_jmap(term), z3.And(extra >= 0, extra <= 100)))
         return z3.And(*facts, *self._size_facts())
 
     def map_size(self, path: tuple[str, ...]) -> Any:
@@ -229,9 +231,12 @@ def _contains(
     is_map, _term = container.cases["map"]
     has_key = z3.Not(Json.is_jabsent(token.claim((*path_node.path, item_node.value))))
     truth = z3.Or(
-        # cel-python: `"" in text` is false, while `text.contains("")` is true.
+        # cel-python's `x in text` compares x with each character of text (`.contains`
+        # is a substring test): true only for a one-character x that text holds.
         z3.And(
-            is_str, z3.Contains(text, needle), z3.BoolVal(not (operator and not item_node.value))
+            is_str,
+            z3.Contains(text, needle),
+            z3.BoolVal(not operator or len(item_node.value) == 1),
         ),
         z3.And(is_list, z3.Contains(items, z3.Unit(needle))),
         z3.And(is_map, has_key),

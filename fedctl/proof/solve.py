@@ -12,6 +12,7 @@ Usage:
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from fedctl.resolved import ResolvedRule
 
 Z3_LOCK = threading.RLock()
 DEFAULT_TIMEOUT_MS = 2000
+_READABLE_TRY_MS = 300
 # Letters, digits and the punctuation of subjects and IDs: a witness reads like a token.
 _PRINTABLE = z3.Star(
     z3.Union(z3.Range("a", "z"), z3.Range("A", "Z"), z3.Range("0", "9"), *map(z3.Re, "-_./:@"))
@@ -165,9 +167,12 @@ def _solve(token: Token, goal: list[Any], timeout_ms: int, also: Sequence[Token]
     try:
         solver.push()
         solver.add(*(fact for each in (token, *also) for fact in _readable(each)))
+        # Readable strings are a nicety: a short try, then the question as asked.
+        solver.set("timeout", min(_READABLE_TRY_MS, timeout_ms))
         verdict = solver.check()
         if verdict != z3.sat:
             solver.pop()
+            solver.set("timeout", timeout_ms)
             verdict = solver.check()
     finally:
         elapsed = time.perf_counter() - started
@@ -210,6 +215,13 @@ def witness_claims(model: Any, token: Token) -> Claims:
 
 
 _ABSENT = object()
+_ESCAPE = re.compile(r"\\u\{([0-9a-fA-F]+)\}")
+
+
+def _text(value: Any) -> str:
+    """A z3 string value as Python text: z3 writes characters beyond ASCII (and the
+    backslash) as \\u{...}."""
+    return _ESCAPE.sub(lambda match: chr(int(match.group(1), 16)), value.as_string())
 
 
 def _value(model: Any, token: Token, path: tuple[str, ...]) -> Any:
@@ -221,7 +233,7 @@ def _value(model: Any, token: Token, path: tuple[str, ...]) -> Any:
     if z3.is_true(evaluated(Json.is_jabsent(term))):
         return _ABSENT
     if z3.is_true(evaluated(Json.is_jstr(term))):
-        return evaluated(Json.str_of(term)).as_string()
+        return _text(evaluated(Json.str_of(term)))
     if z3.is_true(evaluated(Json.is_jint(term))):
         return evaluated(Json.int_of(term)).as_long()
     if z3.is_true(evaluated(Json.is_jbool(term))):
@@ -229,7 +241,7 @@ def _value(model: Any, token: Token, path: tuple[str, ...]) -> Any:
     if z3.is_true(evaluated(Json.is_jlist(term))):
         items = Json.items_of(term)
         length = evaluated(z3.Length(items)).as_long()
-        return [evaluated(items[index]).as_string() for index in range(length)]
+        return [_text(evaluated(items[index])) for index in range(length)]
     if z3.is_true(evaluated(Json.is_jmap(term))):
         extra = evaluated(Json.extra_keys(term)).as_long()
         tracked = {other[-1] for other in token.paths if other[:-1] == path}
