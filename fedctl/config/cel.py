@@ -15,6 +15,7 @@ as `exists(x, ...)` binds), and a condition that is true even when every access 
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 # Macros whose first argument binds a new variable, e.g. claims.groups.exists(g, g == "a").
@@ -101,7 +102,10 @@ def _string_functions() -> dict[str, Any]:
     return {"substring": substring, "lowerAscii": ascii_case(True), "upperAscii": ascii_case(False)}
 
 
+@functools.lru_cache(maxsize=4096)
 def _compile(text: str) -> Any:
+    # Cached: cel-python builds a parser per Environment, and the access engine checks
+    # every witness against the same few conditions (the tree is only read afterwards).
     import celpy
     from celpy.celparser import CELParseError
 

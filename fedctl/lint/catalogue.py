@@ -9,6 +9,7 @@ from fedctl.lint.checks import (
     incidents,
     issuers,
     probe,
+    proofs,
     providers,
     tenancy,
 )
@@ -50,6 +51,7 @@ CHECKS: tuple[Check, ...] = tuple(
             *providers.CHECKS,
             *incidents.CHECKS,
             *hardening.CHECKS,
+            *proofs.CHECKS,
         ),
         key=lambda check: check.info.id,
     )

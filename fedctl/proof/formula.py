@@ -1,7 +1,7 @@
 """A resolved rule -> its admission formula over a symbolic token (a `Token` of z3 claims).
 
 The match of a rule is the AND of its matchers, as the exchange applies them
-(docs/admin-api.md §3.5) and `explain` evaluates them: `iss` equals the issuer's URL; `sub`
+(admin-api.md §3.5) and `explain` evaluates them: `iss` equals the issuer's URL; `sub`
 equals `subject_prefix`, or starts with it when it ends in `*`; `aud` (a string or a list
 of strings) holds the audience (unset: the audience `explain` assumes); each `claims`
 entry is an equal top-level string; the CEL `condition` evaluates to true.
@@ -65,7 +65,9 @@ class Token:
                     z3.And(Json.int_of(term) >= -INT64, Json.int_of(term) < INT64),
                 )
             )
-            facts.append(z3.Implies(Json.is_jmap(term), Json.extra_keys(term) >= 0))
+            # A token's map holds at most 100 keys beyond the ones a formula reads.
+            extra = Json.extra_keys(term)
+            facts.append(z3.Implies(Json.is_jmap(term), z3.And(extra >= 0, extra <= 100)))
         return z3.And(*facts, *self._size_facts())
 
     def map_size(self, path: tuple[str, ...]) -> Any:
@@ -85,9 +87,16 @@ class Token:
         return facts
 
 
-def admission(rule: ResolvedRule, token: Token) -> Any:
-    """The rule admits the token; raises s.Unsupported for a condition outside the subset."""
-    parts = [_issuer(rule, token), _subject(rule, token), _audience(rule, token)]
+def admission(rule: ResolvedRule, token: Token, *, envelope: bool = True) -> Any:
+    """The rule admits the token; raises s.Unsupported for a condition outside the subset.
+
+    `envelope=False` leaves out `iss` and `aud`, for questions where every rule shares
+    them and no condition reads them: the solver then has less to do, and the caller
+    writes them into the witness.
+    """
+    parts = [_subject(rule, token)]
+    if envelope:
+        parts += [_issuer(rule, token), _audience(rule, token)]
     parts += [_string_claim(token, name, value) for name, value in rule.claims]
     if rule.condition is not None:
         parts.append(admitted(translate(s.parse_condition(rule.condition), token)))
@@ -200,12 +209,19 @@ def _membership(node: s.In, token: Token) -> Value:
         truth = z3.Or(*(result.cases["bool"][1] for result in results))
         return boolean(results[0].err, truth)
     if isinstance(node.container, s.Claim):
-        return _contains(translate(node.container, token), node.item, item, node.container, token)
+        container = translate(node.container, token)
+        return _contains(container, node.item, item, node.container, token, operator=True)
     raise s.Unsupported("`in` over a computed value")
 
 
 def _contains(
-    container: Value, item_node: s.Node, item: Value, path_node: s.Claim, token: Token
+    container: Value,
+    item_node: s.Node,
+    item: Value,
+    path_node: s.Claim,
+    token: Token,
+    *,
+    operator: bool = False,
 ) -> Value:
     """`item in container` and `container.contains(item)`: substring, element or key."""
     if not (isinstance(item_node, s.Lit) and isinstance(item_node.value, str)):
@@ -216,7 +232,13 @@ def _contains(
     is_map, _term = container.cases["map"]
     has_key = z3.Not(Json.is_jabsent(token.claim((*path_node.path, item_node.value))))
     truth = z3.Or(
-        z3.And(is_str, z3.Contains(text, needle)),
+        # cel-python's `x in text` compares x with each character of text (`.contains`
+        # is a substring test): true only for a one-character x that text holds.
+        z3.And(
+            is_str,
+            z3.Contains(text, needle),
+            z3.BoolVal(not operator or len(item_node.value) == 1),
+        ),
         z3.And(is_list, z3.Contains(items, z3.Unit(needle))),
         z3.And(is_map, has_key),
     )

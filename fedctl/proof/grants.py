@@ -76,7 +76,7 @@ class GrantComparer:
     def __init__(
         self, before: Mapping[str, ResolvedRule], after: Mapping[str, ResolvedRule]
     ) -> None:
-        self.before, self.after = before, after
+        self.before, self.after = _by_account(before), _by_account(after)
         self._verdicts: dict[Grant, MatchVerdict] = {}
 
     def compare_rule(self, old: ResolvedRule | None, new: ResolvedRule | None) -> MatchVerdict:
@@ -103,8 +103,8 @@ class GrantComparer:
         return self._verdicts[grant]
 
     def _decide(self, grant: Grant) -> MatchVerdict:
-        old = [rule for rule in self.before.values() if gives(rule, grant)]
-        new = [rule for rule in self.after.values() if gives(rule, grant)]
+        old = [rule for rule in self.before.get(grant[:2], ()) if gives(rule, grant)]
+        new = [rule for rule in self.after.get(grant[:2], ()) if gives(rule, grant)]
         if sorted(map(_key, old)) == sorted(map(_key, new)):
             return MatchVerdict(broadens=False, narrows=False)  # the same matches: no solver
         from fedctl.proof.solve import Found, Undecided, find_token
@@ -127,6 +127,14 @@ class GrantComparer:
         )
 
 
+def _by_account(rules: Mapping[str, ResolvedRule]) -> dict[tuple[str, str], list[ResolvedRule]]:
+    """Rules by (service account, scope): a grant's rules are looked up, not scanned."""
+    index: dict[tuple[str, str], list[ResolvedRule]] = {}
+    for rule in rules.values():
+        index.setdefault((rule.service_account_name, rule.oauth_scope), []).append(rule)
+    return index
+
+
 def _key(rule: ResolvedRule) -> tuple[object, ...]:
     return tuple(str(part) for part in rule.match_key)
 
@@ -136,15 +144,15 @@ def _blame(reason: str, rules: list[ResolvedRule]) -> str:
     if reason.startswith("the solver"):
         return reason
     from fedctl.proof.formula import Token, admission
-    from fedctl.proof.lock import Z3_LOCK
+    from fedctl.proof.solve import Z3_LOCK
     from fedctl.proof.syntax import Unsupported
 
-    for rule in rules:
-        try:
-            with Z3_LOCK:
+    with Z3_LOCK:
+        for rule in rules:
+            try:
                 admission(rule, Token())
-        except Unsupported:
-            return f"{reason} in the condition of rule/{rule.name}"
+            except Unsupported:
+                return f"{reason} in the condition of rule/{rule.name}"
     return reason
 
 

@@ -12,6 +12,7 @@ Usage:
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,14 +22,18 @@ import z3
 from fedctl.errors import FedctlError
 from fedctl.proof.concrete import admits
 from fedctl.proof.formula import Token, admission
-from fedctl.proof.lock import serialized
 from fedctl.proof.syntax import Unsupported
 from fedctl.proof.text import literal, text
 from fedctl.proof.values import Json
 from fedctl.resolved import ResolvedRule
 
+Z3_LOCK = threading.RLock()
 DEFAULT_TIMEOUT_MS = 2000
-_PRINTABLE = z3.Star(z3.Range(" ", "~"))
+_READABLE_TRY_MS = 300
+# Letters, digits and the punctuation of subjects and IDs: a witness reads like a token.
+_PRINTABLE = z3.Star(
+    z3.Union(z3.Range("a", "z"), z3.Range("A", "Z"), z3.Range("0", "9"), *map(z3.Re, "-_./:@"))
+)
 Claims = dict[str, Any]
 
 
@@ -67,7 +72,6 @@ class SolverClock:
 CLOCK = SolverClock()
 
 
-@serialized
 def find_token(
     admit: Sequence[ResolvedRule],
     deny: Sequence[ResolvedRule],
@@ -81,10 +85,33 @@ def find_token(
     `check` is the concrete test the token must pass (default: admitted by `admit`, not
     by `deny`); a token that fails it raises UncheckedWitness.
     """
+    # NOTE: z3's Python API shares one context and is not thread-safe; apply plans in
+    # worker threads, so every question holds this lock.
+    with Z3_LOCK:
+        return _find_token(admit, deny, extra=extra, timeout_ms=timeout_ms, check=check)
+
+
+def _find_token(
+    admit: Sequence[ResolvedRule],
+    deny: Sequence[ResolvedRule],
+    *,
+    extra: Callable[[Token], Any] | None = None,
+    timeout_ms: int = DEFAULT_TIMEOUT_MS,
+    check: Callable[[Claims], bool] | None = None,
+) -> Answer:
+    """A token admitted by some rule of `admit`, by none of `deny`, and meeting `extra`.
+
+    `check` is the concrete test the token must pass (default: admitted by `admit`, not
+    by `deny`); a token that fails it raises UncheckedWitness.
+    """
     token = Token()
+    envelope = _shared_envelope([*admit, *deny])
+    whole = envelope is None
     try:
-        admitted = z3.Or(*(admission(rule, token) for rule in admit)) if admit else None
-        denied = [admission(rule, token) for rule in deny]
+        admitted = (
+            z3.Or(*(admission(rule, token, envelope=whole) for rule in admit)) if admit else None
+        )
+        denied = [admission(rule, token, envelope=whole) for rule in deny]
     except Unsupported as exc:
         return Undecided(exc.construct)
     if admitted is None:
@@ -95,7 +122,7 @@ def find_token(
     model = _solve(token, goal, timeout_ms)
     if isinstance(model, Undecided) or model is None:
         return NONE if model is None else model
-    claims = witness_claims(model, token)
+    claims = {**(envelope or {}), **witness_claims(model, token)}
     concrete = check or (
         lambda found: (
             any(admits(r, found) for r in admit) and not any(admits(r, found) for r in deny)
@@ -111,8 +138,26 @@ def find_token(
     return Found(claims)
 
 
-def _solve(token: Token, goal: list[Any], timeout_ms: int) -> Any:
-    """A model of `goal` (readable strings preferred), None when unsat, or Undecided."""
+def _shared_envelope(rules: Sequence[ResolvedRule]) -> Claims | None:
+    """`iss` and `aud` every rule requires alike, when no condition reads them; else None."""
+    from fedctl.explain.model import ASSUMED_DEFAULT_AUDIENCE
+
+    sides = {(rule.issuer_url, rule.audience or ASSUMED_DEFAULT_AUDIENCE) for rule in rules}
+    if len(sides) != 1 or any(_reads_envelope(rule.condition) for rule in rules):
+        return None
+    ((issuer_url, audience),) = sides
+    return None if issuer_url is None else {"iss": issuer_url, "aud": audience}
+
+
+def _reads_envelope(condition: str | None) -> bool:
+    return condition is not None and ("iss" in condition or "aud" in condition)
+
+
+def _solve(token: Token, goal: list[Any], timeout_ms: int, also: Sequence[Token] = ()) -> Any:
+    """A model of `goal` (readable strings preferred), None when unsat, or Undecided.
+
+    `also`: further tokens the goal reads, whose strings should read well too.
+    """
     import time
 
     solver = z3.Solver()
@@ -121,10 +166,13 @@ def _solve(token: Token, goal: list[Any], timeout_ms: int) -> Any:
     started = time.perf_counter()
     try:
         solver.push()
-        solver.add(*_readable(token))
+        solver.add(*(fact for each in (token, *also) for fact in _readable(each)))
+        # Readable strings are a nicety: a short try, then the question as asked.
+        solver.set("timeout", min(_READABLE_TRY_MS, timeout_ms))
         verdict = solver.check()
         if verdict != z3.sat:
             solver.pop()
+            solver.set("timeout", timeout_ms)
             verdict = solver.check()
     finally:
         elapsed = time.perf_counter() - started

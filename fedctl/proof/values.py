@@ -179,7 +179,7 @@ def negate(operand: Value) -> Value:
 def choose(test: Value, then: Value, otherwise: Value) -> Value:
     err, value = test.truth()
     cases: dict[str, tuple[Any, Any]] = {}
-    for kind in {*then.cases, *otherwise.cases}:
+    for kind in dict.fromkeys([*then.cases, *otherwise.cases]):  # ordered: same formula
         then_is, then_term = then.cases.get(kind, (z3.BoolVal(False), None))
         else_is, else_term = otherwise.cases.get(kind, (z3.BoolVal(False), None))
         term = then_term if else_term is None else else_term

@@ -168,7 +168,7 @@ CASES = [
         rule(condition='claims.ref != "refs/heads/dev"'),
         Effect.BROADENING,
         "match widened: admits tokens it did not; e.g. admits "
-        "sub=repo:acme/app:ref:refs/heads/main, ref=h, repository_owner=acme",
+        "sub=repo:acme/app:ref:refs/heads/main, ref=r, repository_owner=acme",
     ),
     (
         "condition gains a disjunct",

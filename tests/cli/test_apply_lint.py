@@ -33,8 +33,8 @@ rules:
 {silence}"""
 
 FED001 = (
-    "{config}/fedctl.yaml:16:7: FED001 error: rule/web-any: subject_prefix 'repo:acme/web:*' "
-    "also matches pull_request runs (forks included): no ref or environment is pinned"
+    "{config}/fedctl.yaml:16:7: FED001 error: rule/web-any: the rule admits pull_request "
+    "runs, forks' included: e.g. sub=repo:acme/web:pull_request, event_name=pull_request"
 )
 
 

@@ -32,10 +32,13 @@ def gha(match: str, extra: str = "") -> str:
 POSITIVES = [
     Case(
         "FED001",
-        gha(f'subject_prefix: "repo:acme@91/app@81:*"\n{AUD}\n{GHA_PINS}'),
+        # Without event_name: push (issue 29: with it, no pull_request run matches).
+        gha(
+            f'subject_prefix: "repo:acme@91/app@81:*"\n{AUD}\nclaims: {{repository_owner_id: "1"}}'
+        ),
         "subject_prefix:",
-        "subject_prefix 'repo:acme@91/app@81:*' also matches pull_request runs (forks included): "
-        "no ref or environment is pinned",
+        "the rule admits pull_request runs, forks' included: e.g. "
+        "sub=repo:acme@91/app@81:pull_request, event_name=pull_request",
     ),
     Case(
         "FED002",
@@ -84,8 +87,9 @@ POSITIVES = [
             '&& claims.ref == "refs/heads/main" && claims.event_name == "push"\''
         ),
         "condition:",
-        "the rule accepts a look-alike GitHub Actions token of another tenant or workload "
-        "(sub 'repo:acme-labs/payments-api:ref:refs/heads/main')",
+        "the rule accepts GitHub Actions tokens of more than one tenant: e.g. admits "
+        "repository_owner=acme-, repository_owner_id=e as well as repository_owner=acme, "
+        "repository_owner_id=a",
     ),
     Case(
         "FED011",
@@ -235,8 +239,15 @@ NEGATIVES = {
 @pytest.mark.parametrize("case", POSITIVES, ids=lambda case: f"{case.check_id}-{case.needle}")
 def test_true_positive(tmp_path: Path, case: Case) -> None:
     findings = with_id(lint_text(tmp_path, case.text), case.check_id)
-    assert [(f.location.line if f.location else None, f.message) for f in findings] == [
-        (line_of(case.text, case.needle), case.message)
+    # The solver's checks (FED001, FED011) show a witness token whose values z3 picks;
+    # their message is compared up to the witness.
+    solver_checked = case.check_id in {"FED001", "FED011"}
+
+    def cut(text: str) -> str:
+        return text.split("e.g.")[0] if solver_checked else text
+
+    assert [(f.location.line if f.location else None, cut(f.message)) for f in findings] == [
+        (line_of(case.text, case.needle), cut(case.message))
     ]
     assert findings[0].location is not None
     assert findings[0].location.file.endswith("fedctl.yaml")

@@ -44,8 +44,8 @@ def test_unknown_id_is_a_finding_and_silences_nothing(tmp_path: Path) -> None:
         (
             "FED001",
             line_of(text, "subject_prefix:"),
-            "subject_prefix 'repo:acme@91/app@81:*' also matches pull_request runs "
-            "(forks included): no ref or environment is pinned",
+            "the rule admits pull_request runs, forks' included: e.g. "
+            "sub=repo:acme@91/app@81:pull_request, event_name=pull_request",
         ),
         ("FED091", line, "lint.ignore names 'FED01', which is no check fedctl can silence"),
         ("FED091", line, "lint.ignore names 'FED090', which is no check fedctl can silence"),
@@ -59,7 +59,8 @@ def test_silence_applies_only_to_its_own_resource(tmp_path: Path) -> None:
         '      subject_prefix: "repo:acme@91/app@81:*"\n      audience: https://api.anthropic.com\n'
         '      claims: {repository_owner_id: "1"}\n    oauth_scope: workspace:inference\n'
         "    workspaces: [production]\n"
-        '    lint: {ignore: [FED001], reason: "reviewed"}\n'
+        # FED036 too: "other" admits exactly the tokens of the first rule (issue 29).
+        '    lint: {ignore: [FED001, FED036], reason: "reviewed"}\n'
     )
     assert [(row[0], row[1]) for row in _rows(tmp_path, text)] == [
         ("FED001", line_of(text, "subject_prefix:"))

@@ -9,7 +9,8 @@ from fedctl.lint.checks.tenancy import open_prefix, tenant_pinned
 from fedctl.lint.findings import CheckInfo, Finding, LintSeverity
 from fedctl.lint.matching import rule_accepts
 from fedctl.lint.samples import own_claims, variants
-from fedctl.lint.view import LintConfig
+from fedctl.lint.view import LintConfig, RuleView
+from fedctl.presets import Preset
 
 CONDITION_ACCEPTS_OTHERS = CheckInfo(
     id="FED011",
@@ -42,6 +43,11 @@ def condition_accepts_others(config: LintConfig) -> Iterator[Finding]:
             not tenant_pinned(rule, provider) or open_prefix(rule.subject_prefix, provider)
         ):
             continue  # FED002 / FED003 already report this rule
+        proven = _other_tenant(config, rule, provider)
+        if proven is not None:
+            if proven:
+                yield located(CONDITION_ACCEPTS_OTHERS, rule, "match.condition", proven)
+            continue
         own = own_claims(provider, rule)
         for label, claims in variants(provider, own):
             if rule_accepts(rule, claims):
@@ -51,6 +57,37 @@ def condition_accepts_others(config: LintConfig) -> Iterator[Finding]:
                 )
                 yield located(CONDITION_ACCEPTS_OTHERS, rule, "match.condition", message)
                 break
+
+
+def _other_tenant(config: LintConfig, rule: RuleView, provider: Preset) -> str | None:
+    """The solver's answer for a CI provider whose tenant the subject and claims leave
+    open: a message with the other tenant's token, "" when none is admitted, None when
+    the solver cannot answer (the sample probe below then runs)."""
+    from fedctl.lint.checks.proofs import resolve
+    from fedctl.proof.questions import TENANT_CLAIMS, other_tenant
+    from fedctl.proof.solve import NONE, Found
+
+    claims = TENANT_CLAIMS.get(provider.name)
+    if claims is None or any(claim in rule.claims for claim in claims):
+        return None
+    segment = provider.tenant_segment
+    prefix = rule.subject_prefix or ""
+    closed = segment is not None and prefix.startswith(segment[0])
+    if closed and segment is not None and segment[1] in prefix[len(segment[0]) :]:
+        return None  # the subject closes the tenant: FED003 and the probe's concern
+    answer = other_tenant(resolve(config, rule), provider.name)
+    if answer is NONE:
+        return ""
+    if not isinstance(answer, Found):
+        return None
+    first, second = answer.claims["first"], answer.claims["second"]
+    assert isinstance(first, dict) and isinstance(second, dict)
+    shown = ", ".join(f"{claim}={second.get(claim)}" for claim in claims)
+    owned = ", ".join(f"{claim}={first.get(claim)}" for claim in claims)
+    return (
+        f"the rule accepts {provider.title} tokens of more than one tenant: e.g. admits "
+        f"{shown} as well as {owned}"
+    )
 
 
 # Two tokens that share nothing a rule could reasonably pin.

@@ -109,51 +109,42 @@ def github_wildcard(config: LintConfig) -> Iterator[Finding]:
         provider = issuer.provider if issuer else None
         if provider is None or provider.name != "github-actions":
             continue
-        problem = _unpinned_run(rule)
+        problem = _unpinned_run(rule, config)
         if problem is not None:
             field = "match.subject_prefix" if rule.subject_prefix else "match"
             yield located(GITHUB_WILDCARD, rule, field, problem)
 
 
-def _unpinned_run(rule: RuleView) -> str | None:
+def _unpinned_run(rule: RuleView, config: LintConfig) -> str | None:
     """Why the rule admits runs it should not (pull requests, any branch), or None."""
     prefix = rule.subject_prefix
-    if prefix and re.search(r":pull_request$", prefix):
-        return f"subject_prefix {prefix!r} matches pull_request runs, forks' included"
-    if _pins_run(prefix or "", rule):
-        return None
-    if not prefix:
-        # With the tenant unpinned too, FED002 reports the rule.
-        if not any(c in rule.claims or condition_mentions(rule.condition, c) for c in _TENANT):
-            return None
-        return (
-            "no subject_prefix, ref or environment pin: every repository, branch and "
-            "pull_request run (forks included) of the tenant matches"
-        )
-    wildcard = re.search(r":(ref|environment):\*", prefix)
+    wildcard = re.search(r":(ref|environment):\*", prefix or "")
     if wildcard:
         return (
             f"subject_prefix {prefix!r} pins no {wildcard.group(1)}: '*' there admits every "
             f"{'branch and tag' if wildcard.group(1) == 'ref' else 'environment'}"
         )
-    if not prefix.endswith("*"):
-        return None
-    return (
-        f"subject_prefix {prefix!r} also matches pull_request runs (forks included): "
-        "no ref or environment is pinned"
-    )
+    if not prefix and not any(
+        c in rule.claims or condition_mentions(rule.condition, c) for c in _TENANT
+    ):
+        return None  # with the tenant unpinned too, FED002 reports the rule
+    from fedctl.lint.checks.proofs import resolve
+    from fedctl.proof.questions import pull_request_run
+    from fedctl.proof.solve import Found, Undecided
+
+    answer = pull_request_run(resolve(config, rule))
+    if isinstance(answer, Found):
+        return (
+            "the rule admits pull_request runs, forks' included: e.g. "
+            f"sub={answer.claims.get('sub')}, event_name=pull_request"
+        )
+    if isinstance(answer, Undecided):
+        return f"fedctl could not decide whether pull_request runs match ({answer.reason})"
+    return None
 
 
 # Claims that name a GitHub tenant (owner or repository).
 _TENANT = ("repository_owner", "repository_owner_id", "repository", "repository_id")
-
-
-def _pins_run(prefix: str, rule: RuleView) -> bool:
-    # `*` right after ref: or environment: pins nothing (it is a wildcard, not a value).
-    if re.search(r":(ref|environment):[^*]", prefix):
-        return True
-    pinned = ("ref", "environment")
-    return any(c in rule.claims or condition_mentions(rule.condition, c) for c in pinned)
 
 
 def tenant_unpinned(config: LintConfig) -> Iterator[Finding]:
