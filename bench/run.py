@@ -36,6 +36,7 @@ sys.path[:0] = [str(BENCH), str(ROOT)]
 
 from floors import apply_floor, read_floor  # noqa: E402
 from generate import OrgShape, changed_count, workspace_names, write_config  # noqa: E402
+from proxy import FirstRequestProxy  # noqa: E402
 from table import summary  # noqa: E402
 
 from fedctl.emulator.server import FaultConfig, RunningEmulator, start_emulator  # noqa: E402
@@ -61,6 +62,9 @@ class Row:
     exit_code: int
     ok: bool
     load_1m: float  # the machine's 1-minute load average when the row finished
+    # Process start to the first bytes of its first request at the relay (bench/proxy.py);
+    # only for the rows run through it.
+    first_request_s: float | None = None
 
 
 @dataclass(frozen=True)
@@ -74,8 +78,9 @@ class Run:
     repeat: int = 1  # read-only commands can run again; the fastest run is kept
 
 
-def run_fedctl(args: list[str], env: dict[str, str]) -> tuple[float, float, float, int, str]:
-    """Run `python -m fedctl ARGS`; wall s, CPU s, peak RSS MB, exit code, stderr tail."""
+def run_fedctl(args: list[str], env: dict[str, str]) -> tuple[float, float, float, int, str, float]:
+    """Run `python -m fedctl ARGS`; wall s, CPU s, peak RSS MB, exit code, stderr tail and
+    the perf_counter() just before the process was started."""
     started = time.perf_counter()
     with tempfile.TemporaryFile() as stderr:
         process = subprocess.Popen(
@@ -90,7 +95,7 @@ def run_fedctl(args: list[str], env: dict[str, str]) -> tuple[float, float, floa
         stderr.seek(0)
         tail = stderr.read().decode(errors="replace").strip()[-400:]
     cpu = usage.ru_utime + usage.ru_stime
-    return wall, cpu, usage.ru_maxrss / 1024, process.returncode, tail
+    return wall, cpu, usage.ru_maxrss / 1024, process.returncode, tail, started
 
 
 def measure(
@@ -101,15 +106,21 @@ def measure(
     emulator: RunningEmulator | None,
     env: dict[str, str],
     startup_s: float = 0.0,
+    proxy: FirstRequestProxy | None = None,
 ) -> Row:
     best: tuple[float, float, float, int, str, float, int] | None = None
+    first_requests: list[float] = []
     for _ in range(run.repeat):
         if emulator:
             emulator.reset_request_log()
+        if proxy:
+            proxy.reset()
         emulator_cpu_before = time.process_time()
-        wall, cpu, rss, code, stderr = run_fedctl(run.args, env)
+        wall, cpu, rss, code, stderr, started = run_fedctl(run.args, env)
         emulator_cpu = time.process_time() - emulator_cpu_before
         requests = len(emulator.requests()) if emulator else 0
+        if proxy and proxy.first_request_at is not None:
+            first_requests.append(proxy.first_request_at - started)
         if best is None or wall < best[0]:
             best = (wall, cpu, rss, code, stderr, emulator_cpu, requests)
     assert best is not None
@@ -135,6 +146,7 @@ def measure(
         exit_code=code,
         ok=ok,
         load_1m=round(os.getloadavg()[0], 2),
+        first_request_s=round(min(first_requests), 3) if first_requests else None,
     )
     print("  " + format_row(row), flush=True)
     return row
@@ -229,6 +241,28 @@ def bench_size(total: int, latencies: list[int], workdir: Path, repeat: int) -> 
                         startup_s=startup.wall_s,
                     )
                 )
+            # Process start to its first request, seen by a relay in front of the
+            # emulator (bench/proxy.py); fastest of the repeats, like the wall times.
+            proxy = FirstRequestProxy("127.0.0.1", int(emulator.base_url.rsplit(":", 1)[1]))
+            try:
+                rows.append(
+                    measure(
+                        Run(
+                            "plan (first request)",
+                            [*plan, str(config)],
+                            floor=reads,
+                            repeat=repeat,
+                        ),
+                        shape=shape,
+                        latency_ms=latency,
+                        emulator=emulator,
+                        env={**env, "ANTHROPIC_BASE_URL": proxy.base_url},
+                        startup_s=startup.wall_s,
+                        proxy=proxy,
+                    )
+                )
+            finally:
+                proxy.stop()
         finally:
             emulator.stop()
         # The same organization written by the emulator's seed loader instead of by
@@ -259,17 +293,19 @@ def bench_size(total: int, latencies: list[int], workdir: Path, repeat: int) -> 
 
 HEADER = (
     f"{'N':>6} {'lat':>4} {'operation':<26} {'wall s':>7} {'cpu s':>6} {'MB':>5} "
-    f"{'emu s':>6} {'reqs':>6} {'floor RT':>8} {'floor s':>7} {'x floor':>7} {'ok':>3}"
+    f"{'emu s':>6} {'reqs':>6} {'floor RT':>8} {'floor s':>7} {'x floor':>7} {'1st req':>7} "
+    f"{'load':>5} {'ok':>3}"
 )
 
 
 def format_row(row: Row) -> str:
     ratio = f"{row.ratio_to_floor:.2f}" if row.ratio_to_floor is not None else "-"
+    first = f"{row.first_request_s:.3f}" if row.first_request_s is not None else "-"
     return (
         f"{row.size:>6} {row.latency_ms:>4} {row.operation:<26} {row.wall_s:>7.2f} "
         f"{row.cpu_s:>6.2f} {row.max_rss_mb:>5.0f} {row.emulator_cpu_s:>6.2f} "
         f"{row.requests:>6} {row.floor_round_trips:>8} {row.floor_s:>7.2f} {ratio:>7} "
-        f"{'yes' if row.ok else 'NO':>3}"
+        f"{first:>7} {row.load_1m:>5.1f} {'yes' if row.ok else 'NO':>3}"
     )
 
 
