@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import fedctl.lint.run
+from fedctl.config.validated import Config
 from fedctl.emulator.server import RunningEmulator
 from fedctl.lint.findings import Finding
 from tests.support.cli import k8s_org, k8s_rule, run_api
@@ -23,8 +24,8 @@ def test_plan_lints_once_and_the_gate_still_sees_the_findings(
     linted: list[list[Finding]] = []
     real = fedctl.lint.run.lint_config
 
-    def counting(config: object) -> list[Finding]:
-        findings = real(config)  # type: ignore[arg-type]
+    def counting(config: Config) -> list[Finding]:
+        findings = real(config)
         linted.append(findings)
         return findings
 
