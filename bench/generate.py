@@ -63,12 +63,15 @@ def workspaces_of(index: int, names: list[str]) -> list[str]:
     return list(dict.fromkeys([names[index % len(names)], names[(index + 1) % len(names)]]))
 
 
-def build_documents(shape: OrgShape, *, changed_percent: int = 0) -> dict[str, dict[str, Any]]:
+def build_documents(
+    shape: OrgShape, *, changed_percent: int = 0, changed_conditions: int = 0
+) -> dict[str, dict[str, Any]]:
     """The configuration as {file name: YAML document}.
 
     `changed_percent` edits that share of every kind (an issuer's JWT lifetime, a service
     account's description, a rule's description and token lifetime), so "10 % changed"
-    means 10 % of all resources carry an update.
+    means 10 % of all resources carry an update. `changed_conditions` narrows the subject
+    prefix of that many rules (the first ones), a change whose access diff needs the solver.
     """
     names = workspace_names(shape)
     issuers = [
@@ -102,7 +105,8 @@ def build_documents(shape: OrgShape, *, changed_percent: int = 0) -> dict[str, d
                 "service_account": f"sa-{account:05d}",
                 "description": f"Team {index} deploys" + (" (edited)" if changed else ""),
                 "match": {
-                    "subject_prefix": f"system:serviceaccount:team-{index}:deployer",
+                    "subject_prefix": f"system:serviceaccount:team-{index}:deployer"
+                    + ("-v2" if index < changed_conditions else ""),
                     "audience": "https://api.anthropic.com",
                 },
                 "oauth_scope": "workspace:inference",
@@ -125,10 +129,15 @@ def changed_count(shape: OrgShape, changed_percent: int) -> int:
     )
 
 
-def write_config(directory: Path, shape: OrgShape, *, changed_percent: int = 0) -> Path:
+def write_config(
+    directory: Path, shape: OrgShape, *, changed_percent: int = 0, changed_conditions: int = 0
+) -> Path:
     """Write the configuration files into `directory` and return it."""
     directory.mkdir(parents=True, exist_ok=True)
-    for file_name, document in build_documents(shape, changed_percent=changed_percent).items():
+    documents = build_documents(
+        shape, changed_percent=changed_percent, changed_conditions=changed_conditions
+    )
+    for file_name, document in documents.items():
         text = yaml.dump(document, Dumper=yaml.CSafeDumper, sort_keys=False)
         (directory / file_name).write_text(text, encoding="utf-8")
     return directory

@@ -36,12 +36,31 @@ sys.path[:0] = [str(BENCH), str(ROOT)]
 
 from floors import apply_floor, read_floor  # noqa: E402
 from generate import OrgShape, changed_count, workspace_names, write_config  # noqa: E402
+from proxy import FirstRequestProxy  # noqa: E402
 from table import summary  # noqa: E402
 
 from fedctl.emulator.server import FaultConfig, RunningEmulator, start_emulator  # noqa: E402
 
 PARALLELISM = 8  # fedctl's default --parallelism
 CHANGED_PERCENT = 10
+# Rules whose match condition changes, one per 10 resources: 500 at N=5,000 (issue 32's
+# target for the solver), 100 at 1,000, 10 at 100.
+CONDITIONS_CHANGED_PER = 10
+# `python -c` instead of `-m fedctl`: the same CLI, then the seconds spent inside z3
+# (fedctl.proof.solve.CLOCK) on stderr's last line; the exit code is the CLI's.
+SOLVER_REPORT = (
+    "import sys\n"
+    "from fedctl.cli.main import main\n"
+    "code = 0\n"
+    "try:\n"
+    "    main(sys.argv[1:])\n"
+    "except SystemExit as exit:\n"
+    "    code = exit.code if isinstance(exit.code, int) else 1\n"
+    "solve = sys.modules.get('fedctl.proof.solve')\n"
+    "seconds = solve.CLOCK.seconds if solve else 0.0\n"
+    "print(f'fedctl-bench solver seconds {seconds:.3f}', file=sys.stderr)\n"
+    "sys.exit(code)\n"
+)
 
 
 @dataclass
@@ -61,6 +80,11 @@ class Row:
     exit_code: int
     ok: bool
     load_1m: float  # the machine's 1-minute load average when the row finished
+    # Process start to the first bytes of its first request at the relay (bench/proxy.py);
+    # only for the rows run through it.
+    first_request_s: float | None = None
+    # Seconds inside the SMT solver (the conditions-changed plan only).
+    solver_s: float | None = None
 
 
 @dataclass(frozen=True)
@@ -72,14 +96,18 @@ class Run:
     floor: int
     expected_exit: int = 0
     repeat: int = 1  # read-only commands can run again; the fastest run is kept
+    solver: bool = False  # run through SOLVER_REPORT and record the solver's seconds
 
 
-def run_fedctl(args: list[str], env: dict[str, str]) -> tuple[float, float, float, int, str]:
-    """Run `python -m fedctl ARGS`; wall s, CPU s, peak RSS MB, exit code, stderr tail."""
+def run_fedctl(
+    args: list[str], env: dict[str, str], *, solver: bool = False
+) -> tuple[float, float, float, int, str, float]:
+    """Run `python -m fedctl ARGS`; wall s, CPU s, peak RSS MB, exit code, stderr tail and
+    the perf_counter() just before the process was started."""
     started = time.perf_counter()
     with tempfile.TemporaryFile() as stderr:
         process = subprocess.Popen(
-            [sys.executable, "-m", "fedctl", *args],
+            [sys.executable, *(["-c", SOLVER_REPORT] if solver else ["-m", "fedctl"]), *args],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=stderr,
@@ -90,7 +118,7 @@ def run_fedctl(args: list[str], env: dict[str, str]) -> tuple[float, float, floa
         stderr.seek(0)
         tail = stderr.read().decode(errors="replace").strip()[-400:]
     cpu = usage.ru_utime + usage.ru_stime
-    return wall, cpu, usage.ru_maxrss / 1024, process.returncode, tail
+    return wall, cpu, usage.ru_maxrss / 1024, process.returncode, tail, started
 
 
 def measure(
@@ -101,17 +129,25 @@ def measure(
     emulator: RunningEmulator | None,
     env: dict[str, str],
     startup_s: float = 0.0,
+    proxy: FirstRequestProxy | None = None,
 ) -> Row:
     best: tuple[float, float, float, int, str, float, int] | None = None
+    first_requests: list[float] = []
+    solver_s: float | None = None
     for _ in range(run.repeat):
         if emulator:
             emulator.reset_request_log()
+        if proxy:
+            proxy.reset()
         emulator_cpu_before = time.process_time()
-        wall, cpu, rss, code, stderr = run_fedctl(run.args, env)
+        wall, cpu, rss, code, stderr, started = run_fedctl(run.args, env, solver=run.solver)
         emulator_cpu = time.process_time() - emulator_cpu_before
         requests = len(emulator.requests()) if emulator else 0
+        if proxy and proxy.first_request_at is not None:
+            first_requests.append(proxy.first_request_at - started)
         if best is None or wall < best[0]:
             best = (wall, cpu, rss, code, stderr, emulator_cpu, requests)
+            solver_s = _solver_seconds(stderr) if run.solver else None
     assert best is not None
     wall, cpu, rss, code, stderr, emulator_cpu, requests = best
     # No client can beat its own start-up plus the round trips it must wait for.
@@ -135,9 +171,17 @@ def measure(
         exit_code=code,
         ok=ok,
         load_1m=round(os.getloadavg()[0], 2),
+        first_request_s=round(min(first_requests), 3) if first_requests else None,
+        solver_s=solver_s,
     )
     print("  " + format_row(row), flush=True)
     return row
+
+
+def _solver_seconds(stderr: str) -> float | None:
+    marker = "fedctl-bench solver seconds "
+    lines = [line for line in stderr.splitlines() if line.startswith(marker)]
+    return round(float(lines[-1][len(marker) :]), 3) if lines else None
 
 
 def api_env(base: dict[str, str], emulator: RunningEmulator) -> dict[str, str]:
@@ -171,6 +215,10 @@ def bench_size(total: int, latencies: list[int], workdir: Path, repeat: int) -> 
     shape = OrgShape.for_total(total)
     config = write_config(workdir / f"org-{total}", shape)
     changed = write_config(workdir / f"org-{total}-changed", shape, changed_percent=CHANGED_PERCENT)
+    conditions = min(shape.rules, total // CONDITIONS_CHANGED_PER)
+    conditions_changed = write_config(
+        workdir / f"org-{total}-conditions", shape, changed_conditions=conditions
+    )
     print(
         f"N={shape.total}: {shape.issuers} issuers, {shape.service_accounts} service accounts "
         f"({shape.memberships} memberships), {shape.rules} rules ({shape.enablements} "
@@ -229,10 +277,34 @@ def bench_size(total: int, latencies: list[int], workdir: Path, repeat: int) -> 
                         startup_s=startup.wall_s,
                     )
                 )
+            # Process start to its first request, seen by a relay in front of the
+            # emulator (bench/proxy.py); fastest of the repeats, like the wall times.
+            proxy = FirstRequestProxy("127.0.0.1", int(emulator.base_url.rsplit(":", 1)[1]))
+            try:
+                rows.append(
+                    measure(
+                        Run(
+                            "plan (first request)",
+                            [*plan, str(config)],
+                            floor=reads,
+                            repeat=repeat,
+                        ),
+                        shape=shape,
+                        latency_ms=latency,
+                        emulator=emulator,
+                        env={**env, "ANTHROPIC_BASE_URL": proxy.base_url},
+                        startup_s=startup.wall_s,
+                        proxy=proxy,
+                    )
+                )
+            finally:
+                proxy.stop()
         finally:
             emulator.stop()
         # The same organization written by the emulator's seed loader instead of by
-        # fedctl: a no-change plan here also shows that apply and seed agree.
+        # fedctl: a no-change plan here also shows that apply and seed agree. At the last
+        # latency, a plan whose access diff needs the solver runs against it too (once:
+        # it takes seconds, and its figure is the solver's time, not the wall).
         emulator = start_emulator(
             workspaces=workspace_names(shape), seed_path=str(config), faults=faults
         )
@@ -252,24 +324,44 @@ def bench_size(total: int, latencies: list[int], workdir: Path, repeat: int) -> 
                     startup_s=startup.wall_s,
                 )
             )
+            if latency == latencies[-1] and conditions:
+                rows.append(
+                    measure(
+                        Run(
+                            f"plan ({conditions} conditions changed)",
+                            [*plan, str(conditions_changed)],
+                            floor=reads,
+                            expected_exit=2,
+                            solver=True,
+                        ),
+                        shape=shape,
+                        latency_ms=latency,
+                        emulator=emulator,
+                        env=api_env(base_env, emulator),
+                        startup_s=startup.wall_s,
+                    )
+                )
         finally:
             emulator.stop()
     return rows
 
 
 HEADER = (
-    f"{'N':>6} {'lat':>4} {'operation':<26} {'wall s':>7} {'cpu s':>6} {'MB':>5} "
-    f"{'emu s':>6} {'reqs':>6} {'floor RT':>8} {'floor s':>7} {'x floor':>7} {'ok':>3}"
+    f"{'N':>6} {'lat':>4} {'operation':<30} {'wall s':>7} {'cpu s':>6} {'MB':>5} "
+    f"{'emu s':>6} {'reqs':>6} {'floor RT':>8} {'floor s':>7} {'x floor':>7} {'1st req':>7} "
+    f"{'solver':>6} {'load':>5} {'ok':>3}"
 )
 
 
 def format_row(row: Row) -> str:
     ratio = f"{row.ratio_to_floor:.2f}" if row.ratio_to_floor is not None else "-"
+    first = f"{row.first_request_s:.3f}" if row.first_request_s is not None else "-"
+    solver = f"{row.solver_s:.2f}" if row.solver_s is not None else "-"
     return (
-        f"{row.size:>6} {row.latency_ms:>4} {row.operation:<26} {row.wall_s:>7.2f} "
+        f"{row.size:>6} {row.latency_ms:>4} {row.operation:<30} {row.wall_s:>7.2f} "
         f"{row.cpu_s:>6.2f} {row.max_rss_mb:>5.0f} {row.emulator_cpu_s:>6.2f} "
         f"{row.requests:>6} {row.floor_round_trips:>8} {row.floor_s:>7.2f} {ratio:>7} "
-        f"{'yes' if row.ok else 'NO':>3}"
+        f"{first:>7} {solver:>6} {row.load_1m:>5.1f} {'yes' if row.ok else 'NO':>3}"
     )
 
 

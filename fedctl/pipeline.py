@@ -28,7 +28,8 @@ READ_SWITCH_INTERVAL_SECONDS = 0.0005
 if TYPE_CHECKING:
     from fedctl.api.client import AdminClient
     from fedctl.config.validated import Config
-    from fedctl.guards.effective import Guarded, GuardInputs
+    from fedctl.guards.effective import Guarded
+    from fedctl.guards.inputs import GuardInputs
     from fedctl.plan.checks import SelfIdentity
     from fedctl.plan.plan import Plan, PlanOptions
     from fedctl.snapshot import Snapshot
@@ -96,12 +97,12 @@ class _Guarding:
     """The effective guards of one plan, computed once the configuration is loaded."""
 
     def __init__(self, inputs: GuardInputs | None, snapshot: Snapshot | None) -> None:
-        from fedctl.guards.effective import GuardInputs
+        from fedctl.guards.inputs import GuardInputs
 
         self.inputs = inputs or GuardInputs()
         self.trusted = list(self.inputs.trusted)
         if snapshot is not None:
-            from fedctl.guards.effective import SNAPSHOT_LABEL
+            from fedctl.guards.inputs import SNAPSHOT_LABEL
             from fedctl.guards.recorded import recorded_source
 
             recorded = recorded_source(f"{SNAPSHOT_LABEL}{snapshot.label}", snapshot.guards)
@@ -137,10 +138,10 @@ def _config_and_live(
     while_reading: Callable[[Config], None] | None,
 ) -> tuple[Config, LiveState]:
     """The configuration and the live state: the snapshot's, or read through `client`."""
-    from fedctl.keys.live import with_managed_keys
-
+    # fedctl.keys.live imports the configuration models: imported once the read is going.
     if snapshot is not None:
         from fedctl.config.load import load_config
+        from fedctl.keys.live import with_managed_keys
 
         config = load_config(path, variables=variables, var_files=var_files)
         if while_reading is not None:
@@ -149,6 +150,8 @@ def _config_and_live(
     if client is None:
         raise UsageError("plan_from_config needs a client or a snapshot")
     config, live = _load_while_reading(path, variables, var_files, client, while_reading)
+    from fedctl.keys.live import with_managed_keys
+
     return config, with_managed_keys(config, live, client=client)
 
 

@@ -13,7 +13,7 @@ import click
 
 if TYPE_CHECKING:
     from fedctl.config import Config
-    from fedctl.guards.effective import GuardInputs
+    from fedctl.guards.inputs import GuardInputs
     from fedctl.snapshot import Snapshot
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -52,11 +52,11 @@ def guard_inputs(
 ) -> GuardInputs:
     """The trusted sources given on the command line (and a snapshot's record, when the
     caller wants it counted here rather than by plan_from_config)."""
-    from fedctl.guards.effective import GuardInputs
+    from fedctl.guards.inputs import GuardInputs
 
     trusted = []
     if snapshot is not None:
-        from fedctl.guards.effective import SNAPSHOT_LABEL
+        from fedctl.guards.inputs import SNAPSHOT_LABEL
         from fedctl.guards.recorded import recorded_source
 
         recorded = recorded_source(f"{SNAPSHOT_LABEL}{snapshot.label}", snapshot.guards)

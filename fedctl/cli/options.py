@@ -165,9 +165,11 @@ def _with_json_variables(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, json_variables: tuple[str, ...] = (), **kwargs: Any) -> Any:
-        from fedctl.config.templating import mark_json_variable
-
         if json_variables:
+            # Only here: fedctl.config imports the configuration models, which would
+            # otherwise delay a plan's first request.
+            from fedctl.config.templating import mark_json_variable
+
             marked = tuple(mark_json_variable(pair) for pair in json_variables)
             kwargs["variables"] = (*kwargs.get("variables", ()), *marked)
         return func(*args, **kwargs)
@@ -264,7 +266,7 @@ def plan_options(func: F) -> F:
         allow_self_lockout: bool,
         **kwargs: Any,
     ) -> Any:
-        from fedctl.plan.plan import PlanOptions
+        from fedctl.plan.options import PlanOptions
 
         options = PlanOptions(
             prune=prune,

@@ -13,36 +13,25 @@ plan says so (`guard_sources == ("configuration",)`).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from fedctl.config.validated import Config
 from fedctl.errors import PlanError
+
+# Re-exported: the records moved to fedctl.guards.inputs (light enough to import before
+# plan's first request); older importers keep naming them here.
+from fedctl.guards.inputs import SNAPSHOT_LABEL as SNAPSHOT_LABEL
+from fedctl.guards.inputs import GuardInputs as GuardInputs
+from fedctl.guards.inputs import GuardSource as GuardSource
 from fedctl.guards.registry import GUARDS
 from fedctl.guards.texts import ConfigView, view_of
 from fedctl.patterns import is_protected
 from fedctl.plan.actions import Action
 from fedctl.plan.guardrails import CONFIGURATION_ONLY, GuardrailChange
 from fedctl.plan.plan import Plan
-
-
-@dataclass(frozen=True)
-class GuardSource:
-    """One trusted source: its label for people and its value of each guard it records."""
-
-    label: str
-    values: Mapping[str, Any]
-
-
-@dataclass(frozen=True)
-class GuardInputs:
-    """What a command was given besides the configuration: trusted sources (a snapshot's
-    guards, --guards-from) and --tests files (the configuration's side)."""
-
-    trusted: tuple[GuardSource, ...] = ()
-    tests: tuple[Path, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -71,8 +60,6 @@ class Guarded:
             }
         )
 
-
-SNAPSHOT_LABEL = "snapshot "
 
 CONFIGURATION_ONLY_WARNING = (
     "guards (settings.protect, policies, lint, limits, allowed keys, access tests) come from "

@@ -37,6 +37,7 @@ from fedctl.plan.guardrails import GuardrailChange
 from fedctl.plan.hold import hold_unmanageable, unmanageable_ids
 from fedctl.plan.issuers import diff_issuers
 from fedctl.plan.keys import diff_api_keys
+from fedctl.plan.options import PlanOptions
 from fedctl.plan.order import order_drafts
 from fedctl.plan.problems import raise_problems
 from fedctl.plan.prune import diff_unmanaged
@@ -78,24 +79,6 @@ class LiveVersion(BaseModel):
     id: str
     updated_at: str | None = None
     archived_at: str | None = None
-
-
-class PlanOptions(BaseModel):
-    """The options that shape a plan: built once from the command line, passed down, and
-    recorded in the plan so apply can make the same plan again from scratch."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    # None follows the configuration's settings.prune.
-    prune: bool | None = None
-    targets: tuple[str, ...] = ()
-    recreate_archived: bool = False
-    allow_self_lockout: bool = False
-
-    @property
-    def given(self) -> bool:
-        """Whether any option differs from its default."""
-        return self != PlanOptions()
 
 
 class Plan(BaseModel):
