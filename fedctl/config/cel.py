@@ -75,6 +75,7 @@ def _string_functions() -> dict[str, Any]:
     """CEL's string extension (cel-go `ext.Strings`), which cel-python lacks: the API's CEL
     evaluates `substring`, `lowerAscii` and `upperAscii`, so fedctl must too, or a
     condition using them would look dead here and admit tokens there."""
+    from celpy.evaluation import CELEvalError
     from celpy.celtypes import IntType, StringType
 
     def substring(value: Any, start: Any, end: Any = None) -> StringType:
@@ -84,7 +85,9 @@ def _string_functions() -> dict[str, Any]:
         if type(stop) is not IntType and end is not None:
             raise TypeError("no such overload: substring")
         if not 0 <= int(start) <= int(stop) <= len(value):
-            raise IndexError("substring: index out of range")
+            # A CEL error value, not a Python exception: `false && x.substring(9)` is
+            # false in CEL, and cel-python absorbs only its own error values.
+            return CELEvalError("substring: index out of range")  # type: ignore[return-value]
         return StringType(value[int(start) : int(stop)])
 
     def ascii_case(lower: bool) -> Any:

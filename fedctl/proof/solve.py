@@ -160,19 +160,19 @@ def _solve(token: Token, goal: list[Any], timeout_ms: int, also: Sequence[Token]
     """
     import time
 
-    solver = z3.Solver()
-    solver.set("timeout", timeout_ms)
-    solver.add(token.well_formed(), *goal)
+    # Readable strings are a nicety: a short try with them, then the question as asked,
+    # each in a solver of its own. Not push/pop: z3 preprocesses at push() with no time
+    # limit, and a hostile subject kept it busy there for minutes; check() has the timeout.
     started = time.perf_counter()
     try:
-        solver.push()
-        solver.add(*(fact for each in (token, *also) for fact in _readable(each)))
-        # Readable strings are a nicety: a short try, then the question as asked.
+        solver = z3.Solver()
         solver.set("timeout", min(_READABLE_TRY_MS, timeout_ms))
+        solver.add(token.well_formed(), *goal, *_all_readable(token, also))
         verdict = solver.check()
         if verdict != z3.sat:
-            solver.pop()
+            solver = z3.Solver()
             solver.set("timeout", timeout_ms)
+            solver.add(token.well_formed(), *goal)
             verdict = solver.check()
     finally:
         elapsed = time.perf_counter() - started
@@ -184,6 +184,10 @@ def _solve(token: Token, goal: list[Any], timeout_ms: int, also: Sequence[Token]
     if verdict == z3.unknown:
         return Undecided(f"the solver gave up ({solver.reason_unknown()}, limit {timeout_ms} ms)")
     return solver.model()
+
+
+def _all_readable(token: Token, also: Sequence[Token]) -> list[Any]:
+    return [fact for each in (token, *also) for fact in _readable(each)] or [z3.BoolVal(True)]
 
 
 def _readable(token: Token) -> list[Any]:

@@ -55,3 +55,18 @@ def test_a_dead_rule_is_found(tmp_path: Path) -> None:
     assert finding.message == (
         "no token can satisfy the match: its claims and condition contradict"
     )
+
+
+def test_a_hostile_subject_cannot_keep_the_solver_busy(tmp_path: Path) -> None:
+    # A subject_prefix of Markdown and spaces kept z3 in its push() preprocessing, which
+    # no timeout covers, for minutes; questions now run under check()'s timeout.
+    import time
+
+    from fedctl.config import load_config
+    from fedctl.lint.run import lint_config
+    from tests.security.test_markdown_injection import CONFIG
+
+    (tmp_path / "fedctl.yaml").write_text(CONFIG.replace("'", '"'))
+    started = time.monotonic()
+    lint_config(load_config(tmp_path))
+    assert time.monotonic() - started < 30
