@@ -75,8 +75,8 @@ def _string_functions() -> dict[str, Any]:
     """CEL's string extension (cel-go `ext.Strings`), which cel-python lacks: the API's CEL
     evaluates `substring`, `lowerAscii` and `upperAscii`, so fedctl must too, or a
     condition using them would look dead here and admit tokens there."""
-    from celpy.evaluation import CELEvalError
     from celpy.celtypes import IntType, StringType
+    from celpy.evaluation import CELEvalError
 
     def substring(value: Any, start: Any, end: Any = None) -> StringType:
         if not isinstance(value, StringType) or type(start) is not IntType:
