@@ -12,10 +12,11 @@ Usage:
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 import z3
 
@@ -28,6 +29,8 @@ from fedctl.proof.values import Json
 from fedctl.resolved import ResolvedRule
 
 Z3_LOCK = threading.RLock()
+P = ParamSpec("P")
+R = TypeVar("R")
 DEFAULT_TIMEOUT_MS = 2000
 _READABLE_TRY_MS = 300
 # Letters, digits and the punctuation of subjects and IDs: a witness reads like a token.
@@ -72,26 +75,20 @@ class SolverClock:
 CLOCK = SolverClock()
 
 
+def _holding_z3_lock(function: Callable[P, R]) -> Callable[P, R]:
+    """z3's Python API shares one context and is not thread-safe; apply plans in worker
+    threads, so every question holds Z3_LOCK."""
+
+    @functools.wraps(function)
+    def locked(*args: P.args, **kwargs: P.kwargs) -> R:
+        with Z3_LOCK:
+            return function(*args, **kwargs)
+
+    return locked
+
+
+@_holding_z3_lock
 def find_token(
-    admit: Sequence[ResolvedRule],
-    deny: Sequence[ResolvedRule],
-    *,
-    extra: Callable[[Token], Any] | None = None,
-    timeout_ms: int = DEFAULT_TIMEOUT_MS,
-    check: Callable[[Claims], bool] | None = None,
-) -> Answer:
-    """A token admitted by some rule of `admit`, by none of `deny`, and meeting `extra`.
-
-    `check` is the concrete test the token must pass (default: admitted by `admit`, not
-    by `deny`); a token that fails it raises UncheckedWitness.
-    """
-    # NOTE: z3's Python API shares one context and is not thread-safe; apply plans in
-    # worker threads, so every question holds this lock.
-    with Z3_LOCK:
-        return _find_token(admit, deny, extra=extra, timeout_ms=timeout_ms, check=check)
-
-
-def _find_token(
     admit: Sequence[ResolvedRule],
     deny: Sequence[ResolvedRule],
     *,
