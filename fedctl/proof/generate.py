@@ -15,7 +15,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from fedctl.proof.solve import Found, find_token
+from fedctl.proof.answers import Found
+from fedctl.proof.solve import find_token
 from fedctl.resolved import ResolvedRule
 
 _TIME_CLAIMS = ("iat", "nbf", "exp")

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from fedctl.resolved import ResolvedRule
 
 if TYPE_CHECKING:
-    from fedctl.proof.solve import Answer, Claims
+    from fedctl.proof.answers import Answer, Claims
 
 Grant = tuple[str, str, str]
 ALL_WORKSPACES = "*"
@@ -111,7 +111,7 @@ class GrantComparer:
         new = [rule for rule in self.after.get(grant[:2], ()) if gives(rule, grant)]
         if sorted(map(_key, old)) == sorted(map(_key, new)):
             return MatchVerdict(broadens=False, narrows=False)  # the same matches: no solver
-        from fedctl.proof.solve import Found, Undecided
+        from fedctl.proof.answers import Found, Undecided
 
         witnesses: list[Witness] = []
         undecided: list[str] = []
@@ -136,7 +136,7 @@ def _answer(admit: list[ResolvedRule], deny: list[ResolvedRule]) -> Answer:
     when no rule admits, and, when no rule denies (a grant a plan creates or ends), the
     token a condition-free rule's own pins describe, checked by the concrete evaluator.
     Creating 1,000 rules otherwise cost a solver query each."""
-    from fedctl.proof.solve import NONE, Found, find_token
+    from fedctl.proof.answers import NONE, Found
 
     if not admit:
         return NONE
@@ -145,6 +145,8 @@ def _answer(admit: list[ResolvedRule], deny: list[ResolvedRule]) -> Answer:
             token = _own_token(rule)
             if token is not None:
                 return Found(token)
+    from fedctl.proof.solve import find_token
+
     return find_token(admit, deny)
 
 

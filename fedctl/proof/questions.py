@@ -21,8 +21,9 @@ from typing import Any
 
 import z3
 
+from fedctl.proof.answers import Answer, Found
 from fedctl.proof.formula import Token
-from fedctl.proof.solve import Answer, Found, find_token
+from fedctl.proof.solve import find_token
 from fedctl.proof.text import literal
 from fedctl.proof.values import Json
 from fedctl.resolved import ResolvedRule

@@ -21,6 +21,7 @@ from typing import Any, ParamSpec, TypeVar
 import z3
 
 from fedctl.errors import FedctlError
+from fedctl.proof.answers import NONE, Answer, Claims, Found, Undecided
 from fedctl.proof.concrete import admits
 from fedctl.proof.formula import Token, admission
 from fedctl.proof.syntax import Unsupported
@@ -33,34 +34,20 @@ P = ParamSpec("P")
 R = TypeVar("R")
 DEFAULT_TIMEOUT_MS = 2000
 _READABLE_TRY_MS = 300
+# The limits are z3's resource counts, which do not depend on how loaded the machine is,
+# so a question gets the same answer in CI as on an idle laptop; the wall-clock timeout
+# is only a backstop, ten times the budget. About 12,000 resource units a millisecond of
+# solver work on an idle machine: 2 s is 24 million, the readable try's 300 ms 3.6 million.
+_RLIMIT_PER_MS = 12_000
+_WALL_BACKSTOP = 10
 # Letters, digits and the punctuation of subjects and IDs: a witness reads like a token.
 _PRINTABLE = z3.Star(
     z3.Union(z3.Range("a", "z"), z3.Range("A", "Z"), z3.Range("0", "9"), *map(z3.Re, "-_./:@"))
 )
-Claims = dict[str, Any]
 
 
 class UncheckedWitness(FedctlError):
     """The solver's token disagrees with fedctl's own evaluator: a bug, never a verdict."""
-
-
-@dataclass(frozen=True)
-class Found:
-    claims: Claims
-
-
-@dataclass(frozen=True)
-class Undecided:
-    reason: str
-
-
-@dataclass(frozen=True)
-class _Nothing:
-    pass
-
-
-NONE = _Nothing()
-Answer = Found | Undecided | _Nothing
 
 
 @dataclass
@@ -162,13 +149,11 @@ def _solve(token: Token, goal: list[Any], timeout_ms: int, also: Sequence[Token]
     # limit, and a hostile subject kept it busy there for minutes; check() has the timeout.
     started = time.perf_counter()
     try:
-        solver = z3.Solver()
-        solver.set("timeout", min(_READABLE_TRY_MS, timeout_ms))
+        solver = _bounded_solver(min(_READABLE_TRY_MS, timeout_ms))
         solver.add(token.well_formed(), *goal, *_all_readable(token, also))
         verdict = solver.check()
         if verdict != z3.sat:
-            solver = z3.Solver()
-            solver.set("timeout", timeout_ms)
+            solver = _bounded_solver(timeout_ms)
             solver.add(token.well_formed(), *goal)
             verdict = solver.check()
     finally:
@@ -181,6 +166,13 @@ def _solve(token: Token, goal: list[Any], timeout_ms: int, also: Sequence[Token]
     if verdict == z3.unknown:
         return Undecided(f"the solver gave up ({solver.reason_unknown()}, limit {timeout_ms} ms)")
     return solver.model()
+
+
+def _bounded_solver(budget_ms: int) -> Any:
+    solver = z3.Solver()
+    solver.set("rlimit", budget_ms * _RLIMIT_PER_MS)
+    solver.set("timeout", budget_ms * _WALL_BACKSTOP)
+    return solver
 
 
 def _all_readable(token: Token, also: Sequence[Token]) -> list[Any]:

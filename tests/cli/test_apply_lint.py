@@ -142,7 +142,7 @@ def test_the_markdown_plan_shows_lint_and_the_verdict(
         result.stdout
     )
     # Values in code spans (nothing in a finding renders as Markdown).
-    assert "FED001 error: `rule/web-any`: subject_prefix" in result.stdout
+    assert "FED001 error: `rule/web-any`: the rule admits pull_request runs" in result.stdout
 
 
 def test_saved_plan_apply_is_gated_too(tmp_path: Path, emulator: RunningEmulator) -> None:

@@ -130,6 +130,13 @@ rules:
 WIDE = 'subject_prefix: "repo:acme/web:*"'
 
 
+def _widened() -> str:
+    """The pull request's rule: any ref and any event, so pull_request runs get in (FED001;
+    with `event_name: push` kept they would not, and the solver-backed lint knows it)."""
+    wide = LINT_MAIN.replace('subject_prefix: "repo:acme/web:ref:refs/heads/main"', WIDE)
+    return wide.replace("      claims: {event_name: push}\n", "")
+
+
 def _lint_main(emulator: RunningEmulator, tmp_path: Path) -> tuple[Path, Path]:
     main = write(tmp_path / "main", {"fedctl.yaml": LINT_MAIN})
     assert run_api(emulator, "apply", str(main), "--auto-approve").exit_code == 0
@@ -140,7 +147,7 @@ def test_lint_gate_switched_off_by_the_pr_still_blocks(
     emulator: RunningEmulator, tmp_path: Path
 ) -> None:
     _main, snapshot = _lint_main(emulator, tmp_path)
-    widened = LINT_MAIN.replace('subject_prefix: "repo:acme/web:ref:refs/heads/main"', WIDE)
+    widened = _widened()
     pr = write(
         tmp_path / "pr",
         {"fedctl.yaml": "settings:\n  lint:\n    block_apply: false\n" + widened},
@@ -160,7 +167,7 @@ def test_a_lint_ignore_added_by_the_pr_does_not_silence(
     emulator: RunningEmulator, tmp_path: Path
 ) -> None:
     _main, snapshot = _lint_main(emulator, tmp_path)
-    widened = LINT_MAIN.replace('subject_prefix: "repo:acme/web:ref:refs/heads/main"', WIDE)
+    widened = _widened()
     silenced = widened + "    lint: {ignore: [FED001], reason: trust me}\n"
     pr = write(tmp_path / "pr", {"fedctl.yaml": silenced})
     applied = apply_with_snapshot(emulator, pr, snapshot)

@@ -10,9 +10,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fedctl.config.cel import evaluate_condition
+from fedctl.proof.answers import Found
 from fedctl.proof.concrete import admits
 from fedctl.proof.formula import Token, admission
-from fedctl.proof.solve import Found, find_token, token_equals
+from fedctl.proof.solve import find_token, token_equals
 from fedctl.resolved import ResolvedRule
 
 # cel-python raises the recursion limit on first use; do it before hypothesis watches.

@@ -64,8 +64,8 @@ def _other_tenant(config: LintConfig, rule: RuleView, provider: Preset) -> str |
     open: a message with the other tenant's token, "" when none is admitted, None when
     the solver cannot answer (the sample probe below then runs)."""
     from fedctl.lint.checks.proofs import resolve
+    from fedctl.proof.answers import NONE, Found
     from fedctl.proof.questions import TENANT_CLAIMS, other_tenant
-    from fedctl.proof.solve import NONE, Found
 
     claims = TENANT_CLAIMS.get(provider.name)
     if claims is None or any(claim in rule.claims for claim in claims):

@@ -86,10 +86,11 @@ def _condition_rules(config: LintConfig) -> Iterator[tuple[RuleView, ResolvedRul
 
 
 def tautologies(config: LintConfig) -> Iterator[Finding]:
-    from fedctl.proof.questions import dead, tautology
-    from fedctl.proof.solve import NONE, Found
-
     for rule, resolved in _condition_rules(config):
+        # Imported here: z3 loads only for a configuration with a condition.
+        from fedctl.proof.answers import NONE, Found
+        from fedctl.proof.questions import dead, tautology
+
         if tautology(resolved) is not NONE:
             continue
         example = dead(resolved)
@@ -102,10 +103,10 @@ def tautologies(config: LintConfig) -> Iterator[Finding]:
 
 
 def dead_rules(config: LintConfig) -> Iterator[Finding]:
-    from fedctl.proof.questions import dead
-    from fedctl.proof.solve import NONE
-
     for rule, resolved in _condition_rules(config):
+        from fedctl.proof.answers import NONE
+        from fedctl.proof.questions import dead
+
         if dead(resolved) is NONE:
             message = "no token can satisfy the match: its claims and condition contradict"
             yield located(DEAD_RULE, rule, "match.condition", message)
@@ -149,8 +150,8 @@ def _redundant_in(members: list[tuple[RuleView, ResolvedRule]]) -> Iterator[Find
 def _subset(rule: ResolvedRule, other: ResolvedRule) -> bool:
     if rule.condition is None and other.condition is None:
         return _plain_subset(rule, other)
+    from fedctl.proof.answers import NONE
     from fedctl.proof.questions import subsumed
-    from fedctl.proof.solve import NONE
 
     return subsumed(rule, other) is NONE
 

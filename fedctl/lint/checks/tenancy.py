@@ -129,8 +129,8 @@ def _unpinned_run(rule: RuleView, config: LintConfig) -> str | None:
     ):
         return None  # with the tenant unpinned too, FED002 reports the rule
     from fedctl.lint.checks.proofs import resolve
+    from fedctl.proof.answers import Found, Undecided
     from fedctl.proof.questions import pull_request_run
-    from fedctl.proof.solve import Found, Undecided
 
     answer = pull_request_run(resolve(config, rule))
     if isinstance(answer, Found):
