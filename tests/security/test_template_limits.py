@@ -1,14 +1,13 @@
 """Templates render in a child process with hard limits (issue 27 item 3).
 
-Each payload once cost gigabytes or never ended. Run through the real CLI in its own
-process, `os.wait4` reports the peak RSS of fedctl and of the template child it waited
-for, so the bounds below cover the whole command. The bounds are generous (the machine
+Each payload once cost gigabytes or never ended. Run through the real CLI under a small
+Python that reports the peak RSS of fedctl and of the template child it waited for, so
+the bounds below cover the whole command. The bounds are generous (the machine
 is shared); the limits themselves are 4 s wall, 3 s CPU and 512 MB address space.
 """
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
@@ -41,20 +40,29 @@ PAYLOADS = {
 }
 
 
+# fedctl runs under a small Python that reports its children's peak RSS: a process
+# forked from the test's own (hundreds of MB after other tests) would inherit that
+# process's high-water mark in ru_maxrss and measure the test runner, not fedctl.
+_MEASURE = (
+    "import resource, subprocess, sys\n"
+    "done = subprocess.run([sys.executable, '-m', 'fedctl', *sys.argv[1:]],"
+    " stdout=subprocess.PIPE, stderr=subprocess.STDOUT)\n"
+    "sys.stdout.write(done.stdout.decode())\n"
+    "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+    "sys.stdout.write(f'\\nPEAK_KB={peak}\\n')\n"
+    "sys.exit(done.returncode)\n"
+)
+
+
 def _run_cli(*args: str) -> tuple[int, str, float, int]:
     """(exit code, stdout, wall seconds, peak RSS in KB of fedctl and its children)."""
     started = time.monotonic()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "fedctl", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
+    done = subprocess.run(
+        [sys.executable, "-c", _MEASURE, *args], capture_output=True, text=True, check=False
     )
-    assert process.stdout is not None
-    output = process.stdout.read().decode()
-    _pid, status, usage = os.wait4(process.pid, 0)
-    process.stdout.close()
-    process.returncode = os.waitstatus_to_exitcode(status)
-    return process.returncode, output, time.monotonic() - started, usage.ru_maxrss
+    wall = time.monotonic() - started
+    output, _, peak = done.stdout.rpartition("\nPEAK_KB=")
+    return done.returncode, output, wall, int(peak)
 
 
 @pytest.mark.parametrize("name", sorted(PAYLOADS))
