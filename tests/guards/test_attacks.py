@@ -26,22 +26,25 @@ from tests.support.cli import k8s_org, k8s_rule, run_api
 LONG_TOKENS = "workspaces: [production]\n    token_lifetime_seconds: 7200"
 
 
+POLICY_SETTINGS = "settings:\n  policy_files: [../policies/base.yaml]\n"
+
+
+def _policy_main(emulator: RunningEmulator, tmp_path: Path) -> tuple[Path, Path]:
+    """Main: one rule and a policy file outside the configuration folder, applied; its
+    snapshot records the policy."""
+    files = {
+        "federation/fedctl.yaml": POLICY_SETTINGS + k8s_org(k8s_rule("deploy", "deploy")),
+        "policies/base.yaml": POLICY,
+    }
+    main = write(tmp_path / "main", files) / "federation"
+    assert run_api(emulator, "apply", str(main), "--auto-approve").exit_code == 0
+    return main, take_snapshot(emulator, main, tmp_path / "snapshot.json")
+
+
 def test_policy_files_emptied_by_the_pr_still_judge_it(
     emulator: RunningEmulator, tmp_path: Path
 ) -> None:
-    settings = "settings:\n  policy_files: [../policies/base.yaml]\n"
-    main = (
-        write(
-            tmp_path / "main",
-            {
-                "federation/fedctl.yaml": settings + k8s_org(k8s_rule("deploy", "deploy")),
-                "policies/base.yaml": POLICY,
-            },
-        )
-        / "federation"
-    )
-    assert run_api(emulator, "apply", str(main), "--auto-approve").exit_code == 0
-    snapshot = take_snapshot(emulator, main, tmp_path / "snapshot.json")
+    main, snapshot = _policy_main(emulator, tmp_path)
 
     pr = (
         write(
@@ -74,19 +77,8 @@ def test_policy_files_emptied_by_the_pr_still_judge_it(
 
 
 def test_an_edited_policy_runs_in_both_versions(emulator: RunningEmulator, tmp_path: Path) -> None:
-    settings = "settings:\n  policy_files: [../policies/base.yaml]\n"
-    main = (
-        write(
-            tmp_path / "main",
-            {
-                "federation/fedctl.yaml": settings + k8s_org(k8s_rule("deploy", "deploy")),
-                "policies/base.yaml": POLICY,
-            },
-        )
-        / "federation"
-    )
-    assert run_api(emulator, "apply", str(main), "--auto-approve").exit_code == 0
-    snapshot = take_snapshot(emulator, main, tmp_path / "snapshot.json")
+    settings = POLICY_SETTINGS
+    _main, snapshot = _policy_main(emulator, tmp_path)
     pr = (
         write(
             tmp_path / "pr",
