@@ -7,16 +7,17 @@ would also accept.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from fedctl.explain.matchers import (
+    ConditionEvaluator,
     check_audience,
     check_claims,
     check_condition,
     check_subject,
 )
-from fedctl.explain.model import Outcome
+from fedctl.explain.model import MatcherResult, Outcome
 from fedctl.resolved import ResolvedRule
 
 
@@ -26,13 +27,17 @@ def _evaluate(condition: str, claims: Mapping[str, Any]) -> bool:
     return evaluate_condition(condition, dict(claims))
 
 
-def admits(rule: ResolvedRule, claims: Mapping[str, Any]) -> bool:
+def admits(
+    rule: ResolvedRule, claims: Mapping[str, Any], *, evaluate: ConditionEvaluator = _evaluate
+) -> bool:
+    """Whether every matcher of the rule passes; `evaluate` judges the CEL condition (a
+    caller may remember its verdicts). Stops at the first matcher that fails."""
     if rule.issuer_url is None or claims.get("iss") != rule.issuer_url:
         return False
-    results = [
-        check_subject(rule.subject_prefix, claims),
-        check_audience(rule.audience, claims),
-        *check_claims(rule.claims_dict, claims),
-        check_condition(rule.condition, claims, _evaluate),
-    ]
-    return all(result.outcome is not Outcome.NO_MATCH for result in results)
+    checks: tuple[Callable[[], list[MatcherResult]], ...] = (
+        lambda: [check_subject(rule.subject_prefix, claims)],
+        lambda: [check_audience(rule.audience, claims)],
+        lambda: check_claims(rule.claims_dict, claims),
+        lambda: [check_condition(rule.condition, claims, evaluate)],
+    )
+    return all(result.outcome is not Outcome.NO_MATCH for check in checks for result in check())
