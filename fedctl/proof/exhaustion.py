@@ -25,7 +25,7 @@ from __future__ import annotations
 import functools
 import itertools
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from fedctl.proof import syntax as s
@@ -36,7 +36,7 @@ from fedctl.resolved import ResolvedRule
 # Tokens tried per question at most; beyond, the solver answers (a question over six
 # claims of five classes each is 15,625 tokens, tens of milliseconds).
 MAX_TOKENS = 20_000
-_ABSENT = object()
+ABSENT = object()
 # A claim a condition reads may hold any JSON type; one value stands for each type that
 # behaves alike within the fragment (a list and a map behave as the number).
 _OTHER_TYPES: tuple[object, ...] = (None, True, 0)
@@ -58,26 +58,76 @@ class _Reads:
     by_condition: bool = False
 
 
+@dataclass
+class Classes:
+    """One value per class of each claim the rules read (ABSENT: the claim is left out),
+    with `iss` and `aud` in `envelope` when every rule requires the same ones."""
+
+    envelope: Claims
+    values: dict[str, list[object]]
+    mentioned: dict[str, set[str]]
+    prefixes: dict[str, set[str]]
+
+    def tokens(self) -> Iterator[Claims]:
+        for combination in itertools.product(*self.values.values()):
+            token = dict(self.envelope)
+            for name, value in zip(self.values, combination, strict=True):
+                if value is not ABSENT:
+                    token[name] = value
+            yield token
+
+    def infinite(self, name: str, value: object) -> bool:
+        """Whether the value's class holds other strings too (it is no string mentioned):
+        then so does every string that continues it."""
+        return isinstance(value, str) and value not in self.mentioned.get(name, set())
+
+    def anchor(self, name: str, value: str) -> str:
+        """The longest prefix the rules test `value` for ("" when none)."""
+        return max(
+            (p for p in self.prefixes.get(name, ()) if value.startswith(p)), key=len, default=""
+        )
+
+    def same_class(self, name: str, value: str, other: str) -> bool:
+        if not (self.infinite(name, value) and self.infinite(name, other)):
+            return value == other
+        return self.anchor(name, value) == self.anchor(name, other)
+
+
+def classes_of(rules: Sequence[ResolvedRule], *, fixed: Claims | None = None) -> Classes | None:
+    """The classes of the claims `rules` read, `fixed` claims held at one value each;
+    None outside the fragment or beyond MAX_TOKENS combinations."""
+    try:
+        envelope, reads = _envelope(list(rules)), _reads(list(rules))
+    except (_Outside, s.Unsupported):
+        return None
+    values = {name: _representatives(read) for name, read in reads.items()}
+    values.update({name: [value] for name, value in (fixed or {}).items()})
+    if math.prod(map(len, values.values())) > MAX_TOKENS:
+        return None
+    mentioned = {name: {*read.literals, *read.prefixes} for name, read in reads.items()}
+    prefixes = {name: set(read.prefixes) for name, read in reads.items()}
+    return Classes(envelope, values, mentioned, prefixes)
+
+
 def decide(admit: Sequence[ResolvedRule], deny: Sequence[ResolvedRule]) -> Answer | None:
     """A token some rule of `admit` admits and no rule of `deny` does (checked by the
     concrete evaluator), NONE when there is provably none, None when outside the fragment."""
     if not admit:
         return NONE
-    rules = [*admit, *deny]
-    try:
-        envelope, reads = _envelope(rules), _reads(rules)
-    except (_Outside, s.Unsupported):
+    classes = classes_of([*admit, *deny])
+    if classes is None:
         return None
-    names = list(reads)
-    values = [_representatives(reads[name]) for name in names]
-    if math.prod(map(len, values)) > MAX_TOKENS:
-        return None
-    for combination in itertools.product(*values):
-        token = {**envelope, **_token(names, combination)}
-        if any(_admits(r, token) for r in admit) and not any(_admits(r, token) for r in deny):
-            _confirm(token, admit, deny)
+    for token in classes.tokens():
+        if any(remembered_admits(r, token) for r in admit) and not any(
+            remembered_admits(r, token) for r in deny
+        ):
+            confirm(token, lambda found: _separates(found, admit, deny))
             return Found(token)
     return NONE
+
+
+def _separates(token: Claims, admit: Sequence[ResolvedRule], deny: Sequence[ResolvedRule]) -> bool:
+    return any(admits(r, token) for r in admit) and not any(admits(r, token) for r in deny)
 
 
 def ask(admit: Sequence[ResolvedRule], deny: Sequence[ResolvedRule]) -> Answer:
@@ -197,7 +247,7 @@ def _representatives(read: _Reads) -> list[object]:
     mentioned = list(dict.fromkeys([*read.literals, *read.prefixes]))
     extended = [_extend(anchor, mentioned) for anchor in dict.fromkeys(["", *read.prefixes])]
     others = _OTHER_TYPES if read.by_condition else ()
-    return list(dict.fromkeys([*mentioned, *extended, _ABSENT, *others], None))
+    return list(dict.fromkeys([*mentioned, *extended, ABSENT, *others], None))
 
 
 def _extend(anchor: str, mentioned: list[str]) -> str:
@@ -213,15 +263,7 @@ def _candidates() -> Iterator[str]:
     yield from (chr(point) for point in range(0x100, 0x10FFFF))
 
 
-def _token(names: list[str], combination: tuple[object, ...]) -> Claims:
-    token: Claims = {}
-    for name, value in zip(names, combination, strict=True):
-        if value is not _ABSENT:
-            token[name] = value
-    return token
-
-
-def _admits(rule: ResolvedRule, token: Claims) -> bool:
+def remembered_admits(rule: ResolvedRule, token: Claims) -> bool:
     """`concrete.admits`, with the condition's verdict remembered per value of the claims
     it reads: the questions of one plan meet the same few conditions again and again."""
     return admits(rule, token, evaluate=_remembered)
@@ -250,9 +292,9 @@ def _evaluate(condition: str, seen: tuple[tuple[str, str, object], ...]) -> bool
     return evaluate_condition(condition, {name: value for name, _kind, value in seen})
 
 
-def _confirm(token: Claims, admit: Sequence[ResolvedRule], deny: Sequence[ResolvedRule]) -> None:
+def confirm(token: Claims, check: Callable[[Claims], bool]) -> None:
     """The token, checked once more by the evaluator with nothing remembered."""
-    if any(admits(r, token) for r in admit) and not any(admits(r, token) for r in deny):
+    if check(token):
         return
     from fedctl.proof.solve import UncheckedWitness
 

@@ -1,4 +1,6 @@
-"""The questions lint asks the solver about one rule, with tokens shaped as providers write them.
+"""The questions lint asks about one rule, each answered by the class search where it
+decides (fedctl.proof.exhaustion) and by the solver (fedctl.proof.solver_questions)
+otherwise, so linting the usual conditions loads no z3.
 
 - `other_tenant`: are tokens of two different tenants admitted? (FED011's question, which
   catches every string trick on a tenant claim at once);
@@ -15,17 +17,12 @@ Usage:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
 from dataclasses import replace
-from typing import Any
 
-import z3
-
-from fedctl.proof.answers import Answer, Found
-from fedctl.proof.formula import Token
-from fedctl.proof.solve import find_token
-from fedctl.proof.text import literal
-from fedctl.proof.values import Json
+from fedctl.proof.answers import NONE, Answer, Claims, Found
+from fedctl.proof.concrete import admits
+from fedctl.proof.exhaustion import ABSENT, Classes, ask, classes_of, confirm, remembered_admits
 from fedctl.resolved import ResolvedRule
 
 # provider -> (tenant name claim, tenant ID claim): a different tenant differs in both.
@@ -35,113 +32,130 @@ TENANT_CLAIMS: dict[str, tuple[str, str]] = {
     "buildkite": ("organization_slug", "organization_id"),
     "terraform-cloud": ("terraform_organization_name", "terraform_organization_id"),
 }
-
-
-def _text(token: Token, name: str) -> Any:
-    term = token.claim((name,))
-    return Json.is_jstr(term), Json.str_of(term)
-
-
-def _segment(name: str, forbidden: str) -> tuple[Any, Any]:
-    """A fresh non-empty string with none of `forbidden`'s characters."""
-    value = z3.String(name)
-    facts = [z3.Length(value) > 0, *(z3.Not(z3.Contains(value, ch)) for ch in forbidden)]
-    return value, z3.And(*facts)
-
-
 # provider -> the claim holding "<tenant name>/<project>", which names the tenant too.
-_PATH_CLAIMS = {"github-actions": "repository", "gitlab": "project_path"}
+PATH_CLAIMS = {"github-actions": "repository", "gitlab": "project_path"}
+
+# A GitHub `pull_request` run's token (idp-facts.md §2.4): one pull request stands for
+# all (no rule pins a pull request's number), and a job with an environment has an
+# environment subject, not :pull_request.
+PULL_REQUEST_RUN: Claims = {
+    "event_name": "pull_request",
+    "ref": "refs/pull/1/merge",
+    "environment": ABSENT,
+}
+# OWNER/REPO as GitHub spells names (and IDs in the immutable form).
+PULL_REQUEST_SUBJECT = re.compile(r"repo:[A-Za-z0-9\-_./@]+:pull_request")
+_NAMES = ("acme/app", "x/y", "o/r", "a0/b0", "z/z")
 
 
-def other_tenant(rule: ResolvedRule, provider: str) -> Answer:
-    """Two tokens of different tenants that the rule both admits, as {"first", "second"}.
+def dead(rule: ResolvedRule) -> Answer:
+    """NONE when no token can match the rule; else a token it admits."""
+    return ask([rule], [])
 
-    Asked as two questions on one token each: any token the rule admits, then one whose
-    tenant name and ID both differ from the first one's. The caller asks only about rules
-    whose subject and claims leave the tenant open, so the `sub` needs no shape here.
-    """
-    name_claim, id_claim = TENANT_CLAIMS[provider]
 
-    path_claim = _PATH_CLAIMS.get(provider)
-    linked = path_claim is not None and path_claim in (rule.condition or "")
+def tautology(rule: ResolvedRule) -> Answer:
+    """NONE when the condition excludes no token the rest of the match admits."""
+    return ask([replace(rule, condition=None)], [rule])
 
-    def named(token: Token) -> Any:
-        facts = [_text(token, claim)[0] for claim in (name_claim, id_claim)]
-        if linked and path_claim is not None:
-            # A repository or project path starts with its owner's name and "/".
-            is_path, path = _text(token, path_claim)
-            owner = _text(token, name_claim)[1]
-            facts += [is_path, z3.PrefixOf(z3.Concat(owner, literal("/")), path)]
-            facts.append(z3.Not(z3.Contains(owner, literal("/"))))
-        return z3.And(*facts)
 
-    first = find_token([rule], [], extra=named)
-    if not isinstance(first, Found):
-        return first
-    own = {claim: str(first.claims.get(claim)) for claim in (name_claim, id_claim)}
-
-    def elsewhere(token: Token) -> Any:
-        differs = [_text(token, claim)[1] != literal(own[claim]) for claim in own]
-        return z3.And(named(token), *differs)
-
-    second = find_token([rule], [], extra=elsewhere)
-    if not isinstance(second, Found):
-        return second
-    _check(all(second.claims.get(c) != own[c] for c in own), rule, second.claims)
-    return Found({"first": first.claims, "second": second.claims})
+def subsumed(rule: ResolvedRule, by: ResolvedRule) -> Answer:
+    """NONE when every token `rule` admits is admitted by `by`; else one that is not."""
+    return ask([rule], [by])
 
 
 def pull_request_run(rule: ResolvedRule) -> Answer:
     """A token of a GitHub `pull_request` run (forks' included) that the rule admits:
     `sub` `repo:OWNER/REPO:pull_request`, `event_name` pull_request, `ref`
-    `refs/pull/N/merge` (idp-facts.md §2.4)."""
+    `refs/pull/N/merge`."""
+    classes = classes_of([rule], fixed=PULL_REQUEST_RUN)
+    subjects = None if classes is None else _pull_request_subjects(classes)
+    if classes is None or subjects is None:
+        from fedctl.proof import solver_questions
 
-    def pull_request(token: Token) -> Any:
-        sub, event, ref = (_text(token, name) for name in ("sub", "event_name", "ref"))
-        # OWNER/REPO as GitHub spells names (and IDs in the immutable form).
-        name_chars = [z3.Range("a", "z"), z3.Range("A", "Z"), z3.Range("0", "9")]
-        no_colon = z3.Plus(z3.Union(*name_chars, *map(z3.Re, "-_./@")))
-        pull_request_sub = z3.Concat(z3.Re("repo:"), no_colon, z3.Re(":pull_request"))
-        return z3.And(
-            sub[0],
-            z3.InRe(sub[1], pull_request_sub),
-            event[0],
-            event[1] == literal("pull_request"),
-            ref[0],
-            # One pull request stands for all: no rule pins a pull request's number, and
-            # a regular expression over every number costs z3 seconds.
-            ref[1] == literal("refs/pull/1/merge"),
-            # A job with an environment has an environment subject, not :pull_request.
-            Json.is_jabsent(token.claim(("environment",))),
-        )
-
-    return find_token([rule], [], extra=pull_request)
+        return solver_questions.pull_request_run(rule)
+    classes.values["sub"] = subjects
+    for token in classes.tokens():
+        if remembered_admits(rule, token):
+            confirm(token, lambda found: _pull_request_token(found) and admits(rule, found))
+            return Found(token)
+    return NONE
 
 
-def dead(rule: ResolvedRule) -> Answer:
-    """NONE when no token can match the rule; else a token it admits."""
-    return find_token([rule], [])
+def _pull_request_token(token: Claims) -> bool:
+    fixed = PULL_REQUEST_RUN.items()
+    shape = all(token.get(name) == value for name, value in fixed if value is not ABSENT)
+    subject = token.get("sub")
+    run = isinstance(subject, str) and PULL_REQUEST_SUBJECT.fullmatch(subject) is not None
+    return shape and run and "environment" not in token
 
 
-def tautology(rule: ResolvedRule) -> Answer:
-    """NONE when the condition excludes no token the rest of the match admits."""
-    rest = replace(rule, condition=None)
-    return find_token([rest], [rule])
+def _pull_request_subjects(classes: Classes) -> list[object] | None:
+    """Per class of `sub`, one pull-request subject in it (none when the class holds no
+    such subject); None when that cannot be told (the solver then answers)."""
+    subjects: list[object] = []
+    for value in classes.values["sub"]:
+        if not isinstance(value, str):
+            continue
+        candidates, complete = _completions(classes.anchor("sub", value))
+        if not classes.infinite("sub", value):
+            candidates, complete = [value], True
+        same = [c for c in candidates if classes.same_class("sub", c, value)]
+        fitting = [c for c in same if PULL_REQUEST_SUBJECT.fullmatch(c)]
+        if not fitting and not complete:
+            return None
+        subjects += fitting[:1]
+    return subjects
 
 
-def subsumed(rule: ResolvedRule, by: ResolvedRule) -> Answer:
-    """NONE when every token `rule` admits is admitted by `by`; else one that is not."""
-    return find_token([rule], [by])
+def _completions(anchor: str) -> tuple[list[str], bool]:
+    """Pull-request subjects that start with `anchor`, and whether they are all of them."""
+    if "repo:".startswith(anchor):
+        return [f"repo:{name}:pull_request" for name in _NAMES], False
+    if not anchor.startswith("repo:"):
+        return [], True
+    owner_repo, colon, _tail = anchor.removeprefix("repo:").partition(":")
+    if colon:  # the name is closed: one subject at most
+        candidate = f"repo:{owner_repo}:pull_request"
+        return ([candidate] if candidate.startswith(anchor) else []), True
+    return [f"{anchor}{name}:pull_request" for name in ("", *_NAMES)], False
 
 
-def _check(ok: bool, rule: ResolvedRule, found: object) -> None:
-    if not ok:
-        from fedctl.proof.solve import UncheckedWitness
+def other_tenant(rule: ResolvedRule, provider: str) -> Answer:
+    """Two tokens of different tenants that the rule both admits, as {"first", "second"}.
+    The caller asks only about rules whose subject and claims leave the tenant open."""
+    tenant = TENANT_CLAIMS[provider]
+    linked = PATH_CLAIMS.get(provider, "") in (rule.condition or "")
+    classes = None if linked else classes_of([rule])
+    if classes is None:
+        from fedctl.proof import solver_questions
 
-        raise UncheckedWitness(
-            f"fedctl's solver produced tokens {found!r} for rule {rule.name} that its own "
-            "evaluator does not confirm; this is a bug in fedctl: please report it"
-        )
+        return solver_questions.other_tenant(rule, provider)
+    for claim in tenant:
+        values = classes.values.setdefault(claim, ["tenant-1"])
+        classes.values[claim] = [value for value in values if isinstance(value, str)]
+    tokens = {
+        tuple(token[claim] for claim in tenant): token
+        for token in classes.tokens()
+        if remembered_admits(rule, token)
+    }
+    for first in tokens.values():
+        for second in tokens.values():
+            other = _other_tenant(classes, tenant, first, second)
+            if other is not None:
+                for token in (first, other):
+                    confirm(token, lambda found: admits(rule, found))
+                return Found({"first": first, "second": other})
+    return NONE
 
 
-Question = Callable[[ResolvedRule], Answer]
+def _other_tenant(
+    classes: Classes, tenant: tuple[str, str], first: Claims, second: Claims
+) -> Claims | None:
+    """`second`, its tenant claims made to differ from `first`'s within their classes."""
+    other = dict(second)
+    for claim in tenant:
+        if first[claim] == second[claim]:
+            if not classes.infinite(claim, second[claim]):
+                return None
+            other[claim] = f"{second[claim]}-2"  # the class of an unmentioned value
+    return other

@@ -3,9 +3,16 @@ change (a lifetime change, no change at all) never loads it."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
+
+from fedctl.emulator.server import RunningEmulator
+from tests.cli.access_fixtures import copy_quickstart
+
+REPO = Path(__file__).parents[2]
 
 
 def test_a_plan_with_no_match_change_does_not_import_z3():
@@ -48,3 +55,86 @@ def test_a_condition_change_the_classes_do_not_cover_does_import_z3():
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "True"
+
+
+_PLAN_THEN_SAY_IF_Z3 = (
+    "import sys, contextlib\n"
+    "from fedctl.cli.main import main\n"
+    "with contextlib.suppress(SystemExit):\n"
+    "    main(sys.argv[1:])\n"
+    "print('z3 loaded' if 'z3' in sys.modules else 'no z3', file=sys.stderr)\n"
+)
+GITHUB_RULE = """
+  - name: {name}
+    issuer: github
+    service_account: payments-inference
+    match:
+      subject_prefix: "repo:acme/payments:*"
+      audience: https://api.anthropic.com
+      claims: {{repository_owner_id: "91234567"}}
+      condition: '{condition}'
+    oauth_scope: workspace:inference
+    workspaces: [production]
+"""
+GITHUB_ISSUER = """
+  - name: github
+    issuer_url: https://token.actions.githubusercontent.com
+    jwks: {type: discovery}
+"""
+
+
+def _conditions_config(folder: Path, *, description: str) -> Path:
+    """The quickstart with CEL conditions on its rule and on two GitHub Actions rules."""
+    config = copy_quickstart(folder)
+    file = config / "fedctl.yaml"
+    text = file.read_text().replace(
+        "        project: payments\n",
+        "        project: payments\n"
+        '      condition: \'claims.event_name in ["push", "workflow_dispatch"]\'\n',
+    )
+    text = text.replace("Main-branch builds of the payments service", description)
+    text = text.replace("\nrules:\n", f"{GITHUB_ISSUER}\nrules:\n")
+    for name, condition in (
+        ("github-main", 'claims.ref == "refs/heads/main" && claims.event_name == "push"'),
+        ("github-tags", 'claims.ref.startsWith("refs/tags/v") && claims.event_name == "push"'),
+    ):
+        text += GITHUB_RULE.format(name=name, condition=condition)
+    file.write_text(text)
+    return config
+
+
+def _fedctl(emulator: RunningEmulator, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("ANTHROPIC_")},
+        "ANTHROPIC_AUTH_TOKEN": emulator.admin_token,
+        "ANTHROPIC_BASE_URL": emulator.base_url,
+        "PYTHONPATH": str(REPO),
+    }
+    return subprocess.run(
+        [sys.executable, "-c", _PLAN_THEN_SAY_IF_Z3, *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO,
+        check=False,
+    )
+
+
+def test_a_plan_over_http_that_changes_no_condition_does_not_import_z3(
+    tmp_path: Path, emulator: RunningEmulator
+) -> None:
+    """Lint (which plan runs) and the access diff answer their questions about these
+    conditions by the class search, so only a plan the search cannot decide loads z3."""
+    applied = _fedctl(
+        emulator,
+        "apply",
+        str(_conditions_config(tmp_path / "a", description="v1")),
+        "--auto-approve",
+    )
+    assert "Apply complete" in applied.stdout, applied.stdout + applied.stderr
+
+    edited = _conditions_config(tmp_path / "b", description="v2")
+    planned = _fedctl(emulator, "plan", str(edited))
+
+    assert "description" in planned.stdout, planned.stdout + planned.stderr
+    assert planned.stderr.strip().splitlines()[-1] == "no z3", planned.stdout + planned.stderr
