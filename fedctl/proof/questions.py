@@ -124,20 +124,20 @@ def other_tenant(rule: ResolvedRule, provider: str) -> Answer:
     """Two tokens of different tenants that the rule both admits, as {"first", "second"}.
     The caller asks only about rules whose subject and claims leave the tenant open."""
     tenant = TENANT_CLAIMS[provider]
-    linked = PATH_CLAIMS.get(provider, "") in (rule.condition or "")
-    classes = None if linked else classes_of([rule])
-    if classes is None:
+    classes = classes_of([rule])
+    # A rule reading the repository or project path ties it to the owner's name: the
+    # solver models that link.
+    if classes is None or PATH_CLAIMS.get(provider) in classes.values:
         from fedctl.proof import solver_questions
 
         return solver_questions.other_tenant(rule, provider)
     for claim in tenant:
         values = classes.values.setdefault(claim, ["tenant-1"])
         classes.values[claim] = [value for value in values if isinstance(value, str)]
-    tokens = {
-        tuple(token[claim] for claim in tenant): token
-        for token in classes.tokens()
-        if remembered_admits(rule, token)
-    }
+    tokens: dict[tuple[object, ...], Claims] = {}  # the first admitted per tenant classes
+    for token in classes.tokens():
+        if remembered_admits(rule, token):
+            tokens.setdefault(tuple(token[claim] for claim in tenant), token)
     for first in tokens.values():
         for second in tokens.values():
             other = _other_tenant(classes, tenant, first, second)

@@ -179,3 +179,67 @@ def test_each_class_of_values_is_tried(admit: str, deny: str, value: object) -> 
     assert answer.claims.get("a", "absent") == value
     assert isinstance(find_token(*question), Found)
     assert decide(question[1], question[1]) is NONE
+
+
+GITHUB_STRINGS = ["pull_request", "push", "refs/pull/1/merge", "123", "1", "acme", "", "x"]
+GITHUB_STRINGS += ["repo:acme/app:pull_request", "repo:acme/", "repo:x"]
+GITHUB_CLAIM = st.sampled_from(
+    [f"claims.{name}" for name in ("event_name", "ref", "sub", "environment")]
+    + ["claims.repository_owner", "claims.repository_owner_id"]
+)
+
+
+@st.composite
+def github_atoms(draw: st.DrawFn) -> str:
+    claim, value = draw(GITHUB_CLAIM), quoted(draw(st.sampled_from(GITHUB_STRINGS)))
+    return draw(
+        st.sampled_from(
+            [
+                f"{claim} == {value}",
+                f"{claim} != {value}",
+                f"{claim}.startsWith({value})",
+                f"has({claim})",
+                f'{claim} in [{value}, "push"]',
+            ]
+        )
+    )
+
+
+GITHUB_CONDITIONS = st.recursive(
+    github_atoms(),
+    lambda inner: st.one_of(
+        st.tuples(inner, st.sampled_from(["&&", "||"]), inner).map(
+            lambda t: f"({t[0]} {t[1]} {t[2]})"
+        ),
+        inner.map(lambda e: f"!({e})"),
+    ),
+    max_leaves=3,
+)
+GITHUB_SUBJECTS = [None, "*", "re*", "repo:*", "repo:acme/*", "repo:acme/app:*", "repo:x"]
+GITHUB_SUBJECTS += ["repo:acme/app:pull_request", "repo:acme/app:ref:refs/heads/main"]
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    subject=st.sampled_from(GITHUB_SUBJECTS),
+    pins=st.dictionaries(st.sampled_from(["event_name", "ref"]), st.sampled_from(GITHUB_STRINGS)),
+    condition=st.one_of(st.none(), GITHUB_CONDITIONS),
+)
+def test_lint_s_questions_by_classes_answer_as_the_solver_does(
+    subject: str | None, pins: dict[str, str], condition: str | None
+) -> None:
+    from fedctl.proof import questions, solver_questions
+
+    rule = rule_with(condition, subject_prefix=subject, claims=tuple(sorted(pins.items())))
+    for by_classes, by_solver in (
+        (questions.pull_request_run(rule), solver_questions.pull_request_run(rule)),
+        (
+            questions.other_tenant(rule, "github-actions"),
+            solver_questions.other_tenant(rule, "github-actions"),
+        ),
+    ):
+        if not isinstance(by_solver, Undecided):
+            assert isinstance(by_classes, Found) == isinstance(by_solver, Found), (
+                by_classes,
+                by_solver,
+            )
