@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from fedctl.lint.findings import Finding
     from fedctl.plan.checks import SelfIdentity
     from fedctl.plan.plan import Plan, PlanOptions
+    from fedctl.plan.records import AccessTestChange
     from fedctl.plan.refusals import Overrides
     from fedctl.snapshot import Snapshot
     from fedctl.state import LiveState
@@ -189,7 +190,9 @@ def judge_plan(
     return judged.model_copy(update={"access_test_changes": tuple(changes)})
 
 
-def access_test_changes(path: str | Path, config: Config, live: LiveState) -> list[str]:
+def access_test_changes(
+    path: str | Path, config: Config, live: LiveState
+) -> list[AccessTestChange]:
     """Access-test cases whose outcome the plan changes (live -> configuration): those
     under PATH, --tests files and the trusted side's (config.access_test_files)."""
     from fedctl.accesstest.run import access_test_files, load_cases, outcome_changes
@@ -198,8 +201,12 @@ def access_test_changes(path: str | Path, config: Config, live: LiveState) -> li
     files = [*access_test_files(Path(path)), *map(Path, config.access_test_files)]
     if not files:
         return []
-    cases = load_cases(files)
-    return outcome_changes(cases, rulebook_from_live(live), rulebook_from_config(config))
+    from fedctl.plan.records import AccessTestChange
+
+    outcomes = outcome_changes(
+        load_cases(files), rulebook_from_live(live), rulebook_from_config(config)
+    )
+    return [AccessTestChange(case=case, before=was, after=will) for case, was, will in outcomes]
 
 
 class _LintAhead:

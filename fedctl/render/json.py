@@ -12,13 +12,22 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from fedctl.plan.plan import FORMAT_VERSION, Plan
+from fedctl.plan.plan import Plan
+from fedctl.render.records import (
+    access_test_change_line,
+    held_resource_line,
+    policy_failure_line,
+)
+
+# The JSON document's own version (schemas/plan.schema.json), apart from the saved plan's
+# (fedctl.plan.plan.FORMAT_VERSION): records it shows as lines did not change it.
+DOCUMENT_FORMAT_VERSION = 1
 
 
 def plan_document(plan: Plan) -> dict[str, Any]:
     counts = plan.counts()
     return {
-        "format_version": FORMAT_VERSION,
+        "format_version": DOCUMENT_FORMAT_VERSION,
         "organization": {"id": plan.organization.id, "name": plan.organization.name},
         "config_digest": plan.config_digest,
         "summary": {action.value: counts[action] for action in counts},
@@ -31,9 +40,11 @@ def plan_document(plan: Plan) -> dict[str, Any]:
         "not_managed_here": list(plan.not_managed_here),
         "still_granting": list(plan.still_granting),
         "console_managed": list(plan.console_managed),
-        "unmanageable": list(plan.unmanageable),
-        "policy_failures": list(plan.policy_failures),
-        "access_test_changes": list(plan.access_test_changes),
+        "unmanageable": [held_resource_line(held) for held in plan.unmanageable],
+        "policy_failures": [policy_failure_line(failure) for failure in plan.policy_failures],
+        "access_test_changes": [
+            access_test_change_line(change) for change in plan.access_test_changes
+        ],
         "warnings": list(plan.warnings),
         **guardrail_document(plan),
         "workspaces": dict(sorted(plan.workspace_names.items())),
