@@ -19,6 +19,7 @@ from fedctl.cli.options import (
     ApiSettings,
     api_options,
     config_options,
+    format_option,
     gate_options,
     plan_options,
 )
@@ -31,7 +32,6 @@ if TYPE_CHECKING:
     from fedctl.plan.refusals import Overrides
     from fedctl.state import LiveState
 
-FORMATS = ("text", "json", "markdown")
 # `--fail-on broadening`: distinct from 1 (error) and 2 (--detailed-exitcode).
 EXIT_BROADENING = 4
 
@@ -56,14 +56,7 @@ def use_colour(no_color: bool) -> bool:
 @api_options
 @plan_options
 @gate_options
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(FORMATS),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
+@format_option("plan")
 @click.option(
     "--template",
     "template_path",
@@ -313,14 +306,7 @@ def echo_lint_findings(plan: Plan, path: str, *, overridden: bool = False) -> No
 
 
 def render_plan(plan: Plan, output_format: str, template_path: str | None, colour: bool) -> str:
-    if output_format == "json":
-        from fedctl.render.json import render_json
+    """The plan in `output_format`, by the renderer the registry names (fedctl.render)."""
+    from fedctl.cli.formats import render
 
-        return render_json(plan)
-    if output_format == "markdown":
-        from fedctl.render.markdown import render_markdown
-
-        return render_markdown(plan, template_path=template_path)
-    from fedctl.render.text import render_text
-
-    return render_text(plan, color=colour)
+    return render("plan", output_format, plan, color=colour, template_path=template_path)

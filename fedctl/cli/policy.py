@@ -12,7 +12,7 @@ import json
 import click
 
 from fedctl.cli.guards import guards_from_option
-from fedctl.cli.options import config_options
+from fedctl.cli.options import config_options, format_option
 
 
 @click.command(
@@ -28,14 +28,7 @@ from fedctl.cli.options import config_options
     metavar="FILE",
     help="A policy file (repeatable), added to settings.policy_files.",
 )
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="text for people, json for tools.",
-)
+@format_option("policy", help="text for people, json for tools.")
 @guards_from_option
 def command(
     path: str,

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from fedctl.cli.guards import guards_from_option
-from fedctl.cli.options import ApiSettings, api_options, config_options
+from fedctl.cli.options import ApiSettings, api_options, config_options, format_option
 
 if TYPE_CHECKING:
     from fedctl.config import Config
@@ -41,14 +41,7 @@ if TYPE_CHECKING:
     "and the nearest tokens it denies (found by fedctl's solver), as a starting point.",
 )
 @api_options
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json", "junit"]),
-    default="text",
-    show_default=True,
-    help="text for people, json for tools, junit for CI test reports.",
-)
+@format_option("test", help="text for people, json for tools, junit for CI test reports.")
 @guards_from_option
 def command(
     path: str,
