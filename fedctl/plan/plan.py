@@ -90,6 +90,8 @@ class Plan(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
+    # The fields in the order the JSON document (fedctl.render.json) shows them; the ones
+    # it leaves out are apply's and the saved file's (fedctl.render.json.NOT_SHOWN).
     format_version: int = FORMAT_VERSION
     organization: Organization
     config_digest: str = ""
@@ -97,6 +99,12 @@ class Plan(BaseModel):
     # `fedctl apply plan.json` finds it without --config. Untrusted when read back: it
     # only chooses what to load, and the digest above must then match.
     config_path: str | None = Field(default=None, max_length=4096)
+    # Additive: the snapshot the plan was computed against, when it was;
+    # apply then compares live state with that snapshot before writing.
+    snapshot: SnapshotRef | None = None
+    # Additive: who gains or loses the power to mint what, where; filled by
+    # compute_plan, rendered before the field-level changes.
+    access: AccessDiff = Field(default_factory=AccessDiff)
     changes: tuple[Change, ...] = ()
     steps: tuple[Step, ...] = ()
     live_versions: dict[str, LiveVersion] = Field(default_factory=dict)
@@ -115,31 +123,24 @@ class Plan(BaseModel):
     # Access-test cases whose outcome this plan changes.
     access_test_changes: tuple[AccessTestChange, ...] = ()
     warnings: tuple[str, ...] = ()
-    # Workspace ID -> display name, so outputs can name workspaces (additive to the contract).
-    workspace_names: dict[str, str] = Field(default_factory=dict)
-    # Additive: who gains or loses the power to mint what, where; filled by
-    # compute_plan, rendered before the field-level changes.
-    access: AccessDiff = Field(default_factory=AccessDiff)
-    # Additive: the snapshot the plan was computed against, when it was;
-    # apply then compares live state with that snapshot before writing.
-    snapshot: SnapshotRef | None = None
-    # Additive: the options the plan was made with. A saved plan's steps are never run as
-    # written: apply recomputes the plan with these options and compares.
-    shape: PlanOptions = Field(default_factory=PlanOptions)
-    # Additive: what the gate (fedctl.apply.gate) found; plan and apply run the same one.
-    gate_checked: bool = False
-    overrides: Overrides = Field(default_factory=Overrides)
-    refusals: tuple[Refusal, ...] = ()
-    lint_findings: tuple[LintNote, ...] = ()
-
-    @property
-    def gate_verdict(self) -> str:  # passed, passed with overrides, refused, not checked
-        return gate_verdict(self.refusals, checked=self.gate_checked)
-
     # Additive: where the enforced guards came from (`configuration`, a snapshot, a
     # --guards-from source) and how this change moves them (fedctl.guards).
     guard_sources: tuple[str, ...] = ()
     guardrail_changes: tuple[GuardrailChange, ...] = ()
+    # Workspace ID -> display name, so outputs can name workspaces (additive to the contract).
+    workspace_names: dict[str, str] = Field(default_factory=dict)
+    # Additive: what the gate (fedctl.apply.gate) found; plan and apply run the same one.
+    gate_checked: bool = False
+    refusals: tuple[Refusal, ...] = ()
+    lint_findings: tuple[LintNote, ...] = ()
+    overrides: Overrides = Field(default_factory=Overrides)
+    # Additive: the options the plan was made with. A saved plan's steps are never run as
+    # written: apply recomputes the plan with these options and compares.
+    shape: PlanOptions = Field(default_factory=PlanOptions)
+
+    @property
+    def gate_verdict(self) -> str:  # passed, passed with overrides, refused, not checked
+        return gate_verdict(self.refusals, checked=self.gate_checked)
 
     def is_empty(self) -> bool:
         return not self.changes

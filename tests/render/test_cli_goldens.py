@@ -15,6 +15,7 @@ import os
 import re
 from pathlib import Path
 
+import jsonschema
 import pytest
 from click.testing import Result
 
@@ -24,6 +25,7 @@ from tests.guards.helpers import write
 from tests.support.cli import k8s_org, k8s_rule, run_api
 from tests.support.golden import assert_golden
 
+SCHEMA = json.loads((Path(__file__).parents[2] / "schemas" / "plan.schema.json").read_text())
 POLICY = """\
 policies:
   - name: short-tokens
@@ -130,6 +132,8 @@ def test_plan_and_show_of_a_plan_with_every_record(
     )
     assert planned.exit_code == 0, planned.output
     _golden(f"plan.{output_format}", planned, tmp_path)
+    if output_format == "json":
+        jsonschema.Draft202012Validator(SCHEMA).validate(json.loads(planned.stdout))
 
     shown = run_api(emulator, "show", str(saved), "--format", output_format, "--no-color")
     assert shown.exit_code == 0, shown.output
