@@ -289,10 +289,10 @@ class _ApplyRun:
     ) -> None:
         """Show the plan (the sections `plan` shows), stop on a refusal, then `apply_plan`:
         question, guard, writes, read-back."""
+        from fedctl.cli.formats import echo
         from fedctl.cli.plan import stop_if_refused
-        from fedctl.render.text import render_text
 
-        click.echo(render_text(plan, color=self.color), nl=False)
+        echo("plan", "text", plan, color=self.color)
         stop_if_refused(plan)
         if plan.is_empty():
             return

@@ -59,7 +59,7 @@ def command(
 ) -> None:
     """Report live changes that did not come from fedctl, with their authors."""
     from fedctl.api.resources import federated_actor
-    from fedctl.cli.formats import render
+    from fedctl.cli.formats import echo
     from fedctl.config import load_config
     from fedctl.desired import build_desired
     from fedctl.drift import compute_drift
@@ -83,7 +83,7 @@ def command(
     desired = build_desired(config, live.workspaces)
     report = compute_drift(desired, live, fedctl_actors=actors)
     report = classify_drift(report, desired, live)
-    click.echo(render("drift", output_format, report))
+    echo("drift", output_format, report)
     if fail_on == "broadening" and report.broadens:
         raise click.exceptions.Exit(EXIT_BROADENING)
     if report.has_drift:

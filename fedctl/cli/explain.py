@@ -75,7 +75,7 @@ def command(
     The token is decoded WITHOUT verifying its signature. Exit 0 when some rule would
     match, 3 when none would.
     """
-    from fedctl.cli.formats import render
+    from fedctl.cli.formats import echo
     from fedctl.explain.engine import explain_token, no_match_error
 
     token = _read_token(claims_file, token_text, token_file)
@@ -89,7 +89,7 @@ def command(
         book = rulebook_from_config(config)
     now = time.time() if at_time is None else at_time
     explanation = explain_token(token, book, now=now, rule_name=rule_name)
-    click.echo(render("explain", output_format, explanation), nl=False)
+    echo("explain", output_format, explanation)
     if not explanation.matched:
         raise no_match_error(explanation)
 

@@ -38,7 +38,7 @@ def command(
     output_format: str,
 ) -> None:
     """Draw the trust graph: issuers -> rules -> service accounts -> workspaces."""
-    from fedctl.cli.formats import render
+    from fedctl.cli.formats import echo
     from fedctl.errors import UsageError
 
     if live and snapshot_path is not None:
@@ -59,4 +59,4 @@ def command(
 
         config = load_config(path or default_path(), variables=variables, var_files=var_files)
         graph = graph_from_config(config)
-    click.echo(render("graph", output_format, graph), nl=False)
+    echo("graph", output_format, graph)

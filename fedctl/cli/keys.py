@@ -56,7 +56,7 @@ def command(
     max_age_days: int,
 ) -> None:
     """List static API keys and flag the ones that undermine federation."""
-    from fedctl.cli.formats import render
+    from fedctl.cli.formats import echo
     from fedctl.keys.inventory import build_inventory, read_keys
     from fedctl.live import read_live
 
@@ -67,7 +67,7 @@ def command(
     inventory = build_inventory(
         keys, live, config, include_all=include_all, max_age_days=max_age_days
     )
-    click.echo(render("keys", output_format, inventory))
+    echo("keys", output_format, inventory)
     if any(finding.finding_id in fail_on for finding in inventory.findings):
         raise click.exceptions.Exit(EXIT_FINDING)
 

@@ -75,7 +75,7 @@ def command(
     from pathlib import Path
 
     from fedctl import __version__
-    from fedctl.cli.formats import render
+    from fedctl.cli.formats import echo
     from fedctl.cli.validate import render_line
     from fedctl.config import load_config
     from fedctl.errors import ConfigError, ValidationFailed
@@ -101,7 +101,7 @@ def command(
         log = render_sarif(findings, repo_root=root, version=__version__, fallback_uri=path)
         click.echo(json.dumps(log, indent=2))
     else:
-        click.echo(render("lint", output_format, findings))
+        echo("lint", output_format, findings)
     if findings:
         raise click.exceptions.Exit(1)
 

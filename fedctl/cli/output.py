@@ -90,9 +90,9 @@ def command(
         _write_profiles(workloads, token_file, config_dir)
         _warn_assumed_audience(workloads)
         return
-    from fedctl.cli.formats import render
+    from fedctl.cli.formats import echo
 
-    click.echo(render("output", output_format, workloads, token_file=token_file), nl=False)
+    echo("output", output_format, workloads, token_file=token_file)
     _warn_assumed_audience(workloads)
 
 

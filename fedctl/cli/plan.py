@@ -123,6 +123,7 @@ def command(
     test_files: tuple[str, ...],
 ) -> None:
     """Compare the configuration at PATH with the live organization and show the changes."""
+    from fedctl.cli.formats import echo
     from fedctl.cli.guards import guard_inputs
     from fedctl.errors import UsageError
     from fedctl.pipeline import GateChecks, plan_from_config
@@ -146,7 +147,8 @@ def command(
     echo_lint_findings(plan, path)
     if out_path and plan.gate_verdict != "refused":
         _save(plan.model_copy(update={"config_path": recorded_path(path)}), out_path)
-    click.echo(render_plan(plan, output_format, template_path, use_colour(no_color)), nl=False)
+    colour = use_colour(no_color)
+    echo("plan", output_format, plan, color=colour, template_path=template_path)
     stop_if_refused(plan, saved_to=out_path)
     if out_path and output_format == "text":
         command = apply_command(out_path, path, variables, var_files, api, plan, snapshot_path)
@@ -303,10 +305,3 @@ def echo_lint_findings(plan: Plan, path: str, *, overridden: bool = False) -> No
     else:
         advice = f"run `fedctl lint {path}` for details."
     click.echo(f"lint: {len(findings)} {noun} ({counts}); {advice}", err=True)
-
-
-def render_plan(plan: Plan, output_format: str, template_path: str | None, colour: bool) -> str:
-    """The plan in `output_format`, by the renderer the registry names (fedctl.render)."""
-    from fedctl.cli.formats import render
-
-    return render("plan", output_format, plan, color=colour, template_path=template_path)

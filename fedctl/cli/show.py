@@ -32,7 +32,8 @@ LIVE_ADDRESS = re.compile(r"^(service_account|issuer|rule)/[^/]+$")
 @click.option("--no-color", is_flag=True, help="No colour in the text output (also NO_COLOR).")
 def command(target: str, api: ApiSettings, output_format: str, no_color: bool) -> None:
     """Show a saved plan as `fedctl plan` printed it, or one live resource."""
-    from fedctl.cli.plan import render_plan, use_colour
+    from fedctl.cli.formats import echo
+    from fedctl.cli.plan import use_colour
     from fedctl.plan.plan import Plan
 
     if LIVE_ADDRESS.match(target) and not Path(target).exists():
@@ -43,4 +44,4 @@ def command(target: str, api: ApiSettings, output_format: str, no_color: bool) -
             click.echo(describe_resource(read_live(client), target))
         return
     plan = Plan.from_file(target)
-    click.echo(render_plan(plan, output_format, None, use_colour(no_color)), nl=False)
+    echo("plan", output_format, plan, color=use_colour(no_color))
