@@ -12,9 +12,9 @@ All reads run concurrently under the client's one bound (`parallelism`):
   the workspace side wins). Only when it does not is the whole account list awaited.
   So the memberships overlap the long cursor chains of the rule and account lists.
 
-A rule's explicit enablements come with the rule itself (`workspace_ids`, admin-api.md
-§3.4), so the per-rule enablement list (§2.7.1) is never read: at a thousand rules that
-would be a thousand requests for what the rule list already said.
+A rule's explicit enablements come with the rule itself (`workspace_ids`,
+docs/admin-api.md §3.4), so the per-rule enablement list (§2.7.1) is never read: at a
+thousand rules that would be a thousand requests for what the rule list already said.
 
 Normalisation follows the `fedctl.state` docstring: description None -> "", unset match
 keys -> None, jwks with every key of its variant, rules naming their issuer and service
