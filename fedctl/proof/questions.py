@@ -35,7 +35,7 @@ TENANT_CLAIMS: dict[str, tuple[str, str]] = {
 # provider -> the claim holding "<tenant name>/<project>", which names the tenant too.
 PATH_CLAIMS = {"github-actions": "repository", "gitlab": "project_path"}
 
-# A GitHub `pull_request` run's token (idp-facts.md §2.4): one pull request stands for
+# A GitHub `pull_request` run's token (GitHub's OIDC documentation): one pull request stands for
 # all (no rule pins a pull request's number), and a job with an environment has an
 # environment subject, not :pull_request.
 PULL_REQUEST_RUN: Claims = {
