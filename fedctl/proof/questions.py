@@ -130,7 +130,7 @@ def other_tenant(rule: ResolvedRule, provider: str) -> Answer:
     if classes is None or PATH_CLAIMS.get(provider) in classes.values:
         from fedctl.proof import solver_questions
 
-        return solver_questions.other_tenant(rule, provider)
+        return solver_questions.other_tenant(rule, tenant, PATH_CLAIMS.get(provider))
     for claim in tenant:
         values = classes.values.setdefault(claim, ["tenant-1"])
         classes.values[claim] = [value for value in values if isinstance(value, str)]

@@ -14,7 +14,6 @@ import z3
 
 from fedctl.proof.answers import Answer, Found
 from fedctl.proof.formula import Token
-from fedctl.proof.questions import PATH_CLAIMS, TENANT_CLAIMS
 from fedctl.proof.solve import find_token
 from fedctl.proof.text import literal
 from fedctl.proof.values import Json
@@ -26,16 +25,17 @@ def _text(token: Token, name: str) -> Any:
     return Json.is_jstr(term), Json.str_of(term)
 
 
-def other_tenant(rule: ResolvedRule, provider: str) -> Answer:
+def other_tenant(
+    rule: ResolvedRule, tenant: tuple[str, str], path_claim: str | None = None
+) -> Answer:
     """Two tokens of different tenants that the rule both admits, as {"first", "second"}.
 
     Asked as two questions on one token each: any token the rule admits, then one whose
     tenant name and ID both differ from the first one's. The caller asks only about rules
     whose subject and claims leave the tenant open, so the `sub` needs no shape here.
+    `tenant`: the (name, ID) claims; `path_claim`: "<name>/<project>", if the provider has one.
     """
-    name_claim, id_claim = TENANT_CLAIMS[provider]
-
-    path_claim = PATH_CLAIMS.get(provider)
+    name_claim, id_claim = tenant
     linked = path_claim is not None and path_claim in (rule.condition or "")
 
     def named(token: Token) -> Any:
@@ -67,7 +67,7 @@ def other_tenant(rule: ResolvedRule, provider: str) -> Answer:
 def pull_request_run(rule: ResolvedRule) -> Answer:
     """A token of a GitHub `pull_request` run (forks' included) that the rule admits:
     `sub` `repo:OWNER/REPO:pull_request`, `event_name` pull_request, `ref`
-    `refs/pull/N/merge` (idp-facts.md §2.4)."""
+    `refs/pull/N/merge` (GitHub's OIDC documentation)."""
 
     def pull_request(token: Token) -> Any:
         sub, event, ref = (_text(token, name) for name in ("sub", "event_name", "ref"))

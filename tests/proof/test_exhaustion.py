@@ -235,7 +235,7 @@ def test_lint_s_questions_by_classes_answer_as_the_solver_does(
         (questions.pull_request_run(rule), solver_questions.pull_request_run(rule)),
         (
             questions.other_tenant(rule, "github-actions"),
-            solver_questions.other_tenant(rule, "github-actions"),
+            solver_questions.other_tenant(rule, questions.TENANT_CLAIMS["github-actions"]),
         ),
     ):
         if not isinstance(by_solver, Undecided):
