@@ -3,7 +3,7 @@ and a rule whose tokens another rule with the same grants already admits.
 
 Each reads the resolved model of its rules (`fedctl.resolved`). Only rules with a condition
 can be dead or tautological (the other matchers are independent exact or prefix tests,
-always satisfiable); two rules without a condition are compared exactly without z3.
+always satisfiable). The usual matches are decided without z3 (fedctl.proof.questions).
 """
 
 from __future__ import annotations
@@ -148,26 +148,10 @@ def _redundant_in(members: list[tuple[RuleView, ResolvedRule]]) -> Iterator[Find
 
 
 def _subset(rule: ResolvedRule, other: ResolvedRule) -> bool:
-    if rule.condition is None and other.condition is None:
-        return _plain_subset(rule, other)
     from fedctl.proof.answers import NONE
     from fedctl.proof.questions import subsumed
 
     return subsumed(rule, other) is NONE
-
-
-def _plain_subset(rule: ResolvedRule, other: ResolvedRule) -> bool:
-    """Exact for condition-free rules: each matcher is an independent test of one claim."""
-    if rule.audience != other.audience or not set(other.claims) <= set(rule.claims):
-        return False
-    outer, inner = other.subject_prefix, rule.subject_prefix
-    if outer is None or outer == "*":
-        return True
-    if inner is None:
-        return False
-    if not outer.endswith("*"):
-        return inner == outer
-    return inner.startswith(outer[:-1]) and (not inner.endswith("*") or len(inner) >= len(outer))
 
 
 def _token(claims: dict[str, object]) -> str:
