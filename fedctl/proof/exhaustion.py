@@ -40,8 +40,8 @@ ABSENT = object()
 # A claim a condition reads may hold any JSON type; one value stands for each type that
 # behaves alike within the fragment (a list and a map behave as the number).
 _OTHER_TYPES: tuple[object, ...] = (None, True, 0)
-# Characters tried, in order, to extend a prefix into a value no literal or prefix starts
-# with (a witness should read like a token).
+# Characters tried, in order, to extend a prefix into a value no rule mentions (a witness
+# should read like a token).
 _EXTENSIONS = "x0123456789abcdefghijklmnopqrstuvwyzXYZ-_./:@"
 
 
@@ -242,25 +242,27 @@ def _claim_read(path: tuple[str, ...], reads: dict[str, _Reads]) -> _Reads:
 
 
 def _representatives(read: _Reads) -> list[object]:
-    """One value per class: the literals, the prefixes, each prefix extended past every
-    literal and longer prefix, absence, and the other JSON types a condition may meet."""
+    """One value per class: absence (first, so a witness shows only the claims it needs),
+    the literals, the prefixes, each prefix extended past every literal and longer
+    prefix, and the other JSON types a condition may meet."""
     mentioned = list(dict.fromkeys([*read.literals, *read.prefixes]))
     extended = [_extend(anchor, mentioned) for anchor in dict.fromkeys(["", *read.prefixes])]
     others = _OTHER_TYPES if read.by_condition else ()
-    return list(dict.fromkeys([*mentioned, *extended, ABSENT, *others], None))
+    return list(dict.fromkeys([ABSENT, *mentioned, *extended, *others], None))
 
 
 def _extend(anchor: str, mentioned: list[str]) -> str:
-    """`anchor` plus one character no mentioned string continues `anchor` with."""
-    for character in _candidates():
-        if not any(text.startswith(anchor + character) for text in mentioned):
+    """`anchor` plus one character, making a string no rule mentions. No longer prefix is
+    then a prefix of it (one would be that very string), so it is in the class of the
+    strings whose longest tested prefix is `anchor`. A character a mentioned string
+    continues `anchor` with is tried first (`r` past "refs/heads/main"): it reads well."""
+    continuing = (
+        text[len(anchor)] for text in mentioned if text.startswith(anchor) and text != anchor
+    )
+    for character in itertools.chain(continuing, _EXTENSIONS, map(chr, range(0x100, 0x110000))):
+        if anchor + character not in mentioned:
             return anchor + character
     raise _Outside  # unreachable: finitely many strings block finitely many characters
-
-
-def _candidates() -> Iterator[str]:
-    yield from _EXTENSIONS
-    yield from (chr(point) for point in range(0x100, 0x10FFFF))
 
 
 def remembered_admits(rule: ResolvedRule, token: Claims) -> bool:
