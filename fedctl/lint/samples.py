@@ -5,6 +5,8 @@ with the tenant the rule names (in its claims, subject or condition) put in. `va
 then changes only the tenant (a look-alike name such as acme-labs, and an unrelated one)
 or, on a per-tenant issuer, the workload (another role, app or service account). A rule
 that accepts a variant accepts tokens it was not meant for. All values are made up.
+The CI providers' tenants (GitHub, GitLab, Buildkite, HCP Terraform) are the solver's
+question instead (fedctl.proof.questions.other_tenant); their samples serve access tests.
 """
 
 from __future__ import annotations
@@ -212,16 +214,6 @@ def _aws_names(claims: Claims) -> list[str]:
 
 # provider -> (tenant or workload names, tenant or workload IDs) found in a claim set
 _SLOTS: dict[str, tuple[Callable[[Claims], list[str]], Callable[[Claims], list[str]]]] = {
-    "github-actions": (
-        _named("repository_owner"),
-        _named("repository_owner_id", "repository_id"),
-    ),
-    "gitlab": (_named("namespace_path"), _named("namespace_id", "project_id")),
-    "buildkite": (_named("organization_slug"), _named("organization_id")),
-    "terraform-cloud": (
-        _named("terraform_organization_name"),
-        _named("terraform_organization_id", "terraform_workspace_id", "terraform_project_id"),
-    ),
     "google": (_google_names, _named("sub")),
     "aws-sts": (_aws_names, _named()),
     "entra-v2": (_named(), _named("oid", "azp")),
@@ -232,15 +224,6 @@ _SLOTS: dict[str, tuple[Callable[[Claims], list[str]], Callable[[Claims], list[s
 for _cluster in ("kubernetes", "eks", "gke-cluster", "aks-cluster"):
     _SLOTS[_cluster] = (_k8s_names, _named())
 
-# provider -> (pattern on sub, claim filled from group 1, claim filled from groups 1+2)
-_FROM_SUBJECT: dict[str, tuple[str, str, str | None]] = {
-    "github-actions": (r"repo:([^/:@*]+)(?:@[0-9]+)?/([^:@*]+)", "repository_owner", "repository"),
-    "gitlab": (r"project_path:([^/:*]+)/([^:*]+)", "namespace_path", "project_path"),
-    "buildkite": (r"organization:([^:*]+)", "organization_slug", None),
-    "terraform-cloud": (r"organization:([^:*]+)", "terraform_organization_name", None),
-}
-_NAME_CLAIM = {name: spec[1] for name, spec in _FROM_SUBJECT.items()}
-
 
 def own_claims(provider: Preset, rule: RuleView) -> Claims:
     """The provider's sample, turned into a token of the tenant the rule names."""
@@ -248,33 +231,13 @@ def own_claims(provider: Preset, rule: RuleView) -> Claims:
     prefix = rule.subject_prefix
     if prefix:
         claims["sub"] = prefix[:-1] + "main" if prefix.endswith("*") else prefix
-    _fill_from_subject(provider, claims, str(claims.get("sub", "")))
     _fill_from_condition(provider, claims, rule.condition or "")
     claims.update(rule.claims)
     return claims
 
 
-def _fill_from_subject(provider: Preset, claims: Claims, sub: str) -> None:
-    spec = _FROM_SUBJECT.get(provider.name)
-    match = re.match(spec[0], sub) if spec else None
-    if spec is None or match is None:
-        return
-    _pattern, name_claim, path_claim = spec
-    claims[name_claim] = match.group(1)
-    if path_claim is not None and match.lastindex and match.lastindex >= 2:
-        claims[path_claim] = f"{match.group(1)}/{match.group(2)}"
-
-
 # provider -> claims that name the tenant (or workload) and that a condition may compare
-_TENANT_NAME_CLAIMS: dict[str, tuple[str, ...]] = {
-    "github-actions": ("repository_owner", "repository"),
-    "gitlab": ("namespace_path", "project_path"),
-    "buildkite": ("organization_slug",),
-    "terraform-cloud": ("terraform_organization_name",),
-    "google": ("email",),
-}
-# a path claim -> the claim naming its owner (the path's first segment)
-_OWNER_OF_PATH = {"repository": "repository_owner", "project_path": "namespace_path"}
+_TENANT_NAME_CLAIMS: dict[str, tuple[str, ...]] = {"google": ("email",)}
 _STRING_TEST = r"(==\s*|\.(?:startsWith|endsWith|contains|matches)\(\s*)"
 
 
@@ -286,16 +249,7 @@ def _fill_from_condition(provider: Preset, claims: Claims, condition: str) -> No
         access = rf"claims(?:\.{claim}\b|\[\s*\"{claim}\"\s*\])(?:\.(?:lower|upper)Ascii\(\))?"
         compared = re.search(rf"{access}\s*{_STRING_TEST}\"([^\"]+)\"", condition)
         if compared:
-            value = _satisfying(claim, compared.group(1), compared.group(2))
-            claims[claim] = value
-            owner_claim = _OWNER_OF_PATH.get(claim)
-            if owner_claim:
-                claims[owner_claim] = value.split("/", 1)[0]  # one tenant, consistently
-            return
-    for literal in re.findall(r"\"([^\"]*)\"", condition):
-        before = dict(claims)
-        _fill_from_subject(provider, claims, literal)
-        if claims != before:
+            claims[claim] = _satisfying(claim, compared.group(1), compared.group(2))
             return
 
 

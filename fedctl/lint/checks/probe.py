@@ -43,43 +43,49 @@ def condition_accepts_others(config: LintConfig) -> Iterator[Finding]:
             not tenant_pinned(rule, provider) or open_prefix(rule.subject_prefix, provider)
         ):
             continue  # FED002 / FED003 already report this rule
-        proven = _other_tenant(config, rule, provider)
-        if proven is not None:
-            if proven:
-                yield located(CONDITION_ACCEPTS_OTHERS, rule, "match.condition", proven)
-            continue
-        own = own_claims(provider, rule)
-        for label, claims in variants(provider, own):
-            if rule_accepts(rule, claims):
-                message = (
-                    f"the rule accepts a {label} {provider.title} token of another "
-                    f"tenant or workload (sub {claims.get('sub')!r})"
-                )
-                yield located(CONDITION_ACCEPTS_OTHERS, rule, "match.condition", message)
-                break
+        from fedctl.proof.questions import TENANT_CLAIMS
+
+        if provider.name in TENANT_CLAIMS:
+            message = _other_tenant(config, rule, provider)
+        else:
+            message = _sample_probe(rule, provider)
+        if message:
+            yield located(CONDITION_ACCEPTS_OTHERS, rule, "match.condition", message)
 
 
-def _other_tenant(config: LintConfig, rule: RuleView, provider: Preset) -> str | None:
-    """The solver's answer for a CI provider whose tenant the subject and claims leave
-    open: a message with the other tenant's token, "" when none is admitted, None when
-    the solver cannot answer (the sample probe below then runs)."""
+def _sample_probe(rule: RuleView, provider: Preset) -> str:
+    """Another workload's token the rule accepts, for providers without a tenant claim."""
+    for label, claims in variants(provider, own_claims(provider, rule)):
+        if rule_accepts(rule, claims):
+            return (
+                f"the rule accepts a {label} {provider.title} token of another "
+                f"tenant or workload (sub {claims.get('sub')!r})"
+            )
+    return ""
+
+
+def _other_tenant(config: LintConfig, rule: RuleView, provider: Preset) -> str:
+    """The solver's answer for a CI provider: a message with the other tenant's token, ""
+    when it proves none is admitted."""
     from fedctl.lint.checks.proofs import resolve
-    from fedctl.proof.answers import NONE, Found
+    from fedctl.proof.answers import Found, Undecided
     from fedctl.proof.questions import TENANT_CLAIMS, other_tenant
 
-    claims = TENANT_CLAIMS.get(provider.name)
-    if claims is None or any(claim in rule.claims for claim in claims):
-        return None
+    claims = TENANT_CLAIMS[provider.name]
+    if any(claim in rule.claims for claim in claims):
+        return ""  # a pinned tenant claim: every token admitted has that one value
     segment = provider.tenant_segment
     prefix = rule.subject_prefix or ""
     closed = segment is not None and prefix.startswith(segment[0])
     if closed and segment is not None and segment[1] in prefix[len(segment[0]) :]:
-        return None  # the subject closes the tenant: FED003 and the probe's concern
-    answer = other_tenant(resolve(config, rule), provider.name)
-    if answer is NONE:
+        # The subject names the tenant (FED003 checks it is closed): a token of another
+        # tenant, as the provider writes it, has another subject.
         return ""
+    answer = other_tenant(resolve(config, rule), provider.name)
+    if isinstance(answer, Undecided):
+        return f"fedctl could not decide whether other tenants' tokens match ({answer.reason})"
     if not isinstance(answer, Found):
-        return None
+        return ""
     first, second = answer.claims["first"], answer.claims["second"]
     assert isinstance(first, dict) and isinstance(second, dict)
     shown = ", ".join(f"{claim}={second.get(claim)}" for claim in claims)
