@@ -335,6 +335,9 @@ class _Builder:
         except yaml.YAMLError as exc:
             self._error(node, path, f"cannot read this value: {getattr(exc, 'problem', exc)}")
             return None
+        except ValueError as exc:  # a date PyYAML cannot build (2026-02-30) raises this
+            self._error(node, path, f"cannot read this value: {exc}")
+            return None
 
     def _build_mapping(self, node: yaml.MappingNode, path: DataPath) -> dict[object, object]:
         result: dict[object, object] = {}

@@ -43,6 +43,7 @@ HOSTILE = {
     "control character": ("a: 1\nb: x\x00\n", "not YAML: unacceptable character"),
     "undefined alias": ("a: *nowhere\n", "YAML syntax error"),
     "long scalar": ("a: " + "x" * (1024 * 1024 + 1) + "\n", "a YAML value longer than 1 MiB"),
+    "impossible date": ("a: 2026-02-30\n", "cannot read this value: day is out of range"),
     "huge file": ("a: 1\n# " + "x" * (8 * 1024 * 1024) + "\n", "larger than 8 MiB"),
 }
 
@@ -142,10 +143,4 @@ def test_generated_data_reads_the_same_on_both_paths(data: object, flow: bool | 
 @given(st.lists(st.tuples(st.integers(0, 3), st.text("abk", max_size=2), _FRAGMENTS), max_size=8))
 def test_generated_text_reads_the_same_on_both_paths(lines: list[tuple[int, str, str]]) -> None:
     text = "".join(f"{'  ' * indent}{key}: {value}\n" for indent, key, value in lines)
-    try:
-        expected = _outcome(parse_yaml(text, "t.yaml"))
-    except ValueError:  # a timestamp PyYAML cannot build raises on both paths
-        with pytest.raises(ValueError):
-            load_yaml(text, "t.yaml")
-        return
-    assert _outcome(load_yaml(text, "t.yaml")) == expected
+    assert _outcome(load_yaml(text, "t.yaml")) == _outcome(parse_yaml(text, "t.yaml"))
