@@ -5,6 +5,7 @@ The data flow, one step a module or package:
     desired       Config -> DesiredState (defaults filled, workspaces resolved)
     api/          the Admin API over httpx, and nothing else (client, credentials, writes)
     live          API -> LiveState, the same normalised shape as DesiredState
+    live_reads    the requests of one live read, startable before any model is imported
     pipeline      config + live read side by side -> the plan; what plan and apply share
     plan/         DesiredState + LiveState -> Plan (ordered steps, data first; no HTTP)
     apply/        Plan -> API writes, in order and in parallel, read back
