@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import hashlib
 import json
 import re
@@ -363,12 +364,12 @@ def _build(
         rules=tuple(item for item, _ in declared.rules),
         locations=collected.locations,
         origins=origins,
-        digest="",
+        digest_of=lambda: "",
         warnings=warnings,
         settings_origin=settings_origin,
         api_keys=collected.api_keys[0] if collected.api_keys else None,
     )
-    config.digest = compute_digest(config)
+    config.digest_of = functools.cache(functools.partial(compute_digest, config))
     return config
 
 
