@@ -13,7 +13,9 @@ What the command does and reports stays the same:
 - when the client cannot be opened (no credential, a refused base URL), the read-ahead
   is dropped without a word and the command fails where it always did, with its error;
 - only GETs, on a read-only client. A command that stops before it reads (a usage or
-  configuration error) leaves them unread, and the client is closed when it ends.
+  configuration error) leaves them unread, and the client is closed when it ends; by
+  then the credential may have been exchanged (and its token cached) as the read would
+  have done, which before happened only once the configuration had loaded.
 """
 
 from __future__ import annotations
