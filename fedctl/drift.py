@@ -30,6 +30,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from fedctl.access.model import Effect
+from fedctl.pairing import live_name_of, pending_renames, previous_names_of
 from fedctl.patterns import is_unmanaged
 from fedctl.state import (
     DesiredState,
@@ -135,12 +136,12 @@ def compute_drift(
         (Kind.ISSUER, desired.issuers, live.issuers, live.archived_issuers),
         (Kind.RULE, desired.rules, live.rules, live.archived_rules),
     ]  # fmt: skip
-    issuer_renames = _renames(desired, Kind.ISSUER, live.issuers)
-    account_renames = _renames(desired, Kind.SERVICE_ACCOUNT, live.service_accounts)
+    issuer_renames = pending_renames(desired, Kind.ISSUER, live.issuers)
+    account_renames = pending_renames(desired, Kind.SERVICE_ACCOUNT, live.service_accounts)
     for kind, declared, active, archived in kinds:
         claimed: set[str] = set()
         for name, spec in sorted(declared.items()):
-            live_name = _live_name(desired, kind, name, active)
+            live_name = live_name_of(desired, kind, name, active)
             if live_name is not None:
                 claimed.add(live_name)
                 resource = active[live_name]
@@ -164,26 +165,6 @@ def compute_drift(
                 )
             )
     return DriftReport(fedctl_actors=tuple(sorted(actors)), items=tuple(items))
-
-
-def _renames(desired: DesiredState, kind: Kind, active: Mapping[str, Any]) -> dict[str, str]:
-    """Live name -> declared name, for resources whose rename is still to be applied."""
-    renames: dict[str, str] = {}
-    for (renamed_kind, name), previous in desired.previous_names.items():
-        if renamed_kind is kind and name not in active:
-            renames.update({old: name for old in previous if old in active})
-    return renames
-
-
-def _live_name(
-    desired: DesiredState, kind: Kind, name: str, active: Mapping[str, Any]
-) -> str | None:
-    if name in active:
-        return name
-    for previous in desired.previous_names.get((kind, name), ()):
-        if previous in active:
-            return previous
-    return None
 
 
 def _comparable(
@@ -244,7 +225,7 @@ def _missing(
     archived: tuple[LiveResource, ...],
     actors: frozenset[str],
 ) -> DriftItem:
-    names = {name, *desired.previous_names.get((kind, name), ())}
+    names = {name, *previous_names_of(desired, kind, name)}
     gone = [resource for resource in archived if resource.spec.name in names]
     address = f"{kind.value}/{name}"
     if not gone:

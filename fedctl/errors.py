@@ -8,7 +8,8 @@
     ├── PlanError                the plan cannot be made; names the resources
     │   └── UnsafePlanError      a safety limit; says which flag allows it
     ├── ApplyError               apply failed part-way; the summary says what is done
-    └── UsageError               a command-line combination that cannot work
+    ├── UsageError               a command-line combination that cannot work
+    └── AddressError             text that is no `kind/name` address (fedctl.address)
 
 Every error renders itself as one line a person can act on: where, what is wrong,
 what would work. No error message ever holds a token or key material.

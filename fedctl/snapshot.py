@@ -243,7 +243,8 @@ def check_protection_held(plan: PlanLike, snapshot: Snapshot) -> None:
     Protection follows the resource: a rename through previous_names keeps it
     (fedctl.plan.protection).
     """
-    from fedctl.plan.protection import live_names_by_id, protected_changes
+    from fedctl.pairing import live_names_by_id
+    from fedctl.plan.protection import protected_changes
 
     found = protected_changes(plan.changes, snapshot.protected, live_names_by_id(snapshot.state))
     if found:

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Generic, Protocol, TypeVar
 
+from fedctl.pairing import previous_names_of
 from fedctl.plan.problems import Problem
 from fedctl.state import DesiredState, Kind, LiveMeta
 
@@ -140,7 +141,7 @@ def _rename_source(
     claimed_by: dict[str, str],
     problems: list[Problem],
 ) -> str | None:
-    for old_name in desired.previous_names.get((kind, name), ()):
+    for old_name in previous_names_of(desired, kind, name):
         if old_name in declared:
             problems.append(
                 Problem(

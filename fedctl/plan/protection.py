@@ -17,7 +17,6 @@ from dataclasses import dataclass
 
 from fedctl.patterns import matching_pattern
 from fedctl.plan.actions import Action, Change
-from fedctl.state import LiveState
 
 # What removes a live resource: a replace archives the old one too.
 REMOVING = (Action.ARCHIVE, Action.REPLACE)
@@ -42,15 +41,6 @@ class ProtectedChange:
             known.append(self.live_id)
         known.append(f"matched by {self.pattern}")
         return f"{self.address} ({', '.join(known)})"
-
-
-def live_names_by_id(live: LiveState) -> dict[str, str]:
-    """Live ID -> live name, for every active service account, issuer and rule."""
-    names: dict[str, str] = {}
-    for resources in (live.service_accounts, live.issuers, live.rules):
-        for name, resource in resources.items():
-            names[resource.meta.id] = name
-    return names
 
 
 def protected_changes(

@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from fedctl.pairing import claimed_names
 from fedctl.state import DesiredState, Kind, LiveState
 
 
@@ -60,10 +61,7 @@ def _declared(desired: DesiredState, kind: Kind) -> Mapping[str, BaseModel]:
 
 def _leftovers(desired: DesiredState, live: LiveState, kind: Kind) -> dict[str, BaseModel]:
     """Live resources of `kind` the configuration declares under no name, old or new."""
-    declared = set(_declared(desired, kind))
-    declared |= {
-        old for (k, _), olds in desired.previous_names.items() if k is kind for old in olds
-    }
+    declared = claimed_names(desired, kind, _declared(desired, kind))
     by_kind: dict[Kind, Mapping[str, Any]] = {
         Kind.SERVICE_ACCOUNT: live.service_accounts,
         Kind.ISSUER: live.issuers,
