@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from fedctl.access.diff import compute_access_diff
 from fedctl.access.model import AccessDiff
+from fedctl.address import Address
 from fedctl.errors import PlanError, UsageError
 from fedctl.jwk import PRIVATE_JWK_MEMBERS, leaked_key_notes
 from fedctl.plan.accounts import diff_service_accounts
@@ -95,14 +96,14 @@ class Plan(BaseModel):
     config_path: str | None = Field(default=None, max_length=4096)
     changes: tuple[Change, ...] = ()
     steps: tuple[Step, ...] = ()
-    live_versions: dict[str, LiveVersion] = Field(default_factory=dict)
-    unmanaged: tuple[str, ...] = ()
+    live_versions: dict[Address, LiveVersion] = Field(default_factory=dict)
+    unmanaged: tuple[Address, ...] = ()
     # Live resources settings.unmanaged leaves to another team: `kind/name (id)`.
     not_managed_here: tuple[str, ...] = ()
     # Live rules no file declares that keep granting access after this plan (prune off,
     # protected, Console-managed, unmanaged): shown in the access section.
     still_granting: tuple[str, ...] = ()
-    console_managed: tuple[str, ...] = ()
+    console_managed: tuple[Address, ...] = ()
     # Live resources fedctl cannot represent exactly, with the reason; never changed.
     unmanageable: tuple[str, ...] = ()
     # Organization policies that failed on the planned configuration: `deny: policy P:
@@ -282,7 +283,7 @@ def compute_plan(
     )
 
 
-def _diff_all_kinds(ctx: DiffContext) -> tuple[dict[str, str], list[str]]:
+def _diff_all_kinds(ctx: DiffContext) -> tuple[dict[str, str], list[Address]]:
     """Match, diff each kind, hold what fedctl cannot represent, and check the result.
 
     Returns the held (unmanageable) resources and the unmanaged live ones.
@@ -301,7 +302,7 @@ def _diff_all_kinds(ctx: DiffContext) -> tuple[dict[str, str], list[str]]:
     return held, unmanaged
 
 
-def _live_versions(ctx: DiffContext, changes: Sequence[Change]) -> dict[str, LiveVersion]:
+def _live_versions(ctx: DiffContext, changes: Sequence[Change]) -> dict[Address, LiveVersion]:
     touched_names = _touched_keys(ctx, changes)
     return {
         key: LiveVersion(id=meta.id, updated_at=meta.updated_at, archived_at=meta.archived_at)
@@ -337,7 +338,7 @@ def _to_change(pending: PendingChange, step_ids: tuple[int, ...]) -> Change:
     return Change(**vars(pending), step_ids=step_ids)
 
 
-def _touched_keys(ctx: DiffContext, changes: Sequence[Change]) -> set[str]:
+def _touched_keys(ctx: DiffContext, changes: Sequence[Change]) -> set[Address]:
     live_ids = {change.live_id for change in changes if change.live_id}
     return {key for key, meta in ctx.touched.items() if meta.id in live_ids}
 

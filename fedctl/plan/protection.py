@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from fedctl.address import Address
 from fedctl.patterns import matching_pattern
 from fedctl.plan.actions import Action, Change
 
@@ -59,6 +60,6 @@ def protected_changes(
         names = [change.name, live_name, before_name if isinstance(before_name, str) else ""]
         pattern = matching_pattern(change.kind, names, change.live_id, patterns)
         if pattern is not None:
-            address = f"{change.kind.value}/{change.name}"
+            address = Address(change.kind, change.name)
             found.append(ProtectedChange(address, live_name, change.live_id, pattern))
     return found

@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from fedctl.address import Address
 from fedctl.pairing import claimed_names
 from fedctl.state import DesiredState, Kind, LiveState
 
@@ -35,7 +36,7 @@ def rename_hints(
         leftovers = [
             old_name
             for old_name, spec in _leftovers(desired, live, kind).items()
-            if f"{kind.value}/{old_name}" not in skipped and _same_but_name(wanted, spec)
+            if Address(kind, old_name) not in skipped and _same_but_name(wanted, spec)
         ]
         if len(leftovers) == 1:
             hints.append(_hint(kind, name, leftovers[0]))
