@@ -30,6 +30,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from fedctl.access.model import Effect
+from fedctl.address import Address
 from fedctl.pairing import live_name_of, pending_renames, previous_names_of
 from fedctl.patterns import is_unmanaged
 from fedctl.state import (
@@ -68,7 +69,7 @@ class FieldDifference(_Frozen):
 class DriftItem(_Frozen):
     """One difference, who made it and when; `drift` is False when fedctl made it."""
 
-    address: str
+    address: Address
     kind: DriftKind
     fields: tuple[FieldDifference, ...] = ()
     actor_id: str | None = None
@@ -157,7 +158,7 @@ def compute_drift(
                 continue  # another team's (settings.unmanaged): not this configuration's drift
             items.append(
                 DriftItem(
-                    address=f"{kind.value}/{live_name}",
+                    address=Address(kind, live_name),
                     kind=DriftKind.UNMANAGED,
                     actor_id=meta.created_by_actor_id,
                     at=meta.created_at,
@@ -189,7 +190,7 @@ def _changed(
     meta: LiveMeta,
     actors: frozenset[str],
 ) -> list[DriftItem]:
-    address = f"{kind.value}/{name}"
+    address = Address(kind, name)
     # A name difference is a pending rename (previous_names), which fedctl makes.
     fields = [
         FieldDifference(field=key, configured=_plain(configured[key]), live=_plain(live[key]))
@@ -227,7 +228,7 @@ def _missing(
 ) -> DriftItem:
     names = {name, *previous_names_of(desired, kind, name)}
     gone = [resource for resource in archived if resource.spec.name in names]
-    address = f"{kind.value}/{name}"
+    address = Address(kind, name)
     if not gone:
         return DriftItem(address=address, kind=DriftKind.NOT_CREATED, drift=False)
     latest = max(gone, key=lambda resource: resource.meta.archived_at or "")

@@ -25,6 +25,7 @@ from fedctl.access.model import (
     combine_effects,
 )
 from fedctl.access.rules import compare_rule_access, match_finding
+from fedctl.address import Address
 from fedctl.pairing import claimed_names, live_counterpart, pending_renames
 from fedctl.proof.grants import GrantComparer, MatchVerdict
 from fedctl.resolved import ResolvedRule
@@ -62,7 +63,7 @@ def compute_access_diff(
         ),
         *key_changes(desired, live, plan_changes),
     ]
-    unknown = {f"{kind.value}/{name}" for kind, name, _meta in live.unmanageable()}
+    unknown = {Address(kind, name) for kind, name, _meta in live.unmanageable()}
     kept = [
         _conservative(change, unknown)
         for change in changes
@@ -78,10 +79,10 @@ def compute_access_diff(
     return AccessDiff(changes=tuple(kept))
 
 
-def _conservative(change: AccessChange, unknown: set[str]) -> AccessChange:
+def _conservative(change: AccessChange, unknown: set[Address]) -> AccessChange:
     """A change that touches what fedctl cannot read fully (`unknown` addresses) is never
     called harmless."""
-    touched = {change.address, *(f"rule/{name}" for name in change.affected_rules)}
+    touched = {change.address, *(Address(Kind.RULE, name) for name in change.affected_rules)}
     if not touched & unknown or change.effect.broadens:
         return change
     finding = Finding(
@@ -133,7 +134,7 @@ class _PlanScope:
             name
             for name in undeclared
             if name not in protected
-            and f"{kind.value}/{name}" not in protected
+            and Address(kind, name) not in protected
             and not (kind is Kind.RULE and live.rules[name].spec.console_managed)
         }
 

@@ -27,17 +27,16 @@ REMOVING = (Action.ARCHIVE, Action.REPLACE)
 class ProtectedChange:
     """An archive or replace of a protected resource, and what protects it."""
 
-    address: str
+    address: Address
     live_name: str
     live_id: str | None
     pattern: str
 
     def describe(self) -> str:
         """`rule/x-deploy (live rule/prod-deploy, fdrl_..., matched by rule/prod-*)`."""
-        kind = self.address.partition("/")[0]
         known = []
-        if self.live_name and f"{kind}/{self.live_name}" != self.address:
-            known.append(f"live {kind}/{self.live_name}")
+        if self.live_name and self.live_name != self.address.name:
+            known.append(f"live {Address(self.address.kind, self.live_name)}")
         if self.live_id:
             known.append(self.live_id)
         known.append(f"matched by {self.pattern}")
