@@ -325,7 +325,7 @@ def check_plan_against_snapshot(
 def touched_addresses(plan: PlanLike) -> set[Address]:
     """Every resource the plan records a live version of or changes."""
     touched = set(plan.live_versions)
-    touched |= {Address(change.kind, change.name) for change in plan.changes}
+    touched |= {change.address for change in plan.changes}
     return touched
 
 

@@ -84,7 +84,7 @@ def count_managed(plan: Plan, live: LiveState) -> int:
     live_keys = {Address(Kind.SERVICE_ACCOUNT, name) for name in live.service_accounts}
     live_keys |= {Address(Kind.ISSUER, name) for name in live.issuers}
     live_keys |= {Address(Kind.RULE, name) for name in live.rules}
-    archived_now = {Address(c.kind, c.name) for c in plan.changes if c.action is Action.ARCHIVE}
+    archived_now = {c.address for c in plan.changes if c.action is Action.ARCHIVE}
     excluded = (set(plan.unmanaged) - archived_now) | set(plan.console_managed)
     # Active API keys count when the configuration manages them (they were read).
     live_keys |= {Address(Kind.API_KEY, k.id) for k in live.api_keys or () if k.status == "active"}
@@ -119,7 +119,7 @@ def is_additive(change: Change) -> bool:
 
 def _names(changes: list[Change], shown: int = 10) -> list[str]:
     """The first `shown` resources, then how many more: the line must stay readable."""
-    names: list[str] = [Address(c.kind, c.name) for c in changes]
+    names: list[str] = [c.address for c in changes]
     if len(names) > shown:
         return [*names[:shown], f"and {len(names) - shown} more"]
     return names

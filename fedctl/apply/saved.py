@@ -229,7 +229,7 @@ def _moved_resources(plan: Plan, live: LiveState) -> Iterator[tuple[Address, str
             yield address, problem
     for change in plan.changes:
         if change.action is Action.CREATE and _active_meta(live, change.kind, change.name):
-            yield Address(change.kind, change.name), "exists now (the plan would create it)"
+            yield change.address, "exists now (the plan would create it)"
 
 
 def _version_problem(address: Address, version: _Versioned, live: LiveState) -> str:

@@ -59,6 +59,6 @@ def protected_changes(
         names = [change.name, live_name, before_name if isinstance(before_name, str) else ""]
         pattern = matching_pattern(change.kind, names, change.live_id, patterns)
         if pattern is not None:
-            address = Address(change.kind, change.name)
+            address = change.address
             found.append(ProtectedChange(address, live_name, change.live_id, pattern))
     return found
