@@ -346,10 +346,8 @@ def _touched_keys(ctx: DiffContext, changes: Sequence[Change]) -> set[Address]:
 # --- --target -----------------------------------------------------------------------
 
 
-def _parse_targets(
-    targets: Sequence[str], desired: DesiredState, live: LiveState
-) -> set[tuple[Kind, str]]:
-    wanted: set[tuple[Kind, str]] = set()
+def _parse_targets(targets: Sequence[str], desired: DesiredState, live: LiveState) -> set[Address]:
+    wanted: set[Address] = set()
     for target in targets:
         kind_text, _, name = target.partition("/")
         kind = KIND_ALIASES.get(kind_text.strip().lower())
@@ -365,30 +363,30 @@ def _parse_targets(
         }
         if name not in known[kind]:
             raise UsageError(f"--target {target}: no {kind.value} of that name is declared or live")
-        wanted.add((kind, name))
+        wanted.add(Address(kind, name))
     return wanted
 
 
 def _select_targets(
-    changes: tuple[Change, ...], steps: tuple[Step, ...], wanted: set[tuple[Kind, str]]
+    changes: tuple[Change, ...], steps: tuple[Step, ...], wanted: set[Address]
 ) -> tuple[tuple[Change, ...], tuple[Step, ...]]:
     """Only the targeted changes, plus every change one of their steps depends on."""
     change_of_step = {step_id: change for change in changes for step_id in change.step_ids}
     steps_by_id = {step.id: step for step in steps}
-    selected = {(c.kind, c.name) for c in changes if (c.kind, c.name) in wanted}
+    selected = {c.address for c in changes if c.address in wanted}
     while True:
         needed = {
             dep
             for change in changes
-            if (change.kind, change.name) in selected
+            if change.address in selected
             for step_id in change.step_ids
             for dep in steps_by_id[step_id].depends_on
         }
-        grown = selected | {(change_of_step[d].kind, change_of_step[d].name) for d in needed}
+        grown = selected | {change_of_step[d].address for d in needed}
         if grown == selected:
             break
         selected = grown
-    kept_changes = [c for c in changes if (c.kind, c.name) in selected]
+    kept_changes = [c for c in changes if c.address in selected]
     kept_ids = sorted(step_id for c in kept_changes for step_id in c.step_ids)
     renumber = {old: new for new, old in enumerate(kept_ids, start=1)}
     kept_steps = tuple(
