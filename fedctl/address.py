@@ -45,12 +45,14 @@ class Address(str):
     name: str
 
     def __new__(cls, kind: Kind, name: str) -> Address:
-        kind = Kind(kind)
+        if type(kind) is not Kind:
+            kind = Kind(kind)
         if not name:
             raise AddressError(f"{kind.value}/: a resource address needs a name after the /")
-        address = super().__new__(cls, f"{kind.value}/{name}")
-        object.__setattr__(address, "kind", kind)
-        object.__setattr__(address, "name", name)
+        address = super().__new__(cls, f"{kind._value_}/{name}")
+        # Past __setattr__, which refuses every change once built. Plans build one per
+        # resource, so this stays cheap (about a microsecond).
+        address.__dict__.update(kind=kind, name=name)
         return address
 
     @classmethod
