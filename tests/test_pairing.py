@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from fedctl.pairing import (
     claimed_names,
     live_counterpart,
@@ -85,3 +88,36 @@ def test_a_previous_name_still_declared_is_refused_by_the_planner() -> None:
     problems: list[Problem] = []
     match_kind(Kind.RULE, ["a", "b"], desired, live_state().rules, (), problems)
     assert [problem.resources for problem in problems] == [("rule/a", "rule/b")]
+
+
+_NAMES = st.sampled_from(["a", "b", "c", "d", "e"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    declared=st.sets(_NAMES, min_size=1),
+    previous=st.dictionaries(_NAMES, st.lists(_NAMES, max_size=3, unique=True), max_size=5),
+    live_names=st.sets(_NAMES),
+)
+def test_the_shared_pairing_is_the_planners_whenever_the_planner_accepts_the_renames(
+    declared: set[str], previous: dict[str, list[str]], live_names: set[str]
+) -> None:
+    desired = DesiredState(
+        rules={name: rule(name=name) for name in declared},
+        previous_names={
+            (Kind.RULE, name): tuple(olds) for name, olds in previous.items() if name in declared
+        },
+    )
+    live = live_state(rules=[rule(name=name) for name in sorted(live_names)])
+    problems: list[Problem] = []
+    matching = match_kind(Kind.RULE, sorted(declared), desired, live.rules, (), problems)
+    if problems:
+        return  # refused: ambiguous or still-declared previous names never reach a plan
+    for name in declared:
+        pairing = matching.pairings[name]
+        planned = pairing.live.spec.name if pairing.live is not None else None
+        assert live_name_of(desired, Kind.RULE, name, live.rules) == planned
+    renames = pending_renames(desired, Kind.RULE, live.rules)
+    for name, pairing in matching.pairings.items():
+        if pairing.renamed_from is not None:
+            assert renames[pairing.renamed_from] == name
