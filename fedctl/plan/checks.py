@@ -213,7 +213,7 @@ def _check_workspaces(ctx: DiffContext) -> None:
     if not ctx.live.workspaces:
         return
     known = {ws.id: ws for ws in ctx.live.workspaces}
-    references: list[tuple[str, str]] = [
+    references: list[tuple[Address, str]] = [
         (Address(Kind.SERVICE_ACCOUNT, spec.name), workspace_id)
         for spec in ctx.desired.service_accounts.values()
         for workspace_id in spec.memberships

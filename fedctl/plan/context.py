@@ -76,7 +76,7 @@ class PlanOutput:
     drafts: list[Draft] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    # "kind/name" (live name) -> meta of every live resource a step touches.
+    # Address (by live name) -> meta of every live resource a step touches.
     touched: dict[Address, LiveMeta] = field(default_factory=dict)
     # Live rule ids this plan archives or moves to another service account, and the live
     # ids of issuers and service accounts it archives.
