@@ -12,7 +12,7 @@ Every rule update also sends the whole `match` (the desired one; the live one fo
 rename that frees a replaced rule's name). On a well-known shared issuer the API checks
 tenant pinning again on *every* update, and a rule whose stored match does not pin the
 tenant accepts an update only when it carries a conforming `match` (§2.6.4). Which
-issuers count is the server's secret (§8.1 item 19), so fedctl always sends it: `match`
+issuers count is the server's secret (§8 item 19), so fedctl always sends it: `match`
 is replaced as a whole object, so resending the desired value is harmless.
 """
 
@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from fedctl.address import Address
 from fedctl.plan.actions import Action, Operation
 from fedctl.plan.context import DiffContext, PendingChange
 from fedctl.plan.diff import changed_paths
@@ -62,7 +63,7 @@ def diff_rules(ctx: DiffContext, console_rule_ids: set[str]) -> None:
         if not spec.applies_to_all_workspaces and not spec.workspace_ids:
             ctx.problems.append(
                 Problem(
-                    (f"rule/{name}",),
+                    (Address(Kind.RULE, name),),
                     "is enabled in no workspace; list its workspaces or set "
                     "applies_to_all_workspaces: true",
                 )
@@ -80,7 +81,7 @@ def diff_rules(ctx: DiffContext, console_rule_ids: set[str]) -> None:
 
 def _console_problem(name: str, what: str) -> Problem:
     return Problem(
-        (f"rule/{name}",),
+        (Address(Kind.RULE, name),),
         f"is Console-managed (its oauth_scope is not only workspace:inference / "
         f"workspace:developer), so the API refuses to {what}; do it in the Console, or "
         "declare the rule exactly as it is live",
@@ -95,7 +96,7 @@ def _resolve_issuer(ctx: DiffContext, spec: RuleSpec) -> str | None:
         return ctx.live.issuers[spec.issuer_name].meta.id
     ctx.problems.append(
         Problem(
-            (f"rule/{spec.name}",),
+            (Address(Kind.RULE, spec.name),),
             f"references issuer/{spec.issuer_name}, which is neither declared nor live",
         )
     )
@@ -112,7 +113,7 @@ def _resolve_service_account(ctx: DiffContext, spec: RuleSpec) -> str | None:
         return ctx.live.service_accounts[name].meta.id
     ctx.problems.append(
         Problem(
-            (f"rule/{spec.name}",),
+            (Address(Kind.RULE, spec.name),),
             f"targets service_account/{name}, which is neither declared nor live",
         )
     )
@@ -283,14 +284,15 @@ def _replace_rule(
     key = (Kind.RULE, spec.name)
     archive_name = current.spec.name
     if current.spec.name == spec.name:
-        # The API may keep an archived rule's name reserved (docs/admin-api.md §8.1 item 4):
+        # The API may keep an archived rule's name reserved (docs/admin-api.md §8 item 4):
         # move the old rule off the name before the new rule takes it.
         archive_name = out_of_the_way_name(spec.name, current.meta.id)
         taken = set(ctx.live.rules) | {rule.spec.name for rule in ctx.live.archived_rules}
         if archive_name in taken:
             ctx.problems.append(
                 Problem(
-                    (f"rule/{spec.name}",), f"cannot rename the old rule to {archive_name}: taken"
+                    (Address(Kind.RULE, spec.name),),
+                    f"cannot rename the old rule to {archive_name}: taken",
                 )
             )
             return
