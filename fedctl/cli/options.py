@@ -47,7 +47,7 @@ class ApiSettings:
     def open(self, *, read_only: bool) -> AbstractContextManager[AdminClient]:
         if read_only:
             with _OPENED_LOCK:
-                ahead = _OPENED.pop(self, None)
+                ahead = _OPENED.pop((threading.get_ident(), self), None)
             if ahead is not None:  # opened, and closed, by fedctl.cli.read_ahead
                 return contextlib.nullcontext(ahead)
         from fedctl.api.connect import Limits, open_client
@@ -67,21 +67,24 @@ class ApiSettings:
 
 
 # Read-only clients opened ahead of a command's body (fedctl.cli.read_ahead), by the
-# settings that opened them; `ApiSettings.open` hands each out once.
-_OPENED: dict[ApiSettings, AdminClient] = {}
+# thread the command runs in and the settings that opened them; `ApiSettings.open`
+# hands each out once, and only to that command (two commands in two threads with the
+# same settings each get their own).
+_OPENED: dict[tuple[int, ApiSettings], AdminClient] = {}
 _OPENED_LOCK = threading.Lock()
 
 
 @contextlib.contextmanager
 def opened_ahead(settings: ApiSettings, client: AdminClient) -> Iterator[None]:
     """While inside, `settings.open(read_only=True)` gives `client` (the caller closes it)."""
+    key = (threading.get_ident(), settings)
     with _OPENED_LOCK:
-        _OPENED[settings] = client
+        _OPENED[key] = client
     try:
         yield
     finally:
         with _OPENED_LOCK:
-            _OPENED.pop(settings, None)
+            _OPENED.pop(key, None)
 
 
 def _finite_seconds(ctx: click.Context, param: click.Parameter, value: float) -> float:
