@@ -79,6 +79,12 @@ class FieldInfo:
     bounds: tuple[int, int] | None = None
     # How the live read takes it from the API's object; None: the attribute of its name.
     from_wire: Callable[[Any], Any] | None = None
+    # Its key in a create or update body, where that differs from the spec's name.
+    wire_key: str | None = None
+    # The kind a field names by name in the plan and by ID on the wire (apply resolves it).
+    reference: Kind | None = None
+    # Its type in a body, where that differs from the spec's (a nested model sent as JSON).
+    wire_type: Any = None
     # Its attribute in the Terraform provider, where that differs from the spec's name.
     terraform_key: str | None = None
     # Steps the field has no projection in, by design, each with the reason.
@@ -87,6 +93,10 @@ class FieldInfo:
     @property
     def key_in_config(self) -> str:
         return self.config_key or self.name
+
+    @property
+    def key_on_wire(self) -> str:
+        return self.wire_key or self.name
 
     @property
     def key_in_terraform(self) -> str:
@@ -126,6 +136,9 @@ class KindFields:
 
     def field(self, name: str) -> FieldInfo:
         return next(field for field in self.fields if field.name == name)
+
+    def find(self, name: str) -> FieldInfo | None:
+        return next((field for field in self.fields if field.name == name), None)
 
     def config_order(self) -> tuple[str, ...]:
         """The configuration's key order (`fedctl fmt`, the export): the table's order."""
@@ -272,6 +285,23 @@ class KindFields:
             body[field.key_in_terraform] = value
         return body
 
+    def body_keys(self, *, create: bool) -> dict[str, tuple[Any, bool]]:
+        """Body key -> (its type, required) of a create or update body, from the rows:
+        what apply checks a saved plan's step against before sending it."""
+        keys: dict[str, tuple[Any, bool]] = {}
+        for field in self.fields:
+            if not field.sent or field.absent_from(Step.SENT):
+                continue
+            if (create and field.send is Send.ON_UPDATE) or (not create and not field.updatable):
+                continue
+            spec_field = self.spec.model_fields[field.name]
+            kind: Any = field.wire_type or spec_field.annotation
+            if field.null_clears:
+                kind = kind | None
+            required = create and field.send is Send.ALWAYS and spec_field.is_required()
+            keys[field.key_on_wire] = (kind, required)
+        return keys
+
     def null_clearing(self) -> frozenset[str]:
         return frozenset(field.name for field in self.fields if field.null_clears)
 
@@ -338,16 +368,23 @@ RULE_FIELDS = KindFields(
             updatable=False,
             access=True,
             config_key="issuer",
+            wire_key="issuer_id",
+            reference=Kind.ISSUER,
+            wire_type=str,
             terraform_key="issuer_id",
         ),
+        # On the wire a `target` object (§3.6); fedctl.api.writes builds it from the ID.
         FieldInfo(
             "service_account_name",
             access=True,
             config_key="service_account",
+            wire_key="service_account_id",
+            reference=Kind.SERVICE_ACCOUNT,
+            wire_type=str,
             terraform_key="service_account_id",
         ),
         FieldInfo("description", Send.UNLESS_DEFAULT, null_clears=True, from_wire=_text_or_empty),
-        FieldInfo("match", access=True, plain=_dumped),
+        FieldInfo("match", access=True, plain=_dumped, wire_type=dict[str, Any]),
         FieldInfo("oauth_scope", access=True),
         # The first workspace goes in the create body, the rest are enablement steps.
         FieldInfo(
