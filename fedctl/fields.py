@@ -242,10 +242,13 @@ class KindFields:
         """The spec as configuration: fields at their default left out, in table order.
 
         `written` gives the configuration form of fields that need one (references by
-        name, sub-resources); None there leaves the field out.
+        name, sub-resources); None there leaves the field out, and so does a row absent
+        from the export by design.
         """
         body: dict[str, Any] = {}
         for field in self.fields:
+            if field.absent_from(Step.EXPORT):
+                continue
             if field.name in written:
                 value = written[field.name]
                 if value is None:
