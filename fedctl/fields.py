@@ -330,7 +330,15 @@ def _organization_role(obj: Any) -> str:
     return "admin" if obj.organization_role == "admin" else "developer"
 
 
+def _polling_paused(obj: Any) -> bool:
+    return obj.jwks_polling_disabled_at is not None
+
+
 _NOT_DECLARABLE = "the API refuses any non-empty value yet (docs/admin-api.md §2.6.1)"
+_PAUSE_IS_NOT_DECLARED = (
+    "a pause is Anthropic's doing, never a declaration (only false is accepted, §2.5.4): "
+    "an export leaves it out, so its plan resumes polling"
+)
 
 SERVICE_ACCOUNT_FIELDS = KindFields(
     Kind.SERVICE_ACCOUNT,
@@ -356,6 +364,18 @@ ISSUER_FIELDS = KindFields(
         FieldInfo("jwks", access=True, plain=dict),
         FieldInfo("max_jwt_lifetime_seconds", access=True, bounds=(1, 176400)),
         FieldInfo("check_jti", access=True),
+        # Read from `jwks_polling_disabled_at`; only `false` can be sent, and only in an
+        # update (§2.5.4), which resumes a poller Anthropic paused. Shown only when paused.
+        FieldInfo(
+            "jwks_polling_disabled",
+            Send.ON_UPDATE,
+            hidden_at_default=True,
+            from_wire=_polling_paused,
+            absent=(
+                (Step.EXPORT, _PAUSE_IS_NOT_DECLARED),
+                (Step.TERRAFORM, _PAUSE_IS_NOT_DECLARED),
+            ),
+        ),
     ),
     config_leading=("description", "preset"),
 )

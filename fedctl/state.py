@@ -75,6 +75,10 @@ class IssuerSpec(_Frozen):
     jwks: dict[str, Any]
     max_jwt_lifetime_seconds: int = DEFAULT_MAX_JWT_LIFETIME_SECONDS
     check_jti: bool = True
+    # Anthropic paused fetching this issuer's keys after repeated failures (live
+    # `jwks_polling_disabled_at`, docs/admin-api.md §3.2); a configuration can only ask for
+    # polling on, so a pause is drift that apply undoes (§2.5.4).
+    jwks_polling_disabled: bool = False
 
 
 class RuleMatchSpec(_Frozen):

@@ -83,6 +83,13 @@ GIVEN: dict[tuple[Kind, str], Any] = {
     (Kind.RULE, "oauth_scope"): "workspace:developer",
     (Kind.RULE, "workspace_ids"): ["production", "staging"],
 }
+# Fields whose other value only the server sets (the configuration can declare only the
+# default): the emulator sets it, then plan must show it and apply must undo it.
+SERVER_SET: dict[tuple[Kind, str], Any] = {
+    (Kind.ISSUER, "jwks_polling_disabled"): lambda emulator, issuer_id: (
+        emulator.store.issuers.pause_polling(issuer_id)
+    ),
+}
 # A resource's identity: renaming it (or moving a rule to another issuer) is another
 # resource, so these keep their value and are checked for it at every step.
 IDENTITY = {(kind, "name") for kind in DECLARED_KINDS} | {(Kind.RULE, "issuer_name")}
@@ -111,7 +118,7 @@ def _varied(table: KindFields) -> list[FieldInfo]:
     return [
         field
         for field in table
-        if (table.kind, field.name) not in IDENTITY
+        if (table.kind, field.name) not in IDENTITY | set(SERVER_SET)
         and not field.absent_from(Step.CONFIG)
         and _declarable(table, field)
     ]
@@ -214,6 +221,40 @@ def _planned(plan: Plan, base: DesiredState, variant: DesiredState) -> list[str]
     return problems
 
 
+def _server_set_undone(
+    emulator: RunningEmulator, live: LiveState, variant: DesiredState
+) -> list[str]:
+    """Each server-set field: set by the emulator, read back, planned, undone by apply."""
+    problems: list[str] = []
+    for (kind, name), server_sets in SERVER_SET.items():
+        table = FIELDS_BY_KIND[kind]
+        where = f"{kind.value}.{name}"
+        default = table.default(table.field(name))
+        server_sets(emulator, _live_id(live, kind))
+        with open_client(base_url=emulator.base_url, auth_token=emulator.admin_token) as client:
+            paused = read_live(client)
+            if getattr(_spec(paused, kind), name) == default:
+                problems.append(f"{where}: step live: the server's value is not read back")
+                continue
+            plan = compute_plan(variant, paused)
+            if not any(name in change.changed_fields for change in plan.changes):
+                problems.append(f"{where}: step plan: the server's value is not a change")
+            execute_plan(client, plan, paused, declared_organization_id=None, parallelism=4)
+            if getattr(_spec(read_live(client), kind), name) != default:
+                problems.append(f"{where}: step apply: not sent, or not undone")
+    return problems
+
+
+def _live_id(live: LiveState, kind: Kind) -> str:
+    resources: dict[Kind, Any] = {
+        Kind.SERVICE_ACCOUNT: live.service_accounts,
+        Kind.ISSUER: live.issuers,
+        Kind.RULE: live.rules,
+    }
+    resource_id: str = resources[kind][NAMES[kind]].meta.id
+    return resource_id
+
+
 def _exported(live: LiveState, folder: Path) -> DesiredState:
     for name, text in render_files(build_export(live)).items():
         (folder / name).write_text(text, encoding="utf-8")
@@ -241,6 +282,7 @@ def test_every_field_survives_every_step(emulator: RunningEmulator, tmp_path: Pa
     plan, live = _apply(emulator, variant_folder)
     problems = _undeclarable() + _planned(plan, base, variant)
     problems += _mismatches(Step.LIVE, variant, live)
+    problems += _server_set_undone(emulator, live, variant)
     problems += [
         f"{change.kind.value}.{path}: step apply: planned again after apply"
         for change in compute_plan(variant, live).changes

@@ -144,8 +144,21 @@ class Issuer(_Strict):
         int, bounded(ISSUER_FIELDS.field("max_jwt_lifetime_seconds"))
     ] = DEFAULT_MAX_JWT_LIFETIME_SECONDS
     check_jti: bool = True
+    # Polling on: the only value the API accepts (docs/admin-api.md §2.5.4), and the
+    # default, so plan shows a poller Anthropic paused and apply resumes it.
+    jwks_polling_disabled: bool = False
     previous_names: list[Name] = Field(default_factory=list)
     lint: LintSilence | None = None
+
+    @field_validator("jwks_polling_disabled")
+    @classmethod
+    def _polling_only_resumed(cls, value: bool) -> bool:
+        if value:
+            raise _fail(
+                "only false is accepted: Anthropic pauses polling after repeated key fetch "
+                "failures and an update can only resume it (docs/admin-api.md §2.5.4)"
+            )
+        return value
 
     @model_validator(mode="before")
     @classmethod
