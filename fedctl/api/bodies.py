@@ -49,7 +49,7 @@ def _body_type(
 
 
 # A rule's create body names one workspace (or all), its update may replace the single one
-# (§2.6.1, §2.6.4); an issuer's update may resume JWKS polling (§2.5.4).
+# (§2.6.1, §2.6.4).
 ServiceAccountCreate: Final = _body_type(
     "ServiceAccountCreate", SERVICE_ACCOUNT_FIELDS, create=True
 )
@@ -57,9 +57,7 @@ ServiceAccountUpdate: Final = _body_type(
     "ServiceAccountUpdate", SERVICE_ACCOUNT_FIELDS, create=False
 )
 IssuerCreate: Final = _body_type("IssuerCreate", ISSUER_FIELDS, create=True)
-IssuerUpdate: Final = _body_type(
-    "IssuerUpdate", ISSUER_FIELDS, create=False, extra={"jwks_polling_disabled": bool}
-)
+IssuerUpdate: Final = _body_type("IssuerUpdate", ISSUER_FIELDS, create=False)
 RuleCreate: Final = _body_type(
     "RuleCreate",
     RULE_FIELDS,
