@@ -178,12 +178,7 @@ def rule_spec(rule: Rule, resolver: WorkspaceResolver) -> RuleSpec:
 
 def normalise_match(match: RuleMatch) -> RuleMatchSpec:
     """Unset, empty claims and "" subject_prefix all become None (fedctl/state.py)."""
-    return RuleMatchSpec(
-        subject_prefix=match.subject_prefix or None,
-        audience=match.audience or None,
-        claims=dict(match.claims) if match.claims else None,
-        condition=match.condition or None,
-    )
+    return RuleMatchSpec.normalised(lambda key: getattr(match, key, None))
 
 
 def _previous_names(config: Config) -> dict[tuple[Kind, str], tuple[str, ...]]:

@@ -264,12 +264,7 @@ def _issuer(issuer: wire.FederationIssuer) -> LiveIssuer:
 
 
 def normalise_match(match: wire.RuleMatch) -> RuleMatchSpec:
-    return RuleMatchSpec(
-        subject_prefix=match.subject_prefix or None,
-        audience=match.audience or None,
-        claims=match.claims or None,
-        condition=match.condition or None,
-    )
+    return RuleMatchSpec.normalised(lambda key: getattr(match, key, None))
 
 
 class _Names:

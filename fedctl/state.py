@@ -18,6 +18,7 @@ Usage:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 from typing import Any, Literal
 
@@ -86,6 +87,26 @@ class RuleMatchSpec(_Frozen):
     audience: str | None = None
     claims: dict[str, str] | None = None
     condition: str | None = None
+
+    @classmethod
+    def normalised(cls, matcher: Callable[[str], Any]) -> RuleMatchSpec:
+        """From any source's matchers, read by key: unset, "" and {} all become None
+        (a matcher added here reaches the configuration, live and import readers)."""
+        values = {key: matcher(key) for key in cls.model_fields}
+        return cls(
+            **{
+                key: (dict(value) if isinstance(value, dict) else value) or None
+                for key, value in values.items()
+            }
+        )
+
+    def body(self) -> dict[str, Any]:
+        """As the configuration and the API write it: unset keys left out, claims sorted."""
+        return {
+            key: dict(sorted(value.items())) if isinstance(value, dict) else value
+            for key, value in self.model_dump().items()
+            if value is not None
+        }
 
 
 class RuleSpec(_Frozen):

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any, get_args
+from typing import Any, get_args, get_origin
 
 from fedctl.config.jwks import PRIVATE_MEMBERS
 from fedctl.export.terraform import ISSUER, MEMBERSHIP, RULE, RULE_WORKSPACE, SERVICE_ACCOUNT
@@ -314,18 +314,19 @@ def _match(values: Values) -> RuleMatchSpec | None:
         if not values.failed("match"):
             values.problem("match is required")
         return None
-    claims = match.string_map("claims")
-    fields = {key: match.text(key, required=False) for key in ("subject_prefix", "audience")}
-    condition = match.text("condition", required=False)
-    if match.failed("claims", "subject_prefix", "audience", "condition"):
+    read = {
+        key: match.string_map(key) if _is_map(info.annotation) else match.text(key, required=False)
+        for key, info in RuleMatchSpec.model_fields.items()
+    }
+    if match.failed(*read):
         return None
     # Normalised as fedctl.desired does: unset, "" and {} all mean "not constrained".
-    return RuleMatchSpec(
-        subject_prefix=fields["subject_prefix"] or None,
-        audience=fields["audience"] or None,
-        claims=claims or None,
-        condition=condition or None,
-    )
+    return RuleMatchSpec.normalised(read.__getitem__)
+
+
+def _is_map(annotation: Any) -> bool:
+    """`dict[str, str] | None`: a matcher of claim pairs rather than of one string."""
+    return any(get_origin(member) is dict for member in get_args(annotation))
 
 
 def _enablements(values: Values, rule_id: str, collected: _Collected) -> frozenset[str] | None:
