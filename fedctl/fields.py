@@ -7,11 +7,22 @@ fields can only be replaced, `description` and `attributes` are cleared by null)
 it can change who may mint tokens, and which key the configuration language gives it.
 
 Adding a field to a kind is a row here and a field on its spec; the planner's compare,
-create and update bodies, apply's null handling, the configuration's bounds and key order
-(`fedctl fmt`), the live read, the YAML export and the Terraform export and import follow
-from the row. Where a field has no projection in one of those steps by design (read-only,
-not sendable, not in the Terraform provider), the row says so with `absent`, and
+create and update bodies (and the body types apply checks a saved plan against), apply's
+null handling, the configuration's bounds and key order (`fedctl fmt`), the live read,
+the desired state, the YAML export and the Terraform export and import follow from the
+row. Where a field has no projection in one of those steps by design (read-only, not
+sendable, not in the Terraform provider), the row says so with `absent`, and
 tests/test_field_contract.py holds every row to its projections or its declarations.
+
+What a new field touches outside tests (the issuer's `jwks_polling_disabled` was added so):
+1. its spec field in `fedctl.state` and its row here;
+2. its key in `fedctl.config.models` (with a validator if it needs one), then
+   `fedctl schema` regenerates schemas/fedctl-config.schema.json;
+3. its attribute on the tolerant wire model, `fedctl.api.wire`, to be read back;
+4. the emulator, which shares no code with the client on purpose;
+5. the docs: docs/configuration.md, and docs/admin-api.md if the contract is news.
+A field that can widen or narrow access (`access=True`) is also a question for lint, the
+access diff and explain; a rule's resolved model (`fedctl.resolved`) follows the table.
 
     [f.name for f in RULE_FIELDS if f.updatable and f.sent]  # the rule update's fields
 """
