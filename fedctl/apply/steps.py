@@ -155,7 +155,7 @@ class StepRunner:
 
     def _create(self, step: Step) -> None:
         """A create step's payload, references resolved to IDs, checked, sent, recorded."""
-        body = self._with_ids(step.kind, _create_body(step.kind, step.payload))
+        body = self._with_ids(step, _create_body(step.kind, step.payload))
         typed(bodies.CREATE_BODIES[step.kind], body, step)
         try:
             created: wire.WireModel = writes.create(self.client, step.kind, body)
@@ -165,21 +165,29 @@ class StepRunner:
 
     def _update(self, step: Step) -> None:
         resource_id = self._own_id(step)
-        body = self._with_ids(step.kind, _update_body(step.kind, step.payload))
+        body = self._with_ids(step, _update_body(step.kind, step.payload))
         typed(bodies.UPDATE_BODIES[step.kind], body, step)
         writes.update(self.client, step.kind, resource_id, body, name=step.name)
         if step.kind is not Kind.SERVICE_ACCOUNT:  # a service account keeps its name
             self._follow_rename(step, resource_id)
 
-    def _with_ids(self, kind: Kind, payload: dict[str, Any]) -> dict[str, Any]:
-        """The plan names what a field refers to; the body carries its ID (field rows)."""
-        body: dict[str, Any] = {}
-        for key, value in payload.items():
-            field = FIELDS_BY_KIND[kind].find(key)
-            if field is not None and field.reference is not None:
-                body[field.key_on_wire] = self.ids.require(field.reference, value)
-            else:
-                body[key] = value
+    def _with_ids(self, step: Step, payload: dict[str, Any]) -> dict[str, Any]:
+        """The plan names what a field refers to; the body carries its ID (field rows).
+
+        A payload carrying the ID itself is refused: a saved plan is hostile, and only
+        a name resolved here is known to be one this plan's configuration declared.
+        """
+        references = [field for field in FIELDS_BY_KIND[step.kind] if field.reference]
+        for field in references:
+            if field.key_on_wire in payload:
+                raise PlanError(
+                    f"step {step.id} ({step.description}): {field.key_on_wire}: a plan names "
+                    f"it by {field.name}; plan again instead of applying this file"
+                )
+        body = dict(payload)
+        for field in references:
+            if field.name in body and field.reference is not None:
+                body[field.key_on_wire] = self.ids.require(field.reference, body.pop(field.name))
         return body
 
     def _follow_rename(self, step: Step, resource_id: str) -> None:
