@@ -51,8 +51,9 @@ TABLES = (SERVICE_ACCOUNT_FIELDS, ISSUER_FIELDS, RULE_FIELDS)
 SECTION = {Kind.SERVICE_ACCOUNT: "service_accounts", Kind.ISSUER: "issuers", Kind.RULE: "rules"}
 NAMES = {Kind.SERVICE_ACCOUNT: "contract-sa", Kind.ISSUER: "contract-idp", Kind.RULE: "contract"}
 
-# Every resource at its defaults; the variant changes one field of each at a time... all at
-# once, since a plan and an apply per field would cost a minute of emulator time.
+# Every resource at its defaults. The variant changes every field of each at once: a plan
+# and an apply per field would cost a minute of emulator time, and each field is still
+# checked, and named, on its own.
 BASE: dict[str, Any] = {
     "settings": {"prune": False},
     "service_accounts": [{"name": "contract-sa"}, {"name": "contract-other"}],
@@ -183,18 +184,19 @@ def _mismatches(
 ) -> list[str]:
     """`kind.field: step ...` for every field whose value did not survive the step."""
     problems: list[str] = []
+    # After apply, a value that did not come back was either not sent or not read back.
+    label = "apply (sent) and live (read back)" if step is Step.LIVE else str(step)
     for table in TABLES:
         want = _spec(expected, table.kind)
         got = _spec(found, table.kind) if found is not None else None
         for field in table:
-            reason = field.absent_from(step)
-            if reason is not None:
+            if field.absent_from(step) is not None:
                 continue
             if got is None:
-                problems.append(f"{table.kind.value}.{field.name}: step {step}: resource lost")
+                problems.append(f"{table.kind.value}.{field.name}: step {label}: resource lost")
             elif getattr(got, field.name) != getattr(want, field.name):
                 problems.append(
-                    f"{table.kind.value}.{field.name}: step {step}: "
+                    f"{table.kind.value}.{field.name}: step {label}: "
                     f"{getattr(want, field.name)!r} came out as {getattr(got, field.name)!r}"
                 )
     return problems
