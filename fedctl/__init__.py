@@ -5,7 +5,8 @@ The data flow, one step a module or package:
     desired       Config -> DesiredState (defaults filled, workspaces resolved)
     api/          the Admin API over httpx, and nothing else (client, credentials, writes)
     live          API -> LiveState, the same normalised shape as DesiredState
-    pipeline      config + live read side by side -> the plan; what plan and apply share
+    pipeline      config + live read side by side -> the judged plan (gate, access tests);
+                  the one Plan the library, `plan` and `apply` share
     plan/         DesiredState + LiveState -> Plan (ordered steps, data first; no HTTP)
     apply/        Plan -> API writes, in order and in parallel, read back
     render/       Plan -> text, JSON, Markdown
@@ -41,7 +42,7 @@ Around the flow:
     template_process, template_child  templates rendered in a limited child process
     gitops/       helpers the shipped GitHub Actions workflow runs
     emulator/     an independent local server of the Admin API contract
-    cli/          argument parsing and printing only
+    cli/          argument parsing and printing only; formats: the renderer registry
     schemas/      the plan's JSON Schema, shipped for `fedctl schema --plan`
 
 Comments cite the Admin API as `docs/admin-api.md §N` or a bare `§N`: the sections of

@@ -73,6 +73,7 @@ def load_saved_plan(
     var_files: Sequence[str] = (),
     snapshot_path: Path | None = None,
     guards: GuardInputs | None = None,
+    self_identity: SelfIdentity | None = None,
 ) -> tuple[Plan, LiveState, Config, Snapshot | None]:
     """The saved plan, made again with apply's options, once every check passes.
 
@@ -84,7 +85,6 @@ def load_saved_plan(
     from fedctl.guards.effective import enforce_guards
     from fedctl.keys.live import with_managed_keys
     from fedctl.live import read_live
-    from fedctl.pipeline import self_identity_of
     from fedctl.plan.plan import Plan
     from fedctl.snapshot import check_plan_against_snapshot, read_snapshot
 
@@ -105,7 +105,7 @@ def load_saved_plan(
         live,
         config,
         source=plan_file,
-        self_identity=self_identity_of(client),
+        self_identity=self_identity,
     )
     snapshot = read_snapshot(snapshot_path) if snapshot_path is not None else None
     return guarded.onto(fresh), live, config, snapshot
