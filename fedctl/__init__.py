@@ -12,6 +12,8 @@ The data flow, one step a module or package:
     render/       Plan -> text, JSON, Markdown
 
 What every step shares:
+    address       Address(kind, name): which resource, as a value (text `kind/name`)
+    pairing       which live resource a declared one is, through renames (previous_names)
     state         the specs both states are made of; fields: what each field is for
     resolved      one resolved read model per rule (defaults filled, names and IDs)
     errors        the error types, each one line for people; escape: safe terminal text
