@@ -26,7 +26,7 @@ from fedctl.access.model import (
 )
 from fedctl.access.rules import compare_rule_access, match_finding
 from fedctl.proof.grants import GrantComparer, MatchVerdict
-from fedctl.resolved import ResolvedRule
+from fedctl.resolved import LabelStyle, ResolvedRule, workspace_label
 from fedctl.state import DesiredState, Kind, LiveState
 
 _SEVERITY = [
@@ -252,7 +252,12 @@ def rule_access(rule: ResolvedRule) -> RuleAccess:
         condition=rule.condition,
         service_account_name=rule.service_account_name,
         oauth_scope=rule.oauth_scope,
-        workspaces=tuple(sorted(rule.workspace_label(wid) for wid in rule.workspace_ids)),
+        workspaces=tuple(
+            sorted(
+                workspace_label(wid, rule.workspace_names_by_id, style=LabelStyle.ID_THEN_NAME)
+                for wid in rule.workspace_ids
+            )
+        ),
         applies_to_all_workspaces=rule.applies_to_all_workspaces,
         token_lifetime_seconds=rule.token_lifetime_seconds,
     )

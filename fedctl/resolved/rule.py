@@ -1,11 +1,17 @@
-"""The resolved read model of a rule and its issuer: what every reader of a rule sees.
+"""The resolved read model of a rule: what every reader of a rule sees.
 
 A `RuleSpec` holds what the configuration or the API says; a `ResolvedRule` adds what a
 reader needs to reason about access without looking anything else up: defaults filled
-(from the spec, which owns them), the issuer resolved to its `iss`, and workspaces kept
-as IDs with their names beside them. The fields it copies are read through the rule's
-field table (`fedctl.fields.RULE_FIELDS`), so a rule field added there reaches this model
-without another list of names. The access engine (`fedctl.proof`) reads only this.
+(from the spec, which owns them), the issuer resolved to its `iss` (and its ID where
+live), the service account's ID where live, and workspaces kept as IDs with their names
+beside them. The fields it copies are read through the rule's field table
+(`fedctl.fields.RULE_FIELDS`), so a rule field added there reaches this model without
+another list of names. The access engine (`fedctl.proof`), the access diff, lint and
+explain read only this.
+
+NOTE: read from the configuration alone (lint, offline explain), a workspace's ID is not
+known yet; `workspace_ids` then holds the references as written (a name, `default` or an
+ID), which is what those readers compare and show.
 
 Usage:
     rule = ResolvedRule.from_spec(spec, issuer_url="https://token.actions.githubusercontent.com")
@@ -14,26 +20,18 @@ Usage:
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from fedctl.fields import RULE_FIELDS
-from fedctl.state import IssuerSpec, RuleSpec
+from fedctl.resolved.workspaces import workspace_label
+from fedctl.state import LiveRule, RuleSpec
 
 # Where a resolved rule's values come from: every rule field of the table but those this
 # model replaces with a resolved form (the match is flattened, workspaces get names).
 _FLATTENED = frozenset({"match", "workspace_ids", "attributes"})
-
-
-@dataclass(frozen=True)
-class ResolvedIssuer:
-    name: str
-    issuer_url: str
-
-    @classmethod
-    def from_spec(cls, spec: IssuerSpec) -> ResolvedIssuer:
-        return cls(name=spec.name, issuer_url=spec.issuer_url)
 
 
 @dataclass(frozen=True)
@@ -55,6 +53,11 @@ class ResolvedRule:
     workspace_names: tuple[tuple[str, str], ...]
     applies_to_all_workspaces: bool
     token_lifetime_seconds: int
+    # Where the rule is live: the IDs its references resolve to.
+    issuer_id: str | None = None
+    service_account_id: str | None = None
+    # A live legacy single-workspace binding (docs/admin-api.md §5.8), also in workspace_ids.
+    legacy_workspace_id: str | None = None
 
     @classmethod
     def from_spec(
@@ -85,6 +88,25 @@ class ResolvedRule:
             workspace_names=tuple((wid, names[wid]) for wid in ids if wid in names),
         )
 
+    @classmethod
+    def from_live(
+        cls, rule: LiveRule, *, issuer_url: str | None, workspace_names: Mapping[str, str]
+    ) -> ResolvedRule:
+        """A live rule, its legacy binding counted among its workspaces."""
+        legacy = rule.legacy_workspace_id
+        resolved = cls.from_spec(
+            rule.spec,
+            issuer_url=issuer_url,
+            workspace_names=workspace_names,
+            extra_workspace_ids=(legacy,) if legacy else (),
+        )
+        return dataclasses.replace(
+            resolved,
+            issuer_id=rule.issuer_id,
+            service_account_id=rule.service_account_id,
+            legacy_workspace_id=legacy,
+        )
+
     @property
     def claims_dict(self) -> dict[str, str]:
         return dict(self.claims)
@@ -100,6 +122,11 @@ class ResolvedRule:
             self.condition,
         )
 
-    def workspace_label(self, workspace_id: str) -> str:
-        name = dict(self.workspace_names).get(workspace_id)
-        return f"{workspace_id} ({name})" if name else workspace_id
+    @property
+    def workspace_names_by_id(self) -> dict[str, str]:
+        return dict(self.workspace_names)
+
+    def workspace_labels(self) -> tuple[str, ...]:
+        """Each workspace by name where known, else by ID (or reference), in order."""
+        names = self.workspace_names_by_id
+        return tuple(workspace_label(wid, names) for wid in self.workspace_ids)
