@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from fedctl.resolved import LabelStyle, ResolvedRule, workspace_label
 from fedctl.state import Kind
 
 
@@ -81,40 +82,52 @@ class Finding(_Frozen):
     reason: str
 
 
-class RuleAccess(_Frozen):
+def rule_workspace_labels(rule: ResolvedRule) -> tuple[str, ...]:
+    """The rule's workspaces as the access diff shows them (`wrkspc_… (name)`), sorted."""
+    names = rule.workspace_names_by_id
+    return tuple(
+        sorted(
+            workspace_label(wid, names, style=LabelStyle.ID_THEN_NAME) for wid in rule.workspace_ids
+        )
+    )
+
+
+def rule_access_json(rule: ResolvedRule) -> dict[str, Any]:
     """One side of a rule: which tokens can mint what, as whom, where, for how long."""
+    return {
+        "issuer_name": rule.issuer_name,
+        "issuer_url": rule.issuer_url,
+        "subject_prefix": rule.subject_prefix,
+        "audience": rule.audience,
+        "claims": rule.claims_dict or None,
+        "condition": rule.condition,
+        "service_account_name": rule.service_account_name,
+        "oauth_scope": rule.oauth_scope,
+        "workspaces": list(rule_workspace_labels(rule)),
+        "applies_to_all_workspaces": rule.applies_to_all_workspaces,
+        "token_lifetime_seconds": rule.token_lifetime_seconds,
+    }
 
-    issuer_name: str
-    issuer_url: str | None = None
-    subject_prefix: str | None = None
-    audience: str | None = None
-    claims: dict[str, str] | None = None
-    condition: str | None = None
-    service_account_name: str
-    oauth_scope: str
-    workspaces: tuple[str, ...] = ()
-    applies_to_all_workspaces: bool = False
-    token_lifetime_seconds: int
 
-    def summary(self) -> str:
-        """'who' -> 'what, where, how long' in one line."""
-        who = [f"tokens of {self.issuer_name}"]
-        who.append(f"sub {self.subject_prefix}" if self.subject_prefix else "any sub")
-        if self.audience:
-            who.append(f"aud {self.audience}")
-        for claim, value in sorted((self.claims or {}).items()):
-            who.append(f"{claim}={value}")
-        if self.condition:
-            who.append(f"if {self.condition}")
-        where = (
-            "every workspace"
-            if self.applies_to_all_workspaces
-            else ", ".join(self.workspaces) or "no workspace"
-        )
-        return (
-            f"{'; '.join(who)} -> {self.service_account_name}, {self.oauth_scope}, "
-            f"in {where}, {self.token_lifetime_seconds}s"
-        )
+def rule_summary(rule: ResolvedRule) -> str:
+    """'who' -> 'what, where, how long' in one line."""
+    who = [f"tokens of {rule.issuer_name}"]
+    who.append(f"sub {rule.subject_prefix}" if rule.subject_prefix else "any sub")
+    if rule.audience:
+        who.append(f"aud {rule.audience}")
+    for claim, value in rule.claims:
+        who.append(f"{claim}={value}")
+    if rule.condition:
+        who.append(f"if {rule.condition}")
+    where = (
+        "every workspace"
+        if rule.applies_to_all_workspaces
+        else ", ".join(rule_workspace_labels(rule)) or "no workspace"
+    )
+    return (
+        f"{'; '.join(who)} -> {rule.service_account_name}, {rule.oauth_scope}, "
+        f"in {where}, {rule.token_lifetime_seconds}s"
+    )
 
 
 class AccessChange(_Frozen):
@@ -124,8 +137,8 @@ class AccessChange(_Frozen):
     name: str
     effect: Effect
     findings: tuple[Finding, ...] = ()
-    before: RuleAccess | None = None
-    after: RuleAccess | None = None
+    before: ResolvedRule | None = None
+    after: ResolvedRule | None = None
     # Rules whose grants this issuer or service account change affects.
     affected_rules: tuple[str, ...] = ()
     # Tokens one side admits and the other does not, each checked by the evaluator
@@ -150,8 +163,8 @@ class AccessChange(_Frozen):
             "broadens": self.effect.broadens,
             "reason": self.reason,
             "findings": [finding.model_dump(mode="json") for finding in self.findings],
-            "before": self.before.model_dump(mode="json") if self.before else None,
-            "after": self.after.model_dump(mode="json") if self.after else None,
+            "before": rule_access_json(self.before) if self.before else None,
+            "after": rule_access_json(self.after) if self.after else None,
             "affected_rules": list(self.affected_rules),
             "witnesses": list(self.witnesses),
             "undecided": list(self.undecided),

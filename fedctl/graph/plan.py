@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from fedctl.access.model import AccessChange, Effect, RuleAccess
+from fedctl.access.model import AccessChange, Effect
 from fedctl.graph.mermaid import render_mermaid
 from fedctl.graph.model import (
     Edge,
@@ -31,6 +31,7 @@ from fedctl.graph.model import (
 )
 from fedctl.plan.actions import Action
 from fedctl.plan.plan import Plan
+from fedctl.resolved import LabelStyle, ResolvedRule, workspace_label
 from fedctl.state import Kind
 
 MAX_NODES = 50
@@ -124,33 +125,42 @@ def _edge_key(edge: Edge) -> tuple[str, str, str]:
 
 def _view(
     name: str,
-    side: RuleAccess | None,
+    side: ResolvedRule | None,
     workspace_names: dict[str, str],
     *,
-    versus: RuleAccess | None = None,
+    versus: ResolvedRule | None = None,
 ) -> RuleView | None:
     if side is None:
         return None
     other = None
     if versus is not None:
-        other = MatchParts(versus.subject_prefix, versus.audience, versus.claims, versus.condition)
+        other = MatchParts(
+            versus.subject_prefix, versus.audience, versus.claims_dict or None, versus.condition
+        )
     return RuleView(
         name=name,
         issuer=side.issuer_name,
         service_account=side.service_account_name,
         scope=side.oauth_scope,
         match=short_match(
-            side.subject_prefix, side.audience, side.claims, side.condition, versus=other
+            side.subject_prefix,
+            side.audience,
+            side.claims_dict or None,
+            side.condition,
+            versus=other,
         ),
-        workspaces=tuple(sorted(_workspace_name(w, workspace_names) for w in side.workspaces)),
+        workspaces=tuple(
+            sorted(_workspace_name(wid, side, workspace_names) for wid in side.workspace_ids)
+        ),
         all_workspaces=side.applies_to_all_workspaces,
     )
 
 
-def _workspace_name(label: str, workspace_names: dict[str, str]) -> str:
-    """The access diff labels workspaces `wrkspc_… (name)`; the graph draws the name."""
-    workspace_id = label.split(" (", 1)[0]
-    return workspace_names.get(workspace_id, label)
+def _workspace_name(workspace_id: str, side: ResolvedRule, workspace_names: dict[str, str]) -> str:
+    """The plan's name of the workspace, else the access diff's label of it."""
+    if workspace_id in workspace_names:
+        return workspace_names[workspace_id]
+    return workspace_label(workspace_id, side.workspace_names_by_id, style=LabelStyle.ID_THEN_NAME)
 
 
 def render_plan_graph_markdown(plan: Plan, *, max_nodes: int = MAX_NODES) -> str | None:
