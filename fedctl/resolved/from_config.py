@@ -25,6 +25,7 @@ def issuer_from_config(issuer: Issuer) -> ResolvedIssuer:
         max_jwt_lifetime_seconds=issuer.max_jwt_lifetime_seconds,
         check_jti=issuer.check_jti,
         jwks=issuer.jwks.model_dump(mode="json"),
+        preset=issuer.preset,
     )
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fedctl.fields import ISSUER_FIELDS
+from fedctl.presets import PRESETS, Preset, detect_preset
 from fedctl.state import DEFAULT_MAX_JWT_LIFETIME_SECONDS, IssuerSpec, LiveIssuer
 
 
@@ -23,6 +24,31 @@ class ResolvedIssuer:
     # The API's JWKS union with every key of its variant (see `IssuerSpec.jwks`).
     jwks: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
     issuer_id: str | None = None
+    # The provider preset the configuration names (None: none named, or read live).
+    preset: str | None = None
+
+    @property
+    def jwks_type(self) -> str:
+        return str(self.jwks.get("type", "discovery"))
+
+    @property
+    def jwks_url(self) -> str | None:
+        """explicit_url's url or discovery's discovery_base: where keys come from, if not iss."""
+        url = self.jwks.get("url") or self.jwks.get("discovery_base")
+        return str(url) if url else None
+
+    @property
+    def provider(self) -> Preset | None:
+        """The named preset, else the provider recognised from a distinctive URL."""
+        if self.preset is not None:
+            return PRESETS.get(self.preset)
+        return detect_preset(self.issuer_url)
+
+    @property
+    def shared(self) -> bool:
+        """Whether every tenant of the provider gets tokens from this one issuer URL."""
+        provider = self.provider
+        return provider is not None and provider.is_shared(self.issuer_url)
 
     @classmethod
     def from_spec(cls, spec: IssuerSpec, *, issuer_id: str | None = None) -> ResolvedIssuer:

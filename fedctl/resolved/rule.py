@@ -21,6 +21,7 @@ Usage:
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -107,8 +108,9 @@ class ResolvedRule:
             legacy_workspace_id=legacy,
         )
 
-    @property
+    @functools.cached_property
     def claims_dict(self) -> dict[str, str]:
+        """The claims as a mapping, built once (lint reads it many times a rule); read only."""
         return dict(self.claims)
 
     @property

@@ -23,7 +23,8 @@ class ResolvedServiceAccount:
     name: str
     description: str
     organization_role: str
-    # (workspace ID, role), sorted; IDs are references as written when read offline.
+    # (workspace ID, role), sorted; read from a configuration alone, the references as
+    # written, in file order.
     memberships: tuple[tuple[str, str], ...]
     workspace_names: tuple[tuple[str, str], ...] = ()
     service_account_id: str | None = None
@@ -59,5 +60,6 @@ class ResolvedServiceAccount:
         )
 
     @property
-    def workspace_ids(self) -> frozenset[str]:
-        return frozenset(workspace_id for workspace_id, _role in self.memberships)
+    def workspace_ids(self) -> tuple[str, ...]:
+        """The member workspaces, in the order of `memberships`."""
+        return tuple(workspace_id for workspace_id, _role in self.memberships)
