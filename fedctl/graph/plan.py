@@ -20,7 +20,6 @@ from fedctl.graph.model import (
     MatchParts,
     Node,
     NodeKind,
-    RuleView,
     Status,
     node_key,
     rule_edges,
@@ -31,7 +30,7 @@ from fedctl.graph.model import (
 )
 from fedctl.plan.actions import Action
 from fedctl.plan.plan import Plan
-from fedctl.resolved import LabelStyle, ResolvedRule, workspace_label
+from fedctl.resolved import ResolvedRule
 from fedctl.state import Kind
 
 MAX_NODES = 50
@@ -97,12 +96,11 @@ def _mark_changed_ends(plan: Plan, nodes: dict[str, Node]) -> None:
 
 
 def _drawn(change: AccessChange, workspace_names: dict[str, str]) -> tuple[list[Node], list[Edge]]:
-    # Each side's match label is cut around where it differs from the other side's.
-    before = _view(change.name, change.before, workspace_names, versus=change.after)
-    after = _view(change.name, change.after, workspace_names, versus=change.before)
+    before = _side(change.name, change.before, workspace_names)
+    after = _side(change.name, change.after, workspace_names)
     status = Status.ADDED if before is None else Status.REMOVED if after is None else Status.CHANGED
-    old = {_edge_key(e): e for e in (rule_edges(before, via=True) if before else [])}
-    new = {_edge_key(e): e for e in (rule_edges(after, via=True) if after else [])}
+    old = _edges(before, versus=after)
+    new = _edges(after, versus=before)
     edges = [
         Edge(e.source, e.target, e.label, Status.UNCHANGED if key in old else Status.ADDED)
         for key, e in new.items()
@@ -119,48 +117,36 @@ def _drawn(change: AccessChange, workspace_names: dict[str, str]) -> tuple[list[
     return nodes, edges
 
 
-def _edge_key(edge: Edge) -> tuple[str, str, str]:
-    return (edge.source, edge.target, edge.label)
-
-
-def _view(
-    name: str,
-    side: ResolvedRule | None,
-    workspace_names: dict[str, str],
-    *,
-    versus: ResolvedRule | None = None,
-) -> RuleView | None:
+def _edges(
+    side: ResolvedRule | None, *, versus: ResolvedRule | None
+) -> dict[tuple[str, str, str], Edge]:
+    """One side's edges; its match label is cut around where it differs from the other's."""
     if side is None:
-        return None
+        return {}
     other = None
     if versus is not None:
         other = MatchParts(
             versus.subject_prefix, versus.audience, versus.claims_dict or None, versus.condition
         )
-    return RuleView(
-        name=name,
-        issuer=side.issuer_name,
-        service_account=side.service_account_name,
-        scope=side.oauth_scope,
-        match=short_match(
-            side.subject_prefix,
-            side.audience,
-            side.claims_dict or None,
-            side.condition,
-            versus=other,
-        ),
-        workspaces=tuple(
-            sorted(_workspace_name(wid, side, workspace_names) for wid in side.workspace_ids)
-        ),
-        all_workspaces=side.applies_to_all_workspaces,
+    match = short_match(
+        side.subject_prefix, side.audience, side.claims_dict or None, side.condition, versus=other
     )
+    return {_edge_key(e): e for e in rule_edges(side, match=match, via=True)}
 
 
-def _workspace_name(workspace_id: str, side: ResolvedRule, workspace_names: dict[str, str]) -> str:
-    """The plan's name of the workspace, else the access diff's label of it."""
-    if workspace_id in workspace_names:
-        return workspace_names[workspace_id]
-    return workspace_label(workspace_id, side.workspace_names_by_id, style=LabelStyle.ID_THEN_NAME)
+def _edge_key(edge: Edge) -> tuple[str, str, str]:
+    return (edge.source, edge.target, edge.label)
+
+
+def _side(
+    name: str, side: ResolvedRule | None, workspace_names: dict[str, str]
+) -> ResolvedRule | None:
+    """A side under the rule's declared name, its workspaces named as the plan names them."""
+    if side is None:
+        return None
+    names = {**side.workspace_names_by_id, **workspace_names}
+    named = tuple((wid, names[wid]) for wid in side.workspace_ids if wid in names)
+    return replace(side, name=name, workspace_names=named)
 
 
 def render_plan_graph_markdown(plan: Plan, *, max_nodes: int = MAX_NODES) -> str | None:
