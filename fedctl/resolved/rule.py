@@ -54,7 +54,8 @@ class ResolvedRule:
     workspace_names: tuple[tuple[str, str], ...]
     applies_to_all_workspaces: bool
     token_lifetime_seconds: int
-    # Where the rule is live: the IDs its references resolve to.
+    # Where the rule is live: its own ID and the IDs its references resolve to.
+    rule_id: str | None = None
     issuer_id: str | None = None
     service_account_id: str | None = None
     # A live legacy single-workspace binding (docs/admin-api.md §5.8), also in workspace_ids.
@@ -103,6 +104,7 @@ class ResolvedRule:
         )
         return dataclasses.replace(
             resolved,
+            rule_id=rule.meta.id,
             issuer_id=rule.issuer_id,
             service_account_id=rule.service_account_id,
             legacy_workspace_id=legacy,
