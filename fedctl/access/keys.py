@@ -6,7 +6,8 @@ from collections.abc import Sequence
 
 from fedctl.access.counterpart import PlanChange
 from fedctl.access.model import AccessChange, Effect, Finding
-from fedctl.state import DesiredState, Kind, LiveApiKey, LiveState, key_workspace_name
+from fedctl.resolved.api_key import key_workspace_name
+from fedctl.state import DesiredState, Kind, LiveApiKey, LiveState
 
 
 def key_changes(

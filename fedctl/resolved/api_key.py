@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from fedctl.state import LiveApiKey
+from fedctl.resolved.workspaces import workspace_label
+from fedctl.state import LiveApiKey, Workspace
 
 
 @dataclass(frozen=True)
@@ -31,3 +32,11 @@ class ResolvedApiKey:
         values = {name: getattr(key, name) for name in LiveApiKey.model_fields}
         workspace = key.workspace_id
         return cls(**values, workspace_name=workspace_names.get(workspace) if workspace else None)
+
+
+def key_workspace_name(key: LiveApiKey, workspaces: tuple[Workspace, ...]) -> str:
+    """Where a key works, as outputs name it: the workspace's name, else its ID."""
+    if key.workspace_id is None:
+        return "the default workspace"
+    names = {workspace.id: workspace.name for workspace in workspaces}
+    return workspace_label(key.workspace_id, names)
