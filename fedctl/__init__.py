@@ -12,7 +12,7 @@ The data flow, one step a module or package:
 
 What every step shares:
     state         the specs both states are made of; fields: what each field is for
-    resolved      one resolved read model per rule (defaults filled, names and IDs)
+    resolved/     one resolved read model per kind (defaults filled, names and IDs)
     errors        the error types, each one line for people; escape: safe terminal text
     safe_write    the one way a file is written (new file renamed over the target)
     patterns      which live resource a settings.protect or settings.unmanaged entry names
