@@ -2,7 +2,7 @@
 
 Usage:
     key = ResolvedApiKey.from_live(live_key, workspace_names={"wrkspc_01": "prod"})
-    key.workspace_id, key.workspace_name  # None, None: the default workspace
+    key.where  # "production", or "the default workspace" when it names none
 """
 
 from __future__ import annotations
@@ -33,10 +33,16 @@ class ResolvedApiKey:
         workspace = key.workspace_id
         return cls(**values, workspace_name=workspace_names.get(workspace) if workspace else None)
 
+    @property
+    def where(self) -> str:
+        """Where the key works, as outputs name it: the workspace's name, else its ID."""
+        if self.workspace_id is None:
+            return "the default workspace"
+        names = {self.workspace_id: self.workspace_name} if self.workspace_name else {}
+        return workspace_label(self.workspace_id, names)
+
 
 def key_workspace_name(key: LiveApiKey, workspaces: tuple[Workspace, ...]) -> str:
-    """Where a key works, as outputs name it: the workspace's name, else its ID."""
-    if key.workspace_id is None:
-        return "the default workspace"
+    """`ResolvedApiKey.where` of a live key."""
     names = {workspace.id: workspace.name for workspace in workspaces}
-    return workspace_label(key.workspace_id, names)
+    return ResolvedApiKey.from_live(key, workspace_names=names).where
