@@ -23,7 +23,7 @@ from fedctl.access.model import (
     Effect,
     Finding,
     combine_effects,
-    rule_access_json,
+    rule_grants,
     rule_summary,
 )
 from fedctl.access.rules import compare_rule_access, match_finding
@@ -182,9 +182,7 @@ def _rule_changes(desired: DesiredState, live: LiveState, scope: _PlanScope) -> 
         old_access = dataclasses.replace(before, issuer_name=issuer_name)
         new_access = after
         same_spec = live_rule.spec.model_copy(update={"name": name, "issuer_name": issuer_name})
-        if same_spec == desired.rules[name] and rule_access_json(old_access) == rule_access_json(
-            new_access
-        ):
+        if same_spec == desired.rules[name] and rule_grants(old_access) == rule_grants(new_access):
             continue
         match = (
             None if before.match_key == after.match_key else comparer.compare_rule(before, after)

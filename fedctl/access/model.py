@@ -92,21 +92,19 @@ def rule_workspace_labels(rule: ResolvedRule) -> tuple[str, ...]:
     )
 
 
-def rule_access_json(rule: ResolvedRule) -> dict[str, Any]:
-    """One side of a rule: which tokens can mint what, as whom, where, for how long."""
-    return {
-        "issuer_name": rule.issuer_name,
-        "issuer_url": rule.issuer_url,
-        "subject_prefix": rule.subject_prefix,
-        "audience": rule.audience,
-        "claims": rule.claims_dict or None,
-        "condition": rule.condition,
-        "service_account_name": rule.service_account_name,
-        "oauth_scope": rule.oauth_scope,
-        "workspaces": list(rule_workspace_labels(rule)),
-        "applies_to_all_workspaces": rule.applies_to_all_workspaces,
-        "token_lifetime_seconds": rule.token_lifetime_seconds,
-    }
+def rule_grants(rule: ResolvedRule) -> tuple[object, ...]:
+    """What one side of a rule gives: which tokens can mint what, as whom, where, for how
+    long (two sides equal here change no access)."""
+    return (
+        rule.issuer_name,
+        rule.issuer_url,
+        rule.match_key,
+        rule.service_account_name,
+        rule.oauth_scope,
+        frozenset(rule.workspace_ids),
+        rule.applies_to_all_workspaces,
+        rule.token_lifetime_seconds,
+    )
 
 
 def rule_summary(rule: ResolvedRule) -> str:
@@ -156,20 +154,6 @@ class AccessChange(_Frozen):
             return "no change to who can mint what"
         return "; ".join(finding.reason for finding in self.findings)
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "resource": self.address,
-            "effect": self.effect.value,
-            "broadens": self.effect.broadens,
-            "reason": self.reason,
-            "findings": [finding.model_dump(mode="json") for finding in self.findings],
-            "before": rule_access_json(self.before) if self.before else None,
-            "after": rule_access_json(self.after) if self.after else None,
-            "affected_rules": list(self.affected_rules),
-            "witnesses": list(self.witnesses),
-            "undecided": list(self.undecided),
-        }
-
 
 class AccessDiff(_Frozen):
     """Every access-relevant change of a plan, broadening first, then by resource."""
@@ -199,12 +183,3 @@ class AccessDiff(_Frozen):
         for change in self.changes:
             tally[change.effect] += 1
         return tally
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "effect": self.effect.value,
-            "broadens": self.broadens,
-            "proven_broadening": self.proven_broadening,
-            "counts": {effect.value: count for effect, count in self.counts().items()},
-            "changes": [change.to_json() for change in self.changes],
-        }

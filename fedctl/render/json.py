@@ -13,6 +13,7 @@ import json
 from typing import Any
 
 from fedctl.plan.plan import FORMAT_VERSION, Plan
+from fedctl.render.access import access_json
 
 
 def plan_document(plan: Plan) -> dict[str, Any]:
@@ -24,7 +25,7 @@ def plan_document(plan: Plan) -> dict[str, Any]:
         "summary": {action.value: counts[action] for action in counts},
         # The snapshot planned against (or null) and the access diff, first.
         "snapshot": plan.snapshot.model_dump() if plan.snapshot is not None else None,
-        "access": plan.access.to_json(),
+        "access": access_json(plan.access),
         "changes": _change_documents(plan),
         "steps": _step_documents(plan),
         "unmanaged": list(plan.unmanaged),
