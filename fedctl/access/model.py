@@ -1,7 +1,9 @@
 """The vocabulary of the access diff: effects, findings and per-resource access changes.
 
-`fedctl.access.diff` fills these from a DesiredState and a LiveState; the renderers in
-`fedctl.render.access` turn them into the section that heads every plan output.
+`fedctl.access.diff` fills these from a DesiredState and a LiveState; a rule's two sides
+are resolved rules (`fedctl.resolved`), workspaces kept as IDs; the renderers in
+`fedctl.render.access` turn them into the section that heads every plan output and its
+JSON.
 
 Usage:
     finding = Finding(dimension="token_lifetime_seconds", effect=Effect.BROADENING,

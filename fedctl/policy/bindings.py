@@ -121,7 +121,7 @@ def _rule_activation(
     match = {
         "subject_prefix": rule.subject_prefix,
         "audience": rule.audience,
-        "claims": rule.claims_dict,  # {} when unset, so `"ref" in rule.match.claims` reads
+        "claims": dict(rule.claims),  # {} when unset, so `"ref" in rule.match.claims` reads
         "condition": rule.condition,
     }
     data = _bound("rule", RULE_FIELDS, rule, {"match": match, "workspace_ids": workspace_names})
