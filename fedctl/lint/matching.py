@@ -8,6 +8,8 @@ missing claim, a type error) does not match, as at the API.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from fedctl.config.cel import ConditionError, evaluate_condition
 from fedctl.resolved import ResolvedRule
 
@@ -22,7 +24,7 @@ def subject_matches(subject_prefix: str | None, sub: object) -> bool:
     return sub == subject_prefix
 
 
-def claims_match(expected: dict[str, str], claims: dict[str, object]) -> bool:
+def claims_match(expected: Mapping[str, str], claims: dict[str, object]) -> bool:
     return all(claims.get(name) == value for name, value in expected.items())
 
 

@@ -24,6 +24,7 @@ import dataclasses
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 from fedctl.fields import RULE_FIELDS
@@ -111,9 +112,9 @@ class ResolvedRule:
         )
 
     @functools.cached_property
-    def claims_dict(self) -> dict[str, str]:
-        """The claims as a mapping, built once (lint reads it many times a rule); read only."""
-        return dict(self.claims)
+    def claims_dict(self) -> Mapping[str, str]:
+        """The claims as a read-only mapping, built once (lint reads it many times a rule)."""
+        return MappingProxyType(dict(self.claims))
 
     @property
     def match_key(self) -> tuple[object, ...]:
