@@ -295,7 +295,7 @@ def _keys_check(name: str, where: str, items: list[Any], model: type[wire.WireMo
     return Check(name, Status.OK, f"{where}: 200, {count} object(s), keys as fedctl reads them")
 
 
-# Keys the contract (§3) documents that fedctl does not need; present, they are no news.
+# Keys docs/admin-api.md §3 documents that fedctl does not need; present, they are no news.
 # `type` is documented on every object.
 DOCUMENTED_UNREAD: dict[type[wire.WireModel], frozenset[str]] = {
     wire.FederationIssuer: frozenset({"poll_status"}),

@@ -1,14 +1,65 @@
 """The one family of errors fedctl raises; only `fedctl.cli.main` catches them.
 
-    FedctlError                  exit 1 unless a subclass says otherwise
-    ├── ConfigError              one located problem in a configuration file
-    ├── ValidationFailed         several Diagnostics collected in one run
-    ├── ApiError                 the Admin API refused or failed (status, type, request-id)
-    │   └── AuthError            no usable credential, or the API said 401/403
-    ├── PlanError                the plan cannot be made; names the resources
-    │   └── UnsafePlanError      a safety limit; says which flag allows it
-    ├── ApplyError               apply failed part-way; the summary says what is done
-    └── UsageError               a command-line combination that cannot work
+Every exception class fedctl defines is drawn here, one line each saying what it is for;
+classes defined in other modules are drawn too (tests/test_errors.py checks the tree
+against the classes and their bases). What a person may see:
+
+    FedctlError                     exit 1 unless a subclass says otherwise
+    ├── ConfigError                 one located problem in a configuration file
+    ├── ValidationFailed            several Diagnostics collected in one run
+    │   └── PolicyFilesInvalid      problems in policy files, counted as policy problems
+    ├── ApiError                    the Admin API refused or failed (status, type, request-id)
+    │   ├── AuthError               no usable credential, or the API said 401/403
+    │   └── ReadOnlyViolation       a write on a client opened read-only (a fedctl bug)
+    ├── PlanError                   the plan cannot be made; names the resources
+    │   ├── UnsafePlanError         a safety limit; says which flag allows it
+    │   ├── PlanProblems            several planning problems at once, one line each
+    │   ├── GateRefused             a check apply runs before its first write refused the plan
+    │   ├── OrganizationMismatch    the credential acts in another organization than the plan
+    │   ├── SavedPlanStale          a saved plan no longer matches the configuration or live
+    │   ├── SavedPlanOptionsDiffer  apply was given other options than the saved plan records
+    │   └── SavedPlanTampered       a saved plan's steps are not what its configuration plans
+    ├── ApplyError                  apply failed part-way; the summary says what is done
+    │   ├── ApplyFailed             apply ended with failed or skipped steps
+    │   └── NotConverged            every step succeeded, yet a fresh plan still shows changes
+    ├── LintBlocksApply             a lint error, and apply was not told to go on
+    ├── UsageError                  a command-line combination that cannot work
+    ├── NoRuleMatches               `fedctl explain`: no rule accepts the token (exit 3)
+    ├── UncheckedWitness            the solver's token fails fedctl's own evaluator (a bug)
+    ├── TerraformImportError        Terraform state that cannot become configuration
+    ├── NoSnapshot                  `fedctl gitops`: no usable snapshot run
+    ├── NoReview                    `fedctl gitops`: no usable review record
+    └── UnsafeDownload              `fedctl gitops`: an artifact the trusted jobs did not make
+
+Signals raised and caught inside fedctl; where caught, each becomes a FedctlError, a
+Diagnostic, a finding or a fallback, so none reaches a person as it is:
+
+    Exception
+    ├── OutcomeUnknown              a write may or may not have taken effect; a read tells
+    ├── PemProblem                  why a CA text is refused (it quotes no key material)
+    ├── FormatRefused               `fedctl fmt` cannot format a file without changing a value
+    ├── TemplateTooCostly           a template crossed a sandbox bound (loops, length, size)
+    ├── Unsupported                 a CEL construct the solver does not model; named for review
+    ├── _StaleCursor                a 400 on a request that carried a page cursor
+    ├── _FileProblem                a keys_file or ca_cert_file that cannot be used
+    ├── _Refused                    a YAML bound was crossed while locating nodes
+    └── _Unresolved                 a reference that names nothing, already a Problem
+    ValueError
+    ├── ConditionError              a rule condition that does not compile
+    ├── CelProblem                  a policy expression that cannot be used
+    ├── EvaluationFailed            a policy expression that fails on one resource
+    └── GuardValueInvalid           a snapshot's stored guard value is not what it records
+
+The emulator's own (it imports nothing from fedctl, this module included); they become
+HTTP error answers, or one line from `fedctl emulator`:
+
+    Exception
+    ├── ApiFailure                  an error answer: status, error.type, message
+    └── Denied                      a token exchange denial, with its history reason
+    ValueError
+    ├── ConditionError              a condition the API refuses at write time
+    ├── SeedError                   a seed file that cannot be loaded
+    └── EmulatorStateError          a state file that cannot be used
 
 Every error renders itself as one line a person can act on: where, what is wrong,
 what would work. No error message ever holds a token or key material.

@@ -12,9 +12,9 @@ All reads run concurrently under the client's one bound (`parallelism`):
   the workspace side wins). Only when it does not is the whole account list awaited.
   So the memberships overlap the long cursor chains of the rule and account lists.
 
-A rule's explicit enablements come with the rule itself (`workspace_ids`, admin-api.md
-§3.4), so the per-rule enablement list (§2.7.1) is never read: at a thousand rules that
-would be a thousand requests for what the rule list already said.
+A rule's explicit enablements come with the rule itself (`workspace_ids`,
+docs/admin-api.md §3.4), so the per-rule enablement list (§2.7.1) is never read: at a
+thousand rules that would be a thousand requests for what the rule list already said.
 
 Normalisation follows the `fedctl.state` docstring: description None -> "", unset match
 keys -> None, jwks with every key of its variant, rules naming their issuer and service
@@ -45,7 +45,12 @@ from fedctl.state import (
     Workspace,
     WorkspaceRole,
 )
-from fedctl.unmanageable import issuer_reason, rule_reason, service_account_reason
+from fedctl.unmanageable import (
+    ca_cert_reason,
+    issuer_reason,
+    rule_reason,
+    service_account_reason,
+)
 
 ASSIGNABLE_ROLES = frozenset(
     {"workspace_admin", "workspace_developer", "workspace_restricted_developer", "workspace_user"}
@@ -262,6 +267,7 @@ def _issuer(issuer: wire.FederationIssuer) -> LiveIssuer:
         # NOTE: private members are dropped as they are read, so no snapshot, export,
         # plan or comment can carry them (see fedctl.jwk).
         jwks["keys"] = [public_only(key) for key in jwks["keys"]]
+    ca_cert_refused = _screen_ca_cert(jwks)
     spec = IssuerSpec(
         name=issuer.name,
         issuer_url=issuer.issuer_url,
@@ -269,7 +275,28 @@ def _issuer(issuer: wire.FederationIssuer) -> LiveIssuer:
         max_jwt_lifetime_seconds=issuer.max_jwt_lifetime_seconds,
         check_jti=issuer.check_jti,
     )
-    return LiveIssuer(spec=spec, meta=_meta(issuer, issuer_reason(issuer)))
+    return LiveIssuer(spec=spec, meta=_meta(issuer, issuer_reason(issuer) or ca_cert_refused))
+
+
+def _screen_ca_cert(jwks: dict[str, Any]) -> str | None:
+    """Hold the issuer, and drop its CA text, unless that text is certificates only.
+
+    NOTE: the server's `ca_cert_pem` passes the reader the configuration's CA fields pass
+    (fedctl.config.pem). A hostile or compromised server could put a private key, junk or
+    terminal controls there; dropped as it is read, none of it reaches a plan, a comment,
+    a saved plan, a snapshot or an export, and the held issuer is never written back.
+    """
+    pem = jwks.get("ca_cert_pem")
+    if not pem:
+        return None  # unset, or empty: nothing to carry, and fedctl reads "" as before
+    # Imported here: the configuration package is not needed to read an organization.
+    from fedctl.config.pem import certificate_problem
+
+    problem = certificate_problem(pem, with_fix=False)
+    if problem is None:
+        return None
+    jwks["ca_cert_pem"] = None
+    return ca_cert_reason(problem)
 
 
 def normalise_match(match: wire.RuleMatch) -> RuleMatchSpec:

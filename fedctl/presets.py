@@ -1,4 +1,4 @@
-"""Issuer presets: provider facts (idp-facts.md §12.1) that fill an issuer and steer lint.
+"""Issuer presets: provider facts (from the providers' docs) that fill an issuer and steer lint.
 
 `preset: github-actions` on an issuer fills `issuer_url` where the provider has one fixed
 URL and the recommended `max_jwt_lifetime_seconds`, checks the shape of a per-tenant
@@ -19,8 +19,8 @@ from dataclasses import dataclass
 
 ANTHROPIC_AUDIENCE = "https://api.anthropic.com"
 
-# The issuers on which the API itself refuses a rule that pins no tenant (admin-api.md
-# §5.6; the URL list is §8.1 item 19's, the contract names no official one). Lint warns
+# The issuers on which the API itself refuses a rule that pins no tenant (docs/admin-api.md
+# §5.6; the URL list is §8 item 19's, the docs name no official one). Lint warns
 # about more shared issuers than these; the planner predicts the refusal for these.
 API_TENANT_PINNED_ISSUER_URLS = frozenset(
     {
@@ -45,7 +45,7 @@ class Preset:
     # Every issuer URL shape this provider produces; anything else is a config error.
     url_pattern: str
     url_hint: str
-    # Issuer URLs that serve many customers (idp-facts §1.2, admin-api §5.6).
+    # Issuer URLs that serve many customers (the providers' documentation; docs/admin-api.md §5.6).
     shared_url_pattern: str | None
     # Claims that pin the tenant (or, on a per-tenant issuer, the workload).
     tenant_claims: tuple[str, ...]
@@ -255,7 +255,7 @@ PRESETS: dict[str, Preset] = {
             tenant_segment=None,
             recommended_audience="<APP_ID> (the audience app's client ID GUID)",
             any_audience=False,
-            # Managed-identity tokens live up to 24 h (idp-facts §8.5).
+            # Managed-identity tokens live up to 24 h (Microsoft's managed-identity documentation).
             max_jwt_lifetime_seconds=86400,
             lifetime_allowance=86400,
             recommended_pins="claims.oid and claims.tid (exact), audience <APP_ID>",

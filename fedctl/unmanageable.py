@@ -52,6 +52,11 @@ def issuer_reason(issuer: wire.FederationIssuer) -> str | None:
     return None
 
 
+def ca_cert_reason(problem: str) -> str:
+    """The issuer's CA text is not certificates only; `problem` quotes none of it."""
+    return f"its jwks.ca_cert_pem {problem}; fedctl withholds the value: fix it in the Console"
+
+
 def rule_reason(rule: wire.FederationRule) -> str | None:
     unknown_matchers = sorted((rule.match.model_extra or {}).keys())
     if unknown_matchers:

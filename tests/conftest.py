@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import inspect
 import os
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -74,12 +75,34 @@ def _emulator_marker_holds(
         original_init(self, **kwargs)
 
     monkeypatch.setattr(server.RunningEmulator, "__init__", counting_init)
+    # A child process (`python -m fedctl emulator`, `fedctl plan --local`) starts one too.
+    original_popen_init = subprocess.Popen.__init__
+
+    def recording_popen_init(
+        self: subprocess.Popen[Any], args: Any, *rest: Any, **options: Any
+    ) -> None:
+        if _runs_an_emulator(args):
+            started.append(args)
+        original_popen_init(self, args, *rest, **options)
+
+    monkeypatch.setattr(subprocess.Popen, "__init__", recording_popen_init)
     yield
     if started and request.node.get_closest_marker("emulator") is None:
         pytest.fail(
             "this test started the emulator but is not marked `emulator`: use the `emulator` "
-            "fixture, or add its way of starting one to _STARTS_AN_EMULATOR in tests/conftest.py"
+            "fixture, or add its way of starting one to _STARTS_AN_EMULATOR in tests/conftest.py "
+            "(a child process that runs one counts too)"
         )
+
+
+def _runs_an_emulator(args: Any) -> bool:
+    """Whether a child's command line is fedctl serving the emulator (its `--help` is not)."""
+    if isinstance(args, (str, bytes, os.PathLike)):
+        return False  # a shell string: fedctl's tests pass argument lists
+    argv = [os.fsdecode(arg) if isinstance(arg, (bytes, os.PathLike)) else str(arg) for arg in args]
+    if not any(Path(arg).name == "fedctl" for arg in argv) or "--help" in argv:
+        return False
+    return "emulator" in argv or any(arg.startswith("--local") for arg in argv)
 
 
 @pytest.fixture(autouse=True)

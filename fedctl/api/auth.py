@@ -32,7 +32,7 @@ from fedctl.api.tokencache import CachedToken, CredentialsCache
 from fedctl.errors import AuthError
 
 EXCHANGE_PATH = "/v1/oauth/token"
-# §1.3 (revision 2): the SDK calls this beta "required on any authenticated API request
+# §1.3: the SDK calls this beta "required on any authenticated API request
 # that uses a Bearer token obtained via OAuth/federation". A plain static token gets it
 # too: it costs nothing where it is ignored, and an OAuth token given by hand needs it.
 OAUTH_BETA = "oauth-2025-04-20"
@@ -112,7 +112,7 @@ class TokenExchanger:
             "federation_rule_id": self.settings.rule_id,
             "organization_id": self.settings.organization_id,
         }
-        # Revision 2, §7.1: sent whenever known; without it the server uses the rule's target.
+        # §7.1: sent whenever known; without it the server uses the rule's target.
         if self.settings.service_account_id:
             body["service_account_id"] = self.settings.service_account_id
         if self.settings.workspace_id:
@@ -277,7 +277,7 @@ def build_auth(
     credential: Credential, *, base_url: str, http: httpx.Client, environ: Mapping[str, str]
 ) -> httpx.Auth:
     """The httpx.Auth for a resolved credential; `http` carries the exchange requests."""
-    # Revision 2, §7.8: a profile's base_url wins for the exchange (and the refresh grant),
+    # §7.8: a profile's base_url wins for the exchange (and the refresh grant),
     # even where --base-url or ANTHROPIC_BASE_URL chose another host for the API calls.
     token_base_url = credential.base_url or base_url
     if credential.login is not None:

@@ -35,7 +35,7 @@ from fedctl.api.tokencache import CredentialsCache
 from fedctl.api.useroauth import UserLogin, read_login
 from fedctl.errors import AuthError
 
-# Revision 2, §7.1/§7.6: the service account ID is optional (sent when set), as in the SDK.
+# §7.1/§7.6: the service account ID is optional (sent when set), as in the SDK.
 FEDERATION_VARS = ("ANTHROPIC_FEDERATION_RULE_ID", "ANTHROPIC_ORGANIZATION_ID")
 TOKEN_VARS = ("ANTHROPIC_IDENTITY_TOKEN_FILE", "ANTHROPIC_IDENTITY_TOKEN")
 REFUSED_PREFIXES = ("sk-ant-admin", "sk-ant-api")
@@ -317,7 +317,7 @@ def _read_profile_file(path: Path, name: str) -> dict[str, Any]:
         raise _profile_error(path, f"is not valid JSON (line {exc.lineno}: {exc.msg})") from None
     if not isinstance(document, dict):
         raise _profile_error(path, "must hold a JSON object")
-    # Revision 2, §7.8: the SDK never validates `version`, so neither does fedctl.
+    # §7.8: the SDK never validates `version`, so neither does fedctl.
     return document
 
 

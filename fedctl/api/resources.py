@@ -51,7 +51,7 @@ def paginate(
 
     A cursor goes stale (400) when its item leaves the listing between two pages, e.g.
     a membership removed or an account archived meanwhile; the contract's recovery is
-    to start again from the first page (docs/admin-api.md §2.3.1, §4.1), a few times at most.
+    to start again from the first page (docs/admin-api.md §2.3, §4.1), a few times at most.
     `on_first_page` hears about the first page as soon as it arrives (only once, even
     when a stale cursor restarts the list), so a caller can start dependent reads early.
     """
@@ -104,7 +104,7 @@ def _read_all_pages(
         items.extend(data)
         cursor = page.get("next_page")
         # An empty page with a cursor does not end the list: both official SDKs keep
-        # requesting while `next_page` is set (admin-api.md revision 3, §4.1).
+        # requesting while `next_page` is set (docs/admin-api.md §4.1).
         more = isinstance(cursor, str) and cursor != ""
         if on_first_page is not None and "page" not in query:
             on_first_page(data, more)
@@ -290,7 +290,7 @@ def list_service_account_workspaces(
 def list_workspace_members(
     client: AdminClient, workspace_id: str
 ) -> list[wire.ServiceAccountWorkspaceMember]:
-    """Memberships seen from an active workspace; never the implicit default row (§2.4.1)."""
+    """Memberships seen from an active workspace; never the implicit default row (§2.4)."""
     path = f"{WORKSPACES}/{segment(workspace_id)}/service_accounts"
     return _parse_all(
         wire.ServiceAccountWorkspaceMember, paginate(client, path), "membership", path

@@ -1,6 +1,6 @@
 """Interactive-login (`user_oauth`) profiles: read the credentials file, refresh when due.
 
-Same file and grant as the official SDK (docs/admin-api.md §7.8, revision 2):
+Same file and grant as the official SDK (docs/admin-api.md §7.8):
 `<config_dir>/credentials/<profile>.json` holds `access_token`, `expires_at` (Unix seconds
 as anything `int()` accepts, or null for "never expires") and, for a login made with a
 `client_id`, a `refresh_token`. With a `client_id` in the profile, an expiring token is

@@ -1,9 +1,9 @@
 """Tolerant models of Admin API responses: the first typed step from JSON to LiveState.
 
-Unknown keys from the server are ignored and optional keys may be missing (admin-api.md
-§3: the SDK tolerates both), so a newer server never breaks fedctl. Only the wire layer
-touches `Any`; everything above it sees these models or the domain model in
-`fedctl.state`.
+Unknown keys from the server are ignored and optional keys may be missing
+(docs/admin-api.md §3: the SDK tolerates both), so a newer server never breaks fedctl.
+Only the wire layer touches `Any`; everything above it sees these models or the domain
+model in `fedctl.state`.
 
     >>> ServiceAccount.model_validate({"id": "svac_01", "name": "ci", "extra": 1}).name
     'ci'
@@ -131,7 +131,7 @@ class FederationRule(WireModel):
     @classmethod
     def _archive_may_null_the_targeting(cls, value: Any, info: Any) -> Any:
         # Archive clears a rule's targeting (§2.6.5); whether that resets these keys, and
-        # to false/[] or null, is [unspecified] (§8.1 item 23): read null as the empty value.
+        # to false/[] or null, is [unspecified] (§8 item 23): read null as the empty value.
         if value is None:
             return [] if info.field_name == "workspace_ids" else False
         return value
@@ -156,7 +156,7 @@ class ServiceAccountWorkspaceMember(WireModel):
     service_account_id: str
     workspace_id: str
     workspace_role: str
-    # None for explicit rows is allowed by the contract (§3.8); only True means implicit.
+    # None for explicit rows is allowed by docs/admin-api.md §3.8; only True means implicit.
     implicit: bool | None = None
     created_by_actor_id: str | None = None
 

@@ -2,9 +2,9 @@
 
 Same promise as `fedctl.api.writes`: a write whose outcome is unknown is read back
 first. Every write here is idempotent by contract, so a resend after a read that shows
-it not done is safe: membership add is an upsert (§2.3.2), a role update sets a value
-(§2.4.4), enablement add returns the existing row (§2.7.2), and both deletes succeed when
-the row is already gone (§2.3.3, §2.7.3), so deletes are resent like reads. None of
+it not done is safe: membership add is an upsert (§2.3), a role update sets a value
+(§2.4), enablement add returns the existing row (§2.7.2), and both deletes succeed when
+the row is already gone (§2.3, §2.7.3), so deletes are resent like reads. None of
 them sets a unique name, so a 409 here is a concurrent modification and is retried (§6.2).
 
     add_membership(client, service_account_id=sa, workspace_id=ws, workspace_role="workspace_user")
@@ -44,7 +44,7 @@ def update_membership_role(
     workspace_role: str,
     resource: str | None = None,
 ) -> wire.ServiceAccountWorkspaceMember:
-    """Change the role of an existing explicit membership (workspace-side, §2.4.4)."""
+    """Change the role of an existing explicit membership (workspace-side, §2.4)."""
     path = f"{WORKSPACES}/{segment(workspace_id)}/service_accounts/{segment(service_account_id)}"
     body = {"workspace_role": workspace_role}
     return _membership_write(

@@ -11,8 +11,8 @@ timeout after the request left) is never blindly resent:
   create is sent again; when one does, the 409 goes to the caller to decide.
 - update: read the object back and compare the sent fields; resend only if they differ.
 - archive, membership upsert, enablement add: read back, resend if not done. The contract
-  makes these idempotent (§2.2.5, §2.3.2, §2.7.2), so a resend is harmless anyway.
-- deletes (membership, enablement) are idempotent (§2.3.3, §2.7.3): the client resends them
+  makes these idempotent (§2.2.5, §2.3, §2.7.2), so a resend is harmless anyway.
+- deletes (membership, enablement) are idempotent (§2.3, §2.7.3): the client resends them
   like reads.
 
 Reads after a write may lag it (the emulator's `stale-read` fault lags up to ~1 s), so a

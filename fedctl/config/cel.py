@@ -8,7 +8,7 @@ loads a Lark grammar, which `fedctl --help` should never pay for.
     evaluate_condition('claims.ref == "refs/heads/main"', {"ref": "refs/heads/main"})  # True
 
 NOTE: the API's own CEL checks are not published. The heuristics here are stricter than
-the emulator's (§8.1 item 20): the only variable is `claims` (plus variables a macro such
+the emulator's (§8 item 20): the only variable is `claims` (plus variables a macro such
 as `exists(x, ...)` binds), and a condition that is true even when every access to
 `claims` fails is "constant true", which the API rejects.
 """

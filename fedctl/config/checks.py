@@ -227,7 +227,7 @@ def _check_rule_workspaces(
 ) -> None:
     """Warn when a rule is enabled where its service account is not a member (§5.8).
 
-    Revision 2: the API accepts such a rule (membership is checked only at the token
+    The API accepts such a rule (membership is checked only at the token
     exchange), and a live organization can hold one, so it is a warning, not an error.
 
     Offline, a workspace is known only by how it is written, so this compares like with

@@ -194,7 +194,7 @@ class RuleMatch(_Strict):
         if value is None:
             return None
         if value == "":
-            # docs/admin-api.md §8.1 item 21 leaves "" open; refusing it keeps one "unset".
+            # docs/admin-api.md §8 item 21 leaves "" open; refusing it keeps one "unset".
             raise _fail("is empty; leave subject_prefix out instead")
         if set(value) == {"*"}:
             raise _fail(
@@ -280,7 +280,7 @@ class Rule(_Strict):
 
 
 def check_scope(value: str) -> str:
-    """Validate a space-separated oauth_scope (strict reading of docs/admin-api.md §8.1 item 18)."""
+    """Validate a space-separated oauth_scope (strict reading of docs/admin-api.md §8 item 18)."""
     tokens = value.split()
     if not tokens:
         raise _fail("is empty; use workspace:inference or workspace:developer")

@@ -52,27 +52,48 @@ _KNOWN_LABELS = frozenset(
 _BEGIN = re.compile(r"-----BEGIN (.*)-----")
 _END = re.compile(r"-----END (.*)-----")
 _BASE64_LINE = re.compile(r"[A-Za-z0-9+/]+={0,2}")
+# A PEM certificate is plain ASCII (RFC 7468): anything else is a control character
+# (terminal escapes included) or text that has no place in a certificate.
+_NOT_PEM_TEXT = re.compile(r"[^\x20-\x7e\t]")
 _REMOVE = "a CA certificate field must hold only certificates: remove it"
 
 
 class PemProblem(Exception):
-    """Why a CA text is refused; the message is safe to print (it quotes no material)."""
+    """Why a CA text is refused; the message is safe to print (it quotes no material).
+
+    `what` is the finding alone ("holds a PEM block that is not a certificate (...)"),
+    `fix` what a configuration's author can do; the message is both.
+    """
+
+    def __init__(self, what: str, fix: str | None = None) -> None:
+        super().__init__(f"{what}; {fix}" if fix else what)
+        self.what = what
 
 
-def certificate_problem(text: str) -> str | None:
-    """None when `text` is one or more PEM certificates and blank space; else the reason."""
+def certificate_problem(text: str, *, with_fix: bool = True) -> str | None:
+    """None when `text` is one or more PEM certificates and blank space; else the reason.
+
+    `with_fix=False` leaves out the advice for a configuration's author, for a value
+    someone else wrote (the live organization's).
+    """
     try:
         check_certificates(text)
     except PemProblem as exc:
-        return str(exc)
+        return str(exc) if with_fix else exc.what
     return None
 
 
 def check_certificates(text: str) -> None:
     """Raise PemProblem unless every non-blank line belongs to a parsable certificate."""
     if len(text) > MAX_PEM_LENGTH:
-        raise PemProblem(f"is {len(text)} characters; the API takes at most {MAX_PEM_LENGTH}")
+        raise PemProblem(f"is {len(text)} characters", f"the API takes at most {MAX_PEM_LENGTH}")
     lines = text.replace("\r\n", "\n").split("\n")
+    for number, line in enumerate(lines, 1):
+        if _NOT_PEM_TEXT.search(line):
+            raise PemProblem(
+                f"holds a control or non-ASCII character (line {number})",
+                "a PEM certificate is plain ASCII: export it again as PEM",
+            )
     if not any(_BEGIN.fullmatch(line.strip()) for line in lines):
         raise PemProblem("holds no PEM certificate (-----BEGIN CERTIFICATE-----)")
     blocks = 0
@@ -85,8 +106,8 @@ def check_certificates(text: str) -> None:
         begin = _BEGIN.fullmatch(line)
         if begin is None:
             raise PemProblem(
-                f"holds text outside its certificate blocks (line {index + 1}); keep only "
-                "the certificates"
+                f"holds text outside its certificate blocks (line {index + 1})",
+                "keep only the certificates",
             )
         blocks += 1
         index = _read_block(lines, index, begin.group(1), blocks)
@@ -99,9 +120,7 @@ def _read_block(lines: list[str], start: int, label: str, number: int) -> int:
     where = f"block {number}, line {start + 1}"
     if label != CERTIFICATE_LABEL:
         named = label if label in _KNOWN_LABELS else "an unrecognised label"
-        raise PemProblem(
-            f"holds a PEM block that is not a certificate ({named}; {where}); {_REMOVE}"
-        )
+        raise PemProblem(f"holds a PEM block that is not a certificate ({named}; {where})", _REMOVE)
     body: list[str] = []
     for index in range(start + 1, len(lines)):
         line = lines[index].strip()
@@ -110,18 +129,19 @@ def _read_block(lines: list[str], start: int, label: str, number: int) -> int:
         end = _END.fullmatch(line)
         if end is not None:
             if end.group(1) != CERTIFICATE_LABEL:
-                raise PemProblem(f"holds a block whose END label differs ({where}); {_REMOVE}")
+                raise PemProblem(f"holds a block whose END label differs ({where})", _REMOVE)
             _parse(body, where)
             return index + 1
         if ":" in line:
             raise PemProblem(
-                f"holds a header line inside a certificate block ({where}: line "
-                f"{index + 1}); a certificate has none: remove it"
+                f"holds a header line inside a certificate block ({where}: line {index + 1})",
+                "a certificate has none: remove it",
             )
         if not _BASE64_LINE.fullmatch(line):
             raise PemProblem(
                 f"holds a line that is not base64 inside a certificate block ({where}: line "
-                f"{index + 1}); export the certificate again as PEM"
+                f"{index + 1})",
+                "export the certificate again as PEM",
             )
         body.append(line)
     raise PemProblem(f"holds a certificate block that is not closed ({where})")
@@ -135,5 +155,5 @@ def _parse(body: list[str], where: str) -> None:
         x509.load_der_x509_certificate(der)
     except (binascii.Error, ValueError):
         raise PemProblem(
-            f"holds a certificate that cannot be parsed ({where}); export it again as PEM"
+            f"holds a certificate that cannot be parsed ({where})", "export it again as PEM"
         ) from None

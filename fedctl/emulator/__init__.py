@@ -11,17 +11,17 @@ resource kind (lookups, names, archive-unless-referenced, pages via `paging.py`)
 `exchange.py` does the token exchange; `validation`, `tenancy` and `cel` hold the rules;
 `seed.py` loads Console-made resources; `faults.py` draws injected faults.
 
-Choices taken where the contract is open (numbers are §8.1 items unless marked §):
+Choices taken where the contract is open (numbers are §8 items unless marked §):
 
 1. Admin API keys (`sk-ant-admin01-`, in `x-api-key` or as a bearer token) get
    403 permission_error on every service-account, issuer, rule and membership endpoint.
    On /v1/organizations/me and the workspace endpoints the emulator's own Admin API key
-   is accepted (§1.2, revision 3), any other is 401. Any other `x-api-key`, and any
+   is accepted (§1.2), any other is 401. Any other `x-api-key`, and any
    unknown bearer, is 401; every 401 names the header the credential came in.
 2. A missing `anthropic-version` is accepted; a present one must look like a version date
    (`2023-06-01`, `2026-10-21`, ...), else 400. `?beta=true` is ignored. `anthropic-beta`
    is ignored except that a token minted by this emulator's exchange is 401
-   authentication_error unless it lists `oauth-2025-04-20` (revision 2, §1.3); the static
+   authentication_error unless it lists `oauth-2025-04-20` (§1.3); the static
    admin token is accepted with or without it.
 3. OAuth-caller limits (§5.9) are 403 permission_error: creating or sending
    organization_role "admin" with a federated token; creating, updating, archiving or
@@ -66,7 +66,7 @@ Choices taken where the contract is open (numbers are §8.1 items unless marked 
     never resolved (the real service does resolve).
 21. `match.subject_prefix: ""` is treated as unset (and reads back `null`).
 22. Removing a rule's last explicit enablement (no applies_to_all_workspaces, no legacy
-    workspace_id) is 400 (revision 2, §2.7.3 strict reading). A repeated DELETE of what
+    workspace_id) is 400 (§2.7.3, strict reading). A repeated DELETE of what
     is not enabled stays idempotent.
 23. Archiving a rule leaves applies_to_all_workspaces unchanged.
 24. Updating an implicit or missing membership is 404; adding or updating one for an
@@ -77,11 +77,11 @@ Choices taken where the contract is open (numbers are §8.1 items unless marked 
 27. No rate limits unless injected (faults).
 28. Token exchange audience: when a rule sets no `match.audience`, `aud` must contain
     `https://api.anthropic.com`.
-29. Exchange without service_account_id uses the rule's target (revision 2, §7.1); an
+29. Exchange without service_account_id uses the rule's target (§7.1); an
     empty one is 400; one that is not the rule's target is the opaque 401.
 30. Path workspace IDs must be real `wrkspc_` IDs; `default` in a path is 404.
 
-Revision 2 of the contract (each a change from revision 1, tested against the SDK):
+Checked against the official SDK, by section of docs/admin-api.md:
 - §1.3: a token this emulator minted (federation or login) is 401 authentication_error
   unless `anthropic-beta` lists `oauth-2025-04-20`; the static admin token needs nothing.
 - §5.8: membership is NOT checked at rule create, update (retarget included) or
@@ -89,18 +89,18 @@ Revision 2 of the contract (each a change from revision 1, tested against the SD
   of (the default workspace is implicit; legacy `workspace_id`-only rules skip it).
 - §2.7.3: see item 22.
 - §7.1: see item 29.
-- §7.3 item 8: without workspace_id, the only enabled workspace, else the default
+- §7.3: without workspace_id, the only enabled workspace, else the default
   workspace when the rule covers it (explicitly or through applies_to_all_workspaces),
   else 401 (`workspace_id_required`, or `no_workspace_enabled`).
 - §7.8: the `refresh_token` grant of interactive logins (`logins.py`: rotating refresh
   tokens bound to their client_id; failures are 400 invalid_grant). The emulator has no
   browser login: `RunningEmulator.logins.issue` stands in for it.
 
-- §9 (new): the API-key endpoints, from a fixture (`--api-keys FILE`); the choices are
+- §9: the API-key endpoints, from a fixture (`--api-keys FILE`); the choices are
   in `api_keys.py` (oldest-first ID cursor; archived keys refuse every change, expired
   ones refuse activation; the Admin API key accepted, bearers refusable; configured
   limits answer `org_api_key_limit_exceeded` / `workspace_api_key_limit_exceeded`).
-- §4.1 (revision 3): `--empty-pages` serves an empty page with a cursor before every
+- §4.1: `--empty-pages` serves an empty page with a cursor before every
   page of the opaque-cursor lists (`empty_pages.py`).
 
 Also:

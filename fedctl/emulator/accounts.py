@@ -1,4 +1,4 @@
-"""Service accounts (contract §2.2, §5.8-§5.10).
+"""Service accounts (docs/admin-api.md §2.2, §5.8-§5.10).
 
 Takes decoded request bodies, enforces every documented rule, and returns response dicts.
 """
@@ -124,7 +124,7 @@ class ServiceAccounts:
             return doc
 
     def for_body(self, service_account_id: str, field: str) -> dict[str, Any]:
-        """A body reference: unknown -> 400, archived -> 400 (§8.1 items 5, 6)."""
+        """A body reference: unknown -> 400, archived -> 400 (§8 items 5, 6)."""
         doc = self.records.find(service_account_id)
         if doc is None:
             raise bad_request(

@@ -1,4 +1,4 @@
-"""The API-key endpoints (docs/admin-api.md §9, revision 2): list, get, update name and status.
+"""The API-key endpoints (docs/admin-api.md §9): list, get, update name and status.
 
 There is no create and no delete, so the keys come from a fixture (`--api-keys FILE`): a
 JSON list of APIKey objects in the wire shape, where a missing `id`, `created_at` or
@@ -12,7 +12,7 @@ may stand for the scope and principal. Strict choices where §9.3 is open:
 - with `--org-api-key-limit N` / `--workspace-api-key-limit N`, making a key active
   when N keys are already active in the organization / in its workspace is refused with
   400 and `error.details.error_code` `org_api_key_limit_exceeded` /
-  `workspace_api_key_limit_exceeded` (revision 3, §9; the real limits are not public);
+  `workspace_api_key_limit_exceeded` (§9.3; the real limits are not public);
 - who may call: the admin bearer token, a minted org:admin token and the emulator's
   Admin API key (`x-api-key` or bearer); with `--api-keys-bearer refuse`, bearer tokens
   are 401 here and only the Admin API key is accepted.

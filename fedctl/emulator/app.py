@@ -32,7 +32,7 @@ from fedctl.emulator.tokens import MINTED_TOKEN_PREFIX
 from fedctl.emulator.validation import ApiFailure, bad_request, forbidden, unauthorized
 
 ADMIN_API_KEY_PREFIX = "sk-ant-admin01-"
-# Revision 2, §1.3: tokens this emulator minted are refused without this beta name, as
+# §1.3: tokens this emulator minted are refused without this beta name, as
 # other APIs refuse OAuth tokens without it; the static admin token is accepted either way.
 OAUTH_BETA = "oauth-2025-04-20"
 API_VERSION = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -98,7 +98,7 @@ async def _json_body(request: Request) -> Any:
 
 
 def authenticate(context: EmulatorContext, request: Request, kind: EndpointKind) -> Actor:
-    """Map a credential to an actor (§1.2, §5.9, §8.1 item 1).
+    """Map a credential to an actor (§1.2, §5.9, §8 item 1).
 
     Every 401 names the header the credential came in (`x-api-key` or `Authorization`),
     so a user sees which of their two settings is wrong.

@@ -84,7 +84,7 @@ CONSOLE_ACTOR_ID = "user_01LocalEmulatorConsole00"
 
 
 def new_id(prefix: str) -> str:
-    """`<prefix>01` + 22 base-62 characters, the realistic shape (contract §1.6)."""
+    """`<prefix>01` + 22 base-62 characters, the realistic shape (docs/admin-api.md §1.6)."""
     return prefix + "01" + "".join(secrets.choice(BASE62) for _ in range(22))
 
 

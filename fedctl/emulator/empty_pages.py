@@ -1,7 +1,7 @@
 """`--empty-pages`: an empty page carrying a cursor before every page of an opaque list.
 
 Both official SDKs keep paging while `next_page` is set, even when `data` is empty
-(admin-api.md revision 3, §4.1); a client that stops there truncates the list. The real
+(docs/admin-api.md §4.1); a client that stops there truncates the list. The real
 service is not known to do this often, so the emulator does it on request, to let tests
 see a client that stops early. Every opaque-cursor list (§4.1) is affected; the rule
 workspace list (never paginated, §4.2) and the ID-cursor lists are not.

@@ -1,4 +1,4 @@
-"""The rows that enable a federation rule in a workspace (contract §2.7, §3.4).
+"""The rows that enable a federation rule in a workspace (docs/admin-api.md §2.7, §3.4).
 
 Rules read their `workspace_ids` from here; the rule-workspace endpoints in rules.py
 add and remove rows through it.

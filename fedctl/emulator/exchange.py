@@ -1,6 +1,6 @@
 """POST /v1/oauth/token: verify an identity JWT against a rule and mint an access token.
 
-Follows contract §7.1-§7.4. Every denial is the same opaque 401 "Authentication failed";
+Follows docs/admin-api.md §7.1-§7.4. Every denial is the same opaque 401 "Authentication failed";
 the reason goes to `TokenExchange.history` (the Console's authentication history). The
 one exception is an issuer whose keys would have to be fetched: the emulator never
 fetches, and says so in the message so a user is not left guessing.
@@ -29,7 +29,7 @@ ALLOWED_ALGORITHMS = frozenset(
 )
 MAX_ASSERTION_BYTES = 16 * 1024
 LEEWAY_SECONDS = 30
-# Strict choice for "Anthropic's expected audience" when a rule sets no audience (§8.1
+# Strict choice for "Anthropic's expected audience" when a rule sets no audience (§8
 # item 28): every provider guide but Entra uses this value.
 DEFAULT_AUDIENCE = "https://api.anthropic.com"
 DENIED = "Authentication failed"
@@ -91,7 +91,7 @@ class TokenExchange:
             raise Denied("rule_archived")
         if issuer is None or issuer["archived_at"] is not None:
             raise Denied("issuer_archived")
-        # Revision 2, §7.1: optional; absent means the rule's target, another is refused.
+        # §7.1: optional; absent means the rule's target, another is refused.
         named = request.service_account_id
         if named is not None and named != rule["target"]["service_account_id"]:
             raise Denied("service_account_mismatch")
@@ -142,7 +142,7 @@ class TokenExchange:
         if wanted == "default":
             wanted = default_id
         if wanted is None:
-            # Revision 2, §7.3 item 8: the only enabled workspace, else the default one
+            # §7.3: the only enabled workspace, else the default one
             # when the rule covers it, else refused.
             if len(enabled) == 1:
                 wanted = enabled[0]
@@ -191,7 +191,7 @@ def parse_request(body: Any) -> ExchangeRequest:
 
 
 def verify_assertion(assertion: str, issuer: dict[str, Any]) -> dict[str, Any]:
-    """Signature, algorithm, kid, iss and time checks (§7.3 items 3-5); returns the claims."""
+    """Signature, algorithm, kid, iss and time checks (§7.3); returns the claims."""
     if len(assertion.encode()) > MAX_ASSERTION_BYTES:
         raise Denied("assertion_too_large")
     jwks = issuer["jwks"]

@@ -4,7 +4,7 @@ Every /v1 request (the token exchange included) draws from one `random.Random(se
 arrival order, so the same request sequence meets the same faults. A request fails with
 probability `rate`; its kind is drawn among the configured kinds that apply to it:
 `lost-response` and `409` only to writes (POST, DELETE), `stale-read` only to GETs, the
-rest to all. `409` is a concurrent-modification conflict (contract §6.2: `conflict_error`
+rest to all. `409` is a concurrent-modification conflict (docs/admin-api.md §6.2: `conflict_error`
 also means "a concurrent modification"): refused before processing, with no
 `x-should-retry`, unlike the deterministic duplicate-name 409.
 

@@ -1,4 +1,4 @@
-"""Federation issuers (contract §2.5, §3.2, §3.3, §5.3, §5.6, §5.9).
+"""Federation issuers (docs/admin-api.md §2.5, §3.2, §3.3, §5.3, §5.6, §5.9).
 
 Issuers can be renamed and repointed; an OAuth caller may not touch one that backs a
 Console-managed rule, and an issuer_url move onto a shared platform is checked against
@@ -54,7 +54,7 @@ class Issuers:
             raise bad_request("jwks: must be an object, not null")
         jwks = check_jwks(body.get("jwks", {"type": "discovery"}))
         check_issuer_urls(issuer_url, jwks)
-        # null means "use the default" for these two (§8.1 item 10).
+        # null means "use the default" for these two (§8 item 10).
         check_jti = bool_field(body, "check_jti", nullable=True)
         lifetime = int_field(
             body, "max_jwt_lifetime_seconds", low=1, high=MAX_JWT_LIFETIME, nullable=True
@@ -144,7 +144,7 @@ class Issuers:
             return doc
 
     def _apply_issuer_changes(self, doc: dict[str, Any], body: dict[str, Any]) -> None:
-        """Null means "unchanged" for every issuer field (§2.5.4, §8.1 item 9)."""
+        """Null means "unchanged" for every issuer field (§2.5.4, §8 item 9)."""
         name = string_field(body, "name", nullable=True)
         if name is not None:
             doc["name"] = check_name(name)
@@ -185,7 +185,7 @@ class Issuers:
             return doc
 
     def for_body(self, issuer_id: str) -> dict[str, Any]:
-        """A body reference: unknown -> 400, archived -> 400 (§8.1 items 5, 6)."""
+        """A body reference: unknown -> 400, archived -> 400 (§8 items 5, 6)."""
         doc = self.records.find(issuer_id)
         if doc is None:
             raise bad_request(f"issuer_id: issuer {issuer_id} does not exist in this organization")

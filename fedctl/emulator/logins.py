@@ -2,7 +2,7 @@
 
 The real service issues these through the browser login of `ant auth login`; the emulator
 has no browser, so `UserLogins.issue` stands in for it (tests and local use). A refresh
-follows the SDK's request (docs/admin-api.md §7.8, revision 2): `{"grant_type":
+follows the SDK's request (docs/admin-api.md §7.8): `{"grant_type":
 "refresh_token", "refresh_token": ..., "client_id": ...}`. Strict choices where the
 contract is open: refresh tokens rotate on every use (the old one is refused after), a
 refresh token is bound to the client_id it was issued to, and every failure is 400

@@ -1,4 +1,4 @@
-"""Workspace memberships of service accounts (contract §2.3, §2.4, §5.8).
+"""Workspace memberships of service accounts (docs/admin-api.md §2.3, §2.4, §5.8).
 
 Membership rows are addressed from both sides (the account's workspaces, the workspace's
 service accounts) and are the same rows.
@@ -75,7 +75,7 @@ class Memberships:
             cursor=page,
         )
         if page is None and all(row["workspace_id"] != default_id for row in rows):
-            # The implicit row comes first on the first page, on top of `limit` (§2.3.1).
+            # The implicit row comes first on the first page, on top of `limit` (§2.3).
             implicit = _member(
                 service_account_id, default_id, "workspace_user", implicit=True, created_by=None
             )
@@ -85,7 +85,7 @@ class Memberships:
     def list_of_workspace(
         self, workspace_id: str, *, limit: int, page: str | None
     ) -> dict[str, Any]:
-        """The workspace's members whose account is live, newest first (§2.4.1)."""
+        """The workspace's members whose account is live, newest first (§2.4)."""
         list_key = f"workspace_members:{workspace_id}"
         with self._db.read():
             self._workspaces.for_path(workspace_id)
@@ -157,7 +157,7 @@ class Memberships:
         *,
         from_workspace_side: bool,
     ) -> dict[str, Any]:
-        """Upsert an explicit membership (§2.3.2 / §2.4.2); path IDs 404, body IDs 400."""
+        """Upsert an explicit membership (§2.3, §2.4); path IDs 404, body IDs 400."""
         workspace_role = check_workspace_role(role)
         with self._db.write():
             if from_workspace_side:
@@ -202,7 +202,7 @@ class Memberships:
                 raise bad_request(ARCHIVED_ACCOUNT)
             rows = self.rows(service_account_id=service_account_id, workspace_id=workspace_id)
             if not rows:
-                # Implicit or missing memberships cannot be updated (§8.1 item 24).
+                # Implicit or missing memberships cannot be updated (§8 item 24).
                 raise not_found("Explicit workspace membership")
             self._set_role(service_account_id, workspace_id, workspace_role)
             return {**rows[0], "workspace_role": workspace_role}
@@ -215,7 +215,7 @@ class Memberships:
         )
 
     def remove(self, service_account_id: str, workspace_id: str) -> dict[str, Any]:
-        """Idempotent; the implicit default membership stays (§2.3.3)."""
+        """Idempotent; the implicit default membership stays (§2.3)."""
         with self._db.write():
             self._accounts.require(service_account_id)
             self._workspaces.for_path(workspace_id)

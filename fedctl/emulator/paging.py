@@ -1,4 +1,4 @@
-"""Opaque-cursor paging (contract §4.1): the cursor names the list and the last item served."""
+"""Opaque-cursor paging (docs/admin-api.md §4.1): the cursor names the list and the last item."""
 
 from __future__ import annotations
 

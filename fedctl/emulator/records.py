@@ -78,7 +78,7 @@ class Records:
 
     def claim_name(self, name: str, message: str, *, except_id: str | None = None) -> None:
         """409 with `message` when another resource of the kind has this name."""
-        # Archived resources keep their names reserved (strict choice, §8.1 item 4).
+        # Archived resources keep their names reserved (strict choice, §8 item 4).
         row = self._db.execute(
             "SELECT id FROM resources WHERE kind = ? AND name = ? AND id != ?",
             (self.kind, name, except_id or ""),

@@ -1,6 +1,6 @@
-"""The endpoint catalogue of contract §2.0: one row per endpoint, mapped to a Store call.
+"""The endpoint catalogue of docs/admin-api.md §2: one row per endpoint, mapped to a Store call.
 
-One table per kind, in the contract's order; `route_table` joins them.
+One table per kind, in the order of docs/admin-api.md §2; `route_table` joins them.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ Route = tuple[str, str, EndpointKind, Handler]
 
 
 def route_table(context: EmulatorContext) -> list[Route]:
-    """(method, path, auth kind, handler) for every endpoint, numbered as in §2.0."""
+    """(method, path, auth kind, handler) for every endpoint, in the order of §2."""
     store = context.store
     return [
         ("GET", ORG + "/me", "org", lambda call: store.organization()),

@@ -1,4 +1,4 @@
-"""Federation rules and their workspace enablements (contract §2.6, §2.7, §3.4, §5.5-§5.9).
+"""Federation rules and their workspace enablements (docs/admin-api.md §2.6-§2.7, §3.4, §5.5-§5.9).
 
 Rules are stored without their read-time fields (issuer_name, service_account_name,
 workspace_ids); `render` adds them on every read.
@@ -179,7 +179,7 @@ class Rules:
                 return self.render(doc)
             before = self.render(doc)
             # Archive clears the workspace targeting; applies_to_all_workspaces is left
-            # unchanged (§8.1 item 23).
+            # unchanged (§8 item 23).
             doc["workspace_id"] = None
             self.records.archive(actor, doc, before=before)
             self.enablements.disable_all(rule_id)
@@ -267,7 +267,7 @@ class Rules:
 
 @dataclass(frozen=True)
 class _CreateFields:
-    """A rule create body after each field was checked on its own (§2.6.2)."""
+    """A rule create body after each field was checked on its own (§2.6)."""
 
     name: str
     description: str | None
@@ -321,7 +321,7 @@ def _new_rule(actor: Actor, fields: _CreateFields, now: str) -> dict[str, Any]:
         "token_lifetime_seconds": fields.token_lifetime_seconds,
         "applies_to_all_workspaces": fields.applies_to_all,
         # The create-time workspace becomes an explicit enablement; the legacy
-        # field stays null (§8.1 item 8).
+        # field stays null (§8 item 8).
         "workspace_id": None,
         "attributes": None,
         "created_at": now,

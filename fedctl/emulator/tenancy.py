@@ -1,4 +1,4 @@
-"""Tenant pinning on well-known shared issuers (contract §5.6, §8.1 item 19).
+"""Tenant pinning on well-known shared issuers (docs/admin-api.md §5.6, §8 item 19).
 
 A rule whose issuer is a multi-tenant platform must say whose tokens it accepts. The
 platform list and the pinning claims are the emulator's own choice, recorded here and in

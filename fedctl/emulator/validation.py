@@ -1,7 +1,7 @@
 """Request-body checks of the emulated Admin API: shapes, names, URLs, ranges, match rules.
 
 Every check raises `ApiFailure`, which the app turns into the standard error body. The
-rules are read from the wire contract (§1.5, §3, §5), independently of fedctl's models.
+rules are read from docs/admin-api.md (§1.5, §3, §5), independently of fedctl's models.
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ def forbidden(message: str) -> ApiFailure:
 
 def conflict(message: str) -> ApiFailure:
     # x-should-retry: false so SDK clients do not resend a deterministic conflict
-    # (contract §6.4, §8.1 item 26).
+    # (§6.4, §8 item 26).
     return ApiFailure(409, "conflict_error", message, should_retry=False)
 
 
@@ -288,7 +288,7 @@ def _claims(claims: Any) -> dict[str, str] | None:
 
 
 def check_scope(oauth_scope: str) -> list[str]:
-    """Space-separated known scopes, no duplicates (§8.1 item 18)."""
+    """Space-separated known scopes, no duplicates (§8 item 18)."""
     scopes = oauth_scope.split()
     if not scopes:
         raise bad_request("oauth_scope: must name at least one scope")

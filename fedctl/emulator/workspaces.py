@@ -1,4 +1,4 @@
-"""Workspaces (contract §2.8): read-only through the API; seeding and tests create them.
+"""Workspaces (docs/admin-api.md §2.8): read-only through the API; seeding and tests create them.
 
 Also answers the two workspace questions every other kind asks: is this the default
 workspace, and may a body name this workspace (it exists and is not archived).
@@ -161,7 +161,7 @@ class Workspaces:
         }
 
     def live_for_write(self, workspace_id: str, field: str) -> dict[str, Any]:
-        """A body workspace reference: unknown -> 400, archived -> 400 (§8.1 items 5, 6)."""
+        """A body workspace reference: unknown -> 400, archived -> 400 (§8 items 5, 6)."""
         doc = self.find(workspace_id)
         if doc is None:
             raise bad_request(
@@ -172,7 +172,7 @@ class Workspaces:
         return doc
 
     def for_path(self, workspace_id: str) -> dict[str, Any]:
-        """A path workspace: unknown (or `default`) -> 404, archived -> 400 (§5.8, §8.1-30)."""
+        """A path workspace: unknown (or `default`) -> 404, archived -> 400 (§5.8, §8 item 30)."""
         doc = self.find(workspace_id)
         if doc is None:
             raise not_found("Workspace")

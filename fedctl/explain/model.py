@@ -24,8 +24,8 @@ from fedctl.resolved import (
 )
 
 # What fedctl assumes `aud` must hold when a rule sets no audience. Anthropic does not
-# document "the expected audience for the issuer" (docs/admin-api.md §3.5, §8.1 #28); every
-# provider guide but Entra's uses this value (idp-facts.md §1.2).
+# document "the expected audience for the issuer" (docs/admin-api.md §3.5, §8 item 28); every
+# provider guide but Entra's uses this value.
 ASSUMED_DEFAULT_AUDIENCE = "https://api.anthropic.com"
 # Leeway the exchange allows on exp, nbf and iat (docs/admin-api.md §7.3).
 CLOCK_LEEWAY_SECONDS = 30

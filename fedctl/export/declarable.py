@@ -54,7 +54,7 @@ def _checked_references(entry: Entry, declared: dict[tuple[Kind, str], Entry]) -
     account_name = str(entry.body["service_account"])
     if (Kind.ISSUER, issuer_name) not in declared:
         return _not_declarable(entry, f"its issuer {issuer_name} is not declared")
-    # A rule enabled outside its account's memberships is declarable (revision 2, §5.8):
+    # A rule enabled outside its account's memberships is declarable (§5.8):
     # validate and plan warn about it instead.
     if (Kind.SERVICE_ACCOUNT, account_name) not in declared:
         return _not_declarable(entry, f"its service account {account_name} is not declared")

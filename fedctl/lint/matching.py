@@ -1,6 +1,6 @@
 """Local evaluation of a rule's matchers against a claim set (audience aside).
 
-Mirrors the exchange-time semantics of docs/admin-api.md §5.5 / idp-facts §1.2: subject_prefix
+Mirrors the exchange-time semantics of docs/admin-api.md §5.5 and §3.5: subject_prefix
 is exact unless it ends in `*`; `claims` are exact string matches on top-level claims; the
 CEL condition sees the whole claim set as `claims`. A condition that fails to evaluate (a
 missing claim, a type error) does not match, as at the API.

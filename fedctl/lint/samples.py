@@ -1,4 +1,4 @@
-"""Realistic claim sets per provider (idp-facts.md §2-§11) and their other-tenant twins.
+"""Realistic claim sets per provider (from the providers' docs) and their other-tenant twins.
 
 `own_claims(provider, rule)` builds a token the rule is meant for: the provider's sample,
 with the tenant the rule names (in its claims, subject or condition) put in. `variants`

@@ -35,7 +35,7 @@ class Workload:
     # or when --workspace named one explicitly.
     workspace_id: str | None
     # The rule's `match.audience`; None when it sets none (the exchange then expects an
-    # undocumented default, admin-api.md revision 3 item 4).
+    # undocumented default, docs/admin-api.md §8 item 28).
     audience: str | None
     # The issuer's `max_jwt_lifetime_seconds`: a token minted for longer is refused.
     max_jwt_lifetime_seconds: int
@@ -148,7 +148,7 @@ def _workspace_id(rule: ResolvedRule, live: LiveState, wanted: str | None) -> st
     """The workspace to name at exchange: required when several are enabled.
 
     NOTE: the exchange falls back to the default workspace when the rule covers it
-    (docs/admin-api.md §7.3 item 8), but a workload should not depend on which workspaces are
+    (docs/admin-api.md §7.3), but a workload should not depend on which workspaces are
     enabled tomorrow: with several, fedctl asks which one instead of guessing.
     """
     choices = rule_workspaces(rule, live)

@@ -1,11 +1,11 @@
 """Predicted refusals: what the API (or a fedctl safety guard) would refuse, found at plan time.
 
 Each check reads the diff's result and appends `Problem`s naming the resources, so apply
-never discovers them half-way: archiving what a staying rule references (admin-api.md
-§2.2.5, §2.5.5), a rule enabled where its service account is not a member (§5.8, the
-project's strict reading), org:admin on a developer service account (§2.6.1 item 6),
-archived or unknown workspaces (§2.3.2), what a federated caller may not do (§5.9), and
-the self-lockout guard.
+never discovers them half-way: archiving what a staying rule references
+(docs/admin-api.md §2.2.5, §2.5.5), a rule enabled where its service account is not a
+member (§5.8, the project's strict reading), org:admin on a developer service account
+(§5.7), archived or unknown workspaces (§2.3), what a federated caller may not do (§5.9),
+and the self-lockout guard.
 """
 
 from __future__ import annotations
@@ -146,7 +146,7 @@ def _check_rule_memberships(ctx: DiffContext) -> None:
             if workspace_id == default_id or workspace_id in members:
                 continue
             where = "" if declared else " (live, not in the configuration)"
-            # Revision 2, §5.8: the API accepts this and checks membership only at the
+            # §5.8: the API accepts this and checks membership only at the
             # exchange, so it is a warning: the rule cannot mint tokens in that workspace.
             ctx.warnings.append(
                 f"rule/{rule_name}{where} is enabled in workspace "

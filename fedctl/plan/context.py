@@ -26,7 +26,7 @@ from fedctl.state import (
     LiveState,
 )
 
-# Whether an archived resource keeps its name (docs/admin-api.md §8.1 item 4: unknown; the
+# Whether an archived resource keeps its name (docs/admin-api.md §8 item 4: unknown; the
 # strict reading, which the emulator serves, is that it does).
 ARCHIVED_NAMES_RESERVED = True
 
@@ -162,7 +162,7 @@ class DiffContext:
     ) -> str | None:
         """The create's reason ("" when nothing was archived), or None when it is refused.
 
-        NOTE: docs/admin-api.md §8.1 item 4 leaves open whether an archived resource keeps its
+        NOTE: docs/admin-api.md §8 item 4 leaves open whether an archived resource keeps its
         name; fedctl takes the strict reading the emulator serves (it does: a create
         under that name is 409). So a declared resource whose name an archived one of
         its kind holds is refused here, at plan time, with a free name to use instead:

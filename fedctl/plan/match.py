@@ -3,7 +3,7 @@
 A same-name active live copy always wins over a previous name, so declaring a rename
 whose old copy is already gone is harmless. Archived copies are never matched; they are
 remembered so the plan can say who archived a declared resource and refuse to reuse a
-name the API may keep reserved (docs/admin-api.md §8.1 item 4).
+name the API may keep reserved (docs/admin-api.md §8 item 4).
 """
 
 from __future__ import annotations
@@ -116,7 +116,7 @@ def match_kind(
 def _refuse_reserved_name(kind: Kind, pairing: Pairing[LiveT], problems: list[Problem]) -> None:
     """A rename (or a service account's replacement) into a name an archived copy holds.
 
-    NOTE: the API may keep archived names reserved (docs/admin-api.md §8.1 item 4); the strict
+    NOTE: the API may keep archived names reserved (docs/admin-api.md §8 item 4); the strict
     reading is that it does, so the rename would be refused with 409.
     """
     if pairing.archived is None:

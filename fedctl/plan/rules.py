@@ -12,7 +12,7 @@ Every rule update also sends the whole `match` (the desired one; the live one fo
 rename that frees a replaced rule's name). On a well-known shared issuer the API checks
 tenant pinning again on *every* update, and a rule whose stored match does not pin the
 tenant accepts an update only when it carries a conforming `match` (§2.6.4). Which
-issuers count is the server's secret (§8.1 item 19), so fedctl always sends it: `match`
+issuers count is the server's secret (§8 item 19), so fedctl always sends it: `match`
 is replaced as a whole object, so resending the desired value is harmless.
 """
 
@@ -283,7 +283,7 @@ def _replace_rule(
     key = (Kind.RULE, spec.name)
     archive_name = current.spec.name
     if current.spec.name == spec.name:
-        # The API may keep an archived rule's name reserved (docs/admin-api.md §8.1 item 4):
+        # The API may keep an archived rule's name reserved (docs/admin-api.md §8 item 4):
         # move the old rule off the name before the new rule takes it.
         archive_name = out_of_the_way_name(spec.name, current.meta.id)
         taken = set(ctx.live.rules) | {rule.spec.name for rule in ctx.live.archived_rules}

@@ -1,7 +1,7 @@
 """A resolved rule -> its admission formula over a symbolic token (a `Token` of z3 claims).
 
 The match of a rule is the AND of its matchers, as the exchange applies them
-(admin-api.md §3.5) and `explain` evaluates them: `iss` equals the issuer's URL; `sub`
+(docs/admin-api.md §3.5) and `explain` evaluates them: `iss` equals the issuer's URL; `sub`
 equals `subject_prefix`, or starts with it when it ends in `*`; `aud` (a string or a list
 of strings) holds the audience (unset: the audience `explain` assumes); each `claims`
 entry is an equal top-level string; the CEL `condition` evaluates to true.

@@ -94,7 +94,7 @@ def other_tenant(rule: ResolvedRule, provider: str) -> Answer:
 def pull_request_run(rule: ResolvedRule) -> Answer:
     """A token of a GitHub `pull_request` run (forks' included) that the rule admits:
     `sub` `repo:OWNER/REPO:pull_request`, `event_name` pull_request, `ref`
-    `refs/pull/N/merge` (idp-facts.md §2.4)."""
+    `refs/pull/N/merge` (GitHub's OIDC documentation)."""
 
     def pull_request(token: Token) -> Any:
         sub, event, ref = (_text(token, name) for name in ("sub", "event_name", "ref"))

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from fedctl.cli.main import cli
 from fedctl.emulator.server import RunningEmulator, running_emulator
 from tests.support.cli import k8s_org, k8s_rule, run_api
+from tests.support.lint_counts import lint_counts
 
 SEED = k8s_org(k8s_rule("deploy", "deploy", extra="workspaces: [production, staging]"))
 
@@ -41,10 +42,8 @@ def test_live_rule_outside_memberships_exports_validates_and_plans_clean(
     ) in validated.output
 
     linted = CliRunner().invoke(cli, ["lint", str(out)])
-    assert (
-        "rules.yaml:15:9: FED031 warning: rule/deploy: rule 'deploy' is enabled in workspace "
-        "'staging', where service account 'ci' is not a member; the exchange refuses it there"
-    ) in linted.output
+    # FED031 is this warning; its wording is lint's own (tests/lint).
+    assert lint_counts(linted.output)["FED031 warning"] == 1
 
     planned = run_api(seeded, "plan", str(out))
     assert planned.exit_code == 0, planned.output

@@ -146,3 +146,21 @@ def test_certificates_in_both_fields_are_accepted(tmp_path: Path) -> None:
     folder = _config(tmp_path / "conf", cert_pem)
     result = CliRunner().invoke(cli, ["validate", str(folder)])
     assert (result.exit_code, result.stderr) == (0, "")
+
+
+@pytest.mark.parametrize("character", ["\x1c", "\x85", "\u2028", "\x0b", "\x1b", "\u00e9"])
+def test_a_control_or_non_ascii_character_is_refused_even_where_strip_hides_it(
+    character: str,
+) -> None:
+    # str.strip() takes \x1c, \x85, \u2028 and \x0b for white space, so a line-based reader
+    # would pass them; a PEM certificate is plain ASCII.
+    cert_pem, _key = certificate_and_key()
+    lines = cert_pem.splitlines()
+    marked = "\n".join([lines[0], lines[1] + character, *lines[2:]]) + "\n"
+    assert certificate_problem(marked) == (
+        "holds a control or non-ASCII character (line 2); a PEM certificate is plain ASCII: "
+        "export it again as PEM"
+    )
+    assert certificate_problem(marked, with_fix=False) == (
+        "holds a control or non-ASCII character (line 2)"
+    )

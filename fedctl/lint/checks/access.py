@@ -16,7 +16,7 @@ DEFAULT_WORKSPACE = "default"
 MAX_TOKEN_LIFETIME_SECONDS = 3600
 
 # Both SDKs refresh a token 120 s before it expires (30 s mandatory), so a token living
-# under five minutes is refreshed after less than three: admin-api.md revision 3 item 5.
+# under five minutes is refreshed after less than three: docs/admin-api.md §7.5.
 MIN_TOKEN_LIFETIME_SECONDS = 300
 SDK_REFRESH_MARGIN_SECONDS = 120
 

@@ -1,4 +1,4 @@
-"""Provider-specific mistakes (idp-facts §12.2) that make a rule never match, or match wrong."""
+"""Provider-specific mistakes that make a rule never match, or match wrong (providers' docs)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from fedctl.resolved import ResolvedRule
 
 _CLUSTERS = ("kubernetes", "eks", "gke-cluster", "aks-cluster")
 
-# Claims that are not JSON strings in the provider's tokens (idp-facts §1.4, §12.2 #12).
+# Claims that are not JSON strings in the provider's tokens (as each provider documents them).
 NON_STRING_CLAIMS: dict[str, dict[str, str]] = {
     "gitlab": {"runner_id": "a number"},
     "buildkite": {"build_number": "a number"},
@@ -23,7 +23,7 @@ NON_STRING_CLAIMS: dict[str, dict[str, str]] = {
     **{name: {"aud": "an array", "kubernetes.io": "an object"} for name in _CLUSTERS},
 }
 
-# Keys inside AWS's "https://sts.amazonaws.com/" claim (idp-facts §7.3).
+# Keys inside AWS's "https://sts.amazonaws.com/" claim (as AWS documents them).
 AWS_NESTED_CLAIMS = frozenset(
     {
         "aws_account",
