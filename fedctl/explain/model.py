@@ -12,6 +12,7 @@ Usage:
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -49,12 +50,18 @@ class Rulebook:
         (the account is unknown, or a legacy binding skips the check, §5.8)."""
         if rule.legacy_workspace_id is not None:
             return None
-        accounts = {account.name: account for account in self.service_accounts}
-        account = accounts.get(rule.service_account_name)
-        if account is None:
-            return None
-        names = dict(account.workspace_names)
-        return frozenset(workspace_label(wid, names) for wid, _role in account.memberships)
+        return self._members_by_account.get(rule.service_account_name)
+
+    @functools.cached_property
+    def _members_by_account(self) -> dict[str, frozenset[str]]:
+        """Built once: `fedctl test` asks for every case and every candidate rule."""
+        found: dict[str, frozenset[str]] = {}
+        for account in self.service_accounts:
+            names = dict(account.workspace_names)
+            found[account.name] = frozenset(
+                workspace_label(wid, names) for wid, _role in account.memberships
+            )
+        return found
 
 
 class Outcome(StrEnum):
