@@ -21,6 +21,7 @@ from fedctl.fields import ISSUER_FIELDS, RULE_FIELDS, SERVICE_ACCOUNT_FIELDS, Ki
 from fedctl.resolved.issuer import ResolvedIssuer
 from fedctl.resolved.rule import ResolvedRule
 from fedctl.resolved.service_account import ResolvedServiceAccount
+from fedctl.state import Kind
 
 
 def _table_values(
@@ -28,14 +29,31 @@ def _table_values(
 ) -> dict[str, Any]:
     """Every field of the table the language has, by its configuration key; `held_apart`
     are the fields the caller resolves in a form of their own."""
-    language = type(written).model_fields
     values: dict[str, Any] = {}
-    for info in table:
-        if info.name in held_apart or info.key_in_config not in language:
-            continue
-        value = getattr(written, info.key_in_config)
-        values[info.name] = table.default(info) if value is None else value
+    for name, key, default in _readable(table, type(written), held_apart):
+        value = getattr(written, key)
+        values[name] = default if value is None else value
     return values
+
+
+# (kind, language model, fields held apart) -> what `_table_values` reads, worked out once
+# per kind: lint and policy read every resource of a large configuration.
+_READABLE: dict[tuple[Kind, type[BaseModel], frozenset[str]], tuple[tuple[str, str, Any], ...]] = {}
+
+
+def _readable(
+    table: KindFields, language: type[BaseModel], held_apart: frozenset[str]
+) -> tuple[tuple[str, str, Any], ...]:
+    """(field, configuration key, spec default) of each field read."""
+    key = (table.kind, language, held_apart)
+    found = _READABLE.get(key)
+    if found is None:
+        found = _READABLE[key] = tuple(
+            (info.name, info.key_in_config, table.default(info))
+            for info in table
+            if info.name not in held_apart and info.key_in_config in language.model_fields
+        )
+    return found
 
 
 def issuer_from_config(issuer: Issuer) -> ResolvedIssuer:

@@ -61,7 +61,8 @@ MAX_GROUP = 50
 
 def resolve(config: LintConfig, rule: ResolvedRule) -> ResolvedRule:
     """The rule as the solver compares it: workspace references (standing in for IDs) sorted."""
-    return replace(rule, workspace_ids=tuple(sorted(rule.workspace_ids)))
+    ordered = tuple(sorted(rule.workspace_ids))
+    return rule if ordered == rule.workspace_ids else replace(rule, workspace_ids=ordered)
 
 
 def _condition_rules(config: LintConfig) -> Iterator[tuple[ResolvedRule, ResolvedRule]]:
