@@ -5,12 +5,15 @@ The data flow, one step a module or package:
     desired       Config -> DesiredState (defaults filled, workspaces resolved)
     api/          the Admin API over httpx, and nothing else (client, credentials, writes)
     live          API -> LiveState, the same normalised shape as DesiredState
-    pipeline      config + live read side by side -> the plan; what plan and apply share
+    pipeline      config + live read side by side -> the judged plan (gate, access tests);
+                  the one Plan the library, `plan` and `apply` share
     plan/         DesiredState + LiveState -> Plan (ordered steps, data first; no HTTP)
     apply/        Plan -> API writes, in order and in parallel, read back
     render/       Plan -> text, JSON, Markdown
 
 What every step shares:
+    address       Address(kind, name): which resource, as a value (text `kind/name`)
+    pairing       which live resource a declared one is, through renames (previous_names)
     state         the specs both states are made of; fields: what each field is for
     resolved/     one resolved read model per kind (defaults filled, names and IDs)
     errors        the error types, each one line for people; escape: safe terminal text
@@ -41,7 +44,7 @@ Around the flow:
     template_process, template_child  templates rendered in a limited child process
     gitops/       helpers the shipped GitHub Actions workflow runs
     emulator/     an independent local server of the Admin API contract
-    cli/          argument parsing and printing only
+    cli/          argument parsing and printing only; formats: the renderer registry
     schemas/      the plan's JSON Schema, shipped for `fedctl schema --plan`
 
 Comments cite the Admin API as `docs/admin-api.md §N` or a bare `§N`: the sections of

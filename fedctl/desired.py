@@ -16,6 +16,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from fedctl.address import Address
 from fedctl.config.jwks import DiscoveryJwks, ExplicitUrlJwks, InlineJwks
 from fedctl.config.models import ApiKeysPolicy, Issuer, Rule, RuleMatch, ServiceAccount
 from fedctl.config.validated import Config
@@ -59,15 +60,15 @@ class WorkspaceResolver:
             raise PlanError(
                 f"{where}: workspace {_q(ref)} is ambiguous ({len(active)} workspaces have "
                 f"that name: {ids}); write the wrkspc_ ID instead",
-                [f"{kind.value}/{name}"],
+                [Address(kind, name)],
             )
         if candidates:
             raise PlanError(
                 f"{where}: workspace {_q(ref)} is archived; an archived workspace refuses "
                 "memberships and rules, so remove it from the configuration",
-                [f"{kind.value}/{name}"],
+                [Address(kind, name)],
             )
-        raise PlanError(f"{where}: {self._unknown(ref)}", [f"{kind.value}/{name}"])
+        raise PlanError(f"{where}: {self._unknown(ref)}", [Address(kind, name)])
 
     def default_id(self) -> str | None:
         for workspace in self.workspaces:
@@ -139,7 +140,7 @@ def service_account_spec(
             raise PlanError(
                 f"{where}: {_q(membership.workspace)} is the same workspace ({workspace_id}) as an "
                 "earlier membership; give each workspace one role",
-                [f"{Kind.SERVICE_ACCOUNT.value}/{account.name}"],
+                [Address(Kind.SERVICE_ACCOUNT, account.name)],
             )
         memberships[workspace_id] = membership.role
     return ServiceAccountSpec(

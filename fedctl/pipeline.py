@@ -2,7 +2,10 @@
 
 load the configuration while reading the live organization (on whatever client the
 caller opened; `fedctl plan` opens it read-only), build the desired state against the live
-workspaces, then compute the plan. Only the CLI renders or applies the result.
+workspaces, compute the plan, then judge it: the gate apply runs (fedctl.apply.gate:
+protection, policies, lint, limits) and the access tests whose outcome it changes. The
+plan returned is the one `fedctl plan` prints and `fedctl apply` runs; only the CLI
+renders or applies it.
 
     with open_client(base_url=None, auth_token=None, read_only=True) as client:
         plan, live, config = plan_from_config("examples/quickstart", client=client)
@@ -14,6 +17,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,10 +34,35 @@ if TYPE_CHECKING:
     from fedctl.config.validated import Config
     from fedctl.guards.effective import Guarded
     from fedctl.guards.inputs import GuardInputs
+    from fedctl.lint.findings import Finding
     from fedctl.plan.checks import SelfIdentity
     from fedctl.plan.plan import Plan, PlanOptions
+    from fedctl.plan.records import AccessTestChange
+    from fedctl.plan.refusals import Overrides
     from fedctl.snapshot import Snapshot
     from fedctl.state import LiveState
+
+
+@dataclass(frozen=True)
+class GateChecks:
+    """What judging a plan reads besides the plan (fedctl.apply.gate).
+
+    `overrides`: the flags that let a refusal through (None: none given);
+    `policy_files`: policy files besides settings.policy_files (--policy);
+    `snapshot`: the snapshot the change was reviewed against, when the live state was
+    read from the API (a plan made from a snapshot is judged against that one);
+
+        GateChecks(policy_files=("policies.yaml",))
+    """
+
+    overrides: Overrides | None = None
+    policy_files: tuple[str, ...] = ()
+    snapshot: Snapshot | None = None
+
+
+# The default of plan_from_config: judged with no override and no extra policy file, as
+# `fedctl plan PATH` is. None instead: the plan alone (apply's read-back re-plans so).
+JUDGED = GateChecks()
 
 
 def self_identity_of(client: AdminClient) -> SelfIdentity | None:
@@ -58,21 +87,23 @@ def plan_from_config(
     options: PlanOptions | None = None,
     while_reading: Callable[[Config], None] | None = None,
     guards: GuardInputs | None = None,
+    checks: GateChecks | None = JUDGED,
 ) -> tuple[Plan, LiveState, Config]:
-    """The plan of the configuration at `path`, shaped by `options` (the defaults: none).
+    """The plan of the configuration at `path`, shaped by `options` (the defaults: none),
+    judged by `checks` (None: not judged, as apply's read-back re-plans).
 
     With `snapshot` the live state is the snapshot's and no client is used:
     no network, no credential. The plan then names the snapshot.
     `while_reading` is called once with the loaded configuration, while the live read
-    is still waiting on the network: work that needs only the configuration (lint,
-    say) then costs no time after the read.
+    is still waiting on the network: work that needs only the configuration then costs
+    no time after the read (lint, for the judgement, runs there too).
     The configuration returned is the effective one (fedctl.guards): each guard the
     strictest of the configuration's, the snapshot's and `guards`' trusted sources.
     """
     guarding = _Guarding(guards, snapshot)
-    config, live = _config_and_live(
-        path, variables, var_files, client, snapshot, guarding.wrap(while_reading)
-    )
+    ahead = _LintAhead(while_reading, lint=checks is not None)
+    prepare = guarding.wrap(ahead.prepare)
+    config, live = _config_and_live(path, variables, var_files, client, snapshot, prepare)
     config = guarding.effective(config)
     identity = self_identity_of(client) if snapshot is None and client is not None else None
     from fedctl.desired import build_desired
@@ -90,7 +121,123 @@ def plan_from_config(
         # every other check apply runs, so `plan` shows all of them at once.
         plan = plan.model_copy(update={"snapshot": snapshot.ref})
     plan = guarding.onto(plan)
+    if checks is not None:
+        if checks.snapshot is None and snapshot is not None:
+            checks = replace(checks, snapshot=snapshot)
+        plan = judge_plan(plan, live, config, path=path, checks=checks, lint=ahead.findings)
     return plan, live, config
+
+
+def plan_from_saved(
+    plan_file: Path,
+    config_path: Path,
+    *,
+    client: AdminClient,
+    options: PlanOptions,
+    checks: GateChecks = JUDGED,
+    variables: Sequence[str] = (),
+    var_files: Sequence[str] = (),
+    guards: GuardInputs | None = None,
+    snapshot_path: Path | None = None,
+) -> tuple[Plan, LiveState, Config]:
+    """A saved plan, made again from the configuration at `config_path` and the live
+    organization once every check of fedctl.apply.saved passes, then judged by `checks`
+    (their snapshot: the one at `snapshot_path`)."""
+    from fedctl.apply.saved import load_saved_plan
+    from fedctl.plan.refusals import Overrides
+
+    plan, live, config, snapshot = load_saved_plan(
+        client,
+        plan_file,
+        config_path,
+        options=options,
+        overrides=checks.overrides or Overrides(),
+        variables=variables,
+        var_files=var_files,
+        snapshot_path=snapshot_path,
+        guards=guards,
+        self_identity=self_identity_of(client),
+    )
+    checks = replace(checks, snapshot=snapshot)
+    return judge_plan(plan, live, config, path=config_path, checks=checks), live, config
+
+
+def judge_plan(
+    plan: Plan,
+    live: LiveState,
+    config: Config,
+    *,
+    path: str | Path,
+    checks: GateChecks = JUDGED,
+    lint: list[Finding] | None = None,
+) -> Plan:
+    """The plan with the gate's outcome (the checks `apply` runs, run now; fedctl.apply.gate)
+    and the access tests whose outcome it changes (those under `path`, --tests files and
+    the trusted side's). `lint`: findings made ahead on the same configuration."""
+    from fedctl.apply.gate import GateInputs, judge
+    from fedctl.plan.refusals import Overrides
+
+    inputs = GateInputs(
+        plan,
+        live,
+        config,
+        snapshot=checks.snapshot,
+        policy_files=checks.policy_files,
+        lint_findings=lint,
+    )
+    judged = judge(inputs, checks.overrides or Overrides())
+    changes = access_test_changes(path, config, live)
+    return judged.model_copy(update={"access_test_changes": tuple(changes)})
+
+
+def access_test_changes(
+    path: str | Path, config: Config, live: LiveState
+) -> list[AccessTestChange]:
+    """Access-test cases whose outcome the plan changes (live -> configuration): those
+    under PATH, --tests files and the trusted side's (config.access_test_files)."""
+    from fedctl.accesstest.run import access_test_files, load_cases, outcome_changes
+    from fedctl.explain.sources import rulebook_from_config, rulebook_from_live
+
+    files = [*access_test_files(Path(path)), *map(Path, config.access_test_files)]
+    if not files:
+        return []
+    from fedctl.plan.records import AccessTestChange
+
+    outcomes = outcome_changes(
+        load_cases(files), rulebook_from_live(live), rulebook_from_config(config)
+    )
+    return [AccessTestChange(case=case, before=was, after=will) for case, was, will in outcomes]
+
+
+class _LintAhead:
+    """Lint of the effective configuration, made while the live read waits.
+
+    Lint would otherwise follow the last page of the read (~0.1 s at 5,000 resources).
+    Policies wait for the read: their bindings name workspaces as the live organization
+    does. A lint that raises here is left for the gate, which lints again and raises in
+    its usual order.
+    """
+
+    def __init__(self, then: Callable[[Config], None] | None, *, lint: bool) -> None:
+        self.then = then
+        self.lint = lint
+        self.findings: list[Finding] | None = None
+
+    def prepare(self, config: Config) -> None:
+        if self.then is not None:
+            self.then(config)
+        if not self.lint:
+            return
+        # Imported now, used after the read.
+        import fedctl.accesstest.run
+        import fedctl.apply.gate
+        import fedctl.explain.sources  # noqa: F401
+        from fedctl.lint.run import lint_config
+
+        try:
+            self.findings = lint_config(config)
+        except Exception:  # raised again by the gate, in its usual order
+            return
 
 
 class _Guarding:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
-from fedctl.access.counterpart import PlanChange, live_counterpart
+from fedctl.access.counterpart import PlanChange
 from fedctl.access.issuers import compare_issuers, compare_service_accounts
 from fedctl.access.keys import key_changes
 from fedctl.access.model import (
@@ -27,6 +27,8 @@ from fedctl.access.model import (
     rule_summary,
 )
 from fedctl.access.rules import compare_rule_access, match_finding
+from fedctl.address import Address
+from fedctl.pairing import claimed_names, live_counterpart, pending_renames
 from fedctl.proof.grants import GrantComparer, MatchVerdict
 from fedctl.resolved import ResolvedRule
 from fedctl.state import DesiredState, Kind, LiveState
@@ -63,7 +65,7 @@ def compute_access_diff(
         ),
         *key_changes(desired, live, plan_changes),
     ]
-    unknown = {f"{kind.value}/{name}" for kind, name, _meta in live.unmanageable()}
+    unknown = {Address(kind, name) for kind, name, _meta in live.unmanageable()}
     kept = [
         _conservative(change, unknown)
         for change in changes
@@ -79,10 +81,10 @@ def compute_access_diff(
     return AccessDiff(changes=tuple(kept))
 
 
-def _conservative(change: AccessChange, unknown: set[str]) -> AccessChange:
+def _conservative(change: AccessChange, unknown: set[Address]) -> AccessChange:
     """A change that touches what fedctl cannot read fully (`unknown` addresses) is never
     called harmless."""
-    touched = {change.address, *(f"rule/{name}" for name in change.affected_rules)}
+    touched = {change.address, *(Address(Kind.RULE, name) for name in change.affected_rules)}
     if not touched & unknown or change.effect.broadens:
         return change
     finding = Finding(
@@ -134,7 +136,7 @@ class _PlanScope:
             name
             for name in undeclared
             if name not in protected
-            and f"{kind.value}/{name}" not in protected
+            and Address(kind, name) not in protected
             and not (kind is Kind.RULE and live.rules[name].spec.console_managed)
         }
 
@@ -145,23 +147,12 @@ def _declared_live_names(desired: DesiredState, kind: Kind) -> set[str]:
         Kind.ISSUER: set(desired.issuers),
         Kind.SERVICE_ACCOUNT: set(desired.service_accounts),
     }
-    names = declared[kind]
-    for (renamed_kind, _name), previous in desired.previous_names.items():
-        if renamed_kind is kind:
-            names.update(previous)
-    return names
+    return claimed_names(desired, kind, declared[kind])
 
 
 def _issuer_renames(desired: DesiredState, live: LiveState) -> dict[str, str]:
     """Live issuer name -> the declared name it is being renamed to."""
-    renames: dict[str, str] = {}
-    for name in desired.issuers:
-        if name in live.issuers:
-            continue
-        for previous in desired.previous_names.get((Kind.ISSUER, name), ()):
-            if previous in live.issuers:
-                renames[previous] = name
-    return renames
+    return pending_renames(desired, Kind.ISSUER, live.issuers)
 
 
 def _rule_changes(desired: DesiredState, live: LiveState, scope: _PlanScope) -> list[AccessChange]:

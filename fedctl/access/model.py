@@ -19,6 +19,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from fedctl.address import Address
 from fedctl.resolved import LabelStyle, ResolvedRule, workspace_label
 from fedctl.state import Kind
 
@@ -147,8 +148,8 @@ class AccessChange(_Frozen):
     undecided: tuple[str, ...] = ()
 
     @property
-    def address(self) -> str:
-        return f"{self.kind.value}/{self.name}"
+    def address(self) -> Address:
+        return Address(self.kind, self.name)
 
     @property
     def reason(self) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from xml.etree import ElementTree
 
 from fedctl.accesstest.run import CaseResult
@@ -24,6 +25,11 @@ def render_text(results: list[CaseResult]) -> str:
     failed = sum(not result.passed for result in results)
     lines.append(f"{len(results)} cases: {len(results) - failed} passed, {failed} failed.")
     return "\n".join(lines)
+
+
+def render_json(results: list[CaseResult]) -> str:
+    """Every case's result as one JSON list (`fedctl test --format json`)."""
+    return json.dumps([result.to_json() for result in results], indent=2)
 
 
 def render_junit(results: list[CaseResult]) -> str:

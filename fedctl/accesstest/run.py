@@ -182,13 +182,14 @@ def _why(explanation: Explanation) -> tuple[str, ...]:
 
 def outcome_changes(
     cases: list[LoadedCase], before: Rulebook, after: Rulebook, *, now: float | None = None
-) -> list[str]:
-    """`NAME: before -> after` for each case whose outcome differs between two rulebooks."""
+) -> list[tuple[str, str, str]]:
+    """(name, outcome before, outcome after) for each case whose outcome differs between
+    two rulebooks."""
     moment = time.time() if now is None else now
     changes = []
     for was, will in zip(
         run_cases(cases, before, now=moment), run_cases(cases, after, now=moment), strict=True
     ):
         if was.got != will.got:
-            changes.append(f"{was.name}: {was.got} -> {will.got}")
+            changes.append((was.name, was.got, will.got))
     return changes

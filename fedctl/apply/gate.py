@@ -33,7 +33,9 @@ from typing import TYPE_CHECKING
 
 from fedctl.apply.safety import ALLOW_FLAG, SafetyLimits, safety_refusals
 from fedctl.errors import PlanError
-from fedctl.plan.protection import live_names_by_id, protected_changes
+from fedctl.pairing import live_names_by_id
+from fedctl.plan.protection import protected_changes
+from fedctl.plan.records import PolicyFailure
 from fedctl.plan.refusals import Check, LintNote, Refusal
 
 if TYPE_CHECKING:
@@ -95,7 +97,7 @@ def judge(inputs: GateInputs, overrides: Overrides) -> Plan:
             "gate_checked": True,
             "refusals": recorded,
             "lint_findings": tuple(_note(f, blocks=lint_gate_on) for f in findings),
-            "policy_failures": tuple(result.line() for result in failures),
+            "policy_failures": tuple(_failure(result) for result in failures),
             "overrides": overrides,
         }
     )
@@ -233,6 +235,15 @@ def limit_refusals(inputs: GateInputs) -> list[Refusal]:
         )
         for error in safety_refusals(inputs.plan, inputs.live, limits)
     ]
+
+
+def _failure(result: PolicyResult) -> PolicyFailure:
+    return PolicyFailure(
+        policy=result.policy,
+        severity=result.severity,
+        resource=result.resource,
+        message=result.message,
+    )
 
 
 def _note(finding: Finding, *, blocks: bool) -> LintNote:

@@ -23,6 +23,7 @@ from typing import Any, Final, TypeVar
 
 from pydantic import TypeAdapter, ValidationError
 
+from fedctl.address import Address
 from fedctl.api import (
     bodies,
     key_writes,
@@ -301,7 +302,7 @@ def _conflict_error(exc: ApiError, step: Step, message: str, hint: str) -> ApiEr
         status=exc.status,
         error_type=exc.error_type,
         request_id=exc.request_id,
-        resource=f"{step.kind.value}/{step.name}",
+        resource=Address(step.kind, step.name),
         hint=hint,
     )
 

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from fedctl.apply.executor import ApplyResult, StepOutcome
     from fedctl.config import Config
     from fedctl.guards.effective import GuardInputs
+    from fedctl.pipeline import GateChecks
     from fedctl.plan.plan import Plan, PlanOptions
     from fedctl.plan.refusals import Overrides
     from fedctl.snapshot import Snapshot
@@ -198,25 +199,24 @@ class _ApplyRun:
     guards: GuardInputs | None = None
 
     def apply_config(self, path: str, options: PlanOptions, *, snapshot_path: Path | None) -> None:
-        plan, live, config = self._plan(path, options)
         snapshot = None
         if snapshot_path is not None:
-            # The pull request was reviewed against this snapshot; what is applied
-            # must start from the same live resources, or nobody reviewed it.
-            from fedctl.snapshot import (
-                check_live_matches_snapshot,
-                read_snapshot,
-                touched_addresses,
-            )
+            from fedctl.snapshot import read_snapshot
 
             snapshot = read_snapshot(snapshot_path)
+        plan, live, config = self._plan(path, options, checks=self._checks(snapshot))
+        if snapshot is not None:
+            # The pull request was reviewed against this snapshot; what is applied
+            # must start from the same live resources, or nobody reviewed it.
+            from fedctl.snapshot import check_live_matches_snapshot, touched_addresses
+
             check_live_matches_snapshot(snapshot, live, touched_addresses(plan))
-        plan = self._judge(plan, live, config, path, snapshot)
+        self._echo_lint(plan, path)
         self._apply(
             plan,
             live,
             config,
-            replan=lambda: self._plan(path, options)[0],
+            replan=lambda: self._plan(path, options, checks=None)[0],
             whole=not options.targets,
         )
 
@@ -228,50 +228,44 @@ class _ApplyRun:
         *,
         snapshot_path: Path | None = None,
     ) -> None:
-        from fedctl.apply.saved import load_saved_plan
+        from fedctl.pipeline import plan_from_saved
 
-        plan, live, config, snapshot = load_saved_plan(
-            self.client,
+        plan, live, config = plan_from_saved(
             plan_file,
             config_path,
+            client=self.client,
             options=options,
-            overrides=self.overrides,
+            checks=self._checks(None),
             variables=self.variables,
             var_files=self.var_files,
-            snapshot_path=snapshot_path,
             guards=self.guards,
+            snapshot_path=snapshot_path,
         )
-        plan = self._judge(plan, live, config, str(config_path), snapshot)
+        self._echo_lint(plan, str(config_path))
         self._apply(
             plan,
             live,
             config,
-            replan=lambda: self._plan(str(config_path), options)[0],
+            replan=lambda: self._plan(str(config_path), options, checks=None)[0],
             whole=False,
         )
 
-    def _judge(
-        self, plan: Plan, live: LiveState, config: Config, path: str, snapshot: Snapshot | None
-    ) -> Plan:
-        """The gate `plan` runs, with apply's overrides; lint's findings echoed first."""
-        from fedctl.cli.plan import access_test_changes, echo_lint_findings, judge_plan
+    def _checks(self, snapshot: Snapshot | None) -> GateChecks:
+        """The gate `plan` runs, with apply's overrides and policy files."""
+        from fedctl.pipeline import GateChecks
 
-        enabled = config.settings.lint.block_apply and not self.overrides.allow_lint_errors
-        findings = echo_lint_findings(config, path, gate=enabled)
-        plan = judge_plan(
-            plan,
-            live,
-            config,
-            snapshot=snapshot,
-            overrides=self.overrides,
-            policy_files=self.policy_files,
-            lint_findings=findings,
-        )
-        return plan.model_copy(
-            update={"access_test_changes": tuple(access_test_changes(path, config, live))}
+        return GateChecks(
+            overrides=self.overrides, policy_files=self.policy_files, snapshot=snapshot
         )
 
-    def _plan(self, path: str, options: PlanOptions) -> tuple[Plan, LiveState, Config]:
+    def _echo_lint(self, plan: Plan, path: str) -> None:
+        from fedctl.cli.plan import echo_lint_findings
+
+        echo_lint_findings(plan, path, overridden=self.overrides.allow_lint_errors)
+
+    def _plan(
+        self, path: str, options: PlanOptions, *, checks: GateChecks | None
+    ) -> tuple[Plan, LiveState, Config]:
         from fedctl.pipeline import plan_from_config
 
         return plan_from_config(
@@ -281,6 +275,7 @@ class _ApplyRun:
             client=self.client,
             options=options,
             guards=self.guards,
+            checks=checks,
         )
 
     def _apply(
@@ -294,10 +289,10 @@ class _ApplyRun:
     ) -> None:
         """Show the plan (the sections `plan` shows), stop on a refusal, then `apply_plan`:
         question, guard, writes, read-back."""
+        from fedctl.cli.formats import echo
         from fedctl.cli.plan import stop_if_refused
-        from fedctl.render.text import render_text
 
-        click.echo(render_text(plan, color=self.color), nl=False)
+        echo("plan", "text", plan, color=self.color)
         stop_if_refused(plan)
         if plan.is_empty():
             return

@@ -10,7 +10,7 @@ import json
 
 import click
 
-from fedctl.cli.options import ApiSettings, api_options
+from fedctl.cli.options import ApiSettings, api_options, format_option
 
 
 @click.command(
@@ -18,14 +18,7 @@ from fedctl.cli.options import ApiSettings, api_options
     epilog="Examples:\n\n\b\n  fedctl doctor\n  fedctl doctor --format json > doctor.json",
 )
 @api_options
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="text for people, json for a bug report.",
-)
+@format_option("doctor", help="text for people, json for a bug report.")
 def command(api: ApiSettings, output_format: str) -> None:
     """Check, read-only, that the live API says what fedctl expects."""
     from fedctl.doctor import run_doctor

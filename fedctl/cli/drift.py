@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import click
 
-from fedctl.cli.options import ApiSettings, api_options, config_options
+from fedctl.cli.options import ApiSettings, api_options, config_options, format_option
 
 EXIT_DRIFT = 2
 EXIT_BROADENING = 4
@@ -37,14 +37,7 @@ EXIT_BROADENING = 4
         "service account is always included."
     ),
 )
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json", "markdown"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
+@format_option("drift")
 @click.option(
     "--fail-on",
     "fail_on",
@@ -66,12 +59,12 @@ def command(
 ) -> None:
     """Report live changes that did not come from fedctl, with their authors."""
     from fedctl.api.resources import federated_actor
+    from fedctl.cli.formats import echo
     from fedctl.config import load_config
     from fedctl.desired import build_desired
     from fedctl.drift import compute_drift
     from fedctl.drift_access import classify_drift
     from fedctl.live import read_live
-    from fedctl.render.drift import render_drift_json, render_drift_markdown, render_drift_text
 
     config = load_config(path, variables=variables, var_files=var_files)
     with api.open(read_only=True) as client:
@@ -90,12 +83,7 @@ def command(
     desired = build_desired(config, live.workspaces)
     report = compute_drift(desired, live, fedctl_actors=actors)
     report = classify_drift(report, desired, live)
-    renderers = {
-        "text": render_drift_text,
-        "json": render_drift_json,
-        "markdown": render_drift_markdown,
-    }
-    click.echo(renderers[output_format](report))
+    echo("drift", output_format, report)
     if fail_on == "broadening" and report.broadens:
         raise click.exceptions.Exit(EXIT_BROADENING)
     if report.has_drift:

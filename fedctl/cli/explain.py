@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from fedctl.cli.options import ApiSettings, api_options, config_options_path_optional
+from fedctl.cli.options import ApiSettings, api_options, config_options_path_optional, format_option
 
 if TYPE_CHECKING:
     from fedctl.explain.model import Rulebook
@@ -56,14 +56,7 @@ if TYPE_CHECKING:
     metavar="UNIX_TIME",
     help="Evaluate exp/iat/lifetime as of this Unix time [default: now].",
 )
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
+@format_option("explain")
 def command(
     path: str | None,
     variables: tuple[str, ...],
@@ -82,8 +75,8 @@ def command(
     The token is decoded WITHOUT verifying its signature. Exit 0 when some rule would
     match, 3 when none would.
     """
+    from fedctl.cli.formats import echo
     from fedctl.explain.engine import explain_token, no_match_error
-    from fedctl.explain.render import render_json, render_text
 
     token = _read_token(claims_file, token_text, token_file)
     book = _live_rulebook(api) if live else None
@@ -96,8 +89,7 @@ def command(
         book = rulebook_from_config(config)
     now = time.time() if at_time is None else at_time
     explanation = explain_token(token, book, now=now, rule_name=rule_name)
-    render = render_json if output_format == "json" else render_text
-    click.echo(render(explanation), nl=False)
+    echo("explain", output_format, explanation)
     if not explanation.matched:
         raise no_match_error(explanation)
 

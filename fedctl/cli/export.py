@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from fedctl.cli.options import ApiSettings, api_options
+from fedctl.cli.options import ApiSettings, api_options, format_option
 
 if TYPE_CHECKING:
     from fedctl.api.client import AdminClient
@@ -28,13 +28,8 @@ TERRAFORM_FILE = "anthropic.tf"
         "  fedctl export --format terraform --snapshot snapshot.json"
     ),
 )
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["yaml", "terraform"]),
-    default="yaml",
-    show_default=True,
-    help="fedctl configuration, or HCL for the anthropics/anthropic Terraform provider.",
+@format_option(
+    "export", help="fedctl configuration, or HCL for the anthropics/anthropic Terraform provider."
 )
 @click.option(
     "--snapshot",

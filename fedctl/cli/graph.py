@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from fedctl.cli.options import ApiSettings, api_options, config_options_path_optional
+from fedctl.cli.options import ApiSettings, api_options, config_options_path_optional, format_option
 
 
 @click.command(
@@ -27,14 +27,7 @@ from fedctl.cli.options import ApiSettings, api_options, config_options_path_opt
     default=None,
     help="Draw this `fedctl snapshot` file instead of PATH: no network, no credential.",
 )
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["mermaid", "dot", "json"]),
-    default="mermaid",
-    show_default=True,
-    help="Output format.",
-)
+@format_option("graph")
 def command(
     path: str | None,
     variables: tuple[str, ...],
@@ -45,9 +38,8 @@ def command(
     output_format: str,
 ) -> None:
     """Draw the trust graph: issuers -> rules -> service accounts -> workspaces."""
+    from fedctl.cli.formats import echo
     from fedctl.errors import UsageError
-    from fedctl.graph.mermaid import render_mermaid
-    from fedctl.graph.render import render_dot, render_graph_json
 
     if live and snapshot_path is not None:
         raise UsageError("--live and --snapshot both name the live state; give one")
@@ -67,5 +59,4 @@ def command(
 
         config = load_config(path or default_path(), variables=variables, var_files=var_files)
         graph = graph_from_config(config)
-    renderers = {"mermaid": render_mermaid, "dot": render_dot, "json": render_graph_json}
-    click.echo(renderers[output_format](graph), nl=False)
+    echo("graph", output_format, graph)

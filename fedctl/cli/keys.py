@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from fedctl.cli.options import ApiSettings, api_options, config_options_path_optional
+from fedctl.cli.options import ApiSettings, api_options, config_options_path_optional, format_option
 
 if TYPE_CHECKING:
     from fedctl.config import Config
@@ -30,14 +30,7 @@ FINDING_IDS = ("KEY001", "KEY002", "KEY003", "KEY004", "KEY005")
 @config_options_path_optional
 @api_options
 @click.option("--all", "include_all", is_flag=True, help="Include archived and expired keys.")
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json", "markdown"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
+@format_option("keys")
 @click.option(
     "--fail-on",
     "fail_on",
@@ -63,8 +56,8 @@ def command(
     max_age_days: int,
 ) -> None:
     """List static API keys and flag the ones that undermine federation."""
+    from fedctl.cli.formats import echo
     from fedctl.keys.inventory import build_inventory, read_keys
-    from fedctl.keys.render import render_json, render_markdown, render_text
     from fedctl.live import read_live
 
     config = _discovered_config(path, variables, var_files)
@@ -74,8 +67,7 @@ def command(
     inventory = build_inventory(
         keys, live, config, include_all=include_all, max_age_days=max_age_days
     )
-    renderers = {"json": render_json, "markdown": render_markdown, "text": render_text}
-    click.echo(renderers[output_format](inventory))
+    echo("keys", output_format, inventory)
     if any(finding.finding_id in fail_on for finding in inventory.findings):
         raise click.exceptions.Exit(EXIT_FINDING)
 

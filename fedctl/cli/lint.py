@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from fedctl.cli.options import ApiSettings, api_options, config_options
+from fedctl.cli.options import ApiSettings, api_options, config_options, format_option
 
 if TYPE_CHECKING:
     from fedctl.lint.findings import Finding
@@ -28,14 +28,7 @@ if TYPE_CHECKING:
     ),
 )
 @config_options
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json", "sarif"]),
-    default="text",
-    show_default=True,
-    help="text for people, json for tools, sarif for GitHub code scanning.",
-)
+@format_option("lint", help="text for people, json for tools, sarif for GitHub code scanning.")
 @click.option(
     "--severity",
     type=click.Choice(["error", "warning", "note"]),
@@ -82,11 +75,11 @@ def command(
     from pathlib import Path
 
     from fedctl import __version__
+    from fedctl.cli.formats import echo
     from fedctl.cli.validate import render_line
     from fedctl.config import load_config
     from fedctl.errors import ConfigError, ValidationFailed
     from fedctl.lint.findings import LintSeverity
-    from fedctl.lint.render import render_json, render_text
     from fedctl.lint.run import lint_config
     from fedctl.lint.sarif import find_repo_root, render_sarif
 
@@ -103,14 +96,12 @@ def command(
     threshold = LintSeverity(severity)
     every = lint_config(config) + (_live_findings(api) if live else [])
     findings = [f for f in every if f.severity.at_least(threshold)]
-    if output_format == "json":
-        click.echo(render_json(findings))
-    elif output_format == "sarif":
+    if output_format == "sarif":
         root = find_repo_root(Path.cwd())
         log = render_sarif(findings, repo_root=root, version=__version__, fallback_uri=path)
         click.echo(json.dumps(log, indent=2))
     else:
-        click.echo(render_text(findings))
+        echo("lint", output_format, findings)
     if findings:
         raise click.exceptions.Exit(1)
 

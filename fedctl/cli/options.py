@@ -334,3 +334,19 @@ def gate_options(func: F) -> F:
         "max_key_deactivations; give it to plan and apply alike.",
     )(func)
     return func
+
+
+def format_option(document: str, *, help: str = "Output format.") -> Callable[[F], F]:
+    """`--format` with the formats `document` registers (fedctl.cli.formats), the
+    first the default; every command that prints a document declares it so."""
+    from fedctl.cli.formats import formats
+
+    choices = formats(document)
+    return click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(choices),
+        default=choices[0],
+        show_default=True,
+        help=help,
+    )

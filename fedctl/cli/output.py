@@ -9,12 +9,10 @@ from typing import TYPE_CHECKING
 
 import click
 
-from fedctl.cli.options import ApiSettings, api_options, config_options
+from fedctl.cli.options import ApiSettings, api_options, config_options, format_option
 
 if TYPE_CHECKING:
     from fedctl.output.workloads import Workload
-
-FORMATS = ("env", "json", "profile", "github", "gitlab", "kubernetes")
 
 
 @click.command(
@@ -31,12 +29,8 @@ FORMATS = ("env", "json", "profile", "github", "gitlab", "kubernetes")
 @config_options
 @click.argument("rule_names", metavar="[RULE]...", nargs=-1)
 @api_options
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(FORMATS),
-    default="env",
-    show_default=True,
+@format_option(
+    "output",
     help="env: export lines; json: one object per rule; profile: write SDK profile files; "
     "github: workflow snippet; gitlab: CI job snippet; kubernetes: pod-spec fragment.",
 )
@@ -96,16 +90,9 @@ def command(
         _write_profiles(workloads, token_file, config_dir)
         _warn_assumed_audience(workloads)
         return
-    from fedctl.output import formats
+    from fedctl.cli.formats import echo
 
-    renderers = {
-        "env": formats.render_env,
-        "json": formats.render_json,
-        "github": formats.render_github,
-        "gitlab": formats.render_gitlab,
-        "kubernetes": formats.render_kubernetes,
-    }
-    click.echo(renderers[output_format](workloads, token_file=token_file), nl=False)
+    echo("output", output_format, workloads, token_file=token_file)
     _warn_assumed_audience(workloads)
 
 

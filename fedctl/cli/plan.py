@@ -19,6 +19,7 @@ from fedctl.cli.options import (
     ApiSettings,
     api_options,
     config_options,
+    format_option,
     gate_options,
     plan_options,
 )
@@ -27,13 +28,10 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from fedctl.config import Config
-    from fedctl.lint.findings import Finding
     from fedctl.plan.plan import Plan, PlanOptions
     from fedctl.plan.refusals import Overrides
-    from fedctl.snapshot import Snapshot
     from fedctl.state import LiveState
 
-FORMATS = ("text", "json", "markdown")
 # `--fail-on broadening`: distinct from 1 (error) and 2 (--detailed-exitcode).
 EXIT_BROADENING = 4
 
@@ -58,14 +56,7 @@ def use_colour(no_color: bool) -> bool:
 @api_options
 @plan_options
 @gate_options
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(FORMATS),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
+@format_option("plan")
 @click.option(
     "--template",
     "template_path",
@@ -132,13 +123,13 @@ def command(
     test_files: tuple[str, ...],
 ) -> None:
     """Compare the configuration at PATH with the live organization and show the changes."""
+    from fedctl.cli.formats import echo
     from fedctl.cli.guards import guard_inputs
     from fedctl.errors import UsageError
-    from fedctl.pipeline import plan_from_config
+    from fedctl.pipeline import GateChecks, plan_from_config
 
     if template_path and output_format != "markdown":
         raise UsageError("--template applies to --format markdown only")
-    ahead = _WhileReading()
     guards = guard_inputs(
         path, guards_from=guards_from, tests=test_files, variables=variables, var_files=var_files
     )
@@ -148,13 +139,16 @@ def command(
         variables=variables,
         var_files=var_files,
         options=options,
-        while_reading=ahead.prepare,
+        while_reading=_import_output_path,
         guards=guards,
+        checks=GateChecks(overrides=overrides, policy_files=policy_files),
     )
-    plan = _judged(_run_against(run, api, snapshot_path), path, ahead, overrides, policy_files)
+    plan = _run_against(run, api, snapshot_path)
+    echo_lint_findings(plan, path)
     if out_path and plan.gate_verdict != "refused":
         _save(plan.model_copy(update={"config_path": recorded_path(path)}), out_path)
-    click.echo(render_plan(plan, output_format, template_path, use_colour(no_color)), nl=False)
+    colour = use_colour(no_color)
+    echo("plan", output_format, plan, color=colour, template_path=template_path)
     stop_if_refused(plan, saved_to=out_path)
     if out_path and output_format == "text":
         command = apply_command(out_path, path, variables, var_files, api, plan, snapshot_path)
@@ -162,57 +156,9 @@ def command(
     _exit_as_asked(plan, fail_on=fail_on, detailed_exitcode=detailed_exitcode)
 
 
-def _judged(
-    planned: tuple[Plan, LiveState, Config, Snapshot | None],
-    path: str,
-    ahead: _WhileReading,
-    overrides: Overrides,
-    policy_files: tuple[str, ...],
-) -> Plan:
-    """The plan with every check apply runs, and the access tests whose outcome it changes;
-    lint findings go to stderr as they are judged."""
-    plan, live, config, snapshot = planned
-    echo_lint_findings(
-        config, path, gate=config.settings.lint.block_apply, findings=ahead.lint_findings
-    )
-    # The gate reads the findings lint made while the read waited (same effective
-    # configuration); linting again after the last page cost ~0.1 s at 5,000 resources.
-    plan = judge_plan(
-        plan,
-        live,
-        config,
-        snapshot=snapshot,
-        overrides=overrides,
-        policy_files=policy_files,
-        lint_findings=ahead.lint_findings,
-    )
-    return plan.model_copy(
-        update={"access_test_changes": tuple(access_test_changes(path, config, live))}
-    )
-
-
-def judge_plan(
-    plan: Plan,
-    live: LiveState,
-    config: Config,
-    *,
-    snapshot: Snapshot | None,
-    overrides: Overrides,
-    policy_files: tuple[str, ...] = (),
-    lint_findings: list[Finding] | None = None,
-) -> Plan:
-    """The plan with the gate's outcome: the checks `apply` runs, run now (fedctl.apply.gate)."""
-    from fedctl.apply.gate import GateInputs, judge
-
-    inputs = GateInputs(
-        plan,
-        live,
-        config,
-        snapshot=snapshot,
-        policy_files=policy_files,
-        lint_findings=lint_findings,
-    )
-    return judge(inputs, overrides)
+def _import_output_path(_config: Config) -> None:
+    """While the live read waits: the output path's imports, used after the read."""
+    import fedctl.render.text  # noqa: F401
 
 
 def stop_if_refused(plan: Plan, *, saved_to: str | None = None) -> None:
@@ -230,17 +176,16 @@ def stop_if_refused(plan: Plan, *, saved_to: str | None = None) -> None:
 
 def _run_against(
     run: Callable[..., tuple[Plan, LiveState, Config]], api: ApiSettings, snapshot_path: str | None
-) -> tuple[Plan, LiveState, Config, Snapshot | None]:
+) -> Plan:
     """The plan against the snapshot (no network, no credential) or the live API."""
     if snapshot_path is None:
         with api.open(read_only=True) as client:
-            return (*run(client=client), None)
+            return run(client=client)[0]
     from fedctl.cli.live_source import refuse_api_options
     from fedctl.snapshot import read_snapshot
 
     refuse_api_options(api, without_api="plans without the API")
-    snapshot = read_snapshot(Path(snapshot_path))
-    return (*run(snapshot=snapshot), snapshot)
+    return run(snapshot=read_snapshot(Path(snapshot_path)))[0]
 
 
 def _exit_as_asked(plan: Plan, *, fail_on: str | None, detailed_exitcode: bool) -> None:
@@ -263,19 +208,6 @@ def _exit_as_asked(plan: Plan, *, fail_on: str | None, detailed_exitcode: bool) 
         raise click.exceptions.Exit(EXIT_BROADENING)
     if detailed_exitcode and not plan.is_empty():
         raise click.exceptions.Exit(2)
-
-
-def access_test_changes(path: str, config: Config, live: LiveState) -> list[str]:
-    """Access-test cases whose outcome the plan changes (live -> configuration): those
-    under PATH, --tests files and the trusted side's (config.access_test_files)."""
-    from fedctl.accesstest.run import access_test_files, load_cases, outcome_changes
-    from fedctl.explain.sources import rulebook_from_config, rulebook_from_live
-
-    files = [*access_test_files(Path(path)), *map(Path, config.access_test_files)]
-    if not files:
-        return []
-    cases = load_cases(files)
-    return outcome_changes(cases, rulebook_from_live(live), rulebook_from_config(config))
 
 
 def recorded_path(path: str) -> str:
@@ -347,57 +279,25 @@ def _save(plan: Plan, out_path: str) -> None:
         ) from None
 
 
-class _WhileReading:
-    """What `plan` needs of the configuration alone, done while the live read waits.
+def echo_lint_findings(plan: Plan, path: str, *, overridden: bool = False) -> None:
+    """Each lint finding the plan carries, then a count; on stderr, so JSON/Markdown stay
+    clean. When apply will refuse on an error finding (and `overridden` is off), say so."""
+    from fedctl.escape import escape_terminal
 
-    Lint and the imports of the output path would otherwise follow the last page of the
-    read. (Policies wait for the read: their bindings name workspaces as the live
-    organization does.)
-    """
-
-    def __init__(self) -> None:
-        self.lint_findings: list[Finding] | None = None
-
-    def prepare(self, config: Config) -> None:
-        # Imported now, used after the read.
-        import fedctl.accesstest.run
-        import fedctl.apply.gate
-        import fedctl.explain.sources
-        import fedctl.render.text  # noqa: F401
-        from fedctl.lint.run import lint_config
-
-        try:
-            self.lint_findings = lint_config(config)
-        except Exception:  # raised again after the plan, in its usual order
-            return
-
-
-def echo_lint_findings(
-    config: Config, path: str, *, gate: bool, findings: list[Finding] | None = None
-) -> list[Finding]:
-    """Each lint finding (`findings`, or lint's of `config`), then a count; on stderr, so
-    JSON/Markdown stay clean.
-
-    `gate`: apply will refuse on an error finding, so say so.
-    """
-    from fedctl.lint.gate import blocking
-    from fedctl.lint.render import finding_line
-    from fedctl.lint.run import lint_config
-
-    if findings is None:
-        findings = lint_config(config)
+    findings = plan.lint_findings
     if not findings:
-        return findings
+        return
     for finding in findings:
-        click.echo(finding_line(finding), err=True)
-    severities = [finding.severity.value for finding in findings]
+        # NOTE: locations, resource names and messages quote configuration values.
+        click.echo(escape_terminal(finding.line()), err=True)
+    severities = [finding.severity for finding in findings]
     counts = ", ".join(
         f"{severities.count(level)} {level}"
         for level in ("error", "warning", "note")
         if level in severities
     )
     noun = "finding" if len(findings) == 1 else "findings"
-    if gate and blocking(findings):
+    if not overridden and any(finding.blocks for finding in findings):
         advice = (
             "`fedctl plan` and `fedctl apply` refuse while a lint error remains "
             "(see `fedctl lint`, or pass --allow-lint-errors to both)"
@@ -405,18 +305,3 @@ def echo_lint_findings(
     else:
         advice = f"run `fedctl lint {path}` for details."
     click.echo(f"lint: {len(findings)} {noun} ({counts}); {advice}", err=True)
-    return findings
-
-
-def render_plan(plan: Plan, output_format: str, template_path: str | None, colour: bool) -> str:
-    if output_format == "json":
-        from fedctl.render.json import render_json
-
-        return render_json(plan)
-    if output_format == "markdown":
-        from fedctl.render.markdown import render_markdown
-
-        return render_markdown(plan, template_path=template_path)
-    from fedctl.render.text import render_text
-
-    return render_text(plan, color=colour)

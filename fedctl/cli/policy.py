@@ -7,12 +7,10 @@ too, every problem located). Policies come from `--policy FILE` (repeatable) and
 
 from __future__ import annotations
 
-import json
-
 import click
 
 from fedctl.cli.guards import guards_from_option
-from fedctl.cli.options import config_options
+from fedctl.cli.options import config_options, format_option
 
 
 @click.command(
@@ -28,14 +26,7 @@ from fedctl.cli.options import config_options
     metavar="FILE",
     help="A policy file (repeatable), added to settings.policy_files.",
 )
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="text for people, json for tools.",
-)
+@format_option("policy", help="text for people, json for tools.")
 @guards_from_option
 def command(
     path: str,
@@ -50,11 +41,11 @@ def command(
     With --guards-from, main's policy files are evaluated too (edited ones in both
     versions), whatever the configuration's settings.policy_files now says.
     """
+    from fedctl.cli.formats import echo
     from fedctl.cli.guards import effective_config, guard_inputs
     from fedctl.config import load_config
     from fedctl.policy.evaluate import evaluate_policies
     from fedctl.policy.load import load_policies, policy_paths
-    from fedctl.policy.render import render_results
 
     config = load_config(path, variables=variables, var_files=var_files)
     if guards_from is not None:
@@ -64,9 +55,6 @@ def command(
         config = effective_config(config, inputs)
     policies = load_policies(policy_paths(config, policy_files))
     results = evaluate_policies(policies, config)
-    if output_format == "json":
-        click.echo(json.dumps([result.to_json() for result in results], indent=2))
-    else:
-        click.echo(render_results(results, policies=len(policies)))
+    echo("policy", output_format, results, policies=len(policies))
     if any(result.blocks for result in results):
         raise click.exceptions.Exit(1)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from fedctl.cli.options import ApiSettings, api_options
+from fedctl.cli.options import ApiSettings, api_options, format_option
 
 LIVE_ADDRESS = re.compile(r"^(service_account|issuer|rule)/[^/]+$")
 
@@ -28,18 +28,12 @@ LIVE_ADDRESS = re.compile(r"^(service_account|issuer|rule)/[^/]+$")
 )
 @click.argument("target", metavar="PLANFILE|KIND/NAME")
 @api_options
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json", "markdown"]),
-    default="text",
-    show_default=True,
-    help="Output format, as for `fedctl plan`.",
-)
+@format_option("plan", help="Output format, as for `fedctl plan`.")
 @click.option("--no-color", is_flag=True, help="No colour in the text output (also NO_COLOR).")
 def command(target: str, api: ApiSettings, output_format: str, no_color: bool) -> None:
     """Show a saved plan as `fedctl plan` printed it, or one live resource."""
-    from fedctl.cli.plan import render_plan, use_colour
+    from fedctl.cli.formats import echo
+    from fedctl.cli.plan import use_colour
     from fedctl.plan.plan import Plan
 
     if LIVE_ADDRESS.match(target) and not Path(target).exists():
@@ -50,4 +44,4 @@ def command(target: str, api: ApiSettings, output_format: str, no_color: bool) -
             click.echo(describe_resource(read_live(client), target))
         return
     plan = Plan.from_file(target)
-    click.echo(render_plan(plan, output_format, None, use_colour(no_color)), nl=False)
+    echo("plan", output_format, plan, color=use_colour(no_color))

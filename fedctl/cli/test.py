@@ -3,14 +3,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
 from fedctl.cli.guards import guards_from_option
-from fedctl.cli.options import ApiSettings, api_options, config_options
+from fedctl.cli.options import ApiSettings, api_options, config_options, format_option
 
 if TYPE_CHECKING:
     from fedctl.config import Config
@@ -41,14 +40,7 @@ if TYPE_CHECKING:
     "and the nearest tokens it denies (found by fedctl's solver), as a starting point.",
 )
 @api_options
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json", "junit"]),
-    default="text",
-    show_default=True,
-    help="text for people, json for tools, junit for CI test reports.",
-)
+@format_option("test", help="text for people, json for tools, junit for CI test reports.")
 @guards_from_option
 def command(
     path: str,
@@ -70,8 +62,8 @@ def command(
         config = None if live else _config(path, variables, var_files, (), None)
         _generate(_rulebook(config, api, live=live), Path(generate_path))
         return
-    from fedctl.accesstest.render import render_junit, render_text
     from fedctl.accesstest.run import access_test_files, load_cases, run_cases
+    from fedctl.cli.formats import echo
     from fedctl.errors import UsageError
 
     files = [*access_test_files(Path(path)), *(Path(file) for file in test_files)]
@@ -85,12 +77,7 @@ def command(
         )
     cases = load_cases(files)
     results = run_cases(cases, _rulebook(config, api, live=live))
-    if output_format == "json":
-        click.echo(json.dumps([result.to_json() for result in results], indent=2))
-    elif output_format == "junit":
-        click.echo(render_junit(results), nl=False)
-    else:
-        click.echo(render_text(results))
+    echo("test", output_format, results)
     if any(not result.passed for result in results):
         raise click.exceptions.Exit(1)
 

@@ -10,7 +10,7 @@ import json
 
 import click
 
-from fedctl.cli.options import config_options
+from fedctl.cli.options import config_options, format_option
 
 
 @click.command(
@@ -22,14 +22,7 @@ from fedctl.cli.options import config_options
     ),
 )
 @config_options
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="text for people, json (a list of diagnostics) for tools.",
-)
+@format_option("validate", help="text for people, json (a list of diagnostics) for tools.")
 def command(
     path: str, variables: tuple[str, ...], var_files: tuple[str, ...], output_format: str
 ) -> None:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from fedctl.cli.options import ApiSettings, api_options
+from fedctl.cli.options import ApiSettings, api_options, format_option
 
 if TYPE_CHECKING:
     from fedctl.api.client import AdminClient
@@ -18,14 +18,7 @@ if TYPE_CHECKING:
     epilog="Examples:\n\n\b\n  fedctl whoami\n  fedctl whoami --format json",
 )
 @api_options
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
+@format_option("whoami")
 def command(
     api: ApiSettings,
     output_format: str,

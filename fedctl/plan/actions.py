@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from fedctl.address import Address
 from fedctl.state import Kind
 
 
@@ -92,19 +93,24 @@ class Step(_Frozen):
 class Change(_Frozen):
     """One resource-level change, for people: before/after are normalised spec dicts."""
 
+    # In the order the JSON document (fedctl.render.json) shows them.
     kind: Kind
     name: str
     action: Action
+    live_id: str | None = None
     before: dict[str, Any] | None = None
     after: dict[str, Any] | None = None
     changed_fields: tuple[str, ...] = ()
     reason: str = ""
-    live_id: str | None = None
     # IDs that stop working (archive/replace of a rule or service account): workloads
     # configured with ANTHROPIC_FEDERATION_RULE_ID / ANTHROPIC_SERVICE_ACCOUNT_ID break.
     ids_retired: tuple[str, ...] = ()
     in_place_alternative: str = ""
     step_ids: tuple[int, ...] = ()
+
+    @property
+    def address(self) -> Address:
+        return Address(self.kind, self.name)
 
 
 class SnapshotRef(BaseModel):

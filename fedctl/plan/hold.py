@@ -9,20 +9,22 @@ left, so it cannot reach them either.
 
 from __future__ import annotations
 
+from fedctl.address import Address
 from fedctl.plan.context import DiffContext
 from fedctl.plan.order import Draft, Fact
+from fedctl.plan.records import HeldResource
 from fedctl.state import Kind
 
 
-def unmanageable_ids(ctx: DiffContext) -> dict[str, str]:
-    """live ID -> `kind/name (id): reason`, for every active unmanageable resource."""
+def unmanageable_ids(ctx: DiffContext) -> dict[str, HeldResource]:
+    """live ID -> the held resource and its reason, for every active unmanageable one."""
     return {
-        meta.id: f"{kind.value}/{name} ({meta.id}): {meta.unmanageable}"
+        meta.id: HeldResource(kind=kind, name=name, live_id=meta.id, reason=meta.unmanageable or "")
         for kind, name, meta in ctx.live.unmanageable()
     }
 
 
-def hold_unmanageable(ctx: DiffContext, unmanageable: dict[str, str]) -> list[str]:
+def hold_unmanageable(ctx: DiffContext, unmanageable: dict[str, HeldResource]) -> list[str]:
     """Drop the changes and steps that would write an unmanageable resource; say which.
 
     `unmanageable` is `unmanageable_ids(ctx)`.
@@ -39,8 +41,8 @@ def hold_unmanageable(ctx: DiffContext, unmanageable: dict[str, str]) -> list[st
         held = grown
     ctx.drafts[:] = [d for d in ctx.drafts if not _is_held(d, held, held_ids)]
     # A predicted refusal about held resources alone is moot: nothing is sent for them.
-    addresses = {f"{kind.value}/{name}" for kind, name in held}
-    addresses |= {line.split(" ", 1)[0] for line in unmanageable.values()}
+    addresses = {Address(kind, name) for kind, name in held}
+    addresses |= {resource.address for resource in unmanageable.values()}
     ctx.problems[:] = [p for p in ctx.problems if not set(p.resources) <= addresses]
     notes = []
     for key in sorted(held, key=lambda k: (k[0].value, k[1])):

@@ -12,6 +12,7 @@ Usage:
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from fedctl.access.diff import compute_access_diff
 from fedctl.access.model import AccessDiff
+from fedctl.address import Address
 from fedctl.errors import PlanError, UsageError
 from fedctl.jwk import PRIVATE_JWK_MEMBERS, leaked_key_notes
 from fedctl.plan.accounts import diff_service_accounts
@@ -41,6 +43,7 @@ from fedctl.plan.options import PlanOptions
 from fedctl.plan.order import order_drafts
 from fedctl.plan.problems import raise_problems
 from fedctl.plan.prune import diff_unmanaged
+from fedctl.plan.records import AccessTestChange, HeldResource, PolicyFailure
 from fedctl.plan.refusals import LintNote, Overrides, Refusal, gate_verdict
 from fedctl.plan.rename_hints import rename_hints
 from fedctl.plan.retained import still_granting
@@ -48,7 +51,9 @@ from fedctl.plan.rules import diff_rules
 from fedctl.safe_write import PRIVATE, write_file
 from fedctl.state import DesiredState, Kind, LiveState, Organization
 
-FORMAT_VERSION = 1
+# The saved plan's format (`--out`). 2: policy failures, access-test changes and held
+# resources are records with fields, no longer lines of text.
+FORMAT_VERSION = 2
 
 KIND_ALIASES = {
     "service_account": Kind.SERVICE_ACCOUNT,
@@ -86,6 +91,8 @@ class Plan(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
+    # The fields in the order the JSON document (fedctl.render.json) shows them; the ones
+    # it leaves out are apply's and the saved file's (fedctl.render.json.NOT_SHOWN).
     format_version: int = FORMAT_VERSION
     organization: Organization
     config_digest: str = ""
@@ -93,49 +100,48 @@ class Plan(BaseModel):
     # `fedctl apply plan.json` finds it without --config. Untrusted when read back: it
     # only chooses what to load, and the digest above must then match.
     config_path: str | None = Field(default=None, max_length=4096)
+    # Additive: the snapshot the plan was computed against, when it was;
+    # apply then compares live state with that snapshot before writing.
+    snapshot: SnapshotRef | None = None
+    # Additive: who gains or loses the power to mint what, where; filled by
+    # compute_plan, rendered before the field-level changes.
+    access: AccessDiff = Field(default_factory=AccessDiff)
     changes: tuple[Change, ...] = ()
     steps: tuple[Step, ...] = ()
-    live_versions: dict[str, LiveVersion] = Field(default_factory=dict)
-    unmanaged: tuple[str, ...] = ()
+    live_versions: dict[Address, LiveVersion] = Field(default_factory=dict)
+    unmanaged: tuple[Address, ...] = ()
     # Live resources settings.unmanaged leaves to another team: `kind/name (id)`.
     not_managed_here: tuple[str, ...] = ()
     # Live rules no file declares that keep granting access after this plan (prune off,
     # protected, Console-managed, unmanaged): shown in the access section.
     still_granting: tuple[str, ...] = ()
-    console_managed: tuple[str, ...] = ()
+    console_managed: tuple[Address, ...] = ()
     # Live resources fedctl cannot represent exactly, with the reason; never changed.
-    unmanageable: tuple[str, ...] = ()
-    # Organization policies that failed on the planned configuration: `deny: policy P:
-    # kind/name: message` (or `warn: ...`). A deny stops `fedctl plan` (exit 1).
-    policy_failures: tuple[str, ...] = ()
-    # Access-test cases whose outcome this plan changes: `NAME: before -> after`.
-    access_test_changes: tuple[str, ...] = ()
+    unmanageable: tuple[HeldResource, ...] = ()
+    # Organization policies that failed on the planned configuration (deny or warn); a
+    # deny stops `fedctl plan` (exit 1).
+    policy_failures: tuple[PolicyFailure, ...] = ()
+    # Access-test cases whose outcome this plan changes.
+    access_test_changes: tuple[AccessTestChange, ...] = ()
     warnings: tuple[str, ...] = ()
-    # Workspace ID -> display name, so outputs can name workspaces (additive to the contract).
-    workspace_names: dict[str, str] = Field(default_factory=dict)
-    # Additive: who gains or loses the power to mint what, where; filled by
-    # compute_plan, rendered before the field-level changes.
-    access: AccessDiff = Field(default_factory=AccessDiff)
-    # Additive: the snapshot the plan was computed against, when it was;
-    # apply then compares live state with that snapshot before writing.
-    snapshot: SnapshotRef | None = None
-    # Additive: the options the plan was made with. A saved plan's steps are never run as
-    # written: apply recomputes the plan with these options and compares.
-    shape: PlanOptions = Field(default_factory=PlanOptions)
-    # Additive: what the gate (fedctl.apply.gate) found; plan and apply run the same one.
-    gate_checked: bool = False
-    overrides: Overrides = Field(default_factory=Overrides)
-    refusals: tuple[Refusal, ...] = ()
-    lint_findings: tuple[LintNote, ...] = ()
-
-    @property
-    def gate_verdict(self) -> str:  # passed, passed with overrides, refused, not checked
-        return gate_verdict(self.refusals, checked=self.gate_checked)
-
     # Additive: where the enforced guards came from (`configuration`, a snapshot, a
     # --guards-from source) and how this change moves them (fedctl.guards).
     guard_sources: tuple[str, ...] = ()
     guardrail_changes: tuple[GuardrailChange, ...] = ()
+    # Workspace ID -> display name, so outputs can name workspaces (additive to the contract).
+    workspace_names: dict[str, str] = Field(default_factory=dict)
+    # Additive: what the gate (fedctl.apply.gate) found; plan and apply run the same one.
+    gate_checked: bool = False
+    refusals: tuple[Refusal, ...] = ()
+    lint_findings: tuple[LintNote, ...] = ()
+    overrides: Overrides = Field(default_factory=Overrides)
+    # Additive: the options the plan was made with. A saved plan's steps are never run as
+    # written: apply recomputes the plan with these options and compares.
+    shape: PlanOptions = Field(default_factory=PlanOptions)
+
+    @property
+    def gate_verdict(self) -> str:  # passed, passed with overrides, refused, not checked
+        return gate_verdict(self.refusals, checked=self.gate_checked)
 
     def is_empty(self) -> bool:
         return not self.changes
@@ -160,6 +166,9 @@ class Plan(BaseModel):
                 f"{path}: cannot read the saved plan (not UTF-8 text); write one with "
                 "`fedctl plan --out FILE`"
             ) from None
+        # The version first: a plan of another format fails the shape too, and saying
+        # "not a plan file" of it would hide that a plan again is all it needs.
+        _refuse_other_format(text, path)
         try:
             plan = cls.model_validate_json(text)
         except ValidationError as exc:
@@ -170,12 +179,21 @@ class Plan(BaseModel):
             ) from exc
         # NOTE: an edited plan must not smuggle a private key into an issuer request.
         _refuse_private_keys(plan, path)
-        if plan.format_version != FORMAT_VERSION:
-            raise PlanError(
-                f"{path}: plan format_version {plan.format_version} is not supported "
-                f"(this fedctl reads {FORMAT_VERSION}); plan again with this version"
-            )
         return plan
+
+
+def _refuse_other_format(text: str, path: str | Path) -> None:
+    """PlanError when the file is a JSON object whose format_version is another integer."""
+    try:
+        document = json.loads(text)
+    except ValueError:
+        return  # not JSON: the shape check says so
+    version = document.get("format_version") if isinstance(document, dict) else None
+    if isinstance(version, int) and not isinstance(version, bool) and version != FORMAT_VERSION:
+        raise PlanError(
+            f"{path}: plan format_version {version} is not supported "
+            f"(this fedctl reads {FORMAT_VERSION}); plan again with this version"
+        )
 
 
 def _refuse_private_keys(plan: Plan, path: str | Path) -> None:
@@ -282,7 +300,7 @@ def compute_plan(
     )
 
 
-def _diff_all_kinds(ctx: DiffContext) -> tuple[dict[str, str], list[str]]:
+def _diff_all_kinds(ctx: DiffContext) -> tuple[dict[str, HeldResource], list[Address]]:
     """Match, diff each kind, hold what fedctl cannot represent, and check the result.
 
     Returns the held (unmanageable) resources and the unmanaged live ones.
@@ -301,7 +319,7 @@ def _diff_all_kinds(ctx: DiffContext) -> tuple[dict[str, str], list[str]]:
     return held, unmanaged
 
 
-def _live_versions(ctx: DiffContext, changes: Sequence[Change]) -> dict[str, LiveVersion]:
+def _live_versions(ctx: DiffContext, changes: Sequence[Change]) -> dict[Address, LiveVersion]:
     touched_names = _touched_keys(ctx, changes)
     return {
         key: LiveVersion(id=meta.id, updated_at=meta.updated_at, archived_at=meta.archived_at)
@@ -337,7 +355,7 @@ def _to_change(pending: PendingChange, step_ids: tuple[int, ...]) -> Change:
     return Change(**vars(pending), step_ids=step_ids)
 
 
-def _touched_keys(ctx: DiffContext, changes: Sequence[Change]) -> set[str]:
+def _touched_keys(ctx: DiffContext, changes: Sequence[Change]) -> set[Address]:
     live_ids = {change.live_id for change in changes if change.live_id}
     return {key for key, meta in ctx.touched.items() if meta.id in live_ids}
 
@@ -345,10 +363,8 @@ def _touched_keys(ctx: DiffContext, changes: Sequence[Change]) -> set[str]:
 # --- --target -----------------------------------------------------------------------
 
 
-def _parse_targets(
-    targets: Sequence[str], desired: DesiredState, live: LiveState
-) -> set[tuple[Kind, str]]:
-    wanted: set[tuple[Kind, str]] = set()
+def _parse_targets(targets: Sequence[str], desired: DesiredState, live: LiveState) -> set[Address]:
+    wanted: set[Address] = set()
     for target in targets:
         kind_text, _, name = target.partition("/")
         kind = KIND_ALIASES.get(kind_text.strip().lower())
@@ -364,30 +380,30 @@ def _parse_targets(
         }
         if name not in known[kind]:
             raise UsageError(f"--target {target}: no {kind.value} of that name is declared or live")
-        wanted.add((kind, name))
+        wanted.add(Address(kind, name))
     return wanted
 
 
 def _select_targets(
-    changes: tuple[Change, ...], steps: tuple[Step, ...], wanted: set[tuple[Kind, str]]
+    changes: tuple[Change, ...], steps: tuple[Step, ...], wanted: set[Address]
 ) -> tuple[tuple[Change, ...], tuple[Step, ...]]:
     """Only the targeted changes, plus every change one of their steps depends on."""
     change_of_step = {step_id: change for change in changes for step_id in change.step_ids}
     steps_by_id = {step.id: step for step in steps}
-    selected = {(c.kind, c.name) for c in changes if (c.kind, c.name) in wanted}
+    selected = {c.address for c in changes if c.address in wanted}
     while True:
         needed = {
             dep
             for change in changes
-            if (change.kind, change.name) in selected
+            if change.address in selected
             for step_id in change.step_ids
             for dep in steps_by_id[step_id].depends_on
         }
-        grown = selected | {(change_of_step[d].kind, change_of_step[d].name) for d in needed}
+        grown = selected | {change_of_step[d].address for d in needed}
         if grown == selected:
             break
         selected = grown
-    kept_changes = [c for c in changes if (c.kind, c.name) in selected]
+    kept_changes = [c for c in changes if c.address in selected]
     kept_ids = sorted(step_id for c in kept_changes for step_id in c.step_ids)
     renumber = {old: new for new, old in enumerate(kept_ids, start=1)}
     kept_steps = tuple(

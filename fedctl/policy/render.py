@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from fedctl.escape import escape_terminal
 from fedctl.policy.evaluate import PolicyResult
 
@@ -17,6 +19,11 @@ def render_results(results: list[PolicyResult], *, policies: int) -> str:
         f"{len(results) - len(failed)} passed, {denied} denied, {warned} warned."
     )
     return "\n".join(lines)
+
+
+def render_json(results: list[PolicyResult]) -> str:
+    """Every policy's result on every resource as one JSON list (`--format json`)."""
+    return json.dumps([result.to_json() for result in results], indent=2)
 
 
 def _line(result: PolicyResult) -> str:

@@ -2,99 +2,89 @@
 
 The structure is documented by `schemas/plan.schema.json` (tests validate every output
 against it). `format_version` changes only when a field changes meaning or goes away;
-new fields may appear without a bump. Step payloads are left out: they are apply's
-instructions (saved with `--out`), and leaving them out keeps inline JWKS key material
-out of this output.
+new fields may appear without a bump. The document is the Plan model's own dump, in its
+field order, with what review does not need left out by name (`NOT_SHOWN`), a few fields
+renamed (`RENAMED`) and a few shown otherwise (`SHOWN_AS`): a field added to the model
+appears here unless it is left out on purpose. Step payloads are left out: they are
+apply's instructions (saved with `--out`), and leaving them out keeps inline JWKS key
+material out of this output.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
-from fedctl.plan.plan import FORMAT_VERSION, Plan
+from fedctl.plan.plan import Plan
 from fedctl.render.access import access_json
+from fedctl.render.records import (
+    access_test_change_line,
+    held_resource_line,
+    policy_failure_line,
+)
+
+# The JSON document's own version (schemas/plan.schema.json), apart from the saved plan's
+# (fedctl.plan.plan.FORMAT_VERSION): records it shows as lines did not change it.
+DOCUMENT_FORMAT_VERSION = 1
+
+# Plan fields the document leaves out: the saved file's version and path, what apply
+# compares before writing (live versions, the options the plan was made with), and
+# whether the gate ran (`gate` says it in one word).
+NOT_SHOWN = frozenset({"format_version", "config_path", "live_versions", "shape", "gate_checked"})
+# Step payloads: apply's instructions, which may hold inline JWKS key material.
+STEP_NOT_SHOWN = frozenset({"payload"})
+RENAMED = {"workspace_names": "workspaces", "lint_findings": "lint", "step_ids": "steps"}
 
 
 def plan_document(plan: Plan) -> dict[str, Any]:
-    counts = plan.counts()
-    return {
-        "format_version": FORMAT_VERSION,
-        "organization": {"id": plan.organization.id, "name": plan.organization.name},
-        "config_digest": plan.config_digest,
-        "summary": {action.value: counts[action] for action in counts},
-        # The snapshot planned against (or null) and the access diff, first.
-        "snapshot": plan.snapshot.model_dump() if plan.snapshot is not None else None,
-        "access": access_json(plan.access),
-        "changes": _change_documents(plan),
-        "steps": _step_documents(plan),
-        "unmanaged": list(plan.unmanaged),
-        "not_managed_here": list(plan.not_managed_here),
-        "still_granting": list(plan.still_granting),
-        "console_managed": list(plan.console_managed),
-        "unmanageable": list(plan.unmanageable),
-        "policy_failures": list(plan.policy_failures),
-        "access_test_changes": list(plan.access_test_changes),
-        "warnings": list(plan.warnings),
-        **guardrail_document(plan),
-        "workspaces": dict(sorted(plan.workspace_names.items())),
-        **gate_document(plan),
-    }
-
-
-def gate_document(plan: Plan) -> dict[str, Any]:
-    """The gate (fedctl.apply.gate): its verdict, what apply will refuse, lint's findings."""
-    return {
-        "gate": plan.gate_verdict,
-        "refusals": [refusal.model_dump(mode="json") for refusal in plan.refusals],
-        "lint": [note.model_dump(mode="json") for note in plan.lint_findings],
-        "overrides": plan.overrides.model_dump(mode="json"),
-    }
-
-
-def guardrail_document(plan: Plan) -> dict[str, Any]:
-    """Where the enforced guards came from and how this change moves them (fedctl.guards)."""
-    return {
-        "guard_sources": list(plan.guard_sources),
-        "guardrail_changes": [change.model_dump() for change in plan.guardrail_changes],
-    }
+    """The plan's dump with NOT_SHOWN left out, RENAMED renamed and SHOWN_AS applied; the
+    summary follows the digest and the gate's verdict the workspaces."""
+    document: dict[str, Any] = {"format_version": DOCUMENT_FORMAT_VERSION}
+    for name, value in plan.model_dump(mode="json", exclude=set(NOT_SHOWN)).items():
+        shown = SHOWN_AS.get(name)
+        document[RENAMED.get(name, name)] = shown(plan) if shown is not None else value
+        if name == "config_digest":
+            counts = plan.counts()
+            document["summary"] = {action.value: counts[action] for action in counts}
+        elif name == "workspace_names":
+            document["gate"] = plan.gate_verdict
+    return document
 
 
 def render_json(plan: Plan) -> str:
     return json.dumps(plan_document(plan), indent=2, sort_keys=False) + "\n"
 
 
-def _change_documents(plan: Plan) -> list[dict[str, Any]]:
-    return [
-        {
-            "order": order,
-            "kind": change.kind.value,
-            "name": change.name,
-            "action": change.action.value,
-            "symbol": change.action.symbol,
-            "live_id": change.live_id,
-            "before": change.before,
-            "after": change.after,
-            "changed_fields": list(change.changed_fields),
-            "reason": change.reason,
-            "ids_retired": list(change.ids_retired),
-            "in_place_alternative": change.in_place_alternative or None,
-            "steps": list(change.step_ids),
-        }
-        for order, change in enumerate(plan.changes, start=1)
-    ]
+def _changes(plan: Plan) -> list[dict[str, Any]]:
+    """Each change numbered in execution order, with its action's symbol."""
+    documents = []
+    for order, change in enumerate(plan.changes, start=1):
+        document: dict[str, Any] = {"order": order}
+        for name, value in change.model_dump(mode="json").items():
+            document[RENAMED.get(name, name)] = value
+            if name == "action":
+                document["symbol"] = change.action.symbol
+        # "" in the model (no alternative), null here, as the schema has always said.
+        document["in_place_alternative"] = change.in_place_alternative or None
+        documents.append(document)
+    return documents
 
 
-def _step_documents(plan: Plan) -> list[dict[str, Any]]:
-    return [
-        {
-            "id": step.id,
-            "operation": step.operation.value,
-            "kind": step.kind.value,
-            "name": step.name,
-            "live_id": step.live_id,
-            "depends_on": list(step.depends_on),
-            "description": step.description,
-        }
-        for step in plan.steps
-    ]
+def _steps(plan: Plan) -> list[dict[str, Any]]:
+    return [step.model_dump(mode="json", exclude=set(STEP_NOT_SHOWN)) for step in plan.steps]
+
+
+# Fields shown otherwise than as dumped: the access diff in its own document shape, the
+# records as the lines people read, the workspaces in ID order.
+SHOWN_AS: dict[str, Callable[[Plan], Any]] = {
+    "access": lambda plan: access_json(plan.access),
+    "changes": _changes,
+    "steps": _steps,
+    "unmanageable": lambda plan: [held_resource_line(held) for held in plan.unmanageable],
+    "policy_failures": lambda plan: [policy_failure_line(item) for item in plan.policy_failures],
+    "access_test_changes": lambda plan: [
+        access_test_change_line(change) for change in plan.access_test_changes
+    ],
+    "workspace_names": lambda plan: dict(sorted(plan.workspace_names.items())),
+}

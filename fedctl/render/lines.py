@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from fedctl.address import Address
 from fedctl.plan.actions import Action, Change
 from fedctl.resolved import LabelStyle, workspace_label
 from fedctl.state import Kind
@@ -133,8 +134,8 @@ def header(change: Change) -> str:
     if change.kind is Kind.API_KEY:
         name = value_at(change.before or change.after, "name")
         if isinstance(name, str) and name:
-            return f"{change.kind.value}/{name}"
-    return f"{change.kind.value}/{change.name}"
+            return str(Address(change.kind, name))
+    return str(change.address)
 
 
 def heading_id(change: Change) -> str | None:

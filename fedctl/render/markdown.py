@@ -18,6 +18,11 @@ from fedctl.graph.plan import render_plan_graph_markdown
 from fedctl.plan.plan import Plan
 from fedctl.render.access import render_access_markdown, render_still_granting_markdown
 from fedctl.render.lines import change_lines, header, heading_id
+from fedctl.render.records import (
+    access_test_change_line,
+    held_resource_line,
+    policy_failure_line,
+)
 from fedctl.render.text import summary_line, unmanaged_not_archived
 from fedctl.sandbox import BoundedEnvironment, TemplateTooCostly, render_bounded
 
@@ -80,9 +85,11 @@ def _raw_context(plan: Plan) -> dict[str, Any]:
         "not_managed_here": list(plan.not_managed_here),
         "still_granting": list(plan.still_granting),
         "console_managed": list(plan.console_managed),
-        "unmanageable": list(plan.unmanageable),
-        "policy_failures": list(plan.policy_failures),
-        "access_test_changes": list(plan.access_test_changes),
+        "unmanageable": [held_resource_line(held) for held in plan.unmanageable],
+        "policy_failures": [policy_failure_line(failure) for failure in plan.policy_failures],
+        "access_test_changes": [
+            access_test_change_line(change) for change in plan.access_test_changes
+        ],
         "warnings": list(plan.warnings),
         "gate_checked": plan.gate_checked,
         "gate_verdict": plan.gate_verdict,

@@ -12,6 +12,11 @@ from fedctl.plan.actions import Action, Change
 from fedctl.plan.plan import Plan
 from fedctl.render.access import render_access_text, render_still_granting_text
 from fedctl.render.lines import change_lines, header, heading_id
+from fedctl.render.records import (
+    access_test_change_line,
+    held_resource_line,
+    policy_failure_line,
+)
 
 RESET = "\033[0m"
 ACTION_COLOURS = {
@@ -76,17 +81,25 @@ def render_text(plan: Plan, *, color: bool = False) -> str:
     out += _listing("Console-managed (never changed by fedctl):", plan.console_managed)
     out += _listing(
         "Unmanageable (live state fedctl cannot represent exactly; never changed):",
-        plan.unmanageable,
+        tuple(held_resource_line(held) for held in plan.unmanageable),
     )
     out += [paint(line, DETAIL_COLOURS["!"]) for line in _listing("Warnings:", plan.warnings)]
-    out += guardrail_lines(plan)
-    out += _listing("Policies that fail (deny stops the plan):", plan.policy_failures)
-    out += _listing("Access tests whose outcome this plan changes:", plan.access_test_changes)
-    # Lint's findings go to stderr; here only what apply will refuse (fedctl.apply.gate).
-    refusals = tuple(refusal.line() for refusal in plan.refusals)
-    out += _listing(f"Checks apply runs: {plan.gate_verdict}", refusals)
+    out += guardrail_lines(plan) + judgement_lines(plan)
     out.append("No changes." if plan.is_empty() else summary_line(plan))
     return "\n".join(out) + "\n"
+
+
+def judgement_lines(plan: Plan) -> list[str]:
+    """What judging the plan found: failing policies, access tests whose outcome changes,
+    and what apply will refuse (lint's findings go to stderr; fedctl.apply.gate)."""
+    failures = tuple(policy_failure_line(failure) for failure in plan.policy_failures)
+    tests = tuple(access_test_change_line(change) for change in plan.access_test_changes)
+    refusals = tuple(refusal.line() for refusal in plan.refusals)
+    return [
+        *_listing("Policies that fail (deny stops the plan):", failures),
+        *_listing("Access tests whose outcome this plan changes:", tests),
+        *_listing(f"Checks apply runs: {plan.gate_verdict}", refusals),
+    ]
 
 
 def guardrail_lines(plan: Plan) -> list[str]:
@@ -115,9 +128,5 @@ def _live_id(change: Change) -> str:
 def unmanaged_not_archived(plan: Plan) -> tuple[str, ...]:
     """Unmanaged resources the plan leaves alone: the ones it archives (prune) are shown
     once, as archive blocks, not listed again."""
-    archived = {
-        f"{change.kind.value}/{change.name}"
-        for change in plan.changes
-        if change.action is Action.ARCHIVE
-    }
+    archived = {change.address for change in plan.changes if change.action is Action.ARCHIVE}
     return tuple(address for address in plan.unmanaged if address not in archived)

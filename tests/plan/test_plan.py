@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from fedctl.errors import PlanError, UsageError
-from fedctl.plan.plan import Plan, compute_plan
-from fedctl.state import LiveState
+from fedctl.plan.plan import FORMAT_VERSION, Plan, compute_plan
+from fedctl.plan.records import AccessTestChange, HeldResource, PolicyFailure
+from fedctl.state import Kind, LiveState
 from tests.support.states import (
     ORG,
     PROD_WS,
@@ -40,12 +42,46 @@ def test_saved_plan_round_trips(tmp_path: Path) -> None:
 
 def test_a_file_that_is_not_a_plan(tmp_path: Path) -> None:
     path = tmp_path / "plan.json"
-    path.write_text('{"format_version": 1}')
+    path.write_text(f'{{"format_version": {FORMAT_VERSION}}}')
     with pytest.raises(PlanError) as caught:
         Plan.from_file(path)
     assert caught.value.render().startswith(f"{path}: not a fedctl plan file (")
     with pytest.raises(PlanError, match="cannot read the saved plan"):
         Plan.from_file(tmp_path / "missing.json")
+
+
+def test_a_plan_saved_in_format_1_is_refused_by_its_version(tmp_path: Path) -> None:
+    # Format 1 held policy failures, access-test changes and held resources as lines.
+    plan = compute_plan(baseline(), live_from(baseline()))
+    document = json.loads(plan.model_dump_json())
+    document.update(format_version=1, policy_failures=["deny: policy p: rule/x: no"])
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(document))
+    with pytest.raises(PlanError) as caught:
+        Plan.from_file(path)
+    assert caught.value.render() == (
+        f"{path}: plan format_version 1 is not supported (this fedctl reads "
+        f"{FORMAT_VERSION}); plan again with this version"
+    )
+
+
+def test_records_are_saved_as_fields_and_read_back(tmp_path: Path) -> None:
+    records = {
+        "policy_failures": (
+            PolicyFailure(policy="p", severity="deny", resource="rule/x", message="a: b"),
+        ),
+        "access_test_changes": (AccessTestChange(case="c: d", before="denied", after="rule x"),),
+        "unmanageable": (
+            HeldResource(kind=Kind.RULE, name="x", live_id="fdrl_1", reason="attributes"),
+        ),
+    }
+    plan = compute_plan(baseline(), live_from(baseline())).model_copy(update=records)
+    path = tmp_path / "plan.json"
+    plan.to_file(path)
+    saved = json.loads(path.read_text())
+    assert saved["access_test_changes"] == [{"case": "c: d", "before": "denied", "after": "rule x"}]
+    assert saved["unmanageable"][0]["live_id"] == "fdrl_1"
+    assert Plan.from_file(path) == plan
 
 
 def test_target_keeps_the_target_and_what_it_needs() -> None:

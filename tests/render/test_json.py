@@ -7,8 +7,8 @@ from pathlib import Path
 
 import jsonschema
 
-from fedctl.plan.plan import compute_plan
-from fedctl.render.json import render_json
+from fedctl.plan.plan import Plan, compute_plan
+from fedctl.render.json import NOT_SHOWN, RENAMED, plan_document, render_json
 from tests.support.golden import assert_golden
 from tests.support.showcase import INLINE_KEY_MATERIAL, showcase_plan
 from tests.support.states import baseline, live_from
@@ -41,3 +41,12 @@ def test_empty_plan_is_valid_too() -> None:
 
 def test_schema_is_itself_valid() -> None:
     jsonschema.Draft202012Validator.check_schema(SCHEMA)
+
+
+def test_the_document_is_the_models_dump_less_what_it_leaves_out_by_name() -> None:
+    # A field added to Plan appears in the document unless NOT_SHOWN names it.
+    document = plan_document(showcase_plan())
+    derived = ("format_version", "summary", "gate")
+    shown = [RENAMED.get(name, name) for name in Plan.model_fields if name not in NOT_SHOWN]
+    assert [key for key in document if key not in derived] == shown
+    assert list(document)[:4] == ["format_version", "organization", "config_digest", "summary"]
