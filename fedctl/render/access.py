@@ -126,7 +126,7 @@ def _side_json(rule: ResolvedRule) -> dict[str, Any]:
         "issuer_url": rule.issuer_url,
         "subject_prefix": rule.subject_prefix,
         "audience": rule.audience,
-        "claims": rule.claims_dict or None,
+        "claims": dict(rule.claims) or None,
         "condition": rule.condition,
         "service_account_name": rule.service_account_name,
         "oauth_scope": rule.oauth_scope,
