@@ -30,6 +30,7 @@ from typing import Any, cast
 
 from fedctl.api import resources, wire
 from fedctl.api.client import AdminClient
+from fedctl.fields import ISSUER_FIELDS, RULE_FIELDS, SERVICE_ACCOUNT_FIELDS
 from fedctl.jwk import public_only
 from fedctl.state import (
     IssuerSpec,
@@ -233,12 +234,8 @@ def _meta(
 def _service_account(
     account: wire.ServiceAccount, memberships: dict[str, WorkspaceRole], rows: Members
 ) -> LiveServiceAccount:
-    role = "admin" if account.organization_role == "admin" else "developer"
     spec = ServiceAccountSpec(
-        name=account.name,
-        description=account.description or "",
-        organization_role=role,
-        memberships=memberships,
+        **SERVICE_ACCOUNT_FIELDS.from_wire(account, {"memberships": memberships})
     )
     reason = service_account_reason(account, rows)
     return LiveServiceAccount(spec=spec, meta=_meta(account, reason))
@@ -268,13 +265,7 @@ def _issuer(issuer: wire.FederationIssuer) -> LiveIssuer:
         # plan or comment can carry them (see fedctl.jwk).
         jwks["keys"] = [public_only(key) for key in jwks["keys"]]
     ca_cert_refused = _screen_ca_cert(jwks)
-    spec = IssuerSpec(
-        name=issuer.name,
-        issuer_url=issuer.issuer_url,
-        jwks=jwks,
-        max_jwt_lifetime_seconds=issuer.max_jwt_lifetime_seconds,
-        check_jti=issuer.check_jti,
-    )
+    spec = IssuerSpec(**ISSUER_FIELDS.from_wire(issuer, {"jwks": jwks}))
     return LiveIssuer(spec=spec, meta=_meta(issuer, issuer_reason(issuer) or ca_cert_refused))
 
 
@@ -300,12 +291,7 @@ def _screen_ca_cert(jwks: dict[str, Any]) -> str | None:
 
 
 def normalise_match(match: wire.RuleMatch) -> RuleMatchSpec:
-    return RuleMatchSpec(
-        subject_prefix=match.subject_prefix or None,
-        audience=match.audience or None,
-        claims=match.claims or None,
-        condition=match.condition or None,
-    )
+    return RuleMatchSpec.normalised(lambda key: getattr(match, key, None))
 
 
 class _Names:
@@ -319,21 +305,17 @@ class _Names:
 def _rule(rule: wire.FederationRule, names: _Names) -> LiveRule:
     workspace_ids = frozenset(rule.workspace_ids)
     target_id = rule.target.service_account_id
-    spec = RuleSpec(
-        name=rule.name,
+    given = {
         # The lists are the authority; the names echoed on the rule are a fallback.
-        issuer_name=names.issuers.get(rule.issuer_id) or rule.issuer_name or rule.issuer_id,
-        service_account_name=(
+        "issuer_name": names.issuers.get(rule.issuer_id) or rule.issuer_name or rule.issuer_id,
+        "service_account_name": (
             names.accounts.get(target_id) or rule.target.service_account_name or target_id
         ),
-        description=rule.description or "",
-        match=normalise_match(rule.match),
-        oauth_scope=rule.oauth_scope,
-        workspace_ids=workspace_ids,
-        applies_to_all_workspaces=rule.applies_to_all_workspaces,
-        token_lifetime_seconds=rule.token_lifetime_seconds,
-        attributes=_string_map(rule.attributes),
-    )
+        "match": normalise_match(rule.match),
+        "workspace_ids": workspace_ids,
+        "attributes": _string_map(rule.attributes),
+    }
+    spec = RuleSpec(**RULE_FIELDS.from_wire(rule, given))
     # A legacy binding is one the explicit enablements do not show (§5.8).
     legacy = rule.workspace_id if rule.workspace_id not in workspace_ids else None
     return LiveRule(
