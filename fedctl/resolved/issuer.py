@@ -21,6 +21,8 @@ class ResolvedIssuer:
     issuer_url: str
     max_jwt_lifetime_seconds: int = DEFAULT_MAX_JWT_LIFETIME_SECONDS
     check_jti: bool = True
+    # Anthropic paused polling the issuer's keys (see `IssuerSpec.jwks_polling_disabled`).
+    jwks_polling_disabled: bool = False
     # The API's JWKS union with every key of its variant (see `IssuerSpec.jwks`).
     jwks: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
     issuer_id: str | None = None
