@@ -16,7 +16,7 @@ What every step shares:
     address       Address(kind, name): which resource, as a value (text `kind/name`)
     pairing       which live resource a declared one is, through renames (previous_names)
     state         the specs both states are made of; fields: what each field is for
-    resolved      one resolved read model per rule (defaults filled, names and IDs)
+    resolved/     one resolved read model per kind (defaults filled, names and IDs)
     errors        the error types, each one line for people; escape: safe terminal text
     safe_write    the one way a file is written (new file renamed over the target)
     patterns      which live resource a settings.protect or settings.unmanaged entry names

@@ -194,14 +194,6 @@ class LiveApiKey(_Frozen):
     expires_at: str | None = None
 
 
-def key_workspace_name(key: LiveApiKey, workspaces: tuple[Workspace, ...]) -> str:
-    """Where a key works, as outputs name it: the workspace's name, else its ID."""
-    if key.workspace_id is None:
-        return "the default workspace"
-    names = {workspace.id: workspace.name for workspace in workspaces}
-    return names.get(key.workspace_id, key.workspace_id)
-
-
 class ApiKeyPolicySpec(_Frozen):
     """`api_keys`: with `manage`, every active key not allowed here is deactivated."""
 

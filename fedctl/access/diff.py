@@ -11,6 +11,7 @@ Usage:
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
 from fedctl.access.counterpart import PlanChange
@@ -21,8 +22,9 @@ from fedctl.access.model import (
     AccessDiff,
     Effect,
     Finding,
-    RuleAccess,
     combine_effects,
+    rule_grants,
+    rule_summary,
 )
 from fedctl.access.rules import compare_rule_access, match_finding
 from fedctl.address import Address
@@ -164,14 +166,14 @@ def _rule_changes(desired: DesiredState, live: LiveState, scope: _PlanScope) -> 
         live_rule = live_counterpart(desired, Kind.RULE, name, live.rules)
         if live_rule is None:
             verdict = comparer.compare_rule(None, after)
-            changes.append(_one_sided(name, "rule", verdict, after=rule_access(after)))
+            changes.append(_one_sided(name, "rule", verdict, after=after))
             continue
         before = sides.before[live_rule.spec.name]
         issuer_name = renames.get(before.issuer_name, before.issuer_name)
-        old_access = rule_access(before).model_copy(update={"issuer_name": issuer_name})
-        new_access = rule_access(after)
+        old_access = dataclasses.replace(before, issuer_name=issuer_name)
+        new_access = after
         same_spec = live_rule.spec.model_copy(update={"name": name, "issuer_name": issuer_name})
-        if same_spec == desired.rules[name] and old_access == new_access:
+        if same_spec == desired.rules[name] and rule_grants(old_access) == rule_grants(new_access):
             continue
         match = (
             None if before.match_key == after.match_key else comparer.compare_rule(before, after)
@@ -191,9 +193,7 @@ def _rule_changes(desired: DesiredState, live: LiveState, scope: _PlanScope) -> 
         )
     for name in sorted(sides.archived):
         verdict = comparer.compare_rule(sides.before[name], None)
-        changes.append(
-            _one_sided(name, "archived", verdict, before=rule_access(sides.before[name]))
-        )
+        changes.append(_one_sided(name, "archived", verdict, before=sides.before[name]))
     return changes
 
 
@@ -213,11 +213,8 @@ class _RuleSides:
         for live_name, declared_name in _issuer_renames(desired, live).items():
             declared_urls[live_name] = declared_urls.get(declared_name, "")
         self.before = {
-            name: ResolvedRule.from_spec(
-                rule.spec,
-                issuer_url=declared_urls.get(rule.spec.issuer_name),
-                workspace_names=names,
-                extra_workspace_ids=(rule.legacy_workspace_id,) if rule.legacy_workspace_id else (),
+            name: ResolvedRule.from_live(
+                rule, issuer_url=declared_urls.get(rule.spec.issuer_name), workspace_names=names
             )
             for name, rule in live.rules.items()
         }
@@ -232,35 +229,18 @@ class _RuleSides:
         self.after = {**{name: self.before[name] for name in kept}, **self.declared}
 
 
-def rule_access(rule: ResolvedRule) -> RuleAccess:
-    """One side of a rule as the plan shows it, with workspaces labelled by name where known."""
-    return RuleAccess(
-        issuer_name=rule.issuer_name,
-        issuer_url=rule.issuer_url,
-        subject_prefix=rule.subject_prefix,
-        audience=rule.audience,
-        claims=rule.claims_dict or None,
-        condition=rule.condition,
-        service_account_name=rule.service_account_name,
-        oauth_scope=rule.oauth_scope,
-        workspaces=tuple(sorted(rule.workspace_label(wid) for wid in rule.workspace_ids)),
-        applies_to_all_workspaces=rule.applies_to_all_workspaces,
-        token_lifetime_seconds=rule.token_lifetime_seconds,
-    )
-
-
 def _one_sided(
     name: str,
     dimension: str,
     verdict: MatchVerdict,
     *,
-    before: RuleAccess | None = None,
-    after: RuleAccess | None = None,
+    before: ResolvedRule | None = None,
+    after: ResolvedRule | None = None,
 ) -> AccessChange:
     """A created (`rule`) or archived rule, judged by what its grants admit."""
     finding = match_finding(verdict, dimension)
     side = after or before
-    summary = side.summary() if side is not None else ""
+    summary = rule_summary(side) if side is not None else ""
     finding = finding.model_copy(update={"reason": f"{finding.reason} ({summary})"})
     return AccessChange(
         kind=Kind.RULE,

@@ -13,8 +13,8 @@ import copy
 import re
 from collections.abc import Callable
 
-from fedctl.lint.view import RuleView
 from fedctl.presets import Preset
+from fedctl.resolved import ResolvedRule
 
 Claims = dict[str, object]
 _IAT = 1767225600
@@ -242,7 +242,7 @@ _FROM_SUBJECT: dict[str, tuple[str, str, str | None]] = {
 _NAME_CLAIM = {name: spec[1] for name, spec in _FROM_SUBJECT.items()}
 
 
-def own_claims(provider: Preset, rule: RuleView) -> Claims:
+def own_claims(provider: Preset, rule: ResolvedRule) -> Claims:
     """The provider's sample, turned into a token of the tenant the rule names."""
     claims = copy.deepcopy(SAMPLES[provider.name])
     prefix = rule.subject_prefix
@@ -250,7 +250,7 @@ def own_claims(provider: Preset, rule: RuleView) -> Claims:
         claims["sub"] = prefix[:-1] + "main" if prefix.endswith("*") else prefix
     _fill_from_subject(provider, claims, str(claims.get("sub", "")))
     _fill_from_condition(provider, claims, rule.condition or "")
-    claims.update(rule.claims)
+    claims.update(rule.claims_dict)
     return claims
 
 

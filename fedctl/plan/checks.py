@@ -19,6 +19,7 @@ from fedctl.plan.context import DiffContext, PendingChange
 from fedctl.plan.normalise import match_payload
 from fedctl.plan.problems import Problem
 from fedctl.presets import API_TENANT_PINNED_ISSUER_URLS, Preset, detect_preset
+from fedctl.resolved import LabelStyle, workspace_label
 from fedctl.state import DesiredState, Kind, LiveRule, LiveState, OrganizationRole
 
 ORG_ADMIN_SCOPE = "org:admin"
@@ -162,8 +163,8 @@ def _check_rule_memberships(ctx: DiffContext) -> None:
 
 
 def _workspace_label(live: LiveState, workspace_id: str) -> str:
-    name = next((ws.name for ws in live.workspaces if ws.id == workspace_id), None)
-    return f"{name} ({workspace_id})" if name else workspace_id
+    names = {ws.id: ws.name for ws in live.workspaces}
+    return workspace_label(workspace_id, names, style=LabelStyle.NAME_THEN_ID)
 
 
 def _live_target_name(ctx: DiffContext, rule: LiveRule) -> str:

@@ -16,6 +16,7 @@ from fedctl.plan.actions import Action
 from fedctl.plan.match import KindMatching, archived_note, describe_archived
 from fedctl.plan.order import Draft
 from fedctl.plan.problems import Problem
+from fedctl.resolved import workspace_label
 from fedctl.state import (
     DesiredState,
     Kind,
@@ -144,7 +145,7 @@ class DiffContext:
 
     def workspace_label(self, workspace_id: str) -> str:
         """`production` for a step description; the ID when the workspace is unknown."""
-        return self.inputs.workspace_names.get(workspace_id, workspace_id)
+        return workspace_label(workspace_id, self.inputs.workspace_names)
 
     def add_change(self, change: PendingChange) -> None:
         self.changes[(change.kind, change.name)] = change

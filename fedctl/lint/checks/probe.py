@@ -9,8 +9,9 @@ from fedctl.lint.checks.tenancy import open_prefix, tenant_pinned
 from fedctl.lint.findings import CheckInfo, Finding, LintSeverity
 from fedctl.lint.matching import rule_accepts
 from fedctl.lint.samples import own_claims, variants
-from fedctl.lint.view import LintConfig, RuleView
+from fedctl.lint.view import LintConfig
 from fedctl.presets import Preset
+from fedctl.resolved import ResolvedRule
 
 CONDITION_ACCEPTS_OTHERS = CheckInfo(
     id="FED011",
@@ -59,7 +60,7 @@ def condition_accepts_others(config: LintConfig) -> Iterator[Finding]:
                 break
 
 
-def _other_tenant(config: LintConfig, rule: RuleView, provider: Preset) -> str | None:
+def _other_tenant(config: LintConfig, rule: ResolvedRule, provider: Preset) -> str | None:
     """The solver's answer for a CI provider whose tenant the subject and claims leave
     open: a message with the other tenant's token, "" when none is admitted, None when
     the solver cannot answer (the sample probe below then runs)."""
@@ -68,7 +69,7 @@ def _other_tenant(config: LintConfig, rule: RuleView, provider: Preset) -> str |
     from fedctl.proof.questions import TENANT_CLAIMS, other_tenant
 
     claims = TENANT_CLAIMS.get(provider.name)
-    if claims is None or any(claim in rule.claims for claim in claims):
+    if claims is None or any(claim in rule.claims_dict for claim in claims):
         return None
     segment = provider.tenant_segment
     prefix = rule.subject_prefix or ""
@@ -100,7 +101,7 @@ _UNRELATED_TOKENS = (
 def condition_pins_nothing(config: LintConfig) -> Iterator[Finding]:
     """A rule held only by a condition that any token passes: `subject_prefix: "*"` again."""
     for rule in config.rules:
-        if rule.condition is None or rule.subject_prefix or rule.claims:
+        if rule.condition is None or rule.subject_prefix or rule.claims_dict:
             continue
         if all(rule_accepts(rule, dict(token)) for token in _UNRELATED_TOKENS):
             message = (
