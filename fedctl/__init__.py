@@ -5,6 +5,7 @@ The data flow, one step a module or package:
     desired       Config -> DesiredState (defaults filled, workspaces resolved)
     api/          the Admin API over httpx, and nothing else (client, credentials, writes)
     live          API -> LiveState, the same normalised shape as DesiredState
+    live_reads    the requests of one live read, startable before any model is imported
     pipeline      config + live read side by side -> the judged plan (gate, access tests);
                   the one Plan the library, `plan` and `apply` share
     plan/         DesiredState + LiveState -> Plan (ordered steps, data first; no HTTP)
@@ -12,8 +13,10 @@ The data flow, one step a module or package:
     render/       Plan -> text, JSON, Markdown
 
 What every step shares:
+    address       Address(kind, name): which resource, as a value (text `kind/name`)
+    pairing       which live resource a declared one is, through renames (previous_names)
     state         the specs both states are made of; fields: what each field is for
-    resolved      one resolved read model per rule (defaults filled, names and IDs)
+    resolved/     one resolved read model per kind (defaults filled, names and IDs)
     errors        the error types, each one line for people; escape: safe terminal text
     safe_write    the one way a file is written (new file renamed over the target)
     patterns      which live resource a settings.protect or settings.unmanaged entry names

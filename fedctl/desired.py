@@ -16,10 +16,12 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from fedctl.address import Address
 from fedctl.config.jwks import DiscoveryJwks, ExplicitUrlJwks, InlineJwks
 from fedctl.config.models import ApiKeysPolicy, Issuer, Rule, RuleMatch, ServiceAccount
 from fedctl.config.validated import Config
 from fedctl.errors import PlanError
+from fedctl.fields import ISSUER_FIELDS, RULE_FIELDS, SERVICE_ACCOUNT_FIELDS
 from fedctl.state import (
     ApiKeyPolicySpec,
     DesiredState,
@@ -59,15 +61,15 @@ class WorkspaceResolver:
             raise PlanError(
                 f"{where}: workspace {_q(ref)} is ambiguous ({len(active)} workspaces have "
                 f"that name: {ids}); write the wrkspc_ ID instead",
-                [f"{kind.value}/{name}"],
+                [Address(kind, name)],
             )
         if candidates:
             raise PlanError(
                 f"{where}: workspace {_q(ref)} is archived; an archived workspace refuses "
                 "memberships and rules, so remove it from the configuration",
-                [f"{kind.value}/{name}"],
+                [Address(kind, name)],
             )
-        raise PlanError(f"{where}: {self._unknown(ref)}", [f"{kind.value}/{name}"])
+        raise PlanError(f"{where}: {self._unknown(ref)}", [Address(kind, name)])
 
     def default_id(self) -> str | None:
         for workspace in self.workspaces:
@@ -139,25 +141,16 @@ def service_account_spec(
             raise PlanError(
                 f"{where}: {_q(membership.workspace)} is the same workspace ({workspace_id}) as an "
                 "earlier membership; give each workspace one role",
-                [f"{Kind.SERVICE_ACCOUNT.value}/{account.name}"],
+                [Address(Kind.SERVICE_ACCOUNT, account.name)],
             )
         memberships[workspace_id] = membership.role
-    return ServiceAccountSpec(
-        name=account.name,
-        description=account.description or "",
-        organization_role=account.organization_role,
-        memberships=memberships,
-    )
+    given = {"memberships": memberships}
+    return ServiceAccountSpec(**SERVICE_ACCOUNT_FIELDS.from_config(account, given))
 
 
 def issuer_spec(issuer: Issuer) -> IssuerSpec:
-    return IssuerSpec(
-        name=issuer.name,
-        issuer_url=issuer.issuer_url,
-        jwks=normalise_jwks(issuer.jwks),
-        max_jwt_lifetime_seconds=issuer.max_jwt_lifetime_seconds,
-        check_jti=issuer.check_jti,
-    )
+    given = {"jwks": normalise_jwks(issuer.jwks)}
+    return IssuerSpec(**ISSUER_FIELDS.from_config(issuer, given))
 
 
 def normalise_jwks(jwks: DiscoveryJwks | ExplicitUrlJwks | InlineJwks) -> dict[str, Any]:
@@ -180,27 +173,13 @@ def rule_spec(rule: Rule, resolver: WorkspaceResolver) -> RuleSpec:
         resolver.resolve(ref, Kind.RULE, rule.name, f"workspaces[{index}]")
         for index, ref in enumerate(rule.workspaces or ())
     )
-    return RuleSpec(
-        name=rule.name,
-        issuer_name=rule.issuer,
-        service_account_name=rule.service_account,
-        description=rule.description or "",
-        match=normalise_match(rule.match),
-        oauth_scope=rule.oauth_scope,
-        workspace_ids=workspace_ids,
-        applies_to_all_workspaces=rule.applies_to_all_workspaces,
-        token_lifetime_seconds=rule.token_lifetime_seconds,
-    )
+    given = {"match": normalise_match(rule.match), "workspace_ids": workspace_ids}
+    return RuleSpec(**RULE_FIELDS.from_config(rule, given))
 
 
 def normalise_match(match: RuleMatch) -> RuleMatchSpec:
     """Unset, empty claims and "" subject_prefix all become None (fedctl/state.py)."""
-    return RuleMatchSpec(
-        subject_prefix=match.subject_prefix or None,
-        audience=match.audience or None,
-        claims=dict(match.claims) if match.claims else None,
-        condition=match.condition or None,
-    )
+    return RuleMatchSpec.normalised(lambda key: getattr(match, key, None))
 
 
 def _previous_names(config: Config) -> dict[tuple[Kind, str], tuple[str, ...]]:

@@ -30,6 +30,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from fedctl.access.model import Effect
+from fedctl.address import Address
+from fedctl.pairing import live_name_of, pending_renames, previous_names_of
 from fedctl.patterns import is_unmanaged
 from fedctl.state import (
     DesiredState,
@@ -67,7 +69,7 @@ class FieldDifference(_Frozen):
 class DriftItem(_Frozen):
     """One difference, who made it and when; `drift` is False when fedctl made it."""
 
-    address: str
+    address: Address
     kind: DriftKind
     fields: tuple[FieldDifference, ...] = ()
     actor_id: str | None = None
@@ -135,12 +137,12 @@ def compute_drift(
         (Kind.ISSUER, desired.issuers, live.issuers, live.archived_issuers),
         (Kind.RULE, desired.rules, live.rules, live.archived_rules),
     ]  # fmt: skip
-    issuer_renames = _renames(desired, Kind.ISSUER, live.issuers)
-    account_renames = _renames(desired, Kind.SERVICE_ACCOUNT, live.service_accounts)
+    issuer_renames = pending_renames(desired, Kind.ISSUER, live.issuers)
+    account_renames = pending_renames(desired, Kind.SERVICE_ACCOUNT, live.service_accounts)
     for kind, declared, active, archived in kinds:
         claimed: set[str] = set()
         for name, spec in sorted(declared.items()):
-            live_name = _live_name(desired, kind, name, active)
+            live_name = live_name_of(desired, kind, name, active)
             if live_name is not None:
                 claimed.add(live_name)
                 resource = active[live_name]
@@ -156,7 +158,7 @@ def compute_drift(
                 continue  # another team's (settings.unmanaged): not this configuration's drift
             items.append(
                 DriftItem(
-                    address=f"{kind.value}/{live_name}",
+                    address=Address(kind, live_name),
                     kind=DriftKind.UNMANAGED,
                     actor_id=meta.created_by_actor_id,
                     at=meta.created_at,
@@ -164,26 +166,6 @@ def compute_drift(
                 )
             )
     return DriftReport(fedctl_actors=tuple(sorted(actors)), items=tuple(items))
-
-
-def _renames(desired: DesiredState, kind: Kind, active: Mapping[str, Any]) -> dict[str, str]:
-    """Live name -> declared name, for resources whose rename is still to be applied."""
-    renames: dict[str, str] = {}
-    for (renamed_kind, name), previous in desired.previous_names.items():
-        if renamed_kind is kind and name not in active:
-            renames.update({old: name for old in previous if old in active})
-    return renames
-
-
-def _live_name(
-    desired: DesiredState, kind: Kind, name: str, active: Mapping[str, Any]
-) -> str | None:
-    if name in active:
-        return name
-    for previous in desired.previous_names.get((kind, name), ()):
-        if previous in active:
-            return previous
-    return None
 
 
 def _comparable(
@@ -208,7 +190,7 @@ def _changed(
     meta: LiveMeta,
     actors: frozenset[str],
 ) -> list[DriftItem]:
-    address = f"{kind.value}/{name}"
+    address = Address(kind, name)
     # A name difference is a pending rename (previous_names), which fedctl makes.
     fields = [
         FieldDifference(field=key, configured=_plain(configured[key]), live=_plain(live[key]))
@@ -244,9 +226,9 @@ def _missing(
     archived: tuple[LiveResource, ...],
     actors: frozenset[str],
 ) -> DriftItem:
-    names = {name, *desired.previous_names.get((kind, name), ())}
+    names = {name, *previous_names_of(desired, kind, name)}
     gone = [resource for resource in archived if resource.spec.name in names]
-    address = f"{kind.value}/{name}"
+    address = Address(kind, name)
     if not gone:
         return DriftItem(address=address, kind=DriftKind.NOT_CREATED, drift=False)
     latest = max(gone, key=lambda resource: resource.meta.archived_at or "")

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from fedctl.access.diff import compute_access_diff
 from fedctl.access.model import AccessChange
+from fedctl.address import Address
 from fedctl.drift import DriftReport
 from fedctl.state import (
     DesiredState,
@@ -31,7 +32,7 @@ from fedctl.state import (
 def classify_drift(report: DriftReport, desired: DesiredState, live: LiveState) -> DriftReport:
     """The report with each item's `effect` and `access` reason filled in, where it has one."""
     diff = compute_access_diff(_live_as_desired(live, desired), _configured_as_live(desired, live))
-    by_address: dict[str, AccessChange] = {change.address: change for change in diff.changes}
+    by_address: dict[Address, AccessChange] = {change.address: change for change in diff.changes}
     items = []
     for item in report.items:
         change = by_address.get(item.address)

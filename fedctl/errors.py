@@ -24,6 +24,7 @@ against the classes and their bases). What a person may see:
     │   └── NotConverged            every step succeeded, yet a fresh plan still shows changes
     ├── LintBlocksApply             a lint error, and apply was not told to go on
     ├── UsageError                  a command-line combination that cannot work
+    ├── AddressError                text that is no `kind/name` resource address
     ├── NoRuleMatches               `fedctl explain`: no rule accepts the token (exit 3)
     ├── UncheckedWitness            the solver's token fails fedctl's own evaluator (a bug)
     ├── TerraformImportError        Terraform state that cannot become configuration

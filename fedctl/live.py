@@ -25,12 +25,13 @@ account by name, explicit memberships only.
 
 from __future__ import annotations
 
-from concurrent.futures import FIRST_COMPLETED, Future, wait
 from typing import Any, cast
 
-from fedctl.api import resources, wire
+from fedctl.api import wire
 from fedctl.api.client import AdminClient
+from fedctl.fields import ISSUER_FIELDS, RULE_FIELDS, SERVICE_ACCOUNT_FIELDS
 from fedctl.jwk import public_only
+from fedctl.live_reads import LiveReads, Members
 from fedctl.state import (
     IssuerSpec,
     LiveIssuer,
@@ -55,12 +56,14 @@ from fedctl.unmanageable import (
 ASSIGNABLE_ROLES = frozenset(
     {"workspace_admin", "workspace_developer", "workspace_restricted_developer", "workspace_user"}
 )
-Members = list[wire.ServiceAccountWorkspaceMember]
 
 
-def read_live(client: AdminClient) -> LiveState:
-    """Everything the planner compares, read concurrently and normalised."""
-    reads = _Reads(client)
+def read_live(client: AdminClient, *, started: LiveReads | None = None) -> LiveState:
+    """Everything the planner compares, read concurrently and normalised.
+
+    `started`: the reads already under way on `client` (fedctl.live_reads), if any.
+    """
+    reads = started or LiveReads(client)
     try:
         lists, member_rows = reads.results()
     finally:
@@ -89,94 +92,6 @@ def read_live(client: AdminClient) -> LiveState:
         archived_issuers=tuple(i for i in live_issuers if i.meta.archived),
         archived_rules=tuple(r for r in live_rules if r.meta.archived),
     )
-
-
-class _Reads:
-    """The reads of one `read_live`, started at once; memberships join when they can."""
-
-    def __init__(self, client: AdminClient) -> None:
-        self.client = client
-        # (active accounts on the first page, whether more pages follow)
-        self.first_accounts: Future[tuple[int, bool]] = Future()
-        self.organization = client.submit(lambda: resources.get_organization(client))
-        self.accounts = client.submit(
-            lambda: resources.list_service_accounts(
-                client, include_archived=True, on_first_page=self._first_account_page
-            )
-        )
-        self.issuers = client.submit(lambda: resources.list_issuers(client, include_archived=True))
-        self.rules = client.submit(lambda: resources.list_rules(client, include_archived=True))
-        self.all_workspaces = client.submit(
-            lambda: resources.list_workspaces(client, include_default=True, include_archived=True)
-        )
-        self.non_default = client.submit(
-            lambda: resources.list_workspaces(client, include_default=False, include_archived=True)
-        )
-        self.member_pages: list[Future[Members]] = []
-
-    def _first_account_page(self, items: list[Any], more: bool) -> None:
-        active = sum(
-            1 for item in items if isinstance(item, dict) and item.get("archived_at") is None
-        )
-        self.first_accounts.set_result((active, more))
-
-    def _lists(self) -> list[Future[Any]]:
-        return [
-            self.organization,
-            self.accounts,
-            self.issuers,
-            self.rules,
-            self.all_workspaces,
-            self.non_default,
-        ]
-
-    def results(self) -> tuple[list[Any], Members]:
-        """The six lists' results, then every membership row; errors in that order."""
-        try:
-            self._start_memberships()
-        except BaseException:
-            _in_order(self._lists())  # raises the first failed list, as reading in order would
-            raise
-        lists = _in_order(self._lists())
-        return lists, [row for page in _in_order(self.member_pages) for row in page]
-
-    def cancel_pending(self) -> None:
-        for future in [*self._lists(), *self.member_pages]:
-            future.cancel()
-
-    def _start_memberships(self) -> None:
-        """Choose the side with fewer lists (workspaces on a tie) and submit its reads."""
-        pending: list[Future[Any]] = [self.first_accounts, self.accounts]
-        wait(pending, return_when=FIRST_COMPLETED)
-        if not self.first_accounts.done():
-            return  # the account list failed before its first page; results() raises it
-        workspace_ids = [w.id for w in self.all_workspaces.result() if w.archived_at is None]
-        active_on_first_page, more_pages = self.first_accounts.result()
-        accounts: list[wire.ServiceAccount] = []
-        if not more_pages or len(workspace_ids) > active_on_first_page:
-            # Not settled by the first page: count the whole list, as the choice needs.
-            accounts = [a for a in self.accounts.result() if a.archived_at is None]
-            by_workspace = len(workspace_ids) <= len(accounts)
-        else:
-            by_workspace = True  # the whole list can only have more active accounts
-        if by_workspace:
-            self.member_pages = [self._submit_workspace_side(w) for w in workspace_ids]
-        else:
-            self.member_pages = [self._submit_account_side(a.id) for a in accounts]
-
-    def _submit_workspace_side(self, workspace_id: str) -> Future[Members]:
-        client = self.client
-        return client.submit(lambda: resources.list_workspace_members(client, workspace_id))
-
-    def _submit_account_side(self, service_account_id: str) -> Future[Members]:
-        client = self.client
-        return client.submit(
-            lambda: resources.list_service_account_workspaces(client, service_account_id)
-        )
-
-
-def _in_order(futures: list[Future[Any]]) -> list[Any]:
-    return [future.result() for future in futures]
 
 
 def _workspaces(
@@ -233,12 +148,8 @@ def _meta(
 def _service_account(
     account: wire.ServiceAccount, memberships: dict[str, WorkspaceRole], rows: Members
 ) -> LiveServiceAccount:
-    role = "admin" if account.organization_role == "admin" else "developer"
     spec = ServiceAccountSpec(
-        name=account.name,
-        description=account.description or "",
-        organization_role=role,
-        memberships=memberships,
+        **SERVICE_ACCOUNT_FIELDS.from_wire(account, {"memberships": memberships})
     )
     reason = service_account_reason(account, rows)
     return LiveServiceAccount(spec=spec, meta=_meta(account, reason))
@@ -268,13 +179,7 @@ def _issuer(issuer: wire.FederationIssuer) -> LiveIssuer:
         # plan or comment can carry them (see fedctl.jwk).
         jwks["keys"] = [public_only(key) for key in jwks["keys"]]
     ca_cert_refused = _screen_ca_cert(jwks)
-    spec = IssuerSpec(
-        name=issuer.name,
-        issuer_url=issuer.issuer_url,
-        jwks=jwks,
-        max_jwt_lifetime_seconds=issuer.max_jwt_lifetime_seconds,
-        check_jti=issuer.check_jti,
-    )
+    spec = IssuerSpec(**ISSUER_FIELDS.from_wire(issuer, {"jwks": jwks}))
     return LiveIssuer(spec=spec, meta=_meta(issuer, issuer_reason(issuer) or ca_cert_refused))
 
 
@@ -300,12 +205,7 @@ def _screen_ca_cert(jwks: dict[str, Any]) -> str | None:
 
 
 def normalise_match(match: wire.RuleMatch) -> RuleMatchSpec:
-    return RuleMatchSpec(
-        subject_prefix=match.subject_prefix or None,
-        audience=match.audience or None,
-        claims=match.claims or None,
-        condition=match.condition or None,
-    )
+    return RuleMatchSpec.normalised(lambda key: getattr(match, key, None))
 
 
 class _Names:
@@ -319,21 +219,17 @@ class _Names:
 def _rule(rule: wire.FederationRule, names: _Names) -> LiveRule:
     workspace_ids = frozenset(rule.workspace_ids)
     target_id = rule.target.service_account_id
-    spec = RuleSpec(
-        name=rule.name,
+    given = {
         # The lists are the authority; the names echoed on the rule are a fallback.
-        issuer_name=names.issuers.get(rule.issuer_id) or rule.issuer_name or rule.issuer_id,
-        service_account_name=(
+        "issuer_name": names.issuers.get(rule.issuer_id) or rule.issuer_name or rule.issuer_id,
+        "service_account_name": (
             names.accounts.get(target_id) or rule.target.service_account_name or target_id
         ),
-        description=rule.description or "",
-        match=normalise_match(rule.match),
-        oauth_scope=rule.oauth_scope,
-        workspace_ids=workspace_ids,
-        applies_to_all_workspaces=rule.applies_to_all_workspaces,
-        token_lifetime_seconds=rule.token_lifetime_seconds,
-        attributes=_string_map(rule.attributes),
-    )
+        "match": normalise_match(rule.match),
+        "workspace_ids": workspace_ids,
+        "attributes": _string_map(rule.attributes),
+    }
+    spec = RuleSpec(**RULE_FIELDS.from_wire(rule, given))
     # A legacy binding is one the explicit enablements do not show (§5.8).
     legacy = rule.workspace_id if rule.workspace_id not in workspace_ids else None
     return LiveRule(

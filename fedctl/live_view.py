@@ -8,6 +8,7 @@ reference it. Knows nothing of HTTP (takes a LiveState).
 
 from __future__ import annotations
 
+from fedctl.address import Address
 from fedctl.errors import UsageError
 from fedctl.escape import escape_terminal
 from fedctl.export.document import build_export
@@ -16,7 +17,8 @@ from fedctl.snapshot import find_resource
 from fedctl.state import Kind, LiveIssuer, LiveRule, LiveServiceAccount, LiveState
 
 
-def describe_resource(live: LiveState, address: str) -> str:
+def describe_resource(live: LiveState, text: str) -> str:
+    address = Address.parse(text)
     resource = find_resource(live, address)
     if resource is None:
         raise UsageError(f"{address}: no live resource of that name (archived ones are not shown)")
@@ -37,22 +39,26 @@ def describe_resource(live: LiveState, address: str) -> str:
 
 def _referencing_rules(
     live: LiveState, resource: LiveServiceAccount | LiveIssuer | LiveRule
-) -> list[str] | None:
+) -> list[Address] | None:
     if isinstance(resource, LiveRule):
         return None
     if isinstance(resource, LiveIssuer):
-        return sorted(f"rule/{n}" for n, r in live.rules.items() if r.issuer_id == resource.meta.id)
+        return sorted(
+            Address(Kind.RULE, n) for n, r in live.rules.items() if r.issuer_id == resource.meta.id
+        )
     return sorted(
-        f"rule/{n}" for n, r in live.rules.items() if r.service_account_id == resource.meta.id
+        Address(Kind.RULE, n)
+        for n, r in live.rules.items()
+        if r.service_account_id == resource.meta.id
     )
 
 
-def _configuration_lines(live: LiveState, address: str) -> list[str]:
+def _configuration_lines(live: LiveState, address: Address) -> list[str]:
     """The resource as configuration, its export notes (Console-managed, legacy binding,
     leaked keys) as comments above it."""
-    kind_name, _, name = address.partition("/")
-    kind = Kind(kind_name)
-    entry = next(e for e in build_export(live).entries if (e.kind, e.name) == (kind, name))
+    entry = next(
+        e for e in build_export(live).entries if (e.kind, e.name) == (address.kind, address.name)
+    )
     lines = ["  configuration:"]
     lines += [f"    # {note}" for note in entry.notes]
     lines += [f"    {line}" for line in render_body(entry.body).splitlines()]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from fnmatch import fnmatchcase
 
+from fedctl.address import Address
 from fedctl.state import Kind
 
 
@@ -36,7 +37,7 @@ def matching_pattern(
                 return pattern
             continue
         for name in names:
-            if fnmatchcase(f"{kind.value}/{name}" if "/" in pattern else name, pattern):
+            if fnmatchcase(Address(kind, name) if "/" in pattern else name, pattern):
                 return pattern
     return None
 

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from fedctl.errors import UsageError
 from fedctl.live import read_live
+from fedctl.live_reads import take_started
 
 READ_SWITCH_INTERVAL_SECONDS = 0.0005
 
@@ -318,7 +319,8 @@ def _load_while_reading(
     """
     with _prompt_thread_switches():
         reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fedctl-live")
-        live_future = reader.submit(read_live, client)
+        # A read the CLI started before its heavy imports (fedctl.cli.read_ahead), else one now.
+        live_future = take_started(client) or reader.submit(read_live, client)
         try:
             from fedctl.config.load import load_config
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 ANTHROPIC_AUDIENCE = "https://api.anthropic.com"
@@ -78,7 +79,7 @@ class Preset:
         return pattern is not None and re.match(pattern, subject_prefix) is not None
 
     def pins_tenant(
-        self, *, subject_prefix: str | None, claims: dict[str, str], condition: str | None
+        self, *, subject_prefix: str | None, claims: Mapping[str, str], condition: str | None
     ) -> bool:
         """True when some matcher names the tenant: the API's shared-issuer test, statically."""
         if any(claim in claims for claim in self.tenant_claims):

@@ -34,6 +34,7 @@ from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from fedctl.address import Address
 from fedctl.errors import PlanError, UsageError
 from fedctl.plan.actions import Change, SnapshotRef
 from fedctl.safe_write import PRIVATE, write_file
@@ -243,7 +244,8 @@ def check_protection_held(plan: PlanLike, snapshot: Snapshot) -> None:
     Protection follows the resource: a rename through previous_names keeps it
     (fedctl.plan.protection).
     """
-    from fedctl.plan.protection import live_names_by_id, protected_changes
+    from fedctl.pairing import live_names_by_id
+    from fedctl.plan.protection import protected_changes
 
     found = protected_changes(plan.changes, snapshot.protected, live_names_by_id(snapshot.state))
     if found:
@@ -269,10 +271,10 @@ def check_live_matches_snapshot(
     and the same normalised spec; timestamps alone do not count (an edit undone is no
     difference for the reviewed plan).
     """
-    differences: dict[str, str] = {}
-    for address in sorted(set(touched)):
-        if address.startswith(f"{Kind.API_KEY.value}/"):
-            difference = _key_difference(snapshot.state, live, address.partition("/")[2])
+    differences: dict[Address, str] = {}
+    for address in sorted({Address.parse(text) for text in touched}):
+        if address.kind is Kind.API_KEY:
+            difference = _key_difference(snapshot.state, live, address.name)
         else:
             difference = describe_difference(
                 find_resource(snapshot.state, address), find_resource(live, address)
@@ -320,10 +322,10 @@ def check_plan_against_snapshot(
     check_protection_held(plan, snapshot)
 
 
-def touched_addresses(plan: PlanLike) -> set[str]:
-    """Every `kind/name` the plan records a live version of or changes."""
+def touched_addresses(plan: PlanLike) -> set[Address]:
+    """Every resource the plan records a live version of or changes."""
     touched = set(plan.live_versions)
-    touched |= {f"{change.kind.value}/{change.name}" for change in plan.changes}
+    touched |= {change.address for change in plan.changes}
     return touched
 
 
@@ -333,23 +335,19 @@ class PlanLike(Protocol):
     @property
     def snapshot(self) -> SnapshotRef | None: ...
     @property
-    def live_versions(self) -> Mapping[str, object]: ...
+    def live_versions(self) -> Mapping[Address, object]: ...
     @property
     def changes(self) -> Sequence[Change]: ...
 
 
-def find_resource(state: LiveState, address: str) -> LiveResource | None:
-    kind_text, _, name = address.partition("/")
-    try:
-        kind = Kind(kind_text)
-    except ValueError as exc:
-        raise PlanError(message=f"unknown resource address {address!r}") from exc
+def find_resource(state: LiveState, address: Address) -> LiveResource | None:
+    """The active service account, issuer or rule at `address`, or None."""
     active: dict[Kind, dict[str, Any]] = {
         Kind.SERVICE_ACCOUNT: state.service_accounts,
         Kind.ISSUER: state.issuers,
         Kind.RULE: state.rules,
     }
-    found: LiveResource | None = active[kind].get(name)
+    found: LiveResource | None = active.get(address.kind, {}).get(address.name)
     return found
 
 

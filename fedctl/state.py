@@ -18,6 +18,7 @@ Usage:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 from typing import Any, Literal
 
@@ -75,6 +76,10 @@ class IssuerSpec(_Frozen):
     jwks: dict[str, Any]
     max_jwt_lifetime_seconds: int = DEFAULT_MAX_JWT_LIFETIME_SECONDS
     check_jti: bool = True
+    # Anthropic paused fetching this issuer's keys after repeated failures (live
+    # `jwks_polling_disabled_at`, docs/admin-api.md §3.2); a configuration can only ask for
+    # polling on, so a pause is drift that apply undoes (§2.5.4).
+    jwks_polling_disabled: bool = False
 
 
 class RuleMatchSpec(_Frozen):
@@ -82,6 +87,26 @@ class RuleMatchSpec(_Frozen):
     audience: str | None = None
     claims: dict[str, str] | None = None
     condition: str | None = None
+
+    @classmethod
+    def normalised(cls, matcher: Callable[[str], Any]) -> RuleMatchSpec:
+        """From any source's matchers, read by key: unset, "" and {} all become None
+        (a matcher added here reaches the configuration, live and import readers)."""
+        values = {key: matcher(key) for key in cls.model_fields}
+        return cls(
+            **{
+                key: (dict(value) if isinstance(value, dict) else value) or None
+                for key, value in values.items()
+            }
+        )
+
+    def body(self) -> dict[str, Any]:
+        """As the configuration and the API write it: unset keys left out, claims sorted."""
+        return {
+            key: dict(sorted(value.items())) if isinstance(value, dict) else value
+            for key, value in self.model_dump().items()
+            if value is not None
+        }
 
 
 class RuleSpec(_Frozen):
@@ -167,14 +192,6 @@ class LiveApiKey(_Frozen):
     partial_key_hint: str | None = None
     created_at: str | None = None
     expires_at: str | None = None
-
-
-def key_workspace_name(key: LiveApiKey, workspaces: tuple[Workspace, ...]) -> str:
-    """Where a key works, as outputs name it: the workspace's name, else its ID."""
-    if key.workspace_id is None:
-        return "the default workspace"
-    names = {workspace.id: workspace.name for workspace in workspaces}
-    return names.get(key.workspace_id, key.workspace_id)
 
 
 class ApiKeyPolicySpec(_Frozen):

@@ -7,6 +7,6 @@ This package file imports only the model, so `fedctl.plan.plan` can hold an Acce
 without importing the diff (which imports the plan vocabulary).
 """
 
-from fedctl.access.model import AccessChange, AccessDiff, Effect, Finding, RuleAccess
+from fedctl.access.model import AccessChange, AccessDiff, Effect, Finding
 
-__all__ = ["AccessChange", "AccessDiff", "Effect", "Finding", "RuleAccess"]
+__all__ = ["AccessChange", "AccessDiff", "Effect", "Finding"]

@@ -11,9 +11,10 @@ Usage:
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
-from fedctl.access.counterpart import PlanChange, live_counterpart
+from fedctl.access.counterpart import PlanChange
 from fedctl.access.issuers import compare_issuers, compare_service_accounts
 from fedctl.access.keys import key_changes
 from fedctl.access.model import (
@@ -21,10 +22,13 @@ from fedctl.access.model import (
     AccessDiff,
     Effect,
     Finding,
-    RuleAccess,
     combine_effects,
+    rule_grants,
+    rule_summary,
 )
 from fedctl.access.rules import compare_rule_access, match_finding
+from fedctl.address import Address
+from fedctl.pairing import claimed_names, live_counterpart, pending_renames
 from fedctl.proof.grants import GrantComparer, MatchVerdict
 from fedctl.resolved import ResolvedRule
 from fedctl.state import DesiredState, Kind, LiveState
@@ -61,7 +65,7 @@ def compute_access_diff(
         ),
         *key_changes(desired, live, plan_changes),
     ]
-    unknown = {f"{kind.value}/{name}" for kind, name, _meta in live.unmanageable()}
+    unknown = {Address(kind, name) for kind, name, _meta in live.unmanageable()}
     kept = [
         _conservative(change, unknown)
         for change in changes
@@ -77,10 +81,10 @@ def compute_access_diff(
     return AccessDiff(changes=tuple(kept))
 
 
-def _conservative(change: AccessChange, unknown: set[str]) -> AccessChange:
+def _conservative(change: AccessChange, unknown: set[Address]) -> AccessChange:
     """A change that touches what fedctl cannot read fully (`unknown` addresses) is never
     called harmless."""
-    touched = {change.address, *(f"rule/{name}" for name in change.affected_rules)}
+    touched = {change.address, *(Address(Kind.RULE, name) for name in change.affected_rules)}
     if not touched & unknown or change.effect.broadens:
         return change
     finding = Finding(
@@ -132,7 +136,7 @@ class _PlanScope:
             name
             for name in undeclared
             if name not in protected
-            and f"{kind.value}/{name}" not in protected
+            and Address(kind, name) not in protected
             and not (kind is Kind.RULE and live.rules[name].spec.console_managed)
         }
 
@@ -143,23 +147,12 @@ def _declared_live_names(desired: DesiredState, kind: Kind) -> set[str]:
         Kind.ISSUER: set(desired.issuers),
         Kind.SERVICE_ACCOUNT: set(desired.service_accounts),
     }
-    names = declared[kind]
-    for (renamed_kind, _name), previous in desired.previous_names.items():
-        if renamed_kind is kind:
-            names.update(previous)
-    return names
+    return claimed_names(desired, kind, declared[kind])
 
 
 def _issuer_renames(desired: DesiredState, live: LiveState) -> dict[str, str]:
     """Live issuer name -> the declared name it is being renamed to."""
-    renames: dict[str, str] = {}
-    for name in desired.issuers:
-        if name in live.issuers:
-            continue
-        for previous in desired.previous_names.get((Kind.ISSUER, name), ()):
-            if previous in live.issuers:
-                renames[previous] = name
-    return renames
+    return pending_renames(desired, Kind.ISSUER, live.issuers)
 
 
 def _rule_changes(desired: DesiredState, live: LiveState, scope: _PlanScope) -> list[AccessChange]:
@@ -173,14 +166,14 @@ def _rule_changes(desired: DesiredState, live: LiveState, scope: _PlanScope) -> 
         live_rule = live_counterpart(desired, Kind.RULE, name, live.rules)
         if live_rule is None:
             verdict = comparer.compare_rule(None, after)
-            changes.append(_one_sided(name, "rule", verdict, after=rule_access(after)))
+            changes.append(_one_sided(name, "rule", verdict, after=after))
             continue
         before = sides.before[live_rule.spec.name]
         issuer_name = renames.get(before.issuer_name, before.issuer_name)
-        old_access = rule_access(before).model_copy(update={"issuer_name": issuer_name})
-        new_access = rule_access(after)
+        old_access = dataclasses.replace(before, issuer_name=issuer_name)
+        new_access = after
         same_spec = live_rule.spec.model_copy(update={"name": name, "issuer_name": issuer_name})
-        if same_spec == desired.rules[name] and old_access == new_access:
+        if same_spec == desired.rules[name] and rule_grants(old_access) == rule_grants(new_access):
             continue
         match = (
             None if before.match_key == after.match_key else comparer.compare_rule(before, after)
@@ -200,9 +193,7 @@ def _rule_changes(desired: DesiredState, live: LiveState, scope: _PlanScope) -> 
         )
     for name in sorted(sides.archived):
         verdict = comparer.compare_rule(sides.before[name], None)
-        changes.append(
-            _one_sided(name, "archived", verdict, before=rule_access(sides.before[name]))
-        )
+        changes.append(_one_sided(name, "archived", verdict, before=sides.before[name]))
     return changes
 
 
@@ -222,11 +213,8 @@ class _RuleSides:
         for live_name, declared_name in _issuer_renames(desired, live).items():
             declared_urls[live_name] = declared_urls.get(declared_name, "")
         self.before = {
-            name: ResolvedRule.from_spec(
-                rule.spec,
-                issuer_url=declared_urls.get(rule.spec.issuer_name),
-                workspace_names=names,
-                extra_workspace_ids=(rule.legacy_workspace_id,) if rule.legacy_workspace_id else (),
+            name: ResolvedRule.from_live(
+                rule, issuer_url=declared_urls.get(rule.spec.issuer_name), workspace_names=names
             )
             for name, rule in live.rules.items()
         }
@@ -241,35 +229,18 @@ class _RuleSides:
         self.after = {**{name: self.before[name] for name in kept}, **self.declared}
 
 
-def rule_access(rule: ResolvedRule) -> RuleAccess:
-    """One side of a rule as the plan shows it, with workspaces labelled by name where known."""
-    return RuleAccess(
-        issuer_name=rule.issuer_name,
-        issuer_url=rule.issuer_url,
-        subject_prefix=rule.subject_prefix,
-        audience=rule.audience,
-        claims=rule.claims_dict or None,
-        condition=rule.condition,
-        service_account_name=rule.service_account_name,
-        oauth_scope=rule.oauth_scope,
-        workspaces=tuple(sorted(rule.workspace_label(wid) for wid in rule.workspace_ids)),
-        applies_to_all_workspaces=rule.applies_to_all_workspaces,
-        token_lifetime_seconds=rule.token_lifetime_seconds,
-    )
-
-
 def _one_sided(
     name: str,
     dimension: str,
     verdict: MatchVerdict,
     *,
-    before: RuleAccess | None = None,
-    after: RuleAccess | None = None,
+    before: ResolvedRule | None = None,
+    after: ResolvedRule | None = None,
 ) -> AccessChange:
     """A created (`rule`) or archived rule, judged by what its grants admit."""
     finding = match_finding(verdict, dimension)
     side = after or before
-    summary = side.summary() if side is not None else ""
+    summary = rule_summary(side) if side is not None else ""
     finding = finding.model_copy(update={"reason": f"{finding.reason} ({summary})"})
     return AccessChange(
         kind=Kind.RULE,

@@ -11,9 +11,9 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from fedctl.access.counterpart import live_counterpart
 from fedctl.access.model import AccessChange, Effect, Finding, combine_effects
 from fedctl.jwk import key_label, thumbprint
+from fedctl.pairing import live_counterpart
 from fedctl.state import DesiredState, IssuerSpec, Kind, LiveState, ServiceAccountSpec
 
 # Workspace roles from least to most powerful (docs/admin-api.md §5.8).

@@ -6,7 +6,8 @@ from collections.abc import Sequence
 
 from fedctl.access.counterpart import PlanChange
 from fedctl.access.model import AccessChange, Effect, Finding
-from fedctl.state import DesiredState, Kind, LiveApiKey, LiveState, key_workspace_name
+from fedctl.resolved import ResolvedApiKey
+from fedctl.state import DesiredState, Kind, LiveState
 
 
 def key_changes(
@@ -28,12 +29,12 @@ def key_changes(
             for key in keys.values()
             if manage and policy is not None and key.status == "active" and not policy.allows(key)
         ]
-    return [_narrowing(key, live) for key in retired]
+    names = {workspace.id: workspace.name for workspace in live.workspaces}
+    return [_narrowing(ResolvedApiKey.from_live(key, workspace_names=names)) for key in retired]
 
 
-def _narrowing(key: LiveApiKey, live: LiveState) -> AccessChange:
-    where = key_workspace_name(key, live.workspaces)
-    reason = f"static key {key.name} in {where} can no longer call the API"
+def _narrowing(key: ResolvedApiKey) -> AccessChange:
+    reason = f"static key {key.name} in {key.where} can no longer call the API"
     return AccessChange(
         kind=Kind.API_KEY,
         name=key.id,

@@ -1,7 +1,9 @@
 """The vocabulary of the access diff: effects, findings and per-resource access changes.
 
-`fedctl.access.diff` fills these from a DesiredState and a LiveState; the renderers in
-`fedctl.render.access` turn them into the section that heads every plan output.
+`fedctl.access.diff` fills these from a DesiredState and a LiveState; a rule's two sides
+are resolved rules (`fedctl.resolved`), workspaces kept as IDs; the renderers in
+`fedctl.render.access` turn them into the section that heads every plan output and its
+JSON.
 
 Usage:
     finding = Finding(dimension="token_lifetime_seconds", effect=Effect.BROADENING,
@@ -17,6 +19,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from fedctl.address import Address
+from fedctl.resolved import LabelStyle, ResolvedRule, workspace_label
 from fedctl.state import Kind
 
 
@@ -81,40 +85,50 @@ class Finding(_Frozen):
     reason: str
 
 
-class RuleAccess(_Frozen):
-    """One side of a rule: which tokens can mint what, as whom, where, for how long."""
-
-    issuer_name: str
-    issuer_url: str | None = None
-    subject_prefix: str | None = None
-    audience: str | None = None
-    claims: dict[str, str] | None = None
-    condition: str | None = None
-    service_account_name: str
-    oauth_scope: str
-    workspaces: tuple[str, ...] = ()
-    applies_to_all_workspaces: bool = False
-    token_lifetime_seconds: int
-
-    def summary(self) -> str:
-        """'who' -> 'what, where, how long' in one line."""
-        who = [f"tokens of {self.issuer_name}"]
-        who.append(f"sub {self.subject_prefix}" if self.subject_prefix else "any sub")
-        if self.audience:
-            who.append(f"aud {self.audience}")
-        for claim, value in sorted((self.claims or {}).items()):
-            who.append(f"{claim}={value}")
-        if self.condition:
-            who.append(f"if {self.condition}")
-        where = (
-            "every workspace"
-            if self.applies_to_all_workspaces
-            else ", ".join(self.workspaces) or "no workspace"
+def rule_workspace_labels(rule: ResolvedRule) -> tuple[str, ...]:
+    """The rule's workspaces as the access diff shows them (`wrkspc_… (name)`), sorted."""
+    names = rule.workspace_names_by_id
+    return tuple(
+        sorted(
+            workspace_label(wid, names, style=LabelStyle.ID_THEN_NAME) for wid in rule.workspace_ids
         )
-        return (
-            f"{'; '.join(who)} -> {self.service_account_name}, {self.oauth_scope}, "
-            f"in {where}, {self.token_lifetime_seconds}s"
-        )
+    )
+
+
+def rule_grants(rule: ResolvedRule) -> tuple[object, ...]:
+    """What one side of a rule gives: which tokens can mint what, as whom, where, for how
+    long (two sides equal here change no access)."""
+    return (
+        rule.issuer_name,
+        rule.issuer_url,
+        rule.match_key,
+        rule.service_account_name,
+        rule.oauth_scope,
+        frozenset(rule.workspace_ids),
+        rule.applies_to_all_workspaces,
+        rule.token_lifetime_seconds,
+    )
+
+
+def rule_summary(rule: ResolvedRule) -> str:
+    """'who' -> 'what, where, how long' in one line."""
+    who = [f"tokens of {rule.issuer_name}"]
+    who.append(f"sub {rule.subject_prefix}" if rule.subject_prefix else "any sub")
+    if rule.audience:
+        who.append(f"aud {rule.audience}")
+    for claim, value in rule.claims:
+        who.append(f"{claim}={value}")
+    if rule.condition:
+        who.append(f"if {rule.condition}")
+    where = (
+        "every workspace"
+        if rule.applies_to_all_workspaces
+        else ", ".join(rule_workspace_labels(rule)) or "no workspace"
+    )
+    return (
+        f"{'; '.join(who)} -> {rule.service_account_name}, {rule.oauth_scope}, "
+        f"in {where}, {rule.token_lifetime_seconds}s"
+    )
 
 
 class AccessChange(_Frozen):
@@ -124,8 +138,8 @@ class AccessChange(_Frozen):
     name: str
     effect: Effect
     findings: tuple[Finding, ...] = ()
-    before: RuleAccess | None = None
-    after: RuleAccess | None = None
+    before: ResolvedRule | None = None
+    after: ResolvedRule | None = None
     # Rules whose grants this issuer or service account change affects.
     affected_rules: tuple[str, ...] = ()
     # Tokens one side admits and the other does not, each checked by the evaluator
@@ -134,28 +148,14 @@ class AccessChange(_Frozen):
     undecided: tuple[str, ...] = ()
 
     @property
-    def address(self) -> str:
-        return f"{self.kind.value}/{self.name}"
+    def address(self) -> Address:
+        return Address(self.kind, self.name)
 
     @property
     def reason(self) -> str:
         if not self.findings:
             return "no change to who can mint what"
         return "; ".join(finding.reason for finding in self.findings)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "resource": self.address,
-            "effect": self.effect.value,
-            "broadens": self.effect.broadens,
-            "reason": self.reason,
-            "findings": [finding.model_dump(mode="json") for finding in self.findings],
-            "before": self.before.model_dump(mode="json") if self.before else None,
-            "after": self.after.model_dump(mode="json") if self.after else None,
-            "affected_rules": list(self.affected_rules),
-            "witnesses": list(self.witnesses),
-            "undecided": list(self.undecided),
-        }
 
 
 class AccessDiff(_Frozen):
@@ -186,12 +186,3 @@ class AccessDiff(_Frozen):
         for change in self.changes:
             tally[change.effect] += 1
         return tally
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "effect": self.effect.value,
-            "broadens": self.broadens,
-            "proven_broadening": self.proven_broadening,
-            "counts": {effect.value: count for effect, count in self.counts().items()},
-            "changes": [change.to_json() for change in self.changes],
-        }

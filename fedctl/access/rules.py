@@ -11,8 +11,9 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 
-from fedctl.access.model import Effect, Finding, RuleAccess
+from fedctl.access.model import Effect, Finding, rule_workspace_labels
 from fedctl.proof.grants import MatchVerdict
+from fedctl.resolved import LabelStyle, ResolvedRule, workspace_label
 
 # A scope token implies the scopes listed here (docs/admin-api.md §5.7: inference's endpoints
 # are a subset of developer's). Unknown scopes are only equal to themselves.
@@ -22,14 +23,14 @@ _IMPLIED_SCOPES: dict[str, frozenset[str]] = {
 
 
 def compare_rule_access(
-    before: RuleAccess, after: RuleAccess, match: MatchVerdict | None
+    before: ResolvedRule, after: ResolvedRule, match: MatchVerdict | None
 ) -> list[Finding]:
     """Every dimension that changed between two sides of the same rule, in a fixed order.
 
     `match` is the solver's verdict on what the rule's grants admit (None: the match did
     not change); what a token may do once minted is compared per dimension.
     """
-    comparisons: list[Callable[[RuleAccess, RuleAccess], list[Finding]]] = [
+    comparisons: list[Callable[[ResolvedRule, ResolvedRule], list[Finding]]] = [
         _service_account,
         _scope,
         _workspaces,
@@ -97,7 +98,7 @@ def _shown(value: object) -> str:
     return value if isinstance(value, str) else json.dumps(value, sort_keys=True)
 
 
-def _service_account(old: RuleAccess, new: RuleAccess) -> list[Finding]:
+def _service_account(old: ResolvedRule, new: ResolvedRule) -> list[Finding]:
     if old.service_account_name == new.service_account_name:
         return []
     # A retarget moves the power to a different identity: that identity gains it, which
@@ -123,7 +124,7 @@ def expand_scope(oauth_scope: str) -> frozenset[str]:
     return frozenset(tokens)
 
 
-def _scope(old: RuleAccess, new: RuleAccess) -> list[Finding]:
+def _scope(old: ResolvedRule, new: ResolvedRule) -> list[Finding]:
     was, now = expand_scope(old.oauth_scope), expand_scope(new.oauth_scope)
     if was == now:
         return []
@@ -137,7 +138,7 @@ def _scope(old: RuleAccess, new: RuleAccess) -> list[Finding]:
     return [Finding(dimension="oauth_scope", effect=effect, reason=reason)]
 
 
-def _workspaces(old: RuleAccess, new: RuleAccess) -> list[Finding]:
+def _workspaces(old: ResolvedRule, new: ResolvedRule) -> list[Finding]:
     if old.applies_to_all_workspaces != new.applies_to_all_workspaces:
         if new.applies_to_all_workspaces:
             return [
@@ -150,7 +151,7 @@ def _workspaces(old: RuleAccess, new: RuleAccess) -> list[Finding]:
                     ),
                 )
             ]
-        listed = ", ".join(new.workspaces) or "none"
+        listed = ", ".join(rule_workspace_labels(new)) or "none"
         return [
             Finding(
                 dimension="workspaces",
@@ -161,11 +162,13 @@ def _workspaces(old: RuleAccess, new: RuleAccess) -> list[Finding]:
     if new.applies_to_all_workspaces:
         # workspace_ids is ignored at exchange while the rule applies everywhere (§3.4).
         return []
-    return _workspace_sets(set(old.workspaces), set(new.workspaces))
+    return _workspace_sets(old, new)
 
 
-def _workspace_sets(was: set[str], now: set[str]) -> list[Finding]:
-    added, removed = sorted(now - was), sorted(was - now)
+def _workspace_sets(old: ResolvedRule, new: ResolvedRule) -> list[Finding]:
+    was, now = set(old.workspace_ids), set(new.workspace_ids)
+    added = _labels(now - was, new)
+    removed = _labels(was - now, old)
     if not added and not removed:
         return []
     parts = []
@@ -181,7 +184,7 @@ def _workspace_sets(was: set[str], now: set[str]) -> list[Finding]:
     ]
 
 
-def _lifetime(old: RuleAccess, new: RuleAccess) -> list[Finding]:
+def _lifetime(old: ResolvedRule, new: ResolvedRule) -> list[Finding]:
     was, now = old.token_lifetime_seconds, new.token_lifetime_seconds
     if was == now:
         return []
@@ -197,3 +200,10 @@ def _lifetime(old: RuleAccess, new: RuleAccess) -> list[Finding]:
             reason=f"token_lifetime_seconds {verb} from {was} to {now}: {reason}",
         )
     ]
+
+
+def _labels(workspace_ids: set[str], rule: ResolvedRule) -> list[str]:
+    names = rule.workspace_names_by_id
+    return sorted(
+        workspace_label(wid, names, style=LabelStyle.ID_THEN_NAME) for wid in workspace_ids
+    )

@@ -141,7 +141,7 @@ def _judge(case: Case, explanation: Explanation) -> tuple[str, bool, list[tuple[
     workspaces = (
         "all workspaces"
         if facts.applies_to_all_workspaces
-        else ", ".join(sorted(facts.workspaces)) or "no workspace"
+        else ", ".join(sorted(facts.workspace_labels())) or "no workspace"
     )
     workspace = want.workspace or case.workspace
     fields = [
@@ -151,7 +151,7 @@ def _judge(case: Case, explanation: Explanation) -> tuple[str, bool, list[tuple[
             "workspace",
             workspace,
             workspaces,
-            facts.applies_to_all_workspaces or workspace in facts.workspaces,
+            facts.applies_to_all_workspaces or workspace in facts.workspace_labels(),
         ),
     ]
     expected = f"rule {want.rule}" + "".join(

@@ -22,12 +22,12 @@ from collections.abc import Callable, Generator, Mapping
 from typing import Any
 
 import httpx
-from pydantic import SecretStr
 
 from fedctl import __version__
 from fedctl.api.credentials import Credential, FederationSettings
 from fedctl.api.envcache import env_token_cache
 from fedctl.api.redact import read_error_body
+from fedctl.api.secret import SecretStr
 from fedctl.api.tokencache import CachedToken, CredentialsCache
 from fedctl.errors import AuthError
 

@@ -1,8 +1,9 @@
-"""The request bodies of the top-level writes, typed, and the `OMIT` sentinel.
+"""The request bodies of the top-level writes, derived from the field tables, and `OMIT`.
 
-Each write takes keyword arguments; apply builds them from a plan's step as one of these
-TypedDicts, so a wrong key or type fails mypy, and a saved plan's payload is checked
-against them at run time (pydantic) before anything is sent.
+Apply checks a plan's step against one of these TypedDicts at run time (pydantic) before
+anything is sent, since a saved plan is hostile: a key no row sends, a wrong type or a
+missing required key is refused. The keys and types come from the rows of
+`fedctl.fields` (a new field needs no edit here), plus the few keys a step derives.
 """
 
 from __future__ import annotations
@@ -11,6 +12,9 @@ from typing import Any, Final, Required
 
 from pydantic import ConfigDict, with_config
 from typing_extensions import TypedDict
+
+from fedctl.fields import ISSUER_FIELDS, RULE_FIELDS, SERVICE_ACCOUNT_FIELDS, KindFields
+from fedctl.state import Kind
 
 
 class Omitted:
@@ -31,58 +35,48 @@ def body_of(**fields: object) -> dict[str, Any]:
 _FORBID_EXTRA = ConfigDict(extra="forbid")
 
 
-@with_config(_FORBID_EXTRA)
-class ServiceAccountCreate(TypedDict, total=False):
-    name: Required[str]
-    description: str | None
-    organization_role: str
+def _body_type(
+    name: str, table: KindFields, *, create: bool, extra: dict[str, Any] | None = None
+) -> Any:
+    """A TypedDict of a body: the rows' sent fields (fedctl.fields), plus the keys a step
+    derives rather than a row (`extra`, never required)."""
+    keys: dict[str, Any] = {}
+    for key, (kind, required) in table.body_keys(create=create).items():
+        keys[key] = Required[kind] if required else kind
+    keys.update(extra or {})
+    body = TypedDict(name, keys, total=False)  # type: ignore[misc]
+    return with_config(_FORBID_EXTRA)(body)
 
 
-@with_config(_FORBID_EXTRA)
-class ServiceAccountUpdate(TypedDict, total=False):
-    description: str | None
-    organization_role: str
-
-
-@with_config(_FORBID_EXTRA)
-class IssuerCreate(TypedDict, total=False):
-    name: Required[str]
-    issuer_url: Required[str]
-    jwks: dict[str, Any]
-    check_jti: bool
-    max_jwt_lifetime_seconds: int
-
-
-@with_config(_FORBID_EXTRA)
-class IssuerUpdate(TypedDict, total=False):
-    name: str
-    issuer_url: str
-    jwks: dict[str, Any]
-    check_jti: bool
-    max_jwt_lifetime_seconds: int
-    jwks_polling_disabled: bool
-
-
-@with_config(_FORBID_EXTRA)
-class RuleCreate(TypedDict, total=False):
-    name: Required[str]
-    issuer_id: Required[str]
-    match: Required[dict[str, Any]]
-    service_account_id: Required[str]
-    oauth_scope: Required[str]
-    workspace_id: str
-    applies_to_all_workspaces: bool
-    token_lifetime_seconds: int
-    description: str | None
-
-
-@with_config(_FORBID_EXTRA)
-class RuleUpdate(TypedDict, total=False):
-    name: str
-    description: str | None
-    match: dict[str, Any]
-    service_account_id: str
-    oauth_scope: str
-    token_lifetime_seconds: int
-    workspace_id: str | None
-    applies_to_all_workspaces: bool
+# A rule's create body names one workspace (or all), its update may replace the single one
+# (§2.6.1, §2.6.4).
+ServiceAccountCreate: Final = _body_type(
+    "ServiceAccountCreate", SERVICE_ACCOUNT_FIELDS, create=True
+)
+ServiceAccountUpdate: Final = _body_type(
+    "ServiceAccountUpdate", SERVICE_ACCOUNT_FIELDS, create=False
+)
+IssuerCreate: Final = _body_type("IssuerCreate", ISSUER_FIELDS, create=True)
+IssuerUpdate: Final = _body_type("IssuerUpdate", ISSUER_FIELDS, create=False)
+RuleCreate: Final = _body_type(
+    "RuleCreate",
+    RULE_FIELDS,
+    create=True,
+    extra={"workspace_id": str, "applies_to_all_workspaces": bool},
+)
+RuleUpdate: Final = _body_type(
+    "RuleUpdate",
+    RULE_FIELDS,
+    create=False,
+    extra={"workspace_id": str | None, "applies_to_all_workspaces": bool},
+)
+CREATE_BODIES: Final = {
+    Kind.SERVICE_ACCOUNT: ServiceAccountCreate,
+    Kind.ISSUER: IssuerCreate,
+    Kind.RULE: RuleCreate,
+}
+UPDATE_BODIES: Final = {
+    Kind.SERVICE_ACCOUNT: ServiceAccountUpdate,
+    Kind.ISSUER: IssuerUpdate,
+    Kind.RULE: RuleUpdate,
+}

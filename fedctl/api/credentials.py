@@ -29,8 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import SecretStr
-
+from fedctl.api.secret import SecretStr
 from fedctl.api.tokencache import CredentialsCache
 from fedctl.api.useroauth import UserLogin, read_login
 from fedctl.errors import AuthError

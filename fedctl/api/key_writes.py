@@ -14,12 +14,11 @@ import contextlib
 import os
 from collections.abc import Iterator
 
-from pydantic import SecretStr
-
 from fedctl.api import wire
 from fedctl.api.client import AdminClient
 from fedctl.api.readback import resend_until_known
 from fedctl.api.resources import API_KEYS, parse_reply, segment
+from fedctl.api.secret import SecretStr
 
 ADMIN_KEY_VARIABLE = "ANTHROPIC_ADMIN_API_KEY"
 INACTIVE = "inactive"

@@ -9,13 +9,17 @@ both sit on `AdminClient.request`. Paths and envelopes follow docs/admin-api.md 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
 
-from fedctl.api import wire
 from fedctl.api.client import AdminClient, QueryValue
 from fedctl.api.credentials import FederationSettings
 from fedctl.errors import ApiError
+
+# The response models (pydantic: ~30 ms to build) are imported where a reply is parsed,
+# after its request has left: a plan's first requests need only the HTTP client.
+if TYPE_CHECKING:
+    from fedctl.api import wire
 
 ORG = "/v1/organizations"
 SERVICE_ACCOUNTS = f"{ORG}/service_accounts"
@@ -28,7 +32,7 @@ STALE_CURSOR_RESTARTS = 3
 # server that never stops giving cursors is cut off in bounded time and memory.
 MAX_PAGES = 10_000
 
-Model = TypeVar("Model", bound=wire.WireModel)
+Model = TypeVar("Model", bound="wire.WireModel")
 # Told the first page's raw items and whether more pages follow, once per list.
 FirstPageHook = Callable[[list[Any], bool], None]
 
@@ -159,6 +163,8 @@ def _page_data(page: Any, path: str) -> list[Any]:
 
 def parse_reply(client: AdminClient, model: type[Model], data: Any, *, what: str) -> Model:
     """`wire.parse` of the body this thread just received; an error names that call."""
+    from fedctl.api import wire
+
     try:
         return wire.parse(model, data, what=what)
     except ApiError as exc:
@@ -170,6 +176,8 @@ def parse_reply(client: AdminClient, model: type[Model], data: Any, *, what: str
 
 def _parse_all(model: type[Model], items: list[Any], what: str, path: str) -> list[Model]:
     """Items gathered over several pages: the error names the list (no single request-id)."""
+    from fedctl.api import wire
+
     parsed: list[Model] = []
     for index, item in enumerate(items):
         try:
@@ -183,6 +191,8 @@ def _parse_all(model: type[Model], items: list[Any], what: str, path: str) -> li
 
 def get_organization(client: AdminClient) -> wire.Organization:
     data = client.request("GET", f"{ORG}/me")
+    from fedctl.api import wire
+
     return parse_reply(client, wire.Organization, data, what="organization")
 
 
@@ -195,17 +205,14 @@ def list_workspaces(
         "include_default": include_default,
         "include_archived": include_archived,
     }
-    return _id_cursor_list(client, WORKSPACES, query, wire.Workspace, "workspace")
+    items = _id_cursor_list(client, WORKSPACES, query)
+    from fedctl.api import wire
+
+    return _parse_all(wire.Workspace, items, "workspace", WORKSPACES)
 
 
-def _id_cursor_list(
-    client: AdminClient,
-    path: str,
-    query: dict[str, QueryValue],
-    model: type[Model],
-    what: str,
-) -> list[Model]:
-    """An ID-cursor list (§4.3): follow `after_id=<last_id>` while has_more.
+def _id_cursor_list(client: AdminClient, path: str, query: dict[str, QueryValue]) -> list[Any]:
+    """An ID-cursor list's items (§4.3): follow `after_id=<last_id>` while has_more.
 
     As the SDK's ID-cursor page does, a page without a `last_id` (an empty one) ends the
     list. A `last_id` seen before in this listing, or more than MAX_PAGES pages, is a
@@ -219,7 +226,7 @@ def _id_cursor_list(
         items.extend(data)
         last_id = page.get("last_id")
         if page.get("has_more") is not True or not isinstance(last_id, str) or not last_id:
-            return _parse_all(model, items, what, path)
+            return items
         guard.check(last_id)
         query = {**query, "after_id": last_id}
 
@@ -236,11 +243,15 @@ def list_service_accounts(
         {"include_archived": include_archived},
         on_first_page=on_first_page,
     )
+    from fedctl.api import wire
+
     return _parse_all(wire.ServiceAccount, items, "service account", SERVICE_ACCOUNTS)
 
 
 def get_service_account(client: AdminClient, service_account_id: str) -> wire.ServiceAccount:
     data = client.request("GET", f"{SERVICE_ACCOUNTS}/{segment(service_account_id)}")
+    from fedctl.api import wire
+
     return parse_reply(client, wire.ServiceAccount, data, what="service account")
 
 
@@ -248,11 +259,15 @@ def list_issuers(
     client: AdminClient, *, include_archived: bool = False
 ) -> list[wire.FederationIssuer]:
     items = paginate(client, ISSUERS, {"include_archived": include_archived})
+    from fedctl.api import wire
+
     return _parse_all(wire.FederationIssuer, items, "issuer", ISSUERS)
 
 
 def get_issuer(client: AdminClient, issuer_id: str) -> wire.FederationIssuer:
     data = client.request("GET", f"{ISSUERS}/{segment(issuer_id)}")
+    from fedctl.api import wire
+
     return parse_reply(client, wire.FederationIssuer, data, what="issuer")
 
 
@@ -262,11 +277,16 @@ def list_rules(
     params: dict[str, QueryValue] = {"include_archived": include_archived}
     if issuer_id is not None:
         params["issuer_id"] = issuer_id
-    return _parse_all(wire.FederationRule, paginate(client, RULES, params), "rule", RULES)
+    items = paginate(client, RULES, params)
+    from fedctl.api import wire
+
+    return _parse_all(wire.FederationRule, items, "rule", RULES)
 
 
 def get_rule(client: AdminClient, rule_id: str) -> wire.FederationRule:
     data = client.request("GET", f"{RULES}/{segment(rule_id)}")
+    from fedctl.api import wire
+
     return parse_reply(client, wire.FederationRule, data, what="rule")
 
 
@@ -274,6 +294,8 @@ def list_rule_workspaces(client: AdminClient, rule_id: str) -> list[wire.Federat
     """Every explicit enablement in one response: this list is never paginated (§2.7.1)."""
     page = client.request("GET", f"{RULES}/{segment(rule_id)}/workspaces")
     path = f"{RULES}/{rule_id}/workspaces"
+    from fedctl.api import wire
+
     return _parse_all(wire.FederationRuleWorkspace, _page_data(page, path), "rule workspace", path)
 
 
@@ -282,9 +304,7 @@ def list_service_account_workspaces(
 ) -> list[wire.ServiceAccountWorkspaceMember]:
     """Memberships seen from the service account; the implicit default row comes first."""
     path = f"{SERVICE_ACCOUNTS}/{segment(service_account_id)}/workspaces"
-    return _parse_all(
-        wire.ServiceAccountWorkspaceMember, paginate(client, path), "membership", path
-    )
+    return _memberships(paginate(client, path), path)
 
 
 def list_workspace_members(
@@ -292,9 +312,13 @@ def list_workspace_members(
 ) -> list[wire.ServiceAccountWorkspaceMember]:
     """Memberships seen from an active workspace; never the implicit default row (§2.4)."""
     path = f"{WORKSPACES}/{segment(workspace_id)}/service_accounts"
-    return _parse_all(
-        wire.ServiceAccountWorkspaceMember, paginate(client, path), "membership", path
-    )
+    return _memberships(paginate(client, path), path)
+
+
+def _memberships(items: list[Any], path: str) -> list[wire.ServiceAccountWorkspaceMember]:
+    from fedctl.api import wire
+
+    return _parse_all(wire.ServiceAccountWorkspaceMember, items, "membership", path)
 
 
 def get_workspace_member(
@@ -308,6 +332,8 @@ def get_workspace_member(
         if exc.status == 404:
             return None
         raise
+    from fedctl.api import wire
+
     return parse_reply(client, wire.ServiceAccountWorkspaceMember, data, what="membership")
 
 
@@ -323,4 +349,7 @@ API_KEYS = "/v1/organizations/api_keys"
 
 def list_api_keys(client: AdminClient) -> list[wire.ApiKey]:
     """Every API key, following the ID cursor while has_more (§9.1)."""
-    return _id_cursor_list(client, API_KEYS, {"limit": 1000}, wire.ApiKey, "API key")
+    items = _id_cursor_list(client, API_KEYS, {"limit": 1000})
+    from fedctl.api import wire
+
+    return _parse_all(wire.ApiKey, items, "API key", API_KEYS)

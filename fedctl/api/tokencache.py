@@ -16,8 +16,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import SecretStr
-
+from fedctl.api.secret import SecretStr
 from fedctl.errors import AuthError
 from fedctl.safe_write import PRIVATE, write_file
 

@@ -21,10 +21,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from pydantic import SecretStr
 
 from fedctl import __version__
 from fedctl.api.redact import read_error_body
+from fedctl.api.secret import SecretStr
 from fedctl.api.tokencache import REUSE_MARGIN_SECONDS, check_secret_file, write_secret_json
 from fedctl.errors import AuthError
 

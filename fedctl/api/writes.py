@@ -23,16 +23,13 @@ Reads after a write may lag it (the emulator's `stale-read` fault lags up to ~1 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final, TypeVar
 
 from fedctl.api import resources, wire
-from fedctl.api.bodies import (
-    OMIT,
-    Omitted,
-    body_of,
-)
+from fedctl.api.bodies import OMIT as OMIT  # library callers leave a field out with it
+from fedctl.api.bodies import Omitted
 from fedctl.api.client import AdminClient, OutcomeUnknown
 from fedctl.api.readback import (
     MAX_SENDS,
@@ -43,6 +40,7 @@ from fedctl.api.readback import (
 )
 from fedctl.api.resources import ISSUERS, RULES, SERVICE_ACCOUNTS, parse_reply, segment
 from fedctl.errors import ApiError
+from fedctl.state import Kind
 
 Model = TypeVar("Model", bound=wire.WireModel)
 
@@ -196,29 +194,47 @@ def _reader(client: AdminClient, kind: _Kind, path: str, resource: str) -> Calla
     return read
 
 
-def create_service_account(
-    client: AdminClient,
-    *,
-    name: str,
-    description: str | Omitted | None = OMIT,
-    organization_role: str | Omitted = OMIT,
-) -> wire.ServiceAccount:
-    body = body_of(name=name, description=description, organization_role=organization_role)
-    result: wire.ServiceAccount = _create(client, SERVICE_ACCOUNT, body)
+# ---- by kind: the bodies apply builds from the field tables ------------------------------
+
+_KINDS: Final = {Kind.SERVICE_ACCOUNT: SERVICE_ACCOUNT, Kind.ISSUER: ISSUER, Kind.RULE: RULE}
+
+
+def _on_the_wire(kind: Kind, body: Mapping[str, Any]) -> dict[str, Any]:
+    """A body as the API takes it: a rule names its service account in `target` (§3.6)."""
+    sent = {key: value for key, value in body.items() if not isinstance(value, Omitted)}
+    if kind is Kind.RULE and "service_account_id" in sent:
+        account_id = sent.pop("service_account_id")
+        sent["target"] = {"type": "service_account", "service_account_id": account_id}
+    return sent
+
+
+def create(client: AdminClient, kind: Kind, body: Mapping[str, Any]) -> Any:
+    """Create a service account, issuer or rule from its body (`fedctl.api.bodies`)."""
+    return _create(client, _KINDS[kind], _on_the_wire(kind, body))
+
+
+def update(
+    client: AdminClient, kind: Kind, resource_id: str, body: Mapping[str, Any], *, name: str
+) -> Any:
+    """Update one; `name` (its current name) identifies it in messages."""
+    return _update(client, _KINDS[kind], resource_id, _on_the_wire(kind, body), name)
+
+
+# ---- typed conveniences for library callers: keyword arguments, the same bodies --------
+
+
+def create_service_account(client: AdminClient, *, name: str, **fields: Any) -> wire.ServiceAccount:
+    result: wire.ServiceAccount = create(client, Kind.SERVICE_ACCOUNT, {"name": name, **fields})
     return result
 
 
 def update_service_account(
-    client: AdminClient,
-    service_account_id: str,
-    *,
-    name: str,
-    description: str | Omitted | None = OMIT,
-    organization_role: str | Omitted = OMIT,
+    client: AdminClient, service_account_id: str, *, name: str, **fields: Any
 ) -> wire.ServiceAccount:
     """`name` identifies it in messages; a service account cannot be renamed (§2.2.4)."""
-    body = body_of(description=description, organization_role=organization_role)
-    result: wire.ServiceAccount = _update(client, SERVICE_ACCOUNT, service_account_id, body, name)
+    result: wire.ServiceAccount = update(
+        client, Kind.SERVICE_ACCOUNT, service_account_id, fields, name=name
+    )
     return result
 
 
@@ -230,46 +246,19 @@ def archive_service_account(
 
 
 def create_issuer(
-    client: AdminClient,
-    *,
-    name: str,
-    issuer_url: str,
-    jwks: dict[str, Any] | Omitted = OMIT,
-    check_jti: bool | Omitted = OMIT,
-    max_jwt_lifetime_seconds: int | Omitted = OMIT,
+    client: AdminClient, *, name: str, issuer_url: str, **fields: Any
 ) -> wire.FederationIssuer:
-    body = body_of(
-        name=name,
-        issuer_url=issuer_url,
-        jwks=jwks,
-        check_jti=check_jti,
-        max_jwt_lifetime_seconds=max_jwt_lifetime_seconds,
-    )
-    result: wire.FederationIssuer = _create(client, ISSUER, body)
+    body = {"name": name, "issuer_url": issuer_url, **fields}
+    result: wire.FederationIssuer = create(client, Kind.ISSUER, body)
     return result
 
 
 def update_issuer(
-    client: AdminClient,
-    issuer_id: str,
-    *,
-    current_name: str,
-    name: str | Omitted = OMIT,
-    issuer_url: str | Omitted = OMIT,
-    jwks: dict[str, Any] | Omitted = OMIT,
-    check_jti: bool | Omitted = OMIT,
-    max_jwt_lifetime_seconds: int | Omitted = OMIT,
-    jwks_polling_disabled: bool | Omitted = OMIT,
+    client: AdminClient, issuer_id: str, *, current_name: str, **fields: Any
 ) -> wire.FederationIssuer:
-    body = body_of(
-        name=name,
-        issuer_url=issuer_url,
-        jwks=jwks,
-        check_jti=check_jti,
-        max_jwt_lifetime_seconds=max_jwt_lifetime_seconds,
-        jwks_polling_disabled=jwks_polling_disabled,
+    result: wire.FederationIssuer = update(
+        client, Kind.ISSUER, issuer_id, fields, name=current_name
     )
-    result: wire.FederationIssuer = _update(client, ISSUER, issuer_id, body, current_name)
     return result
 
 
@@ -278,64 +267,16 @@ def archive_issuer(client: AdminClient, issuer_id: str, *, name: str) -> wire.Fe
     return result
 
 
-def create_rule(
-    client: AdminClient,
-    *,
-    name: str,
-    issuer_id: str,
-    match: dict[str, Any],
-    service_account_id: str,
-    oauth_scope: str,
-    workspace_id: str | Omitted = OMIT,
-    applies_to_all_workspaces: bool | Omitted = OMIT,
-    token_lifetime_seconds: int | Omitted = OMIT,
-    description: str | Omitted | None = OMIT,
-) -> wire.FederationRule:
-    body = body_of(
-        name=name,
-        issuer_id=issuer_id,
-        match=match,
-        target={"type": "service_account", "service_account_id": service_account_id},
-        oauth_scope=oauth_scope,
-        workspace_id=workspace_id,
-        applies_to_all_workspaces=applies_to_all_workspaces,
-        token_lifetime_seconds=token_lifetime_seconds,
-        description=description,
-    )
-    result: wire.FederationRule = _create(client, RULE, body)
+def create_rule(client: AdminClient, *, name: str, **fields: Any) -> wire.FederationRule:
+    """`service_account_id` is sent as the rule's `target`."""
+    result: wire.FederationRule = create(client, Kind.RULE, {"name": name, **fields})
     return result
 
 
 def update_rule(
-    client: AdminClient,
-    rule_id: str,
-    *,
-    current_name: str,
-    name: str | Omitted = OMIT,
-    description: str | Omitted | None = OMIT,
-    match: dict[str, Any] | Omitted = OMIT,
-    service_account_id: str | Omitted = OMIT,
-    oauth_scope: str | Omitted = OMIT,
-    token_lifetime_seconds: int | Omitted = OMIT,
-    workspace_id: str | Omitted | None = OMIT,
-    applies_to_all_workspaces: bool | Omitted = OMIT,
+    client: AdminClient, rule_id: str, *, current_name: str, **fields: Any
 ) -> wire.FederationRule:
-    target: dict[str, str] | Omitted = (
-        OMIT
-        if isinstance(service_account_id, Omitted)
-        else {"type": "service_account", "service_account_id": service_account_id}
-    )
-    body = body_of(
-        name=name,
-        description=description,
-        match=match,
-        target=target,
-        oauth_scope=oauth_scope,
-        token_lifetime_seconds=token_lifetime_seconds,
-        workspace_id=workspace_id,
-        applies_to_all_workspaces=applies_to_all_workspaces,
-    )
-    result: wire.FederationRule = _update(client, RULE, rule_id, body, current_name)
+    result: wire.FederationRule = update(client, Kind.RULE, rule_id, fields, name=current_name)
     return result
 
 

@@ -19,6 +19,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from fedctl.address import Address
 from fedctl.errors import ApiError, ApplyError, FedctlError, PlanError
 from fedctl.plan.actions import Step
 
@@ -152,7 +153,7 @@ class _Schedule:
                 raise PlanError(
                     f"step {step.id} depends on unknown step(s) {unknown} or repeats an id; "
                     "nothing was changed; plan again",
-                    [f"{step.kind.value}/{step.name}"],
+                    [Address(step.kind, step.name)],
                 )
             self.waiting[step.id] = step
             self._position[step.id] = position

@@ -33,7 +33,8 @@ from typing import TYPE_CHECKING
 
 from fedctl.apply.safety import ALLOW_FLAG, SafetyLimits, safety_refusals
 from fedctl.errors import PlanError
-from fedctl.plan.protection import live_names_by_id, protected_changes
+from fedctl.pairing import live_names_by_id
+from fedctl.plan.protection import protected_changes
 from fedctl.plan.records import PolicyFailure
 from fedctl.plan.refusals import Check, LintNote, Refusal
 

@@ -29,9 +29,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from fedctl.address import Address
 from fedctl.errors import UnsafePlanError
 from fedctl.plan.actions import Action, Change
-from fedctl.state import LiveState
+from fedctl.state import Kind, LiveState
 
 if TYPE_CHECKING:
     from fedctl.plan.plan import Plan
@@ -80,13 +81,13 @@ def count_managed(plan: Plan, live: LiveState) -> int:
     An unmanaged resource that this plan archives (prune) is being managed right now, so
     it counts.
     """
-    live_keys = {f"service_account/{name}" for name in live.service_accounts}
-    live_keys |= {f"issuer/{name}" for name in live.issuers}
-    live_keys |= {f"rule/{name}" for name in live.rules}
-    archived_now = {f"{c.kind.value}/{c.name}" for c in plan.changes if c.action is Action.ARCHIVE}
+    live_keys = {Address(Kind.SERVICE_ACCOUNT, name) for name in live.service_accounts}
+    live_keys |= {Address(Kind.ISSUER, name) for name in live.issuers}
+    live_keys |= {Address(Kind.RULE, name) for name in live.rules}
+    archived_now = {c.address for c in plan.changes if c.action is Action.ARCHIVE}
     excluded = (set(plan.unmanaged) - archived_now) | set(plan.console_managed)
     # Active API keys count when the configuration manages them (they were read).
-    live_keys |= {f"api_key/{k.id}" for k in live.api_keys or () if k.status == "active"}
+    live_keys |= {Address(Kind.API_KEY, k.id) for k in live.api_keys or () if k.status == "active"}
     return len(live_keys - excluded)
 
 
@@ -118,7 +119,7 @@ def is_additive(change: Change) -> bool:
 
 def _names(changes: list[Change], shown: int = 10) -> list[str]:
     """The first `shown` resources, then how many more: the line must stay readable."""
-    names = [f"{c.kind.value}/{c.name}" for c in changes]
+    names: list[str] = [c.address for c in changes]
     if len(names) > shown:
         return [*names[:shown], f"and {len(names) - shown} more"]
     return names

@@ -31,6 +31,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Protocol
 
+from fedctl.address import Address
 from fedctl.errors import PlanError
 from fedctl.plan.actions import Action
 from fedctl.state import Kind, LiveMeta, LiveState
@@ -169,8 +170,9 @@ def check_saved_plan_current(plan: Plan, live: LiveState, *, config_digest: str)
     moved = list(_moved_resources(plan, live))
     if moved:
         raise SavedPlanStale(
-            f"changed since the plan was made: {'; '.join(moved)}; {REPLAN}",
-            [entry.split(" ", 1)[0] for entry in moved],
+            f"changed since the plan was made: "
+            f"{'; '.join(f'{address} {problem}' for address, problem in moved)}; {REPLAN}",
+            [address for address, _problem in moved],
         )
 
 
@@ -219,21 +221,20 @@ def _short(digest: str) -> str:
     return digest[:12] if digest else "(none)"
 
 
-def _moved_resources(plan: Plan, live: LiveState) -> Iterator[str]:
-    for key, version in sorted(plan.live_versions.items()):
-        problem = _version_problem(key, version, live)
+def _moved_resources(plan: Plan, live: LiveState) -> Iterator[tuple[Address, str]]:
+    """Each resource that moved since the plan was made, and how."""
+    for address, version in sorted(plan.live_versions.items()):
+        problem = _version_problem(address, version, live)
         if problem:
-            yield f"{key} {problem}"
+            yield address, problem
     for change in plan.changes:
-        key = f"{change.kind.value}/{change.name}"
         if change.action is Action.CREATE and _active_meta(live, change.kind, change.name):
-            yield f"{key} exists now (the plan would create it)"
+            yield change.address, "exists now (the plan would create it)"
 
 
-def _version_problem(key: str, version: _Versioned, live: LiveState) -> str:
-    kind_value, _, name = key.partition("/")
-    kind = Kind(kind_value)
-    meta = _active_meta(live, kind, name)
+def _version_problem(address: Address, version: _Versioned, live: LiveState) -> str:
+    kind = address.kind
+    meta = _active_meta(live, kind, address.name)
     if meta is None:
         archived = _archived_meta_by_id(live, kind, version.id)
         if archived is not None:

@@ -23,6 +23,7 @@ from typing import Any, Final, TypeVar
 
 from pydantic import TypeAdapter, ValidationError
 
+from fedctl.address import Address
 from fedctl.api import (
     bodies,
     key_writes,
@@ -78,17 +79,10 @@ class StepRunner:
     # ---- service accounts and memberships ---------------------------------------------
 
     def _create_service_account(self, step: Step) -> None:
-        body = _create_body(step.kind, step.payload)
-        args = typed(bodies.ServiceAccountCreate, body, step)
-        try:
-            created: wire.WireModel = writes.create_service_account(self.client, **args)
-        except ApiError as exc:
-            created = self._adopt_on_conflict(exc, step, body)
-        self.ids.record(Kind.SERVICE_ACCOUNT, step.name, _id_of(created))
+        self._create(step)
 
     def _update_service_account(self, step: Step) -> None:
-        args = typed(bodies.ServiceAccountUpdate, _update_body(step.kind, step.payload), step)
-        writes.update_service_account(self.client, self._own_id(step), name=step.name, **args)
+        self._update(step)
 
     def _archive_service_account(self, step: Step) -> None:
         writes.archive_service_account(self.client, self._own_id(step), name=step.name)
@@ -113,19 +107,10 @@ class StepRunner:
     # ---- issuers ------------------------------------------------------------------------
 
     def _create_issuer(self, step: Step) -> None:
-        body = dict(step.payload)
-        args = typed(bodies.IssuerCreate, body, step)
-        try:
-            created: wire.WireModel = writes.create_issuer(self.client, **args)
-        except ApiError as exc:
-            created = self._adopt_on_conflict(exc, step, body)
-        self.ids.record(Kind.ISSUER, step.name, _id_of(created))
+        self._create(step)
 
     def _update_issuer(self, step: Step) -> None:
-        issuer_id = self._own_id(step)
-        args = typed(bodies.IssuerUpdate, step.payload, step)
-        writes.update_issuer(self.client, issuer_id, current_name=step.name, **args)
-        self._follow_rename(step, issuer_id)
+        self._update(step)
 
     def _archive_issuer(self, step: Step) -> None:
         writes.archive_issuer(self.client, self._own_id(step), name=step.name)
@@ -133,28 +118,10 @@ class StepRunner:
     # ---- rules and their workspaces ---------------------------------------------------
 
     def _create_rule(self, step: Step) -> None:
-        body = _create_body(step.kind, step.payload)
-        body["issuer_id"] = self.ids.require(Kind.ISSUER, body.pop("issuer_name"))
-        body["service_account_id"] = self.ids.require(
-            Kind.SERVICE_ACCOUNT, body.pop("service_account_name")
-        )
-        args = typed(bodies.RuleCreate, body, step)
-        try:
-            created: wire.WireModel = writes.create_rule(self.client, **args)
-        except ApiError as exc:
-            created = self._adopt_on_conflict(exc, step, _rule_wire_body(body))
-        self.ids.record(Kind.RULE, step.name, _id_of(created))
+        self._create(step)
 
     def _update_rule(self, step: Step) -> None:
-        rule_id = self._own_id(step)
-        body = _update_body(step.kind, step.payload)
-        if "service_account_name" in body:
-            body["service_account_id"] = self.ids.require(
-                Kind.SERVICE_ACCOUNT, body.pop("service_account_name")
-            )
-        args = typed(bodies.RuleUpdate, body, step)
-        writes.update_rule(self.client, rule_id, current_name=step.name, **args)
-        self._follow_rename(step, rule_id)
+        self._update(step)
 
     def _archive_rule(self, step: Step) -> None:
         writes.archive_rule(self.client, self._own_id(step), name=step.name)
@@ -186,6 +153,43 @@ class StepRunner:
         )
 
     # ---- shared -------------------------------------------------------------------------
+
+    def _create(self, step: Step) -> None:
+        """A create step's payload, references resolved to IDs, checked, sent, recorded."""
+        body = self._with_ids(step, _create_body(step.kind, step.payload))
+        typed(bodies.CREATE_BODIES[step.kind], body, step)
+        try:
+            created: wire.WireModel = writes.create(self.client, step.kind, body)
+        except ApiError as exc:
+            created = self._adopt_on_conflict(exc, step, _wire_body(step.kind, body))
+        self.ids.record(step.kind, step.name, _id_of(created))
+
+    def _update(self, step: Step) -> None:
+        resource_id = self._own_id(step)
+        body = self._with_ids(step, _update_body(step.kind, step.payload))
+        typed(bodies.UPDATE_BODIES[step.kind], body, step)
+        writes.update(self.client, step.kind, resource_id, body, name=step.name)
+        if step.kind is not Kind.SERVICE_ACCOUNT:  # a service account keeps its name
+            self._follow_rename(step, resource_id)
+
+    def _with_ids(self, step: Step, payload: dict[str, Any]) -> dict[str, Any]:
+        """The plan names what a field refers to; the body carries its ID (field rows).
+
+        A payload carrying the ID itself is refused: a saved plan is hostile, and only
+        a name resolved here is known to be one this plan's configuration declared.
+        """
+        references = [field for field in FIELDS_BY_KIND[step.kind] if field.reference]
+        for field in references:
+            if field.key_on_wire in payload:
+                raise PlanError(
+                    f"step {step.id} ({step.description}): {field.key_on_wire}: a plan names "
+                    f"it by {field.name}; plan again instead of applying this file"
+                )
+        body = dict(payload)
+        for field in references:
+            if field.name in body and field.reference is not None:
+                body[field.key_on_wire] = self.ids.require(field.reference, body.pop(field.name))
+        return body
 
     def _follow_rename(self, step: Step, resource_id: str) -> None:
         new_name = step.payload.get("name")
@@ -301,7 +305,7 @@ def _conflict_error(exc: ApiError, step: Step, message: str, hint: str) -> ApiEr
         status=exc.status,
         error_type=exc.error_type,
         request_id=exc.request_id,
-        resource=f"{step.kind.value}/{step.name}",
+        resource=Address(step.kind, step.name),
         hint=hint,
     )
 
@@ -325,8 +329,10 @@ def _update_body(kind: Kind, payload: dict[str, Any]) -> dict[str, Any]:
     return {key: None if key in clearing and not value else value for key, value in payload.items()}
 
 
-def _rule_wire_body(body: dict[str, Any]) -> dict[str, Any]:
-    """The create body as the API sees it, for comparing with an existing rule."""
+def _wire_body(kind: Kind, body: dict[str, Any]) -> dict[str, Any]:
+    """The create body as the API sees it, for comparing with an existing resource."""
+    if kind is not Kind.RULE:
+        return body
     wire_body = dict(body)
     wire_body["target"] = {
         "type": "service_account",

@@ -10,11 +10,10 @@ import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
-from pydantic import SecretStr
-
 from fedctl.api.client import AdminClient
 from fedctl.api.connect import Limits, client_for
 from fedctl.api.credentials import Credential
+from fedctl.api.secret import SecretStr
 from fedctl.errors import UsageError
 from fedctl.safe_write import write_file
 

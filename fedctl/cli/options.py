@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import math
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +45,11 @@ class ApiSettings:
         )
 
     def open(self, *, read_only: bool) -> AbstractContextManager[AdminClient]:
+        if read_only:
+            with _OPENED_LOCK:
+                ahead = _OPENED.pop((threading.get_ident(), self), None)
+            if ahead is not None:  # opened, and closed, by fedctl.cli.read_ahead
+                return contextlib.nullcontext(ahead)
         from fedctl.api.connect import Limits, open_client
 
         if self.local_state is not None:
@@ -57,6 +64,27 @@ class ApiSettings:
             read_only=read_only,
             timeout=self.timeout,
         )
+
+
+# Read-only clients opened ahead of a command's body (fedctl.cli.read_ahead), by the
+# thread the command runs in and the settings that opened them; `ApiSettings.open`
+# hands each out once, and only to that command (two commands in two threads with the
+# same settings each get their own).
+_OPENED: dict[tuple[int, ApiSettings], AdminClient] = {}
+_OPENED_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def opened_ahead(settings: ApiSettings, client: AdminClient) -> Iterator[None]:
+    """While inside, `settings.open(read_only=True)` gives `client` (the caller closes it)."""
+    key = (threading.get_ident(), settings)
+    with _OPENED_LOCK:
+        _OPENED[key] = client
+    try:
+        yield
+    finally:
+        with _OPENED_LOCK:
+            _OPENED.pop(key, None)
 
 
 def _finite_seconds(ctx: click.Context, param: click.Parameter, value: float) -> float:

@@ -23,6 +23,7 @@ from fedctl.cli.options import (
     gate_options,
     plan_options,
 )
+from fedctl.cli.read_ahead import ReadAheadCommand
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -45,6 +46,7 @@ def use_colour(no_color: bool) -> bool:
 
 @click.command(
     "plan",
+    cls=ReadAheadCommand,  # the live read starts before the heavy imports
     epilog=(
         "Examples:\n\n\b\n"
         "  fedctl plan federation/\n"

@@ -2,6 +2,7 @@
 
 discover.py    which files, in what order
 templating.py  Jinja2 sandbox, --var / --var-file
+plain_yaml.py  YAML -> plain data, fast (libyaml); locations found only when asked
 located_yaml.py  YAML -> plain data + file:line:column for every node
 models.py      pydantic models of the language (unknown keys forbidden); base.py, jwks.py
 translate.py   pydantic errors -> located Diagnostics

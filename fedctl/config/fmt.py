@@ -24,22 +24,17 @@ import itertools
 import re
 from typing import Any
 
+from fedctl.fields import ISSUER_FIELDS, RULE_FIELDS, SERVICE_ACCOUNT_FIELDS
+from fedctl.state import RuleMatchSpec
+
 TOP_ORDER = ("version", "organization_id", "settings", "service_accounts", "issuers", "rules")
+# The field tables' order (fedctl.fields), configuration-only keys around it.
 KEY_ORDER = {
-    "service_accounts": (
-        "name", "description", "organization_role", "workspaces", "previous_names", "lint",
-    ),
-    "issuers": (
-        "name", "description", "preset", "issuer_url", "jwks", "max_jwt_lifetime_seconds",
-        "check_jti", "previous_names", "lint",
-    ),
-    "rules": (
-        "name", "issuer", "service_account", "description", "match", "oauth_scope",
-        "workspaces", "applies_to_all_workspaces", "token_lifetime_seconds", "previous_names",
-        "lint",
-    ),
-}  # fmt: skip
-MATCH_ORDER = ("subject_prefix", "audience", "claims", "condition")
+    "service_accounts": SERVICE_ACCOUNT_FIELDS.config_order(),
+    "issuers": ISSUER_FIELDS.config_order(),
+    "rules": RULE_FIELDS.config_order(),
+}
+MATCH_ORDER = tuple(RuleMatchSpec.model_fields)
 _STR_TAG = "tag:yaml.org,2002:str"
 
 

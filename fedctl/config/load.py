@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import hashlib
 import json
 import re
@@ -22,8 +23,9 @@ from pydantic import BaseModel, ValidationError
 from fedctl.config.checks import Declared, run_checks
 from fedctl.config.discover import discover_files, is_template
 from fedctl.config.files import resolve_file_references
-from fedctl.config.located_yaml import LocationMap, ParsedFile, format_path, parse_yaml
+from fedctl.config.located_yaml import LocationMap, ParsedFile, format_path
 from fedctl.config.models import SECTIONS, ApiKeysPolicy, ConfigFile, Settings
+from fedctl.config.plain_yaml import load_yaml
 from fedctl.config.skipped import keep, named_policy_files, var_file_paths
 from fedctl.config.templating import load_variables, render_templates
 from fedctl.config.translate import diagnostics_from
@@ -209,9 +211,9 @@ def _parse(
     if file not in texts:
         return None
     if not is_template(file):
-        return parse_yaml(texts[file], str(file))
+        return load_yaml(texts[file], str(file))
     output = rendered.get(file)
-    return parse_yaml(output, str(file), rendered=True) if output is not None else None
+    return load_yaml(output, str(file), rendered=True) if output is not None else None
 
 
 def _validate_file(parsed: ParsedFile, collected: _Collected) -> None:
@@ -362,12 +364,12 @@ def _build(
         rules=tuple(item for item, _ in declared.rules),
         locations=collected.locations,
         origins=origins,
-        digest="",
+        digest_of=lambda: "",
         warnings=warnings,
         settings_origin=settings_origin,
         api_keys=collected.api_keys[0] if collected.api_keys else None,
     )
-    config.digest = compute_digest(config)
+    config.digest_of = functools.cache(functools.partial(compute_digest, config))
     return config
 
 

@@ -21,6 +21,7 @@ the loader bounds what it builds, each limit ending in one located error:
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
@@ -62,6 +63,8 @@ class _Refused(Exception):
         self.message = message
 
 
+_LOCATING = threading.Lock()
+
 # (line, column), 1-based: what the builder records; a Location is made only when asked.
 Mark = tuple[int, int]
 
@@ -74,13 +77,33 @@ class LocationMap:
     rendered: bool = False
     value_marks: dict[DataPath, Mark] = field(default_factory=dict)
     key_marks: dict[DataPath, Mark] = field(default_factory=dict)
+    # The text to locate in, for a map whose marks are not recorded yet: the fast path
+    # (fedctl.config.plain_yaml) records none, and most loads never ask.
+    _unlocated_text: str | None = field(default=None, repr=False, compare=False)
+
+    @classmethod
+    def deferred(cls, file: str, text: str, *, rendered: bool = False) -> LocationMap:
+        """A map that parses `text` with location tracking when first asked."""
+        return cls(file=file, rendered=rendered, _unlocated_text=text)
+
+    def _locate(self) -> None:
+        if self._unlocated_text is None:
+            return
+        with _LOCATING:  # plan threads may ask at once; the marks are set before use
+            text = self._unlocated_text
+            if text is not None:
+                located = parse_yaml(text, self.file, rendered=self.rendered).locations
+                self.value_marks, self.key_marks = located.value_marks, located.key_marks
+                self._unlocated_text = None
 
     @property
     def values(self) -> Mapping[DataPath, Location]:
+        self._locate()
         return _Places(self, self.value_marks)
 
     @property
     def keys(self) -> Mapping[DataPath, Location]:
+        self._locate()
         return _Places(self, self.key_marks)
 
     def at(self, mark: Mark) -> Location:
@@ -88,6 +111,7 @@ class LocationMap:
 
     def value_at(self, path: DataPath) -> Location | None:
         """The location of the value at `path`, else of its nearest recorded ancestor."""
+        self._locate()
         for end in range(len(path), -1, -1):
             found = self.value_marks.get(path[:end])
             if found is not None:
@@ -96,6 +120,7 @@ class LocationMap:
 
     def key_at(self, path: DataPath) -> Location | None:
         """The location of the mapping key that ends `path` (falls back to the value)."""
+        self._locate()
         mark = self.key_marks.get(path)
         return self.at(mark) if mark is not None else self.value_at(path)
 
@@ -309,6 +334,9 @@ class _Builder:
             return self.constructor.construct_object(node, deep=True)
         except yaml.YAMLError as exc:
             self._error(node, path, f"cannot read this value: {getattr(exc, 'problem', exc)}")
+            return None
+        except ValueError as exc:  # a date PyYAML cannot build (2026-02-30) raises this
+            self._error(node, path, f"cannot read this value: {exc}")
             return None
 
     def _build_mapping(self, node: yaml.MappingNode, path: DataPath) -> dict[object, object]:

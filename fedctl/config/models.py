@@ -13,7 +13,7 @@ Shared helpers are in `fedctl.config.base`, the JWKS models in `fedctl.config.jw
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field, field_validator, model_validator
 from pydantic.config import JsonDict
@@ -28,6 +28,7 @@ from fedctl.config.jwks import InlineJwks as InlineJwks
 from fedctl.config.jwks import Jwks
 from fedctl.config.patterns import ProtectPattern, UnmanagedPattern
 from fedctl.config.urls import dialled_url_problem
+from fedctl.fields import ISSUER_FIELDS, RULE_FIELDS, FieldInfo
 from fedctl.state import DEFAULT_MAX_JWT_LIFETIME_SECONDS, DEFAULT_TOKEN_LIFETIME_SECONDS
 
 NAME_PATTERN = r"^[a-z0-9-]+$"
@@ -41,14 +42,23 @@ KNOWN_SCOPES = (
     "org:admin",
 )
 
-# Inclusive ranges, by field name (docs/admin-api.md §5.4); the translator quotes them.
+# Inclusive ranges, by field name (docs/admin-api.md §5.4, from the field tables); the
+# translator quotes them.
 RANGES: dict[str, tuple[int, int]] = {
-    "max_jwt_lifetime_seconds": (1, 176400),
-    "token_lifetime_seconds": (60, 86400),
+    **ISSUER_FIELDS.bounds(),
+    **RULE_FIELDS.bounds(),
     "max_archives": (0, 1000),
     "max_changes_percent": (0, 100),
     "max_key_deactivations": (0, 1000),
 }
+
+
+def bounded(field: FieldInfo) -> Any:
+    """An integer field's bounds from its row in the field tables."""
+    assert field.bounds is not None
+    low, high = field.bounds
+    return Field(ge=low, le=high)
+
 
 Name = Annotated[str, Field(min_length=1, max_length=255, pattern=NAME_PATTERN)]
 Description = Annotated[str, Field(max_length=2000)]
@@ -130,12 +140,25 @@ class Issuer(_Strict):
     preset: PresetName | None = None
     issuer_url: Annotated[str, Field(min_length=1)]
     jwks: Jwks = Field(default_factory=lambda: DiscoveryJwks(type="discovery"))
-    max_jwt_lifetime_seconds: Annotated[int, Field(ge=1, le=176400)] = (
-        DEFAULT_MAX_JWT_LIFETIME_SECONDS
-    )
+    max_jwt_lifetime_seconds: Annotated[
+        int, bounded(ISSUER_FIELDS.field("max_jwt_lifetime_seconds"))
+    ] = DEFAULT_MAX_JWT_LIFETIME_SECONDS
     check_jti: bool = True
+    # Polling on: the only value the API accepts (docs/admin-api.md §2.5.4), and the
+    # default, so plan shows a poller Anthropic paused and apply resumes it.
+    jwks_polling_disabled: bool = False
     previous_names: list[Name] = Field(default_factory=list)
     lint: LintSilence | None = None
+
+    @field_validator("jwks_polling_disabled")
+    @classmethod
+    def _polling_only_resumed(cls, value: bool) -> bool:
+        if value:
+            raise _fail(
+                "only false is accepted: Anthropic pauses polling after repeated key fetch "
+                "failures and an update can only resume it (docs/admin-api.md §2.5.4)"
+            )
+        return value
 
     @model_validator(mode="before")
     @classmethod
@@ -234,7 +257,9 @@ class Rule(_Strict):
     oauth_scope: str
     workspaces: list[WorkspaceRef] | None = None
     applies_to_all_workspaces: bool = False
-    token_lifetime_seconds: Annotated[int, Field(ge=60, le=86400)] = DEFAULT_TOKEN_LIFETIME_SECONDS
+    token_lifetime_seconds: Annotated[int, bounded(RULE_FIELDS.field("token_lifetime_seconds"))] = (
+        DEFAULT_TOKEN_LIFETIME_SECONDS
+    )
     previous_names: list[Name] = Field(default_factory=list)
     lint: LintSilence | None = None
 

@@ -24,7 +24,6 @@ import yaml
 
 from fedctl.config.located_yaml import TOO_DEEP, find_too_deep, unmarked_yaml_diagnostic
 from fedctl.errors import Diagnostic, Location, UsageError
-from fedctl.template_process import MEMORY_MESSAGE
 
 JSON_VARIABLE_MARK = "\x00json:"
 
@@ -171,6 +170,9 @@ def render_template_here(
         message = f"template refused by the sandbox: {exc}"
         return None, [_template_problem(file, _template_line(exc, file), message)]
     except MemoryError as exc:  # the child's address-space limit (template_process)
+        # Imported here: that module (pickle, subprocess, selectors) is for rendering only.
+        from fedctl.template_process import MEMORY_MESSAGE
+
         return None, [_template_problem(file, _template_line(exc, file), MEMORY_MESSAGE)]
     except Exception as exc:  # any failure inside a user's template is a user error
         message = f"template error: {type(exc).__name__}: {exc}"

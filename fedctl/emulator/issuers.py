@@ -169,6 +169,18 @@ class Issuers:
         if polling_disabled is False:
             doc["jwks_polling_disabled_at"] = None
 
+    def pause_polling(self, issuer_id: str) -> dict[str, Any]:
+        """What Anthropic's poller does after repeated key fetch failures (§3.2): the
+        emulator never fetches keys, so tests pause it by hand. An update sending
+        `jwks_polling_disabled: false` resumes it."""
+        with self._db.write():
+            doc = self.records.require(issuer_id)
+            before = dict(doc)
+            doc["jwks_polling_disabled_at"] = self._db.now()
+            self.records.save(doc, new=False)
+            self._db.remember(issuer_id, before)
+            return doc
+
     def archive(self, actor: Actor, issuer_id: str) -> dict[str, Any]:
         with self._db.write():
             doc = self.records.require(issuer_id)

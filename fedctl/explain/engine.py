@@ -26,12 +26,11 @@ from fedctl.explain.matchers import (
 )
 from fedctl.explain.model import (
     Explanation,
-    IssuerFacts,
     Rulebook,
     RuleExplanation,
-    RuleFacts,
 )
 from fedctl.explain.token import DecodedToken
+from fedctl.resolved import ResolvedIssuer, ResolvedRule
 
 NO_MATCH_EXIT_CODE = 3
 
@@ -91,8 +90,8 @@ def no_match_error(explanation: Explanation) -> NoRuleMatches:
 
 
 def _candidate_rules(
-    book: Rulebook, issuers: tuple[IssuerFacts, ...], rule_name: str | None
-) -> list[RuleFacts]:
+    book: Rulebook, issuers: tuple[ResolvedIssuer, ...], rule_name: str | None
+) -> list[ResolvedRule]:
     if rule_name is not None:
         named = [rule for rule in book.rules if rule.name == rule_name]
         if not named:
@@ -107,8 +106,8 @@ def _candidate_rules(
 
 def _explain_rule(
     token: DecodedToken,
-    rule: RuleFacts,
-    issuer: IssuerFacts | None,
+    rule: ResolvedRule,
+    issuer: ResolvedIssuer | None,
     book: Rulebook,
     now: float,
     evaluate: ConditionEvaluator,
@@ -116,20 +115,26 @@ def _explain_rule(
     claims = token.claims
     matchers = [
         check_issuer(issuer, claims),
-        check_subject(rule.match.subject_prefix, claims),
-        check_audience(rule.match.audience, claims),
-        *check_claims(rule.match.claims, claims),
-        check_condition(rule.match.condition, claims, evaluate),
+        check_subject(rule.subject_prefix, claims),
+        check_audience(rule.audience, claims),
+        *check_claims(rule.claims_dict, claims),
+        check_condition(rule.condition, claims, evaluate),
     ]
     checks = exchange_checks(
-        claims, rule, issuer, book.all_workspaces, now=now, token_size=token.size
+        claims,
+        rule,
+        issuer,
+        book.all_workspaces,
+        now=now,
+        token_size=token.size,
+        member_workspaces=book.member_workspaces(rule),
     )
     return RuleExplanation(
         rule=rule, issuer=issuer, matchers=tuple(matchers), exchange_checks=checks
     )
 
 
-def _near_misses(issuers: tuple[IssuerFacts, ...], iss: Any) -> tuple[IssuerFacts, ...]:
+def _near_misses(issuers: tuple[ResolvedIssuer, ...], iss: Any) -> tuple[ResolvedIssuer, ...]:
     """Issuers a person may have meant: equal once case, spaces and trailing '/' are ignored."""
     if not isinstance(iss, str):
         return ()

@@ -18,23 +18,24 @@ from fedctl.explain.model import (
     CLOCK_LEEWAY_SECONDS,
     DEFAULT_WORKSPACE,
     ExchangeCheck,
-    IssuerFacts,
     Level,
-    RuleFacts,
 )
+from fedctl.resolved import ResolvedIssuer, ResolvedRule
 
 MINIMUM_MINTED_LIFETIME_SECONDS = 60
 
 
 def exchange_checks(
     claims: Mapping[str, Any],
-    rule: RuleFacts,
-    issuer: IssuerFacts | None,
+    rule: ResolvedRule,
+    issuer: ResolvedIssuer | None,
     all_workspaces: Sequence[str] | None,
     *,
     now: float,
     token_size: int | None = None,
+    member_workspaces: frozenset[str] | None = None,
 ) -> tuple[ExchangeCheck, ...]:
+    """`member_workspaces`: where the rule's target is a member (None: not checked)."""
     checks: list[ExchangeCheck] = []
     if token_size is not None and token_size > 16 * 1024:
         checks.append(
@@ -43,13 +44,13 @@ def exchange_checks(
     checks += _time_checks(claims, issuer, now=now)
     if issuer is not None:
         checks.append(_jti_check(claims, issuer))
-    checks += _workspace_checks(rule, all_workspaces)
+    checks += _workspace_checks(rule, all_workspaces, member_workspaces)
     checks.append(_minted_lifetime(claims, rule, now=now))
     return tuple(checks)
 
 
 def _time_checks(
-    claims: Mapping[str, Any], issuer: IssuerFacts | None, *, now: float
+    claims: Mapping[str, Any], issuer: ResolvedIssuer | None, *, now: float
 ) -> list[ExchangeCheck]:
     checks: list[ExchangeCheck] = []
     if not isinstance(claims.get("sub"), str):
@@ -79,7 +80,7 @@ def _time_checks(
     return checks
 
 
-def _lifetime_check(lifetime: float, issuer: IssuerFacts) -> ExchangeCheck:
+def _lifetime_check(lifetime: float, issuer: ResolvedIssuer) -> ExchangeCheck:
     limit = issuer.max_jwt_lifetime_seconds
     if lifetime <= limit:
         message = f"exp - iat = {_plain(lifetime)} s <= issuer max_jwt_lifetime_seconds {limit}"
@@ -91,7 +92,7 @@ def _lifetime_check(lifetime: float, issuer: IssuerFacts) -> ExchangeCheck:
     return ExchangeCheck("lifetime", Level.REFUSED, message)
 
 
-def _jti_check(claims: Mapping[str, Any], issuer: IssuerFacts) -> ExchangeCheck:
+def _jti_check(claims: Mapping[str, Any], issuer: ResolvedIssuer) -> ExchangeCheck:
     if "jti" not in claims:
         return ExchangeCheck("jti", Level.OK, "no jti claim: no replay check applies")
     if not issuer.check_jti:
@@ -105,13 +106,15 @@ def _jti_check(claims: Mapping[str, Any], issuer: IssuerFacts) -> ExchangeCheck:
     return ExchangeCheck("jti", Level.NOTE, message)
 
 
-def _workspace_checks(rule: RuleFacts, all_workspaces: Sequence[str] | None) -> list[ExchangeCheck]:
+def _workspace_checks(
+    rule: ResolvedRule, all_workspaces: Sequence[str] | None, members: frozenset[str] | None
+) -> list[ExchangeCheck]:
     if rule.applies_to_all_workspaces:
         candidates = tuple(all_workspaces) if all_workspaces is not None else None
         described = "every workspace (applies_to_all_workspaces)"
     else:
-        candidates = rule.workspaces
-        described = ", ".join(rule.workspaces) or "no workspace"
+        candidates = rule.workspace_labels()
+        described = ", ".join(candidates) or "no workspace"
     checks = [ExchangeCheck("workspaces", Level.OK, f"the rule is enabled in {described}")]
     if candidates is not None and len(candidates) == 0:
         message = "the rule is enabled in no workspace: every exchange is refused"
@@ -125,14 +128,16 @@ def _workspace_checks(rule: RuleFacts, all_workspaces: Sequence[str] | None) -> 
     else:
         message = f"one workspace: the exchange uses {candidates[0]} without ANTHROPIC_WORKSPACE_ID"
         checks.append(ExchangeCheck("workspace choice", Level.OK, message))
-    checks += _membership_checks(rule, candidates)
+    checks += _membership_checks(rule, candidates, members)
     return checks
 
 
-def _membership_checks(rule: RuleFacts, candidates: Sequence[str] | None) -> list[ExchangeCheck]:
-    if rule.member_workspaces is None or candidates is None:
+def _membership_checks(
+    rule: ResolvedRule, candidates: Sequence[str] | None, member_workspaces: frozenset[str] | None
+) -> list[ExchangeCheck]:
+    if member_workspaces is None or candidates is None:
         return []
-    members = rule.member_workspaces | {DEFAULT_WORKSPACE}
+    members = member_workspaces | {DEFAULT_WORKSPACE}
     outside = [workspace for workspace in candidates if workspace not in members]
     if not outside:
         return []
@@ -144,7 +149,7 @@ def _membership_checks(rule: RuleFacts, candidates: Sequence[str] | None) -> lis
     return [ExchangeCheck("membership", Level.REFUSED, message)]
 
 
-def _minted_lifetime(claims: Mapping[str, Any], rule: RuleFacts, *, now: float) -> ExchangeCheck:
+def _minted_lifetime(claims: Mapping[str, Any], rule: ResolvedRule, *, now: float) -> ExchangeCheck:
     formula = "max(60, min(token_lifetime_seconds, 2 x (exp - now)))"
     exp = _number(claims.get("exp"))
     configured = rule.token_lifetime_seconds

@@ -18,10 +18,10 @@ from typing import Any
 
 from fedctl.explain.model import (
     ASSUMED_DEFAULT_AUDIENCE,
-    IssuerFacts,
     MatcherResult,
     Outcome,
 )
+from fedctl.resolved import ResolvedIssuer
 
 ConditionEvaluator = Callable[[str, Mapping[str, Any]], bool]
 MISSING = "(absent)"
@@ -32,7 +32,7 @@ def show(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
-def check_issuer(issuer: IssuerFacts | None, claims: Mapping[str, Any]) -> MatcherResult:
+def check_issuer(issuer: ResolvedIssuer | None, claims: Mapping[str, Any]) -> MatcherResult:
     actual = show(claims["iss"]) if "iss" in claims else MISSING
     expected = show(issuer.issuer_url) if issuer else "(issuer not found)"
     if issuer is not None and claims.get("iss") == issuer.issuer_url:

@@ -3,7 +3,7 @@
 `fedctl.explain.sources` builds a Rulebook from the configuration or the live state;
 `fedctl.explain.engine` turns a token and a Rulebook into an Explanation;
 `fedctl.explain.render` prints it. Workspaces are held as the references a person reads
-(a name, `default`, or an ID), since explain only reports them.
+(a name, `default`, or an ID) beside their IDs, since explain only reports them.
 
 Usage:
     book = Rulebook(source="configuration in prod/", issuers=(...), rules=(...))
@@ -12,11 +12,17 @@ Usage:
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from enum import StrEnum
 
 from fedctl.explain.token import DecodedToken
-from fedctl.state import RuleMatchSpec
+from fedctl.resolved import (
+    ResolvedIssuer,
+    ResolvedRule,
+    ResolvedServiceAccount,
+    workspace_label,
+)
 
 # What fedctl assumes `aud` must hold when a rule sets no audience. Anthropic does not
 # document "the expected audience for the issuer" (docs/admin-api.md §3.5, §8 item 28); every
@@ -28,36 +34,34 @@ DEFAULT_WORKSPACE = "default"
 
 
 @dataclass(frozen=True)
-class IssuerFacts:
-    name: str
-    issuer_url: str
-    max_jwt_lifetime_seconds: int
-    check_jti: bool
-
-
-@dataclass(frozen=True)
-class RuleFacts:
-    """A rule as explain needs it. `member_workspaces` is None when memberships are unknown."""
-
-    name: str
-    issuer_name: str
-    service_account_name: str
-    match: RuleMatchSpec
-    oauth_scope: str
-    workspaces: tuple[str, ...]
-    applies_to_all_workspaces: bool
-    token_lifetime_seconds: int
-    member_workspaces: frozenset[str] | None = None
-
-
-@dataclass(frozen=True)
 class Rulebook:
-    """The issuers and rules to explain against; `all_workspaces` None when unknown."""
+    """The issuers, rules and service accounts to explain against; `all_workspaces` None
+    when unknown. A rule's workspaces and an account's memberships are labelled the way
+    explain shows them (`ResolvedRule.workspace_labels`).."""
 
     source: str
-    issuers: tuple[IssuerFacts, ...]
-    rules: tuple[RuleFacts, ...]
+    issuers: tuple[ResolvedIssuer, ...]
+    rules: tuple[ResolvedRule, ...]
     all_workspaces: tuple[str, ...] | None = None
+    service_accounts: tuple[ResolvedServiceAccount, ...] = ()
+
+    def member_workspaces(self, rule: ResolvedRule) -> frozenset[str] | None:
+        """Where the rule's target is a member, as labels; None when that is not checked
+        (the account is unknown, or a legacy binding skips the check, §5.8)."""
+        if rule.legacy_workspace_id is not None:
+            return None
+        return self._members_by_account.get(rule.service_account_name)
+
+    @functools.cached_property
+    def _members_by_account(self) -> dict[str, frozenset[str]]:
+        """Built once: `fedctl test` asks for every case and every candidate rule."""
+        found: dict[str, frozenset[str]] = {}
+        for account in self.service_accounts:
+            names = dict(account.workspace_names)
+            found[account.name] = frozenset(
+                workspace_label(wid, names) for wid, _role in account.memberships
+            )
+        return found
 
 
 class Outcome(StrEnum):
@@ -102,8 +106,8 @@ class ExchangeCheck:
 
 @dataclass(frozen=True)
 class RuleExplanation:
-    rule: RuleFacts
-    issuer: IssuerFacts | None
+    rule: ResolvedRule
+    issuer: ResolvedIssuer | None
     matchers: tuple[MatcherResult, ...]
     exchange_checks: tuple[ExchangeCheck, ...]
 
@@ -116,10 +120,10 @@ class RuleExplanation:
 class Explanation:
     token: DecodedToken
     source: str
-    issuers: tuple[IssuerFacts, ...]
+    issuers: tuple[ResolvedIssuer, ...]
     rules: tuple[RuleExplanation, ...]
     # Issuers whose URL differs from `iss` only in case, whitespace or a trailing slash.
-    near_misses: tuple[IssuerFacts, ...] = ()
+    near_misses: tuple[ResolvedIssuer, ...] = ()
     now: float = 0.0
 
     @property

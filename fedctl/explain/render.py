@@ -81,7 +81,7 @@ def _rule_lines(explained: RuleExplanation) -> list[str]:
     workspaces = (
         "every workspace (applies_to_all_workspaces)"
         if rule.applies_to_all_workspaces
-        else ", ".join(rule.workspaces) or "no workspace"
+        else ", ".join(rule.workspace_labels()) or "no workspace"
     )
     lines.append(
         f"  A match yields: service account {rule.service_account_name}, scope "
@@ -142,7 +142,7 @@ def _rule_json(explained: RuleExplanation) -> dict[str, Any]:
         "yields": {
             "service_account": rule.service_account_name,
             "oauth_scope": rule.oauth_scope,
-            "workspaces": list(rule.workspaces),
+            "workspaces": list(rule.workspace_labels()),
             "applies_to_all_workspaces": rule.applies_to_all_workspaces,
         },
         "exchange_checks": [

@@ -11,94 +11,70 @@ Usage:
 
 from __future__ import annotations
 
-from fedctl.config.models import Rule
+import dataclasses
+
 from fedctl.config.validated import Config
-from fedctl.explain.model import IssuerFacts, Rulebook, RuleFacts
+from fedctl.explain.model import Rulebook
 from fedctl.export.workspaces import WorkspaceNamer
-from fedctl.state import LiveRule, LiveState, RuleMatchSpec
+from fedctl.resolved import ResolvedIssuer, ResolvedRule, ResolvedServiceAccount
+from fedctl.resolved.from_config import (
+    issuer_from_config,
+    rule_from_config,
+    service_account_from_config,
+)
+from fedctl.state import LiveRule, LiveState
 
 
 def rulebook_from_config(config: Config) -> Rulebook:
-    members = {
-        account.name: frozenset(row.workspace for row in account.workspaces)
-        for account in config.service_accounts
-    }
-    issuers = tuple(
-        IssuerFacts(
-            name=issuer.name,
-            issuer_url=issuer.issuer_url,
-            max_jwt_lifetime_seconds=issuer.max_jwt_lifetime_seconds,
-            check_jti=issuer.check_jti,
-        )
-        for issuer in config.issuers
-    )
-    rules = tuple(
-        _rule_from_config(rule, members.get(rule.service_account)) for rule in config.rules
-    )
-    return Rulebook(source=f"the configuration in {config.root}", issuers=issuers, rules=rules)
-
-
-def _rule_from_config(rule: Rule, member_workspaces: frozenset[str] | None) -> RuleFacts:
-    match = rule.match
-    return RuleFacts(
-        name=rule.name,
-        issuer_name=rule.issuer,
-        service_account_name=rule.service_account,
-        match=RuleMatchSpec(
-            subject_prefix=match.subject_prefix,
-            audience=match.audience,
-            claims=dict(match.claims) if match.claims else None,
-            condition=match.condition,
+    urls = {issuer.name: issuer.issuer_url for issuer in config.issuers}
+    return Rulebook(
+        source=f"the configuration in {config.root}",
+        issuers=tuple(issuer_from_config(issuer) for issuer in config.issuers),
+        rules=tuple(rule_from_config(rule, urls) for rule in config.rules),
+        service_accounts=tuple(
+            service_account_from_config(account) for account in config.service_accounts
         ),
-        oauth_scope=rule.oauth_scope,
-        workspaces=tuple(rule.workspaces or ()),
-        applies_to_all_workspaces=rule.applies_to_all_workspaces,
-        token_lifetime_seconds=rule.token_lifetime_seconds,
-        member_workspaces=member_workspaces,
     )
 
 
 def rulebook_from_live(live: LiveState) -> Rulebook:
-    namer = WorkspaceNamer.from_workspaces(live.workspaces)
-    members = {
-        name: frozenset(namer.reference(workspace_id) for workspace_id in account.spec.memberships)
-        for name, account in live.service_accounts.items()
-    }
-    issuers = tuple(
-        IssuerFacts(
-            name=issuer.spec.name,
-            issuer_url=issuer.spec.issuer_url,
-            max_jwt_lifetime_seconds=issuer.spec.max_jwt_lifetime_seconds,
-            check_jti=issuer.spec.check_jti,
-        )
-        for issuer in live.issuers.values()
+    # Workspaces are labelled by the reference an export would write.
+    references = WorkspaceNamer.from_workspaces(live.workspaces).names_by_id
+    issuers = tuple(ResolvedIssuer.from_live(issuer) for issuer in live.issuers.values())
+    urls = {issuer.name: issuer.issuer_url for issuer in issuers}
+    accounts = tuple(
+        ResolvedServiceAccount.from_live(account, workspace_names=references)
+        for account in live.service_accounts.values()
     )
-    rules = tuple(
-        _rule_from_live(rule, namer, members.get(rule.spec.service_account_name))
-        for rule in live.rules.values()
-    )
-    active = tuple(namer.reference(w.id) for w in live.workspaces if not w.archived)
+    rules = tuple(_rule_from_live(rule, urls, references) for rule in live.rules.values())
+    active = tuple(references.get(w.id, w.id) for w in live.workspaces if not w.archived)
     source = f"the live organization {live.organization.name!r} ({live.organization.id})"
-    return Rulebook(source=source, issuers=issuers, rules=rules, all_workspaces=active)
+    return Rulebook(
+        source=source,
+        issuers=issuers,
+        rules=rules,
+        all_workspaces=active,
+        service_accounts=accounts,
+    )
 
 
 def _rule_from_live(
-    rule: LiveRule, namer: WorkspaceNamer, member_workspaces: frozenset[str] | None
-) -> RuleFacts:
-    spec = rule.spec
-    workspaces = sorted(namer.reference(workspace_id) for workspace_id in spec.workspace_ids)
-    if rule.legacy_workspace_id is not None and not workspaces:
-        # A legacy binding skips the membership check at exchange (docs/admin-api.md §5.8).
-        workspaces = [namer.reference(rule.legacy_workspace_id)]
-        member_workspaces = None
-    return RuleFacts(
-        name=spec.name,
-        issuer_name=spec.issuer_name,
-        service_account_name=spec.service_account_name,
-        match=spec.match,
-        oauth_scope=spec.oauth_scope,
-        workspaces=tuple(workspaces),
-        applies_to_all_workspaces=spec.applies_to_all_workspaces,
-        token_lifetime_seconds=spec.token_lifetime_seconds,
-        member_workspaces=member_workspaces,
+    rule: LiveRule, urls: dict[str, str], references: dict[str, str]
+) -> ResolvedRule:
+    """Workspaces sorted by their label; a legacy binding counts only when the rule has no
+    explicit workspace, and then skips the membership check (docs/admin-api.md §5.8)."""
+    legacy = rule.legacy_workspace_id if not rule.spec.workspace_ids else None
+    resolved = ResolvedRule.from_spec(
+        rule.spec,
+        issuer_url=urls.get(rule.spec.issuer_name),
+        workspace_names=references,
+        extra_workspace_ids=(legacy,) if legacy else (),
+    )
+    ordered = sorted(resolved.workspace_ids, key=lambda wid: references.get(wid, wid))
+    return dataclasses.replace(
+        resolved,
+        workspace_ids=tuple(ordered),
+        issuer_id=rule.issuer_id,
+        service_account_id=rule.service_account_id,
+        legacy_workspace_id=legacy,
     )

@@ -114,17 +114,7 @@ def rule_body(spec: RuleSpec, namer: WorkspaceNamer) -> dict[str, Any]:
 
 def match_body(spec: RuleSpec) -> dict[str, Any]:
     """A rule's match as configuration: unset keys left out, claims sorted."""
-    match = spec.match
-    body: dict[str, Any] = {}
-    if match.subject_prefix is not None:
-        body["subject_prefix"] = match.subject_prefix
-    if match.audience is not None:
-        body["audience"] = match.audience
-    if match.claims:
-        body["claims"] = dict(sorted(match.claims.items()))
-    if match.condition is not None:
-        body["condition"] = match.condition
-    return body
+    return spec.match.body()
 
 
 def _service_account_entry(spec: ServiceAccountSpec, namer: WorkspaceNamer) -> Entry:

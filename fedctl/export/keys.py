@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 
-from fedctl.state import LiveApiKey, LiveState, key_workspace_name
+from fedctl.resolved.api_key import key_workspace_name
+from fedctl.state import LiveApiKey, LiveState
 
 EXPORTED_REASON = "exported: review"
 HEADER = (

@@ -35,11 +35,10 @@ from fedctl.export.document import build_export, match_body
 from fedctl.export.entries import Disposition
 from fedctl.export.hcl import Block, JsonEncode, Reference, label, render_blocks
 from fedctl.export.workspaces import WorkspaceNamer
+from fedctl.fields import DELETION_PROTECTION, ISSUER_FIELDS, RULE_FIELDS, SERVICE_ACCOUNT_FIELDS
 from fedctl.jwk import without_marker
 from fedctl.patterns import is_protected
 from fedctl.state import (
-    DEFAULT_MAX_JWT_LIFETIME_SECONDS,
-    DEFAULT_TOKEN_LIFETIME_SECONDS,
     Kind,
     LiveIssuer,
     LiveRule,
@@ -123,10 +122,9 @@ class _Builder:
         address = self.addresses.get((type_, live_id))
         return Reference(f"{address}.id") if address else live_id
 
-    def protection(self, kind: Kind, name: str, attributes: dict[str, Any]) -> None:
+    def protection(self, kind: Kind, name: str) -> bool | None:
         """`deletion_protection = true` where `settings.protect` covers the resource."""
-        if is_protected(kind, name, self.protect):
-            attributes["deletion_protection"] = True
+        return True if is_protected(kind, name, self.protect) else None
 
     def resource(self, type_: str, name: str, live_id: str, **fields: Any) -> TerraformResource:
         resource = TerraformResource(
@@ -174,12 +172,11 @@ def _left_out(live: LiveState) -> list[tuple[Kind, str, str]]:
 
 def _service_account(builder: _Builder, sa: LiveServiceAccount) -> list[TerraformResource]:
     spec = sa.spec
-    attributes: dict[str, Any] = {"name": spec.name}
-    if spec.description:
-        attributes["description"] = spec.description
-    if spec.organization_role != "developer":
-        attributes["organization_role"] = spec.organization_role
-    builder.protection(Kind.SERVICE_ACCOUNT, spec.name, attributes)
+    written = {
+        "memberships": None,  # each an anthropic_workspace_service_account
+        DELETION_PROTECTION: builder.protection(Kind.SERVICE_ACCOUNT, spec.name),
+    }
+    attributes = SERVICE_ACCOUNT_FIELDS.terraform_body(spec, written)
     account = builder.resource(SERVICE_ACCOUNT, spec.name, sa.meta.id, attributes=attributes)
     resources = [account]
     by_reference = sorted(
@@ -201,15 +198,12 @@ def _service_account(builder: _Builder, sa: LiveServiceAccount) -> list[Terrafor
 
 def _issuer(builder: _Builder, issuer: LiveIssuer) -> TerraformResource:
     spec = issuer.spec
-    attributes: dict[str, Any] = {"name": spec.name, "issuer_url": spec.issuer_url}
     jwks = {key: value for key, value in without_marker(spec.jwks).items() if value is not None}
-    if jwks != {"type": "discovery"}:
-        attributes["jwks"] = _jwks(jwks)
-    if spec.max_jwt_lifetime_seconds != DEFAULT_MAX_JWT_LIFETIME_SECONDS:
-        attributes["max_jwt_lifetime_seconds"] = spec.max_jwt_lifetime_seconds
-    if not spec.check_jti:
-        attributes["check_jti"] = False
-    builder.protection(Kind.ISSUER, spec.name, attributes)
+    written = {
+        "jwks": None if jwks == {"type": "discovery"} else _jwks(jwks),
+        DELETION_PROTECTION: builder.protection(Kind.ISSUER, spec.name),
+    }
+    attributes = ISSUER_FIELDS.terraform_body(spec, written)
     notes = _issuer_notes(builder.live, spec.name)
     return builder.resource(ISSUER, spec.name, issuer.meta.id, attributes=attributes, notes=notes)
 
@@ -237,23 +231,18 @@ def _issuer_notes(live: LiveState, issuer_name: str) -> tuple[str, ...]:
 
 def _rule(builder: _Builder, rule: LiveRule) -> list[TerraformResource]:
     spec = rule.spec
-    attributes: dict[str, Any] = {"name": spec.name}
-    if spec.description:
-        attributes["description"] = spec.description
-    attributes["issuer_id"] = builder.reference(ISSUER, rule.issuer_id)
-    attributes["service_account_id"] = builder.reference(SERVICE_ACCOUNT, rule.service_account_id)
-    attributes["oauth_scope"] = spec.oauth_scope
     enabled = sorted(spec.workspace_ids, key=builder.namer.reference)
-    extra = enabled
-    if spec.applies_to_all_workspaces:
-        attributes["applies_to_all_workspaces"] = True
-    elif enabled:
-        attributes["workspace_id"] = builder.workspace(enabled[0])
-        extra = enabled[1:]
-    if spec.token_lifetime_seconds != DEFAULT_TOKEN_LIFETIME_SECONDS:
-        attributes["token_lifetime_seconds"] = spec.token_lifetime_seconds
-    builder.protection(Kind.RULE, spec.name, attributes)
-    attributes["match"] = match_body(rule.spec)
+    # The first enabled workspace is the rule's workspace_id, unless it applies everywhere.
+    first = None if spec.applies_to_all_workspaces or not enabled else enabled[0]
+    extra = [workspace_id for workspace_id in enabled if workspace_id != first]
+    written = {
+        "issuer_name": builder.reference(ISSUER, rule.issuer_id),
+        "service_account_name": builder.reference(SERVICE_ACCOUNT, rule.service_account_id),
+        "workspace_ids": None if first is None else builder.workspace(first),
+        "match": match_body(rule.spec),
+        DELETION_PROTECTION: builder.protection(Kind.RULE, spec.name),
+    }
+    attributes = RULE_FIELDS.terraform_body(spec, written)
     created = builder.resource(
         RULE, spec.name, rule.meta.id, attributes=attributes, notes=_rule_notes(builder, rule)
     )

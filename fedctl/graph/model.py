@@ -1,7 +1,7 @@
 """The trust graph as data: who (issuer + match) can mint what (scope) as whom (service
 account), where (workspaces). Renderers draw it; nothing here knows a drawing language.
 
-    graph = build_graph([RuleView(name="deploy", issuer="github", ...)])
+    graph = build_graph([resolved_rule, ...])   # fedctl.resolved.ResolvedRule
     graph.nodes[0].key   # 'issuer/github'
 """
 
@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from fedctl.resolved import ResolvedRule, workspace_label
 from fedctl.state import scope_is_manageable
 
 # Labels are for a glance; the full values are in `fedctl show` and the plan's fields.
@@ -59,23 +60,6 @@ class Graph:
     # A plan graph drawn only in part (too many nodes): how many changed rules are left out.
     omitted_rules: int = 0
     max_nodes: int | None = None
-
-
-@dataclass(frozen=True)
-class RuleView:
-    """A rule as the graph draws it, from the configuration, the live state or a plan."""
-
-    name: str
-    issuer: str
-    service_account: str
-    scope: str
-    match: str
-    workspaces: tuple[str, ...] = ()
-    all_workspaces: bool = False
-
-    @property
-    def console_managed(self) -> bool:
-        return not scope_is_manageable(self.scope)
 
 
 @dataclass(frozen=True)
@@ -175,40 +159,60 @@ def node_key(kind: NodeKind, name: str) -> str:
     return f"{kind.value}/{name}"
 
 
-def rule_nodes(rule: RuleView, status: Status = Status.UNCHANGED) -> list[Node]:
+def match_label(rule: ResolvedRule) -> str:
+    """The rule's match as an edge label, on its own (a plan cuts it against the other side)."""
+    return short_match(
+        rule.subject_prefix or None, rule.audience, rule.claims_dict or None, rule.condition
+    )
+
+
+def drawn_workspaces(rule: ResolvedRule) -> tuple[str, ...]:
+    """Each workspace once, by name where known (as written, from a configuration)."""
+    names = rule.workspace_names_by_id
+    return tuple(sorted({workspace_label(wid, names) for wid in rule.workspace_ids}))
+
+
+def rule_nodes(rule: ResolvedRule, status: Status = Status.UNCHANGED) -> list[Node]:
     """The rule's node and the nodes its edges reach."""
     nodes = [
-        Node(node_key(NodeKind.ISSUER, rule.issuer), NodeKind.ISSUER, rule.issuer),
+        Node(node_key(NodeKind.ISSUER, rule.issuer_name), NodeKind.ISSUER, rule.issuer_name),
         Node(
             node_key(NodeKind.RULE, rule.name),
             NodeKind.RULE,
             rule.name,
-            rule.console_managed,
+            not scope_is_manageable(rule.oauth_scope),
             status,
         ),
         Node(
-            node_key(NodeKind.SERVICE_ACCOUNT, rule.service_account),
+            node_key(NodeKind.SERVICE_ACCOUNT, rule.service_account_name),
             NodeKind.SERVICE_ACCOUNT,
-            rule.service_account,
+            rule.service_account_name,
         ),
     ]
     return nodes + workspace_nodes(rule)
 
 
-def workspace_nodes(rule: RuleView) -> list[Node]:
-    if rule.all_workspaces:
+def workspace_nodes(rule: ResolvedRule) -> list[Node]:
+    if rule.applies_to_all_workspaces:
         return [Node(EVERY_WORKSPACE_KEY, NodeKind.WORKSPACE, "every workspace")]
-    return [Node(node_key(NodeKind.WORKSPACE, w), NodeKind.WORKSPACE, w) for w in rule.workspaces]
+    return [
+        Node(node_key(NodeKind.WORKSPACE, w), NodeKind.WORKSPACE, w) for w in drawn_workspaces(rule)
+    ]
 
 
-def rule_edges(rule: RuleView, *, via: bool = False) -> list[Edge]:
+def rule_edges(rule: ResolvedRule, *, match: str | None = None, via: bool = False) -> list[Edge]:
     """issuer -match-> rule -scope-> service account -> each workspace (`via RULE` when the
-    graph must tell rules on one service account apart, as a plan's does)."""
+    graph must tell rules on one service account apart, as a plan's does). `match`: the
+    match label, when not the rule's own (`match_label`)."""
     rule_key = node_key(NodeKind.RULE, rule.name)
-    account_key = node_key(NodeKind.SERVICE_ACCOUNT, rule.service_account)
+    account_key = node_key(NodeKind.SERVICE_ACCOUNT, rule.service_account_name)
     edges = [
-        Edge(node_key(NodeKind.ISSUER, rule.issuer), rule_key, rule.match),
-        Edge(rule_key, account_key, rule.scope),
+        Edge(
+            node_key(NodeKind.ISSUER, rule.issuer_name),
+            rule_key,
+            match if match is not None else match_label(rule),
+        ),
+        Edge(rule_key, account_key, rule.oauth_scope),
     ]
     label = f"via {rule.name}" if via else ""
     edges += [Edge(account_key, node.key, label) for node in workspace_nodes(rule)]
@@ -216,7 +220,10 @@ def rule_edges(rule: RuleView, *, via: bool = False) -> list[Edge]:
 
 
 def build_graph(
-    rules: Iterable[RuleView], *, issuers: Iterable[str] = (), service_accounts: Iterable[str] = ()
+    rules: Iterable[ResolvedRule],
+    *,
+    issuers: Iterable[str] = (),
+    service_accounts: Iterable[str] = (),
 ) -> Graph:
     """The whole graph; issuers and service accounts no rule uses are drawn alone."""
     nodes: dict[str, Node] = {}

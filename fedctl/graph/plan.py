@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from fedctl.access.model import AccessChange, Effect, RuleAccess
+from fedctl.access.model import AccessChange, Effect
 from fedctl.graph.mermaid import render_mermaid
 from fedctl.graph.model import (
     Edge,
@@ -20,7 +20,6 @@ from fedctl.graph.model import (
     MatchParts,
     Node,
     NodeKind,
-    RuleView,
     Status,
     node_key,
     rule_edges,
@@ -31,6 +30,7 @@ from fedctl.graph.model import (
 )
 from fedctl.plan.actions import Action
 from fedctl.plan.plan import Plan
+from fedctl.resolved import ResolvedRule
 from fedctl.state import Kind
 
 MAX_NODES = 50
@@ -96,12 +96,11 @@ def _mark_changed_ends(plan: Plan, nodes: dict[str, Node]) -> None:
 
 
 def _drawn(change: AccessChange, workspace_names: dict[str, str]) -> tuple[list[Node], list[Edge]]:
-    # Each side's match label is cut around where it differs from the other side's.
-    before = _view(change.name, change.before, workspace_names, versus=change.after)
-    after = _view(change.name, change.after, workspace_names, versus=change.before)
+    before = _side(change.name, change.before, workspace_names)
+    after = _side(change.name, change.after, workspace_names)
     status = Status.ADDED if before is None else Status.REMOVED if after is None else Status.CHANGED
-    old = {_edge_key(e): e for e in (rule_edges(before, via=True) if before else [])}
-    new = {_edge_key(e): e for e in (rule_edges(after, via=True) if after else [])}
+    old = _edges(before, versus=after)
+    new = _edges(after, versus=before)
     edges = [
         Edge(e.source, e.target, e.label, Status.UNCHANGED if key in old else Status.ADDED)
         for key, e in new.items()
@@ -118,39 +117,36 @@ def _drawn(change: AccessChange, workspace_names: dict[str, str]) -> tuple[list[
     return nodes, edges
 
 
+def _edges(
+    side: ResolvedRule | None, *, versus: ResolvedRule | None
+) -> dict[tuple[str, str, str], Edge]:
+    """One side's edges; its match label is cut around where it differs from the other's."""
+    if side is None:
+        return {}
+    other = None
+    if versus is not None:
+        other = MatchParts(
+            versus.subject_prefix, versus.audience, versus.claims_dict or None, versus.condition
+        )
+    match = short_match(
+        side.subject_prefix, side.audience, side.claims_dict or None, side.condition, versus=other
+    )
+    return {_edge_key(e): e for e in rule_edges(side, match=match, via=True)}
+
+
 def _edge_key(edge: Edge) -> tuple[str, str, str]:
     return (edge.source, edge.target, edge.label)
 
 
-def _view(
-    name: str,
-    side: RuleAccess | None,
-    workspace_names: dict[str, str],
-    *,
-    versus: RuleAccess | None = None,
-) -> RuleView | None:
+def _side(
+    name: str, side: ResolvedRule | None, workspace_names: dict[str, str]
+) -> ResolvedRule | None:
+    """A side under the rule's declared name, its workspaces named as the plan names them."""
     if side is None:
         return None
-    other = None
-    if versus is not None:
-        other = MatchParts(versus.subject_prefix, versus.audience, versus.claims, versus.condition)
-    return RuleView(
-        name=name,
-        issuer=side.issuer_name,
-        service_account=side.service_account_name,
-        scope=side.oauth_scope,
-        match=short_match(
-            side.subject_prefix, side.audience, side.claims, side.condition, versus=other
-        ),
-        workspaces=tuple(sorted(_workspace_name(w, workspace_names) for w in side.workspaces)),
-        all_workspaces=side.applies_to_all_workspaces,
-    )
-
-
-def _workspace_name(label: str, workspace_names: dict[str, str]) -> str:
-    """The access diff labels workspaces `wrkspc_… (name)`; the graph draws the name."""
-    workspace_id = label.split(" (", 1)[0]
-    return workspace_names.get(workspace_id, label)
+    names = {**side.workspace_names_by_id, **workspace_names}
+    named = tuple((wid, names[wid]) for wid in side.workspace_ids if wid in names)
+    return replace(side, name=name, workspace_names=named)
 
 
 def render_plan_graph_markdown(plan: Plan, *, max_nodes: int = MAX_NODES) -> str | None:

@@ -1,4 +1,4 @@
-"""Configuration or LiveState -> the trust graph (rule views, then `build_graph`).
+"""Configuration or LiveState -> the trust graph (resolved rules, then `build_graph`).
 
 The configuration names workspaces as written (a name, `default` or an ID); the live
 state knows them by ID, drawn by their live name.
@@ -10,30 +10,16 @@ state knows them by ID, drawn by their live name.
 from __future__ import annotations
 
 from fedctl.config import Config
-from fedctl.graph.model import Graph, RuleView, build_graph, short_match
-from fedctl.state import LiveRule, LiveState
+from fedctl.graph.model import Graph, build_graph
+from fedctl.resolved import ResolvedRule
+from fedctl.resolved.from_config import rule_from_config
+from fedctl.state import LiveState
 
 
 def graph_from_config(config: Config) -> Graph:
-    views = [
-        RuleView(
-            name=rule.name,
-            issuer=rule.issuer,
-            service_account=rule.service_account,
-            scope=rule.oauth_scope,
-            match=short_match(
-                rule.match.subject_prefix or None,
-                rule.match.audience,
-                rule.match.claims or None,
-                rule.match.condition,
-            ),
-            workspaces=tuple(sorted(set(rule.workspaces or ()))),
-            all_workspaces=rule.applies_to_all_workspaces,
-        )
-        for rule in config.rules
-    ]
+    urls = {issuer.name: issuer.issuer_url for issuer in config.issuers}
     return build_graph(
-        views,
+        [rule_from_config(rule, urls) for rule in config.rules],
         issuers=[issuer.name for issuer in config.issuers],
         service_accounts=[account.name for account in config.service_accounts],
     )
@@ -42,28 +28,10 @@ def graph_from_config(config: Config) -> Graph:
 def graph_from_live(live: LiveState) -> Graph:
     """Active resources only: an archived rule mints nothing."""
     names = {workspace.id: workspace.name for workspace in live.workspaces}
-    views = [_live_view(rule, names) for rule in live.rules.values()]
+    rules = [
+        ResolvedRule.from_live(rule, issuer_url=None, workspace_names=names)
+        for rule in live.rules.values()
+    ]
     return build_graph(
-        views, issuers=list(live.issuers), service_accounts=list(live.service_accounts)
-    )
-
-
-def _live_view(rule: LiveRule, names: dict[str, str]) -> RuleView:
-    spec = rule.spec
-    workspace_ids = set(spec.workspace_ids)
-    if rule.legacy_workspace_id:
-        workspace_ids.add(rule.legacy_workspace_id)
-    return RuleView(
-        name=spec.name,
-        issuer=spec.issuer_name,
-        service_account=spec.service_account_name,
-        scope=spec.oauth_scope,
-        match=short_match(
-            spec.match.subject_prefix,
-            spec.match.audience,
-            spec.match.claims,
-            spec.match.condition,
-        ),
-        workspaces=tuple(sorted(names.get(w, w) for w in workspace_ids)),
-        all_workspaces=spec.applies_to_all_workspaces,
+        rules, issuers=list(live.issuers), service_accounts=list(live.service_accounts)
     )

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from fedctl.address import Address
 from fedctl.config.validated import Config
 from fedctl.errors import PlanError
 
@@ -120,7 +121,7 @@ def check_trusted_protection(plan: Plan, guarded: Guarded) -> None:
     change dropped it with prune on): unprotecting takes a merge of its own."""
     prune = plan.shape.prune if plan.shape.prune is not None else guarded.config.settings.prune
     changed = [
-        f"{change.kind.value}/{change.name}"
+        change.address
         for change in plan.changes
         if change.action in (Action.ARCHIVE, Action.REPLACE)
     ]
@@ -142,18 +143,12 @@ def check_trusted_protection(plan: Plan, guarded: Guarded) -> None:
         _refuse(refused)
 
 
-def _matches(address: str, patterns: Sequence[str]) -> bool:
-    from fedctl.state import Kind
-
-    kind, _, name = address.partition("/")
-    try:
-        return is_protected(Kind(kind), name, patterns)
-    except ValueError:
-        return False
+def _matches(address: Address, patterns: Sequence[str]) -> bool:
+    return is_protected(address.kind, address.name, patterns)
 
 
-def _refuse(refused: dict[str, str]) -> None:
-    names = sorted(refused)
+def _refuse(refused: dict[Address, str]) -> None:
+    names: list[str] = sorted(refused)
     one = len(names) == 1
     where = "; ".join(sorted(set(refused.values())))
     raise PlanError(

@@ -12,10 +12,12 @@ from typing import Annotated, TypeVar
 
 from pydantic import Field, TypeAdapter
 
+from fedctl.address import Address
 from fedctl.config.models import Issuer, Rule, ServiceAccount
 from fedctl.config.validated import Config
 from fedctl.guards.entries import Difference, Guard
 from fedctl.guards.texts import ConfigView
+from fedctl.state import Kind
 
 Ignores = dict[str, tuple[str, ...]]
 _Address = Annotated[str, Field(min_length=1, max_length=600)]
@@ -25,11 +27,11 @@ _CheckId = Annotated[str, Field(min_length=1, max_length=100)]
 Resource = TypeVar("Resource", ServiceAccount, Issuer, Rule)
 
 
-def _resources(config: Config) -> list[tuple[str, ServiceAccount | Issuer | Rule]]:
+def _resources(config: Config) -> list[tuple[Address, ServiceAccount | Issuer | Rule]]:
     return [
-        *((f"service_account/{item.name}", item) for item in config.service_accounts),
-        *((f"issuer/{item.name}", item) for item in config.issuers),
-        *((f"rule/{item.name}", item) for item in config.rules),
+        *((Address(Kind.SERVICE_ACCOUNT, item.name), item) for item in config.service_accounts),
+        *((Address(Kind.ISSUER, item.name), item) for item in config.issuers),
+        *((Address(Kind.RULE, item.name), item) for item in config.rules),
     ]
 
 
@@ -71,15 +73,19 @@ def install_ignores(config: Config, effective: Ignores, proposed: Ignores) -> Co
     return dataclasses.replace(
         config,
         service_accounts=tuple(
-            _narrowed(item, f"service_account/{item.name}", effective)
+            _narrowed(item, Address(Kind.SERVICE_ACCOUNT, item.name), effective)
             for item in config.service_accounts
         ),
-        issuers=tuple(_narrowed(item, f"issuer/{item.name}", effective) for item in config.issuers),
-        rules=tuple(_narrowed(item, f"rule/{item.name}", effective) for item in config.rules),
+        issuers=tuple(
+            _narrowed(item, Address(Kind.ISSUER, item.name), effective) for item in config.issuers
+        ),
+        rules=tuple(
+            _narrowed(item, Address(Kind.RULE, item.name), effective) for item in config.rules
+        ),
     )
 
 
-def _narrowed(resource: Resource, address: str, effective: Ignores) -> Resource:
+def _narrowed(resource: Resource, address: Address, effective: Ignores) -> Resource:
     silence = resource.lint
     if silence is None or not silence.ignore:
         return resource

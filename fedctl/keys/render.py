@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from fedctl.api.wire import ApiKey
 from fedctl.escape import code_span, escape_markdown, escape_terminal
 from fedctl.keys.inventory import Inventory
+from fedctl.resolved import LabelStyle, workspace_label
 
 COLUMNS = ("workspace", "name", "hint", "status", "age", "expires", "principal", "creator")
 ORGANIZATION_LEVEL = "(organization)"
@@ -38,8 +39,7 @@ def _row(key: ApiKey, now: datetime) -> list[str]:
 def _workspace_label(inventory: Inventory, key: ApiKey) -> str:
     if not key.workspace:
         return ORGANIZATION_LEVEL
-    name = inventory.workspace_names.get(key.workspace)
-    return f"{name} ({key.workspace})" if name and name != key.workspace else key.workspace
+    return workspace_label(key.workspace, inventory.workspace_names, style=LabelStyle.NAME_THEN_ID)
 
 
 def _rows(inventory: Inventory, now: datetime) -> list[list[str]]:

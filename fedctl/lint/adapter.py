@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import re
 
-from fedctl.config.models import Issuer, LintSilence, Rule, ServiceAccount
+from fedctl.config.models import Issuer, Rule, ServiceAccount
 from fedctl.config.validated import Config
 from fedctl.errors import Location
-from fedctl.lint.view import IssuerView, LintConfig, Locator, RuleView, ServiceAccountView, Silence
+from fedctl.lint.view import LintConfig, Locator, Silence
+from fedctl.resolved.from_config import (
+    issuer_from_config,
+    rule_from_config,
+    service_account_from_config,
+)
 from fedctl.state import Kind
 
 
@@ -15,10 +20,30 @@ def view_of(config: object) -> LintConfig:
     """The lint view of a loaded Config (typed `object` so callers need not import it)."""
     if not isinstance(config, Config):
         raise TypeError(f"expected a fedctl.config.Config, got {type(config).__name__}")
+    urls = {issuer.name: issuer.issuer_url for issuer in config.issuers}
+    resources: list[tuple[Kind, Issuer | Rule | ServiceAccount]] = [
+        *((Kind.ISSUER, issuer) for issuer in config.issuers),
+        *((Kind.RULE, rule) for rule in config.rules),
+        *((Kind.SERVICE_ACCOUNT, account) for account in config.service_accounts),
+    ]
     return LintConfig(
-        issuers=tuple(_issuer(config, issuer) for issuer in config.issuers),
-        rules=tuple(_rule(config, rule) for rule in config.rules),
-        service_accounts=tuple(_account(config, account) for account in config.service_accounts),
+        issuers=tuple(issuer_from_config(issuer) for issuer in config.issuers),
+        rules=tuple(rule_from_config(rule, urls) for rule in config.rules),
+        service_accounts=tuple(
+            service_account_from_config(account) for account in config.service_accounts
+        ),
+        silences={
+            f"{kind.value}/{resource.name}": Silence(tuple(lint.ignore), lint.reason)
+            for kind, resource in resources
+            if (lint := resource.lint) is not None
+        },
+        locators={
+            f"{kind.value}/{resource.name}": _locator(config, kind, resource.name)
+            for kind, resource in resources
+        },
+        check_jti_written=frozenset(
+            issuer.name for issuer in config.issuers if "check_jti" in issuer.model_fields_set
+        ),
     )
 
 
@@ -45,51 +70,3 @@ def _parse(field_path: str) -> tuple[str | int, ...]:
         key, index = match.groups()
         parts.append(int(index) if index is not None else key)
     return tuple(parts)
-
-
-def _silence(lint: LintSilence | None) -> Silence | None:
-    return Silence(ignore=tuple(lint.ignore), reason=lint.reason) if lint else None
-
-
-def _issuer(config: Config, issuer: Issuer) -> IssuerView:
-    return IssuerView(
-        name=issuer.name,
-        issuer_url=issuer.issuer_url,
-        jwks_type=issuer.jwks.type,
-        jwks_url=getattr(issuer.jwks, "url", None) or getattr(issuer.jwks, "discovery_base", None),
-        max_jwt_lifetime_seconds=issuer.max_jwt_lifetime_seconds,
-        check_jti=issuer.check_jti,
-        check_jti_written="check_jti" in issuer.model_fields_set,
-        preset_name=issuer.preset,
-        silence=_silence(issuer.lint),
-        locate=_locator(config, Kind.ISSUER, issuer.name),
-    )
-
-
-def _rule(config: Config, rule: Rule) -> RuleView:
-    match = rule.match
-    return RuleView(
-        name=rule.name,
-        issuer_name=rule.issuer,
-        service_account_name=rule.service_account,
-        oauth_scope=rule.oauth_scope,
-        subject_prefix=match.subject_prefix,
-        audience=match.audience,
-        claims=dict(match.claims or {}),
-        condition=match.condition,
-        workspaces=tuple(rule.workspaces or ()),
-        applies_to_all_workspaces=rule.applies_to_all_workspaces,
-        token_lifetime_seconds=rule.token_lifetime_seconds,
-        silence=_silence(rule.lint),
-        locate=_locator(config, Kind.RULE, rule.name),
-    )
-
-
-def _account(config: Config, account: ServiceAccount) -> ServiceAccountView:
-    return ServiceAccountView(
-        name=account.name,
-        organization_role=account.organization_role,
-        workspaces=tuple(membership.workspace for membership in account.workspaces),
-        silence=_silence(account.lint),
-        locate=_locator(config, Kind.SERVICE_ACCOUNT, account.name),
-    )

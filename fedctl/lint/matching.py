@@ -8,8 +8,10 @@ missing claim, a type error) does not match, as at the API.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from fedctl.config.cel import ConditionError, evaluate_condition
-from fedctl.lint.view import RuleView
+from fedctl.resolved import ResolvedRule
 
 
 def subject_matches(subject_prefix: str | None, sub: object) -> bool:
@@ -22,7 +24,7 @@ def subject_matches(subject_prefix: str | None, sub: object) -> bool:
     return sub == subject_prefix
 
 
-def claims_match(expected: dict[str, str], claims: dict[str, object]) -> bool:
+def claims_match(expected: Mapping[str, str], claims: dict[str, object]) -> bool:
     return all(claims.get(name) == value for name, value in expected.items())
 
 
@@ -35,10 +37,10 @@ def condition_holds(condition: str | None, claims: dict[str, object]) -> bool:
         return False  # validation refuses such conditions before lint runs
 
 
-def rule_accepts(rule: RuleView, claims: dict[str, object]) -> bool:
+def rule_accepts(rule: ResolvedRule, claims: dict[str, object]) -> bool:
     """True when every matcher but audience accepts `claims`."""
     return (
         subject_matches(rule.subject_prefix, claims.get("sub"))
-        and claims_match(rule.claims, claims)
+        and claims_match(rule.claims_dict, claims)
         and condition_holds(rule.condition, claims)
     )

@@ -7,9 +7,10 @@ count_findings(config)  # what `fedctl plan` prints
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from fedctl.lint.catalogue import CATALOGUE, CHECKS, SILENCE_UNKNOWN_ID, SILENCE_WITHOUT_REASON
-from fedctl.lint.checks import Resource, located, resource_id
+from fedctl.lint.checks import Resource, located
 from fedctl.lint.findings import Finding, LintSeverity
 from fedctl.lint.view import LintConfig
 
@@ -24,7 +25,11 @@ def lint_view(view: LintConfig) -> list[Finding]:
         if finding.check_id not in silenced.get(finding.resource, ())
     ]
     found.extend(_silence_findings(view))
-    return sorted(found, key=Finding.sort_key)
+    placed = [
+        replace(finding, location=view.locate(finding.resource, finding.field_path))
+        for finding in found
+    ]
+    return sorted(placed, key=Finding.sort_key)
 
 
 def lint_config(config: object) -> list[Finding]:
@@ -46,16 +51,12 @@ def _resources(view: LintConfig) -> Iterator[Resource]:
 
 
 def _silenced(view: LintConfig) -> dict[str, tuple[str, ...]]:
-    return {
-        resource_id(resource): resource.silence.ignore
-        for resource in _resources(view)
-        if resource.silence is not None
-    }
+    return {resource: silence.ignore for resource, silence in view.silences.items()}
 
 
 def _silence_findings(view: LintConfig) -> Iterator[Finding]:
     for resource in _resources(view):
-        silence = resource.silence
+        silence = view.silence(resource)
         if silence is None:
             continue
         if silence.ignore and not (silence.reason or "").strip():

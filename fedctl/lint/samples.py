@@ -15,8 +15,8 @@ import copy
 import re
 from collections.abc import Callable
 
-from fedctl.lint.view import RuleView
 from fedctl.presets import Preset
+from fedctl.resolved import ResolvedRule
 
 Claims = dict[str, object]
 _IAT = 1767225600
@@ -225,14 +225,14 @@ for _cluster in ("kubernetes", "eks", "gke-cluster", "aks-cluster"):
     _SLOTS[_cluster] = (_k8s_names, _named())
 
 
-def own_claims(provider: Preset, rule: RuleView) -> Claims:
+def own_claims(provider: Preset, rule: ResolvedRule) -> Claims:
     """The provider's sample, turned into a token of the tenant the rule names."""
     claims = copy.deepcopy(SAMPLES[provider.name])
     prefix = rule.subject_prefix
     if prefix:
         claims["sub"] = prefix[:-1] + "main" if prefix.endswith("*") else prefix
     _fill_from_condition(provider, claims, rule.condition or "")
-    claims.update(rule.claims)
+    claims.update(rule.claims_dict)
     return claims
 
 

@@ -10,6 +10,7 @@ gives a job whose tokens the rule never matches.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from urllib.parse import unquote
 
 # GitHub writes a `:` inside a value as `%3A` (environment `Production:V1`).
@@ -17,7 +18,7 @@ _GITHUB_ENVIRONMENT = re.compile(r"^repo:[^:]+:environment:(?P<name>[^:]+)")
 _KUBERNETES = re.compile(r"^system:serviceaccount:(?P<namespace>[^:]+)(?::(?P<name>[^:]*))?")
 
 
-def github_environment(subject_prefix: str | None, claims: dict[str, str] | None) -> str | None:
+def github_environment(subject_prefix: str | None, claims: Mapping[str, str] | None) -> str | None:
     """The environment a job must name for its token to match, if the rule pins one.
 
     NOTE: a subject_prefix is a prefix: `environment:prod` also matches `prod-eu`. The

@@ -17,7 +17,8 @@ from fedctl.errors import UsageError
 from fedctl.escape import escape_terminal
 from fedctl.explain.model import ASSUMED_DEFAULT_AUDIENCE
 from fedctl.output.subjects import github_environment, kubernetes_subject
-from fedctl.state import LiveRule, LiveState, Workspace
+from fedctl.resolved import ResolvedIssuer, ResolvedRule
+from fedctl.state import LiveState, Workspace
 
 DEFAULT_WORKSPACE = "default"
 
@@ -87,21 +88,19 @@ def resolve_workloads(
 
 
 def _workload(name: str, live: LiveState, workspace: str | None) -> Workload:
-    rule = live.rules[name]
-    issuer = live.issuers.get(rule.spec.issuer_name)
-    match = rule.spec.match
-    namespace, account = kubernetes_subject(match.subject_prefix)
+    rule = ResolvedRule.from_live(live.rules[name], issuer_url=None, workspace_names={})
+    live_issuer = live.issuers.get(rule.issuer_name)
+    issuer = ResolvedIssuer.from_live(live_issuer) if live_issuer is not None else None
+    namespace, account = kubernetes_subject(rule.subject_prefix)
     return Workload(
         rule_name=name,
         organization_id=live.organization.id,
-        federation_rule_id=rule.meta.id,
-        service_account_id=rule.service_account_id,
+        federation_rule_id=rule.rule_id or "",
+        service_account_id=rule.service_account_id or "",
         workspace_id=_workspace_id(rule, live, workspace),
-        audience=match.audience,
-        max_jwt_lifetime_seconds=(
-            issuer.spec.max_jwt_lifetime_seconds if issuer is not None else 3600
-        ),
-        github_environment=github_environment(match.subject_prefix, match.claims),
+        audience=rule.audience,
+        max_jwt_lifetime_seconds=(issuer.max_jwt_lifetime_seconds if issuer is not None else 3600),
+        github_environment=github_environment(rule.subject_prefix, rule.claims_dict or None),
         kubernetes_namespace=namespace,
         kubernetes_service_account=account,
     )
@@ -135,18 +134,17 @@ def _refuse_unprintable(workload: Workload) -> None:
             )
 
 
-def rule_workspaces(rule: LiveRule, live: LiveState) -> list[Workspace]:
-    """The active workspaces a token from this rule may be minted for."""
+def rule_workspaces(rule: ResolvedRule, live: LiveState) -> list[Workspace]:
+    """The active workspaces a token from this rule may be minted for (a legacy binding
+    is among the resolved rule's workspaces)."""
     active = [w for w in live.workspaces if not w.archived]
-    if rule.spec.applies_to_all_workspaces:
+    if rule.applies_to_all_workspaces:
         return active
-    enabled = set(rule.spec.workspace_ids)
-    if rule.legacy_workspace_id is not None:
-        enabled.add(rule.legacy_workspace_id)
+    enabled = set(rule.workspace_ids)
     return [w for w in active if w.id in enabled]
 
 
-def _workspace_id(rule: LiveRule, live: LiveState, wanted: str | None) -> str | None:
+def _workspace_id(rule: ResolvedRule, live: LiveState, wanted: str | None) -> str | None:
     """The workspace to name at exchange: required when several are enabled.
 
     NOTE: the exchange falls back to the default workspace when the rule covers it
@@ -154,7 +152,7 @@ def _workspace_id(rule: LiveRule, live: LiveState, wanted: str | None) -> str | 
     enabled tomorrow: with several, fedctl asks which one instead of guessing.
     """
     choices = rule_workspaces(rule, live)
-    name = rule.spec.name
+    name = rule.name
     if not choices:
         raise UsageError(
             f"rule {name}: is enabled in no active workspace, so no token can be minted "

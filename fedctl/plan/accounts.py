@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from fedctl.address import Address
 from fedctl.fields import SERVICE_ACCOUNT_FIELDS
 from fedctl.plan.actions import Action, Operation
 from fedctl.plan.context import DiffContext, PendingChange
@@ -40,7 +41,7 @@ def _create_or_refuse_service_account(
     if archived is not None:
         ctx.problems.append(
             Problem(
-                (f"service_account/{spec.name}",),
+                (Address(Kind.SERVICE_ACCOUNT, spec.name),),
                 f"its only live copy {archived_note(archived.meta)}; a service account cannot "
                 "be un-archived and its name cannot be reused "
                 "or changed, so give it a new name in the configuration (e.g. "

@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from fedctl.address import Address
 from fedctl.state import Kind
 
 
@@ -106,6 +107,10 @@ class Change(_Frozen):
     ids_retired: tuple[str, ...] = ()
     in_place_alternative: str = ""
     step_ids: tuple[int, ...] = ()
+
+    @property
+    def address(self) -> Address:
+        return Address(self.kind, self.name)
 
 
 class SnapshotRef(BaseModel):

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from fedctl.address import Address
 from fedctl.errors import PlanError
 from fedctl.plan.actions import Action, Operation
 from fedctl.plan.context import DiffContext, PendingChange
 from fedctl.plan.normalise import match_payload
 from fedctl.plan.problems import Problem
 from fedctl.presets import API_TENANT_PINNED_ISSUER_URLS, Preset, detect_preset
+from fedctl.resolved import LabelStyle, workspace_label
 from fedctl.state import DesiredState, Kind, LiveRule, LiveState, OrganizationRole
 
 ORG_ADMIN_SCOPE = "org:admin"
@@ -55,10 +57,12 @@ def console_managed_ids(live: LiveState) -> tuple[set[str], set[str]]:
     return rules, issuers
 
 
-def console_managed_names(live: LiveState) -> list[str]:
+def console_managed_names(live: LiveState) -> list[Address]:
     rule_ids, issuer_ids = console_managed_ids(live)
-    names = [f"issuer/{i.spec.name}" for i in live.issuers.values() if i.meta.id in issuer_ids]
-    names += [f"rule/{r.spec.name}" for r in live.rules.values() if r.meta.id in rule_ids]
+    names = [
+        Address(Kind.ISSUER, i.spec.name) for i in live.issuers.values() if i.meta.id in issuer_ids
+    ]
+    names += [Address(Kind.RULE, r.spec.name) for r in live.rules.values() if r.meta.id in rule_ids]
     return sorted(names)
 
 
@@ -77,8 +81,11 @@ def _staying_live_rules(ctx: DiffContext) -> list[LiveRule]:
 
 def _check_archived_still_referenced(ctx: DiffContext) -> None:
     live_names = {
-        **{sa.meta.id: f"service_account/{n}" for n, sa in ctx.live.service_accounts.items()},
-        **{issuer.meta.id: f"issuer/{n}" for n, issuer in ctx.live.issuers.items()},
+        **{
+            sa.meta.id: Address(Kind.SERVICE_ACCOUNT, n)
+            for n, sa in ctx.live.service_accounts.items()
+        },
+        **{issuer.meta.id: Address(Kind.ISSUER, n) for n, issuer in ctx.live.issuers.items()},
     }
     for rule in _staying_live_rules(ctx):
         for referenced_id in (rule.issuer_id, rule.service_account_id):
@@ -88,7 +95,7 @@ def _check_archived_still_referenced(ctx: DiffContext) -> None:
             if referenced_id in ctx.archived_ids and not moved:
                 ctx.problems.append(
                     Problem(
-                        (live_names[referenced_id], f"rule/{rule.spec.name}"),
+                        (live_names[referenced_id], Address(Kind.RULE, rule.spec.name)),
                         f"the API refuses to archive {live_names[referenced_id]} while live "
                         f"rule/{rule.spec.name} references it; archive or declare that rule "
                         "too, or keep (protect) the referenced resource",
@@ -104,7 +111,7 @@ def _check_archived_still_referenced(ctx: DiffContext) -> None:
             if name not in declared and live is not None and live.meta.id in ctx.archived_ids:
                 ctx.problems.append(
                     Problem(
-                        (f"rule/{spec.name}", f"{kind.value}/{name}"),
+                        (Address(Kind.RULE, spec.name), Address(kind, name)),
                         f"references {kind.value}/{name}, which prune would archive; declare "
                         "it or protect it",
                     )
@@ -156,8 +163,8 @@ def _check_rule_memberships(ctx: DiffContext) -> None:
 
 
 def _workspace_label(live: LiveState, workspace_id: str) -> str:
-    name = next((ws.name for ws in live.workspaces if ws.id == workspace_id), None)
-    return f"{name} ({workspace_id})" if name else workspace_id
+    names = {ws.id: ws.name for ws in live.workspaces}
+    return workspace_label(workspace_id, names, style=LabelStyle.NAME_THEN_ID)
 
 
 def _live_target_name(ctx: DiffContext, rule: LiveRule) -> str:
@@ -192,7 +199,10 @@ def _check_org_admin_targets(ctx: DiffContext) -> None:
         ):
             ctx.problems.append(
                 Problem(
-                    (f"rule/{rule_name}", f"service_account/{service_account_name}"),
+                    (
+                        Address(Kind.RULE, rule_name),
+                        Address(Kind.SERVICE_ACCOUNT, service_account_name),
+                    ),
                     f"grants org:admin, but service_account/{service_account_name} will have "
                     "organization_role developer; the API refuses this (or token exchange "
                     "fails), so make the service account admin or narrow the scope",
@@ -204,13 +214,13 @@ def _check_workspaces(ctx: DiffContext) -> None:
     if not ctx.live.workspaces:
         return
     known = {ws.id: ws for ws in ctx.live.workspaces}
-    references: list[tuple[str, str]] = [
-        (f"service_account/{spec.name}", workspace_id)
+    references: list[tuple[Address, str]] = [
+        (Address(Kind.SERVICE_ACCOUNT, spec.name), workspace_id)
         for spec in ctx.desired.service_accounts.values()
         for workspace_id in spec.memberships
     ]
     references += [
-        (f"rule/{spec.name}", workspace_id)
+        (Address(Kind.RULE, spec.name), workspace_id)
         for spec in ctx.desired.rules.values()
         for workspace_id in spec.workspace_ids
     ]
@@ -249,7 +259,7 @@ def _check_tenant_pinning(ctx: DiffContext) -> None:
             continue
         ctx.problems.append(
             Problem(
-                (f"rule/{spec.name}",),
+                (Address(Kind.RULE, spec.name),),
                 f"the API refuses a rule on the shared {provider.title} issuer that pins no "
                 f"tenant (other customers' tokens would match); pin one of "
                 f"{', '.join(provider.tenant_claims)} in match.claims or match.condition, "
@@ -284,7 +294,7 @@ def _check_stored_match_resent(ctx: DiffContext) -> None:
             continue
         ctx.problems.append(
             Problem(
-                (f"rule/{current.spec.name}",),
+                (Address(Kind.RULE, current.spec.name),),
                 f"the live rule pins no tenant on the shared {provider.title} issuer, and the "
                 "API re-checks that on every update, so fedctl cannot rename it out of the way "
                 "of its replacement; declare the replacement under a new name and archive "
@@ -329,7 +339,7 @@ def check_self(
         if how:
             ctx.problems.append(
                 Problem(
-                    (f"{change.kind.value}/{change.name}",),
+                    (Address(change.kind, change.name),),
                     f"fedctl is authenticated through {identity.rule_id or own_sa_id}, and this "
                     f"plan {how}, which would lock fedctl out; pass --allow-self-lockout if "
                     "that is intended",
@@ -376,7 +386,7 @@ def _check_federated_limits(ctx: DiffContext, changes: list[PendingChange]) -> N
         if sets_admin:
             ctx.problems.append(
                 Problem(
-                    (f"service_account/{change.name}",),
+                    (Address(Kind.SERVICE_ACCOUNT, change.name),),
                     "a federated (workload) credential cannot give a service account "
                     "organization_role admin; run this apply with an interactive org:admin "
                     "login, or use developer",

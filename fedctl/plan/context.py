@@ -11,10 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from fedctl.address import Address
 from fedctl.plan.actions import Action
 from fedctl.plan.match import KindMatching, archived_note, describe_archived
 from fedctl.plan.order import Draft
 from fedctl.plan.problems import Problem
+from fedctl.resolved import workspace_label
 from fedctl.state import (
     DesiredState,
     Kind,
@@ -75,8 +77,8 @@ class PlanOutput:
     drafts: list[Draft] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    # "kind/name" (live name) -> meta of every live resource a step touches.
-    touched: dict[str, LiveMeta] = field(default_factory=dict)
+    # Address (by live name) -> meta of every live resource a step touches.
+    touched: dict[Address, LiveMeta] = field(default_factory=dict)
     # Live rule ids this plan archives or moves to another service account, and the live
     # ids of issuers and service accounts it archives.
     archived_rule_ids: set[str] = field(default_factory=set)
@@ -126,7 +128,7 @@ class DiffContext:
         return self.out.warnings
 
     @property
-    def touched(self) -> dict[str, LiveMeta]:
+    def touched(self) -> dict[Address, LiveMeta]:
         return self.out.touched
 
     @property
@@ -143,7 +145,7 @@ class DiffContext:
 
     def workspace_label(self, workspace_id: str) -> str:
         """`production` for a step description; the ID when the workspace is unknown."""
-        return self.inputs.workspace_names.get(workspace_id, workspace_id)
+        return workspace_label(workspace_id, self.inputs.workspace_names)
 
     def add_change(self, change: PendingChange) -> None:
         self.changes[(change.kind, change.name)] = change
@@ -154,7 +156,7 @@ class DiffContext:
         return draft
 
     def touch(self, kind: Kind, name: str, meta: LiveMeta) -> None:
-        self.touched[f"{kind.value}/{name}"] = meta
+        self.touched[Address(kind, name)] = meta
 
     def recreation_reason(
         self, kind: Kind, name: str, archived: LiveIssuer | LiveRule | None, consequence: str
@@ -174,7 +176,7 @@ class DiffContext:
         if ARCHIVED_NAMES_RESERVED:
             self.problems.append(
                 Problem(
-                    (f"{kind.value}/{name}",),
+                    (Address(kind, name),),
                     f"declared, but its only live copy {archived_note(archived.meta)}, and "
                     f"an archived {kind.value.replace('_', ' ')} keeps its name (the API "
                     f"refuses a new one under it with 409, --recreate-archived included): "
@@ -186,7 +188,7 @@ class DiffContext:
         if not self.options.recreate_archived:
             self.problems.append(
                 Problem(
-                    (f"{kind.value}/{name}",),
+                    (Address(kind, name),),
                     f"declared, but its only live copy {archived_note(archived.meta)}; pass "
                     "--recreate-archived to create it again (with a new ID), or remove it "
                     "from the configuration",

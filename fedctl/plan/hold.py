@@ -9,6 +9,7 @@ left, so it cannot reach them either.
 
 from __future__ import annotations
 
+from fedctl.address import Address
 from fedctl.plan.context import DiffContext
 from fedctl.plan.order import Draft, Fact
 from fedctl.plan.records import HeldResource
@@ -40,8 +41,8 @@ def hold_unmanageable(ctx: DiffContext, unmanageable: dict[str, HeldResource]) -
         held = grown
     ctx.drafts[:] = [d for d in ctx.drafts if not _is_held(d, held, held_ids)]
     # A predicted refusal about held resources alone is moot: nothing is sent for them.
-    addresses = {f"{kind.value}/{name}" for kind, name in held}
-    addresses |= {held.address for held in unmanageable.values()}
+    addresses = {Address(kind, name) for kind, name in held}
+    addresses |= {resource.address for resource in unmanageable.values()}
     ctx.problems[:] = [p for p in ctx.problems if not set(p.resources) <= addresses]
     notes = []
     for key in sorted(held, key=lambda k: (k[0].value, k[1])):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from fedctl.address import Address
 from fedctl.fields import ISSUER_FIELDS
 from fedctl.plan.actions import Action, Operation
 from fedctl.plan.context import DiffContext, PendingChange
@@ -40,7 +41,7 @@ def diff_issuers(ctx: DiffContext, console_issuer_ids: set[str]) -> None:
         if current.meta.id in console_issuer_ids:
             ctx.problems.append(
                 Problem(
-                    (f"issuer/{current.spec.name}",),
+                    (Address(Kind.ISSUER, current.spec.name),),
                     f"backs a Console-managed rule, so the API refuses to change it "
                     f"({', '.join(fields)}); change it in the Console or declare it as it is",
                 )

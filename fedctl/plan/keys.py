@@ -12,7 +12,8 @@ from fedctl.plan.actions import Action, Operation
 from fedctl.plan.context import DiffContext, PendingChange
 from fedctl.plan.order import Draft, done
 from fedctl.plan.problems import Problem
-from fedctl.state import ApiKeyPolicySpec, Kind, LiveApiKey, LiveState, key_workspace_name
+from fedctl.resolved.api_key import key_workspace_name
+from fedctl.state import ApiKeyPolicySpec, Kind, LiveApiKey, LiveState
 
 INACTIVE = "inactive"
 

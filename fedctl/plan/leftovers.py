@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
+from fedctl.pairing import renamed_to
 from fedctl.plan.rules import out_of_the_way_name
 from fedctl.state import DesiredState, Kind
 
@@ -30,10 +31,9 @@ def interrupted_replacement_of(
     live_active_names: Collection[str],
 ) -> str | None:
     """The declared name this live resource was being replaced by, or None."""
-    for declared, previous in desired.previous_names.items():
-        declared_kind, declared_name = declared
-        if declared_kind is kind and name in previous and declared_name in live_active_names:
-            return declared_name
+    renamed = renamed_to(desired, kind, name, live_active_names)
+    if renamed is not None:
+        return renamed
     if kind is Kind.RULE and "-replaced-" in name:
         for declared_name in desired.rules:
             if out_of_the_way_name(declared_name, resource_id) == name:

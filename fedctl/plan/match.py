@@ -12,6 +12,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Generic, Protocol, TypeVar
 
+from fedctl.address import Address
+from fedctl.pairing import previous_names_of
 from fedctl.plan.problems import Problem
 from fedctl.state import DesiredState, Kind, LiveMeta
 
@@ -123,7 +125,7 @@ def _refuse_reserved_name(kind: Kind, pairing: Pairing[LiveT], problems: list[Pr
         return
     problems.append(
         Problem(
-            (f"{kind.value}/{pairing.desired_name}",),
+            (Address(kind, pairing.desired_name),),
             f"cannot take over the name from {kind.value}/{pairing.renamed_from}: "
             f"{archived_note(pairing.archived.meta)} and the API may keep its name reserved; "
             "choose another name",
@@ -140,11 +142,11 @@ def _rename_source(
     claimed_by: dict[str, str],
     problems: list[Problem],
 ) -> str | None:
-    for old_name in desired.previous_names.get((kind, name), ()):
+    for old_name in previous_names_of(desired, kind, name):
         if old_name in declared:
             problems.append(
                 Problem(
-                    (f"{kind.value}/{name}", f"{kind.value}/{old_name}"),
+                    (Address(kind, name), Address(kind, old_name)),
                     f"previous_names of {kind.value}/{name} lists {old_name}, which is "
                     "still declared; remove one of them",
                 )
@@ -155,7 +157,7 @@ def _rename_source(
         if old_name in claimed_by:
             problems.append(
                 Problem(
-                    (f"{kind.value}/{claimed_by[old_name]}", f"{kind.value}/{name}"),
+                    (Address(kind, claimed_by[old_name]), Address(kind, name)),
                     f"both declare {kind.value}/{old_name} as a previous name; only one "
                     "resource can take it over",
                 )

@@ -15,13 +15,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from fedctl.address import Address
 from fedctl.errors import PlanError
 from fedctl.fields import ISSUER_FIELDS, RULE_FIELDS, SERVICE_ACCOUNT_FIELDS
 
 # RFC 7517/7518 private members. A verification key set must never carry them; fedctl
 # refuses to put them in a saved plan rather than silently dropping them.
 from fedctl.jwk import PRIVATE_JWK_MEMBERS, key_label
-from fedctl.state import IssuerSpec, RuleMatchSpec, RuleSpec, ServiceAccountSpec
+from fedctl.state import IssuerSpec, Kind, RuleMatchSpec, RuleSpec, ServiceAccountSpec
 
 
 def service_account_compare(spec: ServiceAccountSpec) -> dict[str, Any]:
@@ -105,5 +106,5 @@ def check_no_private_keys(spec: IssuerSpec) -> None:
             raise PlanError(
                 f"inline JWKS key {kid} holds private key members; publish only the public "
                 "key (drop d, p, q, dp, dq, qi, k)",
-                [f"issuer/{spec.name}"],
+                [Address(Kind.ISSUER, spec.name)],
             )

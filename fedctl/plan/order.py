@@ -18,6 +18,7 @@ import heapq
 from dataclasses import dataclass, field
 from typing import Any
 
+from fedctl.address import Address
 from fedctl.errors import PlanError
 from fedctl.plan.actions import Operation, Step
 from fedctl.state import Kind
@@ -138,10 +139,10 @@ def _topological(drafts: list[Draft], edges: dict[int, list[int]]) -> list[int]:
             if waiting[dependent] == 0:
                 heapq.heappush(ready, priority(dependent))
     if len(order) != len(drafts):
-        stuck = sorted({f"{drafts[i].kind.value}/{drafts[i].name}" for i in waiting if waiting[i]})
+        stuck = sorted({Address(drafts[i].kind, drafts[i].name) for i in waiting if waiting[i]})
         raise PlanError(
             "the changes depend on each other in a cycle and cannot be ordered; "
             "split them over two applies",
-            stuck,
+            list[str](stuck),
         )
     return order

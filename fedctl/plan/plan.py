@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from fedctl.access.diff import compute_access_diff
 from fedctl.access.model import AccessDiff
+from fedctl.address import Address
 from fedctl.errors import PlanError, UsageError
 from fedctl.jwk import PRIVATE_JWK_MEMBERS, leaked_key_notes
 from fedctl.plan.accounts import diff_service_accounts
@@ -107,14 +108,14 @@ class Plan(BaseModel):
     access: AccessDiff = Field(default_factory=AccessDiff)
     changes: tuple[Change, ...] = ()
     steps: tuple[Step, ...] = ()
-    live_versions: dict[str, LiveVersion] = Field(default_factory=dict)
-    unmanaged: tuple[str, ...] = ()
+    live_versions: dict[Address, LiveVersion] = Field(default_factory=dict)
+    unmanaged: tuple[Address, ...] = ()
     # Live resources settings.unmanaged leaves to another team: `kind/name (id)`.
     not_managed_here: tuple[str, ...] = ()
     # Live rules no file declares that keep granting access after this plan (prune off,
     # protected, Console-managed, unmanaged): shown in the access section.
     still_granting: tuple[str, ...] = ()
-    console_managed: tuple[str, ...] = ()
+    console_managed: tuple[Address, ...] = ()
     # Live resources fedctl cannot represent exactly, with the reason; never changed.
     unmanageable: tuple[HeldResource, ...] = ()
     # Organization policies that failed on the planned configuration (deny or warn); a
@@ -299,7 +300,7 @@ def compute_plan(
     )
 
 
-def _diff_all_kinds(ctx: DiffContext) -> tuple[dict[str, HeldResource], list[str]]:
+def _diff_all_kinds(ctx: DiffContext) -> tuple[dict[str, HeldResource], list[Address]]:
     """Match, diff each kind, hold what fedctl cannot represent, and check the result.
 
     Returns the held (unmanageable) resources and the unmanaged live ones.
@@ -318,7 +319,7 @@ def _diff_all_kinds(ctx: DiffContext) -> tuple[dict[str, HeldResource], list[str
     return held, unmanaged
 
 
-def _live_versions(ctx: DiffContext, changes: Sequence[Change]) -> dict[str, LiveVersion]:
+def _live_versions(ctx: DiffContext, changes: Sequence[Change]) -> dict[Address, LiveVersion]:
     touched_names = _touched_keys(ctx, changes)
     return {
         key: LiveVersion(id=meta.id, updated_at=meta.updated_at, archived_at=meta.archived_at)
@@ -354,7 +355,7 @@ def _to_change(pending: PendingChange, step_ids: tuple[int, ...]) -> Change:
     return Change(**vars(pending), step_ids=step_ids)
 
 
-def _touched_keys(ctx: DiffContext, changes: Sequence[Change]) -> set[str]:
+def _touched_keys(ctx: DiffContext, changes: Sequence[Change]) -> set[Address]:
     live_ids = {change.live_id for change in changes if change.live_id}
     return {key for key, meta in ctx.touched.items() if meta.id in live_ids}
 
@@ -362,10 +363,8 @@ def _touched_keys(ctx: DiffContext, changes: Sequence[Change]) -> set[str]:
 # --- --target -----------------------------------------------------------------------
 
 
-def _parse_targets(
-    targets: Sequence[str], desired: DesiredState, live: LiveState
-) -> set[tuple[Kind, str]]:
-    wanted: set[tuple[Kind, str]] = set()
+def _parse_targets(targets: Sequence[str], desired: DesiredState, live: LiveState) -> set[Address]:
+    wanted: set[Address] = set()
     for target in targets:
         kind_text, _, name = target.partition("/")
         kind = KIND_ALIASES.get(kind_text.strip().lower())
@@ -381,30 +380,30 @@ def _parse_targets(
         }
         if name not in known[kind]:
             raise UsageError(f"--target {target}: no {kind.value} of that name is declared or live")
-        wanted.add((kind, name))
+        wanted.add(Address(kind, name))
     return wanted
 
 
 def _select_targets(
-    changes: tuple[Change, ...], steps: tuple[Step, ...], wanted: set[tuple[Kind, str]]
+    changes: tuple[Change, ...], steps: tuple[Step, ...], wanted: set[Address]
 ) -> tuple[tuple[Change, ...], tuple[Step, ...]]:
     """Only the targeted changes, plus every change one of their steps depends on."""
     change_of_step = {step_id: change for change in changes for step_id in change.step_ids}
     steps_by_id = {step.id: step for step in steps}
-    selected = {(c.kind, c.name) for c in changes if (c.kind, c.name) in wanted}
+    selected = {c.address for c in changes if c.address in wanted}
     while True:
         needed = {
             dep
             for change in changes
-            if (change.kind, change.name) in selected
+            if change.address in selected
             for step_id in change.step_ids
             for dep in steps_by_id[step_id].depends_on
         }
-        grown = selected | {(change_of_step[d].kind, change_of_step[d].name) for d in needed}
+        grown = selected | {change_of_step[d].address for d in needed}
         if grown == selected:
             break
         selected = grown
-    kept_changes = [c for c in changes if (c.kind, c.name) in selected]
+    kept_changes = [c for c in changes if c.address in selected]
     kept_ids = sorted(step_id for c in kept_changes for step_id in c.step_ids)
     renumber = {old: new for new, old in enumerate(kept_ids, start=1)}
     kept_steps = tuple(

@@ -13,7 +13,8 @@ from fedctl.errors import PlanError, UnsafePlanError
 
 @dataclass(frozen=True)
 class Problem:
-    """One refusal the API (or a safety guard) would give; `resources` are `kind/name`."""
+    """One refusal the API (or a safety guard) would give; `resources` are the `Address`es
+    it names (or a section, such as `api_keys`, when it names none)."""
 
     resources: tuple[str, ...]
     message: str

@@ -15,9 +15,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from fedctl.address import Address
 from fedctl.patterns import matching_pattern
 from fedctl.plan.actions import Action, Change
-from fedctl.state import LiveState
 
 # What removes a live resource: a replace archives the old one too.
 REMOVING = (Action.ARCHIVE, Action.REPLACE)
@@ -27,30 +27,20 @@ REMOVING = (Action.ARCHIVE, Action.REPLACE)
 class ProtectedChange:
     """An archive or replace of a protected resource, and what protects it."""
 
-    address: str
+    address: Address
     live_name: str
     live_id: str | None
     pattern: str
 
     def describe(self) -> str:
         """`rule/x-deploy (live rule/prod-deploy, fdrl_..., matched by rule/prod-*)`."""
-        kind = self.address.partition("/")[0]
         known = []
-        if self.live_name and f"{kind}/{self.live_name}" != self.address:
-            known.append(f"live {kind}/{self.live_name}")
+        if self.live_name and self.live_name != self.address.name:
+            known.append(f"live {Address(self.address.kind, self.live_name)}")
         if self.live_id:
             known.append(self.live_id)
         known.append(f"matched by {self.pattern}")
         return f"{self.address} ({', '.join(known)})"
-
-
-def live_names_by_id(live: LiveState) -> dict[str, str]:
-    """Live ID -> live name, for every active service account, issuer and rule."""
-    names: dict[str, str] = {}
-    for resources in (live.service_accounts, live.issuers, live.rules):
-        for name, resource in resources.items():
-            names[resource.meta.id] = name
-    return names
 
 
 def protected_changes(
@@ -69,6 +59,6 @@ def protected_changes(
         names = [change.name, live_name, before_name if isinstance(before_name, str) else ""]
         pattern = matching_pattern(change.kind, names, change.live_id, patterns)
         if pattern is not None:
-            address = f"{change.kind.value}/{change.name}"
+            address = change.address
             found.append(ProtectedChange(address, live_name, change.live_id, pattern))
     return found

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from fedctl.address import Address
 from fedctl.patterns import is_protected, is_unmanaged
 from fedctl.plan.accounts import draft_archive_service_account as _archive_service_account
 from fedctl.plan.actions import Action, Operation
@@ -22,12 +23,12 @@ from fedctl.plan.rules import draft_archive_rule
 from fedctl.state import Kind, LiveMeta
 
 
-def diff_unmanaged(ctx: DiffContext, console_ids: set[str]) -> list[str]:
+def diff_unmanaged(ctx: DiffContext, console_ids: set[str]) -> list[Address]:
     """List unclaimed live resources; with prune, archive the unprotected ones.
 
     Those matched by settings.unmanaged go to `ctx.out.not_managed` instead, untouched.
     """
-    unmanaged: list[str] = []
+    unmanaged: list[Address] = []
     kept_references = _referenced_by_staying_rules(ctx, console_ids)
     pruned = 0
     groups: list[tuple[Kind, dict[str, Any]]] = [
@@ -51,7 +52,7 @@ def diff_unmanaged(ctx: DiffContext, console_ids: set[str]) -> list[str]:
             if replaced_by is not None and not protected:
                 _prune(ctx, kind, resource, reason=leftover_reason(kind, replaced_by))
                 continue
-            unmanaged.append(f"{kind.value}/{name}")
+            unmanaged.append(Address(kind, name))
             if ctx.options.prune and not protected and resource.meta.id not in kept_references:
                 _prune(ctx, kind, resource)
                 pruned += 1

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
+from fedctl.address import Address
 from fedctl.state import Kind
 
 
@@ -50,5 +51,5 @@ class HeldResource(BaseModel):
     reason: str
 
     @property
-    def address(self) -> str:
-        return f"{self.kind.value}/{self.name}"
+    def address(self) -> Address:
+        return Address(self.kind, self.name)

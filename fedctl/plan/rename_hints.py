@@ -14,6 +14,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from fedctl.address import Address
+from fedctl.pairing import claimed_names
 from fedctl.state import DesiredState, Kind, LiveState
 
 
@@ -34,7 +36,7 @@ def rename_hints(
         leftovers = [
             old_name
             for old_name, spec in _leftovers(desired, live, kind).items()
-            if f"{kind.value}/{old_name}" not in skipped and _same_but_name(wanted, spec)
+            if Address(kind, old_name) not in skipped and _same_but_name(wanted, spec)
         ]
         if len(leftovers) == 1:
             hints.append(_hint(kind, name, leftovers[0]))
@@ -60,10 +62,7 @@ def _declared(desired: DesiredState, kind: Kind) -> Mapping[str, BaseModel]:
 
 def _leftovers(desired: DesiredState, live: LiveState, kind: Kind) -> dict[str, BaseModel]:
     """Live resources of `kind` the configuration declares under no name, old or new."""
-    declared = set(_declared(desired, kind))
-    declared |= {
-        old for (k, _), olds in desired.previous_names.items() if k is kind for old in olds
-    }
+    declared = claimed_names(desired, kind, _declared(desired, kind))
     by_kind: dict[Kind, Mapping[str, Any]] = {
         Kind.SERVICE_ACCOUNT: live.service_accounts,
         Kind.ISSUER: live.issuers,

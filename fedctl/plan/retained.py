@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from fedctl.plan.actions import Action, Change
+from fedctl.resolved import workspace_label
 from fedctl.state import LiveRule
 
 STILL_GRANTS = "still grants access; not managed by this configuration"
@@ -38,7 +39,7 @@ def still_granting(
         if spec.applies_to_all_workspaces:
             where = "every workspace"
         else:
-            labels = sorted(workspace_names.get(ws, ws) for ws in spec.workspace_ids)
+            labels = sorted(workspace_label(ws, workspace_names) for ws in spec.workspace_ids)
             where = f"workspaces {', '.join(labels)}" if labels else "no workspace"
         lines.append(
             f"rule/{name} ({rule.meta.id}): {STILL_GRANTS} "

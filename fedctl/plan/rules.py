@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from fedctl.address import Address
 from fedctl.plan.actions import Action, Operation
 from fedctl.plan.context import DiffContext, PendingChange
 from fedctl.plan.diff import changed_paths
@@ -62,7 +63,7 @@ def diff_rules(ctx: DiffContext, console_rule_ids: set[str]) -> None:
         if not spec.applies_to_all_workspaces and not spec.workspace_ids:
             ctx.problems.append(
                 Problem(
-                    (f"rule/{name}",),
+                    (Address(Kind.RULE, name),),
                     "is enabled in no workspace; list its workspaces or set "
                     "applies_to_all_workspaces: true",
                 )
@@ -80,7 +81,7 @@ def diff_rules(ctx: DiffContext, console_rule_ids: set[str]) -> None:
 
 def _console_problem(name: str, what: str) -> Problem:
     return Problem(
-        (f"rule/{name}",),
+        (Address(Kind.RULE, name),),
         f"is Console-managed (its oauth_scope is not only workspace:inference / "
         f"workspace:developer), so the API refuses to {what}; do it in the Console, or "
         "declare the rule exactly as it is live",
@@ -95,7 +96,7 @@ def _resolve_issuer(ctx: DiffContext, spec: RuleSpec) -> str | None:
         return ctx.live.issuers[spec.issuer_name].meta.id
     ctx.problems.append(
         Problem(
-            (f"rule/{spec.name}",),
+            (Address(Kind.RULE, spec.name),),
             f"references issuer/{spec.issuer_name}, which is neither declared nor live",
         )
     )
@@ -112,7 +113,7 @@ def _resolve_service_account(ctx: DiffContext, spec: RuleSpec) -> str | None:
         return ctx.live.service_accounts[name].meta.id
     ctx.problems.append(
         Problem(
-            (f"rule/{spec.name}",),
+            (Address(Kind.RULE, spec.name),),
             f"targets service_account/{name}, which is neither declared nor live",
         )
     )
@@ -290,7 +291,8 @@ def _replace_rule(
         if archive_name in taken:
             ctx.problems.append(
                 Problem(
-                    (f"rule/{spec.name}",), f"cannot rename the old rule to {archive_name}: taken"
+                    (Address(Kind.RULE, spec.name),),
+                    f"cannot rename the old rule to {archive_name}: taken",
                 )
             )
             return

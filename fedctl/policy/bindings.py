@@ -1,6 +1,7 @@
 """What a policy's CEL sees: each resource in canonical form, whatever spelling the
 configuration used, so a policy cannot be sidestepped by writing the same thing another
-way (docs/policies.md lists every binding):
+way (docs/policies.md lists every binding). Bindings are the resolved models
+(`fedctl.resolved`) under the configuration's keys, field by field of each kind's table:
 
 - workspaces by name (`"production" in rule.workspaces`) even where the configuration
   writes a `wrkspc_` ID, and the IDs as `rule.workspace_ids`; the default workspace is
@@ -23,6 +24,13 @@ from pydantic import BaseModel
 
 from fedctl.config.models import Issuer, Rule, ServiceAccount
 from fedctl.config.validated import Config
+from fedctl.fields import ISSUER_FIELDS, RULE_FIELDS, SERVICE_ACCOUNT_FIELDS, KindFields
+from fedctl.resolved import ResolvedIssuer, ResolvedRule, ResolvedServiceAccount
+from fedctl.resolved.from_config import (
+    issuer_from_config,
+    rule_from_config,
+    service_account_from_config,
+)
 from fedctl.state import Workspace
 
 # Bookkeeping fields of the language that say nothing about access.
@@ -73,36 +81,61 @@ def resource_bindings(
 ) -> dict[str, list[tuple[str, dict[str, Any]]]]:
     """applies_to -> [(resource name, CEL activation)], in file order."""
     names = WorkspaceNames(workspaces)
-    issuers = {issuer.name: _dump(issuer) for issuer in config.issuers}
-    accounts = {account.name: _account(account, names) for account in config.service_accounts}
+    urls = {issuer.name: issuer.issuer_url for issuer in config.issuers}
+    issuers = {issuer.name: _issuer(issuer_from_config(issuer)) for issuer in config.issuers}
+    accounts = {
+        account.name: _account(service_account_from_config(account), names)
+        for account in config.service_accounts
+    }
+    rules = [rule_from_config(rule, urls) for rule in config.rules]
     return {
-        "rule": [
-            (rule.name, _rule_activation(rule, issuers, accounts, names)) for rule in config.rules
-        ],
+        "rule": [(rule.name, _rule_activation(rule, issuers, accounts, names)) for rule in rules],
         "issuer": [(name, {"issuer": value}) for name, value in issuers.items()],
         "service_account": [(name, {"service_account": value}) for name, value in accounts.items()],
     }
 
 
+def _bound(
+    kind: str, table: KindFields, resolved: object, formed: dict[str, Any]
+) -> dict[str, Any]:
+    """The resolved model's fields under their configuration keys: every field of the
+    kind's table the language has, `formed` giving the value of those bound in another
+    form than the model holds them."""
+    language = field_names(kind)
+    return {
+        info.key_in_config: formed[info.name]
+        if info.name in formed
+        else getattr(resolved, info.name)
+        for info in table
+        if info.key_in_config in language
+    }
+
+
 def _rule_activation(
-    rule: Rule,
+    rule: ResolvedRule,
     issuers: dict[str, dict[str, Any]],
     accounts: dict[str, dict[str, Any]],
     names: WorkspaceNames,
 ) -> dict[str, Any]:
-    issuer = issuers.get(rule.issuer, {})
-    data = _dump(rule)
-    data["issuer_url"] = issuer.get("issuer_url", "")
-    data["workspaces"], data["workspace_ids"] = _rule_workspaces(rule, names)
+    workspace_names, workspace_ids = _rule_workspaces(rule, names)
+    match = {
+        "subject_prefix": rule.subject_prefix,
+        "audience": rule.audience,
+        "claims": dict(rule.claims),  # {} when unset, so `"ref" in rule.match.claims` reads
+        "condition": rule.condition,
+    }
+    data = _bound("rule", RULE_FIELDS, rule, {"match": match, "workspace_ids": workspace_names})
+    data["issuer_url"] = rule.issuer_url or ""
+    data["workspace_ids"] = workspace_ids
     return {
         "rule": data,
-        "issuer": issuer,
-        "service_account": accounts.get(rule.service_account, {}),
+        "issuer": issuers.get(rule.issuer_name, {}),
+        "service_account": accounts.get(rule.service_account_name, {}),
     }
 
 
 def _rule_workspaces(
-    rule: Rule, names: WorkspaceNames
+    rule: ResolvedRule, names: WorkspaceNames
 ) -> tuple[list[str] | None, list[str] | None]:
     """The rule's workspaces by name and by ID.
 
@@ -111,7 +144,7 @@ def _rule_workspaces(
     known) both stay null, so a `when` that reads them fails closed rather than
     excusing the rule.
     """
-    refs = list(rule.workspaces or ())
+    refs = list(rule.workspace_ids)  # read offline: the references as written
     if rule.applies_to_all_workspaces:
         if not names.known:
             return None, None
@@ -124,26 +157,18 @@ def _rule_workspaces(
     return workspace_names, workspace_ids
 
 
-def _account(account: ServiceAccount, names: WorkspaceNames) -> dict[str, Any]:
-    data = _dump(account)
+def _issuer(issuer: ResolvedIssuer) -> dict[str, Any]:
+    data = _bound("issuer", ISSUER_FIELDS, issuer, {})
+    data["preset"] = issuer.preset  # the language's, not a field of the API
+    return data
+
+
+def _account(account: ResolvedServiceAccount, names: WorkspaceNames) -> dict[str, Any]:
     memberships = []
-    for membership in account.workspaces:
-        name, workspace_id = names.resolve(membership.workspace)
-        memberships.append(
-            {"workspace": name, "workspace_id": workspace_id, "role": membership.role}
-        )
-    data["workspaces"] = memberships
-    return data
-
-
-def _dump(model: Rule | Issuer | ServiceAccount) -> dict[str, Any]:
-    data: dict[str, Any] = model.model_dump(mode="json", exclude=_LEFT_OUT)
-    if data.get("description") is None:
-        data["description"] = ""  # the API's default: a policy reads one spelling of "none"
-    match = data.get("match")
-    if isinstance(match, dict) and match.get("claims") is None:
-        match["claims"] = {}  # so `"ref" in rule.match.claims` reads naturally
-    return data
+    for workspace, role in account.memberships:
+        name, workspace_id = names.resolve(workspace)
+        memberships.append({"workspace": name, "workspace_id": workspace_id, "role": role})
+    return _bound("service_account", SERVICE_ACCOUNT_FIELDS, account, {"memberships": memberships})
 
 
 def field_names(kind: str) -> set[str]:

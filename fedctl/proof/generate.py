@@ -70,23 +70,4 @@ def _claims(claims: dict[str, Any]) -> dict[str, Any]:
 
 def rules_of_rulebook(book: Any) -> list[ResolvedRule]:
     """The resolved rules of an explain `Rulebook` (configuration or live rules)."""
-    urls = {issuer.name: issuer.issuer_url for issuer in book.issuers}
-    return [
-        ResolvedRule(
-            name=rule.name,
-            issuer_name=rule.issuer_name,
-            issuer_url=urls.get(rule.issuer_name),
-            service_account_name=rule.service_account_name,
-            description="",
-            subject_prefix=rule.match.subject_prefix,
-            audience=rule.match.audience,
-            claims=tuple(sorted((rule.match.claims or {}).items())),
-            condition=rule.match.condition,
-            oauth_scope=rule.oauth_scope,
-            workspace_ids=tuple(sorted(rule.workspaces)),
-            workspace_names=(),
-            applies_to_all_workspaces=rule.applies_to_all_workspaces,
-            token_lifetime_seconds=rule.token_lifetime_seconds,
-        )
-        for rule in book.rules
-    ]
+    return list(book.rules)

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from fedctl.access.model import AccessDiff, Effect
+from fedctl.access.model import AccessChange, AccessDiff, Effect, rule_workspace_labels
 from fedctl.escape import code_span, escape_markdown, escape_terminal
+from fedctl.resolved import ResolvedRule
 
 TITLE = "Access changes (who can mint what, where)"
 SEVERITY = (
@@ -94,7 +95,45 @@ def render_access_markdown(diff: AccessDiff) -> str:
 
 
 def access_json(diff: AccessDiff) -> dict[str, Any]:
-    return diff.to_json()
+    return {
+        "effect": diff.effect.value,
+        "broadens": diff.broadens,
+        "proven_broadening": diff.proven_broadening,
+        "counts": {effect.value: count for effect, count in diff.counts().items()},
+        "changes": [_change_json(change) for change in diff.changes],
+    }
+
+
+def _change_json(change: AccessChange) -> dict[str, Any]:
+    return {
+        "resource": change.address,
+        "effect": change.effect.value,
+        "broadens": change.effect.broadens,
+        "reason": change.reason,
+        "findings": [finding.model_dump(mode="json") for finding in change.findings],
+        "before": _side_json(change.before) if change.before else None,
+        "after": _side_json(change.after) if change.after else None,
+        "affected_rules": list(change.affected_rules),
+        "witnesses": list(change.witnesses),
+        "undecided": list(change.undecided),
+    }
+
+
+def _side_json(rule: ResolvedRule) -> dict[str, Any]:
+    """One side of a rule: which tokens can mint what, as whom, where, for how long."""
+    return {
+        "issuer_name": rule.issuer_name,
+        "issuer_url": rule.issuer_url,
+        "subject_prefix": rule.subject_prefix,
+        "audience": rule.audience,
+        "claims": dict(rule.claims) or None,
+        "condition": rule.condition,
+        "service_account_name": rule.service_account_name,
+        "oauth_scope": rule.oauth_scope,
+        "workspaces": list(rule_workspace_labels(rule)),
+        "applies_to_all_workspaces": rule.applies_to_all_workspaces,
+        "token_lifetime_seconds": rule.token_lifetime_seconds,
+    }
 
 
 def _cell(text: str) -> str:

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from fedctl.plan.plan import Plan
+from fedctl.render.access import access_json
 from fedctl.render.records import (
     access_test_change_line,
     held_resource_line,
@@ -77,7 +78,7 @@ def _steps(plan: Plan) -> list[dict[str, Any]]:
 # Fields shown otherwise than as dumped: the access diff in its own document shape, the
 # records as the lines people read, the workspaces in ID order.
 SHOWN_AS: dict[str, Callable[[Plan], Any]] = {
-    "access": lambda plan: plan.access.to_json(),
+    "access": lambda plan: access_json(plan.access),
     "changes": _changes,
     "steps": _steps,
     "unmanageable": lambda plan: [held_resource_line(held) for held in plan.unmanageable],

@@ -12,7 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from fedctl.address import Address
 from fedctl.plan.actions import Action, Change
+from fedctl.resolved import LabelStyle, workspace_label
 from fedctl.state import Kind
 
 ENV_VARIABLE_OF_PREFIX = {
@@ -31,9 +33,9 @@ def format_value(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False)
 
 
-def workspace_label(workspace_id: str, names: Mapping[str, str]) -> str:
-    name = names.get(workspace_id)
-    return f"{name} ({workspace_id})" if name else workspace_id
+def _label(workspace_id: str, names: Mapping[str, str]) -> str:
+    """Field lines name a workspace and show its ID: `production (wrkspc_…)`."""
+    return workspace_label(workspace_id, names, style=LabelStyle.NAME_THEN_ID)
 
 
 def value_at(data: Mapping[str, Any] | None, path: str) -> Any:
@@ -85,11 +87,11 @@ def _attribute_lines(after: Mapping[str, Any], names: Mapping[str, str]) -> list
             continue
         if key == "memberships":
             lines += [
-                Line("", f"membership {workspace_label(ws, names)}: {role}")
+                Line("", f"membership {_label(ws, names)}: {role}")
                 for ws, role in sorted(value.items())
             ]
         elif key == "workspace_ids":
-            lines += [Line("", f"workspace {workspace_label(ws, names)}") for ws in value]
+            lines += [Line("", f"workspace {_label(ws, names)}") for ws in value]
         elif isinstance(value, Mapping):
             lines += [
                 Line("", f"{key}.{sub}: {format_value(item)}")
@@ -105,8 +107,8 @@ def _field_change_lines(change: Change, path: str, names: Mapping[str, str]) -> 
     before, after = value_at(change.before, path), value_at(change.after, path)
     if path == "workspace_ids":
         old, new = set(before or ()), set(after or ())
-        lines = [Line("+", f"workspace {workspace_label(ws, names)}") for ws in sorted(new - old)]
-        lines += [Line("-", f"workspace {workspace_label(ws, names)}") for ws in sorted(old - new)]
+        lines = [Line("+", f"workspace {_label(ws, names)}") for ws in sorted(new - old)]
+        lines += [Line("-", f"workspace {_label(ws, names)}") for ws in sorted(old - new)]
         return lines
     return [Line("~", f"{path}: {format_value(before)} -> {format_value(after)}")]
 
@@ -116,7 +118,7 @@ def membership_lines(change: Change, names: Mapping[str, str]) -> list[Line]:
     new: Mapping[str, str] = value_at(change.after, "memberships") or {}
     lines: list[Line] = []
     for ws in sorted(set(old) | set(new)):
-        label = workspace_label(ws, names)
+        label = _label(ws, names)
         if ws not in old:
             lines.append(Line("+", f"membership {label}: {new[ws]}"))
         elif ws not in new:
@@ -132,8 +134,8 @@ def header(change: Change) -> str:
     if change.kind is Kind.API_KEY:
         name = value_at(change.before or change.after, "name")
         if isinstance(name, str) and name:
-            return f"{change.kind.value}/{name}"
-    return f"{change.kind.value}/{change.name}"
+            return str(Address(change.kind, name))
+    return str(change.address)
 
 
 def heading_id(change: Change) -> str | None:

@@ -128,9 +128,5 @@ def _live_id(change: Change) -> str:
 def unmanaged_not_archived(plan: Plan) -> tuple[str, ...]:
     """Unmanaged resources the plan leaves alone: the ones it archives (prune) are shown
     once, as archive blocks, not listed again."""
-    archived = {
-        f"{change.kind.value}/{change.name}"
-        for change in plan.changes
-        if change.action is Action.ARCHIVE
-    }
+    archived = {change.address for change in plan.changes if change.action is Action.ARCHIVE}
     return tuple(address for address in plan.unmanaged if address not in archived)

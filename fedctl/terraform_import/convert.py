@@ -16,13 +16,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any, get_args
+from typing import Any, get_args, get_origin
 
 from fedctl.config.jwks import PRIVATE_MEMBERS
 from fedctl.export.terraform import ISSUER, MEMBERSHIP, RULE, RULE_WORKSPACE, SERVICE_ACCOUNT
+from fedctl.fields import ISSUER_FIELDS, RULE_FIELDS, SERVICE_ACCOUNT_FIELDS
 from fedctl.state import (
-    DEFAULT_MAX_JWT_LIFETIME_SECONDS,
-    DEFAULT_TOKEN_LIFETIME_SECONDS,
     IssuerSpec,
     Kind,
     LiveIssuer,
@@ -39,7 +38,7 @@ from fedctl.state import (
 )
 from fedctl.terraform_import.errors import TerraformImportError
 from fedctl.terraform_import.read import TerraformResource
-from fedctl.terraform_import.values import Values
+from fedctl.terraform_import.values import Values, read_fields
 
 WORKSPACE = "anthropic_workspace"
 KNOWN_TYPES = (SERVICE_ACCOUNT, MEMBERSHIP, ISSUER, RULE, RULE_WORKSPACE, WORKSPACE)
@@ -149,15 +148,13 @@ def _unique(values: Values, name: str, taken: list[str]) -> bool:
 
 
 def _account(values: Values, account_id: str, collected: _Collected) -> None:
-    name = values.text("name")
-    role = values.choice("organization_role", ("admin", "developer"), default="developer")
-    description = values.text("description", required=False) or ""
+    read = read_fields(values, SERVICE_ACCOUNT_FIELDS, {"memberships": dict})
     taken = [spec.name for _, spec in collected.accounts.values()]
-    if name is None or role is None or not _unique(values, name, taken):
+    if read is None or not _unique(values, read["name"], taken):
         return
-    spec = ServiceAccountSpec(name=name, description=description, organization_role=role)
+    spec = ServiceAccountSpec(**read)
     collected.accounts[account_id] = (values.address, spec)
-    _protection(values, Kind.SERVICE_ACCOUNT, name, collected)
+    _protection(values, Kind.SERVICE_ACCOUNT, spec.name, collected)
 
 
 def _protection(values: Values, kind: Kind, name: str, collected: _Collected) -> None:
@@ -190,26 +187,13 @@ def _accounts(collected: _Collected) -> dict[str, LiveServiceAccount]:
 
 
 def _issuer(values: Values, issuer_id: str, collected: _Collected) -> None:
-    name = values.text("name")
-    issuer_url = values.text("issuer_url")
-    jwks = _jwks(values)
-    lifetime = values.integer("max_jwt_lifetime_seconds", default=DEFAULT_MAX_JWT_LIFETIME_SECONDS)
-    check_jti = values.boolean("check_jti", default=True)
+    read = read_fields(values, ISSUER_FIELDS, {"jwks": lambda: _jwks(values)})
     taken = [spec.name for _, spec in collected.issuers.values()]
-    if None in (name, issuer_url, jwks, lifetime, check_jti):
+    if read is None or not _unique(values, read["name"], taken):
         return
-    assert name is not None and issuer_url is not None and jwks is not None
-    if not _unique(values, name, taken):
-        return
-    spec = IssuerSpec(
-        name=name,
-        issuer_url=issuer_url,
-        jwks=jwks,
-        max_jwt_lifetime_seconds=lifetime,
-        check_jti=check_jti,
-    )
+    spec = IssuerSpec(**read)
     collected.issuers[issuer_id] = (values.address, spec)
-    _protection(values, Kind.ISSUER, name, collected)
+    _protection(values, Kind.ISSUER, spec.name, collected)
 
 
 def _jwks(values: Values) -> dict[str, Any] | None:
@@ -314,28 +298,14 @@ def _rule_spec(
     issuer: tuple[str, IssuerSpec] | None,
     account: tuple[str, ServiceAccountSpec] | None,
 ) -> RuleSpec | None:
-    name = values.text("name")
-    scope = values.text("oauth_scope")
-    match = _match(values)
-    workspace_ids = _enablements(values, rule_id, collected)
-    everywhere = values.boolean("applies_to_all_workspaces", default=False)
-    lifetime = values.integer("token_lifetime_seconds", default=DEFAULT_TOKEN_LIFETIME_SECONDS)
-    description = values.text("description", required=False) or ""
-    parts = (name, scope, match, workspace_ids, everywhere, lifetime, issuer, account)
-    if any(part is None for part in parts):
-        return None
-    assert issuer is not None and account is not None
-    return RuleSpec(
-        name=name,
-        issuer_name=issuer[1].name,
-        service_account_name=account[1].name,
-        description=description,
-        match=match,
-        oauth_scope=scope,
-        workspace_ids=workspace_ids,
-        applies_to_all_workspaces=everywhere,
-        token_lifetime_seconds=lifetime,
-    )
+    given = {
+        "issuer_name": lambda: issuer[1].name if issuer else None,
+        "service_account_name": lambda: account[1].name if account else None,
+        "match": lambda: _match(values),
+        "workspace_ids": lambda: _enablements(values, rule_id, collected),
+    }
+    read = read_fields(values, RULE_FIELDS, given)
+    return None if read is None else RuleSpec(**read)
 
 
 def _match(values: Values) -> RuleMatchSpec | None:
@@ -344,18 +314,19 @@ def _match(values: Values) -> RuleMatchSpec | None:
         if not values.failed("match"):
             values.problem("match is required")
         return None
-    claims = match.string_map("claims")
-    fields = {key: match.text(key, required=False) for key in ("subject_prefix", "audience")}
-    condition = match.text("condition", required=False)
-    if match.failed("claims", "subject_prefix", "audience", "condition"):
+    read = {
+        key: match.string_map(key) if _is_map(info.annotation) else match.text(key, required=False)
+        for key, info in RuleMatchSpec.model_fields.items()
+    }
+    if match.failed(*read):
         return None
     # Normalised as fedctl.desired does: unset, "" and {} all mean "not constrained".
-    return RuleMatchSpec(
-        subject_prefix=fields["subject_prefix"] or None,
-        audience=fields["audience"] or None,
-        claims=claims or None,
-        condition=condition or None,
-    )
+    return RuleMatchSpec.normalised(read.__getitem__)
+
+
+def _is_map(annotation: Any) -> bool:
+    """`dict[str, str] | None`: a matcher of claim pairs rather than of one string."""
+    return any(get_origin(member) is dict for member in get_args(annotation))
 
 
 def _enablements(values: Values, rule_id: str, collected: _Collected) -> frozenset[str] | None:

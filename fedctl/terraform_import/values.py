@@ -9,7 +9,10 @@ Usage:
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, Literal, get_args, get_origin
+
+from fedctl.fields import FieldInfo, KindFields, Step
 
 _TYPE_NAMES = {
     str: "a string",
@@ -126,3 +129,38 @@ class Values:
             self._wrong(key, "an object", value)
             return None
         return Values(self.address, value, self._problems, f"{self._prefix}{key}.")
+
+
+def read_fields(
+    values: Values, table: KindFields, given: Mapping[str, Callable[[], Any]]
+) -> dict[str, Any] | None:
+    """The spec's values of a resource, each plain field read by its row's Terraform key
+    and type (a null attribute is the spec's default); `given` reads the rest. Read in
+    table order, so problems are reported in that order; None when any read failed."""
+    found: dict[str, Any] = {}
+    failed = False
+    for field in table:
+        if field.absent_from(Step.TERRAFORM):
+            continue
+        read = given.get(field.name)
+        value = read() if read is not None else _read_field(values, table, field)
+        failed = failed or value is None
+        found[field.name] = value
+    return None if failed else found
+
+
+def _read_field(values: Values, table: KindFields, field: FieldInfo) -> Any:
+    annotation = table.spec.model_fields[field.name].annotation
+    key = field.key_in_terraform
+    required = table.spec.model_fields[field.name].is_required()
+    default: Any = None if required else table.default(field)
+    if annotation is bool:
+        return values.boolean(key, default=default)
+    if annotation is int:
+        return values.integer(key, default=default)
+    if get_origin(annotation) is Literal:
+        return values.choice(key, get_args(annotation), default=default)
+    if annotation is str:
+        text = values.text(key, required=required)
+        return default if text is None and not values.failed(key) else text
+    raise TypeError(f"{table.kind.value}.{field.name}: no Terraform reading for {annotation}")

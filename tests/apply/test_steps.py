@@ -234,3 +234,24 @@ def test_a_step_body_that_is_not_the_writes_shape_is_refused_before_sending(
     with pytest.raises(PlanError) as caught:
         typed(args, payload, step)
     assert str(caught.value) == message
+
+
+def test_a_step_that_carries_a_reference_id_instead_of_its_name_is_refused(
+    client: AdminClient,
+) -> None:
+    """The body's issuer_id comes from a name this plan resolves, never from the file."""
+    runner = StepRunner(client, ResourceIds())
+    step = Step(
+        id=4,
+        operation=Operation.CREATE_RULE,
+        kind=Kind.RULE,
+        name="deploy",
+        payload={"name": "deploy", "issuer_id": "fdis_01elsewhere", "oauth_scope": "x"},
+        description="create rule deploy",
+    )
+    with pytest.raises(PlanError) as caught:
+        runner.run(step)
+    assert str(caught.value) == (
+        "step 4 (create rule deploy): issuer_id: a plan names it by issuer_name; "
+        "plan again instead of applying this file"
+    )

@@ -59,18 +59,20 @@ def test_a_no_change_text_plan_over_http_loads_no_heavy_module(
     assert heavy == []
 
 
-# What a plan imports before it starts the live read: the HTTP client, the credential and
-# the wire models. The configuration models, the planner, the guards, lint, policies and
-# renderers are imported while the pages arrive (issue 32: the first request leaves before
-# the heavy imports).
+# What a plan imports before it starts the live read: the HTTP client and the credential
+# (fedctl.cli.read_ahead starts it once click has parsed the options). The pydantic models
+# (options, wire, state, configuration), the planner, the guards, lint, policies and
+# renderers are imported while the pages arrive (issue 32: the first request leaves
+# before the heavy imports).
 NOT_BEFORE_THE_FIRST_REQUEST = (
-    "fedctl.config.load",
-    "fedctl.config.models",
-    "fedctl.config.templating",
-    "fedctl.guards.effective",
-    "fedctl.guards.registry",
-    "fedctl.keys.live",
-    "fedctl.plan.plan",
+    "pydantic",
+    "fedctl.api.wire",
+    "fedctl.state",
+    "fedctl.live",
+    "fedctl.plan",
+    "fedctl.config",
+    "fedctl.guards",
+    "fedctl.keys",
     "fedctl.lint",
     "fedctl.policy",
     "fedctl.render",
@@ -81,48 +83,76 @@ NOT_BEFORE_THE_FIRST_REQUEST = (
 
 _MODULES_WHEN_THE_READ_STARTS = (
     "import sys, json, contextlib\n"
-    "from concurrent.futures import ThreadPoolExecutor\n"
-    "import fedctl.pipeline\n"
+    "import fedctl.live_reads\n"
     "seen = []\n"
-    "class Recording(ThreadPoolExecutor):\n"
-    "    def submit(self, fn, /, *args, **kwargs):\n"
-    "        seen.append(sorted(sys.modules))\n"
-    "        return super().submit(fn, *args, **kwargs)\n"
-    "fedctl.pipeline.ThreadPoolExecutor = Recording\n"
+    "start_read = fedctl.live_reads.start_read\n"
+    "def recording(client, finish):\n"
+    "    seen.append(sorted(sys.modules))\n"
+    "    return start_read(client, finish)\n"
+    "fedctl.live_reads.start_read = recording\n"
     "from fedctl.cli.main import main\n"
     "with contextlib.suppress(SystemExit):\n"
     "    main(sys.argv[1:])\n"
     "print(json.dumps(seen[0]), file=sys.stderr)\n"
 )
 
+# The read's own thread, alone: what it has imported when its first request connects.
+_MODULES_WHEN_THE_FIRST_REQUEST_CONNECTS = (
+    "import sys, json, socket, contextlib\n"
+    "seen = []\n"
+    "connect = socket.socket.connect\n"
+    "def recording(self, address):\n"
+    "    seen.append(sorted(sys.modules))\n"
+    "    return connect(self, address)\n"
+    "socket.socket.connect = recording\n"
+    "from fedctl.cli.read_ahead import http_settings\n"
+    "from fedctl.live_reads import LiveReads\n"
+    "with http_settings({}).open(read_only=True) as client:\n"
+    "    LiveReads(client).results()\n"
+    "print(json.dumps(seen[0]), file=sys.stderr)\n"
+)
 
-def test_a_plan_starts_reading_before_the_configuration_models_are_imported(
-    emulator: RunningEmulator,
-) -> None:
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("ANTHROPIC_")},
-        "ANTHROPIC_AUTH_TOKEN": emulator.admin_token,
-        "ANTHROPIC_BASE_URL": emulator.base_url,
-        "PYTHONPATH": str(REPO),
-    }
-    planned = subprocess.run(
-        [sys.executable, "-c", _MODULES_WHEN_THE_READ_STARTS, "plan", str(QUICKSTART)],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=REPO,
-        check=False,
-    )
 
-    assert planned.returncode == 0, planned.stderr
-    loaded = json.loads(planned.stderr.strip().splitlines()[-1])
-    early = [
+def _early(loaded: list[str]) -> list[str]:
+    return [
         module
         for module in loaded
         if any(
             module == name or module.startswith(name + ".") for name in NOT_BEFORE_THE_FIRST_REQUEST
         )
     ]
-    assert early == []
+
+
+def _modules_of(script: str, args: list[str], emulator: RunningEmulator) -> list[str]:
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("ANTHROPIC_")},
+        "ANTHROPIC_AUTH_TOKEN": emulator.admin_token,
+        "ANTHROPIC_BASE_URL": emulator.base_url,
+        "PYTHONPATH": str(REPO),
+    }
+    ran = subprocess.run(
+        [sys.executable, "-c", script, *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO,
+        check=False,
+    )
+    assert ran.returncode == 0, ran.stderr
+    loaded: list[str] = json.loads(ran.stderr.strip().splitlines()[-1])
+    return loaded
+
+
+def test_a_plan_starts_reading_before_the_configuration_models_are_imported(
+    emulator: RunningEmulator,
+) -> None:
+    loaded = _modules_of(_MODULES_WHEN_THE_READ_STARTS, ["plan", str(QUICKSTART)], emulator)
+    assert _early(loaded) == []
     # The read itself needs these: the test would pass vacuously if it ran too early.
-    assert "fedctl.live" in loaded and "httpx" in loaded
+    assert "fedctl.live_reads" in loaded and "httpx" in loaded
+
+
+def test_the_first_request_needs_no_pydantic_model(emulator: RunningEmulator) -> None:
+    loaded = _modules_of(_MODULES_WHEN_THE_FIRST_REQUEST_CONNECTS, [], emulator)
+    assert _early(loaded) == []
+    assert "fedctl.api.connect" in loaded and "httpx" in loaded

@@ -1,33 +1,41 @@
 from typing import Any
 
 from fedctl.explain.exchange import exchange_checks
-from fedctl.explain.model import ExchangeCheck, IssuerFacts, Level, RuleFacts
-from fedctl.state import RuleMatchSpec
+from fedctl.explain.model import ExchangeCheck, Level
+from fedctl.resolved import ResolvedIssuer, ResolvedRule
 
 IAT = 1767225600
-ISSUER = IssuerFacts("gha", "https://token.actions.githubusercontent.com", 3600, True)
+ISSUER = ResolvedIssuer("gha", "https://token.actions.githubusercontent.com", 3600, True)
 
 
-def rule(**changes: Any) -> RuleFacts:
+def rule(**changes: Any) -> ResolvedRule:
     fields: dict[str, Any] = {
         "name": "deploy",
         "issuer_name": "gha",
+        "issuer_url": ISSUER.issuer_url,
         "service_account_name": "ci",
-        "match": RuleMatchSpec(subject_prefix="repo:acme/app"),
+        "description": "",
+        "subject_prefix": "repo:acme/app",
+        "audience": None,
+        "claims": (),
+        "condition": None,
         "oauth_scope": "workspace:developer",
-        "workspaces": ("production",),
+        "workspace_ids": ("production",),
+        "workspace_names": (),
         "applies_to_all_workspaces": False,
         "token_lifetime_seconds": 600,
-        "member_workspaces": frozenset({"production"}),
     }
     fields.update(changes)
-    return RuleFacts(**fields)
+    return ResolvedRule(**fields)
 
 
 def checks(claims: dict[str, Any], now: float, **changes: Any) -> dict[str, ExchangeCheck]:
     issuer = changes.pop("issuer", ISSUER)
     everything = changes.pop("all_workspaces", None)
-    found = exchange_checks(claims, rule(**changes), issuer, everything, now=now)
+    members = changes.pop("member_workspaces", frozenset({"production"}))
+    found = exchange_checks(
+        claims, rule(**changes), issuer, everything, now=now, member_workspaces=members
+    )
     return {check.check: check for check in found}
 
 
@@ -62,7 +70,7 @@ def test_expiry_has_thirty_seconds_of_leeway() -> None:
 
 
 def test_lifetime_above_the_issuer_maximum_is_refused() -> None:
-    short_issuer = IssuerFacts("okta", "https://okta.example", 200, True)
+    short_issuer = ResolvedIssuer("okta", "https://okta.example", 200, True)
     found = checks(TOKEN, now=IAT, issuer=short_issuer)
     assert found["lifetime"] == ExchangeCheck(
         "lifetime",
@@ -89,7 +97,7 @@ def test_jti_single_use_when_check_jti_is_on() -> None:
     assert checks(TOKEN, now=IAT)["jti"].message.startswith(
         "jti present and issuer gha has check_jti on: this token can be exchanged once"
     )
-    no_check = IssuerFacts("gha", "https://x", 3600, False)
+    no_check = ResolvedIssuer("gha", "https://x", 3600, False)
     assert checks(TOKEN, now=IAT, issuer=no_check)["jti"].message == (
         "jti present, but issuer gha has check_jti off: no replay check"
     )
@@ -101,7 +109,7 @@ def test_several_workspaces_need_a_workspace_id() -> None:
     found = checks(
         TOKEN,
         now=IAT,
-        workspaces=("production", "staging"),
+        workspace_ids=("production", "staging"),
         member_workspaces=frozenset({"production", "staging"}),
     )
     assert found["workspace choice"].level is Level.NOTE
@@ -120,7 +128,7 @@ def test_all_workspaces_with_known_workspaces() -> None:
         TOKEN,
         now=IAT,
         applies_to_all_workspaces=True,
-        workspaces=(),
+        workspace_ids=(),
         all_workspaces=("default", "production"),
     )
     assert "ANTHROPIC_WORKSPACE_ID" in found["workspace choice"].message
@@ -136,5 +144,5 @@ def test_workspace_without_membership_is_refused() -> None:
 
 
 def test_default_workspace_membership_is_implicit() -> None:
-    found = checks(TOKEN, now=IAT, workspaces=("default",), member_workspaces=frozenset())
+    found = checks(TOKEN, now=IAT, workspace_ids=("default",), member_workspaces=frozenset())
     assert "membership" not in found

@@ -10,7 +10,8 @@ from fedctl.explain.matchers import (
     check_issuer,
     check_subject,
 )
-from fedctl.explain.model import IssuerFacts, MatcherResult, Outcome
+from fedctl.explain.model import MatcherResult, Outcome
+from fedctl.resolved import ResolvedIssuer
 
 CLAIMS: dict[str, Any] = {
     "iss": "https://token.actions.githubusercontent.com",
@@ -27,7 +28,7 @@ def evaluate(condition: str, claims: Any) -> bool:
 
 
 def test_issuer_matches_byte_for_byte_only() -> None:
-    issuer = IssuerFacts("gha", "https://token.actions.githubusercontent.com/", 3600, True)
+    issuer = ResolvedIssuer("gha", "https://token.actions.githubusercontent.com/", 3600, True)
     result = check_issuer(issuer, CLAIMS)
     assert result == MatcherResult(
         "issuer",

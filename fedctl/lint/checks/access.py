@@ -154,8 +154,8 @@ def unused_membership(config: LintConfig) -> Iterator[Finding]:
         rules = config.rules_of(account.name)
         if any(rule.applies_to_all_workspaces for rule in rules):
             continue
-        used = {workspace for rule in rules for workspace in rule.workspaces}
-        for index, workspace in enumerate(account.workspaces):
+        used = {workspace for rule in rules for workspace in rule.workspace_ids}
+        for index, workspace in enumerate(account.workspace_ids):
             if workspace in used:
                 continue
             message = (
@@ -169,9 +169,9 @@ def rule_outside_memberships(config: LintConfig) -> Iterator[Finding]:
         account = config.service_account(rule.service_account_name)
         if account is None or rule.applies_to_all_workspaces:
             continue
-        members = {*account.workspaces, DEFAULT_WORKSPACE}
-        written_as_ids = {ref.startswith("wrkspc_") for ref in account.workspaces}
-        for index, workspace in enumerate(rule.workspaces):
+        members = {*account.workspace_ids, DEFAULT_WORKSPACE}
+        written_as_ids = {ref.startswith("wrkspc_") for ref in account.workspace_ids}
+        for index, workspace in enumerate(rule.workspace_ids):
             # Offline, a name and an ID of one workspace cannot be compared: plan decides.
             if workspace in members or _written_differently(workspace, written_as_ids):
                 continue

@@ -12,8 +12,9 @@ from fedctl.lint.checks import Check, located
 from fedctl.lint.checks.incidents import mentions as _mentions
 from fedctl.lint.checks.incidents import provider_name as _provider_name
 from fedctl.lint.findings import CheckInfo, Finding, LintSeverity
-from fedctl.lint.view import LintConfig, RuleView
+from fedctl.lint.view import LintConfig
 from fedctl.presets import condition_mentions
+from fedctl.resolved import ResolvedRule
 
 MUTABLE_TENANT_NAME = CheckInfo(
     id="FED021",
@@ -162,17 +163,17 @@ def name_only_github_subject(config: LintConfig) -> Iterator[Finding]:
             yield located(NAME_ONLY_GITHUB_SUBJECT, rule, f"match.{field_path}", message, fix)
 
 
-def _subjects(rule: RuleView) -> list[tuple[str, str]]:
+def _subjects(rule: ResolvedRule) -> list[tuple[str, str]]:
     found = [("subject_prefix", rule.subject_prefix)] if rule.subject_prefix else []
-    if "sub" in rule.claims:
-        found.append(("claims.sub", rule.claims["sub"]))
+    if "sub" in rule.claims_dict:
+        found.append(("claims.sub", rule.claims_dict["sub"]))
     return found
 
 
-def _immutable_subject(rule: RuleView, owner: str, rest: str) -> str | None:
+def _immutable_subject(rule: ResolvedRule, owner: str, rest: str) -> str | None:
     """The subject with the IDs the rule pins in claims, when it pins both."""
-    owner_id = rule.claims.get("repository_owner_id", "")
-    repo_id = rule.claims.get("repository_id", "")
+    owner_id = rule.claims_dict.get("repository_owner_id", "")
+    repo_id = rule.claims_dict.get("repository_id", "")
     repo = REPO_SEGMENT.match(rest)
     if not (owner_id.isdigit() and repo_id.isdigit() and repo):
         return None
@@ -183,7 +184,7 @@ def gitlab_unprotected_ref(config: LintConfig) -> Iterator[Finding]:
     for rule in config.rules:
         if _provider_name(config, rule) != "gitlab":
             continue
-        source = rule.claims.get("pipeline_source", "")
+        source = rule.claims_dict.get("pipeline_source", "")
         if source == "merge_request_event" or '"merge_request_event"' in (rule.condition or ""):
             message = "admits merge-request pipelines, which can run fork code as this project"
             yield located(GITLAB_UNPROTECTED_REF, rule, "match", message)
@@ -192,7 +193,7 @@ def gitlab_unprotected_ref(config: LintConfig) -> Iterator[Finding]:
         branch_typed = _mentions(rule, "ref_type") or ":ref_type:branch:" in (
             rule.subject_prefix or ""
         )
-        protected = rule.claims.get("ref_protected") == "true" or condition_mentions(
+        protected = rule.claims_dict.get("ref_protected") == "true" or condition_mentions(
             rule.condition, "ref_protected"
         )
         if pins_ref and not (branch_typed and protected):
@@ -219,13 +220,13 @@ def admin_bar(config: LintConfig) -> Iterator[Finding]:
             yield located(ADMIN_BAR, rule, "oauth_scope", message)
 
 
-def _admin_gaps(rule: RuleView, provider: str | None) -> list[str]:
+def _admin_gaps(rule: ResolvedRule, provider: str | None) -> list[str]:
     prefix = rule.subject_prefix or ""
     condition = rule.condition or ""
     if provider == "github-actions":
         environment = _mentions(rule, "environment") or ":environment:" in prefix
         # schedule runs only the default branch's workflow file, as push to main does.
-        trigger = rule.claims.get("event_name") in GITHUB_ADMIN_EVENTS or bool(
+        trigger = rule.claims_dict.get("event_name") in GITHUB_ADMIN_EVENTS or bool(
             re.search(r"event_name\s*==\s*\"(push|workflow_dispatch|schedule)\"", condition)
         )
         return _named_gaps(
@@ -234,8 +235,14 @@ def _admin_gaps(rule: RuleView, provider: str | None) -> list[str]:
         )
     if provider == "gitlab":
         return _named_gaps(
-            ('environment_protected: "true"', rule.claims.get("environment_protected") == "true"),
-            ("a pipeline_source of push", rule.claims.get("pipeline_source") in ("push", "web")),
+            (
+                'environment_protected: "true"',
+                rule.claims_dict.get("environment_protected") == "true",
+            ),
+            (
+                "a pipeline_source of push",
+                rule.claims_dict.get("pipeline_source") in ("push", "web"),
+            ),
         )
     return []
 
@@ -250,7 +257,7 @@ def self_hosted_runners(config: LintConfig) -> Iterator[Finding]:
             continue
         if not HIGH_SCOPES & set(rule.oauth_scope.split()):
             continue
-        if rule.claims.get("runner_environment") == "github-hosted":
+        if rule.claims_dict.get("runner_environment") == "github-hosted":
             continue
         if re.search(r"runner_environment\s*==\s*\"github-hosted\"", rule.condition or ""):
             continue

@@ -12,8 +12,9 @@ from urllib.parse import urlsplit
 
 from fedctl.lint.checks import Check, located
 from fedctl.lint.findings import CheckInfo, Finding, LintSeverity
-from fedctl.lint.view import IssuerView, LintConfig, RuleView
+from fedctl.lint.view import LintConfig
 from fedctl.presets import condition_mentions
+from fedctl.resolved import ResolvedIssuer, ResolvedRule
 
 DEFAULT_BRANCH_ONLY = CheckInfo(
     id="FED019",
@@ -131,14 +132,14 @@ ROTATING_PROVIDERS = frozenset(
 FULL_REF = re.compile(r"@(refs/(heads|tags)/[^*]+|[0-9a-f]{40})$")
 
 
-def provider_name(config: LintConfig, rule: RuleView) -> str | None:
+def provider_name(config: LintConfig, rule: ResolvedRule) -> str | None:
     issuer = config.issuer(rule.issuer_name)
     provider = issuer.provider if issuer else None
     return provider.name if provider else None
 
 
-def mentions(rule: RuleView, claim: str) -> bool:
-    return claim in rule.claims or condition_mentions(rule.condition, claim)
+def mentions(rule: ResolvedRule, claim: str) -> bool:
+    return claim in rule.claims_dict or condition_mentions(rule.condition, claim)
 
 
 def default_branch_only(config: LintConfig) -> Iterator[Finding]:
@@ -157,8 +158,8 @@ def default_branch_only(config: LintConfig) -> Iterator[Finding]:
             yield located(DEFAULT_BRANCH_ONLY, rule, field, message)
 
 
-def _default_branch_pin(rule: RuleView) -> str | None:
-    texts = [rule.subject_prefix or "", rule.claims.get("ref", ""), rule.condition or ""]
+def _default_branch_pin(rule: ResolvedRule) -> str | None:
+    texts = [rule.subject_prefix or "", rule.claims_dict.get("ref", ""), rule.condition or ""]
     for branch in DEFAULT_BRANCHES:
         if any(text.endswith(branch) or f'"{branch}"' in text for text in texts):
             return branch
@@ -182,7 +183,7 @@ def reusable_workflow_unpinned(config: LintConfig) -> Iterator[Finding]:
     for rule in config.rules:
         if provider_name(config, rule) != "github-actions":
             continue
-        pinned = rule.claims.get("job_workflow_ref")
+        pinned = rule.claims_dict.get("job_workflow_ref")
         if pinned is not None and not FULL_REF.search(pinned):
             message = f"claims.job_workflow_ref {pinned!r} pins no full ref or commit"
             yield located(REUSABLE_WORKFLOW_UNPINNED, rule, "match.claims", message)
@@ -192,7 +193,7 @@ def reusable_workflow_unpinned(config: LintConfig) -> Iterator[Finding]:
         ):
             message = "the condition trusts job_workflow_ref without equality to a full ref"
             yield located(REUSABLE_WORKFLOW_UNPINNED, rule, "match.condition", message)
-        elif "workflow_ref" in rule.claims and "@" in rule.claims["workflow_ref"]:
+        elif "workflow_ref" in rule.claims_dict and "@" in rule.claims_dict["workflow_ref"]:
             message = (
                 "claims.workflow_ref names the calling workflow; to trust a reusable "
                 "workflow, pin job_workflow_ref"
@@ -207,7 +208,10 @@ def terraform_plan_runs(config: LintConfig) -> Iterator[Finding]:
         if rule.oauth_scope.split() == ["workspace:inference"]:
             continue
         prefix = rule.subject_prefix or ""
-        if prefix.endswith(":run_phase:apply") or rule.claims.get("terraform_run_phase") == "apply":
+        if (
+            prefix.endswith(":run_phase:apply")
+            or rule.claims_dict.get("terraform_run_phase") == "apply"
+        ):
             continue
         if re.search(r"terraform_run_phase\s*==\s*\"apply\"", rule.condition or ""):
             continue
@@ -234,7 +238,7 @@ def useless_jti_check(config: LintConfig) -> Iterator[Finding]:
         # Only where the file says check_jti: true, implying a protection it cannot give;
         # the default is true for every issuer and says nothing.
         if (
-            issuer.check_jti_written
+            issuer.name in config.check_jti_written
             and issuer.check_jti
             and provider
             and provider.name in NO_JTI_PROVIDERS
@@ -261,7 +265,7 @@ def foreign_keys(config: LintConfig) -> Iterator[Finding]:
             yield located(INLINE_ROTATING_KEYS, issuer, "jwks", message)
 
 
-def _rotates(issuer: IssuerView) -> bool:
+def _rotates(issuer: ResolvedIssuer) -> bool:
     return issuer.provider is not None and issuer.provider.name in ROTATING_PROVIDERS
 
 

@@ -87,7 +87,7 @@ def long_jwt_lifetime(config: LintConfig) -> Iterator[Finding]:
 
 def issuer_url_slash(config: LintConfig) -> Iterator[Finding]:
     for issuer in config.issuers:
-        if issuer.preset_name is not None or detect_preset(issuer.issuer_url) is not None:
+        if issuer.preset is not None or detect_preset(issuer.issuer_url) is not None:
             continue  # a preset's URL shape is checked when the config is validated
         url = issuer.issuer_url
         toggled = url[:-1] if url.endswith("/") else url + "/"

@@ -9,8 +9,9 @@ from fedctl.lint.checks.tenancy import open_prefix, tenant_pinned
 from fedctl.lint.findings import CheckInfo, Finding, LintSeverity
 from fedctl.lint.matching import rule_accepts
 from fedctl.lint.samples import own_claims, variants
-from fedctl.lint.view import LintConfig, RuleView
+from fedctl.lint.view import LintConfig
 from fedctl.presets import Preset
+from fedctl.resolved import ResolvedRule
 
 CONDITION_ACCEPTS_OTHERS = CheckInfo(
     id="FED011",
@@ -53,7 +54,7 @@ def condition_accepts_others(config: LintConfig) -> Iterator[Finding]:
             yield located(CONDITION_ACCEPTS_OTHERS, rule, "match.condition", message)
 
 
-def _sample_probe(rule: RuleView, provider: Preset) -> str:
+def _sample_probe(rule: ResolvedRule, provider: Preset) -> str:
     """Another workload's token the rule accepts, for providers without a tenant claim."""
     for label, claims in variants(provider, own_claims(provider, rule)):
         if rule_accepts(rule, claims):
@@ -64,7 +65,7 @@ def _sample_probe(rule: RuleView, provider: Preset) -> str:
     return ""
 
 
-def _other_tenant(config: LintConfig, rule: RuleView, provider: Preset) -> str:
+def _other_tenant(config: LintConfig, rule: ResolvedRule, provider: Preset) -> str:
     """The solver's answer for a CI provider: a message with the other tenant's token, ""
     when it proves none is admitted."""
     from fedctl.lint.checks.proofs import resolve
@@ -72,7 +73,7 @@ def _other_tenant(config: LintConfig, rule: RuleView, provider: Preset) -> str:
     from fedctl.proof.questions import TENANT_CLAIMS, other_tenant
 
     claims = TENANT_CLAIMS[provider.name]
-    if any(claim in rule.claims for claim in claims):
+    if any(claim in rule.claims_dict for claim in claims):
         return ""  # a pinned tenant claim: every token admitted has that one value
     segment = provider.tenant_segment
     prefix = rule.subject_prefix or ""
@@ -106,7 +107,7 @@ _UNRELATED_TOKENS = (
 def condition_pins_nothing(config: LintConfig) -> Iterator[Finding]:
     """A rule held only by a condition that any token passes: `subject_prefix: "*"` again."""
     for rule in config.rules:
-        if rule.condition is None or rule.subject_prefix or rule.claims:
+        if rule.condition is None or rule.subject_prefix or rule.claims_dict:
             continue
         if all(rule_accepts(rule, dict(token)) for token in _UNRELATED_TOKENS):
             message = (

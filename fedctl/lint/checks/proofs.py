@@ -9,10 +9,11 @@ always satisfiable). The usual matches are decided without z3 (fedctl.proof.ques
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from fedctl.lint.checks import Check, located
 from fedctl.lint.findings import CheckInfo, Finding, LintSeverity
-from fedctl.lint.view import LintConfig, RuleView
+from fedctl.lint.view import LintConfig
 from fedctl.resolved import ResolvedRule
 
 TAUTOLOGY = CheckInfo(
@@ -58,28 +59,13 @@ REDUNDANT_RULE = CheckInfo(
 MAX_GROUP = 50
 
 
-def resolve(config: LintConfig, rule: RuleView) -> ResolvedRule:
-    """The resolved model of a lint rule; workspace references stand in for IDs."""
-    issuer = config.issuer(rule.issuer_name)
-    return ResolvedRule(
-        name=rule.name,
-        issuer_name=rule.issuer_name,
-        issuer_url=issuer.issuer_url if issuer else None,
-        service_account_name=rule.service_account_name,
-        description="",
-        subject_prefix=rule.subject_prefix,
-        audience=rule.audience,
-        claims=tuple(sorted(rule.claims.items())),
-        condition=rule.condition,
-        oauth_scope=rule.oauth_scope,
-        workspace_ids=tuple(sorted(rule.workspaces)),
-        workspace_names=(),
-        applies_to_all_workspaces=rule.applies_to_all_workspaces,
-        token_lifetime_seconds=rule.token_lifetime_seconds,
-    )
+def resolve(config: LintConfig, rule: ResolvedRule) -> ResolvedRule:
+    """The rule as the solver compares it: workspace references (standing in for IDs) sorted."""
+    ordered = tuple(sorted(rule.workspace_ids))
+    return rule if ordered == rule.workspace_ids else replace(rule, workspace_ids=ordered)
 
 
-def _condition_rules(config: LintConfig) -> Iterator[tuple[RuleView, ResolvedRule]]:
+def _condition_rules(config: LintConfig) -> Iterator[tuple[ResolvedRule, ResolvedRule]]:
     for rule in config.rules:
         if rule.condition is not None and config.issuer(rule.issuer_name) is not None:
             yield rule, resolve(config, rule)
@@ -113,7 +99,7 @@ def dead_rules(config: LintConfig) -> Iterator[Finding]:
 
 
 def redundant_rules(config: LintConfig) -> Iterator[Finding]:
-    groups: dict[tuple[object, ...], list[tuple[RuleView, ResolvedRule]]] = {}
+    groups: dict[tuple[object, ...], list[tuple[ResolvedRule, ResolvedRule]]] = {}
     for rule in config.rules:
         resolved = resolve(config, rule)
         key: tuple[object, ...] = (
@@ -129,7 +115,7 @@ def redundant_rules(config: LintConfig) -> Iterator[Finding]:
             yield from _redundant_in(members)
 
 
-def _redundant_in(members: list[tuple[RuleView, ResolvedRule]]) -> Iterator[Finding]:
+def _redundant_in(members: list[tuple[ResolvedRule, ResolvedRule]]) -> Iterator[Finding]:
     reported: set[str] = set()
     for index, (rule, resolved) in enumerate(members):
         for other_index, (_view, other) in enumerate(members):

@@ -7,8 +7,9 @@ from collections.abc import Iterator
 
 from fedctl.lint.checks import Check, located
 from fedctl.lint.findings import CheckInfo, Finding, LintSeverity
-from fedctl.lint.view import LintConfig, RuleView
+from fedctl.lint.view import LintConfig
 from fedctl.presets import Preset, condition_mentions
+from fedctl.resolved import ResolvedRule
 
 _CLUSTERS = ("kubernetes", "eks", "gke-cluster", "aks-cluster")
 
@@ -125,7 +126,7 @@ GOOGLE_SUBJECT_PREFIX = CheckInfo(
 )
 
 
-def _rules_of(config: LintConfig, *names: str) -> Iterator[tuple[RuleView, Preset]]:
+def _rules_of(config: LintConfig, *names: str) -> Iterator[tuple[ResolvedRule, Preset]]:
     for rule in config.rules:
         issuer = config.issuer(rule.issuer_name)
         provider = issuer.provider if issuer else None
@@ -135,8 +136,8 @@ def _rules_of(config: LintConfig, *names: str) -> Iterator[tuple[RuleView, Prese
 
 def gitlab_ref(config: LintConfig) -> Iterator[Finding]:
     for rule, _provider in _rules_of(config, "gitlab"):
-        if rule.claims.get("ref", "").startswith("refs/"):
-            message = f"claims.ref {rule.claims['ref']!r}: GitLab's ref is the short name"
+        if rule.claims_dict.get("ref", "").startswith("refs/"):
+            message = f"claims.ref {rule.claims_dict['ref']!r}: GitLab's ref is the short name"
             yield located(GITLAB_REF, rule, "match.claims.ref", message)
         elif rule.subject_prefix and ":ref:refs/" in rule.subject_prefix:
             message = "subject_prefix has ref:refs/...; GitLab's sub uses the short ref name"
@@ -158,7 +159,7 @@ def non_string_claim(config: LintConfig) -> Iterator[Finding]:
         issuer = config.issuer(rule.issuer_name)
         provider = issuer.provider if issuer else None
         kinds = NON_STRING_CLAIMS.get(provider.name, {}) if provider else {}
-        for name in rule.claims:
+        for name in rule.claims_dict:
             if name in kinds:
                 title = provider.title if provider else ""
                 message = f"claims.{name} is {kinds[name]} in {title} tokens; no string equals it"
@@ -169,8 +170,8 @@ def entra_client_claim(config: LintConfig) -> Iterator[Finding]:
     wrong = {"entra-v1": "azp", "entra-v2": "appid"}
     for rule, provider in _rules_of(config, "entra-v1", "entra-v2"):
         claim = wrong[provider.name]
-        if claim in rule.claims or condition_mentions(rule.condition, claim):
-            field = f"match.claims.{claim}" if claim in rule.claims else "match.condition"
+        if claim in rule.claims_dict or condition_mentions(rule.condition, claim):
+            field = f"match.claims.{claim}" if claim in rule.claims_dict else "match.condition"
             message = f"{provider.title} tokens carry no {claim} claim"
             yield located(ENTRA_CLIENT_CLAIM, rule, field, message)
         if provider.name == "entra-v2" and (rule.audience or "").startswith("api://"):
@@ -180,7 +181,7 @@ def entra_client_claim(config: LintConfig) -> Iterator[Finding]:
 
 def aws_nested_in_claims(config: LintConfig) -> Iterator[Finding]:
     for rule, _provider in _rules_of(config, "aws-sts"):
-        for name in rule.claims:
+        for name in rule.claims_dict:
             if name in AWS_NESTED_CLAIMS:
                 message = f'claims.{name} sits inside "https://sts.amazonaws.com/" in AWS tokens'
                 yield located(AWS_NESTED_IN_CLAIMS, rule, f"match.claims.{name}", message)

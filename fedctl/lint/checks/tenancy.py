@@ -7,8 +7,9 @@ from collections.abc import Iterator
 
 from fedctl.lint.checks import Check, located
 from fedctl.lint.findings import CheckInfo, Finding, LintSeverity
-from fedctl.lint.view import LintConfig, RuleView
+from fedctl.lint.view import LintConfig
 from fedctl.presets import Preset, condition_mentions
+from fedctl.resolved import ResolvedRule
 
 GITHUB_WILDCARD = CheckInfo(
     id="FED001",
@@ -89,14 +90,14 @@ def open_prefix(subject_prefix: str | None, provider: Preset) -> bool:
     return tenant != "" and delimiter not in tenant
 
 
-def tenant_pinned(rule: RuleView, provider: Preset) -> bool:
+def tenant_pinned(rule: ResolvedRule, provider: Preset) -> bool:
     """True when some matcher names the tenant (the API's shared-issuer test, statically)."""
     return provider.pins_tenant(
-        subject_prefix=rule.subject_prefix, claims=rule.claims, condition=rule.condition
+        subject_prefix=rule.subject_prefix, claims=rule.claims_dict, condition=rule.condition
     )
 
 
-def shared_rules(config: LintConfig) -> Iterator[tuple[RuleView, Preset]]:
+def shared_rules(config: LintConfig) -> Iterator[tuple[ResolvedRule, Preset]]:
     for rule in config.rules:
         issuer = config.issuer(rule.issuer_name)
         if issuer is not None and issuer.shared and issuer.provider is not None:
@@ -115,7 +116,7 @@ def github_wildcard(config: LintConfig) -> Iterator[Finding]:
             yield located(GITHUB_WILDCARD, rule, field, problem)
 
 
-def _unpinned_run(rule: RuleView, config: LintConfig) -> str | None:
+def _unpinned_run(rule: ResolvedRule, config: LintConfig) -> str | None:
     """Why the rule admits runs it should not (pull requests, any branch), or None."""
     prefix = rule.subject_prefix
     wildcard = re.search(r":(ref|environment):\*", prefix or "")
@@ -125,7 +126,7 @@ def _unpinned_run(rule: RuleView, config: LintConfig) -> str | None:
             f"{'branch and tag' if wildcard.group(1) == 'ref' else 'environment'}"
         )
     if not prefix and not any(
-        c in rule.claims or condition_mentions(rule.condition, c) for c in _TENANT
+        c in rule.claims_dict or condition_mentions(rule.condition, c) for c in _TENANT
     ):
         return None  # with the tenant unpinned too, FED002 reports the rule
     from fedctl.lint.checks.proofs import resolve
