@@ -10,7 +10,7 @@ from fedctl.access import Effect
 from fedctl.access.diff import compute_access_diff
 from fedctl.cli.main import cli
 from fedctl.emulator.server import running_emulator
-from fedctl.render.access import render_access_text
+from fedctl.render.access import access_json, render_access_text
 from tests.access.helpers import desired_state, live_state, rule
 from tests.access.test_diff import ACCOUNTS
 from tests.cli.access_fixtures import build_quickstart, copy_quickstart
@@ -37,7 +37,7 @@ def test_in_tightened_to_equals_is_narrowing_with_a_witness():
         "  - narrowing rule/deploy: match narrowed: no longer admits some tokens; e.g. no "
         f"longer admits sub={SUB}, event_name=workflow_dispatch, repository_owner=acme"
     )
-    assert diff.changes[0].to_json()["witnesses"] == [
+    assert access_json(diff)["changes"][0]["witnesses"] == [
         {
             "admitted_by": "before",
             "claims": {
