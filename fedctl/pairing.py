@@ -52,13 +52,19 @@ def pending_renames(
     """Live name -> declared name, for each rename of `kind` not applied yet.
 
     A declared name that is live already has nothing to rename. When two declarations
-    list the same live name, the later one is kept here; the planner refuses that.
+    pair with the same live name, the later one is kept here; the planner refuses that.
     """
-    renames: dict[str, str] = {}
+    paired: dict[str, str] = {}
+    listed: dict[str, str] = {}
     for (renamed_kind, name), previous in desired.previous_names.items():
         if renamed_kind is kind and name not in live_names:
-            renames.update({old: name for old in previous if old in live_names})
-    return renames
+            listed.update({old: name for old in previous if old in live_names})
+            live_name = live_name_of(desired, kind, name, live_names)
+            if live_name is not None:
+                paired[live_name] = name
+    # The live name a declaration pairs with (the planner's rename) wins over another
+    # declaration that merely lists it further down its previous names.
+    return listed | paired
 
 
 def renamed_to(

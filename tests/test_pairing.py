@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from fedctl.pairing import (
@@ -94,6 +94,7 @@ _NAMES = st.sampled_from(["a", "b", "c", "d", "e"])
 
 
 @settings(max_examples=200, deadline=None)
+@example(declared={"b", "c"}, previous={"b": ["a"], "c": ["d", "a"]}, live_names={"a", "d"})
 @given(
     declared=st.sets(_NAMES, min_size=1),
     previous=st.dictionaries(_NAMES, st.lists(_NAMES, max_size=3, unique=True), max_size=5),
