@@ -2,7 +2,7 @@
 
     python bench/proof.py [--changed 500] [--resources 5000]
 
-Prints the wall time of the access diff and the time spent inside z3 (`fedctl.proof.solve
+Prints the wall time of the access diff and the time spent inside z3 (`fedctl.access.proof.solve
 .CLOCK`), with the number of queries. Half the changed conditions widen (`==` to `in`),
 half narrow (`in` to `==`); the other rules keep theirs.
 """
@@ -13,8 +13,8 @@ import argparse
 import time
 
 from fedctl.access.diff import compute_access_diff
-from fedctl.proof.solve import CLOCK
-from fedctl.state import (
+from fedctl.access.proof.solve import CLOCK
+from fedctl.core.state import (
     DesiredState,
     IssuerSpec,
     LiveIssuer,

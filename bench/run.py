@@ -47,7 +47,7 @@ CHANGED_PERCENT = 10
 # target for the solver), 100 at 1,000, 10 at 100.
 CONDITIONS_CHANGED_PER = 10
 # `python -c` instead of `-m fedctl`: the same CLI, then the seconds spent inside z3
-# (fedctl.proof.solve.CLOCK) on stderr's last line; the exit code is the CLI's.
+# (fedctl.access.proof.solve.CLOCK) on stderr's last line; the exit code is the CLI's.
 SOLVER_REPORT = (
     "import sys\n"
     "from fedctl.cli.main import main\n"
@@ -56,7 +56,7 @@ SOLVER_REPORT = (
     "    main(sys.argv[1:])\n"
     "except SystemExit as exit:\n"
     "    code = exit.code if isinstance(exit.code, int) else 1\n"
-    "solve = sys.modules.get('fedctl.proof.solve')\n"
+    "solve = sys.modules.get('fedctl.access.proof.solve')\n"
     "seconds = solve.CLOCK.seconds if solve else 0.0\n"
     "print(f'fedctl-bench solver seconds {seconds:.3f}', file=sys.stderr)\n"
     "sys.exit(code)\n"

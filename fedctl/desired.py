@@ -2,7 +2,7 @@
 
 Knows nothing of HTTP: the caller passes the organization's workspaces (from the API,
 a snapshot or a test). The result compares field by field with a LiveState, so the
-normalisation rules of fedctl/state.py are applied here (description "" when omitted,
+normalisation rules of fedctl/core/state.py are applied here (description "" when omitted,
 unset matchers None, every jwks key of its variant present).
 
     desired = build_desired(config, live.workspaces)
@@ -16,13 +16,13 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from fedctl.address import Address
 from fedctl.config.jwks import DiscoveryJwks, ExplicitUrlJwks, InlineJwks
 from fedctl.config.models import ApiKeysPolicy, Issuer, Rule, RuleMatch, ServiceAccount
 from fedctl.config.validated import Config
-from fedctl.errors import PlanError
-from fedctl.fields import ISSUER_FIELDS, RULE_FIELDS, SERVICE_ACCOUNT_FIELDS
-from fedctl.state import (
+from fedctl.core.address import Address
+from fedctl.core.errors import PlanError
+from fedctl.core.fields import ISSUER_FIELDS, RULE_FIELDS, SERVICE_ACCOUNT_FIELDS
+from fedctl.core.state import (
     ApiKeyPolicySpec,
     DesiredState,
     IssuerSpec,
@@ -178,7 +178,7 @@ def rule_spec(rule: Rule, resolver: WorkspaceResolver) -> RuleSpec:
 
 
 def normalise_match(match: RuleMatch) -> RuleMatchSpec:
-    """Unset, empty claims and "" subject_prefix all become None (fedctl/state.py)."""
+    """Unset, empty claims and "" subject_prefix all become None (fedctl/core/state.py)."""
     return RuleMatchSpec.normalised(lambda key: getattr(match, key, None))
 
 

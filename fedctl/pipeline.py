@@ -21,9 +21,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from fedctl.errors import UsageError
-from fedctl.live import read_live
-from fedctl.live_reads import take_started
+from fedctl.core.errors import UsageError
+from fedctl.live.read import read_live
+from fedctl.live.requests import take_started
 
 READ_SWITCH_INTERVAL_SECONDS = 0.0005
 
@@ -33,15 +33,15 @@ READ_SWITCH_INTERVAL_SECONDS = 0.0005
 if TYPE_CHECKING:
     from fedctl.api.client import AdminClient
     from fedctl.config.validated import Config
+    from fedctl.core.state import LiveState
     from fedctl.guards.effective import Guarded
     from fedctl.guards.inputs import GuardInputs
     from fedctl.lint.findings import Finding
+    from fedctl.live.snapshot import Snapshot
     from fedctl.plan.checks import SelfIdentity
     from fedctl.plan.plan import Plan, PlanOptions
     from fedctl.plan.records import AccessTestChange
     from fedctl.plan.refusals import Overrides
-    from fedctl.snapshot import Snapshot
-    from fedctl.state import LiveState
 
 
 @dataclass(frozen=True)
@@ -196,8 +196,8 @@ def access_test_changes(
 ) -> list[AccessTestChange]:
     """Access-test cases whose outcome the plan changes (live -> configuration): those
     under PATH, --tests files and the trusted side's (config.access_test_files)."""
-    from fedctl.accesstest.run import access_test_files, load_cases, outcome_changes
-    from fedctl.explain.sources import rulebook_from_config, rulebook_from_live
+    from fedctl.access.explain.sources import rulebook_from_config, rulebook_from_live
+    from fedctl.guards.accesstest.run import access_test_files, load_cases, outcome_changes
 
     files = [*access_test_files(Path(path)), *map(Path, config.access_test_files)]
     if not files:
@@ -230,9 +230,9 @@ class _LintAhead:
         if not self.lint:
             return
         # Imported now, used after the read.
-        import fedctl.accesstest.run
+        import fedctl.access.explain.sources
         import fedctl.apply.gate
-        import fedctl.explain.sources  # noqa: F401
+        import fedctl.guards.accesstest.run  # noqa: F401
         from fedctl.lint.run import lint_config
 
         try:
@@ -286,10 +286,10 @@ def _config_and_live(
     while_reading: Callable[[Config], None] | None,
 ) -> tuple[Config, LiveState]:
     """The configuration and the live state: the snapshot's, or read through `client`."""
-    # fedctl.keys.live imports the configuration models: imported once the read is going.
+    # fedctl.api_keys.live imports the configuration models: imported once the read is going.
     if snapshot is not None:
+        from fedctl.api_keys.live import with_managed_keys
         from fedctl.config.load import load_config
-        from fedctl.keys.live import with_managed_keys
 
         config = load_config(path, variables=variables, var_files=var_files)
         if while_reading is not None:
@@ -298,7 +298,7 @@ def _config_and_live(
     if client is None:
         raise UsageError("plan_from_config needs a client or a snapshot")
     config, live = _load_while_reading(path, variables, var_files, client, while_reading)
-    from fedctl.keys.live import with_managed_keys
+    from fedctl.api_keys.live import with_managed_keys
 
     return config, with_managed_keys(config, live, client=client)
 

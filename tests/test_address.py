@@ -11,8 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
-from fedctl.address import Address, AddressError
-from fedctl.state import Kind
+from fedctl.core.address import Address, AddressError
+from fedctl.core.state import Kind
 
 names = st.text(min_size=1, max_size=40).filter(lambda text: "\x00" not in text)
 addresses = st.builds(Address, st.sampled_from(list(Kind)), names)

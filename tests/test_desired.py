@@ -5,9 +5,8 @@ from pathlib import Path
 import pytest
 
 from fedctl.config import load_config
-from fedctl.desired import build_desired
-from fedctl.errors import PlanError
-from fedctl.state import (
+from fedctl.core.errors import PlanError
+from fedctl.core.state import (
     DesiredState,
     IssuerSpec,
     Kind,
@@ -16,6 +15,7 @@ from fedctl.state import (
     ServiceAccountSpec,
     Workspace,
 )
+from fedctl.desired import build_desired
 from tests.security.certs import certificate_and_key
 
 WORKSPACES = (

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from fedctl.drift import DriftKind, compute_drift
-from fedctl.render.drift import render_drift_text
-from fedctl.state import LiveMeta, LiveRule, ServiceAccountSpec
+from fedctl.core.state import LiveMeta, LiveRule, ServiceAccountSpec
+from fedctl.drift.render import render_drift_text
+from fedctl.drift.report import DriftKind, compute_drift
 from tests.access.helpers import PROD, STAGING, desired_state, live_state, rule
 
 FEDCTL = "svac_fedctl"

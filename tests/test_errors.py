@@ -1,4 +1,4 @@
-"""Every exception class fedctl defines is drawn in the tree of `fedctl/errors.py`.
+"""Every exception class fedctl defines is drawn in the tree of `fedctl/core/errors.py`.
 
 The classes are found by importing every module under `fedctl/`, so a module that moves
 or a package that is added is walked all the same; the tree is read from the module
@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 
 import fedctl
-import fedctl.errors
+import fedctl.core.errors
 
 # `    │   ├── AuthError      what it is for` (a root line has no branch).
 _TREE_LINE = re.compile(r"^    (?P<branch>[│├└─ ]*)(?P<name>\w+)(?: {2,}(?P<purpose>\S.*))?$")
@@ -33,7 +33,7 @@ def _drawn_tree() -> list[Drawn]:
     """Each class line of the docstring's trees, with the class drawn above it."""
     drawn: list[Drawn] = []
     path: list[str] = []  # the names on the way down to the current line
-    for line in (fedctl.errors.__doc__ or "").splitlines():
+    for line in (fedctl.core.errors.__doc__ or "").splitlines():
         found = _TREE_LINE.match(line)
         if found is None:
             path = []
@@ -87,7 +87,7 @@ def test_every_exception_class_is_drawn_under_its_base() -> None:
         if (cls.__name__, base.__name__) not in edges and not as_root:
             missing.append(f"{cls.__module__}.{cls.__qualname__} (base {base.__name__})")
     assert missing == [], (
-        "draw these in the tree of fedctl/errors.py's docstring, under their base, "
+        "draw these in the tree of fedctl/core/errors.py's docstring, under their base, "
         "each with one line saying what it is for: " + ", ".join(missing)
     )
 

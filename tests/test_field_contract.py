@@ -1,7 +1,7 @@
 """The field contract: every field of every kind, round-tripped through every step.
 
 configuration -> plan -> apply (the emulator, over HTTP, through fedctl's own apply) ->
-live -> YAML export -> Terraform export and import. Each row of `fedctl.fields` gets a
+live -> YAML export -> Terraform export and import. Each row of `fedctl.core.fields` gets a
 value other than its default, derived from the spec's type (or given below where a type
 says too little: references, nested objects, workspaces). A row without a projection in a
 step fails with the field and the step named; a row declared absent from a step by design
@@ -27,12 +27,7 @@ from fedctl.api.connect import open_client
 from fedctl.apply.run import execute_plan
 from fedctl.config.load import load_config
 from fedctl.config.models import SECTIONS
-from fedctl.desired import build_desired
-from fedctl.emulator.server import RunningEmulator
-from fedctl.export.document import build_export
-from fedctl.export.render import render_files
-from fedctl.export.terraform import build_terraform
-from fedctl.fields import (
+from fedctl.core.fields import (
     FIELDS_BY_KIND,
     ISSUER_FIELDS,
     RULE_FIELDS,
@@ -41,10 +36,15 @@ from fedctl.fields import (
     KindFields,
     Step,
 )
-from fedctl.live import read_live
+from fedctl.core.state import DECLARED_KINDS, DesiredState, Kind, LiveState, RuleMatchSpec
+from fedctl.desired import build_desired
+from fedctl.emulator.server import RunningEmulator
+from fedctl.export.document import build_export
+from fedctl.export.render import render_files
+from fedctl.export.terraform import build_terraform
+from fedctl.export.terraform_import.configuration import import_terraform
+from fedctl.live.read import read_live
 from fedctl.plan.plan import Plan, compute_plan
-from fedctl.state import DECLARED_KINDS, DesiredState, Kind, LiveState, RuleMatchSpec
-from fedctl.terraform_import.configuration import import_terraform
 from tests.support.terraform_state import terraform_state
 
 TABLES = (SERVICE_ACCOUNT_FIELDS, ISSUER_FIELDS, RULE_FIELDS)

@@ -12,12 +12,12 @@ from click.testing import CliRunner
 
 from fedctl.api.connect import open_client
 from fedctl.cli.main import cli
+from fedctl.core.fields import RULE_FIELDS
+from fedctl.core.state import RuleMatchSpec, RuleSpec
 from fedctl.emulator.server import RunningEmulator
 from fedctl.emulator.unsafe import unsafe_patch_resource
-from fedctl.fields import RULE_FIELDS
-from fedctl.live import read_live
+from fedctl.live.read import read_live
 from fedctl.plan.normalise import rule_compare, rule_create_payload
-from fedctl.state import RuleMatchSpec, RuleSpec
 from tests.support.cli import run_api
 
 CONFIG = """\

@@ -18,7 +18,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOW = ROOT / "examples/github-actions/.github/workflows/fedctl.yml"
-STARTER = ROOT / "fedctl/starters/github-workflow.yml"
+STARTER = ROOT / "fedctl/config/starters/github-workflow.yml"
 ACTION = ROOT / "action.yml"
 EXAMPLE = ROOT / "examples/github-actions"
 PRE_COMMIT_HOOKS = ROOT / ".pre-commit-hooks.yaml"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fedctl.jwk import key_label, thumbprint
+from fedctl.core.jwk import key_label, thumbprint
 
 # RFC 7638 §3.1.
 RFC_KEY = {

@@ -117,7 +117,7 @@ def test_no_two_packages_import_each_other() -> None:
 
 
 @pytest.mark.parametrize(
-    "forbidden", ["fedctl.api", "fedctl.live", "fedctl.snapshot", "fedctl.config.load"]
+    "forbidden", ["fedctl.api", "fedctl.live.read", "fedctl.live.snapshot", "fedctl.config.load"]
 )
 def test_the_planner_knows_no_http_and_reads_no_files(forbidden: str) -> None:
     offenders = [

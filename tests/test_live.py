@@ -9,9 +9,9 @@ import pytest
 from fedctl.api import resources, workspace_writes, writes
 from fedctl.api.client import AdminClient
 from fedctl.api.connect import open_client
+from fedctl.core.state import IssuerSpec, RuleMatchSpec, RuleSpec, ServiceAccountSpec
 from fedctl.emulator.server import RunningEmulator
-from fedctl.live import read_live
-from fedctl.state import IssuerSpec, RuleMatchSpec, RuleSpec, ServiceAccountSpec
+from fedctl.live.read import read_live
 
 JWK = {
     "kty": "EC",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from fedctl.pairing import (
+from fedctl.core.pairing import (
     claimed_names,
     live_counterpart,
     live_name_of,
@@ -14,9 +14,9 @@ from fedctl.pairing import (
     previous_names_of,
     renamed_to,
 )
+from fedctl.core.state import DesiredState, Kind
 from fedctl.plan.match import match_kind
 from fedctl.plan.problems import Problem
-from fedctl.state import DesiredState, Kind
 from tests.access.helpers import GITHUB, live_state, rule
 
 

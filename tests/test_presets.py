@@ -9,9 +9,9 @@ import pytest
 
 from fedctl.config import load_config
 from fedctl.config.models import PresetName
+from fedctl.core.errors import ValidationFailed
+from fedctl.core.presets import PRESETS, detect_preset
 from fedctl.desired import issuer_spec
-from fedctl.errors import ValidationFailed
-from fedctl.presets import PRESETS, detect_preset
 
 TENANT = "5f1e2d3c-4b5a-4978-8a9b-0c1d2e3f4a5b"
 

@@ -10,8 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fedctl.errors import PlanError, UsageError
-from fedctl.snapshot import (
+from fedctl.core.errors import PlanError, UsageError
+from fedctl.core.state import LiveMeta
+from fedctl.live.snapshot import (
     check_live_matches_snapshot,
     read_snapshot,
     snapshot_document,
@@ -19,7 +20,6 @@ from fedctl.snapshot import (
     take_snapshot,
     write_snapshot,
 )
-from fedctl.state import LiveMeta
 from tests.access.helpers import PROD, STAGING, live_state, rule
 
 NOON = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
@@ -88,7 +88,7 @@ def test_a_file_that_is_not_a_snapshot_is_refused(tmp_path: Path):
 
 
 def read_state_unchecked(path: Path):
-    from fedctl.state import LiveState
+    from fedctl.core.state import LiveState
 
     return LiveState.model_validate(json.loads(path.read_text())["state"])
 

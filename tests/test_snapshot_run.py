@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from fedctl.gitops.snapshot_run import NONE_YET, NoSnapshot, SnapshotRun, find_snapshot_run
+from fedctl.guards.gitops.snapshot_run import NONE_YET, NoSnapshot, SnapshotRun, find_snapshot_run
 
 DATA = Path(__file__).parent / "data" / "gh"
 EVENTS = ("push", "schedule", "workflow_dispatch")

@@ -1,4 +1,4 @@
-"""What the access diff needs to know of a plan's changes (renames: `fedctl.pairing`).
+"""What the access diff needs to know of a plan's changes (renames: `fedctl.core.pairing`).
 
 The access diff reads a plan's changes through `PlanChange` rather than the planner's own
 model, so that the planner can attach the access diff to every plan without the two
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from fedctl.state import Kind
+from fedctl.core.state import Kind
 
 
 class PlanChange(Protocol):

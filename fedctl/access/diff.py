@@ -26,12 +26,12 @@ from fedctl.access.model import (
     rule_grants,
     rule_summary,
 )
+from fedctl.access.proof.grants import GrantComparer, MatchVerdict
 from fedctl.access.rules import compare_rule_access, match_finding
-from fedctl.address import Address
-from fedctl.pairing import claimed_names, live_counterpart, pending_renames
-from fedctl.proof.grants import GrantComparer, MatchVerdict
-from fedctl.resolved import ResolvedRule
-from fedctl.state import DesiredState, Kind, LiveState
+from fedctl.core.address import Address
+from fedctl.core.pairing import claimed_names, live_counterpart, pending_renames
+from fedctl.core.resolved import ResolvedRule
+from fedctl.core.state import DesiredState, Kind, LiveState
 
 _SEVERITY = [
     Effect.BROADENING,

@@ -12,9 +12,9 @@ import hashlib
 from typing import Any
 
 from fedctl.access.model import AccessChange, Effect, Finding, combine_effects
-from fedctl.jwk import key_label, thumbprint
-from fedctl.pairing import live_counterpart
-from fedctl.state import DesiredState, IssuerSpec, Kind, LiveState, ServiceAccountSpec
+from fedctl.core.jwk import key_label, thumbprint
+from fedctl.core.pairing import live_counterpart
+from fedctl.core.state import DesiredState, IssuerSpec, Kind, LiveState, ServiceAccountSpec
 
 # Workspace roles from least to most powerful (docs/admin-api.md §5.8).
 _ROLE_RANK = {

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 from fedctl.access.counterpart import PlanChange
 from fedctl.access.model import AccessChange, Effect, Finding
-from fedctl.resolved import ResolvedApiKey
-from fedctl.state import DesiredState, Kind, LiveState
+from fedctl.core.resolved import ResolvedApiKey
+from fedctl.core.state import DesiredState, Kind, LiveState
 
 
 def key_changes(

@@ -1,7 +1,7 @@
 """The vocabulary of the access diff: effects, findings and per-resource access changes.
 
 `fedctl.access.diff` fills these from a DesiredState and a LiveState; a rule's two sides
-are resolved rules (`fedctl.resolved`), workspaces kept as IDs; the renderers in
+are resolved rules (`fedctl.core.resolved`), workspaces kept as IDs; the renderers in
 `fedctl.render.access` turn them into the section that heads every plan output and its
 JSON.
 
@@ -19,9 +19,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from fedctl.address import Address
-from fedctl.resolved import LabelStyle, ResolvedRule, workspace_label
-from fedctl.state import Kind
+from fedctl.core.address import Address
+from fedctl.core.resolved import LabelStyle, ResolvedRule, workspace_label
+from fedctl.core.state import Kind
 
 
 class Effect(StrEnum):
@@ -143,7 +143,7 @@ class AccessChange(_Frozen):
     # Rules whose grants this issuer or service account change affects.
     affected_rules: tuple[str, ...] = ()
     # Tokens one side admits and the other does not, each checked by the evaluator
-    # (`fedctl.proof.grants.Witness.to_json()` form), and why a verdict is only possible.
+    # (`fedctl.access.proof.grants.Witness.to_json()` form), and why a verdict is only possible.
     witnesses: tuple[dict[str, Any], ...] = ()
     undecided: tuple[str, ...] = ()
 

@@ -1,7 +1,7 @@
 """The findings of one rule change: the solver's verdict on its match, then per dimension.
 
 Which tokens a rule admits (issuer, subject, audience, claims, condition) is decided per
-grant by `fedctl.proof.grants`; what a minted token may do (service account, scope,
+grant by `fedctl.access.proof.grants`; what a minted token may do (service account, scope,
 workspaces, lifetime) is compared here dimension by dimension and combined
 (`combine_effects`).
 """
@@ -12,8 +12,8 @@ import json
 from collections.abc import Callable, Mapping
 
 from fedctl.access.model import Effect, Finding, rule_workspace_labels
-from fedctl.proof.grants import MatchVerdict
-from fedctl.resolved import LabelStyle, ResolvedRule, workspace_label
+from fedctl.access.proof.grants import MatchVerdict
+from fedctl.core.resolved import LabelStyle, ResolvedRule, workspace_label
 
 # A scope token implies the scopes listed here (docs/admin-api.md §5.7: inference's endpoints
 # are a subset of developer's). Unknown scopes are only equal to themselves.

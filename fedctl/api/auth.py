@@ -29,7 +29,7 @@ from fedctl.api.envcache import env_token_cache
 from fedctl.api.redact import read_error_body
 from fedctl.api.secret import SecretStr
 from fedctl.api.tokencache import CachedToken, CredentialsCache
-from fedctl.errors import AuthError
+from fedctl.core.errors import AuthError
 
 EXCHANGE_PATH = "/v1/oauth/token"
 # §1.3: the SDK calls this beta "required on any authenticated API request

@@ -7,7 +7,7 @@ import re
 
 import httpx
 
-from fedctl.errors import UsageError
+from fedctl.core.errors import UsageError
 
 
 def check_base_url(url: str) -> str:

@@ -3,7 +3,7 @@
 Apply checks a plan's step against one of these TypedDicts at run time (pydantic) before
 anything is sent, since a saved plan is hostile: a key no row sends, a wrong type or a
 missing required key is refused. The keys and types come from the rows of
-`fedctl.fields` (a new field needs no edit here), plus the few keys a step derives.
+`fedctl.core.fields` (a new field needs no edit here), plus the few keys a step derives.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from typing import Any, Final, Required
 from pydantic import ConfigDict, with_config
 from typing_extensions import TypedDict
 
-from fedctl.fields import ISSUER_FIELDS, RULE_FIELDS, SERVICE_ACCOUNT_FIELDS, KindFields
-from fedctl.state import Kind
+from fedctl.core.fields import ISSUER_FIELDS, RULE_FIELDS, SERVICE_ACCOUNT_FIELDS, KindFields
+from fedctl.core.state import Kind
 
 
 class Omitted:
@@ -38,7 +38,7 @@ _FORBID_EXTRA = ConfigDict(extra="forbid")
 def _body_type(
     name: str, table: KindFields, *, create: bool, extra: dict[str, Any] | None = None
 ) -> Any:
-    """A TypedDict of a body: the rows' sent fields (fedctl.fields), plus the keys a step
+    """A TypedDict of a body: the rows' sent fields (fedctl.core.fields), plus the keys a step
     derives rather than a row (`extra`, never required)."""
     keys: dict[str, Any] = {}
     for key, (kind, required) in table.body_keys(create=create).items():

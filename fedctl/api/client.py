@@ -44,7 +44,7 @@ from fedctl.api.retry import (
     retry_after_seconds,
     should_retry,
 )
-from fedctl.errors import ApiError, AuthError
+from fedctl.core.errors import ApiError, AuthError
 
 if TYPE_CHECKING:
     from fedctl.api.credentials import Credential

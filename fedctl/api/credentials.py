@@ -32,7 +32,7 @@ from typing import Any, Literal
 from fedctl.api.secret import SecretStr
 from fedctl.api.tokencache import CredentialsCache
 from fedctl.api.useroauth import UserLogin, read_login
-from fedctl.errors import AuthError
+from fedctl.core.errors import AuthError
 
 # §7.1/§7.6: the service account ID is optional (sent when set), as in the SDK.
 FEDERATION_VARS = ("ANTHROPIC_FEDERATION_RULE_ID", "ANTHROPIC_ORGANIZATION_ID")

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from fedctl.api.credentials import FederationSettings
 from fedctl.api.tokencache import CredentialsCache
-from fedctl.errors import AuthError
+from fedctl.core.errors import AuthError
 
 CACHE_SWITCH = "FEDCTL_TOKEN_CACHE"
 OFF_VALUES = frozenset({"0", "off", "false", "no"})

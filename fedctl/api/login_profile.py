@@ -27,7 +27,7 @@ from pathlib import Path
 
 from fedctl.api.base_url import check_base_url
 from fedctl.api.credentials import check_profile_name
-from fedctl.errors import UsageError
+from fedctl.core.errors import UsageError
 
 RULE_ID = re.compile(r"^fdrl_[A-Za-z0-9]{1,64}$")
 SERVICE_ACCOUNT_ID = re.compile(r"^svac_[A-Za-z0-9]{1,64}$")
@@ -140,9 +140,9 @@ def _token_path(request: LoginRequest, config_dir: Path) -> tuple[Path, bool]:
 
 
 def _write_atomic(path: Path, text: str, *, mode: int) -> None:
-    """A new file beside the target, renamed over it (fedctl.safe_write): a symlink there
+    """A new file beside the target, renamed over it (fedctl.core.safe_write): a symlink there
     is replaced, never followed."""
-    from fedctl.safe_write import write_file
+    from fedctl.core.safe_write import write_file
 
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     write_file(path, text, mode=mode)

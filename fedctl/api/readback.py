@@ -9,7 +9,7 @@ from typing import Any, Final, TypeVar
 
 from fedctl.api import wire
 from fedctl.api.client import AdminClient, OutcomeUnknown
-from fedctl.errors import ApiError
+from fedctl.core.errors import ApiError
 
 Found = TypeVar("Found")
 Sent = TypeVar("Sent")

@@ -16,7 +16,7 @@ import re
 
 import httpx
 
-from fedctl.escape import escape_terminal
+from fedctl.core.escape import escape_terminal
 
 MAX_MESSAGE_CHARS = 256
 

@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 from fedctl.api.client import AdminClient, QueryValue
 from fedctl.api.credentials import FederationSettings
-from fedctl.errors import ApiError
+from fedctl.core.errors import ApiError
 
 # The response models (pydantic: ~30 ms to build) are imported where a reply is parsed,
 # after its request has left: a plan's first requests need only the HTTP client.

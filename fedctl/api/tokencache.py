@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fedctl.api.secret import SecretStr
-from fedctl.errors import AuthError
-from fedctl.safe_write import PRIVATE, write_file
+from fedctl.core.errors import AuthError
+from fedctl.core.safe_write import PRIVATE, write_file
 
 # Reuse a cached token only while now < expires_at - 30 (the SDK's mandatory margin).
 REUSE_MARGIN_SECONDS = 30

@@ -26,7 +26,7 @@ from fedctl import __version__
 from fedctl.api.redact import read_error_body
 from fedctl.api.secret import SecretStr
 from fedctl.api.tokencache import REUSE_MARGIN_SECONDS, check_secret_file, write_secret_json
-from fedctl.errors import AuthError
+from fedctl.core.errors import AuthError
 
 TOKEN_PATH = "/v1/oauth/token"  # noqa: S105 - a URL path, not a secret
 REFRESH_GRANT = "refresh_token"

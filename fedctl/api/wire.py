@@ -3,7 +3,7 @@
 Unknown keys from the server are ignored and optional keys may be missing
 (docs/admin-api.md §3: the SDK tolerates both), so a newer server never breaks fedctl.
 Only the wire layer touches `Any`; everything above it sees these models or the domain
-model in `fedctl.state`.
+model in `fedctl.core.state`.
 
     >>> ServiceAccount.model_validate({"id": "svac_01", "name": "ci", "extra": 1}).name
     'ci'
@@ -15,8 +15,8 @@ from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from fedctl.errors import ApiError
-from fedctl.state import DEFAULT_MAX_JWT_LIFETIME_SECONDS, DEFAULT_TOKEN_LIFETIME_SECONDS
+from fedctl.core.errors import ApiError
+from fedctl.core.state import DEFAULT_MAX_JWT_LIFETIME_SECONDS, DEFAULT_TOKEN_LIFETIME_SECONDS
 
 
 class WireModel(BaseModel):

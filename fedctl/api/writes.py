@@ -39,8 +39,8 @@ from fedctl.api.readback import (
     still_unknown,
 )
 from fedctl.api.resources import ISSUERS, RULES, SERVICE_ACCOUNTS, parse_reply, segment
-from fedctl.errors import ApiError
-from fedctl.state import Kind
+from fedctl.core.errors import ApiError
+from fedctl.core.state import Kind
 
 Model = TypeVar("Model", bound=wire.WireModel)
 

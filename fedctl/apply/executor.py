@@ -19,8 +19,8 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from fedctl.address import Address
-from fedctl.errors import ApiError, ApplyError, FedctlError, PlanError
+from fedctl.core.address import Address
+from fedctl.core.errors import ApiError, ApplyError, FedctlError, PlanError
 from fedctl.plan.actions import Step
 
 

@@ -10,7 +10,7 @@ write unless the plan it is given was judged and not refused (`enforce`). The ch
    name in the configuration, its live name, or its live ID; fedctl.plan.protection),
    from the configuration and from the snapshot of main;
 2. policy: a failing `deny` policy (settings.policy_files and --policy), evaluated on
-   the canonical bindings (fedctl.policy.bindings) before any write;
+   the canonical bindings (fedctl.guards.policy.bindings) before any write;
 3. lint: an error finding while settings.lint.block_apply is on (--allow-lint-errors);
 4. safety-limits: settings.max_archives, max_key_deactivations, max_changes_percent
    (--allow-large-changes).
@@ -32,20 +32,20 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from fedctl.apply.safety import ALLOW_FLAG, SafetyLimits, safety_refusals
-from fedctl.errors import PlanError
-from fedctl.pairing import live_names_by_id
+from fedctl.core.errors import PlanError
+from fedctl.core.pairing import live_names_by_id
 from fedctl.plan.protection import protected_changes
 from fedctl.plan.records import PolicyFailure
 from fedctl.plan.refusals import Check, LintNote, Refusal
 
 if TYPE_CHECKING:
     from fedctl.config import Config
+    from fedctl.core.state import LiveState
+    from fedctl.guards.policy.evaluate import PolicyResult
     from fedctl.lint.findings import Finding
+    from fedctl.live.snapshot import Snapshot
     from fedctl.plan.plan import Plan
     from fedctl.plan.refusals import Overrides
-    from fedctl.policy.evaluate import PolicyResult
-    from fedctl.snapshot import Snapshot
-    from fedctl.state import LiveState
 
 LINT_FLAG = "--allow-lint-errors"
 
@@ -124,8 +124,8 @@ def failed_policies(
 ) -> list[PolicyResult]:
     """The policies (settings.policy_files and `extra`) that fail on the configuration,
     workspaces named as the live organization names them."""
-    from fedctl.policy.evaluate import evaluate_policies
-    from fedctl.policy.load import load_policies, policy_paths
+    from fedctl.guards.policy.evaluate import evaluate_policies
+    from fedctl.guards.policy.load import load_policies, policy_paths
 
     paths = policy_paths(config, extra)
     if not paths:

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import threading
 
-from fedctl.errors import ApplyError
-from fedctl.state import Kind, LiveState
+from fedctl.core.errors import ApplyError
+from fedctl.core.state import Kind, LiveState
 
 
 class ResourceIds:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Final
 
 from fedctl.api import resources
 from fedctl.api.client import AdminClient
-from fedctl.errors import ApplyError, PlanError
+from fedctl.core.errors import ApplyError, PlanError
 from fedctl.plan.actions import Change
 
 if TYPE_CHECKING:

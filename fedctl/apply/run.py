@@ -37,9 +37,9 @@ from fedctl.apply.gate import GateInputs, enforce, judge
 from fedctl.apply.names import ResourceIds
 from fedctl.apply.reconcile import check_organization, confirm_converged
 from fedctl.apply.steps import StepRunner
+from fedctl.core.state import LiveState
 from fedctl.plan.actions import Action, Change, Operation
 from fedctl.plan.refusals import Overrides
-from fedctl.state import LiveState
 
 if TYPE_CHECKING:
     from fedctl.config import Config

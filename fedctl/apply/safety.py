@@ -29,10 +29,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from fedctl.address import Address
-from fedctl.errors import UnsafePlanError
+from fedctl.core.address import Address
+from fedctl.core.errors import UnsafePlanError
+from fedctl.core.state import Kind, LiveState
 from fedctl.plan.actions import Action, Change
-from fedctl.state import Kind, LiveState
 
 if TYPE_CHECKING:
     from fedctl.plan.plan import Plan

@@ -31,10 +31,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Protocol
 
-from fedctl.address import Address
-from fedctl.errors import PlanError
+from fedctl.core.address import Address
+from fedctl.core.errors import PlanError
+from fedctl.core.state import Kind, LiveMeta, LiveState
 from fedctl.plan.actions import Action
-from fedctl.state import Kind, LiveMeta, LiveState
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -42,10 +42,10 @@ if TYPE_CHECKING:
     from fedctl.api.client import AdminClient
     from fedctl.config import Config
     from fedctl.guards.effective import GuardInputs
+    from fedctl.live.snapshot import Snapshot
     from fedctl.plan.checks import SelfIdentity
     from fedctl.plan.plan import Plan, PlanOptions
     from fedctl.plan.refusals import Overrides
-    from fedctl.snapshot import Snapshot
 
 REPLAN = "nothing was changed; run `fedctl plan` again and review the new plan"
 
@@ -82,12 +82,12 @@ def load_saved_plan(
     configuration is the effective one (fedctl.guards): each guard the strictest of it and
     `guards`' trusted sources.
     """
+    from fedctl.api_keys.live import with_managed_keys
     from fedctl.config import load_config
     from fedctl.guards.effective import enforce_guards
-    from fedctl.keys.live import with_managed_keys
-    from fedctl.live import read_live
+    from fedctl.live.read import read_live
+    from fedctl.live.snapshot import check_plan_against_snapshot, read_snapshot
     from fedctl.plan.plan import Plan
-    from fedctl.snapshot import check_plan_against_snapshot, read_snapshot
 
     plan = Plan.from_file(plan_file)
     guarded = enforce_guards(

@@ -23,7 +23,6 @@ from typing import Any, Final, TypeVar
 
 from pydantic import TypeAdapter, ValidationError
 
-from fedctl.address import Address
 from fedctl.api import (
     bodies,
     key_writes,
@@ -35,10 +34,11 @@ from fedctl.api import (
 )
 from fedctl.api.client import AdminClient
 from fedctl.apply.names import ResourceIds
-from fedctl.errors import ApiError, PlanError
-from fedctl.fields import FIELDS_BY_KIND
+from fedctl.core.address import Address
+from fedctl.core.errors import ApiError, PlanError
+from fedctl.core.fields import FIELDS_BY_KIND
+from fedctl.core.state import Kind
 from fedctl.plan.actions import Operation, Step
-from fedctl.state import Kind
 
 # Reads spread over ~2 s, beyond the ~1 s read lag the emulator may inject.
 ADOPT_READ_DELAYS: Final = (0.0, 0.3, 0.6, 1.0)

@@ -37,12 +37,12 @@ if TYPE_CHECKING:
     from fedctl.api.client import AdminClient
     from fedctl.apply.executor import ApplyResult, StepOutcome
     from fedctl.config import Config
+    from fedctl.core.state import LiveState
     from fedctl.guards.effective import GuardInputs
+    from fedctl.live.snapshot import Snapshot
     from fedctl.pipeline import GateChecks
     from fedctl.plan.plan import Plan, PlanOptions
     from fedctl.plan.refusals import Overrides
-    from fedctl.snapshot import Snapshot
-    from fedctl.state import LiveState
 
 
 @click.command(
@@ -144,7 +144,7 @@ def _guards(
 
     snapshot = None
     if snapshot_path is not None:
-        from fedctl.snapshot import read_snapshot
+        from fedctl.live.snapshot import read_snapshot
 
         snapshot = read_snapshot(Path(snapshot_path))
     # A saved plan is applied with --config (never the folder the file names).
@@ -161,7 +161,7 @@ def _is_saved_plan(path: Path) -> bool:
 
 
 def _check_usage(*, saved: bool, plan_path: str, config_path: str | None) -> None:
-    from fedctl.errors import UsageError
+    from fedctl.core.errors import UsageError
 
     if saved and config_path is None:
         # NOTE: the plan file is untrusted; the folder it names could be any on disk.
@@ -201,14 +201,14 @@ class _ApplyRun:
     def apply_config(self, path: str, options: PlanOptions, *, snapshot_path: Path | None) -> None:
         snapshot = None
         if snapshot_path is not None:
-            from fedctl.snapshot import read_snapshot
+            from fedctl.live.snapshot import read_snapshot
 
             snapshot = read_snapshot(snapshot_path)
         plan, live, config = self._plan(path, options, checks=self._checks(snapshot))
         if snapshot is not None:
             # The pull request was reviewed against this snapshot; what is applied
             # must start from the same live resources, or nobody reviewed it.
-            from fedctl.snapshot import check_live_matches_snapshot, touched_addresses
+            from fedctl.live.snapshot import check_live_matches_snapshot, touched_addresses
 
             check_live_matches_snapshot(snapshot, live, touched_addresses(plan))
         self._echo_lint(plan, path)
@@ -332,7 +332,7 @@ class _ApplyRun:
         )
 
     def _confirm(self) -> None:
-        from fedctl.errors import UsageError
+        from fedctl.core.errors import UsageError
 
         if self.auto_approve:
             return
@@ -381,7 +381,7 @@ class _Progress:
         self.finished += 1
         self.done += outcome.status is StepStatus.DONE
         colors = {StepStatus.DONE: "green", StepStatus.FAILED: "red", StepStatus.SKIPPED: "yellow"}
-        from fedctl.escape import escape_terminal
+        from fedctl.core.escape import escape_terminal
 
         line = "\n".join(escape_terminal(part) for part in outcome.render().split("\n"))
         if self.color:

@@ -21,8 +21,8 @@ from fedctl.cli.options import ApiSettings, api_options, format_option
 @format_option("doctor", help="text for people, json for a bug report.")
 def command(api: ApiSettings, output_format: str) -> None:
     """Check, read-only, that the live API says what fedctl expects."""
-    from fedctl.doctor import run_doctor
-    from fedctl.escape import escape_terminal
+    from fedctl.core.escape import escape_terminal
+    from fedctl.live.doctor import run_doctor
 
     with api.open(read_only=True) as client:
         report = run_doctor(client)

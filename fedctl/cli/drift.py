@@ -62,9 +62,9 @@ def command(
     from fedctl.cli.formats import echo
     from fedctl.config import load_config
     from fedctl.desired import build_desired
-    from fedctl.drift import compute_drift
-    from fedctl.drift_access import classify_drift
-    from fedctl.live import read_live
+    from fedctl.drift.access import classify_drift
+    from fedctl.drift.report import compute_drift
+    from fedctl.live.read import read_live
 
     config = load_config(path, variables=variables, var_files=var_files)
     with api.open(read_only=True) as client:

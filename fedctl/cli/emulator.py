@@ -156,10 +156,10 @@ def command(
     empty_pages: bool,
 ) -> None:
     """Run the local Admin API emulator (WIF endpoints) until interrupted."""
+    from fedctl.core.errors import UsageError
     from fedctl.emulator.db import EmulatorStateError
     from fedctl.emulator.seed import SeedError
     from fedctl.emulator.server import start_emulator
-    from fedctl.errors import UsageError
 
     faults = _faults(fault_rate, fault_kinds, fault_seed, read_lag_ms, latency_ms)
     token, api_key = _credentials(host, admin_token, admin_api_key)
@@ -204,9 +204,9 @@ def _credentials(
     working beside a chosen token would still open the API-key endpoints to anyone). A
     non-loopback bind needs at least one explicit, non-default credential.
     """
+    from fedctl.core.errors import UsageError
     from fedctl.emulator.calls import DEFAULT_ADMIN_API_KEY
     from fedctl.emulator.server import DEFAULT_ADMIN_TOKEN
-    from fedctl.errors import UsageError
 
     for option, value in (("--admin-token", admin_token), ("--admin-api-key", admin_api_key)):
         if value is not None and not value.strip():

@@ -15,8 +15,8 @@ import click
 from fedctl.cli.options import ApiSettings, api_options, config_options_path_optional, format_option
 
 if TYPE_CHECKING:
-    from fedctl.explain.model import Rulebook
-    from fedctl.explain.token import DecodedToken
+    from fedctl.access.explain.model import Rulebook
+    from fedctl.access.explain.token import DecodedToken
 
 
 @click.command(
@@ -75,15 +75,15 @@ def command(
     The token is decoded WITHOUT verifying its signature. Exit 0 when some rule would
     match, 3 when none would.
     """
+    from fedctl.access.explain.engine import explain_token, no_match_error
     from fedctl.cli.formats import echo
-    from fedctl.explain.engine import explain_token, no_match_error
 
     token = _read_token(claims_file, token_text, token_file)
     book = _live_rulebook(api) if live else None
     if book is None:
+        from fedctl.access.explain.sources import rulebook_from_config
         from fedctl.config.discover import default_path
         from fedctl.config.load import load_config
-        from fedctl.explain.sources import rulebook_from_config
 
         config = load_config(path or default_path(), variables=variables, var_files=var_files)
         book = rulebook_from_config(config)
@@ -97,8 +97,8 @@ def command(
 def _read_token(
     claims_file: str | None, token_text: str | None, token_file: str | None
 ) -> DecodedToken:
-    from fedctl.errors import UsageError
-    from fedctl.explain.token import decode_token, read_claims_file, read_token_file
+    from fedctl.access.explain.token import decode_token, read_claims_file, read_token_file
+    from fedctl.core.errors import UsageError
 
     given = [name for name, value in _sources(claims_file, token_text, token_file) if value]
     if len(given) != 1:
@@ -120,8 +120,8 @@ def _sources(
 
 
 def _live_rulebook(api: ApiSettings) -> Rulebook:
-    from fedctl.explain.sources import rulebook_from_live
-    from fedctl.live import read_live
+    from fedctl.access.explain.sources import rulebook_from_live
+    from fedctl.live.read import read_live
 
     with api.open(read_only=True) as client:
         return rulebook_from_live(read_live(client))

@@ -16,7 +16,7 @@ from fedctl.cli.options import ApiSettings, api_options, format_option
 
 if TYPE_CHECKING:
     from fedctl.api.client import AdminClient
-    from fedctl.state import LiveState
+    from fedctl.core.state import LiveState
 
 TERRAFORM_FILE = "anthropic.tf"
 
@@ -89,11 +89,11 @@ def command(
     api: ApiSettings,
 ) -> None:
     """Write the live organization as fedctl configuration."""
-    from fedctl.errors import UsageError
+    from fedctl.core.errors import UsageError
     from fedctl.export.document import build_export
     from fedctl.export.render import render_document, render_files
     from fedctl.export.write import write_files
-    from fedctl.live import read_live
+    from fedctl.live.read import read_live
 
     if split_by_issuer and out_dir is None:
         raise UsageError("--split-by-issuer writes several files; give --out DIR")
@@ -101,7 +101,7 @@ def command(
         raise UsageError("--protect and --protect-from apply to --format terraform only")
     patterns = (*protect, *_protect_patterns(protect_from))
     if snapshot_path is not None:
-        from fedctl.snapshot import read_snapshot
+        from fedctl.live.snapshot import read_snapshot
 
         live = read_snapshot(Path(snapshot_path)).state
     else:
@@ -135,8 +135,8 @@ def _protect_patterns(config_path: str | None) -> tuple[str, ...]:
 def _with_keys_if_readable(live: LiveState, client: AdminClient) -> LiveState:
     """The live state with its API keys, or without them (and a note) when refused:
     an export of the federation must not fail on a credential that cannot list keys."""
-    from fedctl.errors import ApiError
-    from fedctl.keys.live import read_live_keys
+    from fedctl.api_keys.live import read_live_keys
+    from fedctl.core.errors import ApiError
 
     try:
         return live.model_copy(update={"api_keys": read_live_keys(client)})
@@ -155,7 +155,7 @@ def _export_terraform(
     with_ids: bool,
     protect: tuple[str, ...],
 ) -> None:
-    from fedctl.errors import UsageError
+    from fedctl.core.errors import UsageError
     from fedctl.export.terraform import build_terraform, render_terraform
     from fedctl.export.write import write_files
 

@@ -42,7 +42,7 @@ def _format_file(file: Path, *, write: bool, show_diff: bool) -> str:
     """Format one file; "changed", "unchanged", "skipped" or "refused"."""
     from fedctl.config.discover import is_template
     from fedctl.config.fmt import FormatRefused, format_text, mixed_line_endings
-    from fedctl.escape import escape_terminal
+    from fedctl.core.escape import escape_terminal
 
     if is_template(file):
         click.echo(f"{file}: a template; left as it is (format its rendered output)")
@@ -65,7 +65,7 @@ def _format_file(file: Path, *, write: bool, show_diff: bool) -> str:
         for line in diff:  # each line escaped: a file's bytes must not drive the terminal
             click.echo(escape_terminal(line))
     if write:
-        from fedctl.safe_write import write_file
+        from fedctl.core.safe_write import write_file
 
         write_file(file, formatted, mode=stat.S_IMODE(file.stat().st_mode))
     endings = " (mixed line endings made uniform)" if mixed_line_endings(text) else ""

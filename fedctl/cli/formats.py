@@ -20,7 +20,7 @@ from typing import Any
 
 import click
 
-from fedctl.errors import UsageError
+from fedctl.core.errors import UsageError
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ class Renderer:
 
 _RENDER = "fedctl.render"
 _OUTPUT = "fedctl.output.formats"
-_TESTS = "fedctl.accesstest.render"
+_TESTS = "fedctl.guards.accesstest.render"
 RENDERERS: tuple[Renderer, ...] = (
     Renderer("plan", "text", f"{_RENDER}.text:render_text", ("color",), ends_line=True),
     Renderer("plan", "json", f"{_RENDER}.json:render_json", ends_line=True),
@@ -49,11 +49,11 @@ RENDERERS: tuple[Renderer, ...] = (
     Renderer("graph", "mermaid", "fedctl.graph.mermaid:render_mermaid", ends_line=True),
     Renderer("graph", "dot", "fedctl.graph.render:render_dot", ends_line=True),
     Renderer("graph", "json", "fedctl.graph.render:render_graph_json", ends_line=True),
-    Renderer("keys", "text", "fedctl.keys.render:render_text"),
-    Renderer("keys", "json", "fedctl.keys.render:render_json"),
-    Renderer("keys", "markdown", "fedctl.keys.render:render_markdown"),
-    Renderer("explain", "text", "fedctl.explain.render:render_text", ends_line=True),
-    Renderer("explain", "json", "fedctl.explain.render:render_json", ends_line=True),
+    Renderer("keys", "text", "fedctl.api_keys.render:render_text"),
+    Renderer("keys", "json", "fedctl.api_keys.render:render_json"),
+    Renderer("keys", "markdown", "fedctl.api_keys.render:render_markdown"),
+    Renderer("explain", "text", "fedctl.access.explain.render:render_text", ends_line=True),
+    Renderer("explain", "json", "fedctl.access.explain.render:render_json", ends_line=True),
     Renderer("output", "env", f"{_OUTPUT}:render_env", ("token_file",), True),
     Renderer("output", "json", f"{_OUTPUT}:render_json", ("token_file",), True),
     # Writes SDK profile files instead of printing a document.
@@ -68,8 +68,8 @@ RENDERERS: tuple[Renderer, ...] = (
     Renderer("test", "text", f"{_TESTS}:render_text"),
     Renderer("test", "json", f"{_TESTS}:render_json"),
     Renderer("test", "junit", f"{_TESTS}:render_junit", ends_line=True),
-    Renderer("policy", "text", "fedctl.policy.render:render_results", ("policies",)),
-    Renderer("policy", "json", "fedctl.policy.render:render_json"),
+    Renderer("policy", "text", "fedctl.guards.policy.render:render_results", ("policies",)),
+    Renderer("policy", "json", "fedctl.guards.policy.render:render_json"),
     # Printed by their commands, line by line or as one JSON value, with their summaries.
     Renderer("validate", "text", None),
     Renderer("validate", "json", None),

@@ -18,7 +18,7 @@ LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$")
 
 
 def _read_json(path: Path) -> object:
-    from fedctl.errors import UsageError
+    from fedctl.core.errors import UsageError
 
     try:
         return json.loads(path.read_text(encoding="utf-8"))
@@ -75,7 +75,7 @@ def find_snapshot(
     workflow_path: str,
 ) -> None:
     """Print run-id, artifact-id and head-sha of the newest trusted snapshot run."""
-    from fedctl.gitops.snapshot_run import find_snapshot_run
+    from fedctl.guards.gitops.snapshot_run import find_snapshot_run
 
     found = find_snapshot_run(
         [_read_json(path) for path in run_files],
@@ -92,7 +92,7 @@ def find_snapshot(
 @click.option("--sha256", default=None, help="The digest the review recorded.")
 def check_download(folder: Path, sha256: str | None) -> None:
     """Print the path of the one regular snapshot.json in FOLDER, or refuse."""
-    from fedctl.gitops.download import accept_snapshot_download
+    from fedctl.guards.gitops.download import accept_snapshot_download
 
     click.echo(f"path={accept_snapshot_download(folder, sha256=sha256)}")
 
@@ -106,9 +106,9 @@ def review_record(
     head_sha: str, config_tree: str, snapshot_run_id: int, snapshot_file: Path
 ) -> None:
     """Print the record line the review writes into its check and comment."""
-    from fedctl.errors import UsageError
-    from fedctl.gitops.download import file_sha256
-    from fedctl.gitops.review import ReviewRecord
+    from fedctl.core.errors import UsageError
+    from fedctl.guards.gitops.download import file_sha256
+    from fedctl.guards.gitops.review import ReviewRecord
 
     record = ReviewRecord(
         head_sha=head_sha,
@@ -132,7 +132,7 @@ def review_record(
 @click.option("--commit", required=True, help="The merged commit (GITHUB_SHA).")
 def merged_pr(pulls_file: Path, commit: str) -> None:
     """Print number and head-sha of the pull request merged into main as COMMIT."""
-    from fedctl.gitops.review import merged_pull_request
+    from fedctl.guards.gitops.review import merged_pull_request
 
     click.echo(merged_pull_request(_read_json(pulls_file), commit=commit).output_lines(), nl=False)
 
@@ -148,7 +148,7 @@ def merged_pr(pulls_file: Path, commit: str) -> None:
 @click.option("--config-tree", required=True, help="`git rev-parse HEAD:federation`.")
 def reviewed_snapshot(checks_file: Path, config_tree: str) -> None:
     """Print snapshot-run-id and snapshot-sha256 of the review of this configuration."""
-    from fedctl.gitops.review import reviewed_record
+    from fedctl.guards.gitops.review import reviewed_record
 
     record = reviewed_record(_read_json(checks_file), config_tree=config_tree)
     click.echo(record.output_lines(), nl=False)
@@ -165,7 +165,7 @@ def reviewed_snapshot(checks_file: Path, config_tree: str) -> None:
 @click.option("--label", required=True)
 def label_setter_command(events_file: Path, label: str) -> None:
     """Print login= of whoever set LABEL last (empty when it is not set)."""
-    from fedctl.gitops.review import label_setter
+    from fedctl.guards.gitops.review import label_setter
 
     login = label_setter(_read_json(events_file), label=label)
     # Only a well-formed GitHub login reaches $GITHUB_OUTPUT and the next `gh api` path.

@@ -39,7 +39,7 @@ def command(
 ) -> None:
     """Draw the trust graph: issuers -> rules -> service accounts -> workspaces."""
     from fedctl.cli.formats import echo
-    from fedctl.errors import UsageError
+    from fedctl.core.errors import UsageError
 
     if live and snapshot_path is not None:
         raise UsageError("--live and --snapshot both name the live state; give one")

@@ -14,7 +14,7 @@ import click
 if TYPE_CHECKING:
     from fedctl.config import Config
     from fedctl.guards.inputs import GuardInputs
-    from fedctl.snapshot import Snapshot
+    from fedctl.live.snapshot import Snapshot
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -1,6 +1,6 @@
 """`fedctl import-terraform`: a Terraform state or plan (JSON) as fedctl configuration.
 
-Reads the output of `terraform show -json` (`fedctl.terraform_import`), then prints one
+Reads the output of `terraform show -json` (`fedctl.export.terraform_import`), then prints one
 document or writes one file per kind (or per issuer), as `fedctl export` does. Notes on
 resources skipped go to stderr.
 """
@@ -46,10 +46,10 @@ def command(
     STATE_OR_PLAN.json is the output of `terraform show -json` (or `terraform show -json
     PLANFILE`) for the anthropics/anthropic provider.
     """
-    from fedctl.errors import UsageError
-    from fedctl.escape import escape_terminal
+    from fedctl.core.errors import UsageError
+    from fedctl.core.escape import escape_terminal
+    from fedctl.export.terraform_import.configuration import import_terraform
     from fedctl.export.write import write_files
-    from fedctl.terraform_import.configuration import import_terraform
 
     if split_by_issuer and out_dir is None:
         raise UsageError("--split-by-issuer writes several files; give --out DIR")

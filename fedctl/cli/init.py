@@ -12,7 +12,7 @@ import click
 
 def _list(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
     if value:
-        from fedctl.scaffold import describe_presets
+        from fedctl.config.scaffold import describe_presets
 
         click.echo("\n".join(describe_presets()))
         ctx.exit(0)
@@ -56,9 +56,9 @@ def command(
     github_workflow: bool,
 ) -> None:
     """Write a starter configuration for one provider."""
-    from fedctl.errors import UsageError
-    from fedctl.escape import escape_terminal
-    from fedctl.scaffold import scaffold
+    from fedctl.config.scaffold import scaffold
+    from fedctl.core.errors import UsageError
+    from fedctl.core.escape import escape_terminal
 
     if preset is None:
         raise UsageError("init needs --preset NAME; `fedctl init --list` shows them")

@@ -56,9 +56,9 @@ def command(
     max_age_days: int,
 ) -> None:
     """List static API keys and flag the ones that undermine federation."""
+    from fedctl.api_keys.inventory import build_inventory, read_keys
     from fedctl.cli.formats import echo
-    from fedctl.keys.inventory import build_inventory, read_keys
-    from fedctl.live import read_live
+    from fedctl.live.read import read_live
 
     config = _discovered_config(path, variables, var_files)
     with api.open(read_only=True) as client:
@@ -79,7 +79,7 @@ def _discovered_config(
     folder `.fedctl-config` names); without either, the inventory alone, said so."""
     from fedctl.config import load_config
     from fedctl.config.discover import default_path
-    from fedctl.errors import ConfigError
+    from fedctl.core.errors import ConfigError
 
     if path is None:
         try:

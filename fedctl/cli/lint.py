@@ -78,7 +78,7 @@ def command(
     from fedctl.cli.formats import echo
     from fedctl.cli.validate import render_line
     from fedctl.config import load_config
-    from fedctl.errors import ConfigError, ValidationFailed
+    from fedctl.core.errors import ConfigError, ValidationFailed
     from fedctl.lint.findings import LintSeverity
     from fedctl.lint.run import lint_config
     from fedctl.lint.sarif import find_repo_root, render_sarif
@@ -119,7 +119,7 @@ def _print_catalogue() -> None:
 
 
 def _print_page(check_id: str) -> None:
-    from fedctl.errors import UsageError
+    from fedctl.core.errors import UsageError
     from fedctl.lint.pages import page_for
 
     page = page_for(check_id)
@@ -130,7 +130,7 @@ def _print_page(check_id: str) -> None:
 
 def _live_findings(api: ApiSettings) -> list[Finding]:
     from fedctl.lint.live import lint_live
-    from fedctl.live import read_live
+    from fedctl.live.read import read_live
 
     with api.open(read_only=True) as client:
         return lint_live(read_live(client))

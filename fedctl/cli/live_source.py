@@ -14,17 +14,17 @@ import click
 from fedctl.cli.options import ApiSettings
 
 if TYPE_CHECKING:
-    from fedctl.state import LiveState
+    from fedctl.core.state import LiveState
 
 
 def read_live_state(api: ApiSettings, snapshot_path: str | None) -> LiveState:
     """The snapshot's state when one is given (no network, no credential), else the API's."""
     if snapshot_path is not None:
-        from fedctl.snapshot import read_snapshot
+        from fedctl.live.snapshot import read_snapshot
 
         refuse_api_options(api)
         return read_snapshot(Path(snapshot_path)).state
-    from fedctl.live import read_live
+    from fedctl.live.read import read_live
 
     with api.open(read_only=True) as client:
         return read_live(client)
@@ -32,7 +32,7 @@ def read_live_state(api: ApiSettings, snapshot_path: str | None) -> LiveState:
 
 def refuse_api_options(api: ApiSettings, *, without_api: str = "reads no API") -> None:
     """--snapshot with an explicit API option is a contradiction the user should hear of."""
-    from fedctl.errors import UsageError
+    from fedctl.core.errors import UsageError
 
     ctx = click.get_current_context()
     # ANTHROPIC_BASE_URL in the environment is harmless (never used).

@@ -14,8 +14,8 @@ from fedctl.api.client import AdminClient
 from fedctl.api.connect import Limits, client_for
 from fedctl.api.credentials import Credential
 from fedctl.api.secret import SecretStr
-from fedctl.errors import UsageError
-from fedctl.safe_write import write_file
+from fedctl.core.errors import UsageError
+from fedctl.core.safe_write import write_file
 
 LOCAL_WORKSPACES = ("production", "staging")
 # What `.fedctl/.gitignore` holds: the local state is scratch, never configuration.

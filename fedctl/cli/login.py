@@ -67,7 +67,7 @@ def command(
     exchange of the identity token across processes."""
     from fedctl.api.credentials import default_config_dir
     from fedctl.api.login_profile import LoginRequest, write_login_profile
-    from fedctl.errors import UsageError
+    from fedctl.core.errors import UsageError
 
     environ = os.environ
     token_file = identity_token_file or environ.get("ANTHROPIC_IDENTITY_TOKEN_FILE") or None
@@ -100,7 +100,7 @@ def command(
 
 
 def _report(written: WrittenProfile, profile: str, directory: Path, *, activate: bool) -> None:
-    from fedctl.escape import escape_terminal
+    from fedctl.core.escape import escape_terminal
 
     click.echo(f"Wrote profile {profile!r}: {escape_terminal(str(written.profile_path))}")
     if written.token_copied:

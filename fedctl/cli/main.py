@@ -78,7 +78,7 @@ class LazyGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         """The error boundary: a FedctlError becomes one line on stderr and its exit code."""
-        from fedctl.errors import FedctlError
+        from fedctl.core.errors import FedctlError
 
         try:
             return super().invoke(ctx)
@@ -164,6 +164,6 @@ def _tune_gc() -> None:
 def _escaped(text: str) -> str:
     """Each line of an error with its control characters shown, not obeyed: messages
     quote configuration values and server text."""
-    from fedctl.escape import escape_terminal
+    from fedctl.core.escape import escape_terminal
 
     return "\n".join(escape_terminal(line) for line in text.split("\n"))

@@ -129,7 +129,7 @@ def _local_options(func: F) -> F:
 
 def _local_state(*, local: bool, state: str | None, workspaces: tuple[str, ...]) -> str | None:
     """The emulator's state path when the command runs locally, else None."""
-    from fedctl.errors import UsageError
+    from fedctl.core.errors import UsageError
 
     if not (local or state is not None or workspaces):
         return None

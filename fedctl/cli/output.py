@@ -97,7 +97,7 @@ def command(
 
 
 def _warn_assumed_audience(workloads: Sequence[Workload]) -> None:
-    from fedctl.escape import escape_terminal
+    from fedctl.core.escape import escape_terminal
 
     for workload in workloads:
         if workload.audience is None:
@@ -135,7 +135,7 @@ def _write_profiles(workloads: Sequence[Workload], token_file: str, config_dir: 
 
 
 def _check_paths(output_format: str, token_file: str | None, config_dir: str | None) -> None:
-    from fedctl.errors import UsageError
+    from fedctl.core.errors import UsageError
 
     if token_file is not None and (not token_file.isprintable() or not token_file.strip()):
         # It is written into shell, YAML and $GITHUB_ENV lines: one printable line only.

@@ -29,9 +29,9 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from fedctl.config import Config
+    from fedctl.core.state import LiveState
     from fedctl.plan.plan import Plan, PlanOptions
     from fedctl.plan.refusals import Overrides
-    from fedctl.state import LiveState
 
 # `--fail-on broadening`: distinct from 1 (error) and 2 (--detailed-exitcode).
 EXIT_BROADENING = 4
@@ -127,7 +127,7 @@ def command(
     """Compare the configuration at PATH with the live organization and show the changes."""
     from fedctl.cli.formats import echo
     from fedctl.cli.guards import guard_inputs
-    from fedctl.errors import UsageError
+    from fedctl.core.errors import UsageError
     from fedctl.pipeline import GateChecks, plan_from_config
 
     if template_path and output_format != "markdown":
@@ -184,7 +184,7 @@ def _run_against(
         with api.open(read_only=True) as client:
             return run(client=client)[0]
     from fedctl.cli.live_source import refuse_api_options
-    from fedctl.snapshot import read_snapshot
+    from fedctl.live.snapshot import read_snapshot
 
     refuse_api_options(api, without_api="plans without the API")
     return run(snapshot=read_snapshot(Path(snapshot_path)))[0]
@@ -270,7 +270,7 @@ def _given_on_command_line(name: str) -> bool:
 
 
 def _save(plan: Plan, out_path: str) -> None:
-    from fedctl.errors import UsageError
+    from fedctl.core.errors import UsageError
 
     try:
         plan.to_file(out_path)
@@ -284,7 +284,7 @@ def _save(plan: Plan, out_path: str) -> None:
 def echo_lint_findings(plan: Plan, path: str, *, overridden: bool = False) -> None:
     """Each lint finding the plan carries, then a count; on stderr, so JSON/Markdown stay
     clean. When apply will refuse on an error finding (and `overridden` is off), say so."""
-    from fedctl.escape import escape_terminal
+    from fedctl.core.escape import escape_terminal
 
     findings = plan.lint_findings
     if not findings:

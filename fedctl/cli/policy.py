@@ -44,8 +44,8 @@ def command(
     from fedctl.cli.formats import echo
     from fedctl.cli.guards import effective_config, guard_inputs
     from fedctl.config import load_config
-    from fedctl.policy.evaluate import evaluate_policies
-    from fedctl.policy.load import load_policies, policy_paths
+    from fedctl.guards.policy.evaluate import evaluate_policies
+    from fedctl.guards.policy.load import load_policies, policy_paths
 
     config = load_config(path, variables=variables, var_files=var_files)
     if guards_from is not None:

@@ -5,7 +5,7 @@ which build pydantic models (PlanOptions, Overrides), and the command imports th
 configuration, the guards, lint and the planner: about 0.2 s before its first request.
 `ReadAheadCommand` starts the live read as soon as the options are parsed instead: it
 opens the read-only client the command would open (the same `ApiSettings`), starts the
-read on it (fedctl.live_reads), and hands that client to the command's own
+read on it (fedctl.live.requests), and hands that client to the command's own
 `api.open(read_only=True)`; the pipeline then takes the read over.
 
 What the command does and reports stays the same:
@@ -29,8 +29,8 @@ from fedctl.cli.options import ApiSettings, opened_ahead
 
 if TYPE_CHECKING:
     from fedctl.api.client import AdminClient
-    from fedctl.live_reads import LiveReads
-    from fedctl.state import LiveState
+    from fedctl.core.state import LiveState
+    from fedctl.live.requests import LiveReads
 
 
 class ReadAheadCommand(click.Command):
@@ -42,7 +42,7 @@ class ReadAheadCommand(click.Command):
             client = _opened_quietly(stack, settings) if settings is not None else None
             if client is None or settings is None:
                 return super().invoke(ctx)
-            from fedctl.live_reads import start_read
+            from fedctl.live.requests import start_read
 
             start_read(client, _read_live)
             with opened_ahead(settings, client):
@@ -67,7 +67,7 @@ def http_settings(params: dict[str, Any]) -> ApiSettings | None:
 
 
 def _read_live(client: AdminClient, reads: LiveReads) -> LiveState:
-    from fedctl.live import read_live  # the models: imported once the requests are out
+    from fedctl.live.read import read_live  # the models: imported once the requests are out
 
     return read_live(client, started=reads)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from fedctl.safe_write import write_file
+from fedctl.core.safe_write import write_file
 
 
 @click.command(
@@ -38,7 +38,7 @@ from fedctl.safe_write import write_file
 def command(out_dir: str | None, plan_schema: bool) -> None:
     """Print or write the JSON Schemas (configuration language, JSON plan)."""
     from fedctl.config.schema import CONFIG_SCHEMA_FILE, PLAN_SCHEMA_FILE, render_schemas
-    from fedctl.errors import UsageError
+    from fedctl.core.errors import UsageError
 
     schemas = render_schemas()
     if out_dir is None:

@@ -37,8 +37,8 @@ def command(target: str, api: ApiSettings, output_format: str, no_color: bool) -
     from fedctl.plan.plan import Plan
 
     if LIVE_ADDRESS.match(target) and not Path(target).exists():
-        from fedctl.live import read_live
-        from fedctl.live_view import describe_resource
+        from fedctl.live.read import read_live
+        from fedctl.live.view import describe_resource
 
         with api.open(read_only=True) as client:
             click.echo(describe_resource(read_live(client), target))

@@ -42,9 +42,9 @@ def command(
     digest: plans and applies against this snapshot enforce the stricter of them and the
     configuration's, so a change cannot loosen the checks it is judged by.
     """
-    from fedctl.errors import UsageError
-    from fedctl.live import read_live
-    from fedctl.snapshot import take_snapshot, write_snapshot
+    from fedctl.core.errors import UsageError
+    from fedctl.live.read import read_live
+    from fedctl.live.snapshot import take_snapshot, write_snapshot
 
     if test_files and path is None:
         raise UsageError("--tests records access tests with the guards: give PATH too")
@@ -60,7 +60,7 @@ def command(
         if config is not None:
             # Keys only for a configuration that manages them: plans against this snapshot
             # then know them (a refusal to list them stops here, exit 1).
-            from fedctl.keys.live import with_managed_keys
+            from fedctl.api_keys.live import with_managed_keys
 
             live = with_managed_keys(config, live, client=client)
     snapshot = take_snapshot(live, guards=guards)

@@ -12,8 +12,8 @@ from fedctl.cli.guards import guards_from_option
 from fedctl.cli.options import ApiSettings, api_options, config_options, format_option
 
 if TYPE_CHECKING:
+    from fedctl.access.explain.model import Rulebook
     from fedctl.config import Config
-    from fedctl.explain.model import Rulebook
 
 
 @click.command(
@@ -62,9 +62,9 @@ def command(
         config = None if live else _config(path, variables, var_files, (), None)
         _generate(_rulebook(config, api, live=live), Path(generate_path))
         return
-    from fedctl.accesstest.run import access_test_files, load_cases, run_cases
     from fedctl.cli.formats import echo
-    from fedctl.errors import UsageError
+    from fedctl.core.errors import UsageError
+    from fedctl.guards.accesstest.run import access_test_files, load_cases, run_cases
 
     files = [*access_test_files(Path(path)), *(Path(file) for file in test_files)]
     config = None
@@ -85,9 +85,9 @@ def command(
 def _generate(book: Rulebook, target: Path) -> None:
     import yaml
 
-    from fedctl.errors import UsageError
-    from fedctl.proof.generate import generate_tests, rules_of_rulebook
-    from fedctl.safe_write import write_file
+    from fedctl.access.proof.generate import generate_tests, rules_of_rulebook
+    from fedctl.core.errors import UsageError
+    from fedctl.core.safe_write import write_file
 
     if target.exists() or target.is_symlink():
         raise UsageError(f"--generate {target}: the file exists; fedctl does not overwrite it")
@@ -124,11 +124,11 @@ def _config(
 
 def _rulebook(config: Config | None, api: ApiSettings, *, live: bool) -> Rulebook:
     if live or config is None:
-        from fedctl.explain.sources import rulebook_from_live
-        from fedctl.live import read_live
+        from fedctl.access.explain.sources import rulebook_from_live
+        from fedctl.live.read import read_live
 
         with api.open(read_only=True) as client:
             return rulebook_from_live(read_live(client))
-    from fedctl.explain.sources import rulebook_from_config
+    from fedctl.access.explain.sources import rulebook_from_config
 
     return rulebook_from_config(config)

@@ -28,7 +28,7 @@ def command(
 ) -> None:
     """Check configuration files offline and report every problem."""
     from fedctl.config import load_config
-    from fedctl.errors import ConfigError, Diagnostic, Severity, ValidationFailed
+    from fedctl.core.errors import ConfigError, Diagnostic, Severity, ValidationFailed
 
     summary = ""
     diagnostics: list[Diagnostic]
@@ -58,8 +58,8 @@ def command(
 
 def render_line(diagnostic: object) -> str:
     """Errors as `file:line:col: path: message`; others add their severity after the place."""
-    from fedctl.errors import Diagnostic, Severity
-    from fedctl.escape import escape_terminal
+    from fedctl.core.errors import Diagnostic, Severity
+    from fedctl.core.escape import escape_terminal
 
     assert isinstance(diagnostic, Diagnostic)
     if diagnostic.severity == Severity.ERROR:

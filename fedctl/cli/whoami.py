@@ -71,6 +71,6 @@ def render_text(identity: dict[str, Any]) -> str:
         lines.append(f"service account: {account['name']} ({account['id']})")
         lines.append(f"rule:            {rule['name']} ({rule['id']}, scope {rule['oauth_scope']})")
     # NOTE: names come from the server.
-    from fedctl.escape import escape_terminal
+    from fedctl.core.escape import escape_terminal
 
     return "\n".join(escape_terminal(line) for line in lines)

@@ -19,8 +19,8 @@ from typing import TypeVar
 from fedctl.config.located_yaml import DataPath, LocationMap, format_path
 from fedctl.config.models import Issuer, Rule, ServiceAccount
 from fedctl.config.validated import Origin
-from fedctl.errors import Diagnostic, Location, Severity
-from fedctl.state import DECLARED_KINDS, Kind, scope_is_manageable
+from fedctl.core.errors import Diagnostic, Location, Severity
+from fedctl.core.state import DECLARED_KINDS, Kind, scope_is_manageable
 
 _Named = TypeVar("_Named", ServiceAccount, Issuer, Rule)
 

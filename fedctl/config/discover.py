@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 from fedctl.config.skipped import is_reserved
-from fedctl.errors import ConfigError, Diagnostic
+from fedctl.core.errors import ConfigError, Diagnostic
 
 CONFIG_SUFFIXES = (".yaml", ".yml", ".yaml.j2", ".yml.j2")
 # Without PATH: this folder when it exists, else the path written in POINTER_FILE.

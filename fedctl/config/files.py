@@ -26,7 +26,7 @@ from fedctl.config.models import Issuer
 from fedctl.config.pem import certificate_problem
 from fedctl.config.translate import diagnostics_from
 from fedctl.config.validated import Origin
-from fedctl.errors import Diagnostic
+from fedctl.core.errors import Diagnostic
 
 
 class KeysFile(BaseModel):

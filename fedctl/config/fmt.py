@@ -24,11 +24,11 @@ import itertools
 import re
 from typing import Any
 
-from fedctl.fields import ISSUER_FIELDS, RULE_FIELDS, SERVICE_ACCOUNT_FIELDS
-from fedctl.state import RuleMatchSpec
+from fedctl.core.fields import ISSUER_FIELDS, RULE_FIELDS, SERVICE_ACCOUNT_FIELDS
+from fedctl.core.state import RuleMatchSpec
 
 TOP_ORDER = ("version", "organization_id", "settings", "service_accounts", "issuers", "rules")
-# The field tables' order (fedctl.fields), configuration-only keys around it.
+# The field tables' order (fedctl.core.fields), configuration-only keys around it.
 KEY_ORDER = {
     "service_accounts": SERVICE_ACCOUNT_FIELDS.config_order(),
     "issuers": ISSUER_FIELDS.config_order(),

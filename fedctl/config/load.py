@@ -30,7 +30,7 @@ from fedctl.config.skipped import keep, named_policy_files, var_file_paths
 from fedctl.config.templating import load_variables, render_templates
 from fedctl.config.translate import diagnostics_from
 from fedctl.config.validated import KIND_OF_SECTION, Config, Origin
-from fedctl.errors import Diagnostic, Severity, ValidationFailed
+from fedctl.core.errors import Diagnostic, Severity, ValidationFailed
 
 HEADER_KEYS = ("version", "organization_id", "settings", "api_keys")
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 import yaml
 
 from fedctl.config.yamlerrors import syntax_diagnostic
-from fedctl.errors import Diagnostic, Location
+from fedctl.core.errors import Diagnostic, Location
 
 # A path into the parsed data: mapping keys (str) and sequence indexes (int).
 DataPath = tuple[str | int, ...]

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from fedctl.config.located_yaml import LocationMap, parse_yaml
 from fedctl.config.translate import diagnostics_from
-from fedctl.errors import Diagnostic, Location
+from fedctl.core.errors import Diagnostic, Location
 
 MAX_FILE_BYTES = 1024 * 1024
 Model = TypeVar("Model", bound=BaseModel)

@@ -28,8 +28,8 @@ from fedctl.config.jwks import InlineJwks as InlineJwks
 from fedctl.config.jwks import Jwks
 from fedctl.config.patterns import ProtectPattern, UnmanagedPattern
 from fedctl.config.urls import dialled_url_problem
-from fedctl.fields import ISSUER_FIELDS, RULE_FIELDS, FieldInfo
-from fedctl.state import DEFAULT_MAX_JWT_LIFETIME_SECONDS, DEFAULT_TOKEN_LIFETIME_SECONDS
+from fedctl.core.fields import ISSUER_FIELDS, RULE_FIELDS, FieldInfo
+from fedctl.core.state import DEFAULT_MAX_JWT_LIFETIME_SECONDS, DEFAULT_TOKEN_LIFETIME_SECONDS
 
 NAME_PATTERN = r"^[a-z0-9-]+$"
 UUID_PATTERN = re.compile(
@@ -91,7 +91,7 @@ class LintSilence(_Strict):
     reason: str | None = None
 
 
-# Must list exactly the keys of fedctl.presets.PRESETS (a test compares them).
+# Must list exactly the keys of fedctl.core.presets.PRESETS (a test compares them).
 PresetName = Literal[
     "github-actions",
     "gitlab",
@@ -135,7 +135,7 @@ class Issuer(_Strict):
     )
 
     name: Name
-    # Config-only sugar (fedctl/presets.py): fills issuer_url and recommended settings
+    # Config-only sugar (fedctl/core/presets.py): fills issuer_url and recommended settings
     # the file leaves out, checks the URL's shape, unlocks provider lint checks. Never sent.
     preset: PresetName | None = None
     issuer_url: Annotated[str, Field(min_length=1)]
@@ -163,7 +163,7 @@ class Issuer(_Strict):
     @model_validator(mode="before")
     @classmethod
     def _fill_from_preset(cls, data: object) -> object:
-        from fedctl.presets import PRESETS
+        from fedctl.core.presets import PRESETS
 
         if not isinstance(data, dict) or not isinstance(data.get("preset"), str):
             return data
@@ -185,7 +185,7 @@ class Issuer(_Strict):
 
     @model_validator(mode="after")
     def _issuer_url_fits_preset(self) -> Issuer:
-        from fedctl.presets import PRESETS
+        from fedctl.core.presets import PRESETS
 
         problem = PRESETS[self.preset].url_problem(self.issuer_url) if self.preset else None
         if problem:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from fedctl.config.discover import discover_files, is_template
 from fedctl.config.templating import load_variables, render_templates
-from fedctl.errors import Diagnostic, UsageError, ValidationFailed
+from fedctl.core.errors import Diagnostic, UsageError, ValidationFailed
 
 
 def json_variables(pairs: Sequence[str]) -> dict[str, object]:

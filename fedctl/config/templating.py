@@ -23,7 +23,7 @@ from typing import Any
 import yaml
 
 from fedctl.config.located_yaml import TOO_DEEP, find_too_deep, unmarked_yaml_diagnostic
-from fedctl.errors import Diagnostic, Location, UsageError
+from fedctl.core.errors import Diagnostic, Location, UsageError
 
 JSON_VARIABLE_MARK = "\x00json:"
 
@@ -110,8 +110,8 @@ def render_templates(
     templates: Sequence[tuple[str, str]], variables: dict[str, object]
 ) -> list[tuple[str | None, list[Diagnostic]]]:
     """Render (file, source) templates in a child process with hard limits
-    (`fedctl.template_process`); one (text or None, problems) per template, in order."""
-    from fedctl.template_process import Job, render_in_child
+    (`fedctl.core.template_process`); one (text or None, problems) per template, in order."""
+    from fedctl.core.template_process import Job, render_in_child
 
     answers = render_in_child(Job(templates=list(templates), variables=dict(variables)))
     return [
@@ -140,7 +140,7 @@ def render_template_here(
     import jinja2.sandbox
     from jinja2.exceptions import SecurityError
 
-    from fedctl.sandbox import BoundedEnvironment, TemplateTooCostly, render_bounded
+    from fedctl.core.sandbox import BoundedEnvironment, TemplateTooCostly, render_bounded
 
     environment = BoundedEnvironment(
         undefined=jinja2.StrictUndefined,
@@ -171,7 +171,7 @@ def render_template_here(
         return None, [_template_problem(file, _template_line(exc, file), message)]
     except MemoryError as exc:  # the child's address-space limit (template_process)
         # Imported here: that module (pickle, subprocess, selectors) is for rendering only.
-        from fedctl.template_process import MEMORY_MESSAGE
+        from fedctl.core.template_process import MEMORY_MESSAGE
 
         return None, [_template_problem(file, _template_line(exc, file), MEMORY_MESSAGE)]
     except Exception as exc:  # any failure inside a user's template is a user error

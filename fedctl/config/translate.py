@@ -21,7 +21,7 @@ from pydantic_core import ErrorDetails
 
 from fedctl.config.located_yaml import DataPath, LocationMap, format_path
 from fedctl.config.models import NAME_PATTERN, RANGES
-from fedctl.errors import Diagnostic
+from fedctl.core.errors import Diagnostic
 
 
 def diagnostics_from(

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from fedctl.config.located_yaml import DataPath, LocationMap, format_path
 from fedctl.config.models import ApiKeysPolicy, Issuer, Rule, ServiceAccount, Settings
-from fedctl.errors import Diagnostic, Location
-from fedctl.state import Kind
+from fedctl.core.errors import Diagnostic, Location
+from fedctl.core.state import Kind
 
 SECTION_OF_KIND: dict[Kind, str] = {
     Kind.SERVICE_ACCOUNT: "service_accounts",

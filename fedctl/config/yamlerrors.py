@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import yaml
 
-from fedctl.errors import Diagnostic, Location
+from fedctl.core.errors import Diagnostic, Location
 
 _WIDTH = 100  # characters of the source line shown around the caret
 _TOKENS = {

@@ -15,8 +15,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from fedctl.core.state import Kind
 from fedctl.export.entries import Disposition, Entry
-from fedctl.state import Kind
 
 DEFAULT_WORKSPACE_REFERENCE = "default"
 

@@ -27,13 +27,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from fedctl.export.declarable import demote_undeclarable
-from fedctl.export.entries import Disposition, Entry, Export
-from fedctl.export.keys import render_api_keys
-from fedctl.export.workspaces import WorkspaceNamer
-from fedctl.fields import ISSUER_FIELDS, RULE_FIELDS, SERVICE_ACCOUNT_FIELDS
-from fedctl.jwk import leaked_key_notes, without_marker
-from fedctl.state import (
+from fedctl.core.fields import ISSUER_FIELDS, RULE_FIELDS, SERVICE_ACCOUNT_FIELDS
+from fedctl.core.jwk import leaked_key_notes, without_marker
+from fedctl.core.state import (
     IssuerSpec,
     Kind,
     LiveIssuer,
@@ -44,6 +40,10 @@ from fedctl.state import (
     RuleSpec,
     ServiceAccountSpec,
 )
+from fedctl.export.declarable import demote_undeclarable
+from fedctl.export.entries import Disposition, Entry, Export
+from fedctl.export.keys import render_api_keys
+from fedctl.export.workspaces import WorkspaceNamer
 
 MANAGED_SCOPES_TEXT = "workspace:inference / workspace:developer"
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from fedctl.state import Kind, Organization
+from fedctl.core.state import Kind, Organization
 
 # The section key of each kind in the configuration language, in file order.
 SECTION_BY_KIND: dict[Kind, str] = {

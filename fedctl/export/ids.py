@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import dataclasses
 
+from fedctl.core.state import Kind, LiveState
 from fedctl.export.entries import Disposition, Entry, Export
-from fedctl.state import Kind, LiveState
 
 
 def with_ids(export: Export, live: LiveState) -> Export:

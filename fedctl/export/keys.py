@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 
-from fedctl.resolved.api_key import key_workspace_name
-from fedctl.state import LiveApiKey, LiveState
+from fedctl.core.resolved.api_key import key_workspace_name
+from fedctl.core.state import LiveApiKey, LiveState
 
 EXPORTED_REASON = "exported: review"
 HEADER = (

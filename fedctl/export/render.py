@@ -21,9 +21,9 @@ import yaml
 from fedctl import __version__
 from fedctl.config.schema import schema_comment
 from fedctl.config.settings_text import settings_block
-from fedctl.escape import escape_terminal
+from fedctl.core.escape import escape_terminal
+from fedctl.core.state import Kind
 from fedctl.export.entries import SECTION_BY_KIND, Disposition, Entry, Export
-from fedctl.state import Kind
 
 SERVICE_ACCOUNTS_FILE = "service_accounts.yaml"
 ISSUERS_FILE = "issuers.yaml"

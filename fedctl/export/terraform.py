@@ -31,14 +31,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from fedctl import __version__
-from fedctl.export.document import build_export, match_body
-from fedctl.export.entries import Disposition
-from fedctl.export.hcl import Block, JsonEncode, Reference, label, render_blocks
-from fedctl.export.workspaces import WorkspaceNamer
-from fedctl.fields import DELETION_PROTECTION, ISSUER_FIELDS, RULE_FIELDS, SERVICE_ACCOUNT_FIELDS
-from fedctl.jwk import without_marker
-from fedctl.patterns import is_protected
-from fedctl.state import (
+from fedctl.core.fields import (
+    DELETION_PROTECTION,
+    ISSUER_FIELDS,
+    RULE_FIELDS,
+    SERVICE_ACCOUNT_FIELDS,
+)
+from fedctl.core.jwk import without_marker
+from fedctl.core.patterns import is_protected
+from fedctl.core.state import (
     Kind,
     LiveIssuer,
     LiveRule,
@@ -46,6 +47,10 @@ from fedctl.state import (
     LiveState,
     Organization,
 )
+from fedctl.export.document import build_export, match_body
+from fedctl.export.entries import Disposition
+from fedctl.export.hcl import Block, JsonEncode, Reference, label, render_blocks
+from fedctl.export.workspaces import WorkspaceNamer
 
 PROVIDER_SOURCE = "anthropics/anthropic"
 # The provider's documented floor ("Terraform 1.11 or later", its Terraform page).

@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from fedctl.state import Workspace
+from fedctl.core.state import Workspace
 
 DEFAULT_WORKSPACE_REFERENCE = "default"
 

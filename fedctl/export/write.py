@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fedctl.errors import UsageError
-from fedctl.safe_write import write_file
+from fedctl.core.errors import UsageError
+from fedctl.core.safe_write import write_file
 
 CONFIG_SUFFIXES = (".yaml", ".yml", ".yaml.j2", ".yml.j2")
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from fedctl.escape import escape_terminal
+from fedctl.core.escape import escape_terminal
 from fedctl.graph.model import Edge, Graph, Node, NodeKind, Status, node_caption
 
 _PLAIN = re.compile(r"[A-Za-z0-9 _.,:/=@*+~\-]")

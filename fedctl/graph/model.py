@@ -1,7 +1,7 @@
 """The trust graph as data: who (issuer + match) can mint what (scope) as whom (service
 account), where (workspaces). Renderers draw it; nothing here knows a drawing language.
 
-    graph = build_graph([resolved_rule, ...])   # fedctl.resolved.ResolvedRule
+    graph = build_graph([resolved_rule, ...])   # fedctl.core.resolved.ResolvedRule
     graph.nodes[0].key   # 'issuer/github'
 """
 
@@ -11,8 +11,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from fedctl.resolved import ResolvedRule, workspace_label
-from fedctl.state import scope_is_manageable
+from fedctl.core.resolved import ResolvedRule, workspace_label
+from fedctl.core.state import scope_is_manageable
 
 # Labels are for a glance; the full values are in `fedctl show` and the plan's fields.
 MAX_MATCH_LENGTH = 96

@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from fedctl.access.model import AccessChange, Effect
+from fedctl.core.resolved import ResolvedRule
+from fedctl.core.state import Kind
 from fedctl.graph.mermaid import render_mermaid
 from fedctl.graph.model import (
     Edge,
@@ -30,8 +32,6 @@ from fedctl.graph.model import (
 )
 from fedctl.plan.actions import Action
 from fedctl.plan.plan import Plan
-from fedctl.resolved import ResolvedRule
-from fedctl.state import Kind
 
 MAX_NODES = 50
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 
-from fedctl.escape import escape_terminal
+from fedctl.core.escape import escape_terminal
 from fedctl.graph.model import Graph, Node, NodeKind, Status, node_caption
 
 _SHAPE = {

@@ -10,10 +10,10 @@ state knows them by ID, drawn by their live name.
 from __future__ import annotations
 
 from fedctl.config import Config
+from fedctl.config.resolved import rule_from_config
+from fedctl.core.resolved import ResolvedRule
+from fedctl.core.state import LiveState
 from fedctl.graph.model import Graph, build_graph
-from fedctl.resolved import ResolvedRule
-from fedctl.resolved.from_config import rule_from_config
-from fedctl.state import LiveState
 
 
 def graph_from_config(config: Config) -> Graph:

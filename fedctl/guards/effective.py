@@ -18,9 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from fedctl.address import Address
 from fedctl.config.validated import Config
-from fedctl.errors import PlanError
+from fedctl.core.address import Address
+from fedctl.core.errors import PlanError
+from fedctl.core.patterns import is_protected
 
 # Re-exported: the records moved to fedctl.guards.inputs (light enough to import before
 # plan's first request); older importers keep naming them here.
@@ -29,7 +30,6 @@ from fedctl.guards.inputs import GuardInputs as GuardInputs
 from fedctl.guards.inputs import GuardSource as GuardSource
 from fedctl.guards.registry import GUARDS
 from fedctl.guards.texts import ConfigView, view_of
-from fedctl.patterns import is_protected
 from fedctl.plan.actions import Action
 from fedctl.plan.guardrails import CONFIGURATION_ONLY, GuardrailChange
 from fedctl.plan.plan import Plan

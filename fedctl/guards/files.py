@@ -100,7 +100,7 @@ def _compare_cases(
 
 
 def _restore_cases(stored: list[_StoredCase]) -> tuple[CaseText, ...]:
-    from fedctl.accesstest.model import Case
+    from fedctl.guards.accesstest.model import Case
     from fedctl.guards.entries import GuardValueInvalid
 
     cases = []

@@ -20,8 +20,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from fedctl.errors import UsageError
-from fedctl.safe_write import PRIVATE, write_file
+from fedctl.core.errors import UsageError
+from fedctl.core.safe_write import PRIVATE, write_file
 
 MAX_FILES = 2000
 MAX_FILE_BYTES = 1024 * 1024

@@ -12,12 +12,12 @@ from typing import Annotated, TypeVar
 
 from pydantic import Field, TypeAdapter
 
-from fedctl.address import Address
 from fedctl.config.models import Issuer, Rule, ServiceAccount
 from fedctl.config.validated import Config
+from fedctl.core.address import Address
+from fedctl.core.state import Kind
 from fedctl.guards.entries import Difference, Guard
 from fedctl.guards.texts import ConfigView
-from fedctl.state import Kind
 
 Ignores = dict[str, tuple[str, ...]]
 _Address = Annotated[str, Field(min_length=1, max_length=600)]

@@ -95,7 +95,7 @@ def _parsed_policies(text: str | None, file: str) -> list[dict[str, Any]] | None
     from pydantic import ValidationError
 
     from fedctl.config.located_yaml import parse_yaml
-    from fedctl.policy.model import PolicyFile
+    from fedctl.guards.policy.model import PolicyFile
 
     if text is None:
         return None
@@ -127,6 +127,6 @@ def _remove_folders() -> None:
 
 
 def _write(path: Path, text: str) -> None:
-    from fedctl.safe_write import PRIVATE, write_file
+    from fedctl.core.safe_write import PRIVATE, write_file
 
     write_file(path, text, mode=PRIVATE)

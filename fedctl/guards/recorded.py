@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from fedctl.errors import UsageError
+from fedctl.core.errors import UsageError
 from fedctl.guards.effective import GuardSource
 from fedctl.guards.entries import GuardValueInvalid
 from fedctl.guards.registry import GUARD_KEYS, GUARDS

@@ -79,7 +79,7 @@ def read_bounded(path: Path) -> str | None:
 
 def read_cases(root: Path, tests: tuple[Path, ...], origin: str) -> tuple[CaseText, ...]:
     """Every access-test case under `root` and in `tests` (ValidationFailed on a bad file)."""
-    from fedctl.accesstest.run import access_test_files, load_cases
+    from fedctl.guards.accesstest.run import access_test_files, load_cases
 
     files = [*access_test_files(root), *tests]
     if not files:

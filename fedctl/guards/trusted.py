@@ -17,11 +17,11 @@ from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 
 from fedctl.config.validated import Config
-from fedctl.errors import Diagnostic, UsageError
+from fedctl.core.errors import Diagnostic, UsageError
+from fedctl.core.safe_write import PRIVATE, write_file
 from fedctl.guards.effective import GuardSource, guard_values
 from fedctl.guards.git import GitTree, repository_path
 from fedctl.guards.texts import PolicyText, read_bounded, read_cases, view_of
-from fedctl.safe_write import PRIVATE, write_file
 
 
 def guards_from(
@@ -86,7 +86,7 @@ def _load_at(
     import dataclasses
 
     from fedctl.config.load import load_config
-    from fedctl.errors import ValidationFailed
+    from fedctl.core.errors import ValidationFailed
 
     try:
         return load_config(tree.folder, variables=variables, var_files=var_files)

@@ -5,15 +5,15 @@ from __future__ import annotations
 import re
 
 from fedctl.config.models import Issuer, Rule, ServiceAccount
-from fedctl.config.validated import Config
-from fedctl.errors import Location
-from fedctl.lint.view import LintConfig, Locator, Silence
-from fedctl.resolved.from_config import (
+from fedctl.config.resolved import (
     issuer_from_config,
     rule_from_config,
     service_account_from_config,
 )
-from fedctl.state import Kind
+from fedctl.config.validated import Config
+from fedctl.core.errors import Location
+from fedctl.core.state import Kind
+from fedctl.lint.view import LintConfig, Locator, Silence
 
 
 def view_of(config: object) -> LintConfig:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from fedctl.errors import Location
+from fedctl.core.errors import Location
 
 
 class LintSeverity(StrEnum):

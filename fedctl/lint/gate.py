@@ -8,7 +8,7 @@ and a finding silenced with a reason (`lint.ignore`) never blocks.
 
 from __future__ import annotations
 
-from fedctl.errors import LintBlocksApply
+from fedctl.core.errors import LintBlocksApply
 from fedctl.lint.findings import Finding, LintSeverity
 
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from fedctl.jwk import leaked_keys
+from fedctl.core.jwk import leaked_keys
+from fedctl.core.state import LiveState
 from fedctl.lint.findings import CheckInfo, Finding, LintSeverity
-from fedctl.state import LiveState
 
 LEGACY_BINDING = CheckInfo(
     id="FED032",
@@ -64,7 +64,7 @@ def _legacy_bindings(live: LiveState) -> Iterator[Finding]:
 
 def _private_keys(live: LiveState) -> Iterator[Finding]:
     for name, issuer in sorted(live.issuers.items()):
-        # The live read already removed the members and marked the key (fedctl.jwk).
+        # The live read already removed the members and marked the key (fedctl.core.jwk).
         for kid, members in leaked_keys(issuer.spec.jwks):
             message = (
                 f"{issuer.meta.id}: inline key {kid!r} carries private members {', '.join(members)}"

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from fedctl.config.cel import ConditionError, evaluate_condition
-from fedctl.resolved import ResolvedRule
+from fedctl.core.resolved import ResolvedRule
 
 
 def subject_matches(subject_prefix: str | None, sub: object) -> bool:

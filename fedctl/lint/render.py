@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from fedctl.escape import escape_terminal
+from fedctl.core.escape import escape_terminal
 from fedctl.lint.findings import Finding
 
 

@@ -6,7 +6,7 @@ then changes only the tenant (a look-alike name such as acme-labs, and an unrela
 or, on a per-tenant issuer, the workload (another role, app or service account). A rule
 that accepts a variant accepts tokens it was not meant for. All values are made up.
 The CI providers' tenants (GitHub, GitLab, Buildkite, HCP Terraform) are the solver's
-question instead (fedctl.proof.questions.other_tenant); their samples serve access tests.
+question instead (fedctl.access.proof.questions.other_tenant); their samples serve access tests.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ import copy
 import re
 from collections.abc import Callable
 
-from fedctl.presets import Preset
-from fedctl.resolved import ResolvedRule
+from fedctl.core.presets import Preset
+from fedctl.core.resolved import ResolvedRule
 
 Claims = dict[str, object]
 _IAT = 1767225600

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
 
-from fedctl.escape import escape_terminal
+from fedctl.core.escape import escape_terminal
 from fedctl.lint.catalogue import CATALOGUE
 from fedctl.lint.findings import CheckInfo, Finding, LintSeverity
 

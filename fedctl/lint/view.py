@@ -1,6 +1,6 @@
 """What lint reads of a loaded Config: the resolved models, plus where each resource is.
 
-Checks read the resolved models (`fedctl.resolved`), so a check is a pure function of
+Checks read the resolved models (`fedctl.core.resolved`), so a check is a pure function of
 data and can be tested without files; `fedctl.lint.adapter` is the one place that knows
 the config models. What only lint needs rides beside the models, keyed by resource
 (`kind/name`, unique in a validated configuration): each resource's silence and its
@@ -13,8 +13,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from fedctl.errors import Location
-from fedctl.resolved import ResolvedIssuer, ResolvedRule, ResolvedServiceAccount
+from fedctl.core.errors import Location
+from fedctl.core.resolved import ResolvedIssuer, ResolvedRule, ResolvedServiceAccount
 
 # field path inside the resource (None: the resource itself) -> its place in a file
 Locator = Callable[[str | None], Location | None]

@@ -25,9 +25,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from fedctl.errors import UsageError
+from fedctl.core.errors import UsageError
+from fedctl.core.safe_write import SHARED, write_file
 from fedctl.output.workloads import Workload
-from fedctl.safe_write import SHARED, write_file
 
 CONFIG_FILE_VERSION = "1.0"
 

@@ -12,13 +12,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from fedctl.access.explain.model import ASSUMED_DEFAULT_AUDIENCE
 from fedctl.config import Config
-from fedctl.errors import UsageError
-from fedctl.escape import escape_terminal
-from fedctl.explain.model import ASSUMED_DEFAULT_AUDIENCE
+from fedctl.core.errors import UsageError
+from fedctl.core.escape import escape_terminal
+from fedctl.core.resolved import ResolvedIssuer, ResolvedRule
+from fedctl.core.state import LiveState, Workspace
 from fedctl.output.subjects import github_environment, kubernetes_subject
-from fedctl.resolved import ResolvedIssuer, ResolvedRule
-from fedctl.state import LiveState, Workspace
 
 DEFAULT_WORKSPACE = "default"
 

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from fedctl.address import Address
-from fedctl.fields import SERVICE_ACCOUNT_FIELDS
+from fedctl.core.address import Address
+from fedctl.core.fields import SERVICE_ACCOUNT_FIELDS
+from fedctl.core.state import (
+    Kind,
+    LiveServiceAccount,
+    ServiceAccountSpec,
+)
 from fedctl.plan.actions import Action, Operation
 from fedctl.plan.context import DiffContext, PendingChange
 from fedctl.plan.diff import changed_paths, top_level
@@ -17,11 +22,6 @@ from fedctl.plan.normalise import (
 )
 from fedctl.plan.order import Draft, exists, member, released, released_workspace
 from fedctl.plan.problems import Problem
-from fedctl.state import (
-    Kind,
-    LiveServiceAccount,
-    ServiceAccountSpec,
-)
 
 
 def diff_service_accounts(ctx: DiffContext) -> None:

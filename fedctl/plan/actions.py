@@ -18,8 +18,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from fedctl.address import Address
-from fedctl.state import Kind
+from fedctl.core.address import Address
+from fedctl.core.state import Kind
 
 
 class Action(StrEnum):

@@ -12,15 +12,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fedctl.address import Address
-from fedctl.errors import PlanError
+from fedctl.core.address import Address
+from fedctl.core.errors import PlanError
+from fedctl.core.presets import API_TENANT_PINNED_ISSUER_URLS, Preset, detect_preset
+from fedctl.core.resolved import LabelStyle, workspace_label
+from fedctl.core.state import DesiredState, Kind, LiveRule, LiveState, OrganizationRole
 from fedctl.plan.actions import Action, Operation
 from fedctl.plan.context import DiffContext, PendingChange
 from fedctl.plan.normalise import match_payload
 from fedctl.plan.problems import Problem
-from fedctl.presets import API_TENANT_PINNED_ISSUER_URLS, Preset, detect_preset
-from fedctl.resolved import LabelStyle, workspace_label
-from fedctl.state import DesiredState, Kind, LiveRule, LiveState, OrganizationRole
 
 ORG_ADMIN_SCOPE = "org:admin"
 NARROWING_RULE_FIELDS = ("match", "oauth_scope", "service_account_name", "issuer_name")

@@ -11,13 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from fedctl.address import Address
-from fedctl.plan.actions import Action
-from fedctl.plan.match import KindMatching, archived_note, describe_archived
-from fedctl.plan.order import Draft
-from fedctl.plan.problems import Problem
-from fedctl.resolved import workspace_label
-from fedctl.state import (
+from fedctl.core.address import Address
+from fedctl.core.resolved import workspace_label
+from fedctl.core.state import (
     DesiredState,
     Kind,
     LiveIssuer,
@@ -26,6 +22,10 @@ from fedctl.state import (
     LiveServiceAccount,
     LiveState,
 )
+from fedctl.plan.actions import Action
+from fedctl.plan.match import KindMatching, archived_note, describe_archived
+from fedctl.plan.order import Draft
+from fedctl.plan.problems import Problem
 
 # Whether an archived resource keeps its name (docs/admin-api.md §8 item 4: unknown; the
 # strict reading, which the emulator serves, is that it does).

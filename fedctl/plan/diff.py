@@ -18,9 +18,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from fedctl.core.state import Kind
 from fedctl.plan.context import DiffContext
 from fedctl.plan.match import match_kind
-from fedctl.state import Kind
 
 # Fields whose nested keys are worth naming in `changed_fields` (match.audience, jwks.url,
 # memberships.<workspace id>); deeper paths and list items collapse to these.

@@ -1,7 +1,7 @@
 """Unmanageable live resources: shown with their reason, never written.
 
 `live` marks a resource whose live state fedctl cannot represent exactly
-(`fedctl.unmanageable`). Whatever the diff planned for one (update, replace, archive,
+(`fedctl.live.unmanageable`). Whatever the diff planned for one (update, replace, archive,
 prune, a workspace change) is taken out here, together with every step that needed one
 of those steps, so no write ever acts on a misreading. `--target` selects from what is
 left, so it cannot reach them either.
@@ -9,11 +9,11 @@ left, so it cannot reach them either.
 
 from __future__ import annotations
 
-from fedctl.address import Address
+from fedctl.core.address import Address
+from fedctl.core.state import Kind
 from fedctl.plan.context import DiffContext
 from fedctl.plan.order import Draft, Fact
 from fedctl.plan.records import HeldResource
-from fedctl.state import Kind
 
 
 def unmanageable_ids(ctx: DiffContext) -> dict[str, HeldResource]:

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from fedctl.address import Address
-from fedctl.fields import ISSUER_FIELDS
+from fedctl.core.address import Address
+from fedctl.core.fields import ISSUER_FIELDS
+from fedctl.core.presets import PRESETS
+from fedctl.core.state import (
+    IssuerSpec,
+    Kind,
+    LiveIssuer,
+)
 from fedctl.plan.actions import Action, Operation
 from fedctl.plan.context import DiffContext, PendingChange
 from fedctl.plan.diff import changed_paths, top_level
@@ -18,12 +24,6 @@ from fedctl.plan.normalise import (
 )
 from fedctl.plan.order import Draft, Fact, done, exists
 from fedctl.plan.problems import Problem
-from fedctl.presets import PRESETS
-from fedctl.state import (
-    IssuerSpec,
-    Kind,
-    LiveIssuer,
-)
 
 
 def diff_issuers(ctx: DiffContext, console_issuer_ids: set[str]) -> None:

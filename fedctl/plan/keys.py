@@ -8,12 +8,12 @@ leaves the keys as they were.
 
 from __future__ import annotations
 
+from fedctl.core.resolved.api_key import key_workspace_name
+from fedctl.core.state import ApiKeyPolicySpec, Kind, LiveApiKey, LiveState
 from fedctl.plan.actions import Action, Operation
 from fedctl.plan.context import DiffContext, PendingChange
 from fedctl.plan.order import Draft, done
 from fedctl.plan.problems import Problem
-from fedctl.resolved.api_key import key_workspace_name
-from fedctl.state import ApiKeyPolicySpec, Kind, LiveApiKey, LiveState
 
 INACTIVE = "inactive"
 

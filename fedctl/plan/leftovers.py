@@ -18,9 +18,9 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from fedctl.pairing import renamed_to
+from fedctl.core.pairing import renamed_to
+from fedctl.core.state import DesiredState, Kind
 from fedctl.plan.rules import out_of_the_way_name
-from fedctl.state import DesiredState, Kind
 
 
 def interrupted_replacement_of(

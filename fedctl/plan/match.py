@@ -12,10 +12,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Generic, Protocol, TypeVar
 
-from fedctl.address import Address
-from fedctl.pairing import previous_names_of
+from fedctl.core.address import Address
+from fedctl.core.pairing import previous_names_of
+from fedctl.core.state import DesiredState, Kind, LiveMeta
 from fedctl.plan.problems import Problem
-from fedctl.state import DesiredState, Kind, LiveMeta
 
 
 class _HasName(Protocol):

@@ -7,7 +7,7 @@ Three shapes per resource, on purpose:
   rotated key with an unchanged `kid` still counts as a change.
 - `*_payload`: API field values for a create step (contract: PLAN-CONTRACT.md).
 
-All three follow the field tables of `fedctl.fields`.
+All three follow the field tables of `fedctl.core.fields`.
 """
 
 from __future__ import annotations
@@ -15,14 +15,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from fedctl.address import Address
-from fedctl.errors import PlanError
-from fedctl.fields import ISSUER_FIELDS, RULE_FIELDS, SERVICE_ACCOUNT_FIELDS
+from fedctl.core.address import Address
+from fedctl.core.errors import PlanError
+from fedctl.core.fields import ISSUER_FIELDS, RULE_FIELDS, SERVICE_ACCOUNT_FIELDS
 
 # RFC 7517/7518 private members. A verification key set must never carry them; fedctl
 # refuses to put them in a saved plan rather than silently dropping them.
-from fedctl.jwk import PRIVATE_JWK_MEMBERS, key_label
-from fedctl.state import IssuerSpec, Kind, RuleMatchSpec, RuleSpec, ServiceAccountSpec
+from fedctl.core.jwk import PRIVATE_JWK_MEMBERS, key_label
+from fedctl.core.state import IssuerSpec, Kind, RuleMatchSpec, RuleSpec, ServiceAccountSpec
 
 
 def service_account_compare(spec: ServiceAccountSpec) -> dict[str, Any]:

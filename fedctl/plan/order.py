@@ -18,10 +18,10 @@ import heapq
 from dataclasses import dataclass, field
 from typing import Any
 
-from fedctl.address import Address
-from fedctl.errors import PlanError
+from fedctl.core.address import Address
+from fedctl.core.errors import PlanError
+from fedctl.core.state import Kind
 from fedctl.plan.actions import Operation, Step
-from fedctl.state import Kind
 
 Fact = tuple[str, ...]
 

@@ -20,9 +20,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from fedctl.access.diff import compute_access_diff
 from fedctl.access.model import AccessDiff
-from fedctl.address import Address
-from fedctl.errors import PlanError, UsageError
-from fedctl.jwk import PRIVATE_JWK_MEMBERS, leaked_key_notes
+from fedctl.core.address import Address
+from fedctl.core.errors import PlanError, UsageError
+from fedctl.core.jwk import PRIVATE_JWK_MEMBERS, leaked_key_notes
+from fedctl.core.safe_write import PRIVATE, write_file
+from fedctl.core.state import DesiredState, Kind, LiveState, Organization
 from fedctl.plan.accounts import diff_service_accounts
 from fedctl.plan.actions import Action, Change, SnapshotRef, Step
 from fedctl.plan.checks import (
@@ -48,8 +50,6 @@ from fedctl.plan.refusals import LintNote, Overrides, Refusal, gate_verdict
 from fedctl.plan.rename_hints import rename_hints
 from fedctl.plan.retained import still_granting
 from fedctl.plan.rules import diff_rules
-from fedctl.safe_write import PRIVATE, write_file
-from fedctl.state import DesiredState, Kind, LiveState, Organization
 
 # The saved plan's format (`--out`). 2: policy failures, access-test changes and held
 # resources are records with fields, no longer lines of text.

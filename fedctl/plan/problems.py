@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fedctl.errors import PlanError, UnsafePlanError
+from fedctl.core.errors import PlanError, UnsafePlanError
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from fedctl.address import Address
-from fedctl.patterns import matching_pattern
+from fedctl.core.address import Address
+from fedctl.core.patterns import matching_pattern
 from fedctl.plan.actions import Action, Change
 
 # What removes a live resource: a replace archives the old one too.

@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from fedctl.address import Address
-from fedctl.patterns import is_protected, is_unmanaged
+from fedctl.core.address import Address
+from fedctl.core.patterns import is_protected, is_unmanaged
+from fedctl.core.state import Kind, LiveMeta
 from fedctl.plan.accounts import draft_archive_service_account as _archive_service_account
 from fedctl.plan.actions import Action, Operation
 from fedctl.plan.context import DiffContext, PendingChange
@@ -20,7 +21,6 @@ from fedctl.plan.leftovers import interrupted_replacement_of, leftover_reason
 from fedctl.plan.normalise import issuer_view, rule_view, service_account_view
 from fedctl.plan.order import Draft, released
 from fedctl.plan.rules import draft_archive_rule
-from fedctl.state import Kind, LiveMeta
 
 
 def diff_unmanaged(ctx: DiffContext, console_ids: set[str]) -> list[Address]:

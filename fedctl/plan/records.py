@@ -12,24 +12,24 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
-from fedctl.address import Address
-from fedctl.state import Kind
+from fedctl.core.address import Address
+from fedctl.core.state import Kind
 
 
 class PolicyFailure(BaseModel):
-    """An organization policy (fedctl.policy) that fails on one planned resource; a
+    """An organization policy (fedctl.guards.policy) that fails on one planned resource; a
     `deny` stops `fedctl plan` and `fedctl apply`, a `warn` is shown."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     policy: str
-    severity: str  # deny | warn, as the policy file says (fedctl.policy.model)
+    severity: str  # deny | warn, as the policy file says (fedctl.guards.policy.model)
     resource: str  # kind/name
     message: str
 
 
 class AccessTestChange(BaseModel):
-    """An access-test case (fedctl.accesstest) whose outcome the plan changes: the outcome
+    """An access-test case (fedctl.guards.accesstest) whose outcome the plan changes: the outcome
     against the live organization, then against the configuration."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -40,7 +40,7 @@ class AccessTestChange(BaseModel):
 
 
 class HeldResource(BaseModel):
-    """A live resource fedctl cannot represent exactly (fedctl.unmanageable), with the
+    """A live resource fedctl cannot represent exactly (fedctl.live.unmanageable), with the
     reason; the plan holds every change that would write it."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")

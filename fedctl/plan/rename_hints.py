@@ -14,9 +14,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from fedctl.address import Address
-from fedctl.pairing import claimed_names
-from fedctl.state import DesiredState, Kind, LiveState
+from fedctl.core.address import Address
+from fedctl.core.pairing import claimed_names
+from fedctl.core.state import DesiredState, Kind, LiveState
 
 
 def rename_hints(

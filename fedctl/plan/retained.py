@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from fedctl.core.resolved import workspace_label
+from fedctl.core.state import LiveRule
 from fedctl.plan.actions import Action, Change
-from fedctl.resolved import workspace_label
-from fedctl.state import LiveRule
 
 STILL_GRANTS = "still grants access; not managed by this configuration"
 

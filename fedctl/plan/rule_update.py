@@ -12,13 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from fedctl.fields import RULE_FIELDS
+from fedctl.core.fields import RULE_FIELDS
+from fedctl.core.state import Kind, LiveRule, RuleSpec
 from fedctl.plan.actions import Operation
 from fedctl.plan.context import DiffContext
 from fedctl.plan.diff import top_level
 from fedctl.plan.normalise import RULE_AS_SENT, match_payload
 from fedctl.plan.order import Draft, Fact, done, exists, member, released, released_workspace
-from fedctl.state import Kind, LiveRule, RuleSpec
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from fedctl.address import Address
+from fedctl.core.address import Address
+from fedctl.core.state import Kind, LiveRule, RuleSpec
 from fedctl.plan.actions import Action, Operation
 from fedctl.plan.context import DiffContext, PendingChange
 from fedctl.plan.diff import changed_paths
@@ -44,7 +45,6 @@ from fedctl.plan.order import (
 )
 from fedctl.plan.problems import Problem
 from fedctl.plan.rule_update import update_rule
-from fedctl.state import Kind, LiveRule, RuleSpec
 
 MAX_NAME_LENGTH = 255
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from fedctl.access.model import AccessChange, AccessDiff, Effect, rule_workspace_labels
-from fedctl.escape import code_span, escape_markdown, escape_terminal
-from fedctl.resolved import ResolvedRule
+from fedctl.core.escape import code_span, escape_markdown, escape_terminal
+from fedctl.core.resolved import ResolvedRule
 
 TITLE = "Access changes (who can mint what, where)"
 SEVERITY = (

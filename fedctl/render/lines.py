@@ -12,10 +12,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from fedctl.address import Address
+from fedctl.core.address import Address
+from fedctl.core.resolved import LabelStyle, workspace_label
+from fedctl.core.state import Kind
 from fedctl.plan.actions import Action, Change
-from fedctl.resolved import LabelStyle, workspace_label
-from fedctl.state import Kind
 
 ENV_VARIABLE_OF_PREFIX = {
     "fdrl_": "ANTHROPIC_FEDERATION_RULE_ID",

@@ -12,8 +12,9 @@ from typing import Any
 
 from jinja2 import StrictUndefined, TemplateError
 
-from fedctl.errors import UsageError
-from fedctl.escape import code_span, escape_all, escape_html_text, escape_markdown
+from fedctl.core.errors import UsageError
+from fedctl.core.escape import code_span, escape_all, escape_html_text, escape_markdown
+from fedctl.core.sandbox import BoundedEnvironment, TemplateTooCostly, render_bounded
 from fedctl.graph.plan import render_plan_graph_markdown
 from fedctl.plan.plan import Plan
 from fedctl.render.access import render_access_markdown, render_still_granting_markdown
@@ -24,7 +25,6 @@ from fedctl.render.records import (
     policy_failure_line,
 )
 from fedctl.render.text import summary_line, unmanaged_not_archived
-from fedctl.sandbox import BoundedEnvironment, TemplateTooCostly, render_bounded
 
 TEMPLATE_PATH = Path(__file__).parent / "templates" / "plan.md.j2"
 
@@ -117,7 +117,7 @@ def render_markdown(plan: Plan, *, template_path: str | Path | None = None) -> s
 
 def _render_in_child(source: str, context: dict[str, Any], path: str) -> str:
     """A user's `--template` is hostile: it renders under the child's hard limits."""
-    from fedctl.template_process import Job, render_in_child
+    from fedctl.core.template_process import Job, render_in_child
 
     job = Job(templates=[(path, source)], variables=context, kind="markdown")
     answer = render_in_child(job)[0]

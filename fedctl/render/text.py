@@ -7,7 +7,7 @@ the TTY, NO_COLOR and --no-color).
 
 from __future__ import annotations
 
-from fedctl.escape import escape_terminal as safe
+from fedctl.core.escape import escape_terminal as safe
 from fedctl.plan.actions import Action, Change
 from fedctl.plan.plan import Plan
 from fedctl.render.access import render_access_text, render_still_granting_text

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from fedctl.state import (
+from fedctl.core.state import (
     DesiredState,
     IssuerSpec,
     LiveIssuer,

@@ -6,8 +6,8 @@ import pytest
 
 from fedctl.access import Effect
 from fedctl.access.diff import compute_access_diff
+from fedctl.core.state import IssuerSpec, Kind, ServiceAccountSpec
 from fedctl.plan.actions import Action, Change
-from fedctl.state import IssuerSpec, Kind, ServiceAccountSpec
 from tests.access.helpers import GITHUB, PROD, STAGING, desired_state, live_state, rule
 
 MAIN = "repo:acme/app:ref:refs/heads/main"

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from fedctl.access import Effect
 from fedctl.access.diff import compute_access_diff
-from fedctl.state import RuleSpec
+from fedctl.core.state import RuleSpec
 from tests.access.helpers import PROD, STAGING, desired_state, live_state, rule
 
 # A small alphabet makes prefixes of one another likely.

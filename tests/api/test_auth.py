@@ -10,7 +10,7 @@ from pydantic import SecretStr
 
 from fedctl.api.auth import FederationAuth, TokenExchanger
 from fedctl.api.tokencache import CachedToken, CredentialsCache
-from fedctl.errors import AuthError
+from fedctl.core.errors import AuthError
 
 
 class FakeExchanger:

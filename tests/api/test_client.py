@@ -19,7 +19,7 @@ from fedctl.api.client import (
     check_base_url,
     retry_after_seconds,
 )
-from fedctl.errors import ApiError, UsageError
+from fedctl.core.errors import ApiError, UsageError
 
 
 class FakeSleeper:

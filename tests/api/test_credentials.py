@@ -11,7 +11,7 @@ from pydantic import SecretStr
 
 from fedctl.api.credentials import resolve_credential
 from fedctl.api.tokencache import CachedToken, CredentialsCache
-from fedctl.errors import AuthError
+from fedctl.core.errors import AuthError
 
 RULE = "fdrl_01AAAAAAAAAAAAAAAAAAAAAA"
 SA = "svac_01AAAAAAAAAAAAAAAAAAAAAA"

@@ -10,8 +10,8 @@ import pytest
 from fedctl.api import resources, writes
 from fedctl.api.client import AdminClient, RetryPolicy
 from fedctl.api.connect import open_client
+from fedctl.core.errors import ApiError
 from fedctl.emulator.server import FaultConfig, RunningEmulator
-from fedctl.errors import ApiError
 
 INLINE_JWKS = {
     "type": "inline",

@@ -29,7 +29,7 @@ import pytest
 
 from fedctl.api.client import DEFAULT_BASE_URL
 from fedctl.api.credentials import resolve_credential
-from fedctl.errors import AuthError
+from fedctl.core.errors import AuthError
 
 RULE = "fdrl_01AAAAAAAAAAAAAAAAAAAAAA"
 RULE2 = "fdrl_01BBBBBBBBBBBBBBBBBBBBBB"

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from fedctl.plan.actions import Action, Change
-from fedctl.plan.plan import LiveVersion, Plan
-from fedctl.state import (
+from fedctl.core.state import (
     IssuerSpec,
     Kind,
     LiveIssuer,
@@ -14,6 +12,8 @@ from fedctl.state import (
     Organization,
     ServiceAccountSpec,
 )
+from fedctl.plan.actions import Action, Change
+from fedctl.plan.plan import LiveVersion, Plan
 
 ORG = Organization(id="11111111-2222-3333-4444-555555555555", name="Acme")
 T0 = "2026-01-01T00:00:00Z"

@@ -14,9 +14,9 @@ from fedctl.apply.executor import (
     StepStatus,
     execute_steps,
 )
-from fedctl.errors import ApiError, PlanError
+from fedctl.core.errors import ApiError, PlanError
+from fedctl.core.state import Kind
 from fedctl.plan.actions import Operation, Step
-from fedctl.state import Kind
 
 
 def _step(step_id: int, *depends_on: int, name: str = "") -> Step:

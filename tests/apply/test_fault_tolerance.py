@@ -18,9 +18,9 @@ from fedctl.api.client import AdminClient
 from fedctl.api.connect import open_client
 from fedctl.api.resources import list_issuers, list_rules, list_service_accounts
 from fedctl.apply.run import ApplyOptions, apply_plan
+from fedctl.core.errors import FedctlError
 from fedctl.emulator.faults import FAULT_KINDS
 from fedctl.emulator.server import FaultConfig, RunningEmulator, running_emulator
-from fedctl.errors import FedctlError
 from fedctl.pipeline import plan_from_config
 from fedctl.plan.plan import Plan
 from tests.apply.checks import assert_no_duplicate_names, snapshot_resources

@@ -18,11 +18,7 @@ from fedctl.apply.executor import execute_steps
 from fedctl.apply.names import ResourceIds
 from fedctl.apply.run import execute_plan
 from fedctl.apply.steps import StepRunner
-from fedctl.emulator.server import RunningEmulator, running_emulator
-from fedctl.live import read_live
-from fedctl.plan.actions import Action, Step
-from fedctl.plan.plan import compute_plan
-from fedctl.state import (
+from fedctl.core.state import (
     DesiredState,
     IssuerSpec,
     Kind,
@@ -30,6 +26,10 @@ from fedctl.state import (
     RuleSpec,
     ServiceAccountSpec,
 )
+from fedctl.emulator.server import RunningEmulator, running_emulator
+from fedctl.live.read import read_live
+from fedctl.plan.actions import Action, Step
+from fedctl.plan.plan import compute_plan
 from tests.apply.checks import assert_no_duplicate_names
 
 DISCOVERY = {"type": "discovery", "discovery_base": None, "ca_cert_pem": None}

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from fedctl.apply.safety import SafetyLimits, check_safety, count_managed, is_additive
-from fedctl.errors import UnsafePlanError
+from fedctl.core.errors import UnsafePlanError
+from fedctl.core.state import Kind
 from fedctl.plan.actions import Action, Change
-from fedctl.state import Kind
 from tests.apply.helpers import change, live_account, live_state, plan_of
 
 

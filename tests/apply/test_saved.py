@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from fedctl.apply.saved import SavedPlanStale, check_saved_plan_current
+from fedctl.core.state import Organization
 from fedctl.plan.actions import Action
-from fedctl.state import Organization
 from tests.apply.helpers import T1, change, live_account, live_state, plan_of
 
 REPLAN = "nothing was changed; run `fedctl plan` again and review the new plan"

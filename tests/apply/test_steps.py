@@ -11,10 +11,10 @@ from fedctl.api.client import AdminClient
 from fedctl.api.connect import open_client
 from fedctl.apply.names import ResourceIds
 from fedctl.apply.steps import StepRunner, typed
+from fedctl.core.errors import ApiError, PlanError
+from fedctl.core.state import Kind
 from fedctl.emulator.server import FaultConfig, RunningEmulator
-from fedctl.errors import ApiError, PlanError
 from fedctl.plan.actions import Operation, Step
-from fedctl.state import Kind
 
 ISSUER_BODY = {
     "name": "build",

@@ -18,11 +18,11 @@ import pytest
 
 from fedctl.api.connect import open_client
 from fedctl.config.load import load_config
+from fedctl.core.state import LiveRule, Workspace
 from fedctl.desired import build_desired
 from fedctl.emulator.server import RunningEmulator, running_emulator
-from fedctl.live import read_live
+from fedctl.live.read import read_live
 from fedctl.plan.plan import Plan, compute_plan
-from fedctl.state import LiveRule, Workspace
 from tests.support.cli import k8s_org, k8s_rule, run_api
 from tests.support.golden import assert_golden
 

@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from fedctl.cli.main import cli
+from fedctl.core.errors import ApiError
 from fedctl.emulator.server import RunningEmulator
-from fedctl.errors import ApiError
 
 CONFIG = """\
 version: 1

@@ -53,7 +53,7 @@ def test_export_out_writes_files_that_plan_without_changes(
     from fedctl.api.connect import open_client
     from fedctl.config.load import load_config
     from fedctl.desired import build_desired
-    from fedctl.live import read_live
+    from fedctl.live.read import read_live
     from fedctl.plan.plan import compute_plan
 
     with open_client(base_url=seeded.base_url, auth_token=seeded.admin_token) as client:
@@ -103,7 +103,7 @@ def test_include_archived_comments_archived_resources(
 ) -> None:
     from fedctl.api import writes
     from fedctl.api.connect import open_client
-    from fedctl.live import read_live
+    from fedctl.live.read import read_live
 
     with open_client(base_url=seeded.base_url, auth_token=seeded.admin_token) as client:
         rule_id = read_live(client).rules["deploy-main"].meta.id

@@ -10,7 +10,7 @@ import pytest
 
 from fedctl.cli.formats import RENDERERS, formats, render
 from fedctl.cli.main import cli
-from fedctl.errors import UsageError
+from fedctl.core.errors import UsageError
 from tests.support.showcase import showcase_plan
 
 # The command that prints each document (`show` prints the plan too).

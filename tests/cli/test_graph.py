@@ -9,7 +9,7 @@ from click.testing import CliRunner, Result
 
 from fedctl.cli.main import cli
 from fedctl.emulator.server import RunningEmulator
-from fedctl.snapshot import take_snapshot, write_snapshot
+from fedctl.live.snapshot import take_snapshot, write_snapshot
 from tests.graph.test_graph import CONFIG
 from tests.support.golden import GOLDEN_DIR, assert_golden
 from tests.support.mermaid import check_flowchart

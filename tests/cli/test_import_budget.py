@@ -67,14 +67,14 @@ def test_a_no_change_text_plan_over_http_loads_no_heavy_module(
 NOT_BEFORE_THE_FIRST_REQUEST = (
     "pydantic",
     "fedctl.api.wire",
-    "fedctl.state",
-    "fedctl.live",
+    "fedctl.core.state",
+    "fedctl.live.read",
     "fedctl.plan",
     "fedctl.config",
     "fedctl.guards",
-    "fedctl.keys",
+    "fedctl.api_keys",
     "fedctl.lint",
-    "fedctl.policy",
+    "fedctl.guards.policy",
     "fedctl.render",
     "fedctl.apply",
     "jinja2",
@@ -83,13 +83,13 @@ NOT_BEFORE_THE_FIRST_REQUEST = (
 
 _MODULES_WHEN_THE_READ_STARTS = (
     "import sys, json, contextlib\n"
-    "import fedctl.live_reads\n"
+    "import fedctl.live.requests\n"
     "seen = []\n"
-    "start_read = fedctl.live_reads.start_read\n"
+    "start_read = fedctl.live.requests.start_read\n"
     "def recording(client, finish):\n"
     "    seen.append(sorted(sys.modules))\n"
     "    return start_read(client, finish)\n"
-    "fedctl.live_reads.start_read = recording\n"
+    "fedctl.live.requests.start_read = recording\n"
     "from fedctl.cli.main import main\n"
     "with contextlib.suppress(SystemExit):\n"
     "    main(sys.argv[1:])\n"
@@ -106,7 +106,7 @@ _MODULES_WHEN_THE_FIRST_REQUEST_CONNECTS = (
     "    return connect(self, address)\n"
     "socket.socket.connect = recording\n"
     "from fedctl.cli.read_ahead import http_settings\n"
-    "from fedctl.live_reads import LiveReads\n"
+    "from fedctl.live.requests import LiveReads\n"
     "with http_settings({}).open(read_only=True) as client:\n"
     "    LiveReads(client).results()\n"
     "print(json.dumps(seen[0]), file=sys.stderr)\n"
@@ -149,7 +149,7 @@ def test_a_plan_starts_reading_before_the_configuration_models_are_imported(
     loaded = _modules_of(_MODULES_WHEN_THE_READ_STARTS, ["plan", str(QUICKSTART)], emulator)
     assert _early(loaded) == []
     # The read itself needs these: the test would pass vacuously if it ran too early.
-    assert "fedctl.live_reads" in loaded and "httpx" in loaded
+    assert "fedctl.live.requests" in loaded and "httpx" in loaded
 
 
 def test_the_first_request_needs_no_pydantic_model(emulator: RunningEmulator) -> None:

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from fedctl.cli.main import cli
-from fedctl.presets import PRESETS
+from fedctl.core.presets import PRESETS
 
 
 @pytest.mark.parametrize("preset", sorted(PRESETS))

@@ -5,8 +5,8 @@ from click.testing import CliRunner
 
 from fedctl import __version__
 from fedctl.cli.main import cli
-from fedctl.snapshot import take_snapshot, write_snapshot
-from fedctl.state import LiveState
+from fedctl.core.state import LiveState
+from fedctl.live.snapshot import take_snapshot, write_snapshot
 from tests.support.states import ORG, WORKSPACES
 
 

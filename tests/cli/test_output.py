@@ -14,8 +14,8 @@ import yaml
 from click.testing import CliRunner, Result
 
 from fedctl.cli.main import cli
-from fedctl.snapshot import take_snapshot, write_snapshot
-from fedctl.state import LiveState, RuleMatchSpec
+from fedctl.core.state import LiveState, RuleMatchSpec
+from fedctl.live.snapshot import take_snapshot, write_snapshot
 from tests.support.federation import Federation, bootstrap_seed
 from tests.support.golden import assert_golden
 from tests.support.states import (

@@ -13,9 +13,9 @@ import yaml
 from click.testing import CliRunner, Result
 
 from fedctl.cli.main import cli
+from fedctl.core.state import LiveState, RuleMatchSpec
+from fedctl.live.snapshot import take_snapshot, write_snapshot
 from fedctl.output.subjects import github_environment, kubernetes_subject
-from fedctl.snapshot import take_snapshot, write_snapshot
-from fedctl.state import LiveState, RuleMatchSpec
 from tests.cli.test_output import CONFIG, live_state
 from tests.support.states import live_id
 

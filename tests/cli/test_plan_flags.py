@@ -9,9 +9,9 @@ from click.testing import CliRunner
 
 from fedctl.access.model import AccessChange, AccessDiff, Effect
 from fedctl.cli.main import cli
+from fedctl.core.state import Kind
 from fedctl.emulator.server import RunningEmulator
 from fedctl.render.access import render_access_text
-from fedctl.state import Kind
 
 QUICKSTART = Path(__file__).resolve().parents[2] / "examples" / "quickstart"
 

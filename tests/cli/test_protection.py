@@ -11,9 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 from fedctl.cli.main import cli
+from fedctl.core.patterns import is_protected
+from fedctl.core.state import Kind
 from fedctl.emulator.server import RunningEmulator, running_emulator
-from fedctl.patterns import is_protected
-from fedctl.state import Kind
 from tests.support.cli import k8s_org, k8s_rule, run_api
 
 SETTINGS = "settings:\n  protect: [{patterns}]\n"

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 import fedctl.cli.read_ahead
-import fedctl.live_reads
+import fedctl.live.requests
 from fedctl.cli.main import cli
 from fedctl.cli.options import ApiSettings, opened_ahead
 from fedctl.emulator.server import RunningEmulator
@@ -29,13 +29,13 @@ def test_the_read_ahead_is_the_read_the_plan_uses(
     emulator: RunningEmulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     started = []
-    start_read = fedctl.live_reads.start_read
+    start_read = fedctl.live.requests.start_read
 
     def recording(client: object, finish: object) -> object:
         started.append(client)
         return start_read(client, finish)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(fedctl.live_reads, "start_read", recording)
+    monkeypatch.setattr(fedctl.live.requests, "start_read", recording)
     ahead = _plan(emulator)
     assert len(started) == 1
 

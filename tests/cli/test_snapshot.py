@@ -7,10 +7,10 @@ from click.testing import CliRunner
 
 from fedctl.api.connect import open_client
 from fedctl.cli.main import cli
+from fedctl.core.errors import PlanError
 from fedctl.emulator.db import CONSOLE_ACTOR_ID, Actor
-from fedctl.errors import PlanError
-from fedctl.live import read_live
-from fedctl.snapshot import check_live_matches_snapshot, read_snapshot
+from fedctl.live.read import read_live
+from fedctl.live.snapshot import check_live_matches_snapshot, read_snapshot
 from tests.cli.access_fixtures import build_quickstart
 
 

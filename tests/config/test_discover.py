@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from fedctl.config.discover import discover_files
-from fedctl.errors import ConfigError
+from fedctl.core.errors import ConfigError
 
 
 def test_directory_files_sorted_hidden_folders_skipped(tmp_path: Path) -> None:
@@ -38,7 +38,7 @@ def test_missing_path_and_empty_folder_are_errors(tmp_path: Path) -> None:
 
 def test_a_device_is_not_called_missing() -> None:
     from fedctl.config.discover import discover_files
-    from fedctl.errors import ConfigError
+    from fedctl.core.errors import ConfigError
 
     with pytest.raises(ConfigError) as caught:
         discover_files(Path("/dev/null"))

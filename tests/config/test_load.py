@@ -6,8 +6,8 @@ import pytest
 
 from fedctl.config import load_config
 from fedctl.config.models import DiscoveryJwks, InlineJwks
-from fedctl.errors import Location, Severity, ValidationFailed
-from fedctl.state import Kind
+from fedctl.core.errors import Location, Severity, ValidationFailed
+from fedctl.core.state import Kind
 from tests.security.certs import certificate_and_key
 
 EXAMPLES = Path(__file__).parents[2] / "examples"

@@ -1,5 +1,5 @@
 from fedctl.config.located_yaml import format_path, parse_yaml
-from fedctl.errors import Location
+from fedctl.core.errors import Location
 
 TEXT = """\
 rules:

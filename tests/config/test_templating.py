@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from fedctl.config.templating import load_variables, render_template
-from fedctl.errors import Location, UsageError
+from fedctl.core.errors import Location, UsageError
 
 
 def test_var_wins_over_var_files_and_later_files_win(tmp_path: Path) -> None:

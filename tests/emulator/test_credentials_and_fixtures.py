@@ -26,9 +26,9 @@ import fedctl.cli.emulator
 import fedctl.emulator.server
 from fedctl.api.connect import open_client
 from fedctl.cli.main import cli
+from fedctl.core.errors import ApiError
 from fedctl.emulator.app import DEFAULT_ADMIN_API_KEY
 from fedctl.emulator.server import DEFAULT_ADMIN_TOKEN, RunningEmulator, running_emulator
-from fedctl.errors import ApiError
 
 ME = "/v1/organizations/me"
 WORKSPACES = "/v1/organizations/workspaces"

@@ -1,8 +1,8 @@
 from typing import Any
 
-from fedctl.explain.exchange import exchange_checks
-from fedctl.explain.model import ExchangeCheck, Level
-from fedctl.resolved import ResolvedIssuer, ResolvedRule
+from fedctl.access.explain.exchange import exchange_checks
+from fedctl.access.explain.model import ExchangeCheck, Level
+from fedctl.core.resolved import ResolvedIssuer, ResolvedRule
 
 IAT = 1767225600
 ISSUER = ResolvedIssuer("gha", "https://token.actions.githubusercontent.com", 3600, True)

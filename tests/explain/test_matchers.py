@@ -2,16 +2,16 @@ from typing import Any
 
 import pytest
 
-from fedctl.config.cel import evaluate_condition
-from fedctl.explain.matchers import (
+from fedctl.access.explain.matchers import (
     check_audience,
     check_claims,
     check_condition,
     check_issuer,
     check_subject,
 )
-from fedctl.explain.model import MatcherResult, Outcome
-from fedctl.resolved import ResolvedIssuer
+from fedctl.access.explain.model import MatcherResult, Outcome
+from fedctl.config.cel import evaluate_condition
+from fedctl.core.resolved import ResolvedIssuer
 
 CLAIMS: dict[str, Any] = {
     "iss": "https://token.actions.githubusercontent.com",

@@ -5,8 +5,8 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from fedctl.errors import UsageError
-from fedctl.explain.token import decode_token, read_claims_file, read_token_file
+from fedctl.access.explain.token import decode_token, read_claims_file, read_token_file
+from fedctl.core.errors import UsageError
 
 
 def make_token(claims: dict[str, object]) -> str:

@@ -1,6 +1,6 @@
 """A known organization as LiveState, shared by the export tests."""
 
-from fedctl.state import (
+from fedctl.core.state import (
     IssuerSpec,
     LiveIssuer,
     LiveMeta,

@@ -1,6 +1,6 @@
+from fedctl.core.state import LiveState, RuleMatchSpec
 from fedctl.export.document import Disposition, build_export
 from fedctl.export.render import render_document
-from fedctl.state import LiveState, RuleMatchSpec
 from tests.export.orgs import known_org, rule
 
 

@@ -24,7 +24,7 @@ from fedctl.desired import build_desired
 from fedctl.emulator.server import running_emulator
 from fedctl.export.document import build_export
 from fedctl.export.render import render_files
-from fedctl.live import read_live
+from fedctl.live.read import read_live
 from fedctl.plan.plan import compute_plan
 from tests.support.idtokens import make_signing_key
 

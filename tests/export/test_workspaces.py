@@ -1,5 +1,5 @@
+from fedctl.core.state import Workspace
 from fedctl.export.workspaces import WorkspaceNamer
-from fedctl.state import Workspace
 
 
 def test_references_are_names_only_when_unambiguous() -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from fedctl.gitops.download import UnsafeDownload, accept_snapshot_download
+from fedctl.guards.gitops.download import UnsafeDownload, accept_snapshot_download
 
 
 def _folder(tmp_path: Path, **files: str) -> Path:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from fedctl.gitops.review import (
+from fedctl.guards.gitops.review import (
     NoReview,
     ReviewRecord,
     label_setter,

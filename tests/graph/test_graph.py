@@ -12,14 +12,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from fedctl.config import load_config
-from fedctl.escape import escape_terminal
+from fedctl.core.escape import escape_terminal
+from fedctl.core.state import RuleMatchSpec
 from fedctl.graph.mermaid import mermaid_text, render_mermaid
 from fedctl.graph.plan import plan_graph, render_plan_graph_markdown
 from fedctl.graph.render import render_dot, render_graph_json
 from fedctl.graph.sources import graph_from_config, graph_from_live
 from fedctl.plan.plan import compute_plan
 from fedctl.render.markdown import render_markdown
-from fedctl.state import RuleMatchSpec
 from tests.support.golden import assert_golden
 from tests.support.mermaid import check_flowchart
 from tests.support.showcase import showcase_plan

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from fedctl.core.state import LiveState
 from fedctl.emulator.server import RunningEmulator
-from fedctl.snapshot import snapshot_digest
-from fedctl.state import LiveState
+from fedctl.live.snapshot import snapshot_digest
 from tests.guards.helpers import POLICY, apply_with_snapshot, offline, take_snapshot, write, writes
 from tests.support.cli import k8s_org, k8s_rule, run_api
 

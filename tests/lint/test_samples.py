@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from fedctl.access.proof.questions import TENANT_CLAIMS
 from fedctl.config import load_config
 from fedctl.lint.adapter import view_of
 from fedctl.lint.matching import rule_accepts
 from fedctl.lint.samples import own_claims, variants
-from fedctl.proof.questions import TENANT_CLAIMS
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 # policies/ holds policy files, not a configuration.

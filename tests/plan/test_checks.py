@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from fedctl.errors import PlanError, UnsafePlanError
-from fedctl.plan.actions import Action, Operation
-from fedctl.plan.checks import SelfIdentity
-from fedctl.plan.plan import compute_plan
-from fedctl.plan.problems import PlanProblems
-from fedctl.state import (
+from fedctl.core.errors import PlanError, UnsafePlanError
+from fedctl.core.state import (
     Kind,
     LiveMeta,
     LiveRule,
     LiveServiceAccount,
     RuleMatchSpec,
 )
+from fedctl.plan.actions import Action, Operation
+from fedctl.plan.checks import SelfIdentity
+from fedctl.plan.plan import compute_plan
+from fedctl.plan.problems import PlanProblems
 from tests.support.states import (
     OLD_WS,
     ORG,
@@ -374,7 +374,7 @@ def test_inline_private_key_material_is_refused() -> None:
 
 
 def test_renaming_into_a_name_an_archived_copy_holds_is_refused() -> None:
-    from fedctl.state import LiveIssuer
+    from fedctl.core.state import LiveIssuer
 
     gone = LiveIssuer(
         spec=issuer("gha"),

@@ -6,10 +6,10 @@ from deepdiff import DeepDiff
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from fedctl.core.state import Kind, LiveState, RuleMatchSpec
 from fedctl.plan.actions import Action, Operation, Step
 from fedctl.plan.diff import changed_paths, same_value
 from fedctl.plan.plan import Plan, compute_plan
-from fedctl.state import Kind, LiveState, RuleMatchSpec
 from tests.support.states import (
     DEFAULT_WS,
     ORG,

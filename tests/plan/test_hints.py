@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from fedctl.core.state import Kind
 from fedctl.plan.plan import compute_plan
-from fedctl.state import Kind
 from tests.support.states import GITHUB, PROD_WS, desired, issuer, live_from, rule, sa
 
 
@@ -44,7 +44,7 @@ def _key(x: str) -> dict[str, str]:
 
 
 def test_a_key_replaced_under_the_same_kid_shows_its_thumbprints() -> None:
-    from fedctl.jwk import key_label
+    from fedctl.core.jwk import key_label
 
     account = sa("ci", memberships={PROD_WS: "workspace_developer"})
     old_key, new_key = _key("DFn5MzzFk2xkCHmXJyp04H3mprRKVagPp7n5L49_lG4"), _key("AAAA")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from fedctl.errors import PlanError
+from fedctl.core.errors import PlanError
+from fedctl.core.state import Kind
 from fedctl.plan.actions import Operation
 from fedctl.plan.order import Draft, done, exists, order_drafts
-from fedctl.state import Kind
 
 
 def test_needs_are_ordered_before_and_unprovided_needs_are_already_true() -> None:

@@ -10,8 +10,8 @@ import pytest
 
 from fedctl.api.connect import open_client
 from fedctl.cli.plan import recorded_path
+from fedctl.core.errors import ApiError, ValidationFailed
 from fedctl.emulator.server import RunningEmulator
-from fedctl.errors import ApiError, ValidationFailed
 from fedctl.pipeline import GateChecks, plan_from_config
 from fedctl.plan.plan import Plan
 from tests.support.cli import run_api

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from fedctl.errors import PlanError, UsageError
+from fedctl.core.errors import PlanError, UsageError
+from fedctl.core.state import Kind, LiveState
 from fedctl.plan.plan import FORMAT_VERSION, Plan, compute_plan
 from fedctl.plan.records import AccessTestChange, HeldResource, PolicyFailure
-from fedctl.state import Kind, LiveState
 from tests.support.states import (
     ORG,
     PROD_WS,

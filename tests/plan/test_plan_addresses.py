@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from fedctl.address import Address
-from fedctl.errors import PlanError
+from fedctl.core.address import Address
+from fedctl.core.errors import PlanError
+from fedctl.core.state import Kind
 from fedctl.plan.plan import Plan, compute_plan
-from fedctl.state import Kind
 from tests.support.states import baseline, live_from, rule
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fedctl.errors import PlanError
+from fedctl.core.errors import PlanError
+from fedctl.core.state import DesiredState, RuleMatchSpec, ServiceAccountSpec
 from fedctl.plan.plan import Plan, compute_plan
-from fedctl.state import DesiredState, RuleMatchSpec, ServiceAccountSpec
 from tests.support.states import DEFAULT_WS, PROD_WS, STAGING_WS, desired, issuer, live_from, rule
 
 ROLES = ("workspace_admin", "workspace_developer", "workspace_user")

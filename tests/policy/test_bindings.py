@@ -10,9 +10,9 @@ from typing import Any
 import yaml
 
 from fedctl.config.load import load_config
+from fedctl.core.state import Workspace
 from fedctl.emulator.server import RunningEmulator
-from fedctl.policy.bindings import resource_bindings
-from fedctl.state import Workspace
+from fedctl.guards.policy.bindings import resource_bindings
 from tests.policy.test_policies import EXAMPLES
 from tests.support.cli import run_api
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fedctl.policy.bindings import field_names
+from fedctl.guards.policy.bindings import field_names
 from tests.policy.test_bindings import bindings
 
 

@@ -9,12 +9,12 @@ import z3
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from fedctl.access.proof.answers import Found
+from fedctl.access.proof.concrete import admits
+from fedctl.access.proof.formula import Token, admission
+from fedctl.access.proof.solve import find_token, token_equals
 from fedctl.config.cel import evaluate_condition
-from fedctl.proof.answers import Found
-from fedctl.proof.concrete import admits
-from fedctl.proof.formula import Token, admission
-from fedctl.proof.solve import find_token, token_equals
-from fedctl.resolved import ResolvedRule
+from fedctl.core.resolved import ResolvedRule
 
 # cel-python raises the recursion limit on first use; do it before hypothesis watches.
 evaluate_condition("claims.a == 1", {})

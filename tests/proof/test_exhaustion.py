@@ -11,12 +11,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fedctl.proof import exhaustion
-from fedctl.proof.answers import NONE, Found, Undecided
-from fedctl.proof.concrete import admits
-from fedctl.proof.exhaustion import decide
-from fedctl.proof.solve import find_token
-from fedctl.resolved import ResolvedRule
+from fedctl.access.proof import exhaustion
+from fedctl.access.proof.answers import NONE, Found, Undecided
+from fedctl.access.proof.concrete import admits
+from fedctl.access.proof.exhaustion import decide
+from fedctl.access.proof.solve import find_token
+from fedctl.core.resolved import ResolvedRule
 from tests.proof.test_differential import conditions, quoted
 
 ISSUERS = ["https://issuer.example", "https://other.example"]
@@ -233,7 +233,7 @@ GITHUB_SUBJECTS += ["repo:acme/app:pull_request", "repo:acme/app:ref:refs/heads/
 def test_lint_s_questions_by_classes_answer_as_the_solver_does(
     subject: str | None, pins: dict[str, str], condition: str | None
 ) -> None:
-    from fedctl.proof import questions, solver_questions
+    from fedctl.access.proof import questions, solver_questions
 
     rule = rule_with(condition, subject_prefix=subject, claims=tuple(sorted(pins.items())))
     for by_classes, by_solver in (

@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 
 from fedctl.access.model import AccessChange, AccessDiff, Effect
+from fedctl.core.resolved import ResolvedRule
+from fedctl.core.state import Kind
 from fedctl.render.access import access_json
-from fedctl.resolved import ResolvedRule
-from fedctl.state import Kind
 
 
 def test_a_side_with_claims_and_named_workspaces_is_plain_json() -> None:

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from fedctl.errors import UsageError
+from fedctl.core.errors import UsageError
+from fedctl.core.state import LiveState
 from fedctl.plan.plan import compute_plan
 from fedctl.render.markdown import render_markdown
-from fedctl.state import LiveState
 from tests.support.golden import assert_golden
 from tests.support.showcase import INLINE_KEY_MATERIAL, showcase_plan
 from tests.support.states import ORG, WORKSPACES, desired, issuer

@@ -7,8 +7,8 @@ import dataclasses
 
 import pytest
 
-from fedctl.fields import ISSUER_FIELDS, RULE_FIELDS, SERVICE_ACCOUNT_FIELDS, KindFields
-from fedctl.resolved import (
+from fedctl.core.fields import ISSUER_FIELDS, RULE_FIELDS, SERVICE_ACCOUNT_FIELDS, KindFields
+from fedctl.core.resolved import (
     LabelStyle,
     ResolvedApiKey,
     ResolvedIssuer,
@@ -16,7 +16,7 @@ from fedctl.resolved import (
     ResolvedServiceAccount,
     workspace_label,
 )
-from fedctl.state import LiveApiKey
+from fedctl.core.state import LiveApiKey
 
 # Table fields a model holds in another form, and the model fields that hold them.
 FLATTENED = {
@@ -24,7 +24,7 @@ FLATTENED = {
     "workspace_ids": {"workspace_ids", "workspace_names"},
     "memberships": {"memberships", "workspace_names"},
 }
-# Not accepted by the API yet and never read for access (fedctl.fields): not resolved.
+# Not accepted by the API yet and never read for access (fedctl.core.fields): not resolved.
 NOT_READ = {"attributes"}
 
 

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from fedctl.core.escape import escape_markdown, escape_terminal, is_hidden
 from fedctl.emulator.server import RunningEmulator
-from fedctl.escape import escape_markdown, escape_terminal, is_hidden
 from tests.security.helpers import run
 
 # The 17 the issue found passing raw, one of each range.

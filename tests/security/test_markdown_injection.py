@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from fedctl.core.escape import code_span, escape_html_text, escape_markdown
 from fedctl.emulator.server import RunningEmulator
-from fedctl.escape import code_span, escape_html_text, escape_markdown
 from tests.security.helpers import run
 from tests.support.rendered_markdown import live_constructs
 
@@ -86,7 +86,7 @@ def test_escaped_prose_and_code_spans_never_render_anything(text: str) -> None:
 def test_a_code_span_shows_the_value_exactly(text: str) -> None:
     from markdown_it import MarkdownIt
 
-    from fedctl.escape import escape_terminal
+    from fedctl.core.escape import escape_terminal
 
     rendered = MarkdownIt("commonmark").renderInline(code_span(text))
     shown = escape_terminal(text)
@@ -102,8 +102,8 @@ def test_a_code_span_shows_the_value_exactly(text: str) -> None:
 
 
 def test_drift_markdown_keeps_a_hostile_actor_and_address_inert() -> None:
-    from fedctl.drift import DriftItem, DriftKind, DriftReport, FieldDifference
-    from fedctl.render.drift import render_drift_markdown
+    from fedctl.drift.render import render_drift_markdown
+    from fedctl.drift.report import DriftItem, DriftKind, DriftReport, FieldDifference
 
     report = DriftReport(
         fedctl_actors=(PAYLOAD,),

@@ -13,8 +13,8 @@ import yaml
 from click.testing import CliRunner, Result
 
 from fedctl.cli.main import cli
-from fedctl.snapshot import take_snapshot, write_snapshot
-from fedctl.state import LiveState, RuleMatchSpec
+from fedctl.core.state import LiveState, RuleMatchSpec
+from fedctl.live.snapshot import take_snapshot, write_snapshot
 from tests.cli.test_output import CONFIG, live_state
 
 NEWLINE_ATTACK = "https://api.anthropic.com\ntouch pwned #"

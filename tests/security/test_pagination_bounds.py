@@ -26,8 +26,8 @@ import pytest
 from fedctl.api import resources
 from fedctl.api.client import AdminClient
 from fedctl.api.connect import open_client
+from fedctl.core.errors import ApiError
 from fedctl.emulator.server import RunningEmulator
-from fedctl.errors import ApiError
 from tests.support.cli import k8s_org, k8s_rule, run_api
 
 TOKEN = "sk-ant-oat01-hostile-pagination-test"

@@ -131,7 +131,7 @@ def test_a_plain_template_still_renders(tmp_path: Path) -> None:
 
 
 def test_a_costly_markdown_template_is_bounded_too(tmp_path: Path) -> None:
-    from fedctl.errors import UsageError
+    from fedctl.core.errors import UsageError
     from fedctl.render.markdown import render_markdown
     from tests.support.showcase import showcase_plan
 

@@ -15,8 +15,8 @@ import pytest
 from click.testing import CliRunner
 
 from fedctl.cli.main import cli
+from fedctl.core.safe_write import write_file
 from fedctl.emulator.server import RunningEmulator
-from fedctl.safe_write import write_file
 from tests.security.helpers import run
 
 CONFIG = "version: 1\n"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from fedctl.core.state import Kind, LiveIssuer, LiveMeta, RuleMatchSpec
 from fedctl.plan.plan import Plan, compute_plan
-from fedctl.state import Kind, LiveIssuer, LiveMeta, RuleMatchSpec
 from tests.support.states import (
     PROD_WS,
     STAGING_WS,

@@ -11,9 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from fedctl.api.client import AdminClient
+from fedctl.core.state import Kind, LiveState
 from fedctl.plan.actions import Operation, Step
 from fedctl.plan.plan import Plan
-from fedctl.state import Kind, LiveState
 
 ORG = "/v1/organizations"
 COLLECTION = {

@@ -10,11 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from fedctl.cli.main import cli
-from fedctl.errors import UsageError
-from fedctl.export.hcl import quote
-from fedctl.export.terraform import build_terraform, render_terraform
-from fedctl.snapshot import read_snapshot, take_snapshot, write_snapshot
-from fedctl.state import (
+from fedctl.core.errors import UsageError
+from fedctl.core.state import (
     IssuerSpec,
     LiveIssuer,
     LiveMeta,
@@ -27,6 +24,9 @@ from fedctl.state import (
     ServiceAccountSpec,
     Workspace,
 )
+from fedctl.export.hcl import quote
+from fedctl.export.terraform import build_terraform, render_terraform
+from fedctl.live.snapshot import read_snapshot, take_snapshot, write_snapshot
 from tests.export.orgs import DISCOVERY, ORG_ID, known_org
 from tests.support.golden import assert_golden
 from tests.support.hcl_reader import read_hcl

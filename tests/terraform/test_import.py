@@ -13,9 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fedctl.cli.main import cli
-from fedctl.errors import FedctlError
-from fedctl.terraform_import import read
-from fedctl.terraform_import.configuration import import_terraform
+from fedctl.core.errors import FedctlError
+from fedctl.export.terraform_import import read
+from fedctl.export.terraform_import.configuration import import_terraform
 from tests.support.golden import assert_golden
 
 DATA = Path(__file__).parent / "data"

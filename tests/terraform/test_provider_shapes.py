@@ -21,13 +21,13 @@ import yaml
 from click.testing import CliRunner
 
 from fedctl.cli.main import cli
-from fedctl.errors import UsageError
+from fedctl.core.errors import UsageError
+from fedctl.core.state import LiveState, Workspace
 from fedctl.export.hcl import object_key
 from fedctl.export.terraform import build_terraform, render_terraform
-from fedctl.snapshot import take_snapshot, write_snapshot
-from fedctl.state import LiveState, Workspace
-from fedctl.terraform_import.configuration import import_terraform
-from fedctl.terraform_import.read import is_official_provider
+from fedctl.export.terraform_import.configuration import import_terraform
+from fedctl.export.terraform_import.read import is_official_provider
+from fedctl.live.snapshot import take_snapshot, write_snapshot
 from tests.export.orgs import known_org
 from tests.support.hcl_reader import read_hcl
 from tests.terraform.test_export import federated_ci

@@ -20,9 +20,9 @@ from fedctl.config.load import load_config
 from fedctl.desired import build_desired
 from fedctl.emulator.server import RunningEmulator, running_emulator
 from fedctl.export.terraform import build_terraform, render_terraform
-from fedctl.live import read_live
+from fedctl.export.terraform_import.configuration import import_terraform
+from fedctl.live.read import read_live
 from fedctl.plan.plan import compute_plan
-from fedctl.terraform_import.configuration import import_terraform
 from tests.cli.test_plan import EVERY_FIELD, apply_config
 from tests.export.test_round_trip import WORKSPACE_NAMES, OrgPlan, create_org, orgs
 from tests.support.cli import run_api

@@ -8,13 +8,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from fedctl.core.presets import condition_mentions
+from fedctl.core.resolved import ResolvedRule
 from fedctl.lint.checks import Check, located
 from fedctl.lint.checks.incidents import mentions as _mentions
 from fedctl.lint.checks.incidents import provider_name as _provider_name
 from fedctl.lint.findings import CheckInfo, Finding, LintSeverity
 from fedctl.lint.view import LintConfig
-from fedctl.presets import condition_mentions
-from fedctl.resolved import ResolvedRule
 
 MUTABLE_TENANT_NAME = CheckInfo(
     id="FED021",

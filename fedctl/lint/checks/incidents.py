@@ -10,11 +10,11 @@ from collections.abc import Iterator
 from dataclasses import replace
 from urllib.parse import urlsplit
 
+from fedctl.core.presets import condition_mentions
+from fedctl.core.resolved import ResolvedIssuer, ResolvedRule
 from fedctl.lint.checks import Check, located
 from fedctl.lint.findings import CheckInfo, Finding, LintSeverity
 from fedctl.lint.view import LintConfig
-from fedctl.presets import condition_mentions
-from fedctl.resolved import ResolvedIssuer, ResolvedRule
 
 DEFAULT_BRANCH_ONLY = CheckInfo(
     id="FED019",

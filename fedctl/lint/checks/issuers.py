@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from fedctl.core.presets import detect_preset
 from fedctl.lint.checks import Check, located
 from fedctl.lint.checks.incidents import NO_JTI_PROVIDERS
 from fedctl.lint.findings import CheckInfo, Finding, LintSeverity
 from fedctl.lint.view import LintConfig
-from fedctl.presets import detect_preset
 
 # Above one hour a stolen JWT stays exchangeable long after the job that minted it ended;
 # presets whose providers legitimately mint longer tokens raise the bar (presets.py).

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from fedctl.core.presets import Preset
+from fedctl.core.resolved import ResolvedRule
 from fedctl.lint.checks import Check, located
 from fedctl.lint.checks.tenancy import open_prefix, tenant_pinned
 from fedctl.lint.findings import CheckInfo, Finding, LintSeverity
 from fedctl.lint.matching import rule_accepts
 from fedctl.lint.samples import own_claims, variants
 from fedctl.lint.view import LintConfig
-from fedctl.presets import Preset
-from fedctl.resolved import ResolvedRule
 
 CONDITION_ACCEPTS_OTHERS = CheckInfo(
     id="FED011",
@@ -44,7 +44,7 @@ def condition_accepts_others(config: LintConfig) -> Iterator[Finding]:
             not tenant_pinned(rule, provider) or open_prefix(rule.subject_prefix, provider)
         ):
             continue  # FED002 / FED003 already report this rule
-        from fedctl.proof.questions import TENANT_CLAIMS
+        from fedctl.access.proof.questions import TENANT_CLAIMS
 
         if provider.name in TENANT_CLAIMS:
             message = _other_tenant(config, rule, provider)
@@ -68,9 +68,9 @@ def _sample_probe(rule: ResolvedRule, provider: Preset) -> str:
 def _other_tenant(config: LintConfig, rule: ResolvedRule, provider: Preset) -> str:
     """The solver's answer for a CI provider: a message with the other tenant's token, ""
     when it proves none is admitted."""
+    from fedctl.access.proof.answers import Found, Undecided
+    from fedctl.access.proof.questions import TENANT_CLAIMS, other_tenant
     from fedctl.lint.checks.proofs import resolve
-    from fedctl.proof.answers import Found, Undecided
-    from fedctl.proof.questions import TENANT_CLAIMS, other_tenant
 
     claims = TENANT_CLAIMS[provider.name]
     if any(claim in rule.claims_dict for claim in claims):

@@ -1,9 +1,9 @@
 """Checks the solver decides: a condition that is always true, a rule no token can match,
 and a rule whose tokens another rule with the same grants already admits.
 
-Each reads the resolved model of its rules (`fedctl.resolved`). Only rules with a condition
+Each reads the resolved model of its rules (`fedctl.core.resolved`). Only rules with a condition
 can be dead or tautological (the other matchers are independent exact or prefix tests,
-always satisfiable). The usual matches are decided without z3 (fedctl.proof.questions).
+always satisfiable). The usual matches are decided without z3 (fedctl.access.proof.questions).
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 
+from fedctl.core.resolved import ResolvedRule
 from fedctl.lint.checks import Check, located
 from fedctl.lint.findings import CheckInfo, Finding, LintSeverity
 from fedctl.lint.view import LintConfig
-from fedctl.resolved import ResolvedRule
 
 TAUTOLOGY = CheckInfo(
     id="FED034",
@@ -74,8 +74,8 @@ def _condition_rules(config: LintConfig) -> Iterator[tuple[ResolvedRule, Resolve
 def tautologies(config: LintConfig) -> Iterator[Finding]:
     for rule, resolved in _condition_rules(config):
         # Imported here: z3 loads only for a configuration with a condition.
-        from fedctl.proof.answers import NONE, Found
-        from fedctl.proof.questions import dead, tautology
+        from fedctl.access.proof.answers import NONE, Found
+        from fedctl.access.proof.questions import dead, tautology
 
         if tautology(resolved) is not NONE:
             continue
@@ -90,8 +90,8 @@ def tautologies(config: LintConfig) -> Iterator[Finding]:
 
 def dead_rules(config: LintConfig) -> Iterator[Finding]:
     for rule, resolved in _condition_rules(config):
-        from fedctl.proof.answers import NONE
-        from fedctl.proof.questions import dead
+        from fedctl.access.proof.answers import NONE
+        from fedctl.access.proof.questions import dead
 
         if dead(resolved) is NONE:
             message = "no token can satisfy the match: its claims and condition contradict"
@@ -134,8 +134,8 @@ def _redundant_in(members: list[tuple[ResolvedRule, ResolvedRule]]) -> Iterator[
 
 
 def _subset(rule: ResolvedRule, other: ResolvedRule) -> bool:
-    from fedctl.proof.answers import NONE
-    from fedctl.proof.questions import subsumed
+    from fedctl.access.proof.answers import NONE
+    from fedctl.access.proof.questions import subsumed
 
     return subsumed(rule, other) is NONE
 

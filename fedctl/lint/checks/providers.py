@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from fedctl.core.presets import Preset, condition_mentions
+from fedctl.core.resolved import ResolvedRule
 from fedctl.lint.checks import Check, located
 from fedctl.lint.findings import CheckInfo, Finding, LintSeverity
 from fedctl.lint.view import LintConfig
-from fedctl.presets import Preset, condition_mentions
-from fedctl.resolved import ResolvedRule
 
 _CLUSTERS = ("kubernetes", "eks", "gke-cluster", "aks-cluster")
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from fedctl.core.presets import Preset, condition_mentions
+from fedctl.core.resolved import ResolvedRule
 from fedctl.lint.checks import Check, located
 from fedctl.lint.findings import CheckInfo, Finding, LintSeverity
 from fedctl.lint.view import LintConfig
-from fedctl.presets import Preset, condition_mentions
-from fedctl.resolved import ResolvedRule
 
 GITHUB_WILDCARD = CheckInfo(
     id="FED001",
@@ -129,9 +129,9 @@ def _unpinned_run(rule: ResolvedRule, config: LintConfig) -> str | None:
         c in rule.claims_dict or condition_mentions(rule.condition, c) for c in _TENANT
     ):
         return None  # with the tenant unpinned too, FED002 reports the rule
+    from fedctl.access.proof.answers import Found, Undecided
+    from fedctl.access.proof.questions import pull_request_run
     from fedctl.lint.checks.proofs import resolve
-    from fedctl.proof.answers import Found, Undecided
-    from fedctl.proof.questions import pull_request_run
 
     answer = pull_request_run(resolve(config, rule))
     if isinstance(answer, Found):
