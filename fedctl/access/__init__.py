@@ -3,7 +3,9 @@
     from fedctl.access.diff import compute_access_diff
     compute_access_diff(desired, live, plan_changes=plan.changes) -> AccessDiff
 
-This package file imports only the model, so `fedctl.plan.plan` can hold an AccessDiff
+Beside it, the questions the diff and the commands ask of rules: `proof/` (rule matches as
+SMT formulas, decided by z3) and `explain/` (`fedctl explain`: which rules accept a token,
+and why). This package file imports only the model, so `fedctl.plan.plan` can hold an AccessDiff
 without importing the diff (which imports the plan vocabulary).
 """
 

@@ -12,6 +12,7 @@ cel.py         CEL helpers for match.condition (also used by lint and explain)
 load.py        the steps above in order -> Config, or ValidationFailed
 validated.py   Config: the validated configuration, with the location of every value
 render.py, fmt.py, schema.py   `fedctl render`, `fedctl fmt`, `fedctl schema`
+scaffold.py, starters/   `fedctl init` and its starter configurations
 
 config = load_config("examples/quickstart")
 """

@@ -9,4 +9,8 @@ later step reads, and the guardrail changes the plan shows.
 
     guarded = enforce_guards(config, [snapshot_source(snapshot)])
     plan_with(build_desired(guarded.config, ...), ...)
+
+Two guards are features of their own, kept here: `policy/` (organization policies in CEL,
+`fedctl policy`) and `accesstest/` (`fedctl test`). `gitops/` decides which snapshot and
+review record the shipped GitHub workflow may trust.
 """
