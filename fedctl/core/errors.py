@@ -45,6 +45,7 @@ Diagnostic, a finding or a fallback, so none reaches a person as it is:
     ├── _FileProblem                a keys_file or ca_cert_file that cannot be used
     ├── _Refused                    a YAML bound was crossed while locating nodes
     ├── _Unsure                     the fast YAML path hands a file to the located loader
+    ├── _Outside                    a match the class search cannot decide; z3 is asked
     └── _Unresolved                 a reference that names nothing, already a Problem
     ValueError
     ├── ConditionError              a rule condition that does not compile
