@@ -23,6 +23,7 @@ from fedctl.core.address import Address
 from fedctl.core.errors import PlanError
 from fedctl.core.fields import ISSUER_FIELDS, RULE_FIELDS, SERVICE_ACCOUNT_FIELDS
 from fedctl.core.state import (
+    DEFAULT_WORKSPACE,
     ApiKeyPolicySpec,
     DesiredState,
     IssuerSpec,
@@ -34,7 +35,6 @@ from fedctl.core.state import (
     WorkspaceRole,
 )
 
-DEFAULT_WORKSPACE = "default"
 WORKSPACE_ID_PREFIX = "wrkspc_"
 
 

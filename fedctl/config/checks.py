@@ -20,11 +20,10 @@ from fedctl.config.located_yaml import DataPath, LocationMap, format_path
 from fedctl.config.models import Issuer, Rule, ServiceAccount
 from fedctl.config.validated import Origin
 from fedctl.core.errors import Diagnostic, Location, Severity
-from fedctl.core.state import DECLARED_KINDS, Kind, scope_is_manageable
+from fedctl.core.state import DECLARED_KINDS, DEFAULT_WORKSPACE, Kind, scope_is_manageable
 
 _Named = TypeVar("_Named", ServiceAccount, Issuer, Rule)
 
-DEFAULT_WORKSPACE = "default"
 KIND_WORDS = {
     Kind.SERVICE_ACCOUNT: "service account",
     Kind.ISSUER: "issuer",

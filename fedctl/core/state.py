@@ -33,6 +33,9 @@ WorkspaceRole = Literal[
 # Console-managed and never changed by fedctl.
 MANAGEABLE_SCOPES = frozenset({"workspace:inference", "workspace:developer"})
 
+# How the configuration language names the default workspace: every service account is a
+# member of it, and a rule or reference may name it without a declaration.
+DEFAULT_WORKSPACE = "default"
 DEFAULT_TOKEN_LIFETIME_SECONDS = 3600
 DEFAULT_MAX_JWT_LIFETIME_SECONDS = 3600
 

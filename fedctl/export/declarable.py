@@ -18,8 +18,6 @@ from pydantic import BaseModel, ValidationError
 from fedctl.core.state import Kind
 from fedctl.export.entries import Disposition, Entry
 
-DEFAULT_WORKSPACE_REFERENCE = "default"
-
 
 def demote_undeclarable(
     entries: tuple[Entry, ...], unmanageable: dict[tuple[Kind, str], str] | None = None

@@ -15,9 +15,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from fedctl.core.state import Workspace
-
-DEFAULT_WORKSPACE_REFERENCE = "default"
+from fedctl.core.state import DEFAULT_WORKSPACE, Workspace
 
 
 @dataclass(frozen=True)
@@ -35,7 +33,7 @@ class WorkspaceNamer:
         names_by_id: dict[str, str] = {}
         for workspace in listed:
             if workspace.is_default:
-                names_by_id[workspace.id] = DEFAULT_WORKSPACE_REFERENCE
+                names_by_id[workspace.id] = DEFAULT_WORKSPACE
             elif _name_is_unambiguous(workspace, counts):
                 names_by_id[workspace.id] = workspace.name
         return cls(names_by_id=names_by_id)
@@ -55,7 +53,7 @@ def _name_is_unambiguous(workspace: Workspace, counts: Counter[str]) -> bool:
     return (
         not workspace.archived
         and counts[folded] == 1
-        and folded != DEFAULT_WORKSPACE_REFERENCE
+        and folded != DEFAULT_WORKSPACE
         and not name.startswith("wrkspc_")
         and name == name.strip()
         and name != ""

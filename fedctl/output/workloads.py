@@ -17,10 +17,8 @@ from fedctl.config import Config
 from fedctl.core.errors import UsageError
 from fedctl.core.escape import escape_terminal
 from fedctl.core.resolved import ResolvedIssuer, ResolvedRule
-from fedctl.core.state import LiveState, Workspace
+from fedctl.core.state import DEFAULT_WORKSPACE, LiveState, Workspace
 from fedctl.output.subjects import github_environment, kubernetes_subject
-
-DEFAULT_WORKSPACE = "default"
 
 
 @dataclass(frozen=True)

@@ -16,11 +16,11 @@ from typing import Any
 
 from fedctl.access.explain.model import (
     CLOCK_LEEWAY_SECONDS,
-    DEFAULT_WORKSPACE,
     ExchangeCheck,
     Level,
 )
 from fedctl.core.resolved import ResolvedIssuer, ResolvedRule
+from fedctl.core.state import DEFAULT_WORKSPACE
 
 MINIMUM_MINTED_LIFETIME_SECONDS = 60
 

@@ -30,7 +30,6 @@ from fedctl.core.resolved import (
 ASSUMED_DEFAULT_AUDIENCE = "https://api.anthropic.com"
 # Leeway the exchange allows on exp, nbf and iat (docs/admin-api.md §7.3).
 CLOCK_LEEWAY_SECONDS = 30
-DEFAULT_WORKSPACE = "default"
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ from fedctl.config.resolved import (
 from fedctl.config.validated import Config
 from fedctl.core.fields import ISSUER_FIELDS, RULE_FIELDS, SERVICE_ACCOUNT_FIELDS, KindFields
 from fedctl.core.resolved import ResolvedIssuer, ResolvedRule, ResolvedServiceAccount
-from fedctl.core.state import Workspace
+from fedctl.core.state import DEFAULT_WORKSPACE, Workspace
 
 # Bookkeeping fields of the language that say nothing about access.
 _LEFT_OUT = {"lint", "previous_names"}
@@ -41,7 +41,6 @@ ADDED_FIELDS = {
     "issuer": set(),
     "service_account": set(),
 }
-DEFAULT_WORKSPACE = "default"
 
 
 class WorkspaceNames:

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from fedctl.core.state import DEFAULT_WORKSPACE
 from fedctl.lint.checks import Check, located
 from fedctl.lint.findings import CheckInfo, Finding, LintSeverity
 from fedctl.lint.view import LintConfig
-
-# How the configuration language names the default workspace (the implicit membership).
-DEFAULT_WORKSPACE = "default"
 
 # One hour is the API default; the SDK refreshes long before expiry, so longer minted
 # tokens only widen the window in which a stolen one is useful.
