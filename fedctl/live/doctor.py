@@ -23,7 +23,10 @@ from fedctl.api.auth import OAUTH_BETA
 from fedctl.api.client import API_VERSION, AdminClient
 from fedctl.core.errors import ApiError
 
-CONTRACT_REVISION = 2
+# The revision of the Admin API contract fedctl implements (revision 3: empty pages with a
+# cursor do not end a list, API-key limit errors, the default audience); a bug report
+# names it so a reader knows which behaviour fedctl expected.
+CONTRACT_REVISION = 3
 ORG = "/v1/organizations"
 CURSOR_ENVELOPE = frozenset({"data", "next_page"})
 ID_CURSOR_ENVELOPE = frozenset({"data", "has_more", "first_id", "last_id"})

@@ -83,7 +83,7 @@ def test_doctor_json_is_a_bug_report_without_secrets(emulator: RunningEmulator) 
     report = json.loads(result.output)
     assert (report["fedctl_version"], report["contract_revision"], report["result"]) == (
         "0.1.0",
-        2,
+        3,
         "ok",
     )
     assert [check["name"] for check in report["checks"]][:3] == [
