@@ -23,9 +23,9 @@ from fedctl.api.auth import OAUTH_BETA
 from fedctl.api.client import API_VERSION, AdminClient
 from fedctl.core.errors import ApiError
 
-# The revision of the Admin API contract fedctl implements (revision 3: empty pages with a
-# cursor do not end a list, API-key limit errors, the default audience); a bug report
-# names it so a reader knows which behaviour fedctl expected.
+# Which edition of the Admin API behaviour fedctl implements (docs/admin-api.md: empty pages
+# with a cursor do not end a list, API-key limit errors, the default audience); a bug
+# report names it so a reader knows what fedctl expected.
 CONTRACT_REVISION = 3
 ORG = "/v1/organizations"
 CURSOR_ENVELOPE = frozenset({"data", "next_page"})
