@@ -7,55 +7,23 @@ them must not pay for them.
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 from fedctl.emulator.server import RunningEmulator
+from tests.support.modules import REPO, loaded, run_fedctl, run_script
 
-REPO = Path(__file__).parents[2]
 QUICKSTART = REPO / "examples" / "quickstart"
 NOT_FOR_A_ROUTINE_PLAN = ("jinja2", "z3", "starlette", "uvicorn")
-
-_PLAN_AND_LIST_MODULES = (
-    "import sys, json, contextlib\n"
-    "from fedctl.cli.main import main\n"
-    "with contextlib.suppress(SystemExit):\n"
-    "    main(sys.argv[1:])\n"
-    "print(json.dumps(sorted(sys.modules)), file=sys.stderr)\n"
-)
-
-
-def _run(args: list[str], emulator: RunningEmulator) -> subprocess.CompletedProcess[str]:
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("ANTHROPIC_")},
-        "ANTHROPIC_AUTH_TOKEN": emulator.admin_token,
-        "ANTHROPIC_BASE_URL": emulator.base_url,
-        "PYTHONPATH": str(REPO),
-    }
-    return subprocess.run(
-        [sys.executable, "-c", _PLAN_AND_LIST_MODULES, *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=REPO,
-        check=False,
-    )
 
 
 def test_a_no_change_text_plan_over_http_loads_no_heavy_module(
     emulator: RunningEmulator,
 ) -> None:
-    applied = _run(["apply", str(QUICKSTART), "--auto-approve"], emulator)
+    applied = run_fedctl(emulator, "apply", str(QUICKSTART), "--auto-approve")
     assert "Apply complete" in applied.stdout, applied.stderr
 
-    planned = _run(["plan", str(QUICKSTART), "--detailed-exitcode"], emulator)
+    planned = run_fedctl(emulator, "plan", str(QUICKSTART), "--detailed-exitcode")
 
     assert "No changes." in planned.stdout, planned.stderr
-    loaded = json.loads(planned.stderr.strip().splitlines()[-1])
-    heavy = [m for m in loaded if m.split(".")[0] in NOT_FOR_A_ROUTINE_PLAN]
+    heavy = [m for m in loaded(planned) if m.split(".")[0] in NOT_FOR_A_ROUTINE_PLAN]
     assert heavy == []
 
 
@@ -124,35 +92,21 @@ def _early(loaded: list[str]) -> list[str]:
 
 
 def _modules_of(script: str, args: list[str], emulator: RunningEmulator) -> list[str]:
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("ANTHROPIC_")},
-        "ANTHROPIC_AUTH_TOKEN": emulator.admin_token,
-        "ANTHROPIC_BASE_URL": emulator.base_url,
-        "PYTHONPATH": str(REPO),
-    }
-    ran = subprocess.run(
-        [sys.executable, "-c", script, *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=REPO,
-        check=False,
-    )
+    ran = run_script(emulator, script, *args)
     assert ran.returncode == 0, ran.stderr
-    loaded: list[str] = json.loads(ran.stderr.strip().splitlines()[-1])
-    return loaded
+    return loaded(ran)
 
 
 def test_a_plan_starts_reading_before_the_configuration_models_are_imported(
     emulator: RunningEmulator,
 ) -> None:
-    loaded = _modules_of(_MODULES_WHEN_THE_READ_STARTS, ["plan", str(QUICKSTART)], emulator)
-    assert _early(loaded) == []
+    modules = _modules_of(_MODULES_WHEN_THE_READ_STARTS, ["plan", str(QUICKSTART)], emulator)
+    assert _early(modules) == []
     # The read itself needs these: the test would pass vacuously if it ran too early.
-    assert "fedctl.live.requests" in loaded and "httpx" in loaded
+    assert "fedctl.live.requests" in modules and "httpx" in modules
 
 
 def test_the_first_request_needs_no_pydantic_model(emulator: RunningEmulator) -> None:
-    loaded = _modules_of(_MODULES_WHEN_THE_FIRST_REQUEST_CONNECTS, [], emulator)
-    assert _early(loaded) == []
-    assert "fedctl.api.connect" in loaded and "httpx" in loaded
+    modules = _modules_of(_MODULES_WHEN_THE_FIRST_REQUEST_CONNECTS, [], emulator)
+    assert _early(modules) == []
+    assert "fedctl.api.connect" in modules and "httpx" in modules

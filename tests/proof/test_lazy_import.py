@@ -3,7 +3,6 @@ change (a lifetime change, no change at all) never loads it."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import textwrap
@@ -11,6 +10,7 @@ from pathlib import Path
 
 from fedctl.emulator.server import RunningEmulator
 from tests.cli.access_fixtures import copy_quickstart
+from tests.support.modules import loaded, run_fedctl
 
 REPO = Path(__file__).parents[2]
 
@@ -57,13 +57,6 @@ def test_a_condition_change_the_classes_do_not_cover_does_import_z3():
     assert result.stdout.strip() == "True"
 
 
-_PLAN_THEN_SAY_IF_Z3 = (
-    "import sys, contextlib\n"
-    "from fedctl.cli.main import main\n"
-    "with contextlib.suppress(SystemExit):\n"
-    "    main(sys.argv[1:])\n"
-    "print('z3 loaded' if 'z3' in sys.modules else 'no z3', file=sys.stderr)\n"
-)
 GITHUB_RULE = """
   - name: {name}
     issuer: github
@@ -103,29 +96,12 @@ def _conditions_config(folder: Path, *, description: str) -> Path:
     return config
 
 
-def _fedctl(emulator: RunningEmulator, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("ANTHROPIC_")},
-        "ANTHROPIC_AUTH_TOKEN": emulator.admin_token,
-        "ANTHROPIC_BASE_URL": emulator.base_url,
-        "PYTHONPATH": str(REPO),
-    }
-    return subprocess.run(
-        [sys.executable, "-c", _PLAN_THEN_SAY_IF_Z3, *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=REPO,
-        check=False,
-    )
-
-
 def test_a_plan_over_http_that_changes_no_condition_does_not_import_z3(
     tmp_path: Path, emulator: RunningEmulator
 ) -> None:
     """Lint (which plan runs) and the access diff answer their questions about these
     conditions by the class search, so only a plan the search cannot decide loads z3."""
-    applied = _fedctl(
+    applied = run_fedctl(
         emulator,
         "apply",
         str(_conditions_config(tmp_path / "a", description="v1")),
@@ -134,7 +110,7 @@ def test_a_plan_over_http_that_changes_no_condition_does_not_import_z3(
     assert "Apply complete" in applied.stdout, applied.stdout + applied.stderr
 
     edited = _conditions_config(tmp_path / "b", description="v2")
-    planned = _fedctl(emulator, "plan", str(edited))
+    planned = run_fedctl(emulator, "plan", str(edited))
 
     assert "description" in planned.stdout, planned.stdout + planned.stderr
-    assert planned.stderr.strip().splitlines()[-1] == "no z3", planned.stdout + planned.stderr
+    assert "z3" not in loaded(planned), planned.stdout
