@@ -177,16 +177,11 @@ def _ask(formulas: list[Any], budget_ms: int) -> tuple[Any, Any]:
     earlier in the process. A fresh context makes each answer depend on the question only.
     """
     context = z3.Context()
-    solver = _bounded_solver(budget_ms, context)
-    solver.add(*(formula.translate(context) for formula in formulas))
-    return solver, solver.check()
-
-
-def _bounded_solver(budget_ms: int, context: Any = None) -> Any:
     solver = z3.Solver(ctx=context)
     solver.set("rlimit", budget_ms * _RLIMIT_PER_MS)
     solver.set("timeout", budget_ms * _WALL_BACKSTOP)
-    return solver
+    solver.add(*(formula.translate(context) for formula in formulas))
+    return solver, solver.check()
 
 
 def _all_readable(token: Token, also: Sequence[Token]) -> list[Any]:
